@@ -41,10 +41,19 @@ def batch_at(tokens, step, seed, batch_size, n_ctx):
 
 
 def lr_at(step, t):
+    """Linear warmup, then either a cosine decay to min_lr_ratio over all steps ("cosine"), or
+    constant then a linear decay over the last decay_fraction of the steps ("wsd",
+    warmup-stable-decay: max_steps can change during the stable phase without a jump)."""
     if step < t['warmup_steps']:
         return t['lr'] * (step + 1) / t['warmup_steps']
-    progress = (step - t['warmup_steps']) / max(1, t['max_steps'] - t['warmup_steps'])
-    return t['lr'] * (t['min_lr_ratio'] + (1 - t['min_lr_ratio']) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+    if t['schedule'] == 'cosine':
+        progress = (step - t['warmup_steps']) / max(1, t['max_steps'] - t['warmup_steps'])
+        return t['lr'] * (t['min_lr_ratio'] + (1 - t['min_lr_ratio']) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+    decay_start = int(t['max_steps'] * (1 - t['decay_fraction']))
+    if step < decay_start:
+        return t['lr']
+    progress = (step - decay_start) / max(1, t['max_steps'] - decay_start)
+    return t['lr'] * (1 - (1 - t['min_lr_ratio']) * min(1.0, progress))
 
 
 @torch.no_grad()
