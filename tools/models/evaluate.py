@@ -26,18 +26,28 @@ def windows(n_tokens: int, n_ctx: int):
 
 
 @torch.no_grad()
-def evaluate_stream(model, tokens: np.ndarray, n_ctx: int, utf8_bytes: int):
+def evaluate_stream(model, tokens: np.ndarray, n_ctx: int, utf8_bytes: int, batch_size: int = 8):
     device = next(model.parameters()).device
     t = torch.from_numpy(tokens.astype(np.int64)).to(device)
     total_nats, count = 0.0, 0
-    for start, end, first in windows(len(tokens), n_ctx):
-        logits, _, _ = model(t[start:end].unsqueeze(0))
-        logp = F.log_softmax(logits[0].double(), dim=-1)
-        targets = t[start + 1:end + 1]
-        nll = -logp.gather(1, targets.unsqueeze(1)).squeeze(1)
-        keep = nll[first - start - 1:]
-        total_nats += keep.sum().item()
-        count += keep.numel()
+    all_windows = list(windows(len(tokens), n_ctx))
+    i = 0
+    while i < len(all_windows):
+        # Batch consecutive windows of equal length (all but the last one or two).
+        length = all_windows[i][1] - all_windows[i][0]
+        group = []
+        while i < len(all_windows) and len(group) < batch_size and all_windows[i][1] - all_windows[i][0] == length:
+            group.append(all_windows[i])
+            i += 1
+        inputs = torch.stack([t[start:end] for start, end, _ in group])
+        logits, _, _ = model(inputs)
+        logp = F.log_softmax(logits.double(), dim=-1)
+        for row, (start, end, first) in enumerate(group):
+            targets = t[start + 1:end + 1]
+            nll = -logp[row].gather(1, targets.unsqueeze(1)).squeeze(1)
+            keep = nll[first - start - 1:]
+            total_nats += keep.sum().item()
+            count += keep.numel()
     assert count == len(tokens) - 1, (count, len(tokens))
     nats = total_nats / count
     result = {'tokensScored': count, 'lossNatsPerToken': round(nats, 6), 'perplexity': round(math.exp(nats), 4)}
