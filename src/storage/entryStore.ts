@@ -1,0 +1,79 @@
+/**
+ * The few primitives the experiments repository needs from a storage backend, so the same
+ * repository runs on IndexedDB and, when IndexedDB is unavailable, in memory.
+ *
+ * An entry is a stored record plus its summary. Both are `unknown` on the way out: whatever
+ * is read back is validated by the repository, never trusted.
+ */
+
+export interface StoredEntry {
+  /** The experiment record as stored (any schema version). */
+  record: unknown;
+  /** Its summary; undefined when the record was written without one (older app, direct write). */
+  summary: unknown;
+}
+
+/** What a `modify` callback decides: write a new entry, remove it, or leave it as it is. */
+export type EntryChange<T> =
+  | { write: { record: unknown; summary: unknown }; result: T }
+  | { remove: true; result: T }
+  | { keep: true; result: T };
+
+export interface EntryStore {
+  readonly kind: 'indexeddb' | 'memory';
+  /**
+   * Every summary (or, as a shortcut through an index, at least those with `filter.tag` or
+   * `filter.modelId`: callers filter again), and the ids of all records that have none.
+   */
+  readAll(filter?: { tag?: string; modelId?: string }): Promise<{ summaries: unknown[]; unsummarised: string[] }>;
+  read(id: string): Promise<StoredEntry | undefined>;
+  /**
+   * Atomically reads one entry, asks `change` what to do, and does it: no other write to the
+   * same entry (from this tab or another) can come in between.
+   * NOTE: `change` must be synchronous; an IndexedDB transaction commits as soon as it waits
+   * on anything but its own requests. It may throw to abort the whole change.
+   */
+  modify<T>(id: string, change: (current: StoredEntry | undefined) => EntryChange<T>): Promise<T>;
+}
+
+/**
+ * An entry store in memory: the fallback when IndexedDB is unavailable (private windows,
+ * storage disabled). Records are copied on the way in and out, as IndexedDB's structured
+ * clone does, so callers can never change stored data by mutating what they hold;
+ * summaries are frozen instead, because cloning every summary on each list is the slowest
+ * part of listing. Everything is lost when the page closes.
+ */
+export function createMemoryEntryStore(): EntryStore {
+  const entries = new Map<string, StoredEntry>();
+  return {
+    kind: 'memory',
+    async readAll() {
+      const summaries: unknown[] = [];
+      const unsummarised: string[] = [];
+      for (const [id, entry] of entries) {
+        if (entry.summary === undefined) unsummarised.push(id);
+        else summaries.push(entry.summary);
+      }
+      return { summaries, unsummarised };
+    },
+    async read(id) {
+      const entry = entries.get(id);
+      return entry && structuredClone(entry);
+    },
+    async modify(id, change) {
+      const current = entries.get(id);
+      const decision = change(current && structuredClone(current));
+      if ('write' in decision) entries.set(id, { record: structuredClone(decision.write.record), summary: deepFreeze(structuredClone(decision.write.summary)) });
+      else if ('remove' in decision) entries.delete(id);
+      return decision.result;
+    },
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,120 @@
+/**
+ * The summary kept beside each stored experiment: what the list and search need (a few
+ * hundred bytes), plus the record's storage state (revision, soft deletion). Listing reads
+ * only summaries, so it stays fast however large the results snapshots grow.
+ */
+import { z } from 'zod';
+import { LIMITS, type Experiment } from '../core/experiments';
+
+/** Characters of the text kept for search and preview. */
+export const SUMMARY_TEXT_LENGTH = 10_000;
+
+export const summarySchema = z.object({
+  id: z.string().min(1).max(LIMITS.idLength),
+  /** Counts every write of this record; an update must name the revision it edited. */
+  revision: z.int().min(0),
+  /** ISO 8601 when soft-deleted, else null. */
+  deletedAt: z.string().nullable(),
+  name: z.string().max(LIMITS.nameLength),
+  tags: z.array(z.string().max(LIMITS.tagLength)).max(LIMITS.tags),
+  modelId: z.string().max(LIMITS.labelLength),
+  /** The first SUMMARY_TEXT_LENGTH characters of the text. */
+  text: z.string().max(SUMMARY_TEXT_LENGTH),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Approximate size of the stored record: UTF-8 bytes of its JSON. */
+  bytes: z.int().min(0),
+});
+
+export type ExperimentSummary = z.output<typeof summarySchema>;
+
+const encoder = new TextEncoder();
+
+/** The summary of a valid record in a given storage state. */
+export function summarise(experiment: Experiment, revision: number, deletedAt: string | null): ExperimentSummary {
+  return {
+    id: experiment.id,
+    revision,
+    deletedAt,
+    name: experiment.name,
+    tags: [...experiment.tags],
+    modelId: experiment.model.id,
+    text: experiment.text.slice(0, SUMMARY_TEXT_LENGTH),
+    createdAt: experiment.createdAt,
+    updatedAt: experiment.updatedAt,
+    bytes: encoder.encode(JSON.stringify(experiment)).length,
+  };
+}
+
+function fold(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+/** A validated summary with what listing needs worked out once: its instant and its search text. */
+export interface IndexedSummary {
+  summary: ExperimentSummary;
+  /** `updatedAt` in ms since the epoch; records may carry different offsets (`Z`, `+02:00`). */
+  updatedAtMs: number;
+  /** Name, tags, model id and text, folded for case- and width-insensitive search. */
+  searchText: string;
+}
+
+export function indexSummary(summary: ExperimentSummary): IndexedSummary {
+  return {
+    summary,
+    updatedAtMs: Date.parse(summary.updatedAt),
+    searchText: fold([summary.name, ...summary.tags, summary.modelId, summary.text].join('\n')),
+  };
+}
+
+/** A search predicate: every whitespace-separated word of `query` must occur in the search text. */
+export function searchPredicate(query: string): (entry: IndexedSummary) => boolean {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return () => true;
+  return (entry) => words.every((word) => entry.searchText.includes(word));
+}
+
+/** Newest first; ties by name, then id, so the order is stable. */
+export function byUpdatedDescending(a: IndexedSummary, b: IndexedSummary): number {
+  return (
+    b.updatedAtMs - a.updatedAtMs ||
+    a.summary.name.localeCompare(b.summary.name) ||
+    (a.summary.id < b.summary.id ? -1 : a.summary.id > b.summary.id ? 1 : 0)
+  );
+}
+
+/**
+ * Validates stored summaries, remembering the validated ones by id. Every write bumps the
+ * revision, so a stored summary with a remembered revision and time is the one already
+ * validated: listing then skips zod and re-folding, its two slowest steps.
+ */
+export function createSummaryReader(): {
+  /** Validated entries and the problems of damaged ones; `complete` when `raws` is every stored summary. */
+  read(raws: readonly unknown[], complete: boolean): { entries: IndexedSummary[]; problems: { id: string; errors: string[] }[] };
+} {
+  let remembered = new Map<string, IndexedSummary>();
+  return {
+    read(raws, complete) {
+      const entries: IndexedSummary[] = [];
+      const problems: { id: string; errors: string[] }[] = [];
+      const seen = new Map<string, IndexedSummary>();
+      for (const raw of raws) {
+        const { id, revision, updatedAt } = (raw ?? {}) as Partial<ExperimentSummary>;
+        let entry = typeof id === 'string' ? remembered.get(id) : undefined;
+        if (!entry || entry.summary.revision !== revision || entry.summary.updatedAt !== updatedAt) {
+          const parsed = summarySchema.safeParse(raw);
+          if (!parsed.success) {
+            problems.push({ id: String(id), errors: parsed.error.issues.map((i) => `summary ${i.path.join('.')}: ${i.message}`) });
+            continue;
+          }
+          entry = indexSummary(parsed.data);
+        }
+        entries.push(entry);
+        seen.set(entry.summary.id, entry);
+      }
+      // A complete read saw every summary, so it also forgets records deleted since.
+      remembered = complete ? seen : new Map([...remembered, ...seen]);
+      return { entries, problems };
+    },
+  };
+}
