@@ -1,8 +1,8 @@
-"""Device-only measurement (not part of the CPU recipe): trains the sotu-gpt recipe and a 10x
-longer variant on CUDA and evaluates both on the validation split with the card's protocol,
-to learn how many steps the CPU recipe would need to beat the n-gram baselines.
+"""Device-only runs (not part of the CPU recipe): trains configurations from configs.json on
+CUDA and evaluates each on the validation split with the card's protocol, to measure the
+learning curve the CPU cannot afford in a session, and to train the GPU variants.
 
-    python3 tools/models/gpu_sweep.py OUT_DIR
+    python3 tools/models/gpu_sweep.py OUT_DIR sotu-gpt sotu-gpt-long
 """
 import json
 import os
@@ -17,11 +17,13 @@ from evaluate import evaluate_stream  # noqa: E402
 from gpt import Gpt, GptConfig  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-out = sys.argv[1]
-stats = json.load(open(os.path.join(ROOT, '.cache/tokens/sotu-bpe/stats.json')))
-val = np.fromfile(os.path.join(ROOT, '.cache/tokens/sotu-bpe/validation.bin'), dtype=np.uint16)
+out, names = sys.argv[1], sys.argv[2:]
+configs = json.load(open(os.path.join(ROOT, 'tools/models/configs.json')))
 results = {}
-for name in ('sotu-gpt', 'sotu-gpt-long'):
+for name in names:
+    tokens_dir = os.path.join(ROOT, '.cache/tokens', configs[name]['tokens'])
+    stats = json.load(open(os.path.join(tokens_dir, 'stats.json')))
+    val = np.fromfile(os.path.join(tokens_dir, 'validation.bin'), dtype=np.uint16)
     state_dir = os.path.join('/tmp/train', name)
     subprocess.run([sys.executable, os.path.join(ROOT, 'tools/models/train.py'), name, '--device', 'cuda',
                     '--out', state_dir], check=True)
@@ -36,3 +38,4 @@ for name in ('sotu-gpt', 'sotu-gpt-long'):
     torch.save({k: (v if k != 'model' else {n: p.half().cpu() for n, p in v.items()}) for k, v in state.items() if k != 'optimizer'},
                os.path.join(out, f'{name}.fp16.pt'))
 json.dump(results, open(os.path.join(out, 'gpu_sweep.json'), 'w'), indent=2)
+print(json.dumps({k: v['validation'] for k, v in results.items()}, indent=1))

@@ -155,6 +155,6 @@ describe('trainKneserNey', () => {
   it('rejects token ids outside the vocabulary and unsupported orders', () => {
     expect(() => trainKneserNey([0, 1, 50], vocabSize, 2)).toThrow(RangeError);
     expect(() => trainKneserNey(train, vocabSize, 2).score([0, 1, 50])).toThrow(/outside the vocabulary/);
-    expect(() => trainKneserNey(train, vocabSize, 6)).toThrow(/order must be 1..5/);
+    expect(() => trainKneserNey(train, vocabSize, 9)).toThrow(/order must be 1..8/);
   });
 });

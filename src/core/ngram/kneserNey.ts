@@ -229,7 +229,7 @@ function checkToken(token: number, vocabSize: number): number {
 }
 
 /**
- * Trains an interpolated modified Kneser-Ney model of `order` (1..5) on one token stream.
+ * Trains an interpolated modified Kneser-Ney model of `order` (1..8) on one token stream.
  * @example
  * const model = trainKneserNey(trainTokens, 8192, 3);
  * const { nllNats, scoredTokens } = model.score(validationTokens);

@@ -1,0 +1,30 @@
+import { expect, test } from '@playwright/test';
+import { expectForwardMatchesPyTorch } from './fixture';
+import { TokenscopePage } from './tokenscopePage';
+
+// Chromium here has no GPU: --enable-unsafe-webgpu gives a SwiftShader adapter, ~100x slower
+// than WASM. Short texts only; this proves the WebGPU path, it measures nothing.
+test('runs on WebGPU when there is an adapter, and the user can force WASM', async ({ page }) => {
+  const app = new TokenscopePage(page);
+  await app.open();
+  await app.typeText('The Union');
+
+  await test.step('WebGPU is chosen and predicts', async () => {
+    await app.expectModel('embedded:sotu-gpt');
+    await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
+    await expect(app.badge).toContainText('WebGPU');
+    await expect(page.getByTestId('backend.reason')).toHaveCount(0);
+    await app.expectDistribution();
+    await expectForwardMatchesPyTorch(page, 1e-3);
+  });
+
+  await test.step('forcing WASM restarts the engine on WASM and keeps the text', async () => {
+    await page.getByTestId('nav.settings').click();
+    await page.getByTestId('settings.backend.wasm').check();
+    await expect(app.badge).toHaveAttribute('data-backend', 'wasm');
+    await expect(page.getByTestId('backend.reason')).toContainText('WASM was chosen in the settings');
+    await expect(app.text).toHaveValue('The Union');
+    await expect(app.workerNotice).toHaveCount(0);
+    await app.expectDistribution();
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * End-to-end tests against the BUILT app (dist/, served by tools/serve.mjs) in Debian's
+ * Chromium, with a loopback Hub-style server for remote loading. Never downloads a browser.
+ */
+import { defineConfig } from '@playwright/test';
+import { existsSync } from 'node:fs';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM_PATH)) {
+  throw new Error(
+    `Chromium was not found at ${CHROMIUM_PATH}. Install Debian's package (sudo apt-get install -y chromium) ` +
+      'or set CHROMIUM_PATH to a Chromium binary. Tokenscope never downloads a browser.',
+  );
+}
+
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4317);
+export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4318);
+
+/** Flags that work headless as root here (TECH-NOTES). */
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export default defineConfig({
+  testDir: 'e2e',
+  // Two cores: one browser at a time keeps timings and model loads sane.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 240_000,
+  expect: { timeout: 90_000 },
+  reporter: process.env.CI ? [['list']] : [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${APP_PORT}/`,
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS },
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'wasm', testIgnore: /webgpu\.spec\.ts/ },
+    {
+      name: 'webgpu',
+      testMatch: /webgpu\.spec\.ts/,
+      use: { launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS.filter((f) => f !== '--disable-gpu'), '--enable-unsafe-webgpu'] } },
+    },
+  ],
+  webServer: [
+    {
+      command: `node tools/serve.mjs --port ${APP_PORT} --quiet`,
+      url: `http://127.0.0.1:${APP_PORT}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `node tools/hub-server.mjs --port ${HUB_PORT}`,
+      url: `http://127.0.0.1:${HUB_PORT}/__requests`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+  ],
+});

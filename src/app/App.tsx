@@ -1,0 +1,45 @@
+/** The shell: header with the current model and the backend badge, the first view, and a side panel. */
+import { useState } from 'react';
+import { ModelPicker } from '../features/models/ModelPicker';
+import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
+import { useSession } from '../state/sessionStore';
+import { BackendBadge } from './BackendBadge';
+import { Notices } from './Notices';
+import { SettingsPanel } from './SettingsPanel';
+
+type Panel = 'models' | 'settings' | null;
+
+export function App() {
+  const model = useSession((s) => s.model);
+  const loading = useSession((s) => s.load);
+  const [panel, setPanel] = useState<Panel>(null);
+  const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
+  const showPicker = panel === 'models' || loading.status !== 'idle';
+  return (
+    <div className="app">
+      <header className="app__header">
+        <h1>Tokenscope</h1>
+        <span className="app__model" data-testid="model.current" data-model={model?.key ?? ''}>
+          {model ? `${model.label} · vocab ${model.vocabSize.toLocaleString('en-US')} · context ${model.contextTokens}` : 'no model yet'}
+        </span>
+        <BackendBadge />
+        <nav className="app__nav">
+          <button type="button" data-testid="nav.models" aria-pressed={showPicker} onClick={() => toggle('models')}>Models</button>
+          <button type="button" data-testid="nav.settings" aria-pressed={panel === 'settings'} onClick={() => toggle('settings')}>Settings</button>
+        </nav>
+      </header>
+      <Notices />
+      <div className="app__body">
+        <main className="app__main">
+          <NextTokenPanel />
+        </main>
+        {(showPicker || panel === 'settings') && (
+          <aside className="app__side">
+            {showPicker && <ModelPicker />}
+            {panel === 'settings' && <SettingsPanel />}
+          </aside>
+        )}
+      </div>
+    </div>
+  );
+}

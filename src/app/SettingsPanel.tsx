@@ -1,0 +1,41 @@
+/** Settings that change how the engine runs; they persist and survive worker restarts. */
+import { useState } from 'react';
+import { updateSettings } from '../state/engineActions';
+import { useSession } from '../state/sessionStore';
+
+export function SettingsPanel() {
+  const settings = useSession((s) => s.settings);
+  const report = useSession((s) => s.backendReport);
+  const [hubDraft, setHubDraft] = useState(settings.hubUrl);
+  const hubValid = (() => { try { return /^https?:$/.test(new URL(hubDraft).protocol); } catch { return false; } })();
+  return (
+    <section className="settings" aria-labelledby="settings-heading" data-testid="settings.panel">
+      <h3 id="settings-heading">Settings</h3>
+      <fieldset>
+        <legend>Backend</legend>
+        <label>
+          <input type="radio" name="backend" data-testid="settings.backend.auto" checked={settings.backend === 'auto'} onChange={() => updateSettings({ backend: 'auto' })} />
+          Automatic (WebGPU when available{report ? (report.webgpuAdapter ? `: ${report.webgpuAdapterName}` : `: ${report.webgpuUnavailableReason}`) : ''})
+        </label>
+        <label>
+          <input type="radio" name="backend" data-testid="settings.backend.wasm" checked={settings.backend === 'wasm'} onChange={() => updateSettings({ backend: 'wasm' })} />
+          Always WASM (CPU)
+        </label>
+      </fieldset>
+      <label>
+        Bars in the distribution
+        <input type="number" min={1} max={200} value={settings.topN} data-testid="settings.topN" onChange={(event) => {
+          const value = Number(event.target.value);
+          if (Number.isInteger(value) && value >= 1 && value <= 200) updateSettings({ topN: value });
+        }} />
+      </label>
+      <form onSubmit={(event) => { event.preventDefault(); if (hubValid) updateSettings({ hubUrl: hubDraft.endsWith('/') ? hubDraft : `${hubDraft}/` }); }}>
+        <label>
+          Hub host
+          <input value={hubDraft} data-testid="settings.hubUrl" onChange={(event) => setHubDraft(event.target.value)} />
+        </label>
+        <button type="submit" disabled={!hubValid || hubDraft === settings.hubUrl}>Use</button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Tokenscope's headless CLI: the app's engine and core maths under Node (onnxruntime-node),
+ * JSON on stdout, human-readable errors on stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import { Engine } from '../engine/engine';
+import { EngineError, toErrorReport } from '../engine/errors';
+import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
+import { parseArgs, resolveModelArgument, USAGE, UsageError, type CliArgs } from './args';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
+
+async function readInput(input: string): Promise<string> {
+  if (input === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(input, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `The text file ${input} does not exist.` : `Cannot read ${input}: ${(error as Error).message}`);
+  }
+}
+
+function modelSummary(info: ModelInfo) {
+  return {
+    label: info.label, backend: info.backend, dtype: info.dtype, modelFile: info.modelFile, modelType: info.modelType,
+    vocabSize: info.vocabSize, contextTokens: info.contextTokens, byteScheme: info.byteScheme,
+  };
+}
+
+function scoreOutput(result: ScoreResult, view: (id: number) => TokenView) {
+  let surprisalBitsSum = 0;
+  const positions = result.positions.map((p) => {
+    const surprisalBits = -Math.log2(p.probability);
+    surprisalBitsSum += surprisalBits;
+    return {
+      position: p.position,
+      tokenId: p.tokenId,
+      token: view(p.tokenId).text,
+      probability: p.probability,
+      rank: p.rank,
+      surprisalBits,
+      entropyNats: p.entropyNats,
+      top: p.top.map((c) => ({ tokenId: c.tokenId, token: view(c.tokenId).text, probability: c.probability })),
+    };
+  });
+  const meanSurprisalBits = positions.length ? surprisalBitsSum / positions.length : null;
+  return {
+    positions,
+    summary: {
+      scoredPositions: positions.length,
+      meanSurprisalBits,
+      perplexity: meanSurprisalBits === null ? null : 2 ** meanSurprisalBits,
+      windowCount: result.windowCount,
+      processedTokens: result.processedTokens,
+      elapsedMs: Math.round(result.elapsedMs),
+    },
+  };
+}
+
+export async function runCli(args: CliArgs): Promise<unknown> {
+  const text = await readInput(args.input);
+  const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
+  const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
+  const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
+  try {
+    const tokenized = engine.tokenize({ text, addSpecialTokens: args.addSpecialTokens });
+    if (args.command === 'tokenize') {
+      return { model: modelSummary(info), tokenCount: tokenized.ids.length, ids: tokenized.ids, tokens: tokenized.tokens };
+    }
+    const result = await engine.score({ ids: tokenized.ids, topK: args.topK, strideTokens: args.strideTokens });
+    const view = (id: number) => engine.tokenViews([id])[0];
+    return { model: modelSummary(info), tokenCount: tokenized.ids.length, firstToken: tokenized.tokens[0] ?? null, ...scoreOutput(result, view) };
+  } finally {
+    await engine.unload();
+  }
+}
+
+async function main(): Promise<void> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  try {
+    const output = await runCli(args);
+    process.stdout.write(`${JSON.stringify(output, null, args.pretty ? 2 : undefined)}\n`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`tokenscope: ${error.message}\n`);
+      process.exit(2);
+    }
+    const report = toErrorReport(error);
+    process.stderr.write(`tokenscope: ${report.message}\n`);
+    if (!(error instanceof EngineError)) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    process.exit(1);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (invokedDirectly) await main();

@@ -1,0 +1,187 @@
+/**
+ * The engine: one loaded model at a time, and the operations the app and the CLI run on it.
+ * A plain class with no worker or DOM code: the worker wraps it behind the protocol, the CLI
+ * calls it directly, tests construct it with a Node runtime.
+ */
+import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
+import { EngineError, cancelledError, throwIfCancelled } from './errors';
+import type { ModelFileProvider } from './files/fileProvider';
+import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
+import { loadModel } from './loadModel';
+import { contextLengthOf, firstTokenId } from './modelConfig';
+import { Vocabulary } from './vocabulary';
+import type {
+  BackendChoice, BackendPreference, BackendReport, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo,
+  ModelSource, ScoreParams, ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
+} from './types';
+
+/** What differs between the browser worker and Node. */
+export interface EngineRuntime {
+  probeBackend(): Promise<BackendReport>;
+  chooseBackend(report: BackendReport, preference: BackendPreference): BackendChoice;
+  /** Called once, before the first session: set threads and wasm paths. */
+  prepare(choice: BackendChoice): void;
+  resolveSource(source: ModelSource): ResolvedSource;
+}
+
+export interface ResolvedSource {
+  provider: ModelFileProvider;
+  key: string;
+  label: string;
+  availablePaths?: readonly string[];
+}
+
+interface ActiveModel {
+  info: ModelInfo;
+  model: PreTrainedModel;
+  tokenizer: PreTrainedTokenizer;
+  vocabulary: Vocabulary;
+  runnable: RunnableModel;
+  stepCache: StepCache;
+}
+
+export interface CallOptions<P = never> {
+  signal?: AbortSignal;
+  onProgress?: (progress: P) => void;
+}
+
+export class Engine {
+  private active: ActiveModel | null = null;
+  private report: BackendReport | null = null;
+  private loadController: AbortController | null = null;
+
+  constructor(private readonly runtime: EngineRuntime) {}
+
+  async probe(): Promise<BackendReport> {
+    this.report ??= await this.runtime.probeBackend();
+    return this.report;
+  }
+
+  get modelInfo(): ModelInfo | null {
+    return this.active?.info ?? null;
+  }
+
+  /**
+   * Loads a model. The previous model keeps serving requests until the new one is ready,
+   * and stays loaded if the new one fails. A newer load cancels an unfinished older one.
+   */
+  async load(params: LoadParams, options: CallOptions<LoadProgress> = {}): Promise<ModelInfo> {
+    this.loadController?.abort();
+    const controller = new AbortController();
+    this.loadController = controller;
+    const forward = () => controller.abort();
+    if (options.signal?.aborted) controller.abort();
+    options.signal?.addEventListener('abort', forward);
+    try {
+      const started = performance.now();
+      const choice = this.runtime.chooseBackend(await this.probe(), params.backend);
+      this.runtime.prepare(choice);
+      const resolved = this.runtime.resolveSource(params.source);
+      const loaded = await loadModel({
+        provider: resolved.provider,
+        label: resolved.label,
+        backend: choice.backend,
+        dtype: params.dtype,
+        modelFileName: params.modelFileName,
+        availablePaths: resolved.availablePaths,
+        signal: controller.signal,
+        onProgress: options.onProgress,
+      });
+      const contextTokens = contextLengthOf(loaded.config);
+      const vocabSize = loaded.config.vocab_size ?? loaded.tokenizer.get_vocab().size;
+      const runnable: RunnableModel = { model: loaded.model, contextTokens, vocabSize };
+      const supportsPast = loaded.model.sessions.model?.inputNames.some((name: string) => name.startsWith('past_key_values.')) ?? false;
+      const stepCache = new StepCache(runnable, supportsPast);
+      // Warm-up: proves the session runs on this backend before the old model is dropped.
+      await stepCache.step([firstTokenId(loaded.config.bos_token_id) ?? 0], false).catch((error: unknown) => {
+        throw new EngineError('model-file-invalid', `${resolved.label}: ${loaded.modelFile} loaded but could not run on ${choice.backend}: ${error instanceof Error ? error.message : String(error)}`, loaded.modelFile);
+      });
+      if (controller.signal.aborted) {
+        await loaded.model.dispose();
+        throw cancelledError(`Loading ${resolved.label}`);
+      }
+      const source = params.source.kind === 'folder' ? { kind: 'folder' as const, name: params.source.name } : params.source;
+      const info: ModelInfo = {
+        key: resolved.key,
+        label: resolved.label,
+        source,
+        backend: choice.backend,
+        threads: choice.threads,
+        webgpuNotUsedReason: choice.webgpuNotUsedReason,
+        dtype: loaded.dtype,
+        modelFile: loaded.modelFile,
+        modelType: loaded.config.model_type,
+        vocabSize,
+        contextTokens,
+        layerCount: loaded.config.n_layer ?? loaded.config.num_hidden_layers ?? null,
+        hiddenSize: loaded.config.n_embd ?? loaded.config.hidden_size ?? null,
+        byteScheme: 'plain',
+        bosTokenId: firstTokenId(loaded.config.bos_token_id),
+        eosTokenId: firstTokenId(loaded.config.eos_token_id),
+        downloadedBytes: loaded.downloadedBytes,
+        loadMs: 0,
+      };
+      const vocabulary = new Vocabulary(loaded.tokenizer, loaded.tokenizerJson, vocabSize);
+      info.byteScheme = vocabulary.byteScheme;
+      info.loadMs = performance.now() - started;
+      const previous = this.active;
+      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache };
+      if (previous) await disposeActive(previous);
+      return info;
+    } finally {
+      options.signal?.removeEventListener('abort', forward);
+      if (this.loadController === controller) this.loadController = null;
+    }
+  }
+
+  async unload(): Promise<void> {
+    const previous = this.active;
+    this.active = null;
+    if (previous) await disposeActive(previous);
+  }
+
+  private require(): ActiveModel {
+    if (!this.active) throw new EngineError('no-model', 'No model is loaded yet.');
+    return this.active;
+  }
+
+  tokenize(params: TokenizeParams): TokenizeResult {
+    const active = this.require();
+    const ids = active.tokenizer.encode(params.text, { add_special_tokens: params.addSpecialTokens ?? false });
+    return { ids, tokens: ids.map((id) => active.vocabulary.view(id)) };
+  }
+
+  /** Byte-exact views of arbitrary token ids (for candidates that are not in the text). */
+  tokenViews(ids: readonly number[]): TokenView[] {
+    const { vocabulary } = this.require();
+    return ids.map((id) => vocabulary.view(id));
+  }
+
+  vocabulary(): VocabularyResult {
+    return this.require().vocabulary.all();
+  }
+
+  async forward(params: ForwardParams, options: CallOptions<WindowProgress> = {}): Promise<ForwardResult> {
+    return forwardAll(this.require().runnable, params.ids, { ...params, signal: options.signal, onProgress: options.onProgress });
+  }
+
+  async step(params: StepParams, options: CallOptions = {}): Promise<StepResult> {
+    throwIfCancelled(options.signal, 'The step');
+    return this.require().stepCache.step(params.ids, params.useCache ?? true);
+  }
+
+  async score(params: ScoreParams, options: CallOptions<WindowProgress> = {}): Promise<ScoreResult> {
+    return scoreSequence(this.require().runnable, params.ids, { ...params, signal: options.signal, onProgress: options.onProgress });
+  }
+
+  /** The window length forward passes use for the current model. */
+  windowTokens(): number {
+    const { runnable } = this.require();
+    return windowTokensFor(runnable.contextTokens, runnable.vocabSize);
+  }
+}
+
+async function disposeActive(active: ActiveModel): Promise<void> {
+  active.stepCache.reset();
+  await active.model.dispose();
+}

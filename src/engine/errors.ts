@@ -1,0 +1,56 @@
+/**
+ * Errors the engine raises on purpose, with a code the UI can act on and a message a
+ * person understands (naming the model and the file where there is one).
+ */
+
+export type EngineErrorCode =
+  | 'cancelled'
+  | 'no-model'
+  | 'bad-request'
+  | 'model-file-missing'
+  | 'model-file-invalid'
+  | 'unsupported-model'
+  | 'network'
+  /** The worker's ONNX Runtime build cannot serve the requested backend: restart the worker. */
+  | 'needs-new-worker'
+  | 'runtime';
+
+export class EngineError extends Error {
+  readonly code: EngineErrorCode;
+  /** The model file the error is about, relative to the model folder. */
+  readonly file: string | null;
+
+  constructor(code: EngineErrorCode, message: string, file: string | null = null) {
+    super(message);
+    this.name = 'EngineError';
+    this.code = code;
+    this.file = file;
+  }
+}
+
+export function cancelledError(what: string): EngineError {
+  return new EngineError('cancelled', `${what} was cancelled.`);
+}
+
+/** Throws the cancellation error when the signal has fired. */
+export function throwIfCancelled(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw cancelledError(what);
+}
+
+export function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || (error instanceof EngineError && error.code === 'cancelled'));
+}
+
+/** Plain-data form of any thrown value, for replies and JSON output. */
+export interface ErrorReport {
+  code: EngineErrorCode;
+  message: string;
+  file: string | null;
+}
+
+export function toErrorReport(error: unknown): ErrorReport {
+  if (error instanceof EngineError) return { code: error.code, message: error.message, file: error.file };
+  if (isAbortError(error)) return { code: 'cancelled', message: 'The request was cancelled.', file: null };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'runtime', message, file: null };
+}

@@ -1,0 +1,213 @@
+/**
+ * Running a loaded causal LM: logits for every position of a sequence (sliding windows past
+ * the context length), an incremental step that reuses the KV cache, and whole-text scoring
+ * that summarises each window as it goes instead of keeping every logits row.
+ */
+import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextWindow } from '../core/context/slidingWindow';
+import { scorePosition } from '../core/scoring/positionStats';
+import { EngineError, throwIfCancelled } from './errors';
+import type { ForwardResult, ScoreResult, ScoredPosition, StepResult, WindowProgress } from './types';
+
+/** Logits one window may produce, in floats (~128 MB): large vocabularies get shorter windows. */
+const WINDOW_LOGITS_BUDGET_FLOATS = 32 * 1024 * 1024;
+
+type TensorMap = Record<string, Tensor>;
+
+export interface RunnableModel {
+  model: PreTrainedModel;
+  /** The model's context length (position embeddings). */
+  contextTokens: number;
+  vocabSize: number;
+}
+
+/** The longest window we run: the context, or less when the vocabulary is huge. */
+export function windowTokensFor(contextTokens: number, vocabSize: number): number {
+  return Math.max(16, Math.min(contextTokens, Math.floor(WINDOW_LOGITS_BUDGET_FLOATS / vocabSize)));
+}
+
+function int64Tensor(values: readonly number[]): Tensor {
+  return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
+}
+
+function onesMask(length: number): Tensor {
+  return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
+}
+
+/** float16 halves (as Uint16) to float32. */
+function halfToFloat(half: number): number {
+  const sign = half & 0x8000 ? -1 : 1;
+  const exponent = (half >> 10) & 0x1f;
+  const fraction = half & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
+  const data = tensor.location === 'gpu-buffer' ? await (tensor as unknown as { getData(): Promise<unknown> }).getData() : tensor.data;
+  if (data instanceof Float32Array) return data;
+  if (data instanceof Uint16Array) return Float32Array.from(data, halfToFloat);
+  if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
+  throw new EngineError('runtime', `Unexpected logits type ${tensor.type}.`);
+}
+
+/** Frees GPU tensors among a run's outputs that we do not keep. */
+function disposeGpuOutputs(outputs: TensorMap, keep: ReadonlySet<string> = new Set()): void {
+  for (const [name, tensor] of Object.entries(outputs)) {
+    if (!keep.has(name) && tensor.location === 'gpu-buffer') tensor.dispose();
+  }
+}
+
+/** One forward pass over ids[start, end) from position 0; returns its logits [length × V]. */
+async function runWindow(runnable: RunnableModel, ids: readonly number[], window: ContextWindow): Promise<Float32Array> {
+  const slice = ids.slice(window.start, window.end);
+  const outputs = (await runnable.model.forward({ input_ids: int64Tensor(slice), attention_mask: onesMask(slice.length) })) as TensorMap;
+  try {
+    const logits = await logitsAsFloat32(outputs.logits);
+    const vocab = outputs.logits.dims[2];
+    if (vocab !== runnable.vocabSize) throw new EngineError('runtime', `The model produced ${vocab} logits per position, expected ${runnable.vocabSize}.`);
+    return logits;
+  } finally {
+    disposeGpuOutputs(outputs);
+  }
+}
+
+function checkIds(ids: readonly number[], vocabSize: number): void {
+  for (const id of ids) {
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new EngineError('bad-request', `Token id ${id} is outside the vocabulary (0..${vocabSize - 1}).`);
+  }
+}
+
+function defaultStride(windowTokens: number): number {
+  return Math.max(1, Math.floor(windowTokens / 2));
+}
+
+/** Logits for positions [fromPosition, ids.length), one row per position. */
+export async function forwardAll(
+  runnable: RunnableModel,
+  ids: readonly number[],
+  options: { fromPosition?: number; strideTokens?: number; signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void } = {},
+): Promise<ForwardResult> {
+  checkIds(ids, runnable.vocabSize);
+  const started = performance.now();
+  const fromPosition = options.fromPosition ?? 0;
+  if (fromPosition < 0 || fromPosition > ids.length) throw new EngineError('bad-request', `fromPosition ${fromPosition} is outside 0..${ids.length}.`);
+  const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
+  const stride = Math.min(options.strideTokens ?? defaultStride(windowTokens), windowTokens);
+  const vocab = runnable.vocabSize;
+  const windows = planSlidingWindows(ids.length, windowTokens, stride).filter((w) => w.end > fromPosition);
+  const logits = new Float32Array((ids.length - fromPosition) * vocab);
+  for (const [index, window] of windows.entries()) {
+    throwIfCancelled(options.signal, 'The forward pass');
+    const windowLogits = await runWindow(runnable, ids, window);
+    const firstKept = Math.max(window.keepFrom, fromPosition);
+    logits.set(windowLogits.subarray((firstKept - window.start) * vocab, (window.end - window.start) * vocab), (firstKept - fromPosition) * vocab);
+    options.onProgress?.({ doneWindows: index + 1, totalWindows: windows.length });
+  }
+  return {
+    logits,
+    vocabSize: vocab,
+    fromPosition,
+    positionCount: ids.length - fromPosition,
+    windowCount: windows.length,
+    processedTokens: windowedTokenCost(windows),
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** Per-position scores of the actual next tokens (positions 1..n−1), window by window. */
+export async function scoreSequence(
+  runnable: RunnableModel,
+  ids: readonly number[],
+  options: { topK?: number; strideTokens?: number; signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void } = {},
+): Promise<ScoreResult> {
+  checkIds(ids, runnable.vocabSize);
+  const started = performance.now();
+  const topK = options.topK ?? 5;
+  const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
+  const stride = Math.min(options.strideTokens ?? defaultStride(windowTokens), windowTokens);
+  const vocab = runnable.vocabSize;
+  // The last token has no next token to score: plan windows over ids[0, n−1).
+  const windows = planSlidingWindows(Math.max(0, ids.length - 1), windowTokens, stride);
+  const positions: ScoredPosition[] = [];
+  for (const [index, window] of windows.entries()) {
+    throwIfCancelled(options.signal, 'Scoring');
+    const windowLogits = await runWindow(runnable, ids, window);
+    for (let p = window.keepFrom; p < window.end; p++) {
+      const row = windowLogits.subarray((p - window.start) * vocab, (p - window.start + 1) * vocab);
+      positions.push({ position: p + 1, ...scorePosition(row, ids[p + 1], topK) });
+    }
+    options.onProgress?.({ doneWindows: index + 1, totalWindows: windows.length });
+  }
+  return { positions, windowCount: windows.length, processedTokens: windowedTokenCost(windows), elapsedMs: performance.now() - started };
+}
+
+/**
+ * The KV cache of the last step: which ids it holds (a window of the sequence) and the
+ * past tensors for them. A new step extends it when the new window starts with those ids.
+ */
+export class StepCache {
+  private cachedIds: number[] = [];
+  private past: TensorMap | null = null;
+  private lastLogits: Float32Array | null = null;
+
+  constructor(private readonly runnable: RunnableModel, private readonly supportsPast: boolean) {}
+
+  /** Logits for the token after `ids`, computing only what the cache does not hold. */
+  async step(ids: readonly number[], useCache = true): Promise<StepResult> {
+    if (ids.length === 0) throw new EngineError('bad-request', 'A step needs at least one token of context.');
+    checkIds(ids, this.runnable.vocabSize);
+    const started = performance.now();
+    const windowTokens = windowTokensFor(this.runnable.contextTokens, this.runnable.vocabSize);
+    const { start } = lastContextWindow(ids.length, windowTokens);
+    const context = ids.slice(start);
+    const reusable = useCache && this.supportsPast && this.past !== null && isPrefix(this.cachedIds, context);
+    if (reusable && this.cachedIds.length === context.length && this.lastLogits) {
+      return this.result(this.lastLogits, context.length, context.length, 0, started);
+    }
+    if (!reusable) this.reset();
+    const reused = reusable ? this.cachedIds.length : 0;
+    const fresh = context.slice(reused);
+    const inputs: Record<string, unknown> = { input_ids: int64Tensor(fresh), attention_mask: onesMask(context.length) };
+    // NOTE: pasts must travel as one `past_key_values` cache object: transformers.js derives
+    // position ids from it and fills in empty pasts when it is absent.
+    if (reusable && this.past) inputs.past_key_values = new DynamicCache(this.past);
+    const outputs = (await this.runnable.model.forward(inputs)) as TensorMap;
+    const keep = new Set(Object.keys(outputs).filter((name) => name.startsWith('present')));
+    const allLogits = await logitsAsFloat32(outputs.logits);
+    const vocab = this.runnable.vocabSize;
+    const lastRow = allLogits.slice((fresh.length - 1) * vocab, fresh.length * vocab);
+    disposeGpuOutputs(outputs, keep);
+    this.disposePast();
+    if (this.supportsPast && useCache) {
+      this.past = Object.fromEntries([...keep].map((name) => [name.replace(/^present/, 'past_key_values'), outputs[name]]));
+      this.cachedIds = context;
+      this.lastLogits = lastRow;
+    } else {
+      disposeGpuOutputs(Object.fromEntries([...keep].map((name) => [name, outputs[name]])));
+    }
+    return this.result(lastRow, context.length, reused, fresh.length, started);
+  }
+
+  reset(): void {
+    this.disposePast();
+    this.cachedIds = [];
+    this.lastLogits = null;
+  }
+
+  private disposePast(): void {
+    if (this.past) disposeGpuOutputs(this.past);
+    this.past = null;
+  }
+
+  private result(logits: Float32Array, contextTokens: number, reusedTokens: number, computedTokens: number, started: number): StepResult {
+    return { logits: logits.slice(), vocabSize: this.runnable.vocabSize, contextTokens, reusedTokens, computedTokens, elapsedMs: performance.now() - started };
+  }
+}
+
+function isPrefix(prefix: readonly number[], sequence: readonly number[]): boolean {
+  if (prefix.length === 0 || prefix.length > sequence.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== sequence[i]) return false;
+  return true;
+}

@@ -1,0 +1,192 @@
+/**
+ * Loading a model: read config.json, work out which files the model needs for the chosen
+ * backend and dtype, read them all (with per-file progress and cancellation), check them,
+ * then build the tokenizer and ONNX sessions through transformers.js.
+ */
+import { AutoModelForCausalLM, AutoTokenizer, ModelRegistry, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { EngineError, isAbortError, throwIfCancelled } from './errors';
+import type { ModelFileProvider } from './files/fileProvider';
+import { contextLengthOf, onnxPathFor, parseJsonFile, parseModelConfig, resolveDtype, type ModelConfig } from './modelConfig';
+import { registerModelFiles } from './transformersBridge';
+import type { Backend, Dtype, FileProgress, LoadProgress } from './types';
+
+export interface LoadRequest {
+  provider: ModelFileProvider;
+  /** Name used in messages. */
+  label: string;
+  backend: Backend;
+  dtype: Dtype;
+  modelFileName?: string;
+  /** The folder's file list when known (folders), so `auto` can pick a dtype that exists. */
+  availablePaths?: readonly string[];
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface LoadedFiles {
+  config: ModelConfig;
+  tokenizerJson: unknown;
+  dtype: Exclude<Dtype, 'auto'>;
+  /** Base name of the ONNX file (`model`, or `decoder_model_merged` for older Hub exports). */
+  modelFileName: string;
+  modelFile: string;
+  files: Map<string, Uint8Array>;
+  downloadedBytes: number;
+}
+
+export interface LoadedModel extends LoadedFiles {
+  model: PreTrainedModel;
+  tokenizer: PreTrainedTokenizer;
+}
+
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+/** Older Hub exports (before transformers.js v3) name their single decoder this way. */
+const LEGACY_MODEL_FILE_NAME = 'decoder_model_merged';
+const OPTIONAL_FILES = new Set(['generation_config.json']);
+/** A 500 MB download in 64 kB chunks would otherwise post ~8,000 progress messages. */
+const PROGRESS_INTERVAL_MS = 100;
+
+function deviceFor(backend: Backend): 'webgpu' | 'wasm' | 'cpu' {
+  return backend === 'node-cpu' ? 'cpu' : backend;
+}
+
+/** Reads and checks every file the model needs, without creating sessions. */
+export async function readModelFiles(request: LoadRequest): Promise<LoadedFiles> {
+  const { provider, label, signal } = request;
+  const progress: LoadProgress = {
+    phase: 'config',
+    files: [{ path: 'config.json', state: 'downloading', loadedBytes: 0, totalBytes: null, optional: false }],
+    loadedBytes: 0,
+    totalBytes: 0,
+  };
+  let lastReportAt = 0;
+  /** Byte counts are reported at most every PROGRESS_INTERVAL_MS; state changes always. */
+  const report = (byteCountOnly = false) => {
+    const now = performance.now();
+    if (byteCountOnly && now - lastReportAt < PROGRESS_INTERVAL_MS) return;
+    lastReportAt = now;
+    progress.loadedBytes = progress.files.reduce((sum, f) => sum + f.loadedBytes, 0);
+    progress.totalBytes = progress.files.reduce((sum, f) => sum + (f.totalBytes ?? f.loadedBytes), 0);
+    request.onProgress?.(structuredClone(progress));
+  };
+  const readOne = async (entry: FileProgress, required = !entry.optional): Promise<Uint8Array | null> => {
+    if (await provider.isCached?.(entry.path)) entry.state = 'cached';
+    else entry.state = 'downloading';
+    report();
+    const result = await provider.read(entry.path, {
+      signal,
+      onBytes: (loaded, total) => {
+        entry.loadedBytes = loaded;
+        entry.totalBytes = total;
+        report(true);
+      },
+    });
+    throwIfCancelled(signal, `Loading ${label}`);
+    if (!result) {
+      if (required) throw missingFileError(label, entry.path, provider.where, request);
+      entry.state = 'absent';
+    } else {
+      entry.state = result.fromCache ? 'cached' : 'done';
+      entry.loadedBytes = entry.totalBytes = result.bytes.byteLength;
+    }
+    report();
+    return result?.bytes ?? null;
+  };
+
+  report();
+  const configBytes = await readOne(progress.files[0]);
+  const config = parseModelConfig(configBytes!, label);
+  let modelFileName = request.modelFileName ?? 'model';
+  const dtype = resolveDtype(request.dtype, config, request.backend, modelFileName, request.availablePaths ?? null);
+  const listed = await ModelRegistry.get_model_files('tokenscope/listing', {
+    config: config as never,
+    dtype,
+    device: deviceFor(request.backend),
+    model_file_name: modelFileName,
+  });
+  const paths = [...new Set([...listed, ...TOKENIZER_FILES])].filter((path) => path !== 'config.json');
+  progress.phase = 'downloading';
+  for (const path of paths) {
+    progress.files.push({ path, state: 'waiting', loadedBytes: 0, totalBytes: null, optional: OPTIONAL_FILES.has(path) });
+  }
+  const files = new Map<string, Uint8Array>([['config.json', configBytes!]]);
+  // Small JSON files first so a broken tokenizer fails before a large download.
+  const ordered = progress.files.slice(1).sort((a, b) => Number(a.path.endsWith('.json') === false) - Number(b.path.endsWith('.json') === false));
+  const mainOnnxPath = onnxPathFor(modelFileName, dtype);
+  for (const entry of ordered) {
+    const mayUseLegacyName = entry.path === mainOnnxPath && request.modelFileName === undefined;
+    let bytes = await readOne(entry, !mayUseLegacyName && !entry.optional);
+    if (!bytes && mayUseLegacyName) {
+      modelFileName = LEGACY_MODEL_FILE_NAME;
+      entry.path = onnxPathFor(modelFileName, dtype);
+      bytes = await readOne(entry, false);
+      if (!bytes) throw missingFileError(label, mainOnnxPath, provider.where, request, entry.path);
+    }
+    if (bytes) files.set(entry.path, bytes);
+  }
+  const tokenizerJson = parseJsonFile(files.get('tokenizer.json')!, 'tokenizer.json', label);
+  parseJsonFile(files.get('tokenizer_config.json')!, 'tokenizer_config.json', label);
+  if (files.has('generation_config.json')) parseJsonFile(files.get('generation_config.json')!, 'generation_config.json', label);
+  const modelFile = onnxPathFor(modelFileName, dtype);
+  const onnxBytes = files.get(modelFile);
+  if (onnxBytes) checkOnnxBytes(onnxBytes, modelFile, label);
+  return { config, tokenizerJson, dtype, modelFileName, modelFile, files, downloadedBytes: progress.loadedBytes };
+}
+
+/** Reads the files, then creates the tokenizer and the ONNX session. */
+export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
+  const loaded = await readModelFiles(request);
+  throwIfCancelled(request.signal, `Loading ${request.label}`);
+  request.onProgress?.({
+    phase: 'initialising',
+    files: [...loaded.files].map(([path, bytes]) => ({ path, state: 'done', loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength, optional: OPTIONAL_FILES.has(path) })),
+    loadedBytes: loaded.downloadedBytes,
+    totalBytes: loaded.downloadedBytes,
+  });
+  const { modelKey, unregister } = registerModelFiles(loaded.files);
+  try {
+    const tokenizer = await AutoTokenizer.from_pretrained(modelKey).catch((error: unknown) => {
+      throw new EngineError('model-file-invalid', `${request.label}: the tokenizer (tokenizer.json, tokenizer_config.json) could not be built: ${messageOf(error)}`, 'tokenizer.json');
+    });
+    const model = await AutoModelForCausalLM.from_pretrained(modelKey, {
+      config: loaded.config as never,
+      dtype: loaded.dtype,
+      device: deviceFor(request.backend),
+      model_file_name: loaded.modelFileName,
+    }).catch((error: unknown) => {
+      if (isAbortError(error)) throw error;
+      throw new EngineError('model-file-invalid', `${request.label}: ${loaded.modelFile} could not be opened by ONNX Runtime (${request.backend}): ${messageOf(error)}`, loaded.modelFile);
+    });
+    return { ...loaded, model, tokenizer };
+  } finally {
+    unregister();
+  }
+}
+
+function missingFileError(label: string, path: string, where: string, request: LoadRequest, legacyPath?: string): EngineError {
+  const alsoTried = legacyPath ? ` (nor the older name ${legacyPath})` : '';
+  let hint = '';
+  if (path.startsWith('onnx/')) {
+    hint = request.dtype === 'auto'
+      ? ' Pick a dtype whose file the model has (fp32 is onnx/model.onnx, q8 is onnx/model_quantized.onnx).'
+      : ` The dtype "${request.dtype}" needs this file: pick another dtype.`;
+  } else if (path === 'tokenizer_config.json') {
+    hint = ' transformers.js needs it next to tokenizer.json.';
+  }
+  return new EngineError('model-file-missing', `${label} is missing ${path}${alsoTried} (looked in ${where}).${hint}`, path);
+}
+
+/** Rejects files that are obviously not ONNX (an HTML error page, JSON, an empty file). */
+function checkOnnxBytes(bytes: Uint8Array, path: string, label: string): void {
+  const first = bytes[0];
+  if (bytes.byteLength < 16 || first === 0x3c || first === 0x7b) {
+    const what = bytes.byteLength < 16 ? `only ${bytes.byteLength} bytes long` : first === 0x3c ? 'an HTML/XML document' : 'a JSON document';
+    throw new EngineError('model-file-invalid', `${label}: ${path} is not an ONNX model (it is ${what}).`, path);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export { contextLengthOf };

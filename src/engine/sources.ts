@@ -1,0 +1,39 @@
+/** Naming and locating model sources, shared by the browser runtime and the CLI. */
+import type { ModelSource } from './types';
+
+export const DEFAULT_HUB_URL = 'https://huggingface.co/';
+
+/** Folder URL of a Hub model's files: `<host>/<id>/resolve/<revision>/`. */
+export function hubBaseUrl(source: Extract<ModelSource, { kind: 'hub' }>, fallbackHost?: string): string {
+  const host = withTrailingSlash(source.host ?? fallbackHost ?? DEFAULT_HUB_URL);
+  const revision = encodeURIComponent(source.revision ?? 'main');
+  return new URL(`${source.id}/resolve/${revision}/`, host).href;
+}
+
+export function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/** A Hub id is `name` or `org/name` with letters, digits, `-`, `_`, `.`. */
+export function isHubModelId(id: string): boolean {
+  return /^([\w\-.]+\/)?[\w\-.]{1,96}$/.test(id) && !id.includes('..') && !id.includes('--');
+}
+
+/** Stable key for "same model" comparisons in the UI. */
+export function sourceKey(source: ModelSource): string {
+  switch (source.kind) {
+    case 'embedded': return `embedded:${source.id}`;
+    case 'hub': return `hub:${source.id}`;
+    case 'folder': return `folder:${source.name}`;
+    case 'path': return `path:${source.path}`;
+  }
+}
+
+export function sourceLabel(source: ModelSource): string {
+  switch (source.kind) {
+    case 'embedded': return source.id;
+    case 'hub': return source.id;
+    case 'folder': return `folder "${source.name}"`;
+    case 'path': return source.path;
+  }
+}

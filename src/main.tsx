@@ -1,0 +1,18 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { installTestApi } from './app/testApi';
+import './app/app.css';
+import { startEngine } from './state/engineActions';
+
+const testApi = new URLSearchParams(location.search).get('testApi') === '1';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+
+// Start the worker at once: runtime initialisation overlaps with the first render.
+void startEngine({ testApi });
+if (testApi) installTestApi();

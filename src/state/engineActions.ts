@@ -1,0 +1,202 @@
+/**
+ * Actions that drive the engine through the worker client and record what happens in the
+ * session store. Module-level so React components, the worker client's callbacks and the
+ * test API can all call them.
+ */
+import { nextTokenDistribution } from '../core/scoring/positionStats';
+import { sourceLabel } from '../engine/sources';
+import { EngineCallError, EngineClient, WorkerRestartedError } from '../worker/client';
+import { createEngineWorker } from '../worker/createEngineWorker';
+import { useSession, type ModelSelection } from './sessionStore';
+import { storeSettings, storeText, type Settings } from './settings';
+
+export const DEFAULT_SELECTION: ModelSelection = { source: { kind: 'embedded', id: 'sotu-gpt' }, dtype: 'auto' };
+
+const TEXT_SETTLE_MS = 120;
+
+let client: EngineClient | null = null;
+let loadController: AbortController | null = null;
+let predictionController: AbortController | null = null;
+let predictionTimer: ReturnType<typeof setTimeout> | null = null;
+/** A restart we asked for (a backend switch) is not a failure to report. */
+let requestedRestartReason: string | null = null;
+
+const set = useSession.setState;
+const get = useSession.getState;
+
+export function engineClient(): EngineClient {
+  if (!client) throw new Error('startEngine() has not run');
+  return client;
+}
+
+/** Starts the worker, probes the backend and loads the default (or given) model. */
+export async function startEngine(options: { testApi: boolean; selection?: ModelSelection }): Promise<void> {
+  if (client) return;
+  client = new EngineClient({
+    createWorker: () => createEngineWorker({ testApi: options.testApi }),
+    onHealth: (health) => set({ workerHealth: health }),
+    onRestart: (reason) => void recoverFromRestart(reason),
+  });
+  await probeBackend();
+  await loadModel(options.selection ?? DEFAULT_SELECTION);
+}
+
+async function probeBackend(): Promise<void> {
+  try {
+    set({ backendReport: await engineClient().call('probe', {}) });
+  } catch (error) {
+    set({ workerNotice: `Could not probe the backend: ${messageOf(error)}` });
+  }
+}
+
+/** After a crash or hang the new worker is empty: reload what the user had, keep text and settings. */
+async function recoverFromRestart(reason: string): Promise<void> {
+  const requested = reason === requestedRestartReason;
+  requestedRestartReason = null;
+  set({ model: null, ...(requested ? {} : { workerNotice: `The inference worker stopped (${reason}) and was restarted; your text and settings are kept.` }) });
+  await probeBackend();
+  const selection = get().selection ?? DEFAULT_SELECTION;
+  await loadModel(selection);
+}
+
+/**
+ * Loads a model. On failure the store keeps the previous model (the engine still has it)
+ * and shows the error naming the file.
+ */
+export async function loadModel(selection: ModelSelection): Promise<boolean> {
+  loadController?.abort();
+  const controller = new AbortController();
+  loadController = controller;
+  const label = sourceLabel(selection.source);
+  set({ load: { status: 'loading', target: label, progress: null, error: null } });
+  try {
+    const info = await engineClient().call('load', {
+      source: selection.source,
+      backend: get().settings.backend,
+      dtype: selection.dtype,
+      modelFileName: selection.modelFileName,
+    }, {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (loadController === controller) set((s) => ({ load: { ...s.load, progress } }));
+      },
+    });
+    if (loadController !== controller) return false;
+    set({ model: info, selection, load: { status: 'idle', target: null, progress: null, error: null }, vocabulary: null });
+    set({ vocabulary: await engineClient().call('vocabulary', {}) });
+    void refreshCachedModels();
+    schedulePrediction(0);
+    return true;
+  } catch (error) {
+    if (loadController !== controller) return false;
+    if (error instanceof WorkerRestartedError) return false;
+    const cancelled = error instanceof EngineCallError && error.code === 'cancelled';
+    if (error instanceof EngineCallError && error.code === 'needs-new-worker') {
+      // The worker's ONNX Runtime build cannot switch backend: restart, and the restart reloads.
+      set({ selection });
+      restartWorker('switching backend');
+      return false;
+    }
+    set({
+      load: cancelled
+        ? { status: 'idle', target: null, progress: null, error: null }
+        : { status: 'error', target: label, progress: null, error: { message: messageOf(error), file: error instanceof EngineCallError ? error.file : null } },
+    });
+    return false;
+  } finally {
+    if (loadController === controller) loadController = null;
+  }
+}
+
+export function cancelLoad(): void {
+  loadController?.abort();
+}
+
+export function dismissLoadError(): void {
+  set((s) => ({ load: { ...s.load, status: 'idle', error: null, target: null } }));
+}
+
+export function dismissWorkerNotice(): void {
+  set({ workerNotice: null });
+}
+
+export function setText(text: string): void {
+  set({ text });
+  storeText(text);
+  schedulePrediction(TEXT_SETTLE_MS);
+}
+
+export function updateSettings(patch: Partial<Settings>): void {
+  const previous = get().settings;
+  const settings = { ...previous, ...patch };
+  set({ settings });
+  storeSettings(settings);
+  if (settings.backend !== previous.backend && client) {
+    // A backend change needs a fresh ONNX Runtime: restart the worker; it reloads the model.
+    restartWorker(`backend set to ${settings.backend}`);
+    return;
+  }
+  if (settings.topN !== previous.topN) schedulePrediction(0);
+}
+
+function restartWorker(reason: string): void {
+  requestedRestartReason = reason;
+  engineClient().restart(reason);
+}
+
+function schedulePrediction(delayMs: number): void {
+  if (predictionTimer) clearTimeout(predictionTimer);
+  predictionTimer = setTimeout(() => void refreshPrediction(), delayMs);
+}
+
+/** The next-token distribution at the end of the text (a KV-cached step when the text grew). */
+export async function refreshPrediction(): Promise<void> {
+  const { model, text, settings } = get();
+  if (!model || !client) return;
+  predictionController?.abort();
+  const controller = new AbortController();
+  predictionController = controller;
+  set((s) => ({ prediction: { ...s.prediction, status: 'running', error: null } }));
+  try {
+    const { ids } = await client.call('tokenize', { text }, { signal: controller.signal });
+    // An empty text is predicted from the model's BOS token: the start of a document.
+    const context = ids.length > 0 ? ids : [model.bosTokenId ?? model.eosTokenId ?? 0];
+    const step = await client.call('step', { ids: context }, { signal: controller.signal });
+    if (predictionController !== controller) return;
+    set({
+      prediction: {
+        status: 'ready',
+        contextTokens: step.contextTokens,
+        textTokens: ids.length,
+        distribution: nextTokenDistribution(step.logits, settings.topN),
+        elapsedMs: step.elapsedMs,
+        error: null,
+      },
+    });
+  } catch (error) {
+    if (predictionController !== controller) return;
+    if (error instanceof EngineCallError && error.code === 'cancelled') return;
+    if (error instanceof WorkerRestartedError) return;
+    set((s) => ({ prediction: { ...s.prediction, status: 'error', error: messageOf(error) } }));
+  } finally {
+    if (predictionController === controller) predictionController = null;
+  }
+}
+
+export async function refreshCachedModels(): Promise<void> {
+  try {
+    set({ cachedModels: await engineClient().call('listCachedModels', {}) });
+  } catch {
+    // Cache Storage can be unavailable (private windows): no "cached" marks then.
+  }
+}
+
+export async function clearCachedModels(modelId?: string): Promise<number> {
+  const { deletedFiles } = await engineClient().call('clearCachedModels', modelId ? { modelId } : {});
+  await refreshCachedModels();
+  return deletedFiles;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

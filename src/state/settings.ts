@@ -1,0 +1,85 @@
+/**
+ * User settings and text that survive reloads and worker restarts: kept in localStorage,
+ * validated on the way back in (a stored value from an older version must not break startup).
+ */
+import { z } from 'zod';
+import { DEFAULT_HUB_URL } from '../engine/sources';
+
+export const settingsSchema = z.object({
+  /** `auto` uses WebGPU when there is an adapter. */
+  backend: z.enum(['auto', 'wasm']).default('auto'),
+  /** Bars in the next-token view. */
+  topN: z.number().int().min(1).max(200).default(20),
+  /** Hub-style host for Hub models. */
+  hubUrl: z.string().url().default(DEFAULT_HUB_URL),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+export const DEFAULT_TEXT = 'Fellow-Citizens of the Senate and House of Representatives: The state of the Union is';
+
+const SETTINGS_KEY = 'tokenscope.settings.v1';
+const TEXT_KEY = 'tokenscope.text.v1';
+
+interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+function storage(): KeyValueStorage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Stored settings merged over the defaults; anything invalid falls back to its default. */
+export function readStoredSettings(store: KeyValueStorage | null = storage()): Settings {
+  const raw = store?.getItem(SETTINGS_KEY);
+  if (!raw) return DEFAULT_SETTINGS;
+  try {
+    const parsed = settingsSchema.partial().safeParse(JSON.parse(raw));
+    return parsed.success ? settingsSchema.parse({ ...DEFAULT_SETTINGS, ...stripUndefined(parsed.data) }) : DEFAULT_SETTINGS;
+  } catch {
+    return DEFAULT_SETTINGS;
+  }
+}
+
+export function storeSettings(settings: Settings, store: KeyValueStorage | null = storage()): void {
+  store?.setItem(SETTINGS_KEY, JSON.stringify(settings));
+}
+
+export function readStoredText(store: KeyValueStorage | null = storage()): string {
+  return store?.getItem(TEXT_KEY) ?? DEFAULT_TEXT;
+}
+
+export function storeText(text: string, store: KeyValueStorage | null = storage()): void {
+  store?.setItem(TEXT_KEY, text);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Overrides from the page URL, for demos and tests: `?backend=wasm`, `?hub=http://127.0.0.1:9000/`,
+ * `?topN=10`. Invalid values are ignored.
+ */
+export function settingsFromQuery(search: string): Partial<Settings> {
+  const params = new URLSearchParams(search);
+  const candidate = {
+    backend: params.get('backend') ?? undefined,
+    hubUrl: params.get('hub') ?? undefined,
+    topN: params.has('topN') ? Number(params.get('topN')) : undefined,
+  };
+  const overrides: Partial<Settings> = {};
+  for (const key of Object.keys(candidate) as (keyof Settings)[]) {
+    if (candidate[key] === undefined) continue;
+    const parsed = settingsSchema.shape[key].safeParse(candidate[key]);
+    if (parsed.success) Object.assign(overrides, { [key]: parsed.data });
+  }
+  return overrides;
+}

@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+/**
+ * The inference worker's entry: one Engine, the request handler, and a heartbeat that
+ * stops when the worker is blocked or dead (the client's hang detection listens for it).
+ */
+import { createBrowserRuntime } from '../engine/browserRuntime';
+import { Engine } from '../engine/engine';
+import { CacheStorageStore } from '../engine/files/hubCache';
+import { createEngineService } from './engineService';
+import { createRequestHandler } from './handler';
+import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** The client names the worker with this suffix when the page enabled the test API. */
+export const TEST_WORKER_NAME_SUFFIX = '+test-api';
+
+const hubStore = new CacheStorageStore();
+const engine = new Engine(
+  createBrowserRuntime({
+    appBaseUrl: new URL(import.meta.env.BASE_URL, self.location.origin).href,
+    hubStore,
+    scope: self,
+  }),
+);
+
+const send = (message: ReplyMessage, transfer: Transferable[] = []) => self.postMessage(message, transfer);
+
+const handler = createRequestHandler(
+  createEngineService(engine, hubStore, {
+    allowMisbehave: self.name.endsWith(TEST_WORKER_NAME_SUFFIX),
+    misbehave: (how) => {
+      if (how === 'close') self.close();
+      else if (how === 'hang') for (;;) { /* blocks the worker's only thread: heartbeats stop */ }
+      else setTimeout(() => { throw new Error('simulated crash requested by the test API'); }, 0);
+    },
+  }),
+  send,
+);
+
+self.onmessage = (event: MessageEvent<RequestMessage>) => void handler.handle(event.data);
+setInterval(() => send({ type: 'heartbeat', sentAt: Date.now() }), HEARTBEAT_INTERVAL_MS);
+send({ type: 'ready' });

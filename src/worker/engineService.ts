@@ -1,0 +1,42 @@
+/** The protocol's request kinds, implemented on an Engine and the Hub file store. */
+import type { Engine } from '../engine/engine';
+import { EngineError } from '../engine/errors';
+import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engine/files/hubCache';
+import type { EngineService } from './handler';
+
+export interface ServiceOptions {
+  /** Honour `debugMisbehave` (test builds and `?testApi=1` pages only). */
+  allowMisbehave: boolean;
+  /** Make the worker misbehave; the worker entry knows how. */
+  misbehave: (how: 'throw-uncaught' | 'hang' | 'close') => void;
+}
+
+export function createEngineService(engine: Engine, hubStore: ModelFileStore, options: ServiceOptions): EngineService {
+  return {
+    probe: () => engine.probe(),
+    load: (params, { signal, onProgress }) => engine.load(params, { signal, onProgress }),
+    unload: async () => {
+      const had = engine.modelInfo !== null;
+      await engine.unload();
+      return { unloaded: had };
+    },
+    tokenize: (params) => engine.tokenize(params),
+    vocabulary: () => engine.vocabulary(),
+    forward: (params, { signal, onProgress }) => engine.forward(params, { signal, onProgress }),
+    step: (params, { signal }) => engine.step(params, { signal }),
+    score: (params, { signal, onProgress }) => engine.score(params, { signal, onProgress }),
+    listCachedModels: async () => groupCachedFiles(await hubStore.list()),
+    clearCachedModels: async ({ modelId }) => {
+      const urls = (await hubStore.list())
+        .map((entry) => entry.url)
+        .filter((url) => modelId === undefined || parseHubFileUrl(url)?.modelId === modelId);
+      return { deletedFiles: await hubStore.delete(urls) };
+    },
+    debugMisbehave: ({ how }) => {
+      if (!options.allowMisbehave) throw new EngineError('bad-request', 'debugMisbehave is only available to the test API.');
+      // Let the reply go out first, then misbehave.
+      setTimeout(() => options.misbehave(how), 0);
+      return { accepted: true };
+    },
+  };
+}

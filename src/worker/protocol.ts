@@ -1,0 +1,55 @@
+/**
+ * The one typed protocol between the UI and the inference worker. Each request kind maps
+ * to its params, its result and (for long work) its progress payload, so the compiler ties
+ * every message to its shape and no handler casts.
+ *
+ * Every request gets exactly one reply (`result` or `error`), plus any `progress` messages
+ * before it. The worker also sends a `heartbeat` every HEARTBEAT_INTERVAL_MS so the client
+ * can tell a hung or dead worker from a busy one.
+ */
+import type { ErrorReport } from '../engine/errors';
+import type {
+  BackendReport, CachedModelEntry, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo, ScoreParams,
+  ScoreResult, StepParams, StepResult, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
+} from '../engine/types';
+
+export interface EngineCalls {
+  probe: { params: Record<string, never>; result: BackendReport };
+  load: { params: LoadParams; result: ModelInfo; progress: LoadProgress };
+  unload: { params: Record<string, never>; result: { unloaded: boolean } };
+  tokenize: { params: TokenizeParams; result: TokenizeResult };
+  vocabulary: { params: Record<string, never>; result: VocabularyResult };
+  forward: { params: ForwardParams; result: ForwardResult; progress: WindowProgress };
+  step: { params: StepParams; result: StepResult };
+  score: { params: ScoreParams; result: ScoreResult; progress: WindowProgress };
+  cancel: { params: { requestId: number }; result: { cancelled: boolean } };
+  listCachedModels: { params: Record<string, never>; result: CachedModelEntry[] };
+  clearCachedModels: { params: { modelId?: string }; result: { deletedFiles: number } };
+  /** Test builds only: make the worker misbehave so recovery can be tested end to end. */
+  debugMisbehave: { params: { how: 'throw-uncaught' | 'hang' | 'close' }; result: { accepted: boolean } };
+}
+
+export type CallKind = keyof EngineCalls;
+export type ParamsOf<K extends CallKind> = EngineCalls[K]['params'];
+export type ResultOf<K extends CallKind> = EngineCalls[K]['result'];
+export type ProgressOf<K extends CallKind> = EngineCalls[K] extends { progress: infer P } ? P : never;
+
+/** UI → worker. */
+export type RequestMessage = { [K in CallKind]: { type: 'request'; id: number; kind: K; params: ParamsOf<K> } }[CallKind];
+
+/** Worker → UI. */
+export type ReplyMessage =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; error: ErrorReport }
+  | { type: 'progress'; id: number; progress: unknown }
+  | { type: 'heartbeat'; sentAt: number }
+  | { type: 'ready' };
+
+export const HEARTBEAT_INTERVAL_MS = 1000;
+
+/** Results with big typed arrays cross the thread boundary by transfer, not copy. */
+export function transferablesOf(result: unknown): Transferable[] {
+  if (!result || typeof result !== 'object') return [];
+  const logits = (result as { logits?: unknown }).logits;
+  return logits instanceof Float32Array ? [logits.buffer as ArrayBuffer] : [];
+}

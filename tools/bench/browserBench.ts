@@ -1,0 +1,99 @@
+/**
+ * Figures from the built app in headless Chromium (WASM), driven through the page's test API
+ * (`?testApi=1`), so they include the worker and the real message passing.
+ */
+import { readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import type {} from '../../src/app/testApi';
+import type { CallKind, ParamsOf, ResultOf } from '../../src/worker/protocol';
+import { median, repeat, type Figure } from './stats';
+
+/** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */
+const STEP_RUNS = 15;
+
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+
+/** Opens the app and returns ms from navigation start to the first next-token distribution. */
+async function timeToFirstDistribution(page: Page, url: string): Promise<number> {
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    () => (window.__tokenscope?.state().prediction.status === 'ready' ? performance.now() : false),
+    null,
+    { polling: 20, timeout: 180_000 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** Peak resident memory (VmHWM) of the browser's renderer processes, in MB. */
+async function rendererPeakMB(browser: Browser): Promise<number> {
+  const session = await browser.newBrowserCDPSession();
+  const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+  let kb = 0;
+  for (const process of processInfo.filter((p) => p.type === 'renderer')) {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${process.id}/status`, 'utf8'));
+      kb += match ? Number(match[1]) : 0;
+    } catch {
+      // The process ended between listing and reading.
+    }
+  }
+  return kb / 1024;
+}
+
+export async function runBrowserBench(appUrl: string, text: string, chromiumPath: string): Promise<Figure[]> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
+  const figures: Figure[] = [];
+  let backend = 'Chromium';
+  const add = (name: string, unit: Figure['unit'], runs: number[]) => figures.push({ name, backend, unit, median: median(runs), runs });
+  const url = `${appUrl}?testApi=1&backend=wasm`;
+  try {
+    // Cold: a fresh context has an empty HTTP cache and no compiled-wasm cache.
+    const coldRuns = await repeat(3, async () => {
+      const context = await browser.newContext();
+      try {
+        return await timeToFirstDistribution(await context.newPage(), url);
+      } finally {
+        await context.close();
+      }
+    });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await timeToFirstDistribution(page, url);
+    const warmRuns = await repeat(3, () => timeToFirstDistribution(page, url));
+    const model = await page.evaluate(() => window.__tokenscope!.state().model!);
+    backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype})`;
+    add('page load → first distribution, cold cache', 'ms', coldRuns);
+    add('page load → first distribution, warm cache', 'ms', warmRuns);
+
+    const call = <K extends CallKind>(kind: K, params: ParamsOf<K>) =>
+      page.evaluate(([k, p]) => window.__tokenscope!.call(k as K, p as never), [kind, params] as const) as Promise<ResultOf<K>>;
+    // Only the engine's own timing comes back to Node: logits stay in the page.
+    const elapsedMs = (kind: 'forward' | 'step' | 'score', params: ParamsOf<'forward'> | ParamsOf<'step'> | ParamsOf<'score'>) =>
+      page.evaluate(async ([k, p]) => ((await window.__tokenscope!.call(k, p as never)) as { elapsedMs: number }).elapsedMs, [kind, params] as const);
+    const { ids } = await call('tokenize', { text });
+    const window256 = ids.slice(0, 256);
+    add(`forward over ${window256.length} tokens (engine)`, 'ms', await repeat(9, async () => await elapsedMs('forward', { ids: window256 }), 2));
+    add(`forward over ${window256.length} tokens (round trip, logits transferred)`, 'ms', await repeat(7, () => page.evaluate(async (input) => {
+      const started = performance.now();
+      await window.__tokenscope!.call('forward', { ids: input });
+      return performance.now() - started;
+    }, window256), 1));
+    for (const n of [32, 256]) {
+      add(`KV-cached step at ${n} tokens`, 'ms', await repeat(STEP_RUNS, async () => {
+        await elapsedMs('step', { ids: ids.slice(0, n - 1) });
+        return elapsedMs('step', { ids: ids.slice(0, n) });
+      }, 1));
+      add(`full recompute at ${n} tokens`, 'ms', await repeat(STEP_RUNS, async () => await elapsedMs('step', { ids: ids.slice(0, n), useCache: false }), 1));
+    }
+    const scored = ids.slice(0, 2000);
+    add(`score ${scored.length} tokens (throughput)`, 'tokens/s', await repeat(3, async () => {
+      return (scored.length - 1) / ((await elapsedMs('score', { ids: scored, topK: 5 })) / 1000);
+    }, 1));
+    add('peak memory (renderer processes, VmHWM)', 'MB', [await rendererPeakMB(browser)]);
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+  return figures;
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: measures the built app in headless Chromium and the engine under Node
+ * (as the CLI runs it), prints a table and writes bench-results.json (git-ignored).
+ * Every figure is the median of several runs; the backend is named on every row.
+ *
+ * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createStaticServer, listen } from '../serve.mjs';
+import { benchmarkText } from './benchText';
+import { runBrowserBench } from './browserBench';
+import { runNodeBench } from './nodeBench';
+import type { Figure } from './stats';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+function formatValue(figure: Figure): string {
+  const digits = figure.unit === 'ms' && figure.median < 10 ? 1 : 0;
+  return `${figure.median.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${figure.unit}`;
+}
+
+function speedups(figures: Figure[]): Figure[] {
+  const rows: Figure[] = [];
+  for (const backend of new Set(figures.map((f) => f.backend))) {
+    for (const n of [32, 256]) {
+      const cached = figures.find((f) => f.backend === backend && f.name === `KV-cached step at ${n} tokens`);
+      const full = figures.find((f) => f.backend === backend && f.name === `full recompute at ${n} tokens`);
+      if (cached && full) rows.push({ name: `KV-cache speed-up at ${n} tokens`, backend, unit: 'x', median: full.median / cached.median, runs: [] });
+    }
+  }
+  return rows;
+}
+
+function printTable(figures: Figure[]): void {
+  const rows = figures.map((f) => [f.name, f.backend, formatValue(f), f.runs.length ? String(f.runs.length) : '']);
+  const header = ['figure', 'backend', 'median', 'runs'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const modelId = args.includes('--model') ? args[args.indexOf('--model') + 1] : 'sotu-gpt';
+  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const dist = join(REPO_ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  const { id: textId, text } = benchmarkText();
+  const loadBefore = loadavg()[0];
+  console.log(`Benchmark text: ${textId} (${text.length.toLocaleString('en-US')} characters); model ${modelId}; load average ${loadBefore.toFixed(1)} on ${cpus().length} cores.`);
+
+  const server = createStaticServer(dist);
+  const url = await listen(server, { port: 0, host: '127.0.0.1' }, 0);
+  let figures: Figure[] = [];
+  try {
+    console.log('Chromium (built app)…');
+    figures = figures.concat(await runBrowserBench(url, text, chromiumPath));
+  } finally {
+    server.close();
+  }
+  console.log('Node (CLI engine)…');
+  figures = figures.concat(await runNodeBench(text, modelId));
+  figures = figures.concat(speedups(figures));
+  printTable(figures);
+  const results = {
+    date: new Date().toISOString(),
+    model: modelId,
+    text: { id: textId, characters: text.length },
+    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: loadBefore, loadAverageAtEnd: loadavg()[0] },
+    figures,
+  };
+  writeFileSync(join(REPO_ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('Wrote bench-results.json');
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
