@@ -1,4 +1,4 @@
-/** The PyTorch reference logits the model export writes for sotu-gpt (tools/models/fixtures). */
+/** The PyTorch reference logits the model export writes for each embedded model (tools/models/fixtures). */
 import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 
@@ -19,8 +19,8 @@ export function readFixture(modelId = 'sotu-gpt'): { promptIds: number[]; logits
 }
 
 /** Runs a forward pass in the page's engine and checks every logit against PyTorch's. */
-export async function expectForwardMatchesPyTorch(page: Page, tolerance: number): Promise<void> {
-  const { promptIds, logits } = readFixture();
+export async function expectForwardMatchesPyTorch(page: Page, tolerance: number, modelId = 'sotu-gpt'): Promise<void> {
+  const { promptIds, logits } = readFixture(modelId);
   const engineLogits = await page.evaluate(async (ids) => {
     const result = await window.__tokenscope!.call('forward', { ids });
     return Array.from(result.logits);

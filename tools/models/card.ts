@@ -51,6 +51,7 @@ await runTool(() => {
   const best = baselines.orders.find((o) => o.order === baselines.bestOrderOnValidation)!;
   const trigram = baselines.orders.find((o) => o.order === 3)!;
   const relative = (model: number, baseline: number) => +(1 - model / baseline).toFixed(4);
+  const lowerOrHigher = (reduction: number) => `${(Math.abs(reduction) * 100).toFixed(1)}% ${reduction >= 0 ? 'lower' : 'higher'}`;
 
   const metrics = {
     id,
@@ -120,7 +121,7 @@ Protocol: ${evaluation.protocol}. Loss is in nats per token; bits per byte divid
 ${row(`**${id}**`, evaluation.validation, evaluation.test)}
 ${baselines.orders.map((o) => row(o.order === 1 ? 'unigram' : `Kneser-Ney ${o.order}-gram${o.order === baselines.bestOrderOnValidation ? ' (best n-gram)' : ''}`, o.splits.validation, o.splits.test)).join('\n')}
 
-Validation perplexity against the best n-gram (order ${best.order}): ${(metrics.comparison.perplexityReductionVsBestNgramValidation * 100).toFixed(1)}% lower; against the trigram: ${(metrics.comparison.perplexityReductionVsTrigramValidation * 100).toFixed(1)}% lower (negative means higher).
+Validation perplexity against the best n-gram (order ${best.order}): ${lowerOrHigher(metrics.comparison.perplexityReductionVsBestNgramValidation)}; against the trigram: ${lowerOrHigher(metrics.comparison.perplexityReductionVsTrigramValidation)}.
 Loss: ${f(evaluation.validation.lossNatsPerToken, 4)} nats/token on validation, ${f(evaluation.test.lossNatsPerToken, 4)} on test.
 
 Rebuild: \`npm run models\` (see the README's "Embedded models" section).
