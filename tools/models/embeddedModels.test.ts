@@ -14,6 +14,12 @@ import { embeddedModelsDir, float32FromBase64, int64Tensor, loadEmbeddedModel, m
 interface Fixture { promptIds: number[]; logitsShape: number[]; logitsBase64: string; lastHiddenStateBase64: string; greedyIds: number[] }
 const manifest = JSON.parse(readFileSync(join(embeddedModelsDir, 'models.json'), 'utf8')) as { models: { id: string }[] };
 type Outputs = Record<string, Tensor>;
+const tokenizerFile = (id: string) => readFileSync(join(embeddedModelsDir, id, 'tokenizer.json'), 'utf8');
+/** Models whose tokenizer.json an earlier model in the manifest already has: the round trip is tested once. */
+const sharesEarlierTokenizer = (id: string) => {
+  const ids = manifest.models.map((m) => m.id);
+  return ids.slice(0, ids.indexOf(id)).some((earlier) => tokenizerFile(earlier) === tokenizerFile(id));
+};
 
 describe.each(manifest.models.map((m) => m.id))('embedded model %s', (id) => {
   let model: PreTrainedModel;
@@ -66,7 +72,7 @@ describe.each(manifest.models.map((m) => m.id))('embedded model %s', (id) => {
     expect(Array.from(generated.data as BigInt64Array, Number).slice(ids.length)).toEqual(fixture.greedyIds);
   });
 
-  it('round-trips every address and mixed Unicode through its tokenizer', () => {
+  it.skipIf(sharesEarlierTokenizer(id))('round-trips every address and mixed Unicode through its tokenizer', () => {
     for (const doc of readAddresses()) expect(tokenizer.decode(tokenizer.encode(doc.text, { add_special_tokens: false }))).toBe(doc.text);
     const samples = ['naïve café — “quoted” ’', 'e\u0301 (combining) 👩‍👩‍👧 emoji ZWJ', 'עברית العربية 中文 日本語 한국어', '\t tabs\n\n\nnewlines  trailing ', 'x'.repeat(3000)];
     let seed = 7;
