@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { test } from '@playwright/test';
 import { expectForwardMatchesPyTorch } from './fixture';
 import { TokenscopePage } from './tokenscopePage';
 
