@@ -73,7 +73,7 @@ export function NextTokenPanel() {
           <ProbabilityBars bars={bars} tailProbability={distribution.tailProbability} tailCount={distribution.tailCount} width={width} onSelect={appendToken} />
         )}
       </div>
-      <p className="hint">Click a bar to append that token. Bars are the {bars.length} most probable tokens; the last bar is everything else.</p>
+      {distribution && <p className="hint">Click a bar to append that token. Bars are the {bars.length} most probable tokens; the last bar is everything else.</p>}
     </section>
   );
 }
