@@ -81,7 +81,6 @@ def untie_folded_unembedding(path: str, wte: np.ndarray):
     m = onnx.load(path)
     g = m.graph
     inits = {i.name: i for i in g.initializer}
-    producer = {o: n for n in g.node for o in n.output}
     wte_name = next(n for n, i in inits.items() if tuple(i.dims) == wte.shape and np.array_equal(numpy_helper.to_array(i), wte))
     for node in g.node:
         if node.op_type != 'MatMul' or node.input[1] not in inits:
@@ -99,7 +98,6 @@ def untie_folded_unembedding(path: str, wte: np.ndarray):
         return
     if any(numpy_helper.to_array(i).shape == wte.T.shape for i in g.initializer):
         raise RuntimeError('found a transposed embedding copy but could not replace it')
-    del producer
 
 
 def b64_floats(a: np.ndarray) -> str:
