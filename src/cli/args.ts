@@ -1,22 +1,32 @@
 /** Command-line parsing for `npm run cli`, kept apart from running so it can be tested. */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertTemperature, DEFAULT_SAMPLING_SETTINGS, type NextTokenMode, type SamplingSettings } from '../core/distribution';
 import type { ModelSource } from '../engine/types';
 import { isHubModelId } from '../engine/sources';
 
-export type CliCommand = 'tokenize' | 'score';
+export type CliCommand = 'tokenize' | 'score' | 'next';
 
 export interface CliArgs {
   command: CliCommand;
   /** Text file to read, or `-` for standard input. */
   input: string;
   model: string;
+  /** score: alternatives per position. (next reads --top-k into `sampling.topK`.) */
   topK: number;
   strideTokens: number | undefined;
   allowNetwork: boolean;
   hubUrl: string | undefined;
   addSpecialTokens: boolean;
   pretty: boolean;
+  /** next: the sampling pipeline's settings. */
+  sampling: SamplingSettings;
+  /** next: the seed of the one draw, an integer in [0, 2^32). */
+  seed: number;
+  /** next: how many of the most probable tokens to print. */
+  top: number;
+  /** next: sample from the pipeline, or take the argmax. */
+  mode: NextTokenMode;
 }
 
 export class UsageError extends Error {}
@@ -26,17 +36,30 @@ export const USAGE = `Usage: npm run cli -- <command> <file|-> [options]
 Commands:
   tokenize   token ids and byte-exact token strings of the text
   score      per position: the actual next token's probability and rank, entropy, top-k
+  next       the next-token distribution after the text through the sampling pipeline,
+             and the sampled token (an empty text predicts from the start token)
 
 Options:
   --model <id|folder>   embedded model id (default sotu-gpt), a model folder, or a Hub id
-  --top-k <n>           alternatives per position for score (default 5)
-  --stride <n>          sliding-window step past the context length (default half the context)
+  --top-k <n>           score: alternatives per position (default 5);
+                        next: keep the n most probable tokens (default 0 = off)
+  --stride <n>          score: sliding-window step past the context length (default half the context)
   --special             add the tokenizer's special tokens (BOS/EOS) when tokenizing
   --allow-network       allow downloading a Hub model id
   --hub-url <url>       Hub-style host to download from (implies --allow-network for it)
-  --pretty              indent the JSON output`;
+  --pretty              indent the JSON output
 
-const COMMANDS: readonly CliCommand[] = ['tokenize', 'score'];
+Options of next:
+  --temperature <t>     softmax temperature, > 0 (default 1)
+  --top-p <p>           nucleus mass in [0, 1] (default 1 = off)
+  --min-p <p>           keep tokens with probability >= p × the top one, p in [0, 1] (default 0 = off)
+  --seed <n>            seed of the draw, an integer in [0, 2^32) (default 0)
+  --top <n>             rows of the distribution to print (default 10)
+  --greedy              take the most probable token instead of sampling`;
+
+const COMMANDS: readonly CliCommand[] = ['tokenize', 'score', 'next'];
+const NEXT_ONLY_OPTIONS = ['--temperature', '--top-p', '--min-p', '--seed', '--top', '--greedy'];
+const MAX_SEED = 0xffffffff;
 
 function positiveInt(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -44,10 +67,46 @@ function positiveInt(flag: string, value: string | undefined): number {
   return n;
 }
 
+/** A finite number, or NaN for anything else (an empty string included). */
+function numberOrNaN(value: string): number {
+  return value.trim() === '' ? NaN : Number(value);
+}
+
+function temperatureValue(value: string): number {
+  const t = numberOrNaN(value);
+  try {
+    assertTemperature(t); // the pipeline's own rule, so the CLI accepts exactly what it accepts
+  } catch {
+    throw new UsageError(`--temperature must be a number > 0, got "${value}" (for the most probable token use --greedy).`);
+  }
+  return t;
+}
+
+function unitIntervalValue(flag: string, value: string, off: string): number {
+  const p = numberOrNaN(value);
+  if (!(p >= 0 && p <= 1)) throw new UsageError(`${flag} must be a number in [0, 1] (${off}), got "${value}".`);
+  return p;
+}
+
+function countValue(flag: string, value: string): number {
+  const n = numberOrNaN(value);
+  if (!(Number.isInteger(n) && n >= 0)) throw new UsageError(`${flag} must be an integer >= 0 (0 = off), got "${value}".`);
+  return n;
+}
+
+function seedValue(value: string): number {
+  const n = numberOrNaN(value);
+  if (!(Number.isInteger(n) && n >= 0 && n <= MAX_SEED)) throw new UsageError(`--seed must be an integer in [0, ${MAX_SEED}], got "${value}".`);
+  return n;
+}
+
 export function parseArgs(argv: readonly string[]): CliArgs {
   const positional: string[] = [];
+  const used = new Set<string>();
+  let topKValue: string | undefined;
   const args: Omit<CliArgs, 'command' | 'input'> = {
     model: 'sotu-gpt', topK: 5, strideTokens: undefined, allowNetwork: false, hubUrl: undefined, addSpecialTokens: false, pretty: false,
+    sampling: { ...DEFAULT_SAMPLING_SETTINGS }, seed: 0, top: 10, mode: 'sample',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -56,14 +115,21 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       if (next === undefined) throw new UsageError(`${arg} needs a value.`);
       return next;
     };
+    if (arg.startsWith('--')) used.add(arg);
     switch (arg) {
       case '--model': args.model = value(); break;
-      case '--top-k': args.topK = positiveInt(arg, value()); break;
+      case '--top-k': topKValue = value(); break;
       case '--stride': args.strideTokens = positiveInt(arg, value()); break;
       case '--allow-network': args.allowNetwork = true; break;
       case '--hub-url': args.hubUrl = value(); break;
       case '--special': args.addSpecialTokens = true; break;
       case '--pretty': args.pretty = true; break;
+      case '--temperature': args.sampling.temperature = temperatureValue(value()); break;
+      case '--top-p': args.sampling.topP = unitIntervalValue(arg, value(), '1 = off'); break;
+      case '--min-p': args.sampling.minP = unitIntervalValue(arg, value(), '0 = off'); break;
+      case '--seed': args.seed = seedValue(value()); break;
+      case '--top': args.top = positiveInt(arg, value()); break;
+      case '--greedy': args.mode = 'greedy'; break;
       default:
         if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}.`);
         positional.push(arg);
@@ -71,9 +137,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const [command, input, ...extra] = positional;
   if (!command) throw new UsageError('Missing command.');
-  if (!COMMANDS.includes(command as CliCommand)) throw new UsageError(`Unknown command "${command}" (expected ${COMMANDS.join(' or ')}).`);
+  if (!COMMANDS.includes(command as CliCommand)) throw new UsageError(`Unknown command "${command}" (expected ${COMMANDS.join(', ')}).`);
   if (!input) throw new UsageError(`${command} needs a text file (or - for standard input).`);
   if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
+  if (command === 'next') {
+    if (used.has('--stride')) throw new UsageError('--stride is only for score (next sees the last context-length tokens).');
+    if (topKValue !== undefined) args.sampling.topK = countValue('--top-k', topKValue);
+  } else {
+    const misplaced = NEXT_ONLY_OPTIONS.find((flag) => used.has(flag));
+    if (misplaced) throw new UsageError(`${misplaced} is only for next.`);
+    if (topKValue !== undefined) args.topK = positiveInt('--top-k', topKValue);
+  }
   return { command: command as CliCommand, input, ...args };
 }
 

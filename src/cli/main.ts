@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine';
 import { EngineError, toErrorReport } from '../engine/errors';
 import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
 import { parseArgs, resolveModelArgument, USAGE, UsageError, type CliArgs } from './args';
+import { nextOutput } from './next';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 
 async function readInput(input: string): Promise<string> {
@@ -70,6 +71,7 @@ export async function runCli(args: CliArgs): Promise<unknown> {
     if (args.command === 'tokenize') {
       return { model: modelSummary(info), tokenCount: tokenized.ids.length, ids: tokenized.ids, tokens: tokenized.tokens };
     }
+    if (args.command === 'next') return { model: modelSummary(info), ...(await nextOutput(engine, info, tokenized.ids, args)) };
     const result = await engine.score({ ids: tokenized.ids, topK: args.topK, strideTokens: args.strideTokens });
     const view = (id: number) => engine.tokenViews([id])[0];
     return { model: modelSummary(info), tokenCount: tokenized.ids.length, firstToken: tokenized.tokens[0] ?? null, ...scoreOutput(result, view) };
