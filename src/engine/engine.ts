@@ -8,9 +8,11 @@ import { EngineError, cancelledError, throwIfCancelled } from './errors';
 import type { ModelFileProvider } from './files/fileProvider';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
 import { loadModel } from './loadModel';
+import { TextAnalyzer } from './textAnalysis';
 import { contextLengthOf, firstTokenId } from './modelConfig';
 import { Vocabulary } from './vocabulary';
 import type {
+  AnalyzeParams, AnalyzeResult, RowParams, RowResult,
   BackendChoice, BackendPreference, BackendReport, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo,
   ModelSource, ScoreParams, ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from './types';
@@ -38,6 +40,7 @@ interface ActiveModel {
   vocabulary: Vocabulary;
   runnable: RunnableModel;
   stepCache: StepCache;
+  analyzer: TextAnalyzer;
 }
 
 export interface CallOptions<P = never> {
@@ -125,7 +128,9 @@ export class Engine {
       info.byteScheme = vocabulary.byteScheme;
       info.loadMs = performance.now() - started;
       const previous = this.active;
-      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache };
+      const startTokenId = info.bosTokenId ?? info.eosTokenId ?? 0;
+      const analyzer = new TextAnalyzer(runnable, stepCache, startTokenId);
+      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer };
       if (previous) await disposeActive(previous);
       return info;
     } finally {
@@ -174,6 +179,17 @@ export class Engine {
     return scoreSequence(this.require().runnable, params.ids, { ...params, signal: options.signal, onProgress: options.onProgress });
   }
 
+  /** Every position of a text scored in one pass (after the model's start token), rows kept for `row`. */
+  async analyze(params: AnalyzeParams, options: CallOptions<WindowProgress> = {}): Promise<AnalyzeResult> {
+    return this.require().analyzer.analyze(params.ids, { ...params, signal: options.signal, onProgress: options.onProgress });
+  }
+
+  /** The logits at one position of a text, from the last analysis when it covers it. */
+  async row(params: RowParams, options: CallOptions = {}): Promise<RowResult> {
+    throwIfCancelled(options.signal, 'Reading a position');
+    return this.require().analyzer.row(params.ids, params.position);
+  }
+
   /** The window length forward passes use for the current model. */
   windowTokens(): number {
     const { runnable } = this.require();
@@ -183,5 +199,6 @@ export class Engine {
 
 async function disposeActive(active: ActiveModel): Promise<void> {
   active.stepCache.reset();
+  active.analyzer.reset();
   await active.model.dispose();
 }

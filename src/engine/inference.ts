@@ -143,9 +143,18 @@ export async function scoreSequence(
   return { positions, windowCount: windows.length, processedTokens: windowedTokenCost(windows), elapsedMs: performance.now() - started };
 }
 
+/** Rows of logits computed by one cached run: rows for positions [firstPosition, context length). */
+export interface CachedRun {
+  /** Row-major [rowCount × vocabSize]. */
+  logits: Float32Array;
+  firstPosition: number;
+  rowCount: number;
+}
+
 /**
- * The KV cache of the last step: which ids it holds (a window of the sequence) and the
- * past tensors for them. A new step extends it when the new window starts with those ids.
+ * The KV cache of the last run: which ids it holds and the past tensors for them. A new run
+ * reuses the longest common prefix: the cache is cut back to it (an edit in the middle of a
+ * text, a branch back in the tree) and only the tokens after it are computed.
  */
 export class StepCache {
   private cachedIds: number[] = [];
@@ -162,37 +171,72 @@ export class StepCache {
     const windowTokens = windowTokensFor(this.runnable.contextTokens, this.runnable.vocabSize);
     const { start } = lastContextWindow(ids.length, windowTokens);
     const context = ids.slice(start);
-    const reusable = useCache && this.supportsPast && this.past !== null && isPrefix(this.cachedIds, context);
-    if (reusable && this.cachedIds.length === context.length && this.lastLogits) {
+    if (useCache && this.lastLogits && sameIds(this.cachedIds, context)) {
       return this.result(this.lastLogits, context.length, context.length, 0, started);
     }
-    if (!reusable) this.reset();
-    const reused = reusable ? this.cachedIds.length : 0;
-    const fresh = context.slice(reused);
+    const run = await this.run(context, { useCache });
+    const vocab = this.runnable.vocabSize;
+    const lastRow = run.logits.slice((run.rowCount - 1) * vocab, run.rowCount * vocab);
+    if (useCache && this.supportsPast) this.lastLogits = lastRow;
+    return this.result(lastRow, context.length, run.firstPosition, run.rowCount, started);
+  }
+
+  /**
+   * Logits for every position of `context` (one window: at most the context length) that the
+   * cache does not already cover, reusing at most `maxReuse` tokens of it. At least the last
+   * position is always computed.
+   */
+  async run(context: readonly number[], options: { useCache?: boolean; maxReuse?: number } = {}): Promise<CachedRun> {
+    const useCache = (options.useCache ?? true) && this.supportsPast;
+    const common = this.past ? commonPrefixLength(this.cachedIds, context) : 0;
+    const reuse = useCache ? Math.min(common, context.length - 1, options.maxReuse ?? Infinity) : 0;
+    if (reuse === 0) this.reset();
+    else if (reuse < this.cachedIds.length) await this.truncate(reuse);
+    const fresh = context.slice(reuse);
     const inputs: Record<string, unknown> = { input_ids: int64Tensor(fresh), attention_mask: onesMask(context.length) };
     // NOTE: pasts must travel as one `past_key_values` cache object: transformers.js derives
     // position ids from it and fills in empty pasts when it is absent.
-    if (reusable && this.past) inputs.past_key_values = new DynamicCache(this.past);
+    if (reuse > 0 && this.past) inputs.past_key_values = new DynamicCache(this.past);
     const outputs = (await this.runnable.model.forward(inputs)) as TensorMap;
     const keep = new Set(Object.keys(outputs).filter((name) => name.startsWith('present')));
-    const allLogits = await logitsAsFloat32(outputs.logits);
-    const vocab = this.runnable.vocabSize;
-    const lastRow = allLogits.slice((fresh.length - 1) * vocab, fresh.length * vocab);
+    const logits = await logitsAsFloat32(outputs.logits);
+    const vocab = outputs.logits.dims[2];
+    if (vocab !== this.runnable.vocabSize) throw new EngineError('runtime', `The model produced ${vocab} logits per position, expected ${this.runnable.vocabSize}.`);
     disposeGpuOutputs(outputs, keep);
     this.disposePast();
-    if (this.supportsPast && useCache) {
+    this.lastLogits = null;
+    if (useCache) {
       this.past = Object.fromEntries([...keep].map((name) => [name.replace(/^present/, 'past_key_values'), outputs[name]]));
-      this.cachedIds = context;
-      this.lastLogits = lastRow;
+      this.cachedIds = [...context];
     } else {
       disposeGpuOutputs(Object.fromEntries([...keep].map((name) => [name, outputs[name]])));
+      this.cachedIds = [];
     }
-    return this.result(lastRow, context.length, reused, fresh.length, started);
+    return { logits, firstPosition: reuse, rowCount: fresh.length };
   }
 
   reset(): void {
     this.disposePast();
     this.cachedIds = [];
+    this.lastLogits = null;
+  }
+
+  /** Cuts the cached pasts back to their first `tokens` positions (axis 2 of [batch, heads, sequence, head size]). */
+  private async truncate(tokens: number): Promise<void> {
+    const past = this.past!;
+    const cut: TensorMap = {};
+    for (const [name, tensor] of Object.entries(past)) {
+      const [batch, heads, sequence, headSize] = tensor.dims;
+      const data = (tensor.location === 'gpu-buffer' ? await (tensor as unknown as { getData(): Promise<unknown> }).getData() : tensor.data) as Float32Array | Uint16Array;
+      const kept = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(batch * heads * tokens * headSize);
+      for (let block = 0; block < batch * heads; block++) {
+        kept.set(data.subarray(block * sequence * headSize, (block * sequence + tokens) * headSize), block * tokens * headSize);
+      }
+      cut[name] = new Tensor(tensor.type, kept, [batch, heads, tokens, headSize]);
+    }
+    this.disposePast();
+    this.past = cut;
+    this.cachedIds = this.cachedIds.slice(0, tokens);
     this.lastLogits = null;
   }
 
@@ -206,8 +250,13 @@ export class StepCache {
   }
 }
 
-function isPrefix(prefix: readonly number[], sequence: readonly number[]): boolean {
-  if (prefix.length === 0 || prefix.length > sequence.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (prefix[i] !== sequence[i]) return false;
-  return true;
+export function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+function sameIds(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && commonPrefixLength(a, b) === a.length;
 }

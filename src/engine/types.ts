@@ -197,3 +197,57 @@ export interface CachedModelEntry {
   files: { path: string; bytes: number }[];
   totalBytes: number;
 }
+
+export interface AnalyzeParams {
+  /** The text's token ids, without a start token: the engine puts the model's start token first. */
+  ids: number[];
+  /** Window step past the context length; default half the window. */
+  strideTokens?: number;
+}
+
+/** How the model saw one token of the text: GLTR's and PAWN's per-token metrics. */
+export interface PositionMetrics {
+  tokenId: number;
+  /** ln p(token) at temperature 1. */
+  logProb: number;
+  /** 1-based; ties share the best rank. */
+  rank: number;
+  entropyNats: number;
+  /** GLTR's Frac(p): p(token) / max p. */
+  probabilityRelativeToTop: number;
+  /** The model's most probable token at this position. */
+  topTokenId: number;
+}
+
+export interface AnalyzeResult {
+  /** The token the engine put before the text (the model's BOS, else EOS). */
+  startTokenId: number;
+  /** positions[i] is the prediction of ids[i] from the start token and ids[0, i). */
+  positions: PositionMetrics[];
+  /** Entropy of the next-token distribution after the whole text. */
+  nextEntropyNats: number;
+  /** Positions (of the start + text sequence) taken unchanged from the previous analysis. */
+  reusedPositions: number;
+  /** Tokens the model ran on for this analysis. */
+  computedTokens: number;
+  windowCount: number;
+  /** The most tokens one pass sees; longer texts go through sliding windows. */
+  windowTokens: number;
+  elapsedMs: number;
+}
+
+export interface RowParams {
+  /** The text's token ids (without the start token), as given to `analyze`. */
+  ids: number[];
+  /** 0..ids.length: the distribution over ids[position] (ids.length: the token after the text). */
+  position: number;
+}
+
+export interface RowResult {
+  /** Logits over the vocabulary at that position. */
+  logits: Float32Array;
+  vocabSize: number;
+  position: number;
+  /** Tokens of context the row was computed from (start token included). */
+  contextTokens: number;
+}

@@ -25,6 +25,8 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     forward: (params, { signal, onProgress }) => engine.forward(params, { signal, onProgress }),
     step: (params, { signal }) => engine.step(params, { signal }),
     score: (params, { signal, onProgress }) => engine.score(params, { signal, onProgress }),
+    analyze: (params, { signal, onProgress }) => engine.analyze(params, { signal, onProgress }),
+    row: (params, { signal }) => engine.row(params, { signal }),
     listCachedModels: async () => groupCachedFiles(await hubStore.list()),
     clearCachedModels: async ({ modelId }) => {
       const urls = (await hubStore.list())

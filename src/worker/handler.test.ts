@@ -14,7 +14,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
   const unused = () => { throw new Error('not used in this test'); };
   return {
     probe: unused, load: unused, unload: unused, tokenize: unused, vocabulary: unused, forward: unused, step: unused,
-    score: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
+    score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
     ...overrides,
   };
 }

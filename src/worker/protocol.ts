@@ -9,6 +9,7 @@
  */
 import type { ErrorReport } from '../engine/errors';
 import type {
+  AnalyzeParams, AnalyzeResult, RowParams, RowResult,
   BackendReport, CachedModelEntry, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo, ScoreParams,
   ScoreResult, StepParams, StepResult, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
@@ -22,6 +23,8 @@ export interface EngineCalls {
   forward: { params: ForwardParams; result: ForwardResult; progress: WindowProgress };
   step: { params: StepParams; result: StepResult };
   score: { params: ScoreParams; result: ScoreResult; progress: WindowProgress };
+  analyze: { params: AnalyzeParams; result: AnalyzeResult; progress: WindowProgress };
+  row: { params: RowParams; result: RowResult };
   cancel: { params: { requestId: number }; result: { cancelled: boolean } };
   listCachedModels: { params: Record<string, never>; result: CachedModelEntry[] };
   clearCachedModels: { params: { modelId?: string }; result: { deletedFiles: number } };
