@@ -7,7 +7,8 @@
  * KV cache is cut back to the unchanged prefix, so only the tokens after the edit run.
  */
 import { lastContextWindow } from '../core/context/slidingWindow';
-import { entropyNats, logSoftmax, softmax, tokenMetrics } from '../core/distribution';
+import { entropyNats, softmax } from '../core/distribution';
+import { positionMetrics } from '../core/lab/positionMetrics';
 import { EngineError, throwIfCancelled } from './errors';
 import { commonPrefixLength, forwardAll, windowTokensFor, type RunnableModel, type StepCache } from './inference';
 import type { AnalyzeResult, PositionMetrics, RowResult, WindowProgress } from './types';
@@ -111,18 +112,3 @@ function firstMissing(rows: readonly (Float32Array | null)[], limit: number): nu
   while (i < limit && rows[i]) i++;
   return i;
 }
-
-function positionMetrics(row: Float32Array, tokenId: number): PositionMetrics {
-  const metrics = tokenMetrics(logSoftmax(row), tokenId);
-  let topTokenId = 0;
-  for (let t = 1; t < row.length; t++) if (row[t] > row[topTokenId]) topTokenId = t;
-  return {
-    tokenId,
-    logProb: metrics.logProb,
-    rank: metrics.rank,
-    entropyNats: metrics.entropyNats,
-    probabilityRelativeToTop: metrics.probabilityRelativeToTop,
-    topTokenId,
-  };
-}
-

@@ -4,6 +4,7 @@
  */
 import type { TokenByteScheme } from '../core/tokenization/tokenBytes';
 import type { PositionScore } from '../core/scoring/positionStats';
+import type { PositionMetrics } from '../core/lab/positionMetrics';
 
 /** A file of a model folder picked from disk: its path inside the folder and its content. */
 export interface FolderFile {
@@ -205,19 +206,7 @@ export interface AnalyzeParams {
   strideTokens?: number;
 }
 
-/** How the model saw one token of the text: GLTR's and PAWN's per-token metrics. */
-export interface PositionMetrics {
-  tokenId: number;
-  /** ln p(token) at temperature 1. */
-  logProb: number;
-  /** 1-based; ties share the best rank. */
-  rank: number;
-  entropyNats: number;
-  /** GLTR's Frac(p): p(token) / max p. */
-  probabilityRelativeToTop: number;
-  /** The model's most probable token at this position. */
-  topTokenId: number;
-}
+export type { PositionMetrics } from '../core/lab/positionMetrics';
 
 export interface AnalyzeResult {
   /** The token the engine put before the text (the model's BOS, else EOS). */

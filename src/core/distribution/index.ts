@@ -35,7 +35,7 @@ export {
 } from './sampling';
 export { createRng, type Rng, type UniformSource } from './rng';
 export { greedyToken, sampleToken } from './sample';
-export { sampleNext, type NextTokenChoice, type NextTokenMode } from './sampleNext';
+export { positionSeed, sampleNext, type NextTokenChoice, type NextTokenMode } from './sampleNext';
 export { tokenMetrics, type TokenMetrics } from './tokenMetrics';
 export {
   CNTP_DEFAULT_SETTINGS,

@@ -41,3 +41,16 @@ export function sampleNext(
   const tokenId = mode === 'greedy' ? greedyToken(logits) : sampleToken(pipeline.probabilities, rng);
   return { tokenId, pipeline };
 }
+
+/**
+ * The seed of the draw for the token at `index` of a continuation (0 = the first token after
+ * the text). Each position has its own stream, so generating N tokens and stepping one at a
+ * time give the same tokens for the same seed; index 0 uses the seed itself (as the CLI's `next`).
+ *
+ * @example
+ * positionSeed(42, 0); // 42
+ */
+export function positionSeed(seed: number, index: number): number {
+  if (!(Number.isInteger(index) && index >= 0)) throw new RangeError(`index must be an integer >= 0 (got ${index})`);
+  return (seed + Math.imul(index, 0x9e3779b9)) >>> 0;
+}

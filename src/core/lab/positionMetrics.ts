@@ -1,0 +1,38 @@
+/**
+ * What the next-token lab shows per token of a text, computed once from the logits row that
+ * predicted it: GLTR's rank, Frac(p) and top-10 entropy, the surprisal, the entropy.
+ */
+import { logSoftmax, tokenMetrics, topNEntropyNats } from '../distribution';
+
+export interface PositionMetrics {
+  tokenId: number;
+  /** ln p(token) at temperature 1. */
+  logProb: number;
+  /** 1-based; ties share the best rank. */
+  rank: number;
+  /** Entropy of the whole distribution. */
+  entropyNats: number;
+  /** GLTR's entropy panel: the entropy of the top-10 probabilities renormalised. */
+  top10EntropyNats: number;
+  /** GLTR's Frac(p): p(token) / max p. */
+  probabilityRelativeToTop: number;
+  /** The model's most probable token at this position (lowest id on ties). */
+  topTokenId: number;
+}
+
+/** The lab's metrics of `tokenId` under one logits row. */
+export function positionMetrics(logits: ArrayLike<number>, tokenId: number): PositionMetrics {
+  const logProbs = logSoftmax(logits);
+  const metrics = tokenMetrics(logProbs, tokenId);
+  let topTokenId = 0;
+  for (let t = 1; t < logProbs.length; t++) if (logProbs[t] > logProbs[topTokenId]) topTokenId = t;
+  return {
+    tokenId,
+    logProb: metrics.logProb,
+    rank: metrics.rank,
+    entropyNats: metrics.entropyNats,
+    top10EntropyNats: topNEntropyNats(logProbs.map(Math.exp), 10),
+    probabilityRelativeToTop: metrics.probabilityRelativeToTop,
+    topTokenId,
+  };
+}
