@@ -1,0 +1,53 @@
+/**
+ * The vocabulary sorted by bytes, so that "every token whose bytes start with s" is one
+ * contiguous range found by two binary searches (PAPERS.md section 4, browser spec).
+ */
+
+/** Lexicographic order of byte strings (a prefix sorts before its extensions). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
+}
+
+/** Whether `bytes` starts with `prefix`. */
+export function startsWithBytes(bytes: Uint8Array, prefix: Uint8Array): boolean {
+  if (bytes.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix[i]) return false;
+  return true;
+}
+
+export class TokenByteIndex {
+  /** Ids with non-empty bytes, sorted by their bytes. */
+  private readonly sorted: Int32Array;
+
+  /** @param vocabulary bytes by token id; ids with no bytes (special tokens) are left out */
+  constructor(readonly vocabulary: readonly Uint8Array[]) {
+    const ids: number[] = [];
+    vocabulary.forEach((bytes, id) => {
+      if (bytes.length > 0) ids.push(id);
+    });
+    ids.sort((a, b) => compareBytes(vocabulary[a], vocabulary[b]) || a - b);
+    this.sorted = Int32Array.from(ids);
+  }
+
+  /** Ids of the tokens whose bytes start with `prefix` (every indexed token for an empty prefix). */
+  startingWith(prefix: Uint8Array): Int32Array {
+    const { sorted, vocabulary } = this;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareBytes(vocabulary[sorted[mid]], prefix) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const first = lo;
+    hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (startsWithBytes(vocabulary[sorted[mid]], prefix)) lo = mid + 1;
+      else hi = mid;
+    }
+    return sorted.subarray(first, lo);
+  }
+}
