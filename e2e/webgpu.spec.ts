@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectForwardMatchesPyTorch } from './fixture';
+import { labScenario } from './labScenario';
 import { TokenscopePage } from './tokenscopePage';
 
 // Chromium here has no GPU: --enable-unsafe-webgpu gives a SwiftShader adapter, ~100x slower
@@ -27,4 +28,17 @@ test('runs on WebGPU when there is an adapter, and the user can force WASM', asy
     await expect(app.workerNotice).toHaveCount(0);
     await app.expectDistribution();
   });
+});
+
+test('the next-token lab runs on WebGPU with both embedded models', async ({ page }) => {
+  const app = new TokenscopePage(page);
+  await app.open();
+  await app.expectModel('embedded:sotu-gpt');
+  await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
+  await labScenario(page, 'sotu-gpt', 'The Union is strong');
+  await app.openModels();
+  await page.getByTestId('model.embedded.sotu-bytes').click();
+  await app.expectModel('embedded:sotu-bytes');
+  await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
+  await labScenario(page, 'sotu-bytes', 'We the');
 });

@@ -1,15 +1,26 @@
 /**
  * Horizontal probability bars: one per candidate, plus one for everything else (the tail),
- * so the bars always add up to the whole distribution. Props in, callbacks out.
+ * so the bars always add up to the whole distribution. Each bar shows the model's
+ * probability (the pale bar, temperature 1) and the probability after the sampling stage
+ * being looked at (the solid bar); tokens a stage removed are struck through and say which
+ * stage did it. Props in, callbacks out.
  */
-import { scaleLinear } from 'd3';
+import { scaleLinear, scaleLog } from 'd3';
 import { useMemo } from 'react';
 
 export interface ProbabilityBar {
   key: string | number;
   label: string;
-  /** In [0, 1]. */
+  /** p from the model (temperature 1), in [0, 1]. */
   probability: number;
+  /** p after the sampling stage shown; equal to `probability` when no stage applies. */
+  shownProbability?: number;
+  /** The stage that removed the token, e.g. "top-p"; null or absent when it survives. */
+  removedBy?: string | null;
+  /** 1-based rank. */
+  rank?: number;
+  /** The token that actually came next: highlighted. */
+  isActual?: boolean;
   /** Shown in a tooltip, e.g. the token id and bytes. */
   detail?: string;
 }
@@ -17,15 +28,20 @@ export interface ProbabilityBar {
 export interface ProbabilityBarsProps {
   bars: readonly ProbabilityBar[];
   tailProbability: number;
+  tailShownProbability?: number;
   tailCount: number;
   /** Pixels. */
   width: number;
+  scale?: 'linear' | 'log';
+  /** Clicking (or Enter on) a bar; absent when bars cannot be chosen. */
   onSelect?: (bar: ProbabilityBar) => void;
 }
 
 const ROW_HEIGHT_PX = 24;
-const LABEL_WIDTH_PX = 180;
-const VALUE_WIDTH_PX = 64;
+const RANK_WIDTH_PX = 52;
+const LABEL_WIDTH_PX = 150;
+const VALUE_WIDTH_PX = 130;
+const LOG_FLOOR = 1e-8;
 
 /** 12.3%, 0.086%, 3.2e-5% */
 export function formatProbability(p: number): string {
@@ -36,34 +52,67 @@ export function formatProbability(p: number): string {
   return `${percent.toExponential(1)}%`;
 }
 
-export function ProbabilityBars({ bars, tailProbability, tailCount, width, onSelect }: ProbabilityBarsProps) {
-  const barSpace = Math.max(40, width - LABEL_WIDTH_PX - VALUE_WIDTH_PX);
-  // Scaled to the candidates, so they stay readable when the tail holds most of the mass;
-  // a tail longer than the axis is cut and drawn with a broken end.
-  const x = useMemo(() => scaleLinear().domain([0, Math.max(...bars.map((b) => b.probability), 1e-12)]).range([0, barSpace]), [bars, barSpace]);
-  const rows = [...bars.map((bar) => ({ bar, tail: false })), ...(tailCount > 0 ? [{ bar: { key: 'tail', label: `other ${tailCount.toLocaleString('en-US')} tokens`, probability: tailProbability }, tail: true }] : [])];
+export function ProbabilityBars({ bars, tailProbability, tailShownProbability, tailCount, width, scale = 'linear', onSelect }: ProbabilityBarsProps) {
+  const left = RANK_WIDTH_PX + LABEL_WIDTH_PX;
+  const barSpace = Math.max(40, width - left - VALUE_WIDTH_PX);
+  const x = useMemo(() => {
+    const largest = Math.max(...bars.map((b) => Math.max(b.probability, b.shownProbability ?? 0)), 1e-12);
+    if (scale === 'log') {
+      const smallest = Math.min(...bars.flatMap((b) => [b.probability, b.shownProbability ?? 1]).filter((p) => p > 0), 1);
+      const axis = scaleLog().domain([Math.max(LOG_FLOOR, smallest / 2), Math.max(largest, LOG_FLOOR * 10)]).range([0, barSpace]).clamp(true);
+      return (p: number) => (p > 0 ? axis(Math.max(p, LOG_FLOOR)) : 0);
+    }
+    // Scaled to the candidates, so they stay readable when the tail holds most of the mass;
+    // a tail longer than the axis is cut and drawn with a broken end.
+    const axis = scaleLinear().domain([0, largest]).range([0, barSpace]);
+    return (p: number) => axis(p);
+  }, [bars, barSpace, scale]);
+  const tail: ProbabilityBar = { key: 'tail', label: `other ${tailCount.toLocaleString('en-US')} tokens`, probability: tailProbability, shownProbability: tailShownProbability };
+  const rows = [...bars.map((bar) => ({ bar, tail: false })), ...(tailCount > 0 ? [{ bar: tail, tail: true }] : [])];
   return (
     <svg className="probability-bars" width={width} height={rows.length * ROW_HEIGHT_PX} role="list" aria-label="Next-token probabilities">
-      {rows.map(({ bar, tail }, i) => (
-        <g
-          key={bar.key}
-          transform={`translate(0, ${i * ROW_HEIGHT_PX})`}
-          role="listitem"
-          data-testid={tail ? 'distribution.tail' : 'distribution.bar'}
-          data-probability={bar.probability}
-          className={tail ? 'bar bar--tail' : 'bar'}
-          onClick={!tail && onSelect ? () => onSelect(bar) : undefined}
-        >
-          <title>{`${bar.label}: ${formatProbability(bar.probability)}${bar.detail ? ` (${bar.detail})` : ''}`}</title>
-          <text className="bar__label" x={LABEL_WIDTH_PX - 8} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="end">
-            {bar.label}
-          </text>
-          <rect className={`bar__fill${x(bar.probability) > barSpace ? ' bar__fill--cut' : ''}`} x={LABEL_WIDTH_PX} y={3} height={ROW_HEIGHT_PX - 6} width={Math.max(1, Math.min(barSpace, x(bar.probability)))} rx={2} />
-          <text className="bar__value" x={LABEL_WIDTH_PX + Math.min(barSpace, x(bar.probability)) + 6} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle">
-            {formatProbability(bar.probability)}
-          </text>
-        </g>
-      ))}
+      {rows.map(({ bar, tail: isTail }, i) => {
+        const shown = bar.shownProbability ?? bar.probability;
+        const changed = Math.abs(shown - bar.probability) > 1e-12;
+        const removed = Boolean(bar.removedBy);
+        const selectable = !isTail && onSelect !== undefined;
+        const classes = ['bar', isTail && 'bar--tail', removed && 'bar--removed', bar.isActual && 'bar--actual', selectable && 'bar--selectable'].filter(Boolean).join(' ');
+        const value = removed ? `${formatProbability(bar.probability)} · cut by ${bar.removedBy}` : changed ? `${formatProbability(bar.probability)} → ${formatProbability(shown)}` : formatProbability(bar.probability);
+        return (
+          <g
+            key={bar.key}
+            transform={`translate(0, ${i * ROW_HEIGHT_PX})`}
+            role={selectable ? 'button' : 'listitem'}
+            tabIndex={selectable ? 0 : undefined}
+            aria-label={`${bar.label}: ${value}${bar.isActual ? ', the actual token' : ''}`}
+            data-testid={isTail ? 'distribution.tail' : 'distribution.bar'}
+            data-token-id={isTail ? undefined : bar.key}
+            data-probability={bar.probability}
+            data-shown-probability={shown}
+            data-removed-by={bar.removedBy ?? ''}
+            data-actual={bar.isActual ? 'true' : undefined}
+            className={classes}
+            onClick={selectable ? () => onSelect(bar) : undefined}
+            onKeyDown={selectable ? (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(bar); } } : undefined}
+          >
+            <title>{`${bar.label}: ${value}${bar.detail ? ` (${bar.detail})` : ''}`}</title>
+            <text className="bar__rank" x={RANK_WIDTH_PX - 8} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="end">
+              {bar.rank !== undefined ? `#${bar.rank.toLocaleString('en-US')}` : ''}
+            </text>
+            <text className="bar__label" x={left - 8} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="end">
+              {bar.label}
+            </text>
+            <rect className="bar__model" x={left} y={3} height={ROW_HEIGHT_PX - 6} width={Math.max(1, Math.min(barSpace, x(bar.probability)))} rx={2} />
+            {!removed && (
+              <rect className={`bar__fill${x(shown) > barSpace ? ' bar__fill--cut' : ''}`} x={left} y={7} height={ROW_HEIGHT_PX - 14} width={Math.max(1, Math.min(barSpace, x(shown)))} rx={2} />
+            )}
+            {removed && <line className="bar__strike" x1={left} x2={left + Math.max(8, Math.min(barSpace, x(bar.probability)))} y1={ROW_HEIGHT_PX / 2} y2={ROW_HEIGHT_PX / 2} />}
+            <text className="bar__value" x={left + Math.min(barSpace, Math.max(x(bar.probability), x(shown))) + 6} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle">
+              {value}
+            </text>
+          </g>
+        );
+      })}
     </svg>
   );
 }

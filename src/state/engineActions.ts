@@ -3,10 +3,10 @@
  * session store. Module-level so React components, the worker client's callbacks and the
  * test API can all call them.
  */
-import { nextTokenDistribution } from '../core/scoring/positionStats';
 import { sourceLabel } from '../engine/sources';
 import { EngineCallError, EngineClient, WorkerRestartedError } from '../worker/client';
 import { createEngineWorker } from '../worker/createEngineWorker';
+import { resetLabForModel, scheduleAnalysis } from './labActions';
 import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
 
@@ -16,8 +16,6 @@ const TEXT_SETTLE_MS = 120;
 
 let client: EngineClient | null = null;
 let loadController: AbortController | null = null;
-let predictionController: AbortController | null = null;
-let predictionTimer: ReturnType<typeof setTimeout> | null = null;
 /** A restart we asked for (a backend switch) is not a failure to report. */
 let requestedRestartReason: string | null = null;
 
@@ -83,9 +81,10 @@ export async function loadModel(selection: ModelSelection): Promise<boolean> {
     });
     if (loadController !== controller) return false;
     set({ model: info, selection, load: { status: 'idle', target: null, progress: null, error: null }, vocabulary: null });
+    resetLabForModel();
     set({ vocabulary: await engineClient().call('vocabulary', {}) });
     void refreshCachedModels();
-    schedulePrediction(0);
+    scheduleAnalysis(0);
     return true;
   } catch (error) {
     if (loadController !== controller) return false;
@@ -123,7 +122,7 @@ export function dismissWorkerNotice(): void {
 export function setText(text: string): void {
   set({ text });
   storeText(text);
-  schedulePrediction(TEXT_SETTLE_MS);
+  scheduleAnalysis(TEXT_SETTLE_MS);
 }
 
 export function updateSettings(patch: Partial<Settings>): void {
@@ -136,51 +135,11 @@ export function updateSettings(patch: Partial<Settings>): void {
     restartWorker(`backend set to ${settings.backend}`);
     return;
   }
-  if (settings.topN !== previous.topN) schedulePrediction(0);
 }
 
 function restartWorker(reason: string): void {
   requestedRestartReason = reason;
   engineClient().restart(reason);
-}
-
-function schedulePrediction(delayMs: number): void {
-  if (predictionTimer) clearTimeout(predictionTimer);
-  predictionTimer = setTimeout(() => void refreshPrediction(), delayMs);
-}
-
-/** The next-token distribution at the end of the text (a KV-cached step when the text grew). */
-export async function refreshPrediction(): Promise<void> {
-  const { model, text, settings } = get();
-  if (!model || !client) return;
-  predictionController?.abort();
-  const controller = new AbortController();
-  predictionController = controller;
-  set((s) => ({ prediction: { ...s.prediction, status: 'running', error: null } }));
-  try {
-    const { ids } = await client.call('tokenize', { text }, { signal: controller.signal });
-    // An empty text is predicted from the model's BOS token: the start of a document.
-    const context = ids.length > 0 ? ids : [model.bosTokenId ?? model.eosTokenId ?? 0];
-    const step = await client.call('step', { ids: context }, { signal: controller.signal });
-    if (predictionController !== controller) return;
-    set({
-      prediction: {
-        status: 'ready',
-        contextTokens: step.contextTokens,
-        textTokens: ids.length,
-        distribution: nextTokenDistribution(step.logits, settings.topN),
-        elapsedMs: step.elapsedMs,
-        error: null,
-      },
-    });
-  } catch (error) {
-    if (predictionController !== controller) return;
-    if (error instanceof EngineCallError && error.code === 'cancelled') return;
-    if (error instanceof WorkerRestartedError) return;
-    set((s) => ({ prediction: { ...s.prediction, status: 'error', error: messageOf(error) } }));
-  } finally {
-    if (predictionController === controller) predictionController = null;
-  }
 }
 
 export async function refreshCachedModels(): Promise<void> {

@@ -1,10 +1,12 @@
 /**
  * The session store: what the user chose and typed, what the engine reports, and the
- * current prediction. Data only; the actions that talk to the worker are in engineActions.ts.
+ * next-token lab. Data only; the actions that talk to the worker are in engineActions.ts and labActions.ts.
  */
 import { create } from 'zustand';
-import type { NextTokenDistribution } from '../core/scoring/positionStats';
-import type { BackendReport, CachedModelEntry, Dtype, LoadProgress, ModelInfo, ModelSource, VocabularyResult } from '../engine/types';
+import { emptyTree, type BranchTree } from '../core/lab/branchTree';
+import type {
+  AnalyzeResult, BackendReport, CachedModelEntry, Dtype, LoadProgress, ModelInfo, ModelSource, TokenView, VocabularyResult, WindowProgress,
+} from '../engine/types';
 import type { WorkerHealth } from '../worker/client';
 import { readStoredSettings, readStoredText, settingsFromQuery, type Settings } from './settings';
 
@@ -23,15 +25,34 @@ export interface LoadState {
   error: { message: string; file: string | null } | null;
 }
 
-export interface PredictionState {
+/** The next-token lab: the text scored position by position, the explored continuations, the selected position. */
+export interface LabState {
+  /** The text's tokens as last tokenized. */
+  textIds: number[];
+  textTokens: TokenView[];
+  /** Every continuation explored after the text; the current node is the one shown. */
+  tree: BranchTree;
+  /** Views of the current continuation's tokens (pathTokens(tree)). */
+  continuationTokens: TokenView[];
   status: 'idle' | 'running' | 'ready' | 'error';
-  /** Tokens of context the distribution was computed from. */
-  contextTokens: number;
-  textTokens: number;
-  distribution: NextTokenDistribution | null;
-  elapsedMs: number | null;
   error: string | null;
+  /** Windows done while a long text is scored. */
+  progress: WindowProgress | null;
+  analysis: AnalyzeResult | null;
+  /** The ids (text, then continuation) the analysis is of. */
+  analysedIds: number[];
+  /** The position whose distribution is shown (0..ids.length); null follows the end. */
+  selected: number | null;
+  /** Logits at the shown position: the sliders recompute from these without the model. */
+  row: { position: number; logits: Float32Array; contextTokens: number } | null;
+  /** A running "generate N" (null when none). */
+  generation: { done: number; total: number } | null;
 }
+
+export const EMPTY_LAB: LabState = {
+  textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], status: 'idle', error: null, progress: null,
+  analysis: null, analysedIds: [], selected: null, row: null, generation: null,
+};
 
 export interface SessionState {
   text: string;
@@ -44,7 +65,7 @@ export interface SessionState {
   model: ModelInfo | null;
   load: LoadState;
   vocabulary: VocabularyResult | null;
-  prediction: PredictionState;
+  lab: LabState;
   cachedModels: CachedModelEntry[];
 }
 
@@ -63,6 +84,6 @@ export const useSession = create<SessionState>(() => ({
   model: null,
   load: { status: 'idle', target: null, progress: null, error: null },
   vocabulary: null,
-  prediction: { status: 'idle', contextTokens: 0, textTokens: 0, distribution: null, elapsedMs: null, error: null },
+  lab: EMPTY_LAB,
   cachedModels: [],
 }));

@@ -12,6 +12,19 @@ export const settingsSchema = z.object({
   topN: z.number().int().min(1).max(200).default(20),
   /** Hub-style host for Hub models. */
   hubUrl: z.string().url().default(DEFAULT_HUB_URL),
+  /** What colours the tokens of the text view. */
+  colourMetric: z.enum(['surprisal', 'probability', 'rank', 'entropy', 'relativeToTop']).default('rank'),
+  /** GLTR's rank bucket limits, ascending. */
+  gltrThresholds: z.array(z.number().int().min(1)).min(1).max(3).default([10, 100, 1000]),
+  /** The sampling pipeline (src/core/distribution/sampling.ts). */
+  temperature: z.number().gt(0).max(10).default(1),
+  topK: z.number().int().min(0).default(0),
+  topP: z.number().min(0).max(1).default(1),
+  minP: z.number().min(0).max(1).default(0),
+  /** The seed of sampled steps; each position draws from its own stream (positionSeed). */
+  seed: z.number().int().min(0).max(0xffffffff).default(0),
+  /** The distribution bars' axis. */
+  probabilityScale: z.enum(['linear', 'log']).default('linear'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -70,7 +83,7 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
  */
 export function settingsFromQuery(search: string): Partial<Settings> {
   const params = new URLSearchParams(search);
-  const candidate = {
+  const candidate: Partial<Record<keyof Settings, unknown>> = {
     backend: params.get('backend') ?? undefined,
     hubUrl: params.get('hub') ?? undefined,
     topN: params.has('topN') ? Number(params.get('topN')) : undefined,

@@ -21,6 +21,7 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
       return { unloaded: had };
     },
     tokenize: (params) => engine.tokenize(params),
+    tokenViews: ({ ids }) => engine.tokenViews(ids),
     vocabulary: () => engine.vocabulary(),
     forward: (params, { signal, onProgress }) => engine.forward(params, { signal, onProgress }),
     step: (params, { signal }) => engine.step(params, { signal }),

@@ -13,7 +13,7 @@ function deferred<T>() {
 function fakeService(overrides: Partial<EngineService> = {}): EngineService {
   const unused = () => { throw new Error('not used in this test'); };
   return {
-    probe: unused, load: unused, unload: unused, tokenize: unused, vocabulary: unused, forward: unused, step: unused,
+    probe: unused, load: unused, unload: unused, tokenize: unused, tokenViews: unused, vocabulary: unused, forward: unused, step: unused,
     score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
     ...overrides,
   };

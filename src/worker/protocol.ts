@@ -11,7 +11,7 @@ import type { ErrorReport } from '../engine/errors';
 import type {
   AnalyzeParams, AnalyzeResult, RowParams, RowResult,
   BackendReport, CachedModelEntry, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo, ScoreParams,
-  ScoreResult, StepParams, StepResult, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
+  ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
 
 export interface EngineCalls {
@@ -19,6 +19,7 @@ export interface EngineCalls {
   load: { params: LoadParams; result: ModelInfo; progress: LoadProgress };
   unload: { params: Record<string, never>; result: { unloaded: boolean } };
   tokenize: { params: TokenizeParams; result: TokenizeResult };
+  tokenViews: { params: { ids: number[] }; result: TokenView[] };
   vocabulary: { params: Record<string, never>; result: VocabularyResult };
   forward: { params: ForwardParams; result: ForwardResult; progress: WindowProgress };
   step: { params: StepParams; result: StepResult };

@@ -18,7 +18,7 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no
 async function timeToFirstDistribution(page: Page, url: string): Promise<number> {
   await page.goto(url);
   const handle = await page.waitForFunction(
-    () => (window.__tokenscope?.state().prediction.status === 'ready' ? performance.now() : false),
+    () => (window.__tokenscope?.state().lab.status === 'ready' && window.__tokenscope?.state().lab.row !== null ? performance.now() : false),
     null,
     { polling: 20, timeout: 180_000 },
   );

@@ -1,79 +1,153 @@
 /**
- * The first view: a text box and the next-token distribution at the end of the text, as
- * top-N bars with the tail mass. The full next-token lab builds on this later.
+ * The next-token lab: the text scored at every position in one pass, each token coloured by
+ * a metric with its legend and GLTR's histograms, the distribution at any position with the
+ * sampling pipeline drawn over it, steps and generation, and the tree of continuations.
  */
-import { useEffect, useRef, useState } from 'react';
-import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
-import { setText } from '../../state/engineActions';
+import { useMemo, useState } from 'react';
+import { Histogram } from '../../charts/Histogram';
+import { metricHistogram } from '../../core/lab/gltrPanels';
+import { COLOUR_METRICS, metricScale, parseThresholds, type ColourMetric } from '../../core/lab/tokenColours';
+import { setText, updateSettings } from '../../state/engineActions';
+import { cancelAnalysis, selectPosition } from '../../state/labActions';
 import { useSession } from '../../state/sessionStore';
+import { BranchTreeView } from './BranchTreeView';
+import { DistributionPanel } from './DistributionPanel';
+import { GenerateControls } from './GenerateControls';
+import { GltrPanels } from './GltrPanels';
+import { SamplingControls } from './SamplingControls';
+import { TokenChips } from './TokenChips';
+import { useWidth } from './useWidth';
 
-/** Makes whitespace visible in a token label: a leading space as ␣, newlines as ↵. */
-export function visibleToken(text: string): string {
-  return text.replace(/ /g, '␣').replace(/\n/g, '↵').replace(/\t/g, '⇥');
-}
-
-function useWidth<T extends HTMLElement>(): [React.RefObject<T | null>, number] {
-  const ref = useRef<T>(null);
-  const [width, setWidth] = useState(600);
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry.contentRect.width)));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
-  return [ref, width];
-}
+/** Texts above this many UTF-8 bytes are refused before tokenizing (about 40,000 tokens of English). */
+export const MAX_TEXT_BYTES = 200_000;
 
 export function NextTokenPanel() {
   const text = useSession((s) => s.text);
-  const prediction = useSession((s) => s.prediction);
-  const vocabulary = useSession((s) => s.vocabulary);
+  const lab = useSession((s) => s.lab);
   const model = useSession((s) => s.model);
-  const [chartRef, width] = useWidth<HTMLDivElement>();
-  const distribution = prediction.distribution;
-  const bars: ProbabilityBar[] = (distribution?.top ?? []).map((c) => ({
-    key: c.tokenId,
-    label: visibleToken(vocabulary?.tokens[c.tokenId] ?? `#${c.tokenId}`),
-    probability: c.probability,
-    detail: `id ${c.tokenId}`,
-  }));
-  const appendToken = (bar: ProbabilityBar) => {
-    const raw = vocabulary?.tokens[Number(bar.key)];
-    // Only tokens that are whole UTF-8 text can be typed back; byte fragments show as \xNN.
-    if (raw !== undefined && !/\\x[0-9A-F]{2}/.test(raw)) setText(text + raw);
+  const settings = useSession((s) => s.settings);
+  const vocabulary = useSession((s) => s.vocabulary);
+  const [thresholdText, setThresholdText] = useState(settings.gltrThresholds.join(', '));
+  const [sideRef, sideWidth] = useWidth<HTMLDivElement>(280);
+  const scale = useMemo(() => metricScale(settings.colourMetric, settings.gltrThresholds), [settings.colourMetric, settings.gltrThresholds]);
+  const tokens = useMemo(() => [...lab.textTokens, ...lab.continuationTokens], [lab.textTokens, lab.continuationTokens]);
+  const analysed = lab.analysis && lab.analysis.positions.length === tokens.length ? lab.analysis.positions : null;
+  const selected = lab.selected ?? tokens.length;
+  const textBytes = useMemo(() => new TextEncoder().encode(text).length, [text]);
+  const tooLong = textBytes > MAX_TEXT_BYTES;
+  const metricInfo = COLOUR_METRICS.find((m) => m.metric === settings.colourMetric)!;
+
+  const onTextChange = (value: string) => {
+    if (new TextEncoder().encode(value).length > MAX_TEXT_BYTES) {
+      // Kept (nothing typed is lost) but not scored: the refusal below says why.
+      useSession.setState({ text: value });
+      return;
+    }
+    setText(value);
   };
+
   return (
-    <section className="next-token" aria-label="Next-token prediction">
+    <section className="next-token" aria-label="Next-token lab">
       <label className="next-token__label" htmlFor="text-input">Text</label>
-      <textarea
-        id="text-input"
-        data-testid="text.input"
-        className="next-token__text"
-        value={text}
-        spellCheck={false}
-        onChange={(event) => setText(event.target.value)}
-        rows={5}
-      />
-      <div className="next-token__summary" data-testid="distribution.summary">
-        {model && distribution ? (
+      <textarea id="text-input" data-testid="text.input" className="next-token__text" value={text} spellCheck={false} onChange={(e) => onTextChange(e.target.value)} rows={4} />
+      {tooLong && (
+        <p className="notice notice--error" role="alert" data-testid="text.too-long">
+          This text is {(textBytes / 1e6).toFixed(2)} MB; the lab scores texts up to {MAX_TEXT_BYTES / 1000} KB at once (about 40,000 tokens), so it is not scored.
+          Shorten it, or score the whole file with the CLI: <code>npm run cli -- score file.txt</code>.
+        </p>
+      )}
+      <div className="next-token__toolbar">
+        <label>
+          Colour by{' '}
+          <select value={settings.colourMetric} data-testid="text.metric" onChange={(e) => updateSettings({ colourMetric: e.target.value as ColourMetric })}>
+            {COLOUR_METRICS.map((m) => <option key={m.metric} value={m.metric}>{m.label}</option>)}
+          </select>
+        </label>
+        {settings.colourMetric === 'rank' && (
+          <label>
+            Buckets{' '}
+            <input className="next-token__thresholds" value={thresholdText} data-testid="text.thresholds" aria-invalid={parseThresholds(thresholdText) === null}
+              onChange={(e) => {
+                setThresholdText(e.target.value);
+                const parsed = parseThresholds(e.target.value);
+                if (parsed) updateSettings({ gltrThresholds: parsed });
+              }} />
+          </label>
+        )}
+        <span className="legend" data-testid="text.legend" aria-label={`Legend: ${metricInfo.label}`}>
+          {scale.legend.map((stop) => (
+            <span key={stop.label} className="legend__stop"><span className="legend__swatch" style={{ background: stop.colour }} />{stop.label}</span>
+          ))}
+        </span>
+      </div>
+      <small className="hint">{metricInfo.explanation}</small>
+      <div className="next-token__status" data-testid="analysis.status" data-status={lab.status}>
+        {lab.status === 'running' && lab.progress && lab.progress.totalWindows > 1 ? (
           <>
-            Next token after {prediction.textTokens.toLocaleString('en-US')} tokens
-            {prediction.contextTokens < prediction.textTokens ? ` (the model sees the last ${prediction.contextTokens})` : ''} · entropy{' '}
-            {(distribution.entropyNats / Math.LN2).toFixed(2)} bits · {prediction.elapsedMs?.toFixed(0)} ms
+            Scoring window {lab.progress.doneWindows} of {lab.progress.totalWindows}…{' '}
+            <button type="button" data-testid="analysis.cancel" onClick={cancelAnalysis}>Cancel</button>
           </>
-        ) : prediction.status === 'error' ? (
-          <span className="error">{prediction.error}</span>
+        ) : lab.status === 'error' ? (
+          <span className="error" role="alert">{lab.error}</span>
+        ) : lab.analysis && model ? (
+          <>
+            {tokens.length.toLocaleString('en-US')} tokens scored after the start token · mean surprisal{' '}
+            {meanSurprisalBits(lab.analysis.positions).toFixed(2)} bits · model run on {lab.analysis.computedTokens.toLocaleString('en-US')} {lab.analysis.computedTokens === 1 ? 'token' : 'tokens'}
+            {lab.analysis.reusedPositions > 0 ? ` (${lab.analysis.reusedPositions} reused from the KV cache)` : ''} · {lab.analysis.elapsedMs.toFixed(0)} ms
+            {lab.analysis.windowCount > 1 && (
+              <span data-testid="analysis.windowed"> · longer than the model’s {lab.analysis.windowTokens}-token context: scored through {lab.analysis.windowCount} overlapping windows, each token sees at least {Math.ceil(lab.analysis.windowTokens / 2)} tokens before it</span>
+            )}
+          </>
         ) : (
           'Waiting for the model…'
         )}
       </div>
-      <div ref={chartRef} className={`next-token__chart${prediction.status === 'running' ? ' is-running' : ''}`} data-testid="distribution.chart" data-status={prediction.status}>
-        {distribution && (
-          <ProbabilityBars bars={bars} tailProbability={distribution.tailProbability} tailCount={distribution.tailCount} width={width} onSelect={appendToken} />
-        )}
+      <div className="next-token__text-row">
+        <TokenChips
+          tokens={tokens}
+          metrics={analysed}
+          continuationStart={lab.textTokens.length}
+          scale={scale}
+          thresholds={settings.gltrThresholds}
+          selected={selected}
+          onSelect={(position) => selectPosition(position)}
+          tokenText={(id) => vocabulary?.tokens[id] ?? `#${id}`}
+        />
+        <div className="next-token__side" ref={sideRef}>
+          {analysed && analysed.length > 0 && (
+            <>
+              <GltrPanels metrics={analysed} thresholds={settings.gltrThresholds} width={Math.max(160, sideWidth)} />
+              {settings.colourMetric !== 'rank' && (
+                <Histogram
+                  testId="text.metric.histogram"
+                  title={metricInfo.label}
+                  width={Math.max(160, sideWidth)}
+                  bars={metricHistogram(analysed, settings.colourMetric, settings.gltrThresholds).map((b) => ({ label: formatEdge(b.from), count: b.count, colour: scale.colour((b.from + b.to) / 2) }))}
+                />
+              )}
+            </>
+          )}
+        </div>
       </div>
-      {distribution && <p className="hint">Click a bar to append that token. Bars are the {bars.length} most probable tokens; the last bar is everything else.</p>}
+      <div className="next-token__columns">
+        <div className="next-token__main-column">
+          <DistributionPanel />
+        </div>
+        <div className="next-token__controls-column">
+          <SamplingControls />
+          <GenerateControls />
+          <BranchTreeView />
+        </div>
+      </div>
     </section>
   );
+}
+
+function meanSurprisalBits(positions: readonly { logProb: number }[]): number {
+  if (positions.length === 0) return 0;
+  return positions.reduce((sum, p) => sum - p.logProb / Math.LN2, 0) / positions.length;
+}
+
+function formatEdge(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }

@@ -1,0 +1,59 @@
+import { expect, test } from '@playwright/test';
+import { labScenario } from './labScenario';
+import { TokenscopePage } from './tokenscopePage';
+
+test.describe('next-token lab on WASM', () => {
+  test('sotu-gpt: colour, inspect, cut, branch, reproduce', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel('embedded:sotu-gpt');
+    await labScenario(page, 'sotu-gpt', 'The Congress shall have power to lay and collect taxes');
+  });
+
+  test('sotu-bytes: colour, inspect, cut, branch, reproduce', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.openModels();
+    await page.getByTestId('model.embedded.sotu-bytes').click();
+    await app.expectModel('embedded:sotu-bytes');
+    await labScenario(page, 'sotu-bytes', 'The Union is');
+  });
+
+  test('bad input: empty, past the context, 1 MB, odd Unicode', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel('embedded:sotu-gpt');
+
+    await test.step('an empty text shows the distribution after the start token', async () => {
+      await app.typeText('');
+      await app.expectDistribution();
+      await expect(page.getByTestId('text.chip')).toHaveCount(0);
+      await expect(page.getByTestId('distribution.summary')).toContainText('Next token');
+    });
+
+    await test.step('a text past the context is scored through windows and says so', async () => {
+      await app.typeText('We the People of the United States, in Order to form a more perfect Union. '.repeat(25));
+      await expect(page.getByTestId('analysis.windowed')).toBeVisible();
+      await app.expectDistribution();
+    });
+
+    await test.step('1 MB of text is refused with a clear message and the tab keeps working', async () => {
+      await app.text.fill('a'.repeat(1_000_000));
+      await expect(page.getByTestId('text.too-long')).toContainText('not scored');
+      await app.typeText('Back to a short text');
+      await expect(page.getByTestId('text.too-long')).toHaveCount(0);
+      await app.expectDistribution();
+      await expect(page.getByTestId('analysis.status')).toContainText('tokens scored');
+    });
+
+    await test.step('odd Unicode renders and scores', async () => {
+      const odd = 'family 👨‍👩‍👧 e\u0301 \u05e9\u05dc\u05d5\u05dd \u0627\u0644\u0633\u0644\u0627\u0645 lone \ud800 end';
+      await app.typeText(odd);
+      await app.expectDistribution();
+      await expect(page.getByTestId('analysis.status')).toContainText('tokens scored');
+      const texts = await page.getByTestId('text.chip').allInnerTexts();
+      expect(texts.join('')).not.toContain('\uFFFD\uFFFD');
+      expect(texts.some((t) => /\\x[0-9A-F]{2}/.test(t))).toBe(true);
+    });
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The distribution at the selected position: the whole vocabulary's softmax in float64, the
+ * top-N bars with rank and probability, the actual token wherever it ranks, the tail mass,
+ * the entropy, and what each sampling stage keeps. Clicking a bar appends that token.
+ */
+import { useMemo, useState } from 'react';
+import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
+import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
+import { appendToken, canAppendAt, samplingSettingsOf } from '../../state/labActions';
+import { updateSettings } from '../../state/engineActions';
+import { useSession } from '../../state/sessionStore';
+import { visibleToken } from './visibleToken';
+import { useWidth } from './useWidth';
+
+const STAGE_LABELS: Record<string, string> = { temperature: 'temperature', topK: 'top-k', topP: 'top-p', minP: 'min-p' };
+
+export function DistributionPanel() {
+  const lab = useSession((s) => s.lab);
+  const settings = useSession((s) => s.settings);
+  const vocabulary = useSession((s) => s.vocabulary);
+  const [chartRef, width] = useWidth<HTMLDivElement>();
+  /** Which stage's probabilities the solid bars show (3: after every stage). */
+  const [stageShown, setStageShown] = useState(3);
+  const row = lab.row;
+  const actualTokenId = row && row.position < lab.analysedIds.length ? lab.analysedIds[row.position] : null;
+  const view = useMemo(
+    () => (row ? distributionView(row.logits, samplingSettingsOf(settings), settings.topN, actualTokenId) : null),
+    [row, settings, actualTokenId],
+  );
+  const appendable = canAppendAt(lab);
+  const bars: ProbabilityBar[] = (view?.rows ?? []).map((r) => {
+    const removedAt = r.removedBy ? STAGE_NAMES.indexOf(r.removedBy) : -1;
+    return {
+      key: r.tokenId,
+      label: visibleToken(vocabulary?.tokens[r.tokenId] ?? `#${r.tokenId}`),
+      probability: r.probability,
+      shownProbability: r.afterStage[stageShown],
+      removedBy: removedAt >= 0 && removedAt <= stageShown ? STAGE_LABELS[r.removedBy!] : null,
+      rank: r.rank,
+      isActual: r.isActual,
+      detail: `id ${r.tokenId} · log p ${r.logProb.toFixed(3)}${r.isActual ? ' · the actual token' : ''}`,
+    };
+  });
+  const position = row?.position ?? 0;
+  const atEnd = position === lab.analysedIds.length;
+  return (
+    <section className="distribution" aria-label="Distribution at the selected position">
+      <div className="distribution__head" data-testid="distribution.summary">
+        {view && row ? (
+          <>
+            <strong>{atEnd ? 'Next token' : `Position ${position}`}</strong>
+            {!atEnd && actualTokenId !== null && <> · actual {JSON.stringify(vocabulary?.tokens[actualTokenId] ?? '')} at rank {view.rows.find((r) => r.isActual)?.rank.toLocaleString('en-US')}</>}
+            {' '}· entropy {view.entropyBits.toFixed(2)} bits{settingsChangeDistribution(view.stages) ? ` → ${view.sampledEntropyBits.toFixed(2)} after sampling settings` : ''}
+            {' '}· context {row.contextTokens.toLocaleString('en-US')} tokens
+            {' '}· tail: the other {view.tail.count.toLocaleString('en-US')} tokens hold {(view.tail.probability * 100).toFixed(1)}%
+          </>
+        ) : lab.status === 'error' ? (
+          <span className="error">{lab.error}</span>
+        ) : (
+          'Waiting for the model…'
+        )}
+      </div>
+      <div className="distribution__options">
+        <label>
+          Bars show p after{' '}
+          <select value={stageShown} data-testid="distribution.stage" onChange={(e) => setStageShown(Number(e.target.value))}>
+            {STAGE_NAMES.map((name, i) => <option key={name} value={i}>{i === 3 ? 'every stage (what is sampled)' : STAGE_LABELS[name]}</option>)}
+          </select>
+        </label>
+        <label>
+          Scale{' '}
+          <select value={settings.probabilityScale} data-testid="distribution.scale" onChange={(e) => updateSettings({ probabilityScale: e.target.value as 'linear' | 'log' })}>
+            <option value="linear">linear</option>
+            <option value="log">log</option>
+          </select>
+        </label>
+        <label>
+          Bars{' '}
+          <input type="number" min={1} max={200} value={settings.topN} data-testid="distribution.topN" onChange={(e) => {
+            const n = Number(e.target.value);
+            if (Number.isInteger(n) && n >= 1 && n <= 200) updateSettings({ topN: n });
+          }} />
+        </label>
+      </div>
+      {view && (
+        <ol className="stages" data-testid="distribution.stages">
+          {view.stages.map((stage) => (
+            <li key={stage.name} className={stage.active ? 'stage stage--active' : 'stage'} data-stage={stage.name} data-kept={stage.keptCount}>
+              {STAGE_LABELS[stage.name]}: {stage.active ? `keeps ${stage.keptCount.toLocaleString('en-US')} tokens${stage.name === 'temperature' ? '' : `, removes ${(stage.removedProbability * 100).toFixed(1)}% of the mass`}` : 'off'}
+            </li>
+          ))}
+        </ol>
+      )}
+      <div ref={chartRef} className={`distribution__chart${lab.status === 'running' ? ' is-running' : ''}`} data-testid="distribution.chart" data-status={lab.status === 'ready' && row ? 'ready' : lab.status} data-position={position}>
+        {view && (
+          <ProbabilityBars
+            bars={bars}
+            tailProbability={view.tail.probability}
+            tailShownProbability={view.tail.afterStage[stageShown]}
+            tailCount={view.tail.count}
+            width={width}
+            scale={settings.probabilityScale}
+            onSelect={appendable && !lab.generation ? (bar) => void appendToken(Number(bar.key), 'click') : undefined}
+          />
+        )}
+      </div>
+      {view && (
+        <p className="hint">
+          {appendable ? 'Click a bar (or focus it and press Enter) to append that token. ' : 'Select the end of the text (next ▸) or a generated token to append tokens. '}
+          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function settingsChangeDistribution(stages: readonly { active: boolean }[]): boolean {
+  return stages.some((s) => s.active);
+}

@@ -1,0 +1,115 @@
+/**
+ * The text as token chips, byte-exact: a leading space shows as ␣, a newline as ↵ (and
+ * breaks the line), bytes of a split UTF-8 character as \xNN, special tokens outlined.
+ * Each chip is coloured by the chosen metric of its prediction; hovering tells the id, the
+ * byte offsets and the numbers; clicking (or the arrow keys) selects the position.
+ */
+import { hsl } from 'd3';
+import { Fragment, type KeyboardEvent } from 'react';
+import type { PositionMetrics } from '../../core/lab/positionMetrics';
+import { metricValue, type MetricScale } from '../../core/lab/tokenColours';
+import type { TokenView } from '../../engine/types';
+import { formatProbability } from '../../charts/ProbabilityBars';
+
+export interface TokenChipsProps {
+  tokens: readonly TokenView[];
+  /** metrics[i] belongs to tokens[i]; null while the text is being scored. */
+  metrics: readonly PositionMetrics[] | null;
+  /** Index of the first generated (continuation) token. */
+  continuationStart: number;
+  scale: MetricScale;
+  thresholds: readonly number[];
+  /** The selected position (tokens.length: the end). */
+  selected: number;
+  onSelect: (position: number) => void;
+  /** Rendered text of any token id (for "the model expected …"). */
+  tokenText: (id: number) => string;
+}
+
+/** Splits a rendered token into visible pieces: whitespace markers and \xNN bytes styled apart. */
+function pieces(text: string): { kind: 'text' | 'space' | 'newline' | 'tab' | 'bytes'; value: string }[] {
+  return text.split(/(\\x[0-9A-F]{2}| |\n|\t)/).filter(Boolean).map((value) => {
+    if (value === ' ') return { kind: 'space', value: '␣' };
+    if (value === '\n') return { kind: 'newline', value: '↵' };
+    if (value === '\t') return { kind: 'tab', value: '⇥' };
+    if (/^\\x[0-9A-F]{2}$/.test(value)) return { kind: 'bytes', value };
+    return { kind: 'text', value };
+  });
+}
+
+function describe(token: TokenView, index: number, byteStart: number, metrics: PositionMetrics | undefined, tokenText: (id: number) => string): string {
+  const byteEnd = byteStart + token.bytesHex.length / 2;
+  const lines = [`#${index} · id ${token.id}${token.special ? ' (special)' : ''} · bytes ${byteStart}–${byteEnd}`];
+  if (metrics) {
+    lines.push(`p ${formatProbability(Math.exp(metrics.logProb))} · rank ${metrics.rank.toLocaleString('en-US')} · ${(-metrics.logProb / Math.LN2).toFixed(2)} bits`);
+    lines.push(`entropy ${(metrics.entropyNats / Math.LN2).toFixed(2)} bits · p/top ${metrics.probabilityRelativeToTop.toFixed(3)}`);
+    if (metrics.topTokenId !== token.id) lines.push(`the model expected ${JSON.stringify(tokenText(metrics.topTokenId))}`);
+  }
+  return lines.join('\n');
+}
+
+export function TokenChips({ tokens, metrics, continuationStart, scale, thresholds, selected, onSelect, tokenText }: TokenChipsProps) {
+  const onKeyDown = (event: KeyboardEvent) => {
+    const moves: Record<string, number> = { ArrowLeft: selected - 1, ArrowRight: selected + 1, Home: 0, End: tokens.length };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    onSelect(Math.min(tokens.length, Math.max(0, moves[event.key])));
+  };
+  let byteOffset = 0;
+  return (
+    <div
+      className="chips"
+      role="listbox"
+      tabIndex={0}
+      aria-label="Tokens of the text: arrow keys move, the distribution below follows"
+      aria-activedescendant={`chip-${selected}`}
+      data-testid="text.chips"
+      onKeyDown={onKeyDown}
+    >
+      {tokens.map((token, i) => {
+        const m = metrics?.[i];
+        const start = byteOffset;
+        byteOffset += token.bytesHex.length / 2;
+        const colour = m ? scale.colour(metricValue(m, scale.metric, thresholds)) : undefined;
+        // Light text on the darkest colours keeps every token readable.
+        const dark = colour !== undefined && hsl(colour).l < 0.45;
+        const classes = ['chip', token.special && 'chip--special', i >= continuationStart && 'chip--generated', i === selected && 'chip--selected'].filter(Boolean).join(' ');
+        const parts = pieces(token.text);
+        return (
+          <Fragment key={i}>
+            <span
+              id={`chip-${i}`}
+              role="option"
+              aria-selected={i === selected}
+              className={classes}
+              style={colour ? { background: colour, color: dark ? '#fff' : undefined } : undefined}
+              title={describe(token, i, start, m, tokenText)}
+              data-testid="text.chip"
+              data-position={i}
+              data-token-id={token.id}
+              data-rank={m?.rank}
+              onClick={() => onSelect(i)}
+            >
+              {parts.map((piece, j) => (
+                <span key={j} className={`chip__${piece.kind}`}>{piece.value}</span>
+              ))}
+            </span>
+            {/* A line may break between any two chips (the ␣ markers are not spaces). */}
+            {parts.some((p) => p.kind === 'newline') ? <br /> : <wbr />}
+          </Fragment>
+        );
+      })}
+      <span
+        id={`chip-${tokens.length}`}
+        role="option"
+        aria-selected={selected === tokens.length}
+        className={`chip chip--end${selected === tokens.length ? ' chip--selected' : ''}`}
+        title="The next token after the text"
+        data-testid="text.chip.end"
+        onClick={() => onSelect(tokens.length)}
+      >
+        next ▸
+      </span>
+    </div>
+  );
+}

@@ -1,0 +1,215 @@
+/**
+ * The next-token lab's actions: score the text (and the explored continuation) through the
+ * worker, show the distribution at a position, append candidates, step greedily or by seeded
+ * sampling, generate N tokens with a stop, walk the branch tree. The maths of what is drawn
+ * is pure core code over the kept logits row; only these actions call the model.
+ */
+import { logSumExp, positionSeed, sampleNext, type NextTokenMode, type SamplingSettings } from '../core/distribution';
+import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKind } from '../core/lab/branchTree';
+import { EngineCallError, WorkerRestartedError } from '../worker/client';
+import { engineClient } from './engineActions';
+import { useSession, type LabState } from './sessionStore';
+import type { Settings } from './settings';
+
+const set = useSession.setState;
+const get = useSession.getState;
+
+let analysisController: AbortController | null = null;
+let analysisTimer: ReturnType<typeof setTimeout> | null = null;
+let rowController: AbortController | null = null;
+let stopRequested = false;
+/** The text the lab's textIds were tokenized from. */
+let tokenizedText: string | null = null;
+
+function patchLab(patch: Partial<LabState> | ((lab: LabState) => Partial<LabState>)): void {
+  set((s) => ({ lab: { ...s.lab, ...(typeof patch === 'function' ? patch(s.lab) : patch) } }));
+}
+
+export function samplingSettingsOf(settings: Settings): SamplingSettings {
+  return { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minP: settings.minP };
+}
+
+/** All ids of the lab's sequence: the text's, then the current continuation's. */
+export function labIds(lab: LabState): number[] {
+  return [...lab.textIds, ...pathTokens(lab.tree)];
+}
+
+export function scheduleAnalysis(delayMs: number): void {
+  if (analysisTimer) clearTimeout(analysisTimer);
+  analysisTimer = setTimeout(() => void refreshAnalysis(), delayMs);
+}
+
+/** After a model change: the old token ids mean nothing to the new tokenizer. */
+export function resetLabForModel(): void {
+  tokenizedText = null;
+  patchLab({ textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null });
+}
+
+/** Scores the text and the continuation, then fetches the shown position's logits. */
+export async function refreshAnalysis(): Promise<boolean> {
+  const { model, text } = get();
+  if (!model) return false;
+  analysisController?.abort();
+  const controller = new AbortController();
+  analysisController = controller;
+  const client = engineClient();
+  patchLab({ status: 'running', error: null, progress: null });
+  try {
+    if (text !== tokenizedText) {
+      const { ids, tokens } = await client.call('tokenize', { text }, { signal: controller.signal });
+      const sameTokens = ids.length === get().lab.textIds.length && ids.every((id, i) => id === get().lab.textIds[i]);
+      tokenizedText = text;
+      // A different prompt starts a new tree of continuations.
+      patchLab(sameTokens ? { textTokens: tokens } : { textIds: ids, textTokens: tokens, tree: emptyTree(), continuationTokens: [], selected: null });
+    }
+    const lab = get().lab;
+    const continuation = pathTokens(lab.tree);
+    const continuationTokens = continuation.length ? await client.call('tokenViews', { ids: continuation }, { signal: controller.signal }) : [];
+    const ids = [...lab.textIds, ...continuation];
+    const analysis = await client.call('analyze', { ids }, {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (analysisController === controller) patchLab({ progress });
+      },
+    });
+    if (analysisController !== controller) return false;
+    const selected = lab.selected !== null && lab.selected <= ids.length ? lab.selected : null;
+    patchLab({ status: 'ready', analysis, analysedIds: ids, continuationTokens, progress: null, selected });
+    await loadRow();
+    return true;
+  } catch (error) {
+    if (analysisController !== controller) return false;
+    if (isQuietError(error)) {
+      patchLab({ status: 'idle', progress: null });
+      return false;
+    }
+    patchLab({ status: 'error', error: messageOf(error), progress: null });
+    return false;
+  } finally {
+    if (analysisController === controller) analysisController = null;
+  }
+}
+
+/** Stops scoring a long text. */
+export function cancelAnalysis(): void {
+  analysisController?.abort();
+}
+
+/** The logits at the shown position (from the worker's kept rows: no model run for an analysed text). */
+async function loadRow(): Promise<void> {
+  const lab = get().lab;
+  const position = lab.selected ?? lab.analysedIds.length;
+  rowController?.abort();
+  const controller = new AbortController();
+  rowController = controller;
+  try {
+    const row = await engineClient().call('row', { ids: lab.analysedIds, position }, { signal: controller.signal });
+    if (rowController !== controller) return;
+    patchLab({ row: { position, logits: row.logits, contextTokens: row.contextTokens } });
+  } catch (error) {
+    if (rowController !== controller || isQuietError(error)) return;
+    patchLab({ status: 'error', error: messageOf(error) });
+  } finally {
+    if (rowController === controller) rowController = null;
+  }
+}
+
+/** Shows the distribution at a position (null: after the end of the text). */
+export function selectPosition(position: number | null): void {
+  const end = get().lab.analysedIds.length;
+  const next = position === null || position >= end ? null : Math.max(0, position);
+  patchLab({ selected: next });
+  void loadRow();
+}
+
+/** The tree node whose continuation ends at `position` (a position inside the continuation or its end). */
+function nodeAtPosition(lab: LabState, position: number): number | null {
+  const depth = position - lab.textIds.length;
+  if (depth < 0) return null;
+  let nodeId = lab.tree.currentId;
+  let nodeDepth = pathTokens(lab.tree).length;
+  while (nodeDepth > depth) {
+    nodeId = lab.tree.nodes[nodeId].parentId!;
+    nodeDepth--;
+  }
+  return nodeId;
+}
+
+/** Whether candidates at the shown position can be appended (at the end, or inside the continuation). */
+export function canAppendAt(lab: LabState): boolean {
+  return lab.row !== null && lab.row.position >= lab.textIds.length;
+}
+
+/**
+ * Appends a token at the shown position: at the end it extends the continuation; inside the
+ * continuation it branches there. The model's probability is stored on the tree's edge.
+ */
+export async function appendToken(tokenId: number, how: StepKind, sampledProbability: number | null = null, seed: number | null = null): Promise<boolean> {
+  const lab = get().lab;
+  if (!lab.row || !canAppendAt(lab)) return false;
+  const parentId = nodeAtPosition(lab, lab.row.position);
+  if (parentId === null) return false;
+  const probability = probabilityOf(lab.row.logits, tokenId);
+  const tree: BranchTree = appendStep(moveTo(lab.tree, parentId), { tokenId, probability, sampledProbability, how, seed });
+  patchLab({ tree, selected: null });
+  return refreshAnalysis();
+}
+
+/** One greedy or seeded-sample step at the shown position (the seed stream of that position). */
+export async function stepOnce(mode: NextTokenMode): Promise<boolean> {
+  const { lab, settings } = get();
+  if (!lab.row || !canAppendAt(lab)) return false;
+  const depth = lab.row.position - lab.textIds.length;
+  const seed = positionSeed(settings.seed, depth);
+  const { tokenId, pipeline } = sampleNext(lab.row.logits, samplingSettingsOf(settings), seed, mode);
+  return appendToken(tokenId, mode, pipeline.probabilities[tokenId], mode === 'sample' ? seed : null);
+}
+
+/** Generates up to `count` tokens from the end, one step at a time, until stopped. */
+export async function generate(count: number, mode: NextTokenMode): Promise<number> {
+  if (get().lab.generation) return 0;
+  stopRequested = false;
+  patchLab({ generation: { done: 0, total: count }, selected: null });
+  let done = 0;
+  try {
+    if (get().lab.row?.position !== get().lab.analysedIds.length) await loadRow();
+    while (done < count && !stopRequested) {
+      if (!(await stepOnce(mode))) break;
+      done++;
+      patchLab({ generation: { done, total: count } });
+    }
+  } finally {
+    patchLab({ generation: null });
+  }
+  return done;
+}
+
+export function stopGeneration(): void {
+  stopRequested = true;
+}
+
+/** Walks to a node of the branch tree: its continuation is scored and shown. */
+export function showBranch(nodeId: number): void {
+  patchLab((lab) => ({ tree: moveTo(lab.tree, nodeId), selected: null }));
+  void refreshAnalysis();
+}
+
+/** The raw UTF-8 bytes of the continuation become part of the text; the tree starts again. */
+export function continuationAsText(lab: LabState): string {
+  const hex = lab.continuationTokens.map((t) => t.bytesHex).join('');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return new TextDecoder().decode(bytes);
+}
+
+function probabilityOf(logits: Float32Array, tokenId: number): number {
+  return Math.exp(logits[tokenId] - logSumExp(logits));
+}
+
+function isQuietError(error: unknown): boolean {
+  return (error instanceof EngineCallError && error.code === 'cancelled') || error instanceof WorkerRestartedError;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
