@@ -1,4 +1,5 @@
 /** The tokenizer lab's pure core: see docs/TOKENIZER-LAB.md. */
+export { BIAS_DEMO_PROMPTS, stableBoundary, type BiasDemoPrompt } from './biasLens';
 export { alignTokens, type Alignment, type AlignOptions, type UnicodeNormalization } from './align';
 export {
   exactNextByteDistribution,

@@ -5,8 +5,12 @@
  */
 import { encode as gpt2Reference } from 'gpt-tokenizer/encoding/gpt2';
 import { encode as o200kReference } from 'gpt-tokenizer/encoding/o200k_base';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../../tools/lib/files';
 import { LAB_TOKENIZERS, readSourceFiles } from '../../../tools/tokenizers/sources';
+import { BIAS_DEMO_PROMPTS, stableBoundary } from './biasLens';
 import { exactNextByteDistribution, type NextTokenLogProbs } from './byteLemma';
 import { charPositionsOfWord } from './charPositions';
 import { LabTokenizer } from './labTokenizer';
@@ -223,6 +227,33 @@ describe('LabTokenizer as the byte tokenizer of the lemma', () => {
     // " Tower", " Towers", " Town", ... continue " Tow" after one token, so 'e' and 'n' have mass from the covers.
     expect(d.probabilities[0x65]).toBeGreaterThan(0);
     expect(d.probabilities[0x6e]).toBeGreaterThan(0);
+  });
+});
+
+describe('stableBoundary', () => {
+  it('puts the word being typed, and a trailing space, after the boundary', () => {
+    const tails = (id: string) =>
+      BIAS_DEMO_PROMPTS.map(({ text }) => {
+        const tokenizer = get(id);
+        const x = utf8(tokenizer.addsPrefixSpace ? ` ${text}` : text);
+        return new TextDecoder().decode(x.subarray(stableBoundary(x, { encode: (b) => tokenizer.encodeBytes(b) })));
+      });
+    for (const id of ['gpt2', 'llama-2', 'gemma-3']) expect(tails(id), id).toEqual([' Tow', ' ', ' Uni', ' Cong', ' ']);
+  });
+
+  it('backs the demo notes: the whole words are single tokens', () => {
+    for (const id of ['gpt2', 'llama-2', 'gemma-3']) {
+      const last = (text: string) => get(id).tokenize(text).tokens.at(-1)!.text;
+      expect([last('The Eiffel Tower'), last('France is Paris')], id).toEqual([' Tower', ' Paris']);
+    }
+    const sotu = LabTokenizer.fromText(
+      readFileSync(join(repoRoot, 'public/models/sotu-gpt/tokenizer.json'), 'utf8'),
+      readFileSync(join(repoRoot, 'public/models/sotu-gpt/tokenizer_config.json'), 'utf8'),
+    );
+    for (const tokenizer of [get('gpt2'), sotu]) {
+      const lastTokens = ['the State of the Union', 'Members of Congress', 'the United States', 'France is Paris'].map((s) => tokenizer.tokenize(s).tokens.at(-1)!.text);
+      expect(lastTokens).toEqual([' Union', ' Congress', ' States', ' Paris']);
+    }
   });
 });
 
