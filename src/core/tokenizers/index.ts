@@ -1,4 +1,10 @@
-/** The tokenizer lab's pure core: see docs/TOKENIZER-LAB.md. */
+/**
+ * The tokenizer lab's pure core: see docs/TOKENIZER-LAB.md.
+ *
+ * NOTE: LabTokenizer is not re-exported here. It imports all of transformers.js (to pick the
+ * tokenizer class by name), which belongs in the worker bundle: import it from
+ * './labTokenizer' there, and this barrel anywhere, the main thread included.
+ */
 export { BIAS_DEMO_PROMPTS, stableBoundary, type BiasDemoPrompt } from './biasLens';
 export { alignTokens, type Alignment, type AlignOptions, type UnicodeNormalization } from './align';
 export {
@@ -12,7 +18,7 @@ export {
   type NextTokenLogProbs,
 } from './byteLemma';
 export { charPositions, charPositionsOfWord, type CharPosition } from './charPositions';
-export { LabTokenizer, type TokenSpan, type Tokenization } from './labTokenizer';
+export type { TokenSpan, Tokenization } from './labTokenizer';
 export { parseTokenizerManifest, tokenizerManifestSchema, type TokenizerManifest, type TokenizerManifestEntry } from './manifest';
 export { digitMetrics, tokenizationMetrics, tokensPerSpan, type DigitMetrics, type DigitRun, type SpannedToken, type TokenizationMetrics } from './metrics';
 export { PARALLEL_SENTENCES, tokenParity, type LanguageParity, type ParallelLanguage, type ParallelSet } from './parity';
