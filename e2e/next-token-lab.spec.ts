@@ -13,6 +13,7 @@ test.describe('next-token lab on WASM', () => {
   test('sotu-bytes: colour, inspect, cut, branch, reproduce', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
+    await app.expectModel('embedded:sotu-gpt');
     await app.openModels();
     await page.getByTestId('model.embedded.sotu-bytes').click();
     await app.expectModel('embedded:sotu-bytes');

@@ -96,6 +96,8 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
             onKeyDown={selectable ? (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(bar); } } : undefined}
           >
             <title>{`${bar.label}: ${value}${bar.detail ? ` (${bar.detail})` : ''}`}</title>
+            {/* The whole row is the click target, not just the drawn marks. */}
+            <rect className="bar__hit" x={0} y={0} width={width} height={ROW_HEIGHT_PX} fill="transparent" />
             <text className="bar__rank" x={RANK_WIDTH_PX - 8} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="end">
               {bar.rank !== undefined ? `#${bar.rank.toLocaleString('en-US')}` : ''}
             </text>
