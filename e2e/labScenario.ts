@@ -64,6 +64,7 @@ export async function labScenario(page: Page, modelId: string, text: string): Pr
     await app.expectDistribution();
     const second = await app.bars.nth(1).getAttribute('data-token-id');
     await app.bars.nth(1).click();
+    await expect(page.locator('.chip--generated')).toHaveCount(1);
     expect(await continuationIds(page)).toEqual([second]);
     await expect(page.getByTestId('branch.node')).toHaveCount(2);
     await page.getByTestId('branch.root').click();

@@ -44,8 +44,14 @@ function halfToFloat(half: number): number {
   return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
+/** A tensor's values on the CPU: GPU-resident outputs (WebGPU) are downloaded through the ORT tensor. */
+async function tensorData(tensor: Tensor): Promise<unknown> {
+  if (tensor.location !== 'gpu-buffer') return tensor.data;
+  return (tensor as unknown as { ort_tensor: { getData(): Promise<unknown> } }).ort_tensor.getData();
+}
+
 async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
-  const data = tensor.location === 'gpu-buffer' ? await (tensor as unknown as { getData(): Promise<unknown> }).getData() : tensor.data;
+  const data = await tensorData(tensor);
   if (data instanceof Float32Array) return data;
   if (data instanceof Uint16Array) return Float32Array.from(data, halfToFloat);
   if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
@@ -227,7 +233,7 @@ export class StepCache {
     const cut: TensorMap = {};
     for (const [name, tensor] of Object.entries(past)) {
       const [batch, heads, sequence, headSize] = tensor.dims;
-      const data = (tensor.location === 'gpu-buffer' ? await (tensor as unknown as { getData(): Promise<unknown> }).getData() : tensor.data) as Float32Array | Uint16Array;
+      const data = (await tensorData(tensor)) as Float32Array | Uint16Array;
       const kept = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(batch * heads * tokens * headSize);
       for (let block = 0; block < batch * heads; block++) {
         kept.set(data.subarray(block * sequence * headSize, (block * sequence + tokens) * headSize), block * tokens * headSize);
