@@ -58,3 +58,22 @@ test.describe('next-token lab on WASM', () => {
     });
   });
 });
+
+test('cautious decoding branches where the entropy is high and shows the fan of trials', async ({ page }) => {
+  const app = new TokenscopePage(page);
+  await app.open({ backend: 'wasm' });
+  await app.expectModel('embedded:sotu-gpt');
+  await app.typeText('The state of the Union is');
+  await app.expectDistribution();
+  await page.getByTestId('generate.cautious').check();
+  await page.getByTestId('generate.seed').fill('3');
+  await page.getByTestId('generate.count').fill('3');
+  await page.getByTestId('generate.run').click();
+  await expect(page.getByTestId('generate.run')).toBeEnabled({ timeout: 120_000 });
+  expect(await page.locator('.chip--generated').count()).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('cautious.fan')).toBeVisible();
+  const trials = page.getByTestId('cautious.trial');
+  expect(await trials.count()).toBeGreaterThan(1);
+  await expect(page.locator('[data-testid="cautious.trial"][data-chosen="true"]')).toHaveCount(1);
+  await expect(page.getByTestId('cautious.bar').first()).toBeVisible();
+});

@@ -4,7 +4,8 @@
  * sampling, generate N tokens with a stop, walk the branch tree. The maths of what is drawn
  * is pure core code over the kept logits row; only these actions call the model.
  */
-import { logSumExp, positionSeed, sampleNext, type NextTokenMode, type SamplingSettings } from '../core/distribution';
+import { CNTP_STOP_TEXTS, cautiousStopTokenIds, logSumExp, positionSeed, sampleNext, type NextTokenMode, type SamplingSettings } from '../core/distribution';
+import { cautiousStep } from '../core/lab/cautiousDecoding';
 import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKind } from '../core/lab/branchTree';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineActions';
@@ -20,6 +21,8 @@ let rowController: AbortController | null = null;
 let stopRequested = false;
 /** The text the lab's textIds were tokenized from. */
 let tokenizedText: string | null = null;
+/** CNTP's punctuation stop set for the loaded tokenizer (first ids of . , \n ? ! : ; ) ] }). */
+let stopTokenIds: Set<number> | null = null;
 
 function patchLab(patch: Partial<LabState> | ((lab: LabState) => Partial<LabState>)): void {
   set((s) => ({ lab: { ...s.lab, ...(typeof patch === 'function' ? patch(s.lab) : patch) } }));
@@ -42,7 +45,8 @@ export function scheduleAnalysis(delayMs: number): void {
 /** After a model change: the old token ids mean nothing to the new tokenizer. */
 export function resetLabForModel(): void {
   tokenizedText = null;
-  patchLab({ textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null });
+  stopTokenIds = null;
+  patchLab({ textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null, cautiousSteps: [] });
 }
 
 /** Scores the text and the continuation, then fetches the shown position's logits. */
@@ -60,7 +64,7 @@ export async function refreshAnalysis(): Promise<boolean> {
       const sameTokens = ids.length === get().lab.textIds.length && ids.every((id, i) => id === get().lab.textIds[i]);
       tokenizedText = text;
       // A different prompt starts a new tree of continuations.
-      patchLab(sameTokens ? { textTokens: tokens } : { textIds: ids, textTokens: tokens, tree: emptyTree(), continuationTokens: [], selected: null });
+      patchLab(sameTokens ? { textTokens: tokens } : { textIds: ids, textTokens: tokens, tree: emptyTree(), continuationTokens: [], selected: null, cautiousSteps: [] });
     }
     const lab = get().lab;
     const continuation = pathTokens(lab.tree);
@@ -165,23 +169,62 @@ export async function stepOnce(mode: NextTokenMode): Promise<boolean> {
   return appendToken(tokenId, mode, pipeline.probabilities[tokenId], mode === 'sample' ? seed : null);
 }
 
-/** Generates up to `count` tokens from the end, one step at a time, until stopped. */
+/** Generates up to `count` tokens from the end, one step at a time (cautious steps may add several), until stopped. */
 export async function generate(count: number, mode: NextTokenMode): Promise<number> {
   if (get().lab.generation) return 0;
   stopRequested = false;
-  patchLab({ generation: { done: 0, total: count }, selected: null });
+  patchLab({ generation: { done: 0, total: count }, selected: null, ...(get().settings.cautious ? { cautiousSteps: [] } : {}) });
   let done = 0;
   try {
     if (get().lab.row?.position !== get().lab.analysedIds.length) await loadRow();
     while (done < count && !stopRequested) {
-      if (!(await stepOnce(mode))) break;
-      done++;
-      patchLab({ generation: { done, total: count } });
+      const added = get().settings.cautious ? await stepCautiously() : (await stepOnce(mode)) ? 1 : 0;
+      if (added === 0) break;
+      done += added;
+      patchLab({ generation: { done: Math.min(done, count), total: count } });
     }
   } finally {
     patchLab({ generation: null });
   }
   return done;
+}
+
+/**
+ * One CNTP step at the end: N(H) trials to punctuation on the worker's KV-cached steps, the
+ * lowest-perplexity trial appended (each token a 'cautious' edge of the tree). Returns the
+ * number of tokens appended.
+ */
+async function stepCautiously(): Promise<number> {
+  const { lab, settings } = get();
+  if (!lab.analysis || !lab.row || lab.row.position !== lab.analysedIds.length) return 0;
+  const client = engineClient();
+  stopTokenIds ??= await loadStopTokenIds();
+  const start = lab.analysis.startTokenId;
+  const depth = lab.analysedIds.length - lab.textIds.length;
+  const seed = positionSeed(settings.seed, depth);
+  const result = await cautiousStep({
+    nextLogits: async (ids) => (await client.call('step', { ids: [start, ...ids] })).logits,
+    context: lab.analysedIds,
+    sampling: samplingSettingsOf(settings),
+    stopTokenIds,
+    seed,
+    shouldStop: () => stopRequested,
+  });
+  let tree = get().lab.tree;
+  result.appended.tokenIds.forEach((tokenId, i) => {
+    tree = appendStep(tree, {
+      tokenId, probability: Math.exp(result.appended.rawLogProbs[i]), sampledProbability: Math.exp(result.appended.logProbs[i]), how: 'cautious', seed: i === 0 ? seed : null,
+    });
+  });
+  patchLab((current) => ({ tree, selected: null, cautiousSteps: [...current.cautiousSteps, { depth, result }] }));
+  return (await refreshAnalysis()) ? result.appended.tokenIds.length : 0;
+}
+
+async function loadStopTokenIds(): Promise<Set<number>> {
+  const client = engineClient();
+  const encoded = new Map<string, number[]>();
+  for (const text of CNTP_STOP_TEXTS) encoded.set(text, (await client.call('tokenize', { text })).ids);
+  return cautiousStopTokenIds((text) => encoded.get(text) ?? []);
 }
 
 export function stopGeneration(): void {

@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import { emptyTree, type BranchTree } from '../core/lab/branchTree';
+import type { CautiousStepResult } from '../core/lab/cautiousDecoding';
 import type {
   AnalyzeResult, BackendReport, CachedModelEntry, Dtype, LoadProgress, ModelInfo, ModelSource, TokenView, VocabularyResult, WindowProgress,
 } from '../engine/types';
@@ -47,11 +48,13 @@ export interface LabState {
   row: { position: number; logits: Float32Array; contextTokens: number } | null;
   /** A running "generate N" (null when none). */
   generation: { done: number; total: number } | null;
+  /** Cautious steps of the last cautious generation: where each began (tokens after the text) and its trials. */
+  cautiousSteps: { depth: number; result: CautiousStepResult }[];
 }
 
 export const EMPTY_LAB: LabState = {
   textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], status: 'idle', error: null, progress: null,
-  analysis: null, analysedIds: [], selected: null, row: null, generation: null,
+  analysis: null, analysedIds: [], selected: null, row: null, generation: null, cautiousSteps: [],
 };
 
 export interface SessionState {

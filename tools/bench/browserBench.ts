@@ -25,6 +25,48 @@ async function timeToFirstDistribution(page: Page, url: string): Promise<number>
   return (await handle.jsonValue()) as number;
 }
 
+let sliderFlip = false;
+
+/**
+ * Moves the temperature slider (as a user's input event does) and returns the ms until the
+ * next frame after React re-rendered the bars from the kept logits; fails if nothing changed.
+ */
+async function sliderToRepaintMs(page: Page): Promise<number> {
+  sliderFlip = !sliderFlip;
+  return page.evaluate(async (value) => {
+    const input = document.querySelector<HTMLInputElement>('[data-testid="sampling.temperature"]')!;
+    const before = document.querySelector('[data-testid="distribution.bar"]')!.getAttribute('data-shown-probability');
+    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    const started = performance.now();
+    setValue.call(input, String(value));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const elapsed = performance.now() - started;
+    if (document.querySelector('[data-testid="distribution.bar"]')!.getAttribute('data-shown-probability') === before) throw new Error('the bars did not change');
+    return elapsed;
+  }, sliderFlip ? 0.7 : 1.3);
+}
+
+/** Clicks the most probable candidate at the end of the text and returns the ms until its successor's distribution is on screen; then walks back. */
+async function candidateToDistributionMs(page: Page): Promise<number> {
+  const elapsed = await page.evaluate(async () => {
+    const api = window.__tokenscope!;
+    const length = api.state().lab.analysedIds.length;
+    const started = performance.now();
+    document.querySelector<SVGElement>('[data-testid="distribution.bar"]')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    for (;;) {
+      const lab = api.state().lab;
+      if (lab.status === 'ready' && lab.analysedIds.length === length + 1 && lab.row?.position === length + 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return performance.now() - started;
+  });
+  await page.getByTestId('branch.root').click();
+  await page.waitForFunction(() => window.__tokenscope!.state().lab.tree.currentId === 0 && window.__tokenscope!.state().lab.status === 'ready' && window.__tokenscope!.state().lab.row !== null);
+  return elapsed;
+}
+
 /** Peak resident memory (VmHWM) of the browser's renderer processes, in MB. */
 async function rendererPeakMB(browser: Browser): Promise<number> {
   const session = await browser.newBrowserCDPSession();
@@ -65,6 +107,9 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
     backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype})`;
     add('page load → first distribution, cold cache', 'ms', coldRuns);
     add('page load → first distribution, warm cache', 'ms', warmRuns);
+
+    add('slider move → repainted bars (no model call)', 'ms', await repeat(STEP_RUNS, () => sliderToRepaintMs(page), 2));
+    add('click on a candidate → next distribution', 'ms', await repeat(7, () => candidateToDistributionMs(page), 1));
 
     const call = <K extends CallKind>(kind: K, params: ParamsOf<K>) =>
       page.evaluate(([k, p]) => window.__tokenscope!.call(k as K, p as never), [kind, params] as const) as Promise<ResultOf<K>>;

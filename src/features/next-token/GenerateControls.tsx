@@ -11,6 +11,7 @@ import { useSession } from '../../state/sessionStore';
 export function GenerateControls() {
   const lab = useSession((s) => s.lab);
   const seed = useSession((s) => s.settings.seed);
+  const cautious = useSession((s) => s.settings.cautious);
   const [count, setCount] = useState(20);
   const [seedText, setSeedText] = useState(String(seed));
   const busy = lab.generation !== null || lab.status === 'running';
@@ -32,6 +33,9 @@ export function GenerateControls() {
       <label>
         Tokens{' '}
         <input type="number" min={1} max={500} value={count} data-testid="generate.count" onChange={(e) => setCount(Math.min(500, Math.max(1, Math.floor(Number(e.target.value) || 1))))} />
+      </label>
+      <label title="Cautious Next Token Prediction (Wang et al. 2025): where the entropy is high, sample several trials to the next punctuation and keep the one with the lowest perplexity.">
+        <input type="checkbox" checked={cautious} data-testid="generate.cautious" onChange={(e) => updateSettings({ cautious: e.target.checked })} /> Cautious (CNTP)
       </label>
       {lab.generation ? (
         <button type="button" data-testid="generate.stop" onClick={stopGeneration}>Stop ({lab.generation.done}/{lab.generation.total})</button>

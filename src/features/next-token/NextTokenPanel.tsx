@@ -11,6 +11,7 @@ import { setText, updateSettings } from '../../state/engineActions';
 import { cancelAnalysis, selectPosition } from '../../state/labActions';
 import { useSession } from '../../state/sessionStore';
 import { BranchTreeView } from './BranchTreeView';
+import { CautiousView } from './CautiousView';
 import { DistributionPanel } from './DistributionPanel';
 import { GenerateControls } from './GenerateControls';
 import { GltrPanels } from './GltrPanels';
@@ -136,6 +137,7 @@ export function NextTokenPanel() {
         <div className="next-token__controls-column">
           <SamplingControls />
           <GenerateControls />
+          <CautiousView />
           <BranchTreeView />
         </div>
       </div>
