@@ -51,7 +51,7 @@ export function CautiousView() {
           <ol>
             {step.result.trials.map((trial, i) => (
               <li key={i} className={i === step.result.chosenIndex ? 'cautious__trial cautious__trial--chosen' : 'cautious__trial'} data-testid="cautious.trial" data-chosen={i === step.result.chosenIndex}>
-                <code>{trial.tokenIds.map(tokenText).join('')}</code> · {trial.tokenIds.length} tokens · PPL {trial.perplexity.toFixed(2)}{trial.endedOnPunctuation ? '' : ' · hit the length limit'}
+                <code>{trial.tokenIds.map((id) => vocabulary?.tokens[id] ?? `#${id}`).join('')}</code> · {trial.tokenIds.length} tokens · PPL {trial.perplexity.toFixed(2)}{trial.endedOnPunctuation ? '' : ' · hit the length limit'}
                 {i === step.result.chosenIndex && ' · kept'}
               </li>
             ))}
