@@ -9,10 +9,28 @@ import { SettingsPanel } from './SettingsPanel';
 
 type Panel = 'models' | 'settings' | null;
 
+/** The main views; each lives in src/features/<view>/. */
+export type View = 'lab' | 'tokenizers' | 'experiments';
+
+const VIEWS: { view: View; label: string }[] = [
+  { view: 'lab', label: 'Next token' },
+  { view: 'tokenizers', label: 'Tokenizers' },
+  { view: 'experiments', label: 'Experiments' },
+];
+
+function MainView({ view }: { view: View }) {
+  switch (view) {
+    case 'lab': return <NextTokenPanel />;
+    case 'tokenizers': return <p className="hint" data-testid="view.tokenizers">The tokenizer lab is being built (issue 5).</p>;
+    case 'experiments': return <p className="hint" data-testid="view.experiments">Saved experiments are being built (issue 8).</p>;
+  }
+}
+
 export function App() {
   const model = useSession((s) => s.model);
   const loading = useSession((s) => s.load);
   const [panel, setPanel] = useState<Panel>(null);
+  const [view, setView] = useState<View>('lab');
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
   const showPicker = panel === 'models' || loading.status !== 'idle';
   return (
@@ -23,6 +41,11 @@ export function App() {
           {model ? `${model.label} · vocab ${model.vocabSize.toLocaleString('en-US')} · context ${model.contextTokens}` : 'no model yet'}
         </span>
         <BackendBadge />
+        <nav className="app__views" aria-label="Views">
+          {VIEWS.map((v) => (
+            <button key={v.view} type="button" data-testid={`nav.view.${v.view}`} aria-pressed={view === v.view} onClick={() => setView(v.view)}>{v.label}</button>
+          ))}
+        </nav>
         <nav className="app__nav">
           <button type="button" data-testid="nav.models" aria-pressed={showPicker} onClick={() => toggle('models')}>Models</button>
           <button type="button" data-testid="nav.settings" aria-pressed={panel === 'settings'} onClick={() => toggle('settings')}>Settings</button>
@@ -31,7 +54,7 @@ export function App() {
       <Notices />
       <div className="app__body">
         <main className="app__main">
-          <NextTokenPanel />
+          <MainView view={view} />
         </main>
         {(showPicker || panel === 'settings') && (
           <aside className="app__side">
