@@ -81,7 +81,7 @@ export const dtype = z.enum(['fp32', 'fp16', 'q8', 'q4', 'q4f16']);
 export const backend = z.enum(['webgpu', 'wasm', 'node-cpu']);
 
 /** Per-token metric used to colour the text view. */
-export const colourMetric = z.enum(['surprisal', 'probability', 'rank', 'entropy', 'bigramDivergence', 'effectiveN']);
+export const colourMetric = z.enum(['surprisal', 'probability', 'rank', 'entropy', 'relativeToTop', 'bigramDivergence', 'effectiveN']);
 
 /** The view that was open when the experiment was saved. */
 export const viewName = z.enum(['text', 'distribution', 'keyspace', 'bigram', 'tokenizers', 'corpus', 'presenter']);
