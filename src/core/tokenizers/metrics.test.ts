@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { charPositions, charPositionsOfWord } from './charPositions';
 import { digitMetrics, tokenizationMetrics } from './metrics';
-import { findWords, utf8Length } from './words';
+import { findWords, utf8Length, wordSafeChunks } from './words';
 
 const span = (start: number, end: number) => ({ start, end });
 // "Tokenizers split 12345 words." cut the way a GPT-2-like tokenizer would.
@@ -22,6 +22,26 @@ describe('findWords', () => {
       { text: 'a,', start: 1, end: 3 },
       { text: 'b.', start: 4, end: 6 },
     ]);
+  });
+
+  it('cuts long texts only where words always break, so segmenting the pieces equals segmenting the whole', () => {
+    const mixed = 'Naïve café 12,345 dollars. e\u0301 \u0301x 👍🏽 👨‍👩‍👧 สวัสดีครับ 日本語のテキスト\r\n  "quoted" don\'t\n';
+    const text = mixed.repeat(40);
+    const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+    const whole = [...segmenter.segment(text)].map((s) => s.segment);
+    for (const chunkLength of [1, 7, 50]) {
+      const chunks = [...wordSafeChunks(text, chunkLength)];
+      expect(chunks.join('')).toBe(text);
+      expect(chunks.length).toBeGreaterThan(40);
+      expect(chunks.flatMap((chunk) => [...segmenter.segment(chunk)].map((s) => s.segment))).toEqual(whole);
+    }
+  });
+
+  it('finds the words of a 300 kB text in linear time', () => {
+    const text = 'Gentlemen of the Senate, 12345 dollars; naïve café 😀.\n'.repeat(6000);
+    const started = performance.now();
+    expect(findWords(text)).toHaveLength(6000 * 8);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('counts UTF-8 bytes like TextEncoder, surrogate pairs included', () => {
