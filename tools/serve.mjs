@@ -61,7 +61,7 @@ function fileFor(root, urlPath) {
 
 /** App routes (no extension, not under the asset folders) get index.html; everything else must exist. */
 function isAppRoute(urlPath) {
-  return !/^\/(models|ort|assets)\//.test(urlPath) && extname(urlPath) === '';
+  return !/^\/(models|tokenizers|ort|assets)\//.test(urlPath) && extname(urlPath) === '';
 }
 
 export function createStaticServer(rootDir) {

@@ -10,6 +10,7 @@ import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableMod
 import { loadModel } from './loadModel';
 import { TextAnalyzer } from './textAnalysis';
 import { contextLengthOf, firstTokenId } from './modelConfig';
+import type { ModelTokenizerFiles } from './tokenizerLab';
 import { Vocabulary } from './vocabulary';
 import type {
   AnalyzeParams, AnalyzeResult, RowParams, RowResult,
@@ -41,6 +42,8 @@ interface ActiveModel {
   runnable: RunnableModel;
   stepCache: StepCache;
   analyzer: TextAnalyzer;
+  /** The tokenizer files as parsed, for the tokenizer lab's "loaded model" row. */
+  tokenizerFiles: ModelTokenizerFiles;
 }
 
 export interface CallOptions<P = never> {
@@ -130,7 +133,14 @@ export class Engine {
       const previous = this.active;
       const startTokenId = info.bosTokenId ?? info.eosTokenId ?? 0;
       const analyzer = new TextAnalyzer(runnable, stepCache, startTokenId);
-      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer };
+      const tokenizerConfigBytes = loaded.files.get('tokenizer_config.json');
+      const tokenizerFiles: ModelTokenizerFiles = {
+        key: info.key,
+        label: info.label,
+        tokenizerJson: loaded.tokenizerJson,
+        tokenizerConfig: tokenizerConfigBytes ? JSON.parse(new TextDecoder().decode(tokenizerConfigBytes)) : {},
+      };
+      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles };
       if (previous) await disposeActive(previous);
       return info;
     } finally {
@@ -188,6 +198,11 @@ export class Engine {
   async row(params: RowParams, options: CallOptions = {}): Promise<RowResult> {
     throwIfCancelled(options.signal, 'Reading a position');
     return this.require().analyzer.row(params.ids, params.position);
+  }
+
+  /** The loaded model's tokenizer files (null without a model), for the tokenizer lab. */
+  modelTokenizerFiles(): ModelTokenizerFiles | null {
+    return this.active?.tokenizerFiles ?? null;
   }
 
   /** The window length forward passes use for the current model. */

@@ -6,6 +6,7 @@
 import { createBrowserRuntime } from '../engine/browserRuntime';
 import { Engine } from '../engine/engine';
 import { CacheStorageStore } from '../engine/files/hubCache';
+import { httpTokenizerFiles, TokenizerLab } from '../engine/tokenizerLab';
 import { createEngineService } from './engineService';
 import { createRequestHandler } from './handler';
 import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from './protocol';
@@ -16,19 +17,16 @@ declare const self: DedicatedWorkerGlobalScope;
 export const TEST_WORKER_NAME_SUFFIX = '+test-api';
 
 const hubStore = new CacheStorageStore();
-const engine = new Engine(
-  createBrowserRuntime({
-    appBaseUrl: new URL(import.meta.env.BASE_URL, self.location.origin).href,
-    hubStore,
-    scope: self,
-  }),
-);
+const appBaseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
+const engine = new Engine(createBrowserRuntime({ appBaseUrl, hubStore, scope: self }));
+const tokenizerLab = new TokenizerLab(httpTokenizerFiles(new URL('tokenizers/', appBaseUrl).href), () => engine.modelTokenizerFiles());
 
 const send = (message: ReplyMessage, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 const handler = createRequestHandler(
   createEngineService(engine, hubStore, {
     allowMisbehave: self.name.endsWith(TEST_WORKER_NAME_SUFFIX),
+    tokenizerLab,
     misbehave: (how) => {
       if (how === 'close') self.close();
       else if (how === 'hang') for (;;) { /* blocks the worker's only thread: heartbeats stop */ }

@@ -2,6 +2,7 @@
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engine/files/hubCache';
+import type { TokenizerLab } from '../engine/tokenizerLab';
 import type { EngineService } from './handler';
 
 export interface ServiceOptions {
@@ -9,6 +10,8 @@ export interface ServiceOptions {
   allowMisbehave: boolean;
   /** Make the worker misbehave; the worker entry knows how. */
   misbehave: (how: 'throw-uncaught' | 'hang' | 'close') => void;
+  /** The tokenizer lab's tokenizers (shipped files and the loaded model's). */
+  tokenizerLab: TokenizerLab;
 }
 
 export function createEngineService(engine: Engine, hubStore: ModelFileStore, options: ServiceOptions): EngineService {
@@ -35,6 +38,10 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
         .filter((url) => modelId === undefined || parseHubFileUrl(url)?.modelId === modelId);
       return { deletedFiles: await hubStore.delete(urls) };
     },
+    labTokenizers: () => options.tokenizerLab.list(),
+    labTokenize: (params, { signal, onProgress }) => options.tokenizerLab.tokenize(params, { signal, onProgress }),
+    labParity: ({ tokenizerIds }, { signal, onProgress }) => options.tokenizerLab.parity(tokenizerIds, { signal, onProgress }),
+    labCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) => options.tokenizerLab.charPositions(tokenizerIds, word, { signal, onProgress }),
     debugMisbehave: ({ how }) => {
       if (!options.allowMisbehave) throw new EngineError('bad-request', 'debugMisbehave is only available to the test API.');
       // Let the reply go out first, then misbehave.

@@ -13,6 +13,7 @@ import type {
   BackendReport, CachedModelEntry, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo, ScoreParams,
   ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
+import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo } from '../engine/tokenizerLab';
 
 export interface EngineCalls {
   probe: { params: Record<string, never>; result: BackendReport };
@@ -29,6 +30,12 @@ export interface EngineCalls {
   cancel: { params: { requestId: number }; result: { cancelled: boolean } };
   listCachedModels: { params: Record<string, never>; result: CachedModelEntry[] };
   clearCachedModels: { params: { modelId?: string }; result: { deletedFiles: number } };
+  /** Tokenizer lab (engine/tokenizerLab.ts): the tokenizers on offer, the loaded model's first. */
+  labTokenizers: { params: Record<string, never>; result: LabTokenizerInfo[] };
+  /** The same text through each tokenizer; progress carries each row as it is done. */
+  labTokenize: { params: LabTokenizeParams; result: LabTokenizeResult; progress: LabProgress };
+  labParity: { params: { tokenizerIds: string[] }; result: LabParityRow[]; progress: LabProgress };
+  labCharPositions: { params: { tokenizerIds: string[]; word: string }; result: LabCharRow[]; progress: LabProgress };
   /** Test builds only: make the worker misbehave so recovery can be tested end to end. */
   debugMisbehave: { params: { how: 'throw-uncaught' | 'hang' | 'close' }; result: { accepted: boolean } };
 }

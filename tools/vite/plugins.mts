@@ -1,7 +1,7 @@
 /**
  * Vite plugins for serving Tokenscope: cross-origin isolation headers, ONNX Runtime's wasm
  * files from our own origin (copied from node_modules at build time, never committed), a
- * strict 404 for missing model files (instead of the SPA's index.html), and the list of
+ * strict 404 for missing model and tokenizer files (instead of the SPA's index.html), and the list of
  * embedded models for the model picker.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -132,9 +132,10 @@ function tokenscopeMiddleware(root: string): Connect.NextHandleFunction {
       res.end(readFileSync(join(ortDist(root), name)));
       return;
     }
-    if (path.startsWith('/models/')) {
+    for (const folder of ['models', 'tokenizers']) {
+      if (!path.startsWith(`/${folder}/`)) continue;
       const file = resolve(publicDir, `.${path}`);
-      if (!file.startsWith(join(publicDir, 'models')) || !existsSync(file) || !statSync(file).isFile()) return sendNotFound(res, path);
+      if (!file.startsWith(join(publicDir, folder)) || !existsSync(file) || !statSync(file).isFile()) return sendNotFound(res, path);
     }
     next();
   };

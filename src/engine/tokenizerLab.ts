@@ -1,0 +1,375 @@
+/**
+ * The tokenizer lab's worker side: the shipped tokenizers (public/tokenizers/, listed in
+ * index.json) and the loaded model's own tokenizer, each built lazily on first use and kept;
+ * the same text through each of them with byte offsets and metrics, the parity set, and
+ * CharBench character positions. A plain class: the worker wraps it behind the protocol,
+ * tests give it files from disk.
+ */
+import { charPositionsOfWord, type CharPosition } from '../core/tokenizers/charPositions';
+import { LabTokenizer, type TokenSpan, type Tokenization } from '../core/tokenizers/labTokenizer';
+import { parseTokenizerManifest, type TokenizerManifestEntry } from '../core/tokenizers/manifest';
+import { tokenizationMetrics, type TokenizationMetrics } from '../core/tokenizers/metrics';
+import { tokenParity, type LanguageParity } from '../core/tokenizers/parity';
+import { describeTokenizerJson, type TokenizerJson } from '../core/tokenizers/tokenizerJson';
+import { utf8Length } from '../core/tokenizers/words';
+import { cancelledError, EngineError } from './errors';
+
+/** The row id of the loaded model's own tokenizer. */
+export const MODEL_TOKENIZER_ID = 'model';
+/** Texts longer than this (UTF-8 bytes) are refused before any tokenizer runs. */
+export const LAB_MAX_TEXT_BYTES = 1_000_000;
+/** Chips are sent for the tokens starting in the first this many bytes; metrics cover the whole text. */
+export const LAB_DEFAULT_DISPLAY_BYTES = 4_000;
+/** Digit runs listed per row (the counts cover them all). */
+const MAX_LISTED_DIGIT_RUNS = 50;
+
+/** Where the shipped tokenizer files come from: HTTP in the worker, the disk in tests. */
+export interface TokenizerFiles {
+  /** The text of a file under the tokenizers folder (`index.json`, `gpt2/tokenizer.json`), or null when it does not exist. */
+  read(path: string, signal?: AbortSignal): Promise<string | null>;
+  /** Where a path is looked for, for messages (a URL or a file path). */
+  where(path: string): string;
+}
+
+/** The loaded model's tokenizer files, parsed. */
+export interface ModelTokenizerFiles {
+  /** The model's key (`embedded:sotu-gpt`): a new key means a new tokenizer. */
+  key: string;
+  label: string;
+  tokenizerJson: unknown;
+  tokenizerConfig: unknown;
+}
+
+export interface LabTokenizerInfo {
+  id: string;
+  label: string;
+  algorithm: string;
+  vocabularySize: number;
+  /** Bytes fetched on first use (tokenizer.json + tokenizer_config.json); 0 for the model's own. */
+  downloadBytes: number;
+  /** Built and in the worker's memory: using it costs no download. */
+  ready: boolean;
+  kind: 'shipped' | 'model';
+  /** Package and licence (shipped ones), or the model it belongs to. */
+  source: string;
+}
+
+export interface LabToken {
+  id: number;
+  /** UTF-8 byte offsets in the text, end exclusive. */
+  start: number;
+  end: number;
+  /** Byte-exact display (split characters as `\xNN`). */
+  text: string;
+  special: boolean;
+  byteFallback: boolean;
+}
+
+export interface LabRowBase {
+  tokenizerId: string;
+  label: string;
+}
+
+export interface LabRowOk extends LabRowBase {
+  status: 'ok';
+  algorithm: string;
+  /** Tokens that start before `shownBytes` (all of them for a short text). */
+  tokens: LabToken[];
+  tokenCount: number;
+  alignment: Tokenization['alignment'];
+  /** Over the whole text; `numbers.runs` lists at most the first 50 runs. */
+  metrics: TokenizationMetrics;
+  elapsedMs: number;
+}
+
+export interface LabRowError extends LabRowBase {
+  status: 'error';
+  message: string;
+  /** The file that failed, relative to the app (`tokenizers/gpt2/tokenizer.json`), when one did. */
+  file: string | null;
+}
+
+export type LabRow = LabRowOk | LabRowError;
+
+export interface LabTokenizeParams {
+  tokenizerIds: string[];
+  text: string;
+  /** Chips for tokens starting in the first this many bytes (default LAB_DEFAULT_DISPLAY_BYTES). */
+  displayBytes?: number;
+}
+
+export interface LabTokenizeResult {
+  rows: LabRow[];
+  textBytes: number;
+  /** Rows hold the tokens starting before this byte. */
+  shownBytes: number;
+}
+
+export interface LabProgress {
+  phase: 'loading' | 'tokenizing';
+  tokenizerId: string;
+  label: string;
+  /** Rows finished so far, of `total`. */
+  done: number;
+  total: number;
+  /** The row just finished, so the view can draw it before the others. */
+  row?: LabRow;
+}
+
+export type LabParityRow = (LabRowBase & { status: 'ok'; languages: LanguageParity[] }) | LabRowError;
+export type LabCharRow = (LabRowBase & { status: 'ok'; positions: CharPosition[]; tokens: LabToken[] }) | LabRowError;
+
+export interface LabCallOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: LabProgress) => void;
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function toLabToken(token: TokenSpan): LabToken {
+  return { id: token.id, start: token.start, end: token.end, text: token.text, special: token.special, byteFallback: token.byteFallback };
+}
+
+/** A tokenizer that could not be loaded, naming the file. */
+class TokenizerLoadError extends Error {
+  constructor(message: string, readonly file: string | null) {
+    super(message);
+  }
+}
+
+export class TokenizerLab {
+  private manifestEntries: Promise<TokenizerManifestEntry[]> | null = null;
+  private readonly shipped = new Map<string, Promise<LabTokenizer>>();
+  private model: { key: string; tokenizer: LabTokenizer } | null = null;
+  private readonly parityCache = new Map<string, LanguageParity[]>();
+
+  constructor(
+    private readonly files: TokenizerFiles,
+    private readonly modelFiles: () => ModelTokenizerFiles | null,
+  ) {}
+
+  /** The tokenizers the lab offers: the loaded model's first (when one is loaded), then index.json's. */
+  async list(): Promise<LabTokenizerInfo[]> {
+    const out: LabTokenizerInfo[] = [];
+    const model = this.modelFiles();
+    if (model) {
+      const description = describeTokenizerJson(model.tokenizerJson as TokenizerJson);
+      out.push({
+        id: MODEL_TOKENIZER_ID,
+        label: `${model.label} (loaded model)`,
+        algorithm: description.algorithm,
+        vocabularySize: description.vocabularySize,
+        downloadBytes: 0,
+        ready: true,
+        kind: 'model',
+        source: `the tokenizer of ${model.label}`,
+      });
+    }
+    for (const entry of await this.manifest()) {
+      out.push({
+        id: entry.id,
+        label: entry.label,
+        algorithm: entry.algorithm,
+        vocabularySize: entry.vocabularySize,
+        downloadBytes: Object.values(entry.files).reduce((sum, bytes) => sum + bytes, 0),
+        ready: this.shipped.has(entry.id),
+        kind: 'shipped',
+        source: `${entry.source.package} ${entry.source.version} (${entry.source.licence}); vocabulary: ${entry.source.upstream}`,
+      });
+    }
+    return out;
+  }
+
+  /** The same text through every tokenizer asked for, one row each; a tokenizer that fails gives an error row. */
+  async tokenize(params: LabTokenizeParams, options: LabCallOptions = {}): Promise<LabTokenizeResult> {
+    const textBytes = utf8Length(params.text);
+    if (textBytes > LAB_MAX_TEXT_BYTES) {
+      throw new EngineError('bad-request', `The text is ${textBytes.toLocaleString('en-US')} bytes; the tokenizer lab takes at most ${LAB_MAX_TEXT_BYTES.toLocaleString('en-US')} bytes (1 MB).`);
+    }
+    const shownBytes = Math.min(textBytes, params.displayBytes ?? LAB_DEFAULT_DISPLAY_BYTES);
+    const rows = await this.eachTokenizer(params.tokenizerIds, options, (tokenizer, base): LabRow => {
+      const started = performance.now();
+      const tokenization = tokenizer.tokenize(params.text);
+      const metrics = tokenizationMetrics(params.text, tokenization.tokens);
+      metrics.numbers.runs = metrics.numbers.runs.slice(0, MAX_LISTED_DIGIT_RUNS);
+      const shown: LabToken[] = [];
+      for (const token of tokenization.tokens) {
+        if (token.start >= shownBytes && shownBytes < textBytes) break;
+        shown.push(toLabToken(token));
+      }
+      return {
+        ...base,
+        status: 'ok',
+        algorithm: tokenizer.description.algorithm,
+        tokens: shown,
+        tokenCount: tokenization.tokens.length,
+        alignment: tokenization.alignment,
+        metrics,
+        elapsedMs: performance.now() - started,
+      };
+    });
+    return { rows, textBytes, shownBytes };
+  }
+
+  /** Tokens per language of the parallel set relative to English, per tokenizer. */
+  async parity(tokenizerIds: string[], options: LabCallOptions = {}): Promise<LabParityRow[]> {
+    return this.eachTokenizer(tokenizerIds, options, (tokenizer, base, cacheKey) => {
+      let languages = this.parityCache.get(cacheKey);
+      if (!languages) {
+        languages = tokenParity((sentence) => tokenizer.encode(sentence).length);
+        this.parityCache.set(cacheKey, languages);
+      }
+      return { ...base, status: 'ok', languages };
+    });
+  }
+
+  /** CharBench: each character of the word (after a space) with its token's length and its offset there. */
+  async charPositions(tokenizerIds: string[], word: string, options: LabCallOptions = {}): Promise<LabCharRow[]> {
+    if ([...word].length > 64) throw new EngineError('bad-request', 'The character-position view takes a word of at most 64 characters.');
+    return this.eachTokenizer(tokenizerIds, options, (tokenizer, base) => {
+      let tokens: TokenSpan[] = [];
+      const positions = charPositionsOfWord((text) => {
+        const tokenization = tokenizer.tokenize(text);
+        tokens = tokenization.tokens;
+        return tokenization;
+      }, word);
+      return { ...base, status: 'ok', positions, tokens: tokens.map(toLabToken) };
+    });
+  }
+
+  /**
+   * Runs `work` on each tokenizer in turn, loading it first, yielding between tokenizers so
+   * the worker's heartbeat and cancel requests get through. Failures become error rows.
+   */
+  private async eachTokenizer<R extends { tokenizerId: string }>(
+    ids: readonly string[],
+    options: LabCallOptions,
+    work: (tokenizer: LabTokenizer, base: LabRowBase, cacheKey: string) => R | LabRowError,
+  ): Promise<(R | LabRowError)[]> {
+    const rows: (R | LabRowError)[] = [];
+    const total = ids.length;
+    for (const id of ids) {
+      const label = await this.labelOf(id);
+      const base: LabRowBase = { tokenizerId: id, label };
+      let row: R | LabRowError;
+      try {
+        if (!this.isReady(id)) options.onProgress?.({ phase: 'loading', tokenizerId: id, label, done: rows.length, total });
+        const { tokenizer, cacheKey } = await this.tokenizer(id);
+        if (options.signal?.aborted) throw cancelledError('The tokenizer lab request');
+        options.onProgress?.({ phase: 'tokenizing', tokenizerId: id, label, done: rows.length, total });
+        await yieldToEventLoop();
+        if (options.signal?.aborted) throw cancelledError('The tokenizer lab request');
+        row = work(tokenizer, base, cacheKey);
+      } catch (error) {
+        if (options.signal?.aborted || (error instanceof EngineError && error.code === 'cancelled')) throw cancelledError('The tokenizer lab request');
+        row = { ...base, status: 'error', message: messageOf(error), file: error instanceof TokenizerLoadError ? error.file : null };
+      }
+      rows.push(row);
+      options.onProgress?.({ phase: 'tokenizing', tokenizerId: id, label, done: rows.length, total, row: row as LabRow });
+      await yieldToEventLoop();
+    }
+    return rows;
+  }
+
+  private isReady(id: string): boolean {
+    return id === MODEL_TOKENIZER_ID || this.shipped.has(id);
+  }
+
+  private async labelOf(id: string): Promise<string> {
+    if (id === MODEL_TOKENIZER_ID) {
+      const model = this.modelFiles();
+      return model ? `${model.label} (loaded model)` : 'the loaded model';
+    }
+    try {
+      return (await this.manifest()).find((entry) => entry.id === id)?.label ?? id;
+    } catch {
+      return id;
+    }
+  }
+
+  private manifest(): Promise<TokenizerManifestEntry[]> {
+    this.manifestEntries ??= (async () => {
+      const text = await this.files.read('index.json');
+      if (text === null) {
+        throw new TokenizerLoadError(`The tokenizer list tokenizers/index.json is missing (looked at ${this.files.where('index.json')}); run npm run tokenizers.`, 'tokenizers/index.json');
+      }
+      try {
+        return parseTokenizerManifest(JSON.parse(text)).tokenizers;
+      } catch (error) {
+        throw new TokenizerLoadError(`The tokenizer list tokenizers/index.json cannot be read: ${messageOf(error)}`, 'tokenizers/index.json');
+      }
+    })();
+    this.manifestEntries.catch(() => { this.manifestEntries = null; });
+    return this.manifestEntries;
+  }
+
+  private async tokenizer(id: string): Promise<{ tokenizer: LabTokenizer; cacheKey: string }> {
+    if (id === MODEL_TOKENIZER_ID) {
+      const files = this.modelFiles();
+      if (!files) throw new TokenizerLoadError('No model is loaded, so there is no model tokenizer to show.', null);
+      if (this.model?.key !== files.key) {
+        try {
+          this.model = { key: files.key, tokenizer: LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig) };
+        } catch (error) {
+          throw new TokenizerLoadError(`${files.label}: its tokenizer.json cannot be used in the lab: ${messageOf(error)}`, 'tokenizer.json');
+        }
+      }
+      return { tokenizer: this.model.tokenizer, cacheKey: `model:${files.key}` };
+    }
+    let pending = this.shipped.get(id);
+    if (!pending) {
+      // NOTE: not tied to this request's signal: another request may be waiting for the same tokenizer.
+      pending = this.loadShipped(id);
+      this.shipped.set(id, pending);
+      pending.catch(() => this.shipped.delete(id));
+    }
+    return { tokenizer: await pending, cacheKey: id };
+  }
+
+  private async loadShipped(id: string): Promise<LabTokenizer> {
+    const entry = (await this.manifest()).find((e) => e.id === id);
+    if (!entry) throw new TokenizerLoadError(`There is no tokenizer "${id}" in tokenizers/index.json.`, 'tokenizers/index.json');
+    const read = async (name: string, required: boolean): Promise<string | undefined> => {
+      const path = `${id}/${name}`;
+      let text: string | null;
+      try {
+        text = await this.files.read(path);
+      } catch (error) {
+        throw new TokenizerLoadError(`${entry.label}: tokenizers/${path} could not be fetched (${messageOf(error)}).`, `tokenizers/${path}`);
+      }
+      if (text === null && required) throw new TokenizerLoadError(`${entry.label}: tokenizers/${path} is missing (looked at ${this.files.where(path)}).`, `tokenizers/${path}`);
+      return text ?? undefined;
+    };
+    const json = await read('tokenizer.json', true);
+    const config = await read('tokenizer_config.json', false);
+    try {
+      return LabTokenizer.fromText(json!, config);
+    } catch (error) {
+      throw new TokenizerLoadError(`${entry.label}: tokenizers/${id}/tokenizer.json cannot be used: ${messageOf(error)}`, `tokenizers/${id}/tokenizer.json`);
+    }
+  }
+}
+
+/**
+ * Tokenizer files over HTTP from the app's `tokenizers/` folder. A missing file is a 404 or,
+ * behind a single-page-app fallback, an HTML page: both read as missing.
+ */
+export function httpTokenizerFiles(folderUrl: string): TokenizerFiles {
+  const urlOf = (path: string) => new URL(path, folderUrl).href;
+  return {
+    where: urlOf,
+    async read(path, signal) {
+      const response = await fetch(urlOf(path), { signal, cache: 'no-cache' });
+      if (response.status === 404 || response.status === 410 || (response.headers.get('content-type') ?? '').includes('text/html')) {
+        await response.body?.cancel();
+        return null;
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new Error(`HTTP ${response.status}`);
+      }
+      return response.text();
+    },
+  };
+}
