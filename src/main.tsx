@@ -4,6 +4,7 @@ import { App } from './app/App';
 import { installTestApi } from './app/testApi';
 import './app/app.css';
 import { startEngine } from './state/engineActions';
+import { applyShareLinkFromLocation } from './state/experimentActions';
 
 const testApi = new URLSearchParams(location.search).get('testApi') === '1';
 
@@ -14,5 +15,6 @@ createRoot(document.getElementById('root')!).render(
 );
 
 // Start the worker at once: runtime initialisation overlaps with the first render.
-void startEngine({ testApi });
+// A share link (#share=…) is applied once the default model is up.
+void startEngine({ testApi }).then(() => applyShareLinkFromLocation());
 if (testApi) installTestApi();

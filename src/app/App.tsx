@@ -1,5 +1,6 @@
 /** The shell: header with the current model and the backend badge, the first view, and a side panel. */
 import { useState } from 'react';
+import { ExperimentsView } from '../features/experiments/ExperimentsView';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
 import { useSession } from '../state/sessionStore';
@@ -18,11 +19,11 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'experiments', label: 'Experiments' },
 ];
 
-function MainView({ view }: { view: View }) {
+function MainView({ view, setView }: { view: View; setView: (view: View) => void }) {
   switch (view) {
     case 'lab': return <NextTokenPanel />;
     case 'tokenizers': return <p className="hint" data-testid="view.tokenizers">The tokenizer lab is being built (issue 5).</p>;
-    case 'experiments': return <p className="hint" data-testid="view.experiments">Saved experiments are being built (issue 8).</p>;
+    case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
   }
 }
 
@@ -54,7 +55,7 @@ export function App() {
       <Notices />
       <div className="app__body">
         <main className="app__main">
-          <MainView view={view} />
+          <MainView view={view} setView={setView} />
         </main>
         {(showPicker || panel === 'settings') && (
           <aside className="app__side">

@@ -10,7 +10,7 @@ import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKi
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineActions';
 import { useSession, type LabState } from './sessionStore';
-import type { Settings } from './settings';
+import { storeText, type Settings } from './settings';
 
 const set = useSession.setState;
 const get = useSession.getState;
@@ -21,6 +21,8 @@ let rowController: AbortController | null = null;
 let stopRequested = false;
 /** The text the lab's textIds were tokenized from. */
 let tokenizedText: string | null = null;
+/** A branch tree and selection to put back once the restored text is tokenized (opening an experiment). */
+let pendingRestore: { text: string; tree: BranchTree; selected: number | null } | null = null;
 /** CNTP's punctuation stop set for the loaded tokenizer (first ids of . , \n ? ! : ; ) ] }). */
 let stopTokenIds: Set<number> | null = null;
 
@@ -63,8 +65,12 @@ export async function refreshAnalysis(): Promise<boolean> {
       const { ids, tokens } = await client.call('tokenize', { text }, { signal: controller.signal });
       const sameTokens = ids.length === get().lab.textIds.length && ids.every((id, i) => id === get().lab.textIds[i]);
       tokenizedText = text;
-      // A different prompt starts a new tree of continuations.
+      // A different prompt starts a new tree of continuations, unless an experiment brings its own.
       patchLab(sameTokens ? { textTokens: tokens } : { textIds: ids, textTokens: tokens, tree: emptyTree(), continuationTokens: [], selected: null, cautiousSteps: [] });
+      if (pendingRestore && pendingRestore.text === text) {
+        patchLab({ tree: pendingRestore.tree, selected: pendingRestore.selected });
+        pendingRestore = null;
+      }
     }
     const lab = get().lab;
     const continuation = pathTokens(lab.tree);
@@ -92,6 +98,15 @@ export async function refreshAnalysis(): Promise<boolean> {
   } finally {
     if (analysisController === controller) analysisController = null;
   }
+}
+
+/** Puts a saved lab back: the text, then (once it is tokenized) its tree of continuations and the selected position. */
+export function restoreLab(text: string, tree: BranchTree, selected: number | null): Promise<boolean> {
+  pendingRestore = { text, tree, selected };
+  tokenizedText = null;
+  set({ text });
+  storeText(text);
+  return refreshAnalysis();
 }
 
 /** Stops scoring a long text. */

@@ -3,7 +3,7 @@
  * a stop button. The seed is visible and editable; each position draws from its own stream
  * (positionSeed), so the same seed and settings give the same tokens, step by step or at once.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { generate, stepOnce, stopGeneration } from '../../state/labActions';
 import { updateSettings } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
@@ -16,6 +16,10 @@ export function GenerateControls() {
   const [seedText, setSeedText] = useState(String(seed));
   const busy = lab.generation !== null || lab.status === 'running';
   const seedValid = /^\d+$/.test(seedText) && Number(seedText) <= 0xffffffff;
+  // An opened experiment or share link changes the seed from outside: show it.
+  useEffect(() => {
+    setSeedText((shown) => (Number(shown) === seed && /^\d+$/.test(shown) ? shown : String(seed)));
+  }, [seed]);
   return (
     <fieldset className="generate" data-testid="generate.controls">
       <legend>Step and generate</legend>

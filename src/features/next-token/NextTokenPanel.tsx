@@ -10,6 +10,7 @@ import { COLOUR_METRICS, metricScale, parseThresholds, type ColourMetric } from 
 import { setText, updateSettings } from '../../state/engineActions';
 import { cancelAnalysis, selectPosition } from '../../state/labActions';
 import { useSession } from '../../state/sessionStore';
+import { SaveExperiment } from '../experiments/SaveExperiment';
 import { BranchTreeView } from './BranchTreeView';
 import { CautiousView } from './CautiousView';
 import { DistributionPanel } from './DistributionPanel';
@@ -135,6 +136,7 @@ export function NextTokenPanel() {
           <DistributionPanel />
         </div>
         <div className="next-token__controls-column">
+          <SaveExperiment />
           <SamplingControls />
           <GenerateControls />
           <CautiousView />

@@ -1,0 +1,95 @@
+/**
+ * Saved experiments: search by name, tag, model or text; open (the lab comes back as it was
+ * saved); rename, tag, duplicate, delete with undo; export one or all as JSON, the per-token
+ * table as CSV; import a file with a report of what was skipped; storage use and quota.
+ */
+import { useEffect, useState } from 'react';
+import {
+  askForPersistentStorage, deleteExperiment, duplicateExperiment, exportExperimentCsv, exportExperiments, importExperiments, openExperiment,
+  refreshExperiments, renameExperiment, tagExperiment, undoDelete, useExperiments,
+} from '../../state/experimentActions';
+
+function formatBytes(bytes: number | null): string {
+  if (bytes === null) return 'unknown';
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(1)} GB`;
+}
+
+export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
+  const state = useExperiments();
+  const [editing, setEditing] = useState<{ id: string; name: string; tags: string } | null>(null);
+  useEffect(() => { void refreshExperiments(); }, []);
+  return (
+    <section className="experiments" aria-label="Saved experiments" data-testid="view.experiments">
+      <div className="experiments__toolbar">
+        <input type="search" placeholder="Search name, tag, model, text" value={state.search} data-testid="experiments.search" aria-label="Search experiments"
+          onChange={(e) => void refreshExperiments(e.target.value)} />
+        <button type="button" data-testid="experiments.export-all" onClick={() => void exportExperiments()}>Export all (JSON)</button>
+        <label className="experiments__import">
+          Import… <input type="file" accept="application/json,.json" data-testid="experiments.import" onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void importExperiments(file);
+            e.target.value = '';
+          }} />
+        </label>
+      </div>
+      {state.notice && (
+        <p className={state.notice.kind === 'error' ? 'notice notice--error' : 'notice'} role="status" data-testid="experiments.notice">
+          {state.notice.text}
+          {state.lastDeleted && <> <button type="button" data-testid="experiments.undo" onClick={() => void undoDelete()}>Undo</button></>}
+        </p>
+      )}
+      {state.memoryOnlyReason && <p className="notice notice--error" role="alert">{state.memoryOnlyReason} Use “Export all” before closing the tab.</p>}
+      <p className="hint" data-testid="experiments.storage">
+        Storage: {formatBytes(state.usage?.usedBytes ?? null)} used of {formatBytes(state.usage?.quotaBytes ?? null)}
+        {state.usage?.persisted ? ' · persistent' : <> · may be cleared by the browser under pressure <button type="button" onClick={() => void askForPersistentStorage()}>Ask to keep it</button></>}
+      </p>
+      {state.list.length === 0 ? (
+        <p className="hint" data-testid="experiments.empty">{state.search ? 'No experiment matches.' : 'No experiments yet: use Save in the next-token lab.'}</p>
+      ) : (
+        <table className="experiments__table">
+          <thead><tr><th>Name</th><th>Model</th><th>Tags</th><th>Updated</th><th /></tr></thead>
+          <tbody>
+            {state.list.map((e) => (
+              <tr key={e.id} data-testid="experiments.row" data-id={e.id}>
+                <td>
+                  {editing?.id === e.id ? (
+                    <input value={editing.name} aria-label="New name" data-testid="experiments.rename.input" onChange={(ev) => setEditing({ ...editing, name: ev.target.value })} />
+                  ) : e.name}
+                  <div className="hint">{e.text.slice(0, 80)}{e.text.length > 80 ? '…' : ''}</div>
+                </td>
+                <td>{e.modelId}</td>
+                <td>
+                  {editing?.id === e.id ? (
+                    <input value={editing.tags} aria-label="Tags, comma-separated" data-testid="experiments.tags.input" onChange={(ev) => setEditing({ ...editing, tags: ev.target.value })} />
+                  ) : e.tags.join(', ')}
+                </td>
+                <td>{new Date(e.updatedAt).toLocaleString()}</td>
+                <td className="experiments__actions">
+                  <button type="button" data-testid="experiments.open" onClick={() => void openExperiment(e.id).then((ok) => { if (ok) onOpened(); })}>Open</button>
+                  {editing?.id === e.id ? (
+                    <button type="button" data-testid="experiments.edit.save" onClick={() => {
+                      const changed = editing;
+                      setEditing(null);
+                      void renameExperiment(changed.id, changed.name).then(() => tagExperiment(changed.id, changed.tags));
+                    }}>Done</button>
+                  ) : (
+                    <button type="button" data-testid="experiments.edit" onClick={() => setEditing({ id: e.id, name: e.name, tags: e.tags.join(', ') })}>Rename / tag</button>
+                  )}
+                  <button type="button" data-testid="experiments.duplicate" onClick={() => void duplicateExperiment(e.id)}>Duplicate</button>
+                  <button type="button" data-testid="experiments.export" onClick={() => void exportExperiments(e.id)}>JSON</button>
+                  <button type="button" onClick={() => void exportExperimentCsv(e.id)}>CSV</button>
+                  <button type="button" data-testid="experiments.delete" onClick={() => void deleteExperiment(e.id, e.name)}>Delete</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {state.problems.length > 0 && (
+        <p className="notice notice--error">{state.problems.length} stored record(s) could not be read: {state.problems.map((p) => `${p.id}: ${p.errors.join('; ')}`).join(' · ')}</p>
+      )}
+    </section>
+  );
+}

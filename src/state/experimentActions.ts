@@ -1,0 +1,300 @@
+/**
+ * Experiments: save the lab as a record, list, open (the exact view back), rename, tag,
+ * duplicate, delete with undo, export and import files, share links, storage health. The
+ * records live in IndexedDB (src/storage); when it cannot open, in memory with a warning.
+ */
+import { create } from 'zustand';
+import packageJson from '../../package.json';
+import { parseImportFile, createExportFile } from '../core/experiments/importExport';
+import type { ExperimentModel } from '../core/experiments/schema';
+import { decodeShareLink, encodeShareLink } from '../core/experiments/shareLink';
+import { perTokenCsv } from '../core/experiments/csv';
+import { distributionView } from '../core/lab/distributionView';
+import { emptyTree } from '../core/lab/branchTree';
+import { labToDraft, treeFromRecord } from '../core/lab/experimentRecord';
+import type { ColourMetric } from '../core/lab/tokenColours';
+import type { ExperimentSummary } from '../storage';
+import { estimateStorage, openExperimentsStorage, requestPersistentStorage, type ExperimentsStorage } from '../storage/storageHealth';
+import { loadModel, updateSettings } from './engineActions';
+import { restoreLab, samplingSettingsOf } from './labActions';
+import { useSession } from './sessionStore';
+
+export const APP_VERSION: string = packageJson.version;
+
+export interface ExperimentsState {
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  list: ExperimentSummary[];
+  problems: { id: string; errors: string[] }[];
+  search: string;
+  /** Why experiments are kept in memory only; null when IndexedDB works. */
+  memoryOnlyReason: string | null;
+  usage: { usedBytes: number | null; quotaBytes: number | null; persisted: boolean | null } | null;
+  /** The last deletion, for Undo. */
+  lastDeleted: { id: string; name: string } | null;
+  /** The last thing that happened (saved, imported …), or an error. */
+  notice: { kind: 'info' | 'error'; text: string } | null;
+}
+
+export const useExperiments = create<ExperimentsState>(() => ({
+  status: 'idle', list: [], problems: [], search: '', memoryOnlyReason: null, usage: null, lastDeleted: null, notice: null,
+}));
+
+const set = useExperiments.setState;
+let storagePromise: Promise<ExperimentsStorage> | null = null;
+
+function storage(): Promise<ExperimentsStorage> {
+  storagePromise ??= openExperimentsStorage({ appVersion: APP_VERSION }).then((opened) => {
+    set({ memoryOnlyReason: opened.memoryOnlyReason });
+    return opened;
+  });
+  return storagePromise;
+}
+
+async function repository() {
+  return (await storage()).repository;
+}
+
+function report(error: unknown): void {
+  set({ notice: { kind: 'error', text: error instanceof Error ? error.message : String(error) } });
+}
+
+export async function refreshExperiments(search = useExperiments.getState().search): Promise<void> {
+  set({ status: 'loading', search });
+  try {
+    const result = await (await repository()).list({ search });
+    set({ status: 'ready', list: result.experiments, problems: result.problems });
+    const estimate = await estimateStorage();
+    set({ usage: { usedBytes: estimate.usageBytes, quotaBytes: estimate.quotaBytes, persisted: estimate.persisted } });
+  } catch (error) {
+    set({ status: 'error' });
+    report(error);
+  }
+}
+
+/** The loaded model as a record describes it; null when nothing is loaded. */
+function currentModel(): ExperimentModel | null {
+  const model = useSession.getState().model;
+  if (!model) return null;
+  const source: ExperimentModel['source'] =
+    model.source.kind === 'hub' ? { kind: 'hub', revision: model.source.revision ?? 'main', fileHashes: [] }
+      : model.source.kind === 'folder' ? { kind: 'folder', folderName: model.source.name, fileHashes: [] }
+        : { kind: 'embedded', fileHashes: [] };
+  const id = model.source.kind === 'embedded' || model.source.kind === 'hub' ? model.source.id : model.label;
+  return { id, source, dtype: model.dtype, backend: model.backend === 'node-cpu' ? 'wasm' : model.backend };
+}
+
+/** Saves the lab as it is on screen: inputs, tree, selection and a results snapshot. */
+export async function saveCurrentExperiment(name: string): Promise<string | null> {
+  const { text, settings, lab, vocabulary, model: info } = useSession.getState();
+  const model = currentModel();
+  if (!model || !info) {
+    set({ notice: { kind: 'error', text: 'Load a model before saving an experiment.' } });
+    return null;
+  }
+  const tokenText = (id: number) => vocabulary?.tokens[id] ?? `#${id}`;
+  const analysed = lab.analysis && lab.analysis.positions.length === lab.analysedIds.length;
+  const view = lab.row ? distributionView(lab.row.logits, samplingSettingsOf(settings), settings.topN, null) : null;
+  try {
+    const saved = await (await repository()).create(labToDraft({
+      name: name.trim() || 'Untitled experiment',
+      model,
+      vocabularySize: info.vocabSize,
+      text,
+      settings: { ...samplingSettingsOf(settings), seed: settings.seed, colourMetric: settings.colourMetric },
+      tree: lab.tree,
+      selectedPosition: lab.selected,
+      tokenText,
+      analysis: analysed ? { ids: lab.analysedIds, positions: lab.analysis!.positions } : null,
+      distribution: view && lab.row ? { position: lab.row.position, top: view.rows.map((r) => ({ tokenId: r.tokenId, probability: r.probability })), tailMass: view.tail.probability } : null,
+    }));
+    set({ notice: { kind: 'info', text: `Saved “${saved.experiment.name}”.` } });
+    await refreshExperiments();
+    return saved.experiment.id;
+  } catch (error) {
+    report(error);
+    return null;
+  }
+}
+
+/** Opens a saved experiment: the model (if another), the text, settings, seed, tree and selection come back. */
+export async function openExperiment(id: string): Promise<boolean> {
+  try {
+    const stored = await (await repository()).get(id);
+    if (!stored) throw new Error('This experiment no longer exists.');
+    const { experiment } = stored;
+    if (!(await ensureModel(experiment.model))) return false;
+    updateSettings({
+      temperature: experiment.settings.temperature, topK: experiment.settings.topK, topP: experiment.settings.topP, minP: experiment.settings.minP,
+      seed: experiment.settings.seed, ...(isLabMetric(experiment.settings.colourMetric) ? { colourMetric: experiment.settings.colourMetric } : {}),
+    });
+    await restoreLab(experiment.text, treeFromRecord(experiment.branches), experiment.settings.selectedPosition);
+    set({ notice: { kind: 'info', text: `Opened “${experiment.name}”.` } });
+    return true;
+  } catch (error) {
+    report(error);
+    return false;
+  }
+}
+
+function isLabMetric(metric: string): metric is ColourMetric {
+  return ['surprisal', 'probability', 'rank', 'entropy', 'relativeToTop'].includes(metric);
+}
+
+/** Loads the experiment's model when another one is loaded (embedded and Hub models; a folder must be opened by hand). */
+async function ensureModel(model: ExperimentModel): Promise<boolean> {
+  const current = currentModel();
+  if (current && current.id === model.id && current.source.kind === model.source.kind) return true;
+  if (model.source.kind === 'folder') {
+    set({ notice: { kind: 'error', text: `This experiment used the local folder “${model.source.folderName}”: open that folder in Models first.` } });
+    return false;
+  }
+  const source = model.source.kind === 'hub' ? { kind: 'hub' as const, id: model.id, revision: model.source.revision } : { kind: 'embedded' as const, id: model.id };
+  const loaded = await loadModel({ source, dtype: 'auto' });
+  if (!loaded) set({ notice: { kind: 'error', text: `Could not load ${model.id} for this experiment (see the model picker).` } });
+  return loaded;
+}
+
+export async function renameExperiment(id: string, name: string): Promise<void> {
+  try {
+    const repo = await repository();
+    const stored = await repo.get(id);
+    if (stored) await repo.rename(id, stored.revision, name);
+    await refreshExperiments();
+  } catch (error) {
+    report(error);
+  }
+}
+
+export async function tagExperiment(id: string, tagsText: string): Promise<void> {
+  try {
+    const repo = await repository();
+    const stored = await repo.get(id);
+    if (stored) await repo.setTags(id, stored.revision, tagsText.split(',').map((t) => t.trim()).filter(Boolean));
+    await refreshExperiments();
+  } catch (error) {
+    report(error);
+  }
+}
+
+export async function duplicateExperiment(id: string): Promise<void> {
+  try {
+    await (await repository()).duplicate(id);
+    await refreshExperiments();
+  } catch (error) {
+    report(error);
+  }
+}
+
+export async function deleteExperiment(id: string, name: string): Promise<void> {
+  try {
+    await (await repository()).delete(id);
+    set({ lastDeleted: { id, name }, notice: { kind: 'info', text: `Deleted “${name}”.` } });
+    await refreshExperiments();
+  } catch (error) {
+    report(error);
+  }
+}
+
+export async function undoDelete(): Promise<void> {
+  const deleted = useExperiments.getState().lastDeleted;
+  if (!deleted) return;
+  try {
+    await (await repository()).restore(deleted.id);
+    set({ lastDeleted: null, notice: { kind: 'info', text: `Restored “${deleted.name}”.` } });
+    await refreshExperiments();
+  } catch (error) {
+    report(error);
+  }
+}
+
+function download(fileName: string, type: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const anchor = document.createElement('a');
+  anchor.href = url;
+  anchor.download = fileName;
+  anchor.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Downloads one experiment, or all of them, as a JSON file. */
+export async function exportExperiments(id?: string): Promise<void> {
+  try {
+    const repo = await repository();
+    const ids = id ? [id] : (await repo.list()).experiments.map((e) => e.id);
+    const records = (await Promise.all(ids.map((i) => repo.get(i)))).filter((r) => r !== null).map((r) => r.experiment);
+    download(id ? `tokenscope-${id}.json` : 'tokenscope-experiments.json', 'application/json', createExportFile(records, { exportedAt: new Date().toISOString() }));
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** The per-token table of a saved experiment as CSV. */
+export async function exportExperimentCsv(id: string): Promise<void> {
+  try {
+    const stored = await (await repository()).get(id);
+    if (!stored?.experiment.results) throw new Error('This experiment has no per-token results to export.');
+    download(`tokenscope-${id}.csv`, 'text/csv', perTokenCsv(stored.experiment.results));
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** Imports a JSON file: valid records are added (existing ids skipped), the report says what was skipped and why. */
+export async function importExperiments(file: File): Promise<void> {
+  try {
+    const parsed = parseImportFile(await file.text());
+    if (!parsed.ok) throw new Error(`${file.name} cannot be imported: ${parsed.error}`);
+    const repo = await repository();
+    let added = 0;
+    const skipped = parsed.skipped.map((s) => `record ${s.index + 1}${s.name ? ` (“${s.name}”)` : ''}: ${s.reasons.join('; ')}`);
+    for (const experiment of parsed.experiments) {
+      if (await repo.get(experiment.id)) {
+        skipped.push(`${experiment.id}: an experiment with this id is already stored`);
+        continue;
+      }
+      await repo.insert(experiment);
+      added++;
+    }
+    set({ notice: { kind: skipped.length ? 'error' : 'info', text: `Imported ${added} experiment${added === 1 ? '' : 's'} from ${file.name}.${skipped.length ? ` Skipped ${skipped.length}: ${skipped.join(' · ')}` : ''}` } });
+    await refreshExperiments();
+  } catch (error) {
+    report(error);
+  }
+}
+
+/** A link that reproduces the lab's inputs (model, text, settings, seed) on another machine. */
+export function currentShareLink(): { ok: true; url: string } | { ok: false; error: string } {
+  const { text, settings, lab } = useSession.getState();
+  const model = currentModel();
+  if (!model) return { ok: false, error: 'Load a model first.' };
+  const encoded = encodeShareLink({
+    model,
+    text,
+    settings: { ...samplingSettingsOf(settings), seed: settings.seed, colourMetric: settings.colourMetric, view: 'text', selectedPosition: lab.selected },
+  });
+  if (!encoded.ok) return { ok: false, error: `No link: ${encoded.errors.join('; ')}` };
+  return { ok: true, url: `${location.origin}${location.pathname}#share=${encoded.value}` };
+}
+
+/** Opens the inputs of a share link in the URL (called once at start-up, after the default model loaded). */
+export async function applyShareLinkFromLocation(): Promise<boolean> {
+  const match = /(?:^#|&)share=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (!match) return false;
+  const decoded = decodeShareLink(match[1]);
+  if (!decoded.ok) {
+    set({ notice: { kind: 'error', text: `The share link cannot be opened: ${decoded.errors.join('; ')}` } });
+    return false;
+  }
+  const { model, text, settings } = decoded.value;
+  if (!(await ensureModel(model))) return false;
+  updateSettings({ temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minP: settings.minP, seed: settings.seed, ...(isLabMetric(settings.colourMetric) ? { colourMetric: settings.colourMetric } : {}) });
+  await restoreLab(text, emptyTree(), settings.selectedPosition);
+  set({ notice: { kind: 'info', text: 'Opened the shared analysis: same model, text, settings and seed.' } });
+  return true;
+}
+
+export async function askForPersistentStorage(): Promise<void> {
+  const granted = await requestPersistentStorage();
+  set({ notice: { kind: 'info', text: granted ? 'The browser will keep experiments unless you clear them.' : 'The browser did not grant persistent storage; export important experiments.' } });
+  await refreshExperiments();
+}
