@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { continuationIds } from './labScenario';
 import { TokenscopePage } from './tokenscopePage';
 
-async function continuationIds(page: import('@playwright/test').Page): Promise<string[]> {
-  return page.locator('[data-testid="text.chip"].chip--generated').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-token-id') ?? ''));
-}
 
 test('save, reload, open: the lab comes back with its tree, seed and selection; export and import into a fresh profile', async ({ page, browser }) => {
   const app = new TokenscopePage(page);

@@ -6,7 +6,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { TokenscopePage } from './tokenscopePage';
 
-async function continuationIds(page: Page): Promise<string[]> {
+/** Token ids of the generated (continuation) chips, in order. */
+export async function continuationIds(page: Page): Promise<string[]> {
   return page.locator('[data-testid="text.chip"].chip--generated').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-token-id') ?? ''));
 }
 
