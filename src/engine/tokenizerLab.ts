@@ -272,6 +272,20 @@ export class TokenizerLab {
     return rows;
   }
 
+  /** The loaded model's tokenizer as a lab tokenizer, built once per model. */
+  modelTokenizer(): LabTokenizer {
+    const files = this.modelFiles();
+    if (!files) throw new TokenizerLoadError('No model is loaded, so there is no model tokenizer to show.', null);
+    if (this.model?.key !== files.key) {
+      try {
+        this.model = { key: files.key, tokenizer: LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig) };
+      } catch (error) {
+        throw new TokenizerLoadError(`${files.label}: its tokenizer.json cannot be used in the lab: ${messageOf(error)}`, 'tokenizer.json');
+      }
+    }
+    return this.model.tokenizer;
+  }
+
   private isReady(id: string): boolean {
     return id === MODEL_TOKENIZER_ID || this.shipped.has(id);
   }
@@ -306,16 +320,8 @@ export class TokenizerLab {
 
   private async tokenizer(id: string): Promise<{ tokenizer: LabTokenizer; cacheKey: string }> {
     if (id === MODEL_TOKENIZER_ID) {
-      const files = this.modelFiles();
-      if (!files) throw new TokenizerLoadError('No model is loaded, so there is no model tokenizer to show.', null);
-      if (this.model?.key !== files.key) {
-        try {
-          this.model = { key: files.key, tokenizer: LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig) };
-        } catch (error) {
-          throw new TokenizerLoadError(`${files.label}: its tokenizer.json cannot be used in the lab: ${messageOf(error)}`, 'tokenizer.json');
-        }
-      }
-      return { tokenizer: this.model.tokenizer, cacheKey: `model:${files.key}` };
+      const tokenizer = this.modelTokenizer();
+      return { tokenizer, cacheKey: `model:${this.model!.key}` };
     }
     let pending = this.shipped.get(id);
     if (!pending) {

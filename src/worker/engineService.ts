@@ -2,6 +2,7 @@
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engine/files/hubCache';
+import { computeBiasLens } from '../engine/biasLens';
 import type { TokenizerLab } from '../engine/tokenizerLab';
 import type { EngineService } from './handler';
 
@@ -42,6 +43,17 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     labTokenize: (params, { signal, onProgress }) => options.tokenizerLab.tokenize(params, { signal, onProgress }),
     labParity: ({ tokenizerIds }, { signal, onProgress }) => options.tokenizerLab.parity(tokenizerIds, { signal, onProgress }),
     labCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) => options.tokenizerLab.charPositions(tokenizerIds, word, { signal, onProgress }),
+    labBiasLens: (params, { signal }) => {
+      const info = engine.modelInfo;
+      if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
+      return computeBiasLens(params, {
+        tokenizer: options.tokenizerLab.modelTokenizer(),
+        // The start token the next-token lab puts before every text.
+        startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
+        nextLogits: async (ids) => (await engine.step({ ids }, { signal })).logits,
+        signal,
+      });
+    },
     debugMisbehave: ({ how }) => {
       if (!options.allowMisbehave) throw new EngineError('bad-request', 'debugMisbehave is only available to the test API.');
       // Let the reply go out first, then misbehave.

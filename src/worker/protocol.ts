@@ -13,6 +13,7 @@ import type {
   BackendReport, CachedModelEntry, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo, ScoreParams,
   ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
+import type { BiasLensParams, BiasLensResult } from '../engine/biasLens';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo } from '../engine/tokenizerLab';
 
 export interface EngineCalls {
@@ -36,6 +37,8 @@ export interface EngineCalls {
   labTokenize: { params: LabTokenizeParams; result: LabTokenizeResult; progress: LabProgress };
   labParity: { params: { tokenizerIds: string[] }; result: LabParityRow[]; progress: LabProgress };
   labCharPositions: { params: { tokenizerIds: string[]; word: string }; result: LabCharRow[]; progress: LabProgress };
+  /** Naive vs token healing vs the exact next byte after a prompt, on the loaded model (engine/biasLens.ts). */
+  labBiasLens: { params: BiasLensParams; result: BiasLensResult };
   /** Test builds only: make the worker misbehave so recovery can be tested end to end. */
   debugMisbehave: { params: { how: 'throw-uncaught' | 'hang' | 'close' }; result: { accepted: boolean } };
 }
