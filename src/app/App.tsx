@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ExperimentsView } from '../features/experiments/ExperimentsView';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
+import { TokenizerLab } from '../features/tokenizers/TokenizerLab';
 import { useSession } from '../state/sessionStore';
 import { BackendBadge } from './BackendBadge';
 import { Notices } from './Notices';
@@ -22,7 +23,7 @@ const VIEWS: { view: View; label: string }[] = [
 function MainView({ view, setView }: { view: View; setView: (view: View) => void }) {
   switch (view) {
     case 'lab': return <NextTokenPanel />;
-    case 'tokenizers': return <p className="hint" data-testid="view.tokenizers">The tokenizer lab is being built (issue 5).</p>;
+    case 'tokenizers': return <TokenizerLab />;
     case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
   }
 }

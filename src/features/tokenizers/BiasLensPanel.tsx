@@ -1,0 +1,92 @@
+/**
+ * The tokenization-bias lens (PAPERS.md section 4) on the loaded model: after a prompt that
+ * ends mid-word or with a trailing space, the naive next token and byte, token healing, and
+ * the exact next byte and characters from the byte-token representation lemma, side by side.
+ */
+import { useState } from 'react';
+import { BIAS_DEMO_PROMPTS } from '../../core/tokenizers';
+import type { BiasLensResult } from '../../engine/biasLens';
+import { engineClient } from '../../state/engineActions';
+import { useSession } from '../../state/sessionStore';
+import { visibleToken } from '../next-token/visibleToken';
+import { useLabCall } from './useLabCall';
+
+function Bars({ title, rows, testId }: { title: string; rows: readonly { label: string; probability: number }[]; testId: string }) {
+  return (
+    <table className="tlab-bias__list" data-testid={testId}>
+      <caption>{title}</caption>
+      <tbody>
+        {rows.map((row, i) => (
+          <tr key={i}>
+            <th scope="row"><code>{row.label}</code></th>
+            <td className="tlab-bias__bar"><span style={{ width: `${Math.max(1, row.probability * 100)}%` }} /></td>
+            <td>{(row.probability * 100).toFixed(row.probability < 0.001 ? 3 : 1)}%</td>
+          </tr>
+        ))}
+        {rows.length === 0 && <tr><td className="muted">nothing</td></tr>}
+      </tbody>
+    </table>
+  );
+}
+
+function Columns({ result }: { result: BiasLensResult }) {
+  const token = (t: { text: string; probability: number }) => ({ label: visibleToken(t.text), probability: t.probability });
+  return (
+    <div className="tlab-bias__columns">
+      <section data-testid="tokenizers.bias.naive">
+        <h3>Naive: after the prompt as tokenized</h3>
+        <Bars title="next token" rows={result.naive.tokens.map(token)} testId="tokenizers.bias.naive.tokens" />
+        <Bars title="next byte (tokens summed by first byte)" rows={result.naive.bytes} testId="tokenizers.bias.naive.bytes" />
+      </section>
+      <section data-testid="tokenizers.bias.healed">
+        <h3>Token healing{result.healed ? <> (backs up <code>{visibleToken(result.healed.removed)}</code>)</> : null}</h3>
+        {result.healed ? (
+          <>
+            <Bars title={`allowed next tokens (they held ${(result.healed.allowedMass * 100).toFixed(2)}% before renormalising)`} rows={result.healed.tokens.map(token)} testId="tokenizers.bias.healed.tokens" />
+            <Bars title="healed next byte" rows={result.healed.bytes} testId="tokenizers.bias.healed.bytes" />
+          </>
+        ) : <p className="hint">Nothing to heal.</p>}
+      </section>
+      <section data-testid="tokenizers.bias.exact">
+        <h3>Exact (byte-token representation lemma)</h3>
+        <Bars title="next byte" rows={result.exact.bytes} testId="tokenizers.bias.exact.bytes" />
+        <Bars title="next character (chained byte steps)" rows={result.exact.characters.map((c) => ({ label: visibleToken(c.character), probability: c.probability }))} testId="tokenizers.bias.exact.characters" />
+        <p className="hint">
+          {result.exact.covers} covers after byte {result.exact.boundary} · {result.exact.forwardPasses} forward passes · {(result.exact.elapsedMs / 1000).toFixed(1)} s
+        </p>
+      </section>
+    </div>
+  );
+}
+
+export function BiasLensPanel() {
+  const model = useSession((s) => s.model);
+  const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
+  const key = model && prompt ? JSON.stringify([model.key, prompt]) : null;
+  const state = useLabCall(key, (signal) => engineClient().call('labBiasLens', { prompt }, { signal }), 400);
+  const demo = BIAS_DEMO_PROMPTS.find((d) => d.text === prompt);
+  return (
+    <div className="tlab-bias" data-testid="tokenizers.bias">
+      <p className="hint">
+        On the loaded model{model ? ` (${model.label})` : ''}. A prompt that ends inside a word or with a space puts the model where it never was in
+        training; the exact next byte sums over every tokenization that could continue the text. The prompt is kept as typed (trailing spaces count).
+      </p>
+      <div className="tlab-bias__demos">
+        {BIAS_DEMO_PROMPTS.map((d) => (
+          <button key={d.text} type="button" aria-pressed={d.text === prompt} title={d.note} onClick={() => setPrompt(d.text)}>{visibleToken(d.text)}</button>
+        ))}
+      </div>
+      <input className="tlab-bias__prompt" value={prompt} spellCheck={false} maxLength={200} onChange={(e) => setPrompt(e.target.value)} data-testid="tokenizers.bias.prompt" />
+      {demo && <p className="hint">{demo.note}.</p>}
+      {!model && <p className="hint">Load a model to use the lens.</p>}
+      {state.status === 'working' && <p className="hint">Running the model on every cover…</p>}
+      {state.error && <p className="error" role="alert">{state.error}</p>}
+      {state.result && (
+        <>
+          <p className="hint">Tokens: {state.result.tokens.map((t, i) => <code key={i} className="chip tlab-chip">{visibleToken(t.text)}</code>)}</p>
+          <Columns result={state.result} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * The tokenizer lab (issue 5): the same text through every selected tokenizer, byte-exact and
+ * aligned by byte offsets, the metrics per tokenizer, tokenization parity across languages,
+ * CharBench character positions, and the tokenization-bias lens on the loaded model. All tokenizing runs in the worker (engine/tokenizerLab.ts).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { LAB_MAX_TEXT_BYTES, type LabRow } from '../../engine/tokenizerLab';
+import { useSession } from '../../state/sessionStore';
+import { formatBytes } from '../models/format';
+import { BiasLensPanel } from './BiasLensPanel';
+import { CharPositionsPanel } from './CharPositionsPanel';
+import { readLabPrefs, storeLabPrefs } from './labPrefs';
+import { MetricsTable } from './MetricsTable';
+import { ParityPanel } from './ParityPanel';
+import { TokenizerPicker } from './TokenizerPicker';
+import { TokenRows, type ByteSpan } from './TokenRows';
+import { lab, useLabCall } from './useLabCall';
+
+const TEXT_SETTLE_MS = 200;
+
+export function TokenizerLab() {
+  const modelKey = useSession((s) => s.model?.key ?? null);
+  const [prefs, setPrefs] = useState(readLabPrefs);
+  const [hover, setHover] = useState<ByteSpan | null>(null);
+  const [listVersion, setListVersion] = useState(0);
+  useEffect(() => storeLabPrefs(prefs), [prefs]);
+
+  const list = useLabCall(`${modelKey}|${listVersion}`, () => lab.tokenizers());
+  const available = list.result ?? [];
+  const ids = useMemo(() => available.map((t) => t.id).filter((id) => prefs.selected.includes(id)), [available, prefs.selected]);
+  const textBytes = useMemo(() => new TextEncoder().encode(prefs.text).length, [prefs.text]);
+  const tooLong = textBytes > LAB_MAX_TEXT_BYTES;
+
+  const tokenizeKey = ids.length && !tooLong ? JSON.stringify([modelKey, ids, prefs.text]) : null;
+  const tokenized = useLabCall(tokenizeKey, (signal, onProgress) => lab.tokenize(ids, prefs.text, signal, onProgress), TEXT_SETTLE_MS);
+  const parity = useLabCall(ids.length ? JSON.stringify([modelKey, ids]) : null, (signal, onProgress) => lab.parity(ids, signal, onProgress), TEXT_SETTLE_MS);
+  // Tokenizers fetched by this request are in memory now: the picker says so.
+  useEffect(() => { if (tokenized.status === 'ready') setListVersion((v) => v + 1); }, [tokenized.status]);
+
+  const working = tokenized.status === 'working';
+  const rows: LabRow[] = ids.flatMap((id) => {
+    const row = tokenized.partialRows.find((r) => r.tokenizerId === id) ?? tokenized.result?.rows.find((r) => r.tokenizerId === id);
+    return row ? [row] : [];
+  });
+  const pending = ids.filter((id) => !rows.some((r) => r.tokenizerId === id)).map((id) => {
+    const info = available.find((t) => t.id === id)!;
+    const now = tokenized.progress?.tokenizerId === id ? tokenized.progress.phase : 'waiting';
+    const what = now === 'loading' ? `fetching ${formatBytes(info.downloadBytes)} and building…` : now === 'tokenizing' ? 'tokenizing…' : 'waiting…';
+    return { tokenizerId: id, label: info.label, what };
+  });
+  const shown = tokenized.result;
+  const status = tooLong ? 'too-long' : working ? 'working' : tokenized.status;
+
+  return (
+    <section className="tlab" aria-label="Tokenizer lab" data-testid="view.tokenizers">
+      {list.error && <p className="notice notice--error" role="alert" data-testid="tokenizers.list.error">{list.error}</p>}
+      <TokenizerPicker tokenizers={available} selected={prefs.selected} onChange={(selected) => setPrefs((p) => ({ ...p, selected }))} />
+      <label className="next-token__label" htmlFor="tlab-text">Text</label>
+      <textarea id="tlab-text" className="next-token__text" data-testid="tokenizers.text" rows={3} spellCheck={false} value={prefs.text}
+        onChange={(e) => setPrefs((p) => ({ ...p, text: e.target.value }))} />
+      <p className="next-token__status" data-testid="tokenizers.status" data-status={status}>
+        {tooLong
+          ? <span className="error" role="alert">This text is {formatBytes(textBytes)}; the tokenizer lab takes up to {formatBytes(LAB_MAX_TEXT_BYTES)}.</span>
+          : working && tokenized.progress
+            ? `${tokenized.progress.phase === 'loading' ? 'Fetching' : 'Tokenizing with'} ${tokenized.progress.label} (${tokenized.progress.done + 1} of ${tokenized.progress.total})…`
+            : tokenized.error ?? (shown && shown.shownBytes < shown.textBytes
+              ? `Chips show the tokens of the first ${formatBytes(shown.shownBytes)} of ${formatBytes(shown.textBytes)}; counts and metrics cover the whole text.`
+              : ids.length === 0 ? 'Pick one or more tokenizers.' : 'Hover a token: the tokens covering the same bytes light up in every row.')}
+      </p>
+      <TokenRows rows={rows} pending={pending} hover={hover} onHover={setHover} />
+      <h2 className="tlab__heading">Metrics</h2>
+      <MetricsTable rows={working ? [] : rows} />
+      <h2 className="tlab__heading">Parity across languages</h2>
+      {parity.status === 'working' && <p className="hint">Tokenizing the parallel sentences…</p>}
+      {parity.error && <p className="error" role="alert">{parity.error}</p>}
+      <ParityPanel rows={parity.result ?? []} />
+      <h2 className="tlab__heading">Character positions (CharBench)</h2>
+      <CharPositionsPanel tokenizerIds={ids} />
+      <h2 className="tlab__heading">Tokenization bias: naive, token healing, exact next byte</h2>
+      <BiasLensPanel />
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * One tokenizer-lab request at a time per view part: a new request (after a short settle for
+ * typing) cancels the older one in the worker; rows that arrive as progress are shown before
+ * the whole result.
+ */
+import { useEffect, useState } from 'react';
+import type { LabProgress, LabRow } from '../../engine/tokenizerLab';
+import { engineClient } from '../../state/engineActions';
+import { EngineCallError } from '../../worker/client';
+
+export interface LabCallState<R> {
+  status: 'idle' | 'working' | 'ready' | 'error';
+  result: R | null;
+  /** Rows finished so far (from progress), while working. */
+  partialRows: readonly LabRow[];
+  progress: LabProgress | null;
+  error: string | null;
+}
+
+const IDLE = { status: 'idle', result: null, partialRows: [], progress: null, error: null } as const;
+
+/**
+ * Runs `call` whenever `key` changes (null: nothing to ask), `settleMs` after the last change.
+ * NOTE: `call` is read when the key changes; everything it depends on must be in the key.
+ */
+export function useLabCall<R>(
+  key: string | null,
+  call: (signal: AbortSignal, onProgress: (progress: LabProgress) => void) => Promise<R>,
+  settleMs = 0,
+): LabCallState<R> {
+  const [state, setState] = useState<LabCallState<R>>(IDLE);
+  useEffect(() => {
+    if (key === null) {
+      setState(IDLE);
+      return;
+    }
+    const controller = new AbortController();
+    setState((s) => ({ ...s, status: 'working', partialRows: [], progress: null, error: null }));
+    const timer = setTimeout(() => {
+      const onProgress = (progress: LabProgress) => {
+        if (controller.signal.aborted) return;
+        setState((s) => ({ ...s, progress, partialRows: progress.row ? [...s.partialRows, progress.row] : s.partialRows }));
+      };
+      call(controller.signal, onProgress).then(
+        (result) => { if (!controller.signal.aborted) setState({ status: 'ready', result, partialRows: [], progress: null, error: null }); },
+        (error: unknown) => {
+          if (controller.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
+          setState((s) => ({ ...s, status: 'error', progress: null, error: error instanceof Error ? error.message : String(error) }));
+        },
+      );
+    }, settleMs);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [key]);
+  return state;
+}
+
+/** Client call shorthand for the lab's kinds. */
+export const lab = {
+  tokenizers: () => engineClient().call('labTokenizers', {}),
+  tokenize: (tokenizerIds: string[], text: string, signal: AbortSignal, onProgress: (p: LabProgress) => void) =>
+    engineClient().call('labTokenize', { tokenizerIds, text }, { signal, onProgress }),
+  parity: (tokenizerIds: string[], signal: AbortSignal, onProgress: (p: LabProgress) => void) =>
+    engineClient().call('labParity', { tokenizerIds }, { signal, onProgress }),
+  charPositions: (tokenizerIds: string[], word: string, signal: AbortSignal, onProgress: (p: LabProgress) => void) =>
+    engineClient().call('labCharPositions', { tokenizerIds, word }, { signal, onProgress }),
+};
