@@ -13,13 +13,10 @@ import { tokenParity, type LanguageParity } from '../core/tokenizers/parity';
 import { describeTokenizerJson, type TokenizerJson } from '../core/tokenizers/tokenizerJson';
 import { utf8Length } from '../core/tokenizers/words';
 import { cancelledError, EngineError } from './errors';
+import { LAB_DEFAULT_DISPLAY_BYTES, LAB_MAX_TEXT_BYTES, MODEL_TOKENIZER_ID } from './tokenizerLabLimits';
 
-/** The row id of the loaded model's own tokenizer. */
-export const MODEL_TOKENIZER_ID = 'model';
-/** Texts longer than this (UTF-8 bytes) are refused before any tokenizer runs. */
-export const LAB_MAX_TEXT_BYTES = 1_000_000;
-/** Chips are sent for the tokens starting in the first this many bytes; metrics cover the whole text. */
-export const LAB_DEFAULT_DISPLAY_BYTES = 4_000;
+export { LAB_DEFAULT_DISPLAY_BYTES, LAB_MAX_TEXT_BYTES, MODEL_TOKENIZER_ID };
+
 /** Digit runs listed per row (the counts cover them all). */
 const MAX_LISTED_DIGIT_RUNS = 50;
 

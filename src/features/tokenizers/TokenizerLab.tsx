@@ -4,7 +4,8 @@
  * CharBench character positions, and the tokenization-bias lens on the loaded model. All tokenizing runs in the worker (engine/tokenizerLab.ts).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { LAB_MAX_TEXT_BYTES, type LabRow } from '../../engine/tokenizerLab';
+import type { LabRow } from '../../engine/tokenizerLab';
+import { LAB_MAX_TEXT_BYTES } from '../../engine/tokenizerLabLimits';
 import { useSession } from '../../state/sessionStore';
 import { formatBytes } from '../models/format';
 import { BiasLensPanel } from './BiasLensPanel';
@@ -69,7 +70,7 @@ export function TokenizerLab() {
       </p>
       <TokenRows rows={rows} pending={pending} hover={hover} onHover={setHover} />
       <h2 className="tlab__heading">Metrics</h2>
-      <MetricsTable rows={working ? [] : rows} />
+      <MetricsTable rows={rows} />
       <h2 className="tlab__heading">Parity across languages</h2>
       {parity.status === 'working' && <p className="hint">Tokenizing the parallel sentences…</p>}
       {parity.error && <p className="error" role="alert">{parity.error}</p>}
