@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EMBEDDED_MODELS_DIR, REPO_ROOT } from '../cli/nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from '../cli/nodeRuntime';
+import { Engine } from './engine';
 import { EngineError } from './errors';
 import { MODEL_TOKENIZER_ID, TokenizerLab, type LabProgress, type LabRowOk, type ModelTokenizerFiles, type TokenizerFiles } from './tokenizerLab';
 
@@ -168,5 +169,22 @@ describe('TokenizerLab', () => {
     expect(gpt2.tokens.map((t) => t.text)).toEqual([' token', 'ization']);
     expect(gpt2.positions[0]).toMatchObject({ char: 't', tokenLength: 6, offsetInToken: 1 });
     expect(gpt2.positions[5]).toMatchObject({ char: 'i', tokenLength: 7, offsetInToken: 0 });
+  });
+});
+
+describe("TokenizerLab on the engine's loaded model", () => {
+  it("gives the model row the ids the engine's own tokenizer gives", async () => {
+    const engine = new Engine(createNodeRuntime());
+    expect(engine.modelTokenizerFiles()).toBeNull();
+    await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
+    try {
+      expect(engine.modelTokenizerFiles()).toMatchObject({ key: 'embedded:sotu-gpt', label: 'sotu-gpt' });
+      const lab = new TokenizerLab(diskFiles(), () => engine.modelTokenizerFiles());
+      const text = 'Fellow-Citizens of the Senate: 1789 😀 café\n';
+      const row = ok((await lab.tokenize({ tokenizerIds: [MODEL_TOKENIZER_ID], text })).rows[0]);
+      expect(row.tokens.map((t) => t.id)).toEqual(engine.tokenize({ text }).ids);
+    } finally {
+      await engine.unload();
+    }
   });
 });

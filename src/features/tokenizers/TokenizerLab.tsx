@@ -32,7 +32,8 @@ export function TokenizerLab() {
   const textBytes = useMemo(() => new TextEncoder().encode(prefs.text).length, [prefs.text]);
   const tooLong = textBytes > LAB_MAX_TEXT_BYTES;
 
-  const tokenizeKey = ids.length && !tooLong ? JSON.stringify([modelKey, ids, prefs.text]) : null;
+  // Memoised: hovering re-renders the view, and the text may be 1 MB.
+  const tokenizeKey = useMemo(() => (ids.length && !tooLong ? JSON.stringify([modelKey, ids, prefs.text]) : null), [modelKey, ids, prefs.text, tooLong]);
   const tokenized = useLabCall(tokenizeKey, (signal, onProgress) => lab.tokenize(ids, prefs.text, signal, onProgress), TEXT_SETTLE_MS);
   const parity = useLabCall(ids.length ? JSON.stringify([modelKey, ids]) : null, (signal, onProgress) => lab.parity(ids, signal, onProgress), TEXT_SETTLE_MS);
   // Tokenizers fetched by this request are in memory now: the picker says so.
