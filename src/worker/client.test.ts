@@ -103,6 +103,16 @@ describe('EngineClient', () => {
     expect(workers).toHaveLength(2);
   });
 
+  it('allows the same longer silence while the tokenizer lab tokenizes', async () => {
+    const tokenizing = client.call('labTokenize', { tokenizerIds: ['llama-2'], text: 'x'.repeat(1000) });
+    advance(20_000);
+    expect(workers).toHaveLength(1);
+    workers[0].reply({ type: 'result', id: workers[0].received[0].id, result: { rows: [], textBytes: 1000, shownBytes: 1000 } });
+    await tokenizing;
+    advance(6000);
+    expect(workers).toHaveLength(2);
+  });
+
   it('keeps a worker that stays alive while busy', () => {
     void client.call('score', { ids: [1, 2] }).catch(() => undefined);
     for (let i = 0; i < 20; i++) {

@@ -71,6 +71,14 @@ interface Pending {
   cleanup: () => void;
 }
 
+/**
+ * Requests that may block the worker (heartbeats included) for a long time: creating ONNX
+ * Runtime sessions, and the tokenizer lab tokenizing up to 1 MB in one synchronous call
+ * (Llama 2: 12.6 s for 1 MB measured in Node on a loaded 2-core machine) or building Gemma 3's
+ * 262k-token tokenizer. They get loadHangTimeoutMs.
+ */
+const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'labTokenize', 'labParity', 'labCharPositions']);
+
 export const DEFAULT_HANG_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOAD_HANG_TIMEOUT_MS = 180_000;
 
@@ -198,7 +206,7 @@ export class EngineClient {
   private checkHealth(): void {
     if (this.health === 'failed') return;
     const silentMs = this.now() - this.lastHeardAt;
-    const loading = [...this.pending.values()].some((pending) => pending.kind === 'load');
+    const loading = [...this.pending.values()].some((pending) => LONG_BLOCKING_KINDS.has(pending.kind));
     const limitMs = loading ? Math.max(this.hangTimeoutMs, this.options.loadHangTimeoutMs ?? DEFAULT_LOAD_HANG_TIMEOUT_MS) : this.hangTimeoutMs;
     if (silentMs > limitMs) this.restart(`no sign of life for ${Math.round(silentMs / 1000)} s`);
   }
