@@ -41,7 +41,7 @@ export function useLabCall<R>(
         if (controller.signal.aborted) return;
         setState((s) => ({ ...s, progress, partialRows: progress.row ? [...s.partialRows, progress.row] : s.partialRows }));
       };
-      call(controller.signal, onProgress).then(
+      Promise.resolve().then(() => call(controller.signal, onProgress)).then(
         (result) => { if (!controller.signal.aborted) setState({ status: 'ready', result, partialRows: [], progress: null, error: null }); },
         (error: unknown) => {
           if (controller.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
