@@ -135,6 +135,39 @@ describe('TokenizerLab', () => {
     expect(rows[2]).toMatchObject({ status: 'error', label: 'Qwen3', file: 'tokenizers/qwen3/tokenizer.json', message: expect.stringMatching(/^Qwen3: .*cut off/) });
   });
 
+  it('adds a tokenizer from a local file and lists it after the shipped ones', async () => {
+    const lab = new TokenizerLab(diskFiles(), () => null);
+    const info = await lab.add({
+      kind: 'file',
+      name: 'sotu-gpt tokenizer.json',
+      tokenizerJson: readFileSync(join(EMBEDDED_MODELS_DIR, 'sotu-gpt', 'tokenizer.json'), 'utf8'),
+    });
+    expect(info).toMatchObject({ id: 'file:sotu-gpt tokenizer.json', kind: 'added', algorithm: 'byte-level BPE', vocabularySize: 8192, ready: true });
+    expect((await lab.list()).at(-1)!.id).toBe(info.id);
+    const row = ok((await lab.tokenize({ tokenizerIds: [info.id], text: 'Gentlemen of the Senate' })).rows[0]);
+    expect(row.tokens.map((t) => t.text).join('')).toBe('Gentlemen of the Senate');
+  });
+
+  it('refuses a truncated local file with the reason', async () => {
+    const lab = new TokenizerLab(diskFiles(), () => null);
+    await expect(lab.add({ kind: 'file', name: 'broken.json', tokenizerJson: '{"model":{"type":"BPE","vocab":{' })).rejects.toThrow(/^broken.json: tokenizer.json cannot be used.*not valid JSON/);
+  });
+
+  it('adds a tokenizer from a Hub id, fetching from <host>/<id>/resolve/main/', async () => {
+    const lab = new TokenizerLab(diskFiles(), () => null);
+    const folders: string[] = [];
+    const hubFolder = (folder: string): TokenizerFiles => {
+      folders.push(folder);
+      return { where: (path) => `${folder}${path}`, read: async (path) => (path === 'tokenizer.json' || path === 'tokenizer_config.json' ? readFileSync(join(TOKENIZERS_DIR, 'gpt2', path), 'utf8') : null) };
+    };
+    const info = await lab.add({ kind: 'hub', id: 'openai-community/gpt2', host: 'http://127.0.0.1:9/' }, hubFolder);
+    expect(folders).toEqual(['http://127.0.0.1:9/openai-community/gpt2/resolve/main/']);
+    expect(info).toMatchObject({ id: 'hub:openai-community/gpt2', label: 'openai-community/gpt2', vocabularySize: 50257 });
+    const missing = (folder: string): TokenizerFiles => ({ where: (path) => `${folder}${path}`, read: async () => null });
+    await expect(lab.add({ kind: 'hub', id: 'someone/nothing', host: 'http://127.0.0.1:9' }, missing)).rejects.toThrow('someone/nothing has no tokenizer.json (looked at http://127.0.0.1:9/someone/nothing/resolve/main/tokenizer.json)');
+    await expect(lab.add({ kind: 'hub', id: '../etc', host: 'http://127.0.0.1:9' }, missing)).rejects.toThrow(/not a Hub model id/);
+  });
+
   it('says when index.json is missing', async () => {
     const lab = new TokenizerLab(diskFiles({ 'index.json': null }), () => null);
     await expect(lab.list()).rejects.toThrow(/tokenizers\/index.json is missing.*npm run tokenizers/);

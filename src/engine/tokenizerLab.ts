@@ -13,6 +13,7 @@ import { tokenParity, type LanguageParity } from '../core/tokenizers/parity';
 import { describeTokenizerJson, type TokenizerJson } from '../core/tokenizers/tokenizerJson';
 import { utf8Length } from '../core/tokenizers/words';
 import { cancelledError, EngineError } from './errors';
+import { isHubModelId } from './sources';
 import { LAB_DEFAULT_DISPLAY_BYTES, LAB_MAX_TEXT_BYTES, MODEL_TOKENIZER_ID } from './tokenizerLabLimits';
 
 export { LAB_DEFAULT_DISPLAY_BYTES, LAB_MAX_TEXT_BYTES, MODEL_TOKENIZER_ID };
@@ -46,10 +47,15 @@ export interface LabTokenizerInfo {
   downloadBytes: number;
   /** Built and in the worker's memory: using it costs no download. */
   ready: boolean;
-  kind: 'shipped' | 'model';
+  kind: 'shipped' | 'model' | 'added';
   /** Package and licence (shipped ones), or the model it belongs to. */
   source: string;
 }
+
+/** A tokenizer the user adds: a file picked from disk, or a Hub id (fetched from the Hub host). */
+export type LabTokenizerSource =
+  | { kind: 'file'; name: string; tokenizerJson: string; tokenizerConfig?: string }
+  | { kind: 'hub'; id: string; host: string };
 
 export interface LabToken {
   id: number;
@@ -140,6 +146,8 @@ export class TokenizerLab {
   private readonly shipped = new Map<string, Promise<LabTokenizer>>();
   private model: { key: string; tokenizer: LabTokenizer } | null = null;
   private readonly parityCache = new Map<string, LanguageParity[]>();
+  /** Tokenizers the user added (row ids `file:<name>`, `hub:<id>`), in the order added. */
+  private readonly added = new Map<string, { info: LabTokenizerInfo; tokenizer: LabTokenizer }>();
 
   constructor(
     private readonly files: TokenizerFiles,
@@ -175,7 +183,62 @@ export class TokenizerLab {
         source: `${entry.source.package} ${entry.source.version} (${entry.source.licence}); vocabulary: ${entry.source.upstream}`,
       });
     }
+    for (const { info } of this.added.values()) out.push(info);
     return out;
+  }
+
+  /**
+   * Adds a tokenizer from a local file or a Hub id and returns its entry (row id `file:<name>`
+   * or `hub:<id>`). Throws with the reason when the files are missing or unusable.
+   */
+  async add(source: LabTokenizerSource, fetchFolder: (folderUrl: string) => TokenizerFiles = httpTokenizerFiles): Promise<LabTokenizerInfo> {
+    let json: string;
+    let config: string | undefined;
+    let id: string;
+    let label: string;
+    let where: string;
+    if (source.kind === 'file') {
+      id = `file:${source.name}`;
+      label = source.name;
+      where = `the file ${source.name}`;
+      json = source.tokenizerJson;
+      config = source.tokenizerConfig;
+    } else {
+      if (!isHubModelId(source.id)) throw new EngineError('bad-request', `"${source.id}" is not a Hub model id (org/name).`);
+      id = `hub:${source.id}`;
+      label = source.id;
+      const folder = new URL(`${source.id}/resolve/main/`, source.host.endsWith('/') ? source.host : `${source.host}/`).href;
+      const files = fetchFolder(folder);
+      where = files.where('tokenizer.json');
+      let text: string | null;
+      try {
+        text = await files.read('tokenizer.json');
+        config = (await files.read('tokenizer_config.json')) ?? undefined;
+      } catch (error) {
+        throw new EngineError('network', `${source.id}: tokenizer.json could not be fetched from ${where} (${messageOf(error)}).`, 'tokenizer.json');
+      }
+      if (text === null) throw new EngineError('model-file-missing', `${source.id} has no tokenizer.json (looked at ${where}).`, 'tokenizer.json');
+      json = text;
+    }
+    let tokenizer: LabTokenizer;
+    try {
+      tokenizer = LabTokenizer.fromText(json, config);
+    } catch (error) {
+      throw new EngineError('model-file-invalid', `${label}: tokenizer.json cannot be used (${where}): ${messageOf(error)}`, 'tokenizer.json');
+    }
+    const info: LabTokenizerInfo = {
+      id,
+      label,
+      algorithm: tokenizer.description.algorithm,
+      vocabularySize: tokenizer.description.vocabularySize,
+      downloadBytes: 0,
+      ready: true,
+      kind: 'added',
+      source: source.kind === 'file' ? `a file from this device (${source.name})` : `the Hub (${where})`,
+    };
+    this.added.set(id, { info, tokenizer });
+    this.parityCache.delete(id);
+    return info;
   }
 
   /** The same text through every tokenizer asked for, one row each; a tokenizer that fails gives an error row. */
@@ -284,7 +347,7 @@ export class TokenizerLab {
   }
 
   private isReady(id: string): boolean {
-    return id === MODEL_TOKENIZER_ID || this.shipped.has(id);
+    return id === MODEL_TOKENIZER_ID || this.shipped.has(id) || this.added.has(id);
   }
 
   private async labelOf(id: string): Promise<string> {
@@ -292,6 +355,8 @@ export class TokenizerLab {
       const model = this.modelFiles();
       return model ? `${model.label} (loaded model)` : 'the loaded model';
     }
+    const added = this.added.get(id);
+    if (added) return added.info.label;
     try {
       return (await this.manifest()).find((entry) => entry.id === id)?.label ?? id;
     } catch {
@@ -320,6 +385,8 @@ export class TokenizerLab {
       const tokenizer = this.modelTokenizer();
       return { tokenizer, cacheKey: `model:${this.model!.key}` };
     }
+    const added = this.added.get(id);
+    if (added) return { tokenizer: added.tokenizer, cacheKey: id };
     let pending = this.shipped.get(id);
     if (!pending) {
       // NOTE: not tied to this request's signal: another request may be waiting for the same tokenizer.

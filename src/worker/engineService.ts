@@ -40,6 +40,7 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
       return { deletedFiles: await hubStore.delete(urls) };
     },
     labTokenizers: () => options.tokenizerLab.list(),
+    labAddTokenizer: (source) => options.tokenizerLab.add(source),
     labTokenize: (params, { signal, onProgress }) => options.tokenizerLab.tokenize(params, { signal, onProgress }),
     labParity: ({ tokenizerIds }, { signal, onProgress }) => options.tokenizerLab.parity(tokenizerIds, { signal, onProgress }),
     labCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) => options.tokenizerLab.charPositions(tokenizerIds, word, { signal, onProgress }),

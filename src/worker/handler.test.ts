@@ -15,7 +15,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
   return {
     probe: unused, load: unused, unload: unused, tokenize: unused, tokenViews: unused, vocabulary: unused, forward: unused, step: unused,
     score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
-    labTokenizers: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused,
+    labTokenizers: unused, labAddTokenizer: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused,
     ...overrides,
   };
 }

@@ -14,7 +14,7 @@ import type {
   ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
 import type { BiasLensParams, BiasLensResult } from '../engine/biasLens';
-import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo } from '../engine/tokenizerLab';
+import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
 
 export interface EngineCalls {
   probe: { params: Record<string, never>; result: BackendReport };
@@ -33,6 +33,8 @@ export interface EngineCalls {
   clearCachedModels: { params: { modelId?: string }; result: { deletedFiles: number } };
   /** Tokenizer lab (engine/tokenizerLab.ts): the tokenizers on offer, the loaded model's first. */
   labTokenizers: { params: Record<string, never>; result: LabTokenizerInfo[] };
+  /** A tokenizer from a file picked on this device or a Hub id; listed by labTokenizers from then on. */
+  labAddTokenizer: { params: LabTokenizerSource; result: LabTokenizerInfo };
   /** The same text through each tokenizer; progress carries each row as it is done. */
   labTokenize: { params: LabTokenizeParams; result: LabTokenizeResult; progress: LabProgress };
   labParity: { params: { tokenizerIds: string[] }; result: LabParityRow[]; progress: LabProgress };

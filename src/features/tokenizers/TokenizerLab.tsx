@@ -8,6 +8,7 @@ import type { LabRow } from '../../engine/tokenizerLab';
 import { LAB_MAX_TEXT_BYTES } from '../../engine/tokenizerLabLimits';
 import { useSession } from '../../state/sessionStore';
 import { formatBytes } from '../models/format';
+import { AddTokenizer } from './AddTokenizer';
 import { BiasLensPanel } from './BiasLensPanel';
 import { CharPositionsPanel } from './CharPositionsPanel';
 import { readLabPrefs, storeLabPrefs } from './labPrefs';
@@ -57,6 +58,10 @@ export function TokenizerLab() {
     <section className="tlab" aria-label="Tokenizer lab" data-testid="view.tokenizers">
       {list.error && <p className="notice notice--error" role="alert" data-testid="tokenizers.list.error">{list.error}</p>}
       <TokenizerPicker tokenizers={available} selected={prefs.selected} onChange={(selected) => setPrefs((p) => ({ ...p, selected }))} />
+      <AddTokenizer onAdded={(info) => {
+        setPrefs((p) => ({ ...p, selected: [...p.selected.filter((id) => id !== info.id), info.id] }));
+        setListVersion((v) => v + 1);
+      }} />
       <label className="next-token__label" htmlFor="tlab-text">Text</label>
       <textarea id="tlab-text" className="next-token__text" data-testid="tokenizers.text" rows={3} spellCheck={false} value={prefs.text}
         onChange={(e) => setPrefs((p) => ({ ...p, text: e.target.value }))} />
