@@ -20,7 +20,7 @@ interface Evaluation {
 }
 interface BaselineOrder { order: number; splits: Record<'validation' | 'test', { natsPerToken: number; perplexity: number; bitsPerByte: number; scoredTokens: number }> }
 interface Baselines { tokenizer: string; bestOrderOnValidation: number; orders: BaselineOrder[] }
-interface ModelSpec { tokens: string; note?: string }
+interface ModelSpec { tokens: string; note?: string; /** How busy the machine was while it trained (CPU runs). */ trainingConditions?: string }
 
 const DESCRIPTIONS: Record<string, string> = {
   'sotu-gpt': 'The default embedded model: a small GPT-2-style model of presidential speech on a byte-level BPE of 8,192 tokens, trained on CPU by the recipe in tools/models.',
@@ -33,8 +33,8 @@ const TOKENIZER_NAMES: Record<string, string> = {
   'sotu-bytes': 'raw UTF-8 bytes: a BPE with no merges, ids 0..255 are the byte values, 256 is <|endoftext|>',
 };
 
-function hardwareOf(t: Evaluation['training']): string {
-  if (t.device === 'cpu') return `CPU: ${t.threads} thread(s) on a 2-core AMD EPYC machine (the project's standard machine), sharing it with another training run`;
+function hardwareOf(t: Evaluation['training'], conditions: string | undefined): string {
+  if (t.device === 'cpu') return `CPU: ${t.threads} thread(s) on a 2-core AMD EPYC machine (the project's standard machine)${conditions ? `, ${conditions}` : ''}`;
   if (t.device.startsWith('cuda')) return 'GPU: one NVIDIA H200 (a lent device machine)';
   return t.device;
 }
@@ -67,7 +67,7 @@ await runTool(() => {
       files,
     },
     training: {
-      hardware: hardwareOf(evaluation.training),
+      hardware: hardwareOf(evaluation.training, spec.trainingConditions),
       steps: evaluation.training.step,
       plannedSteps: Number(evaluation.training.config.max_steps),
       tokensSeen: evaluation.training.tokens_seen,
