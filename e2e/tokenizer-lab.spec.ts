@@ -1,0 +1,165 @@
+import { expect, test, type Page } from '@playwright/test';
+import { HUB_URL, TokenscopePage } from './tokenscopePage';
+
+const TEXT = 'Tokenizers cut 12345 apples 😀 in 2024, naïve café!';
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+async function selectOnly(page: Page, ids: string[]): Promise<void> {
+  const options = page.getByTestId('tokenizers.option');
+  await expect(options.first()).toBeVisible();
+  for (const option of await options.all()) {
+    const id = await option.getAttribute('data-tokenizer');
+    await option.locator('input').setChecked(ids.includes(id!));
+  }
+}
+
+test.describe('tokenizer lab', () => {
+  test('three tokenizers side by side: counts match the metrics, hover lights the same bytes everywhere, parity', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel('embedded:sotu-gpt');
+    await page.getByTestId('nav.view.tokenizers').click();
+
+    await test.step('the picker lists the model and the seven shipped tokenizers with algorithm, vocabulary and size', async () => {
+      await expect(page.getByTestId('tokenizers.option')).toHaveCount(8);
+      await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="gemma-3"]')).toContainText(/SentencePiece BPE with byte fallback · 262,145 tokens · \d+\.\d MB to fetch/);
+      await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="model"]')).toContainText('sotu-gpt (loaded model)');
+    });
+
+    const ids = ['gpt2', 'llama-2', 'qwen3'];
+    await test.step('select three tokenizers and type a text with an emoji and digits', async () => {
+      await selectOnly(page, ids);
+      await page.getByTestId('tokenizers.text').fill(TEXT);
+      const rows = page.getByTestId('tokenizers.row');
+      await expect(rows).toHaveCount(3);
+      for (const row of await rows.all()) {
+        await expect(row.getByTestId('tokenizers.chip').last()).toHaveAttribute('data-end', String(utf8Length(TEXT)));
+      }
+      await expect(page.getByTestId('tokenizers.status')).toHaveAttribute('data-status', 'ready');
+    });
+
+    await test.step('each row has as many chips as the metrics table counts tokens', async () => {
+      for (const id of ids) {
+        const row = page.locator(`[data-testid="tokenizers.row"][data-tokenizer="${id}"]`);
+        const count = Number(await row.getAttribute('data-token-count'));
+        expect(count).toBeGreaterThan(5);
+        await expect(row.getByTestId('tokenizers.chip')).toHaveCount(count);
+        await expect(page.locator(`[data-testid="tokenizers.metrics.row"][data-tokenizer="${id}"] [data-testid="tokenizers.metrics.tokens"]`)).toHaveText(count.toLocaleString('en-US'));
+      }
+      // GPT-2 cuts 12345 as 123 + 45; Llama 2 and Qwen3 digit by digit.
+      await expect(page.locator('[data-testid="tokenizers.metrics.row"][data-tokenizer="gpt2"]')).toContainText('12345 → 3+2');
+      await expect(page.locator('[data-testid="tokenizers.metrics.row"][data-tokenizer="llama-2"]')).toContainText('12345 → 1+1+1+1+1');
+    });
+
+    await test.step('hovering the emoji lights the tokens holding the same bytes in every row', async () => {
+      const emojiStart = utf8Length(TEXT.slice(0, TEXT.indexOf('😀')));
+      const spans = async (id: string) => page.locator(`[data-testid="tokenizers.row"][data-tokenizer="${id}"] [data-testid="tokenizers.chip"]`).evaluateAll((chips) =>
+        chips.map((chip) => ({ start: Number(chip.getAttribute('data-start')), end: Number(chip.getAttribute('data-end')), lit: chip.getAttribute('data-lit') === 'true' })));
+      const gpt2Spans = await spans('gpt2');
+      const index = gpt2Spans.findIndex((s) => s.start <= emojiStart && emojiStart < s.end);
+      expect(index).toBeGreaterThanOrEqual(0);
+      const target = gpt2Spans[index];
+      await page.locator('[data-testid="tokenizers.row"][data-tokenizer="gpt2"] [data-testid="tokenizers.chip"]').nth(index).hover();
+      await expect(page.locator('[data-testid="tokenizers.chip"][data-lit="true"]').first()).toBeVisible();
+      for (const id of ids) {
+        const row = await spans(id);
+        const overlapping = row.filter((s) => s.start < target.end && target.start < s.end);
+        expect(overlapping.length, id).toBeGreaterThan(0);
+        expect(row.filter((s) => s.lit), id).toEqual(overlapping.map((s) => ({ ...s, lit: true })));
+      }
+    });
+
+    await test.step('the parity table and chart cover at least ten languages for the three tokenizers', async () => {
+      const table = page.getByTestId('tokenizers.parity.table');
+      await expect(table).toBeVisible();
+      expect(await page.getByTestId('tokenizers.parity.row').count()).toBeGreaterThanOrEqual(10);
+      await expect(table.locator('thead th')).toHaveCount(2 + 3);
+      await expect(page.locator('[data-testid="tokenizers.parity.row"][data-language="en"] td').nth(1)).toContainText(/^1\.00/);
+      await expect(page.getByTestId('tokenizers.parity.chart').locator('circle')).not.toHaveCount(0);
+    });
+
+    await test.step('the character-position view draws the word for every tokenizer', async () => {
+      await page.getByTestId('tokenizers.chars.word').fill('tokenization');
+      await expect(page.getByTestId('tokenizers.chars.row')).toHaveCount(3);
+      const gpt2Cells = page.locator('[data-testid="tokenizers.chars.row"][data-tokenizer="gpt2"] [data-testid="tokenizers.chars.cell"]');
+      await expect(gpt2Cells).toHaveCount('tokenization'.length);
+      await expect(gpt2Cells.first()).toHaveAttribute('data-token-length', '6');
+    });
+  });
+
+  test('a broken tokenizer file names the tokenizer and the file; the other rows stay', async ({ page }) => {
+    // Routed on the context: the worker fetches tokenizer files.
+    await page.context().route('**/tokenizers/gemma-3/tokenizer.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"version":"1.0","model":{"type":"BPE","vocab":{"a":' }));
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await page.getByTestId('nav.view.tokenizers').click();
+    await selectOnly(page, ['gpt2', 'gemma-3']);
+    await page.getByTestId('tokenizers.text').fill('hello world');
+    const error = page.locator('[data-testid="tokenizers.row"][data-tokenizer="gemma-3"] [data-testid="tokenizers.row.error"]');
+    await expect(error).toContainText('Gemma 3');
+    await expect(error).toContainText('tokenizers/gemma-3/tokenizer.json');
+    await expect(page.locator('[data-testid="tokenizers.row"][data-tokenizer="gpt2"]')).toHaveAttribute('data-status', 'ok');
+  });
+
+  test('a tokenizer from a Hub id joins the rows; an unknown id names tokenizer.json', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm', hub: HUB_URL });
+    await app.expectModel('embedded:sotu-gpt');
+    await page.getByTestId('nav.view.tokenizers').click();
+    await selectOnly(page, ['model']);
+    await page.getByTestId('tokenizers.add').locator('summary').click();
+    await page.getByTestId('tokenizers.add.hub').fill('tokenscope/no-such-model');
+    await page.getByTestId('tokenizers.add.hub.submit').click();
+    await expect(page.getByTestId('tokenizers.add.error')).toContainText('tokenscope/no-such-model has no tokenizer.json');
+    await page.getByTestId('tokenizers.add.hub').fill('tokenscope/sotu-bytes');
+    await page.getByTestId('tokenizers.add.hub.submit').click();
+    const row = page.locator('[data-testid="tokenizers.row"][data-tokenizer="hub:tokenscope/sotu-bytes"]');
+    await expect(row).toHaveAttribute('data-status', 'ok');
+    await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="hub:tokenscope/sotu-bytes"] input')).toBeChecked();
+    await expect(page.getByTestId('tokenizers.row')).toHaveCount(2);
+  });
+
+  test('a 1 MB text: the page stays responsive, chips for the first 4 kB, counts over the whole text; more is refused', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel('embedded:sotu-gpt');
+    await page.getByTestId('nav.view.tokenizers').click();
+    await selectOnly(page, ['gpt2', 'qwen3']);
+    const line = 'The state of the Union is strong: 12,345 jobs, naïve café 😀.\n';
+    const text = line.repeat(Math.floor(1_000_000 / utf8Length(line)));
+    // As a paste does: set the value once (fill's insertText of 16,000 lines takes minutes in Chromium).
+    await page.getByTestId('tokenizers.text').evaluate((element, value) => {
+      Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(element, value);
+      element.dispatchEvent(new Event('input', { bubbles: true }));
+    }, text);
+    await expect(page.getByTestId('tokenizers.status')).toHaveAttribute('data-status', 'working');
+    // The main thread answers while the worker tokenizes.
+    const started = Date.now();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(Date.now() - started).toBeLessThan(2000);
+    await expect(page.getByTestId('tokenizers.status')).toHaveAttribute('data-status', 'ready', { timeout: 180_000 });
+    await expect(page.getByTestId('tokenizers.status')).toContainText('Chips show the tokens of the first 4.0 kB');
+    const gpt2 = page.locator('[data-testid="tokenizers.row"][data-tokenizer="gpt2"]');
+    const count = Number(await gpt2.getAttribute('data-token-count'));
+    expect(count).toBeGreaterThan(200_000);
+    expect(await gpt2.getByTestId('tokenizers.chip').count()).toBeLessThan(2000);
+    await expect(page.locator('[data-testid="tokenizers.metrics.row"][data-tokenizer="gpt2"] [data-testid="tokenizers.metrics.tokens"]')).toHaveText(count.toLocaleString('en-US'));
+
+    await page.getByTestId('tokenizers.text').fill('x'.repeat(1_000_001));
+    await expect(page.getByTestId('tokenizers.status')).toHaveAttribute('data-status', 'too-long');
+    await expect(page.getByTestId('tokenizers.status')).toContainText('takes up to 1.0 MB');
+  });
+
+  test('the bias lens shows naive, healed and exact next bytes on sotu-gpt', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel('embedded:sotu-gpt');
+    await page.getByTestId('nav.view.tokenizers').click();
+    await page.getByTestId('tokenizers.bias.prompt').fill('the State of the Uni');
+    await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first()).toBeVisible();
+    await expect(page.getByTestId('tokenizers.bias.naive.tokens').locator('tr')).not.toHaveCount(0);
+    await expect(page.getByTestId('tokenizers.bias.healed')).toContainText('backs up');
+    // sotu-gpt cuts the prompt " Un" + "i"; the exact next byte is "t" (" United") or "o" (" Union"), as in the Node test.
+    await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first().locator('th')).toHaveText(/^[to]$/);
+  });
+});
