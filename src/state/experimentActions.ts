@@ -6,13 +6,13 @@
 import { create } from 'zustand';
 import packageJson from '../../package.json';
 import { parseImportFile, createExportFile } from '../core/experiments/importExport';
-import type { ExperimentModel } from '../core/experiments/schema';
+import type { ExperimentModel, ExperimentSettings } from '../core/experiments/schema';
 import { decodeShareLink, encodeShareLink } from '../core/experiments/shareLink';
 import { perTokenCsv } from '../core/experiments/csv';
 import { distributionView } from '../core/lab/distributionView';
 import { emptyTree } from '../core/lab/branchTree';
 import { labToDraft, treeFromRecord } from '../core/lab/experimentRecord';
-import type { ColourMetric } from '../core/lab/tokenColours';
+import { COLOUR_METRICS } from '../core/lab/tokenColours';
 import type { ExperimentSummary } from '../storage';
 import { estimateStorage, openExperimentsStorage, requestPersistentStorage, type ExperimentsStorage } from '../storage/storageHealth';
 import { loadModel, updateSettings } from './engineActions';
@@ -123,10 +123,7 @@ export async function openExperiment(id: string): Promise<boolean> {
     if (!stored) throw new Error('This experiment no longer exists.');
     const { experiment } = stored;
     if (!(await ensureModel(experiment.model))) return false;
-    updateSettings({
-      temperature: experiment.settings.temperature, topK: experiment.settings.topK, topP: experiment.settings.topP, minP: experiment.settings.minP,
-      seed: experiment.settings.seed, ...(isLabMetric(experiment.settings.colourMetric) ? { colourMetric: experiment.settings.colourMetric } : {}),
-    });
+    applySavedSettings(experiment.settings);
     await restoreLab(experiment.text, treeFromRecord(experiment.branches), experiment.settings.selectedPosition);
     set({ notice: { kind: 'info', text: `Opened “${experiment.name}”.` } });
     return true;
@@ -136,8 +133,11 @@ export async function openExperiment(id: string): Promise<boolean> {
   }
 }
 
-function isLabMetric(metric: string): metric is ColourMetric {
-  return ['surprisal', 'probability', 'rank', 'entropy', 'relativeToTop'].includes(metric);
+/** The sampling settings, seed and (when the lab has it) colour metric of a record or link. */
+function applySavedSettings(saved: ExperimentSettings): void {
+  const { temperature, topK, topP, minP, seed, colourMetric } = saved;
+  const labMetric = COLOUR_METRICS.find((m) => m.metric === colourMetric)?.metric;
+  updateSettings({ temperature, topK, topP, minP, seed, ...(labMetric ? { colourMetric: labMetric } : {}) });
 }
 
 /** Loads the experiment's model when another one is loaded (embedded and Hub models; a folder must be opened by hand). */
@@ -287,7 +287,7 @@ export async function applyShareLinkFromLocation(): Promise<boolean> {
   }
   const { model, text, settings } = decoded.value;
   if (!(await ensureModel(model))) return false;
-  updateSettings({ temperature: settings.temperature, topK: settings.topK, topP: settings.topP, minP: settings.minP, seed: settings.seed, ...(isLabMetric(settings.colourMetric) ? { colourMetric: settings.colourMetric } : {}) });
+  applySavedSettings(settings);
   await restoreLab(text, emptyTree(), settings.selectedPosition);
   set({ notice: { kind: 'info', text: 'Opened the shared analysis: same model, text, settings and seed.' } });
   return true;

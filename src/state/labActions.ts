@@ -74,7 +74,11 @@ export async function refreshAnalysis(): Promise<boolean> {
     }
     const lab = get().lab;
     const continuation = pathTokens(lab.tree);
-    const continuationTokens = continuation.length ? await client.call('tokenViews', { ids: continuation }, { signal: controller.signal }) : [];
+    // Views already on screen are kept; only tokens after the common prefix are asked for (one per generated step).
+    let known = 0;
+    while (known < continuation.length && known < lab.continuationTokens.length && lab.continuationTokens[known].id === continuation[known]) known++;
+    const fresh = known < continuation.length ? await client.call('tokenViews', { ids: continuation.slice(known) }, { signal: controller.signal }) : [];
+    const continuationTokens = [...lab.continuationTokens.slice(0, known), ...fresh];
     const ids = [...lab.textIds, ...continuation];
     const analysis = await client.call('analyze', { ids }, {
       signal: controller.signal,

@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
-import { appendToken, canAppendAt, samplingSettingsOf } from '../../state/labActions';
+import { appendToken, canAppendAt } from '../../state/labActions';
 import { updateSettings } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from './visibleToken';
@@ -23,9 +23,11 @@ export function DistributionPanel() {
   const [stageShown, setStageShown] = useState(3);
   const row = lab.row;
   const actualTokenId = row && row.position < lab.analysedIds.length ? lab.analysedIds[row.position] : null;
+  const { temperature, topK, topP, minP, topN } = settings;
+  // Only what the maths reads: a colour-metric or scale change does not recompute the softmax.
   const view = useMemo(
-    () => (row ? distributionView(row.logits, samplingSettingsOf(settings), settings.topN, actualTokenId) : null),
-    [row, settings, actualTokenId],
+    () => (row ? distributionView(row.logits, { temperature, topK, topP, minP }, topN, actualTokenId) : null),
+    [row, temperature, topK, topP, minP, topN, actualTokenId],
   );
   const appendable = canAppendAt(lab);
   const bars: ProbabilityBar[] = (view?.rows ?? []).map((r) => {
