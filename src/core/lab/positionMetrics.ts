@@ -2,7 +2,7 @@
  * What the next-token lab shows per token of a text, computed once from the logits row that
  * predicted it: GLTR's rank, Frac(p) and top-10 entropy, the surprisal, the entropy.
  */
-import { logSoftmax, tokenMetrics, topNEntropyNats } from '../distribution';
+import { logSoftmax, tokenMetrics, topNIndices } from '../distribution';
 
 export interface PositionMetrics {
   tokenId: number;
@@ -31,8 +31,19 @@ export function positionMetrics(logits: ArrayLike<number>, tokenId: number): Pos
     logProb: metrics.logProb,
     rank: metrics.rank,
     entropyNats: metrics.entropyNats,
-    top10EntropyNats: topNEntropyNats(logProbs.map(Math.exp), 10),
+    top10EntropyNats: top10EntropyNats(logProbs),
     probabilityRelativeToTop: metrics.probabilityRelativeToTop,
     topTokenId,
   };
+}
+
+/**
+ * GLTR's top-10 entropy from log-probabilities: the same value as `topNEntropyNats(p, 10)`
+ * without exponentiating the whole vocabulary (this runs once per token of the text).
+ */
+function top10EntropyNats(logProbs: Float64Array): number {
+  const top = Array.from(topNIndices(logProbs, 10), (i) => Math.exp(logProbs[i]));
+  const sum = top.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) return 0;
+  return top.reduce((h, p) => (p > 0 ? h - (p / sum) * Math.log(p / sum) : h), 0);
 }
