@@ -15,6 +15,8 @@ if (!existsSync(CHROMIUM_PATH)) {
 
 export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4317);
 export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4318);
+/** The built app to test; another folder (`vite build --outDir X`) lets two checkouts' runs not share dist/. */
+const APP_DIR = process.env.E2E_DIST ?? 'dist';
 
 /** Flags that work headless as root here (TECH-NOTES). */
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -42,7 +44,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node tools/serve.mjs --port ${APP_PORT} --quiet`,
+      command: `node tools/serve.mjs --port ${APP_PORT} --dir ${APP_DIR} --quiet`,
       url: `http://127.0.0.1:${APP_PORT}/`,
       reuseExistingServer: false,
       timeout: 30_000,
