@@ -55,6 +55,12 @@ export const branchNodeSchema = z.object({
   /** Probability of the whole edge given the parent's context (product over its tokens). */
   probability,
   children: z.array(z.int().min(0).max(LIMITS.branchNodes - 1)).max(LIMITS.branchNodes),
+  /** How the edge was taken (absent in records from before it was kept, and from other tools). */
+  how: z.enum(['click', 'greedy', 'sample', 'cautious']).optional(),
+  /** p(token) after the sampling settings when it was drawn; null for clicks. */
+  sampledProbability: probability.nullable().optional(),
+  /** The per-position seed a sampled step was drawn with; null for clicks and greedy steps. */
+  seed: z.uint32().nullable().optional(),
 });
 
 /** The tree of continuations explored from the end of the text; node 0 is the text itself. */

@@ -23,6 +23,16 @@ describe('lab ↔ experiment record', () => {
     expect(Object.values(back.nodes).map((n) => n.probability).sort()).toEqual([0.125, 0.25, 0.5, 1]);
   });
 
+  it('keeps how each step was taken, its sampled probability and its seed', () => {
+    let tree = appendStep(emptyTree(), { tokenId: 5, probability: 0.5, sampledProbability: 0.625, how: 'sample', seed: 4_000_000_001 });
+    tree = appendStep(tree, { tokenId: 6, probability: 0.25, sampledProbability: null, how: 'greedy', seed: null });
+    const record = treeToRecord(tree, (id) => `t${id}`);
+    expect(experimentSchema.shape.branches.safeParse(record).success).toBe(true);
+    const back = treeFromRecord(record);
+    const steps = Object.values(back.nodes).filter((n) => n.parentId !== null).map(({ how, seed, sampledProbability }) => ({ how, seed, sampledProbability }));
+    expect(steps).toEqual([{ how: 'sample', seed: 4_000_000_001, sampledProbability: 0.625 }, { how: 'greedy', seed: null, sampledProbability: null }]);
+  });
+
   it('turns a multi-token edge into a chain', () => {
     const back = treeFromRecord({ nodes: [{ id: 0, tokenIds: [], text: '', probability: 1, children: [1] }, { id: 1, tokenIds: [3, 4], text: 'ab', probability: 0.2, children: [] }], selectedNodeId: 1 });
     expect(pathTokens(back)).toEqual([3, 4]);

@@ -49,6 +49,7 @@ export function treeToRecord(tree: BranchTree, tokenText: (id: number) => string
         text: id === ROOT_ID ? '' : tokenText(node.tokenId),
         probability: id === ROOT_ID ? 1 : node.probability,
         children: node.childIds.map((child) => index.get(child)!),
+        ...(id === ROOT_ID ? {} : { how: node.how, sampledProbability: node.sampledProbability, seed: node.seed }),
       };
     }),
     selectedNodeId: index.get(tree.currentId) ?? 0,
@@ -57,15 +58,17 @@ export function treeToRecord(tree: BranchTree, tokenText: (id: number) => string
 
 /**
  * The record's tree → a lab tree. Edges of several tokens (written by other tools) become a
- * chain of one-token nodes; the edge's probability stays on its first node. How each step
- * was taken is not stored, so restored nodes read as clicks.
+ * chain of one-token nodes; the edge's probability, how it was taken and its seed stay on its
+ * first node. Records without `how` (older ones, other tools) read as clicks.
  */
 export function treeFromRecord(branches: Experiment['branches']): BranchTree {
   const nodes: Record<number, BranchNode> = {};
   let nextId = 0;
-  const add = (parentId: number | null, tokenId: number, probability: number): number => {
+  type Edge = Experiment['branches']['nodes'][number];
+  const add = (parentId: number | null, tokenId: number, probability: number, edge?: Edge): number => {
     const id = nextId++;
-    nodes[id] = { id, parentId, tokenId, probability, sampledProbability: null, how: 'click', seed: null, childIds: [] };
+    const how = edge?.how ?? 'click';
+    nodes[id] = { id, parentId, tokenId, probability, sampledProbability: edge?.sampledProbability ?? null, how, seed: edge?.seed ?? null, childIds: [] };
     if (parentId !== null) nodes[parentId].childIds.push(id);
     return id;
   };
@@ -77,7 +80,7 @@ export function treeFromRecord(branches: Experiment['branches']): BranchTree {
     for (const child of branches.nodes[recordId].children) {
       const edge = branches.nodes[child];
       let parent = labIdOf.get(recordId)!;
-      edge.tokenIds.forEach((tokenId, i) => { parent = add(parent, tokenId, i === 0 ? edge.probability : 1); });
+      edge.tokenIds.forEach((tokenId, i) => { parent = add(parent, tokenId, i === 0 ? edge.probability : 1, i === 0 ? edge : undefined); });
       labIdOf.set(child, parent);
       queue.push(child);
     }
