@@ -38,3 +38,15 @@ export {
 } from './shareLink';
 export { csvField, neutraliseFormula, perTokenCsv } from './csv';
 export { exampleExperiment, type ExampleOptions } from './examples';
+export {
+  REPRODUCTION_TOLERANCE,
+  compareDistributions,
+  compareExperiments,
+  reproduces,
+  summarise,
+  type Comparison,
+  type ComparedSide,
+  type DistributionDifference,
+  type PositionDifference,
+  type SideSummary,
+} from './compare';
