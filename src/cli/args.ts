@@ -5,13 +5,17 @@ import { assertTemperature, DEFAULT_SAMPLING_SETTINGS, type NextTokenMode, type 
 import type { ModelSource } from '../engine/types';
 import { isHubModelId } from '../engine/sources';
 
-export type CliCommand = 'tokenize' | 'score' | 'next';
+export type CliCommand = 'tokenize' | 'score' | 'next' | 'export';
 
 export interface CliArgs {
   command: CliCommand;
-  /** Text file to read, or `-` for standard input. */
+  /** Text file to read, or `-` for standard input (export: the first experiments file). */
   input: string;
+  /** export: every experiments file given. */
+  inputs: string[];
   model: string;
+  /** Whether --model was given (export re-runs on each record's own model otherwise). */
+  modelGiven: boolean;
   /** score: alternatives per position. (next reads --top-k into `sampling.topK`.) */
   topK: number;
   strideTokens: number | undefined;
@@ -38,9 +42,13 @@ Commands:
   score      per position: the actual next token's probability and rank, entropy, top-k
   next       the next-token distribution after the text through the sampling pipeline,
              and the sampled token (an empty text predicts from the start token)
+  export     re-run experiment JSON files (exported from the app) and say whether the numbers
+             reproduce: npm run cli -- export a.json [b.json …] [--model <id|folder>]
+             (exit status 1 when one does not)
 
 Options:
   --model <id|folder>   embedded model id (default sotu-gpt), a model folder, or a Hub id
+                        (export: default each record's own model)
   --top-k <n>           score: alternatives per position (default 5);
                         next: keep the n most probable tokens (default 0 = off)
   --stride <n>          score: sliding-window step past the context length (default half the context)
@@ -57,7 +65,7 @@ Options of next:
   --top <n>             rows of the distribution to print (default 10)
   --greedy              take the most probable token instead of sampling`;
 
-const COMMANDS: readonly CliCommand[] = ['tokenize', 'score', 'next'];
+const COMMANDS: readonly CliCommand[] = ['tokenize', 'score', 'next', 'export'];
 const NEXT_ONLY_OPTIONS = ['--temperature', '--top-p', '--min-p', '--seed', '--top', '--greedy'];
 const MAX_SEED = 0xffffffff;
 
@@ -104,7 +112,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const positional: string[] = [];
   const used = new Set<string>();
   let topKValue: string | undefined;
-  const args: Omit<CliArgs, 'command' | 'input'> = {
+  const args: Omit<CliArgs, 'command' | 'input' | 'inputs' | 'modelGiven'> = {
     model: 'sotu-gpt', topK: 5, strideTokens: undefined, allowNetwork: false, hubUrl: undefined, addSpecialTokens: false, pretty: false,
     sampling: { ...DEFAULT_SAMPLING_SETTINGS }, seed: 0, top: 10, mode: 'sample',
   };
@@ -138,8 +146,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const [command, input, ...extra] = positional;
   if (!command) throw new UsageError('Missing command.');
   if (!COMMANDS.includes(command as CliCommand)) throw new UsageError(`Unknown command "${command}" (expected ${COMMANDS.join(', ')}).`);
-  if (!input) throw new UsageError(`${command} needs a text file (or - for standard input).`);
-  if (extra.length > 0) throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
+  if (!input) throw new UsageError(command === 'export' ? 'export needs one or more experiment JSON files.' : `${command} needs a text file (or - for standard input).`);
+  if (extra.length > 0 && command !== 'export') throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
   if (command === 'next') {
     if (used.has('--stride')) throw new UsageError('--stride is only for score (next sees the last context-length tokens).');
     if (topKValue !== undefined) args.sampling.topK = countValue('--top-k', topKValue);
@@ -148,7 +156,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     if (misplaced) throw new UsageError(`${misplaced} is only for next.`);
     if (topKValue !== undefined) args.topK = positiveInt('--top-k', topKValue);
   }
-  return { command: command as CliCommand, input, ...args };
+  return { command: command as CliCommand, input, inputs: [input, ...extra], modelGiven: used.has('--model'), ...args };
 }
 
 /**

@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine';
 import { EngineError, toErrorReport } from '../engine/errors';
 import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
 import { parseArgs, resolveModelArgument, USAGE, UsageError, type CliArgs } from './args';
+import { exportOutput } from './export';
 import { nextOutput } from './next';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 
@@ -62,6 +63,7 @@ function scoreOutput(result: ScoreResult, view: (id: number) => TokenView) {
 }
 
 export async function runCli(args: CliArgs): Promise<unknown> {
+  if (args.command === 'export') return exportOutput(args, args.modelGiven);
   const text = await readInput(args.input);
   const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
   const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
@@ -91,6 +93,8 @@ async function main(): Promise<void> {
   try {
     const output = await runCli(args);
     process.stdout.write(`${JSON.stringify(output, null, args.pretty ? 2 : undefined)}\n`);
+    // export: a record whose numbers do not reproduce is a failure a script can see.
+    if ((output as { allReproduced?: boolean }).allReproduced === false) process.exit(1);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`tokenscope: ${error.message}\n`);

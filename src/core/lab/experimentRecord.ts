@@ -88,8 +88,37 @@ export function treeFromRecord(branches: Experiment['branches']): BranchTree {
   return { nodes, currentId: labIdOf.get(branches.selectedNodeId) ?? ROOT_ID, nextId };
 }
 
+/**
+ * The results snapshot of an analysis: per-token metrics (surprisal in bits, probability,
+ * rank, entropy) and the looked-at distribution as top-N + tail mass. Shared by saving, the
+ * app's re-run and the CLI's `export`, so the three compare like with like.
+ */
+export function resultsSnapshot(
+  analysis: NonNullable<LabSnapshot['analysis']>,
+  distributions: readonly NonNullable<LabSnapshot['distribution']>[],
+  tokenText: (id: number) => string,
+  vocabularySize: number,
+): NonNullable<Experiment['results']> {
+  return {
+    tokenIds: [...analysis.ids],
+    tokenTexts: analysis.ids.map(tokenText),
+    metrics: {
+      surprisalBits: analysis.positions.map((p) => (Number.isFinite(p.logProb) ? -p.logProb / Math.LN2 : null)),
+      probability: analysis.positions.map((p) => Math.exp(p.logProb)),
+      rank: analysis.positions.map((p) => p.rank),
+      entropyNats: analysis.positions.map((p) => p.entropyNats),
+    },
+    distributions: distributions.map((distribution) => ({
+      position: distribution.position,
+      top: distribution.top.map((c) => ({ tokenId: c.tokenId, text: tokenText(c.tokenId), probability: c.probability })),
+      tailMass: Math.min(1, Math.max(0, distribution.tailMass)),
+      vocabularySize,
+    })),
+    fullVocabulary: false,
+  };
+}
+
 export function labToDraft(snapshot: LabSnapshot): LabExperimentDraft {
-  const { analysis, distribution } = snapshot;
   return {
     name: snapshot.name,
     tags: [],
@@ -99,26 +128,6 @@ export function labToDraft(snapshot: LabSnapshot): LabExperimentDraft {
     text: snapshot.text,
     settings: { ...snapshot.settings, view: 'text', selectedPosition: snapshot.selectedPosition },
     branches: treeToRecord(snapshot.tree, snapshot.tokenText),
-    results: analysis
-      ? {
-          tokenIds: [...analysis.ids],
-          tokenTexts: analysis.ids.map(snapshot.tokenText),
-          metrics: {
-            surprisalBits: analysis.positions.map((p) => (Number.isFinite(p.logProb) ? -p.logProb / Math.LN2 : null)),
-            probability: analysis.positions.map((p) => Math.exp(p.logProb)),
-            rank: analysis.positions.map((p) => p.rank),
-            entropyNats: analysis.positions.map((p) => p.entropyNats),
-          },
-          distributions: distribution
-            ? [{
-                position: distribution.position,
-                top: distribution.top.map((c) => ({ tokenId: c.tokenId, text: snapshot.tokenText(c.tokenId), probability: c.probability })),
-                tailMass: Math.min(1, Math.max(0, distribution.tailMass)),
-                vocabularySize: snapshot.vocabularySize,
-              }]
-            : [],
-          fullVocabulary: false,
-        }
-      : null,
+    results: snapshot.analysis ? resultsSnapshot(snapshot.analysis, snapshot.distribution ? [snapshot.distribution] : [], snapshot.tokenText, snapshot.vocabularySize) : null,
   };
 }
