@@ -6,6 +6,7 @@
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { EngineError, cancelledError, throwIfCancelled } from './errors';
 import type { ModelFileProvider } from './files/fileProvider';
+import { KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
 import { loadModel } from './loadModel';
 import { TextAnalyzer } from './textAnalysis';
@@ -44,6 +45,8 @@ interface ActiveModel {
   analyzer: TextAnalyzer;
   /** The tokenizer files as parsed, for the tokenizer lab's "loaded model" row. */
   tokenizerFiles: ModelTokenizerFiles;
+  /** The key space (unembedding neighbours, keySim, map), read from the loaded ONNX bytes on first use. */
+  keySpace: KeySpace;
 }
 
 export interface CallOptions<P = never> {
@@ -140,7 +143,9 @@ export class Engine {
         tokenizerJson: loaded.tokenizerJson,
         tokenizerConfig: tokenizerConfigBytes ? JSON.parse(new TextDecoder().decode(tokenizerConfigBytes)) : {},
       };
-      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles };
+      // NOTE: holds the ONNX bytes (the whole model file) until the key space is first used.
+      const keySpace = new KeySpace({ label: info.label, modelFile: loaded.modelFile, files: loaded.files });
+      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles, keySpace };
       if (previous) await disposeActive(previous);
       return info;
     } finally {
@@ -203,6 +208,11 @@ export class Engine {
   /** The loaded model's tokenizer files (null without a model), for the tokenizer lab. */
   modelTokenizerFiles(): ModelTokenizerFiles | null {
     return this.active?.tokenizerFiles ?? null;
+  }
+
+  /** The loaded model's key space (throws no-model without one). */
+  keySpace(): KeySpace {
+    return this.require().keySpace;
   }
 
   /** The window length forward passes use for the current model. */

@@ -77,7 +77,8 @@ interface Pending {
  * (Llama 2: 12.6 s for 1 MB measured in Node on a loaded 2-core machine) or building Gemma 3's
  * 262k-token tokenizer. They get loadHangTimeoutMs.
  */
-const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'labTokenize', 'labParity', 'labCharPositions']);
+// The key-space kinds read and normalise the key matrices on first use (seconds for a Hub model) and the map runs a PCA.
+const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap']);
 
 export const DEFAULT_HANG_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOAD_HANG_TIMEOUT_MS = 180_000;

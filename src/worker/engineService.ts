@@ -55,6 +55,10 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
         signal,
       });
     },
+    keySpaceInfo: () => engine.keySpace().info(),
+    keyNeighbours: (params) => engine.keySpace().neighbours(params),
+    keySim: (params) => engine.keySpace().keySim(params),
+    keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),
     debugMisbehave: ({ how }) => {
       if (!options.allowMisbehave) throw new EngineError('bad-request', 'debugMisbehave is only available to the test API.');
       // Let the reply go out first, then misbehave.

@@ -14,6 +14,7 @@ import type {
   ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
 import type { BiasLensParams, BiasLensResult } from '../engine/biasLens';
+import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
 
 export interface EngineCalls {
@@ -41,6 +42,11 @@ export interface EngineCalls {
   labCharPositions: { params: { tokenizerIds: string[]; word: string }; result: LabCharRow[]; progress: LabProgress };
   /** Naive vs token healing vs the exact next byte after a prompt, on the loaded model (engine/biasLens.ts). */
   labBiasLens: { params: BiasLensParams; result: BiasLensResult };
+  /** Key space (engine/keySpace.ts): the loaded model's key matrices, read from its ONNX bytes on first use. */
+  keySpaceInfo: { params: Record<string, never>; result: KeySpaceInfo };
+  keyNeighbours: { params: NeighboursParams; result: NeighboursResult };
+  keySim: { params: KeySimParams; result: KeySimResult };
+  keyMap: { params: Record<string, never>; result: KeyMapResult };
   /** Test builds only: make the worker misbehave so recovery can be tested end to end. */
   debugMisbehave: { params: { how: 'throw-uncaught' | 'hang' | 'close' }; result: { accepted: boolean } };
 }
