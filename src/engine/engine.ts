@@ -10,6 +10,8 @@ import { KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
 import { loadModel } from './loadModel';
 import { TextAnalyzer } from './textAnalysis';
+import { BigramAnalyzer } from './bigramAnalysis';
+import { readModelInternals } from './modelInternals';
 import { contextLengthOf, firstTokenId } from './modelConfig';
 import type { ModelTokenizerFiles } from './tokenizerLab';
 import { Vocabulary } from './vocabulary';
@@ -47,6 +49,8 @@ interface ActiveModel {
   tokenizerFiles: ModelTokenizerFiles;
   /** The key space (unembedding neighbours, keySim, map), read from the loaded ONNX bytes on first use. */
   keySpace: KeySpace;
+  /** The bigram and layer views (engine/bigramAnalysis.ts). */
+  bigram: BigramAnalyzer;
 }
 
 export interface CallOptions<P = never> {
@@ -145,7 +149,11 @@ export class Engine {
       };
       // NOTE: holds the ONNX bytes (the whole model file) until the key space is first used.
       const keySpace = new KeySpace({ label: info.label, modelFile: loaded.modelFile, files: loaded.files });
-      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles, keySpace };
+      const onnxBytes = loaded.files.get(loaded.modelFile);
+      const outputNames: string[] = loaded.model.sessions.model?.outputNames ?? [];
+      const bigram = new BigramAnalyzer(runnable, startTokenId, () => readModelInternals(onnxBytes, loaded.config, outputNames),
+        (text) => loaded.tokenizer.encode(text, { add_special_tokens: false }));
+      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles, keySpace, bigram };
       if (previous) await disposeActive(previous);
       return info;
     } finally {
@@ -210,6 +218,11 @@ export class Engine {
     return this.active?.tokenizerFiles ?? null;
   }
 
+  /** The bigram and layer views of the loaded model. */
+  bigramAnalyzer(): BigramAnalyzer {
+    return this.require().bigram;
+  }
+
   /** The loaded model's key space (throws no-model without one). */
   keySpace(): KeySpace {
     return this.require().keySpace;
@@ -225,5 +238,6 @@ export class Engine {
 async function disposeActive(active: ActiveModel): Promise<void> {
   active.stepCache.reset();
   active.analyzer.reset();
+  active.bigram.reset();
   await active.model.dispose();
 }

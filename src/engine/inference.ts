@@ -45,12 +45,12 @@ function halfToFloat(half: number): number {
 }
 
 /** A tensor's values on the CPU: GPU-resident outputs (WebGPU) are downloaded through the ORT tensor. */
-async function tensorData(tensor: Tensor): Promise<unknown> {
+export async function tensorData(tensor: Tensor): Promise<unknown> {
   if (tensor.location !== 'gpu-buffer') return tensor.data;
   return (tensor as unknown as { ort_tensor: { getData(): Promise<unknown> } }).ort_tensor.getData();
 }
 
-async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
+export async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
   const data = await tensorData(tensor);
   if (data instanceof Float32Array) return data;
   if (data instanceof Uint16Array) return Float32Array.from(data, halfToFloat);
@@ -59,7 +59,7 @@ async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
 }
 
 /** Frees GPU tensors among a run's outputs that we do not keep. */
-function disposeGpuOutputs(outputs: TensorMap, keep: ReadonlySet<string> = new Set()): void {
+export function disposeGpuOutputs(outputs: TensorMap, keep: ReadonlySet<string> = new Set()): void {
   for (const [name, tensor] of Object.entries(outputs)) {
     if (!keep.has(name) && tensor.location === 'gpu-buffer') tensor.dispose();
   }
@@ -79,7 +79,7 @@ async function runWindow(runnable: RunnableModel, ids: readonly number[], window
   }
 }
 
-function checkIds(ids: readonly number[], vocabSize: number): void {
+export function checkIds(ids: readonly number[], vocabSize: number): void {
   for (const id of ids) {
     if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new EngineError('bad-request', `Token id ${id} is outside the vocabulary (0..${vocabSize - 1}).`);
   }

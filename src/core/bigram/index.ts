@@ -3,3 +3,4 @@ export * from './compare';
 export * from './correlation';
 export * from './corpusBigram';
 export * from './layers';
+export * from './firstMlpPath';

@@ -1,0 +1,251 @@
+/**
+ * The bigram and layer views on the loaded model (runs in the worker, and under Node for the
+ * CLI): context-1 predictions ([start, token], in batches) beside the full-context ones, the
+ * bigram table, the corpus bigram reference and its approximations, and the logit lens and
+ * layer statistics from the exported residual stream. Maths lives in core/bigram.
+ */
+import { Tensor } from '@huggingface/transformers';
+import {
+  bigramDistribution, comparePosition, countBigrams, crossEntropyBits, decodeCorpusBigram, hasContext, mostFrequentTokens, pearson,
+  summarizeBigram, type CorpusBigram,
+} from '../core/bigram';
+import { firstMlpPathLogits } from '../core/bigram/firstMlpPath';
+import { logitLens } from '../core/bigram/layers';
+import { entropyBits, softmax, topNIndices } from '../core/distribution';
+import { EngineError, throwIfCancelled } from './errors';
+import { checkIds, disposeGpuOutputs, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
+import { collectHiddenStates, layerStatistics } from './layerAnalysis';
+import type { InternalsResult } from './modelInternals';
+import type {
+  ApproximationScore, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
+  BigramTableRow, CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult, TokenProbability,
+} from './bigramTypes';
+
+/** Sequences of [start, token] per forward pass. */
+const CONTEXT_ONE_BATCH = 32;
+/** Context-1 logits rows kept per model (floats; ~32 MB). */
+const CONTEXT_ONE_CACHE_FLOATS = 8 * 1024 * 1024;
+const MAX_TABLE_ROWS = 4096;
+
+export interface BigramCallOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: BigramProgress) => void;
+}
+
+export function topProbabilities(probabilities: Float64Array, k: number): TokenProbability[] {
+  return Array.from(topNIndices(probabilities, k), (id) => ({ id, probability: probabilities[id] }));
+}
+
+export class BigramAnalyzer {
+  private contextOne = new Map<number, Float32Array>();
+  private tableRows = new Map<string, BigramTableRow>();
+  private corpus: { info: CorpusInfo; counts: CorpusBigram } | null = null;
+  private internalsRead: InternalsResult | null = null;
+
+  constructor(
+    private readonly runnable: RunnableModel,
+    private readonly startTokenId: number,
+    private readonly readInternals: () => InternalsResult,
+    private readonly encode: (text: string) => number[],
+  ) {}
+
+  internals(): InternalsResult {
+    this.internalsRead ??= this.readInternals();
+    return this.internalsRead;
+  }
+
+  internalsReport(): InternalsReport {
+    const read = this.internals();
+    if (!read.ok) return { available: false, reason: read.reason, layerCount: null, finalNormSource: null, firstMlpPath: false };
+    return { available: true, reason: null, layerCount: read.internals.layerCount, finalNormSource: read.internals.finalNormSource, firstMlpPath: read.internals.firstBlock !== null };
+  }
+
+  /**
+   * Context-1 logits for each distinct token: the model run on [start, token], batched.
+   * `onRow` gets each row as it is computed (rows are cached only while the cache has room).
+   */
+  async contextOneLogits(tokenIds: readonly number[], options: BigramCallOptions & { onRow?: (id: number, row: Float32Array) => void } = {}): Promise<{ computed: number; batches: number }> {
+    checkIds(tokenIds, this.runnable.vocabSize);
+    const vocab = this.runnable.vocabSize;
+    const distinct = [...new Set(tokenIds)];
+    for (const id of distinct) {
+      const cached = this.contextOne.get(id);
+      if (cached) options.onRow?.(id, cached);
+    }
+    const missing = distinct.filter((id) => !this.contextOne.has(id));
+    const batches = Math.ceil(missing.length / CONTEXT_ONE_BATCH);
+    for (let b = 0; b < batches; b++) {
+      throwIfCancelled(options.signal, 'The bigram predictions');
+      const batch = missing.slice(b * CONTEXT_ONE_BATCH, (b + 1) * CONTEXT_ONE_BATCH);
+      const ids = new BigInt64Array(batch.length * 2);
+      batch.forEach((id, i) => { ids[2 * i] = BigInt(this.startTokenId); ids[2 * i + 1] = BigInt(id); });
+      const outputs = (await this.runnable.model.forward({
+        input_ids: new Tensor('int64', ids, [batch.length, 2]),
+        attention_mask: new Tensor('int64', new BigInt64Array(batch.length * 2).fill(1n), [batch.length, 2]),
+      })) as Record<string, Tensor>;
+      try {
+        const logits = await logitsAsFloat32(outputs.logits);
+        if (outputs.logits.dims[2] !== vocab) throw new EngineError('runtime', `The model produced ${outputs.logits.dims[2]} logits per position, expected ${vocab}.`);
+        batch.forEach((id, i) => {
+          const row = logits.slice((2 * i + 1) * vocab, (2 * i + 2) * vocab);
+          if ((this.contextOne.size + 1) * vocab <= CONTEXT_ONE_CACHE_FLOATS) this.contextOne.set(id, row);
+          options.onRow?.(id, row);
+        });
+      } finally {
+        disposeGpuOutputs(outputs);
+      }
+      options.onProgress?.({ phase: 'context-1', done: b + 1, total: batches });
+    }
+    return { computed: missing.length, batches };
+  }
+
+  /** Every position of a text: full-context vs context-1 prediction, and the summary. */
+  async analyze(ids: readonly number[], options: BigramCallOptions = {}): Promise<BigramAnalyzeResult> {
+    if (ids.length === 0) throw new EngineError('bad-request', 'The text has no tokens to compare.');
+    checkIds(ids, this.runnable.vocabSize);
+    const started = performance.now();
+    const vocab = this.runnable.vocabSize;
+    const full = await forwardAll(this.runnable, [this.startTokenId, ...ids], {
+      fromPosition: 1,
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.({ phase: 'full-context', done: p.doneWindows, total: p.totalWindows }),
+    });
+    const rowsById = new Map<number, Float32Array>();
+    const { computed, batches } = await this.contextOneLogits(ids, { ...options, onRow: (id, row) => rowsById.set(id, row) });
+    const rows = ids.map((id, i) => comparePosition(i, id, i + 1 < ids.length ? ids[i + 1] : null, full.logits.subarray(i * vocab, (i + 1) * vocab), rowsById.get(id)!));
+    return { startTokenId: this.startTokenId, rows, summary: summarizeBigram(rows), contextOneComputed: computed, contextOneBatches: batches, internals: this.internalsReport(), elapsedMs: performance.now() - started };
+  }
+
+  /** Sets the corpus bigram reference: a counts file, or a text tokenized with the model's tokenizer. */
+  setCorpus(source: CorpusSource): CorpusInfo {
+    let counts: CorpusBigram;
+    if (source.kind === 'file') {
+      try {
+        counts = decodeCorpusBigram(source.bytes);
+      } catch (error) {
+        throw new EngineError('bad-request', `${source.label}: ${(error as Error).message}.`);
+      }
+      if (counts.vocabSize !== this.runnable.vocabSize) throw new EngineError('bad-request', `${source.label} counts a vocabulary of ${counts.vocabSize} tokens; the loaded model has ${this.runnable.vocabSize}.`);
+    } else {
+      const tokens = this.encode(source.text);
+      if (tokens.length < 2) throw new EngineError('bad-request', 'The reference text needs at least two tokens to count bigrams.');
+      counts = countBigrams(tokens, this.runnable.vocabSize);
+    }
+    const contexts = counts.contextCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
+    const info = { label: source.label, tokens: counts.tokenCount, contexts, pairs: counts.nextIds.length };
+    this.corpus = { info, counts };
+    return info;
+  }
+
+  /** The context-1 table for the given tokens (or the corpus's most frequent), cached per model. */
+  async table(params: BigramTableParams, options: BigramCallOptions = {}): Promise<BigramTableResult> {
+    const topK = params.topK ?? 5;
+    const corpus = this.corpus;
+    let tokenIds = params.tokenIds;
+    if (!tokenIds) {
+      if (!corpus) throw new EngineError('bad-request', 'Without a corpus reference, name the tokens to tabulate.');
+      tokenIds = mostFrequentTokens(corpus.counts, Math.min(params.count ?? 200, MAX_TABLE_ROWS));
+    }
+    if (tokenIds.length > MAX_TABLE_ROWS) throw new EngineError('bad-request', `At most ${MAX_TABLE_ROWS} rows per table (asked for ${tokenIds.length}).`);
+    const keyOf = (id: number) => `${corpus?.info.label ?? ''}|${topK}|${id}`;
+    const missing = tokenIds.filter((id) => !this.tableRows.has(keyOf(id)));
+    await this.contextOneLogits(missing, {
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.({ ...p, phase: 'table' }),
+      onRow: (id, row) => {
+        const probabilities = softmax(row);
+        let corpusTop: TokenProbability[] | null = null;
+        let ce: number | null = null;
+        let count: number | null = null;
+        if (corpus) {
+          count = corpus.counts.contextCounts[id];
+          if (hasContext(corpus.counts, id)) {
+            const target = bigramDistribution(corpus.counts, id);
+            corpusTop = topProbabilities(target, topK);
+            ce = crossEntropyBits(target, probabilities);
+          } else corpusTop = [];
+        }
+        this.tableRows.set(keyOf(id), { tokenId: id, top: topProbabilities(probabilities, topK), entropyBits: entropyBits(probabilities), corpusTop, corpusCrossEntropyBits: ce, corpusContextCount: count });
+      },
+    });
+    return { rows: tokenIds.map((id) => this.tableRows.get(keyOf(id))!), cachedRows: tokenIds.length - new Set(missing).size, computedRows: new Set(missing).size, corpusLabel: corpus?.info.label ?? null };
+  }
+
+  /** How close the full model and each bigram approximation come to the corpus bigram, over a text's positions. */
+  async compareWithCorpus(params: BigramCorpusParams, options: BigramCallOptions = {}): Promise<BigramCorpusResult> {
+    const corpus = this.corpus;
+    if (!corpus) throw new EngineError('bad-request', 'No corpus reference is set: pick the training split or give a text first.');
+    const ids = params.ids.slice(0, (params.maxPositions ?? 256) + 1);
+    if (ids.length < 2) throw new EngineError('bad-request', 'The text needs at least two tokens to compare with the corpus.');
+    checkIds(ids, this.runnable.vocabSize);
+    const vocab = this.runnable.vocabSize;
+    const positions = ids.length - 1;
+    const targets = ids.slice(0, positions).map((w) => bigramDistribution(corpus.counts, w));
+    const predictions = new Map<string, (i: number) => ArrayLike<number>>();
+    const unavailable: BigramCorpusResult['unavailable'] = [];
+
+    const full = await forwardAll(this.runnable, [this.startTokenId, ...ids.slice(0, positions)], {
+      fromPosition: 1, signal: options.signal, onProgress: (p) => options.onProgress?.({ phase: 'full-context', done: p.doneWindows, total: p.totalWindows }),
+    });
+    predictions.set('full-model', (i) => full.logits.subarray(i * vocab, (i + 1) * vocab));
+    const contextOne = new Map<number, Float32Array>();
+    await this.contextOneLogits(ids.slice(0, positions), { ...options, onRow: (id, row) => contextOne.set(id, row) });
+    predictions.set('context-1', (i) => contextOne.get(ids[i])!);
+
+    const read = this.internals();
+    if (!read.ok) {
+      unavailable.push({ name: 'early-exit-1', reason: read.reason }, { name: 'first-mlp-only', reason: read.reason });
+    } else {
+      const { internals } = read;
+      const hidden = await collectHiddenStates(this.runnable, [this.startTokenId, ...ids.slice(0, positions)], internals.layerCount, {
+        firstIndex: 1, layers: [1], signal: options.signal, onProgress: (p) => options.onProgress?.({ ...p, phase: 'hidden-states' }),
+      });
+      const layerOne = hidden.layers.get(1)!;
+      const d = internals.hiddenSize;
+      predictions.set('early-exit-1', (i) => logitLens(layerOne.subarray(i * d, (i + 1) * d), internals.finalNorm, internals.unembedding, internals.unembeddingBias));
+      const block = internals.firstBlock;
+      if (block) {
+        const cache = new Map<number, Float64Array>();
+        // Position 1: where the token sits in the context-1 run [start, token].
+        predictions.set('first-mlp-only', (i) => {
+          const w = ids[i];
+          if (!cache.has(w)) cache.set(w, firstMlpPathLogits(w, 1, { ...internals, firstBlock: block }));
+          return cache.get(w)!;
+        });
+      } else {
+        unavailable.push({ name: 'first-mlp-only', reason: 'The first-MLP-only path needs the first block\'s weights by the embedded models\' names (tools/models/gpt.py); this graph is laid out differently.' });
+      }
+    }
+
+    const scores: ApproximationScore[] = [];
+    for (const [name, predict] of predictions) {
+      throwIfCancelled(options.signal, 'The corpus comparison');
+      let ce = 0;
+      const model: number[] = [];
+      const reference: number[] = [];
+      for (let i = 0; i < positions; i++) {
+        const q = softmax(predict(i));
+        ce += crossEntropyBits(targets[i], q);
+        model.push(-Math.log2(q[ids[i + 1]]));
+        reference.push(-Math.log2(targets[i][ids[i + 1]]));
+      }
+      scores.push({ name: name as ApproximationScore['name'], crossEntropyBits: ce / positions, surprisalPearson: pearson(model, reference), positions });
+      options.onProgress?.({ phase: 'corpus', done: scores.length, total: predictions.size });
+    }
+    const seen = ids.slice(0, positions).filter((w) => hasContext(corpus.counts, w)).length;
+    return { corpus: corpus.info, seenContextRate: seen / positions, scores, unavailable };
+  }
+
+  /** Per-layer statistics at one position and over the text (logit lens, KL, recall, cosines, covariance). */
+  async lens(params: LensParams, options: BigramCallOptions = {}): Promise<LensResult> {
+    const read = this.internals();
+    if (!read.ok) throw new EngineError('unsupported-model', read.reason);
+    return layerStatistics(this.runnable, this.startTokenId, read.internals, params, options);
+  }
+
+  reset(): void {
+    this.contextOne.clear();
+    this.tableRows.clear();
+    this.corpus = null;
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The residual stream of a text, read from the model's `hidden_states.{ℓ}` outputs window by
+ * window (the same sliding windows as scoring), and the layer statistics over it: logit lens
+ * per layer at the selected position, KL to the final distribution, Pearson r of surprisals,
+ * recall@k of the current token, cosine curves and the covariance similarity (core/bigram).
+ */
+import { Tensor } from '@huggingface/transformers';
+import { cosineCurves, covarianceSimilarity, logitLens, pearson, rankOf, recallAtK, scoreAgainstRows, type Matrix } from '../core/bigram';
+import { planSlidingWindows } from '../core/context/slidingWindow';
+import { klDivergenceNats, softmax } from '../core/distribution';
+import { EngineError, throwIfCancelled } from './errors';
+import { checkIds, disposeGpuOutputs, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
+import type { BigramProgress, LensLayerStats, LensParams, LensPositionLayer, LensResult } from './bigramTypes';
+import { topProbabilities, type BigramCallOptions } from './bigramAnalysis';
+import type { ModelInternals } from './modelInternals';
+
+export interface HiddenStates {
+  /** Sequence indices [firstIndex, firstIndex + count). */
+  firstIndex: number;
+  count: number;
+  /** Layer → [count × d] row-major. */
+  layers: Map<number, Float32Array>;
+  /** Final logits rows [count × V], when asked for. */
+  logits: Float32Array | null;
+}
+
+/** Reads hidden states (and optionally logits) for sequence indices [firstIndex, seq.length). */
+export async function collectHiddenStates(
+  runnable: RunnableModel,
+  seq: readonly number[],
+  layerCount: number,
+  options: { firstIndex: number; layers: readonly number[]; withLogits?: boolean; signal?: AbortSignal; onProgress?: (p: BigramProgress) => void },
+): Promise<HiddenStates> {
+  checkIds(seq, runnable.vocabSize);
+  const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
+  const stride = Math.max(1, Math.floor(windowTokens / 2));
+  const windows = planSlidingWindows(seq.length, windowTokens, stride).filter((w) => w.end > options.firstIndex);
+  const count = seq.length - options.firstIndex;
+  const layers = new Map<number, Float32Array>();
+  let logits: Float32Array | null = null;
+  const vocab = runnable.vocabSize;
+  for (const [index, window] of windows.entries()) {
+    throwIfCancelled(options.signal, 'Reading the hidden states');
+    const slice = seq.slice(window.start, window.end);
+    const outputs = (await runnable.model.forward({
+      input_ids: new Tensor('int64', BigInt64Array.from(slice, (v) => BigInt(v)), [1, slice.length]),
+      attention_mask: new Tensor('int64', new BigInt64Array(slice.length).fill(1n), [1, slice.length]),
+    })) as Record<string, Tensor>;
+    try {
+      const from = Math.max(window.keepFrom, options.firstIndex);
+      for (const layer of options.layers) {
+        if (layer < 0 || layer > layerCount) throw new EngineError('bad-request', `Layer ${layer} is outside 0..${layerCount}.`);
+        const tensor = outputs[`hidden_states.${layer}`];
+        if (!tensor) throw new EngineError('unsupported-model', `The model did not return hidden_states.${layer}.`);
+        const d = tensor.dims[2];
+        const values = await logitsAsFloat32(tensor);
+        let target = layers.get(layer);
+        if (!target) { target = new Float32Array(count * d); layers.set(layer, target); }
+        target.set(values.subarray((from - window.start) * d, (window.end - window.start) * d), (from - options.firstIndex) * d);
+      }
+      if (options.withLogits) {
+        const values = await logitsAsFloat32(outputs.logits);
+        logits ??= new Float32Array(count * vocab);
+        logits.set(values.subarray((from - window.start) * vocab, (window.end - window.start) * vocab), (from - options.firstIndex) * vocab);
+      }
+    } finally {
+      disposeGpuOutputs(outputs);
+    }
+    options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
+  }
+  return { firstIndex: options.firstIndex, count, layers, logits };
+}
+
+/** Up to `n` evenly spread integers in [0, count). */
+export function spreadIndices(count: number, n: number): number[] {
+  if (count <= n) return Array.from({ length: count }, (_, i) => i);
+  return Array.from({ length: n }, (_, k) => Math.floor((k * (count - 1)) / (n - 1)));
+}
+
+export async function layerStatistics(
+  runnable: RunnableModel,
+  startTokenId: number,
+  internals: ModelInternals,
+  params: LensParams,
+  options: BigramCallOptions,
+): Promise<LensResult> {
+  const started = performance.now();
+  const { ids, position } = params;
+  const n = ids.length;
+  if (n === 0) throw new EngineError('bad-request', 'The text has no tokens.');
+  if (!(Number.isInteger(position) && position >= 0 && position < n)) throw new EngineError('bad-request', `Position ${position} is outside 0..${n - 1}.`);
+  const maxPositions = Math.max(2, params.maxPositions ?? 512);
+  const topK = params.topK ?? 5;
+  const L = internals.layerCount;
+  const d = internals.hiddenSize;
+  // The analysed stretch: up to maxPositions text positions around the selected one.
+  const first = Math.max(0, Math.min(position - Math.floor(maxPositions / 2), n - maxPositions));
+  const count = Math.min(n, maxPositions);
+  const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
+  // Text position i is sequence index i + 1 (after the start token).
+  const hidden = await collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, first + count)], L, {
+    firstIndex: first + 1, layers: allLayers, withLogits: true, signal: options.signal, onProgress: options.onProgress,
+  });
+  const vocab = runnable.vocabSize;
+  const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));
+  const currentIds = ids.slice(first, first + count);
+  const nextIds = currentIds.map((_, k) => (first + k + 1 < n ? ids[first + k + 1] : null));
+  const state = (l: number, k: number) => matrices[l].values.subarray(k * d, (k + 1) * d);
+  const finalRow = (k: number) => hidden.logits!.subarray(k * vocab, (k + 1) * vocab);
+
+  const sampled = spreadIndices(count, Math.max(1, params.lensPositions ?? 128));
+  const kl: number[][] = allLayers.map(() => []);
+  const ranks: number[][] = allLayers.map(() => []);
+  const lensSurprisal: number[][] = allLayers.map(() => []);
+  const modelSurprisal: number[] = [];
+  for (const [done, k] of sampled.entries()) {
+    throwIfCancelled(options.signal, 'The layer analysis');
+    const final = softmax(finalRow(k));
+    const next = nextIds[k];
+    if (next !== null) modelSurprisal.push(-Math.log2(final[next]));
+    for (const l of allLayers) {
+      const lens = softmax(logitLens(state(l, k), internals.finalNorm, internals.unembedding, internals.unembeddingBias));
+      kl[l].push(klDivergenceNats(final, lens));
+      if (next !== null) lensSurprisal[l].push(-Math.log2(lens[next]));
+      ranks[l].push(rankOf(scoreAgainstRows(internals.inputEmbedding, state(l, k)), currentIds[k]));
+    }
+    if (done % 8 === 7) options.onProgress?.({ phase: 'lens', done: done + 1, total: sampled.length });
+  }
+  const curves = cosineCurves(matrices, currentIds, nextIds, internals.inputEmbedding, internals.unembedding);
+  const layers: LensLayerStats[] = allLayers.map((l) => {
+    const [r1, r5, r10] = recallAtK(ranks[l]);
+    return {
+      layer: l,
+      klToFinalMeanNats: kl[l].reduce((s, v) => s + v, 0) / kl[l].length,
+      outSurprisalPearson: pearson(lensSurprisal[l], modelSurprisal),
+      recallAt1: r1, recallAt5: r5, recallAt10: r10,
+      cosineToCurrentEmbedding: curves.toCurrentEmbedding[l],
+      cosineToNextKey: curves.toNextKey[l],
+    };
+  });
+
+  const k = position - first;
+  const final = softmax(finalRow(k));
+  const nextTokenId = position + 1 < n ? ids[position + 1] : null;
+  const selectedLayers: LensPositionLayer[] = allLayers.map((l) => {
+    const lensLogits = logitLens(state(l, k), internals.finalNorm, internals.unembedding, internals.unembeddingBias);
+    const lens = softmax(lensLogits);
+    return {
+      layer: l,
+      top: topProbabilities(lens, topK),
+      klToFinalNats: klDivergenceNats(final, lens),
+      nextRank: nextTokenId === null ? null : rankOf(lensLogits, nextTokenId),
+      currentTokenRank: rankOf(scoreAgainstRows(internals.inputEmbedding, state(l, k)), ids[position]),
+    };
+  });
+  return {
+    layerCount: L,
+    firstPosition: first,
+    positionCount: count,
+    lensPositionCount: sampled.length,
+    layers,
+    selected: { position, tokenId: ids[position], nextTokenId, layers: selectedLayers },
+    covariance: Array.from(covarianceSimilarity(matrices)),
+    covarianceStandardised: Array.from(covarianceSimilarity(matrices, { standardised: true })),
+    elapsedMs: performance.now() - started,
+  };
+}
