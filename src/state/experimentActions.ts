@@ -9,15 +9,19 @@ import { parseImportFile, createExportFile } from '../core/experiments/importExp
 import type { ExperimentModel, ExperimentSettings } from '../core/experiments/schema';
 import { decodeShareLink, encodeShareLink } from '../core/experiments/shareLink';
 import { perTokenCsv } from '../core/experiments/csv';
+import { compareExperiments, reproduces, type Comparison, type ComparedSide } from '../core/experiments/compare';
+import type { Experiment } from '../core/experiments/schema';
 import { distributionView } from '../core/lab/distributionView';
 import { emptyTree } from '../core/lab/branchTree';
 import { labToDraft, treeFromRecord } from '../core/lab/experimentRecord';
 import { COLOUR_METRICS } from '../core/lab/tokenColours';
 import type { ExperimentSummary } from '../storage';
-import { estimateStorage, openExperimentsStorage, requestPersistentStorage, type ExperimentsStorage } from '../storage/storageHealth';
+import { createMemoryRepository, estimateStorage, openExperimentsStorage, requestPersistentStorage, type ExperimentsStorage } from '../storage/storageHealth';
+import { isQuotaExceeded, StorageFullError } from '../storage/errors';
 import { loadModel, updateSettings } from './engineActions';
 import { restoreLab, samplingSettingsOf } from './labActions';
 import { useSession } from './sessionStore';
+import { downloadBlob } from '../app/download';
 
 export const APP_VERSION: string = packageJson.version;
 
@@ -33,10 +37,22 @@ export interface ExperimentsState {
   lastDeleted: { id: string; name: string } | null;
   /** The last thing that happened (saved, imported …), or an error. */
   notice: { kind: 'info' | 'error'; text: string } | null;
+  /** Two experiments side by side, or a saved one against its re-run; null when none is shown. */
+  comparison: ShownComparison | null;
+  /** Ids ticked for "Compare" (at most two, oldest first). */
+  picked: string[];
+}
+
+export interface ShownComparison {
+  nameA: string;
+  nameB: string;
+  /** Set for a re-run: whether the numbers reproduce, within REPRODUCTION_TOLERANCE. */
+  verdict: { ok: boolean; problems: string[] } | null;
+  comparison: Comparison;
 }
 
 export const useExperiments = create<ExperimentsState>(() => ({
-  status: 'idle', list: [], problems: [], search: '', memoryOnlyReason: null, usage: null, lastDeleted: null, notice: null,
+  status: 'idle', list: [], problems: [], search: '', memoryOnlyReason: null, usage: null, lastDeleted: null, notice: null, comparison: null, picked: [],
 }));
 
 const set = useExperiments.setState;
@@ -83,37 +99,65 @@ function currentModel(): ExperimentModel | null {
   return { id, source, dtype: model.dtype, backend: model.backend === 'node-cpu' ? 'wasm' : model.backend };
 }
 
-/** Saves the lab as it is on screen: inputs, tree, selection and a results snapshot. */
-export async function saveCurrentExperiment(name: string): Promise<string | null> {
+/** The lab on screen as a record draft (inputs, tree, selection, results snapshot); null with no model. */
+function currentDraft(name: string): ReturnType<typeof labToDraft> | null {
   const { text, settings, lab, vocabulary, model: info } = useSession.getState();
   const model = currentModel();
-  if (!model || !info) {
-    set({ notice: { kind: 'error', text: 'Load a model before saving an experiment.' } });
-    return null;
-  }
+  if (!model || !info) return null;
   const tokenText = (id: number) => vocabulary?.tokens[id] ?? `#${id}`;
   const analysed = lab.analysis && lab.analysis.positions.length === lab.analysedIds.length;
   const view = lab.row ? distributionView(lab.row.logits, samplingSettingsOf(settings), settings.topN, null) : null;
+  return labToDraft({
+    name: name.trim() || 'Untitled experiment',
+    model,
+    vocabularySize: info.vocabSize,
+    text,
+    settings: { ...samplingSettingsOf(settings), seed: settings.seed, colourMetric: settings.colourMetric },
+    tree: lab.tree,
+    selectedPosition: lab.selected,
+    tokenText,
+    analysis: analysed ? { ids: lab.analysedIds, positions: lab.analysis!.positions } : null,
+    distribution: view && lab.row ? { position: lab.row.position, top: view.rows.map((r) => ({ tokenId: r.tokenId, probability: r.probability })), tailMass: view.tail.probability } : null,
+  });
+}
+
+/** Saves the lab as it is on screen: inputs, tree, selection and a results snapshot. */
+export async function saveCurrentExperiment(name: string): Promise<string | null> {
+  const draft = currentDraft(name);
+  if (!draft) {
+    set({ notice: { kind: 'error', text: 'Load a model before saving an experiment.' } });
+    return null;
+  }
   try {
-    const saved = await (await repository()).create(labToDraft({
-      name: name.trim() || 'Untitled experiment',
-      model,
-      vocabularySize: info.vocabSize,
-      text,
-      settings: { ...samplingSettingsOf(settings), seed: settings.seed, colourMetric: settings.colourMetric },
-      tree: lab.tree,
-      selectedPosition: lab.selected,
-      tokenText,
-      analysis: analysed ? { ids: lab.analysedIds, positions: lab.analysis!.positions } : null,
-      distribution: view && lab.row ? { position: lab.row.position, top: view.rows.map((r) => ({ tokenId: r.tokenId, probability: r.probability })), tailMass: view.tail.probability } : null,
-    }));
+    const saved = await (await repository()).create(draft);
     set({ notice: { kind: 'info', text: `Saved “${saved.experiment.name}”.` } });
     await refreshExperiments();
     return saved.experiment.id;
   } catch (error) {
+    if (isQuotaExceeded(error) || error instanceof StorageFullError) return keepInMemory(draft);
     report(error);
     return null;
   }
+}
+
+/**
+ * The browser's quota is hit: the experiment goes to a memory repository for this tab (never
+ * lost silently) and the notice asks for an export; later saves go there too.
+ */
+async function keepInMemory(draft: NonNullable<ReturnType<typeof currentDraft>>): Promise<string | null> {
+  const memory = createMemoryRepository({ appVersion: APP_VERSION });
+  const previous = await repository();
+  // Records already on disk stay readable: copy them into memory beside the new one.
+  for (const summary of (await previous.list()).experiments) {
+    const stored = await previous.get(summary.id);
+    if (stored) await memory.insert(stored.experiment);
+  }
+  const saved = await memory.create(draft);
+  const reason = 'The browser’s storage for this site is full, so experiments are now kept in this tab’s memory only and are lost when it closes.';
+  storagePromise = Promise.resolve({ repository: memory, database: null, memoryOnlyReason: reason });
+  set({ memoryOnlyReason: reason, notice: { kind: 'error', text: `Saved “${saved.experiment.name}” in memory only: storage is full. Export it now (Experiments → Export all).` } });
+  await refreshExperiments();
+  return saved.experiment.id;
 }
 
 /** Opens a saved experiment: the model (if another), the text, settings, seed, tree and selection come back. */
@@ -152,6 +196,56 @@ async function ensureModel(model: ExperimentModel): Promise<boolean> {
   const loaded = await loadModel({ source, dtype: 'auto' });
   if (!loaded) set({ notice: { kind: 'error', text: `Could not load ${model.id} for this experiment (see the model picker).` } });
   return loaded;
+}
+
+function sideOf(experiment: Pick<Experiment, 'name' | 'model' | 'text' | 'results'>): ComparedSide {
+  return { name: experiment.name, modelId: experiment.model.id, text: experiment.text, results: experiment.results };
+}
+
+/** Ticks or unticks an experiment for "Compare"; a third tick drops the oldest. */
+export function togglePicked(id: string): void {
+  const picked = useExperiments.getState().picked;
+  set({ picked: picked.includes(id) ? picked.filter((p) => p !== id) : [...picked, id].slice(-2) });
+}
+
+/** The two ticked experiments side by side: per position when their tokens agree, summaries otherwise. */
+export async function compareSaved(idA: string, idB: string): Promise<void> {
+  try {
+    const repo = await repository();
+    const [a, b] = await Promise.all([repo.get(idA), repo.get(idB)]);
+    if (!a || !b) throw new Error('One of the two experiments no longer exists.');
+    set({ comparison: { nameA: a.experiment.name, nameB: b.experiment.name, verdict: null, comparison: compareExperiments(sideOf(a.experiment), sideOf(b.experiment)) } });
+  } catch (error) {
+    report(error);
+  }
+}
+
+export function closeComparison(): void {
+  set({ comparison: null });
+}
+
+/**
+ * Re-runs a saved experiment on the model loaded now (which may be another one): its text,
+ * tree, settings and selection go to the lab, the analysis runs, and what changed against
+ * the saved numbers is shown, with whether they reproduce.
+ */
+export async function rerunExperiment(id: string): Promise<boolean> {
+  try {
+    const stored = await (await repository()).get(id);
+    if (!stored) throw new Error('This experiment no longer exists.');
+    const saved = stored.experiment;
+    applySavedSettings(saved.settings);
+    const analysed = await restoreLab(saved.text, treeFromRecord(saved.branches), saved.settings.selectedPosition);
+    const fresh = currentDraft(`${saved.name} (re-run)`);
+    if (!analysed || !fresh) throw new Error('The re-run did not finish (see the lab for the reason).');
+    const model = useSession.getState().model!;
+    const comparison = compareExperiments(sideOf(saved), { ...sideOf(fresh), name: `re-run on ${model.label}` });
+    set({ comparison: { nameA: saved.name, nameB: `re-run on ${model.label} (${model.backend})`, verdict: reproduces(comparison), comparison } });
+    return true;
+  } catch (error) {
+    report(error);
+    return false;
+  }
 }
 
 export async function renameExperiment(id: string, name: string): Promise<void> {
@@ -208,12 +302,7 @@ export async function undoDelete(): Promise<void> {
 }
 
 function download(fileName: string, type: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  anchor.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(fileName, new Blob([content], { type }));
 }
 
 /** Downloads one experiment, or all of them, as a JSON file. */
@@ -294,7 +383,10 @@ export async function applyShareLinkFromLocation(): Promise<boolean> {
 }
 
 export async function askForPersistentStorage(): Promise<void> {
-  const granted = await requestPersistentStorage();
-  set({ notice: { kind: 'info', text: granted ? 'The browser will keep experiments unless you clear them.' : 'The browser did not grant persistent storage; export important experiments.' } });
+  const answer = await requestPersistentStorage();
+  const text = answer === 'granted' ? 'The browser will keep experiments unless you clear them.'
+    : answer === 'denied' ? 'The browser did not grant persistent storage; export important experiments.'
+      : 'This browser cannot promise to keep storage; export important experiments.';
+  set({ notice: { kind: answer === 'granted' ? 'info' : 'error', text } });
   await refreshExperiments();
 }

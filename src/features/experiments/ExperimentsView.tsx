@@ -1,13 +1,16 @@
 /**
  * Saved experiments: search by name, tag, model or text; open (the lab comes back as it was
- * saved); rename, tag, duplicate, delete with undo; export one or all as JSON, the per-token
- * table as CSV; import a file with a report of what was skipped; storage use and quota.
+ * saved); rename, tag, duplicate, delete with undo; compare two, or re-run one on the model
+ * loaded now and see what changed; export one or all as JSON, the per-token table as CSV;
+ * import a file with a report of what was skipped; storage use and quota.
  */
 import { useEffect, useState } from 'react';
 import {
-  askForPersistentStorage, deleteExperiment, duplicateExperiment, exportExperimentCsv, exportExperiments, importExperiments, openExperiment,
-  refreshExperiments, renameExperiment, tagExperiment, undoDelete, useExperiments,
+  askForPersistentStorage, compareSaved, deleteExperiment, duplicateExperiment, exportExperimentCsv, exportExperiments, importExperiments, openExperiment,
+  refreshExperiments, renameExperiment, rerunExperiment, tagExperiment, togglePicked, undoDelete, useExperiments,
 } from '../../state/experimentActions';
+import { useSession } from '../../state/sessionStore';
+import { ComparisonView } from './ComparisonView';
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return 'unknown';
@@ -19,6 +22,8 @@ function formatBytes(bytes: number | null): string {
 export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
   const state = useExperiments();
   const [editing, setEditing] = useState<{ id: string; name: string; tags: string } | null>(null);
+  const [rerunning, setRerunning] = useState<string | null>(null);
+  const currentModel = useSession((s) => s.model);
   useEffect(() => { void refreshExperiments(); }, []);
   return (
     <section className="experiments" aria-label="Saved experiments" data-testid="view.experiments">
@@ -26,6 +31,10 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
         <input type="search" placeholder="Search name, tag, model, text" value={state.search} data-testid="experiments.search" aria-label="Search experiments"
           onChange={(e) => void refreshExperiments(e.target.value)} />
         <button type="button" data-testid="experiments.export-all" onClick={() => void exportExperiments()}>Export all (JSON)</button>
+        <button type="button" data-testid="experiments.compare" disabled={state.picked.length !== 2}
+          title="Tick two experiments to compare them" onClick={() => void compareSaved(state.picked[0], state.picked[1])}>
+          Compare {state.picked.length}/2
+        </button>
         <label className="experiments__import">
           Import… <input type="file" accept="application/json,.json" data-testid="experiments.import" onChange={(e) => {
             const file = e.target.files?.[0];
@@ -49,10 +58,11 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
         <p className="hint" data-testid="experiments.empty">{state.search ? 'No experiment matches.' : 'No experiments yet: use Save in the next-token lab.'}</p>
       ) : (
         <table className="experiments__table">
-          <thead><tr><th>Name</th><th>Model</th><th>Tags</th><th>Updated</th><th /></tr></thead>
+          <thead><tr><th aria-label="Compare" /><th>Name</th><th>Model</th><th>Tags</th><th>Updated</th><th /></tr></thead>
           <tbody>
             {state.list.map((e) => (
               <tr key={e.id} data-testid="experiments.row" data-id={e.id}>
+                <td><input type="checkbox" data-testid="experiments.pick" aria-label={`Compare “${e.name}”`} checked={state.picked.includes(e.id)} onChange={() => togglePicked(e.id)} /></td>
                 <td>
                   {editing?.id === e.id ? (
                     <input value={editing.name} aria-label="New name" data-testid="experiments.rename.input" onChange={(ev) => setEditing({ ...editing, name: ev.target.value })} />
@@ -77,6 +87,12 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
                   ) : (
                     <button type="button" data-testid="experiments.edit" onClick={() => setEditing({ id: e.id, name: e.name, tags: e.tags.join(', ') })}>Rename / tag</button>
                   )}
+                  <button type="button" data-testid="experiments.rerun" disabled={!currentModel || rerunning !== null}
+                    title={currentModel ? `Run it again on ${currentModel.label} and show what changed` : 'Load a model first'}
+                    onClick={() => {
+                      setRerunning(e.id);
+                      void rerunExperiment(e.id).finally(() => setRerunning(null));
+                    }}>{rerunning === e.id ? 'Re-running…' : 'Re-run'}</button>
                   <button type="button" data-testid="experiments.duplicate" onClick={() => void duplicateExperiment(e.id)}>Duplicate</button>
                   <button type="button" data-testid="experiments.export" onClick={() => void exportExperiments(e.id)}>JSON</button>
                   <button type="button" onClick={() => void exportExperimentCsv(e.id)}>CSV</button>
@@ -87,6 +103,7 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
           </tbody>
         </table>
       )}
+      {state.comparison && <ComparisonView shown={state.comparison} />}
       {state.problems.length > 0 && (
         <p className="notice notice--error">{state.problems.length} stored record(s) could not be read: {state.problems.map((p) => `${p.id}: ${p.errors.join('; ')}`).join(' · ')}</p>
       )}

@@ -4,6 +4,7 @@
  * the entropy, and what each sampling stage keeps. Clicking a bar appends that token.
  */
 import { useMemo, useState } from 'react';
+import { ChartExport } from '../../charts/ChartExport';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
 import { appendToken, canAppendAt } from '../../state/labActions';
@@ -83,6 +84,7 @@ export function DistributionPanel() {
             if (Number.isInteger(n) && n >= 1 && n <= 200) updateSettings({ topN: n });
           }} />
         </label>
+        {view && <ChartExport title={`Next-token distribution at ${atEnd ? 'the end' : `position ${position}`}`} containerRef={chartRef} testId="distribution.export" />}
       </div>
       {view && (
         <ol className="stages" data-testid="distribution.stages">

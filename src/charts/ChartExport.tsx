@@ -1,0 +1,31 @@
+/** "SVG" and "PNG" buttons that save the chart inside `containerRef` as a file. */
+import { useState, type RefObject } from 'react';
+import { downloadBlob } from '../app/download';
+import { chartFileName, standaloneSvg, svgToPng } from './exportChart';
+
+export function ChartExport({ title, containerRef, testId }: { title: string; containerRef: RefObject<HTMLElement | null>; testId: string }) {
+  const [error, setError] = useState<string | null>(null);
+  const save = async (format: 'svg' | 'png') => {
+    setError(null);
+    const svg = containerRef.current?.querySelector('svg');
+    if (!svg) {
+      setError('There is no chart on screen to save yet.');
+      return;
+    }
+    try {
+      const markup = standaloneSvg(svg, title);
+      const { width, height } = svg.getBoundingClientRect();
+      const blob = format === 'svg' ? new Blob([markup], { type: 'image/svg+xml' }) : await svgToPng(markup, width, height);
+      downloadBlob(chartFileName(title, format), blob);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  return (
+    <span className="chart-export">
+      <button type="button" data-testid={`${testId}.svg`} title={`Save “${title}” as SVG`} onClick={() => void save('svg')}>SVG</button>
+      <button type="button" data-testid={`${testId}.png`} title={`Save “${title}” as PNG (2× size)`} onClick={() => void save('png')}>PNG</button>
+      {error && <span className="notice notice--error" role="alert">{error}</span>}
+    </span>
+  );
+}
