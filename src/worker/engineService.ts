@@ -56,6 +56,12 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
       });
     },
     keySpaceInfo: () => engine.keySpace().info(),
+    bigramAnalyze: ({ ids }, { signal, onProgress }) => engine.bigramAnalyzer().analyze(ids, { signal, onProgress }),
+    bigramInternals: () => engine.bigramAnalyzer().internalsReport(),
+    bigramTable: (params, { signal, onProgress }) => engine.bigramAnalyzer().table(params, { signal, onProgress }),
+    bigramSetCorpus: (source) => engine.bigramAnalyzer().setCorpus(source),
+    bigramCorpus: (params, { signal, onProgress }) => engine.bigramAnalyzer().compareWithCorpus(params, { signal, onProgress }),
+    bigramLens: (params, { signal, onProgress }) => engine.bigramAnalyzer().lens(params, { signal, onProgress }),
     keyNeighbours: (params) => engine.keySpace().neighbours(params),
     keySim: (params) => engine.keySpace().keySim(params),
     keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),

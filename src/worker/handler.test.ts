@@ -17,6 +17,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
     score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
     labTokenizers: unused, labAddTokenizer: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused,
     keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused,
+    bigramAnalyze: unused, bigramInternals: unused, bigramTable: unused, bigramSetCorpus: unused, bigramCorpus: unused, bigramLens: unused,
     ...overrides,
   };
 }

@@ -14,6 +14,10 @@ import type {
   ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
 import type { BiasLensParams, BiasLensResult } from '../engine/biasLens';
+import type {
+  BigramAnalyzeParams, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
+  CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult,
+} from '../engine/bigramTypes';
 import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
 
@@ -44,6 +48,18 @@ export interface EngineCalls {
   labBiasLens: { params: BiasLensParams; result: BiasLensResult };
   /** Key space (engine/keySpace.ts): the loaded model's key matrices, read from its ONNX bytes on first use. */
   keySpaceInfo: { params: Record<string, never>; result: KeySpaceInfo };
+  /** Bigram and layers (engine/bigramAnalysis.ts): full-context vs context-1 predictions per position. */
+  bigramAnalyze: { params: BigramAnalyzeParams; result: BigramAnalyzeResult; progress: BigramProgress };
+  /** Whether the layer views can run on the loaded model, and why not. */
+  bigramInternals: { params: Record<string, never>; result: InternalsReport };
+  /** The context-1 table for tokens (or the corpus's most frequent), cached per model. */
+  bigramTable: { params: BigramTableParams; result: BigramTableResult; progress: BigramProgress };
+  /** Sets the corpus bigram reference (a counts file or a text). */
+  bigramSetCorpus: { params: CorpusSource; result: CorpusInfo };
+  /** The full model and each bigram approximation against the corpus bigram over a text. */
+  bigramCorpus: { params: BigramCorpusParams; result: BigramCorpusResult; progress: BigramProgress };
+  /** Logit lens and layer statistics at a position. */
+  bigramLens: { params: LensParams; result: LensResult; progress: BigramProgress };
   keyNeighbours: { params: NeighboursParams; result: NeighboursResult };
   keySim: { params: KeySimParams; result: KeySimResult };
   keyMap: { params: Record<string, never>; result: KeyMapResult };
