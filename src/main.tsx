@@ -5,6 +5,7 @@ import { installTestApi } from './app/testApi';
 import './app/app.css';
 import { startEngine } from './state/engineActions';
 import { applyShareLinkFromLocation } from './state/experimentActions';
+import { restoreLabDraft, startLabDraftAutosave } from './state/labDraftActions';
 
 const testApi = new URLSearchParams(location.search).get('testApi') === '1';
 
@@ -15,6 +16,11 @@ createRoot(document.getElementById('root')!).render(
 );
 
 // Start the worker at once: runtime initialisation overlaps with the first render.
-// A share link (#share=…) is applied once the default model is up.
-void startEngine({ testApi }).then(() => applyShareLinkFromLocation());
+// A share link (#share=…) is applied once the default model is up; otherwise the tree of
+// continuations explored last time comes back. Autosave starts after, so it cannot
+// overwrite the kept tree with the empty one of a fresh start.
+void startEngine({ testApi })
+  .then(() => applyShareLinkFromLocation())
+  .then((shared) => (shared ? false : restoreLabDraft()))
+  .finally(() => startLabDraftAutosave());
 if (testApi) installTestApi();
