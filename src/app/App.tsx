@@ -1,9 +1,11 @@
 /** The shell: header with the current model and the backend badge, the first view, and a side panel. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ExperimentsView } from '../features/experiments/ExperimentsView';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
 import { TokenizerLab } from '../features/tokenizers/TokenizerLab';
+import { KeySpaceView } from '../features/keyspace/KeySpaceView';
+import { useKeySpace } from '../state/keySpaceStore';
 import { useSession } from '../state/sessionStore';
 import { BackendBadge } from './BackendBadge';
 import { Notices } from './Notices';
@@ -12,11 +14,12 @@ import { SettingsPanel } from './SettingsPanel';
 type Panel = 'models' | 'settings' | null;
 
 /** The main views; each lives in src/features/<view>/. */
-export type View = 'lab' | 'tokenizers' | 'experiments';
+export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'lab', label: 'Next token' },
   { view: 'tokenizers', label: 'Tokenizers' },
+  { view: 'keyspace', label: 'Key space' },
   { view: 'experiments', label: 'Experiments' },
 ];
 
@@ -24,6 +27,7 @@ function MainView({ view, setView }: { view: View; setView: (view: View) => void
   switch (view) {
     case 'lab': return <NextTokenPanel />;
     case 'tokenizers': return <TokenizerLab />;
+    case 'keyspace': return <KeySpaceView />;
     case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
   }
 }
@@ -33,6 +37,9 @@ export function App() {
   const loading = useSession((s) => s.load);
   const [panel, setPanel] = useState<Panel>(null);
   const [view, setView] = useState<View>('lab');
+  // A "key space" link anywhere in the app (openKeySpace) switches to that view.
+  const keySpaceRequests = useKeySpace((s) => s.openRequests);
+  useEffect(() => { if (keySpaceRequests > 0) setView('keyspace'); }, [keySpaceRequests]);
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
   const showPicker = panel === 'models' || loading.status !== 'idle';
   return (

@@ -35,7 +35,13 @@ export interface ProbabilityBarsProps {
   scale?: 'linear' | 'log';
   /** Clicking (or Enter on) a bar; absent when bars cannot be chosen. */
   onSelect?: (bar: ProbabilityBar) => void;
+  /** A second, smaller button at the row's end (e.g. "show this token in key space"); absent: none. */
+  onInspect?: (bar: ProbabilityBar) => void;
+  /** What the inspect button does, for its tooltip and label. */
+  inspectLabel?: string;
 }
+
+const INSPECT_WIDTH_PX = 22;
 
 const ROW_HEIGHT_PX = 24;
 const RANK_WIDTH_PX = 52;
@@ -52,9 +58,9 @@ export function formatProbability(p: number): string {
   return `${percent.toExponential(1)}%`;
 }
 
-export function ProbabilityBars({ bars, tailProbability, tailShownProbability, tailCount, width, scale = 'linear', onSelect }: ProbabilityBarsProps) {
+export function ProbabilityBars({ bars, tailProbability, tailShownProbability, tailCount, width, scale = 'linear', onSelect, onInspect, inspectLabel = 'Inspect' }: ProbabilityBarsProps) {
   const left = RANK_WIDTH_PX + LABEL_WIDTH_PX;
-  const barSpace = Math.max(40, width - left - VALUE_WIDTH_PX);
+  const barSpace = Math.max(40, width - left - VALUE_WIDTH_PX - (onInspect ? INSPECT_WIDTH_PX : 0));
   const x = useMemo(() => {
     const largest = Math.max(...bars.map((b) => Math.max(b.probability, b.shownProbability ?? 0)), 1e-12);
     if (scale === 'log') {
@@ -112,6 +118,23 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
             <text className="bar__value" x={left + Math.min(barSpace, Math.max(x(bar.probability), x(shown))) + 6} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle">
               {value}
             </text>
+            {onInspect && !isTail && (
+              <g
+                className="bar__inspect"
+                transform={`translate(${width - INSPECT_WIDTH_PX}, 0)`}
+                role="button"
+                tabIndex={0}
+                aria-label={`${inspectLabel}: ${bar.label}`}
+                data-testid="distribution.bar.inspect"
+                data-token-id={bar.key}
+                onClick={(event) => { event.stopPropagation(); onInspect(bar); }}
+                onKeyDown={(event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); event.stopPropagation(); onInspect(bar); } }}
+              >
+                <title>{`${inspectLabel}: ${bar.label}`}</title>
+                <rect width={INSPECT_WIDTH_PX} height={ROW_HEIGHT_PX} fill="transparent" />
+                <text x={INSPECT_WIDTH_PX / 2} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="middle">⌖</text>
+              </g>
+            )}
           </g>
         );
       })}

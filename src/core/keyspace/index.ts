@@ -16,3 +16,4 @@ export {
   spuriousCorrelationSplit,
   type GroupStats, type KeyNeighbourhood, type SplitCandidate, type SpuriousSplit,
 } from './spurious';
+export { canStartAcceptable, isAcceptableAnswer, normaliseAnswer, parseAnswerList } from './answers';

@@ -9,6 +9,7 @@ import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBa
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
 import { appendToken, canAppendAt } from '../../state/labActions';
 import { updateSettings } from '../../state/engineActions';
+import { openKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from './visibleToken';
 import { useWidth } from './useWidth';
@@ -105,13 +106,15 @@ export function DistributionPanel() {
             width={width}
             scale={settings.probabilityScale}
             onSelect={appendable && !lab.generation ? (bar) => void appendToken(Number(bar.key), 'click') : undefined}
+            onInspect={(bar) => openKeySpace(Number(bar.key))}
+            inspectLabel="Key space: this token's nearest keys and this distribution's keySim"
           />
         )}
       </div>
       {view && (
         <p className="hint">
           {appendable ? 'Click a bar (or focus it and press Enter) to append that token. ' : 'Select the end of the text (next ▸) or a generated token to append tokens. '}
-          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings.
+          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings. ⌖ opens a token in the key space.
         </p>
       )}
     </section>

@@ -1,0 +1,64 @@
+/**
+ * A 2-D map of a few keys (the top-N candidates on the keys' first two principal axes),
+ * coloured by probability (log scale), the top K outlined. Props in, callbacks out.
+ */
+import { scaleLinear, scaleSequentialLog, interpolateViridis } from 'd3';
+
+export interface KeyScatterPoint {
+  tokenId: number;
+  x: number;
+  y: number;
+  /** In (0, 1]. */
+  probability: number;
+  rank: number;
+  label: string;
+  description: string;
+}
+
+export interface KeyScatterProps {
+  points: readonly KeyScatterPoint[];
+  topK: number;
+  /** Pixels. */
+  width: number;
+  height?: number;
+  focusTokenId?: number | null;
+  onSelect?: (tokenId: number) => void;
+}
+
+const PAD = 24;
+
+/** The colour of a probability on the maps' shared scale (1e-5 … 1, log). */
+export function probabilityColour(probability: number): string {
+  return scaleSequentialLog(interpolateViridis).domain([1e-5, 1]).clamp(true)(Math.max(probability, 1e-5));
+}
+
+export function KeyScatter({ points, topK, width, height = 300, focusTokenId = null, onSelect }: KeyScatterProps) {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const x = scaleLinear().domain([Math.min(...xs), Math.max(...xs)]).range([PAD, width - PAD]);
+  const y = scaleLinear().domain([Math.min(...ys), Math.max(...ys)]).range([height - PAD, PAD]);
+  // Draw the most probable last so they sit on top.
+  const ordered = [...points].sort((a, b) => b.rank - a.rank);
+  return (
+    <svg className="key-scatter" width={width} height={height} role="group" aria-label="Top candidates' keys on the first two principal axes" data-testid="keyspace.map.candidates">
+      {ordered.map((p) => (
+        <g
+          key={p.tokenId}
+          transform={`translate(${x(p.x)}, ${y(p.y)})`}
+          className={`key-scatter__point${p.rank <= topK ? ' key-scatter__point--top' : ''}${p.tokenId === focusTokenId ? ' key-scatter__point--focus' : ''}`}
+          data-testid="keyspace.map.point"
+          data-token-id={p.tokenId}
+          role={onSelect ? 'button' : undefined}
+          tabIndex={onSelect ? 0 : undefined}
+          aria-label={p.description}
+          onClick={onSelect ? () => onSelect(p.tokenId) : undefined}
+          onKeyDown={onSelect ? (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(p.tokenId); } } : undefined}
+        >
+          <title>{p.description}</title>
+          <circle r={p.rank <= topK ? 6 : 4.5} fill={probabilityColour(p.probability)} />
+          {p.rank <= topK && <text x={8} y={4} className="key-scatter__label">{p.label}</text>}
+        </g>
+      ))}
+    </svg>
+  );
+}
