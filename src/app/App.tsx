@@ -5,6 +5,7 @@ import { ModelPicker } from '../features/models/ModelPicker';
 import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
 import { TokenizerLab } from '../features/tokenizers/TokenizerLab';
 import { KeySpaceView } from '../features/keyspace/KeySpaceView';
+import { BigramView } from '../features/bigram/BigramView';
 import { useKeySpace } from '../state/keySpaceStore';
 import { useSession } from '../state/sessionStore';
 import { BackendBadge } from './BackendBadge';
@@ -14,12 +15,13 @@ import { SettingsPanel } from './SettingsPanel';
 type Panel = 'models' | 'settings' | null;
 
 /** The main views; each lives in src/features/<view>/. */
-export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace';
+export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace' | 'bigram';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'lab', label: 'Next token' },
   { view: 'tokenizers', label: 'Tokenizers' },
   { view: 'keyspace', label: 'Key space' },
+  { view: 'bigram', label: 'Bigram & layers' },
   { view: 'experiments', label: 'Experiments' },
 ];
 
@@ -28,6 +30,7 @@ function MainView({ view, setView }: { view: View; setView: (view: View) => void
     case 'lab': return <NextTokenPanel />;
     case 'tokenizers': return <TokenizerLab />;
     case 'keyspace': return <KeySpaceView />;
+    case 'bigram': return <BigramView />;
     case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
   }
 }

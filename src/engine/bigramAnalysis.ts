@@ -7,7 +7,7 @@
 import { Tensor } from '@huggingface/transformers';
 import {
   bigramDistribution, comparePosition, countBigrams, crossEntropyBits, decodeCorpusBigram, hasContext, mostFrequentTokens, pearson,
-  summarizeBigram, type CorpusBigram,
+  summarizeBigram, type BigramPositionComparison, type CorpusBigram,
 } from '../core/bigram';
 import { firstMlpPathLogits } from '../core/bigram/firstMlpPath';
 import { logitLens } from '../core/bigram/layers';
@@ -26,6 +26,9 @@ const CONTEXT_ONE_BATCH = 32;
 /** Context-1 logits rows kept per model (floats; ~32 MB). */
 const CONTEXT_ONE_CACHE_FLOATS = 8 * 1024 * 1024;
 const MAX_TABLE_ROWS = 4096;
+/** Full-context logits held at once while comparing a long text (floats; ~32 MB). */
+const CHUNK_LOGITS_FLOATS = 8 * 1024 * 1024;
+export const MAX_TEXT_TOKENS = 20_000;
 
 export interface BigramCallOptions {
   signal?: AbortSignal;
@@ -99,20 +102,36 @@ export class BigramAnalyzer {
     return { computed: missing.length, batches };
   }
 
-  /** Every position of a text: full-context vs context-1 prediction, and the summary. */
+  /**
+   * Every position of a text: full-context vs context-1 prediction, and the summary. Runs in
+   * chunks of positions so a long text never holds more than ~32 MB of logits at once.
+   */
   async analyze(ids: readonly number[], options: BigramCallOptions = {}): Promise<BigramAnalyzeResult> {
     if (ids.length === 0) throw new EngineError('bad-request', 'The text has no tokens to compare.');
+    if (ids.length > MAX_TEXT_TOKENS) throw new EngineError('bad-request', `The text has ${ids.length} tokens; the bigram view takes up to ${MAX_TEXT_TOKENS}.`);
     checkIds(ids, this.runnable.vocabSize);
     const started = performance.now();
     const vocab = this.runnable.vocabSize;
-    const full = await forwardAll(this.runnable, [this.startTokenId, ...ids], {
-      fromPosition: 1,
-      signal: options.signal,
-      onProgress: (p) => options.onProgress?.({ phase: 'full-context', done: p.doneWindows, total: p.totalWindows }),
-    });
-    const rowsById = new Map<number, Float32Array>();
-    const { computed, batches } = await this.contextOneLogits(ids, { ...options, onRow: (id, row) => rowsById.set(id, row) });
-    const rows = ids.map((id, i) => comparePosition(i, id, i + 1 < ids.length ? ids[i + 1] : null, full.logits.subarray(i * vocab, (i + 1) * vocab), rowsById.get(id)!));
+    const chunk = Math.max(16, Math.floor(CHUNK_LOGITS_FLOATS / vocab));
+    const chunks = Math.ceil(ids.length / chunk);
+    const rows: BigramPositionComparison[] = [];
+    let computed = 0;
+    let batches = 0;
+    for (let c = 0; c < chunks; c++) {
+      const from = c * chunk;
+      const to = Math.min(ids.length, from + chunk);
+      // Sequence index p + 1 holds the prediction after text token p.
+      const full = await forwardAll(this.runnable, [this.startTokenId, ...ids.slice(0, to)], { fromPosition: from + 1, signal: options.signal });
+      options.onProgress?.({ phase: 'full-context', done: c + 1, total: chunks });
+      const rowsById = new Map<number, Float32Array>();
+      const run = await this.contextOneLogits(ids.slice(from, to), { ...options, onRow: (id, row) => rowsById.set(id, row) });
+      computed += run.computed;
+      batches += run.batches;
+      for (let p = from; p < to; p++) {
+        const k = p - from;
+        rows.push(comparePosition(p, ids[p], p + 1 < ids.length ? ids[p + 1] : null, full.logits.subarray(k * vocab, (k + 1) * vocab), rowsById.get(ids[p])!));
+      }
+    }
     return { startTokenId: this.startTokenId, rows, summary: summarizeBigram(rows), contextOneComputed: computed, contextOneBatches: batches, internals: this.internalsReport(), elapsedMs: performance.now() - started };
   }
 

@@ -1,0 +1,40 @@
+/** A layer × layer similarity matrix as a heatmap (0 white … 1 dark), values on hover and in the label. */
+import { interpolateViridis, scaleBand, scaleSequential } from 'd3';
+
+export interface CovarianceHeatmapProps {
+  title: string;
+  /** n × n row-major values in [0, 1] (NaN: no variance). */
+  matrix: readonly number[];
+  size: number;
+  testId?: string;
+}
+
+const AXIS_PX = 20;
+
+export function CovarianceHeatmap({ title, matrix, size, testId }: CovarianceHeatmapProps) {
+  const n = Math.round(Math.sqrt(matrix.length));
+  const layers = Array.from({ length: n }, (_, i) => i);
+  const band = scaleBand<number>().domain(layers).range([AXIS_PX, size]).padding(0.04);
+  const colour = scaleSequential((t) => interpolateViridis(1 - t)).domain([0, 1]).clamp(true);
+  const value = (i: number, j: number) => matrix[i * n + j];
+  const rows = layers.map((i) => `layer ${i}: ${layers.map((j) => value(i, j).toFixed(2)).join(' ')}`).join('; ');
+  return (
+    <figure className="heatmap" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      <svg width={size} height={size} role="img" aria-label={`${title}. ${rows}`}>
+        {layers.map((i) => (
+          <g key={i}>
+            <text x={AXIS_PX - 4} y={band(i)! + band.bandwidth() / 2 + 4} textAnchor="end" className="heatmap__tick">{i}</text>
+            <text x={band(i)! + band.bandwidth() / 2} y={AXIS_PX - 6} textAnchor="middle" className="heatmap__tick">{i}</text>
+            {layers.map((j) => (
+              <rect key={j} x={band(j)} y={band(i)} width={band.bandwidth()} height={band.bandwidth()}
+                fill={Number.isFinite(value(i, j)) ? colour(value(i, j)) : '#ccc'} data-testid={testId ? `${testId}.cell` : undefined} data-value={value(i, j)}>
+                <title>{`layers ${i} and ${j}: ${value(i, j).toFixed(3)}`}</title>
+              </rect>
+            ))}
+          </g>
+        ))}
+      </svg>
+    </figure>
+  );
+}

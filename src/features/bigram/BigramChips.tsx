@@ -1,0 +1,44 @@
+/** The text as chips coloured by how much of each prediction the current token alone explains; click or Enter selects a position. */
+import type { BigramPositionComparison } from '../../core/bigram/compare';
+import type { TokenView } from '../../engine/types';
+import { visibleToken } from '../next-token/visibleToken';
+import { BIGRAM_LEGEND, bigramColour, bigramTextColour } from './bigramColours';
+
+export interface BigramChipsProps {
+  tokens: readonly TokenView[];
+  rows: readonly BigramPositionComparison[];
+  selected: number | null;
+  onSelect: (position: number) => void;
+}
+
+export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsProps) {
+  const move = (event: React.KeyboardEvent, position: number) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const next = Math.min(rows.length - 1, Math.max(0, position + step));
+    onSelect(next);
+    (event.currentTarget.parentElement?.children[next] as HTMLElement | undefined)?.focus();
+  };
+  return (
+    <>
+      <div className="chips bigram__chips" data-testid="bigram.chips" aria-label="Tokens coloured by how bigram each prediction is">
+        {rows.map((row) => (
+          <button type="button" key={row.position} className={`chip bigram__chip${selected === row.position ? ' chip--selected' : ''}`}
+            data-testid="bigram.chip" data-position={row.position} data-bigramness={row.bigramness.toFixed(4)}
+            style={{ background: bigramColour(row.bigramness), color: bigramTextColour(row.bigramness) }}
+            aria-pressed={selected === row.position}
+            title={`after “${tokens[row.position]?.text ?? ''}”: bigramness ${row.bigramness.toFixed(2)}, JS ${row.jsNats.toFixed(3)} nats, top-1 ${row.top1Agrees ? 'agrees' : 'differs'}`}
+            onClick={() => onSelect(row.position)} onKeyDown={(e) => move(e, row.position)}>
+            {visibleToken(tokens[row.position]?.text ?? '')}
+          </button>
+        ))}
+      </div>
+      <p className="bigram__legend" data-testid="bigram.legend">
+        <span>context changed the prediction</span>
+        {BIGRAM_LEGEND.map((stop) => <span key={stop.value} className="bigram__swatch" style={{ background: stop.colour }} title={stop.value.toFixed(2)} />)}
+        <span>the current token alone predicts it (1 − JS/ln 2)</span>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+/**
+ * Bigram and layers (issue 7): at every position of a text, the model's prediction from the
+ * current token alone ([start, token]) beside its full-context prediction, coloured by how
+ * bigram each prediction is; a summary; the layer view at a selected position; the bigram
+ * table and the corpus bigram reference. All model work runs in the worker.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { BigramAnalyzeResult, BigramProgress, CorpusInfo } from '../../engine/bigramTypes';
+import type { TokenView } from '../../engine/types';
+import { engineClient } from '../../state/engineActions';
+import { useSession } from '../../state/sessionStore';
+import { BigramChips } from './BigramChips';
+import { BigramSummaryView } from './BigramSummaryView';
+import { BigramTableView } from './BigramTableView';
+import { CorpusPanel } from './CorpusPanel';
+import { LayerView } from './LayerView';
+import { PositionDetail } from './PositionDetail';
+import { ProgressLine } from './ProgressLine';
+import { useEngineTask } from './useEngineTask';
+import './bigram.css';
+
+interface Analysis {
+  text: string;
+  ids: number[];
+  tokens: TokenView[];
+  result: BigramAnalyzeResult;
+  /** Token views of the text and of every top-1 token, by id. */
+  views: Map<number, TokenView>;
+}
+
+export function BigramView() {
+  const model = useSession((s) => s.model);
+  const sessionText = useSession((s) => s.text);
+  const [text, setText] = useState(sessionText);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [corpus, setCorpus] = useState<CorpusInfo | null>(null);
+  const analysis = useEngineTask<Analysis, BigramProgress>();
+
+  const compare = (source: string) => {
+    setSelected(null);
+    analysis.run(async (signal, onProgress) => {
+      const { ids, tokens } = await engineClient().call('tokenize', { text: source }, { signal });
+      if (ids.length === 0) throw new Error('The text has no tokens: paste or type a paragraph first.');
+      const result = await engineClient().call('bigramAnalyze', { ids }, { signal, onProgress });
+      const extra = [...new Set(result.rows.flatMap((r) => [r.top1Full, r.top1Bigram]))];
+      const extraViews = await engineClient().call('tokenViews', { ids: extra }, { signal });
+      const views = new Map([...extraViews, ...tokens].map((v) => [v.id, v]));
+      return { text: source, ids, tokens, result, views };
+    });
+  };
+
+  // A new model: the old numbers and corpus no longer apply.
+  useEffect(() => {
+    setCorpus(null);
+    analysis.reset();
+    if (model && text.trim()) compare(text);
+  }, [model?.key]);
+
+  const shown = analysis.result;
+  const ids = useMemo(() => shown?.ids ?? null, [shown]);
+  const stale = shown !== null && shown.text !== text;
+  if (!model) return <section className="bigram" data-testid="view.bigram"><p>Load a model first.</p></section>;
+  return (
+    <section className="bigram" aria-label="Bigram and layers" data-testid="view.bigram">
+      <p className="bigram__note">
+        How much of each prediction comes from the current token alone? Each position's full-context prediction is compared with the
+        model's prediction from <em>only the current token</em> (the model run on [start, token], an approximation of the bigram subnetwork
+        of Chang &amp; Bergen 2025).
+      </p>
+      <label className="next-token__label" htmlFor="bigram-text">Text</label>
+      <textarea id="bigram-text" className="next-token__text" data-testid="bigram.text" rows={4} spellCheck={false} value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compare(text); }} />
+      <div className="bigram__row">
+        <button type="button" onClick={() => compare(text)} disabled={!text.trim()} data-testid="bigram.compare">Compare (Ctrl+Enter)</button>
+        {stale && <span className="bigram__note">The text changed since the last comparison.</span>}
+      </div>
+      <ProgressLine status={analysis.status} progress={analysis.progress} error={analysis.error} onCancel={analysis.cancel} testId="bigram.progress" />
+      {shown && (
+        <>
+          <BigramChips tokens={shown.tokens} rows={shown.result.rows} selected={selected} onSelect={setSelected} />
+          <BigramSummaryView summary={shown.result.summary} />
+          {selected === null
+            ? <p className="bigram__note" data-testid="bigram.hint">Click a token (or focus one and use ← →) to see its predictions and the layer view.</p>
+            : (
+              <>
+                <PositionDetail row={shown.result.rows[selected]} views={shown.views} />
+                <LayerView ids={shown.ids} position={selected} internals={shown.result.internals} />
+              </>
+            )}
+        </>
+      )}
+      <CorpusPanel model={model} ids={ids} corpus={corpus} onCorpus={setCorpus} />
+      <BigramTableView ids={ids} corpus={corpus} />
+    </section>
+  );
+}
