@@ -9,6 +9,7 @@ import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
 import { parseArgs, resolveModelArgument, USAGE, UsageError, type CliArgs } from './args';
 import { exportOutput } from './export';
 import { nextOutput } from './next';
+import { KEY_SPACE_COMMANDS, KEY_SPACE_USAGE, keySimOutput, neighborsOutput, parseKeySpaceArgs, type KeySpaceArgs } from './keyspace';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 
 async function readInput(input: string): Promise<string> {
@@ -82,16 +83,31 @@ export async function runCli(args: CliArgs): Promise<unknown> {
   }
 }
 
-async function main(): Promise<void> {
-  let args: CliArgs;
+/** `neighbors` and `keysim` (src/cli/keyspace.ts) on the loaded model's key space. */
+export async function runKeySpaceCli(args: KeySpaceArgs): Promise<unknown> {
+  const text = args.input === null ? null : await readInput(args.input);
+  const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
+  const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
+  const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
   try {
-    args = parseArgs(process.argv.slice(2));
+    if (args.command === 'neighbors') return { model: modelSummary(info), ...neighborsOutput(engine, args) };
+    return { model: modelSummary(info), ...(await keySimOutput(engine, info, engine.tokenize({ text: text! }).ids, args)) };
+  } finally {
+    await engine.unload();
+  }
+}
+
+async function main(): Promise<void> {
+  let args: CliArgs | KeySpaceArgs;
+  const argv = process.argv.slice(2);
+  try {
+    args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n\n${KEY_SPACE_USAGE}\n`);
     process.exit(2);
   }
   try {
-    const output = await runCli(args);
+    const output = 'token' in args ? await runKeySpaceCli(args) : await runCli(args);
     process.stdout.write(`${JSON.stringify(output, null, args.pretty ? 2 : undefined)}\n`);
     // export: a record whose numbers do not reproduce is a failure a script can see.
     if ((output as { allReproduced?: boolean }).allReproduced === false) process.exit(1);

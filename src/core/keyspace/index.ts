@@ -17,3 +17,4 @@ export {
   type GroupStats, type KeyNeighbourhood, type SplitCandidate, type SpuriousSplit,
 } from './spurious';
 export { canStartAcceptable, isAcceptableAnswer, normaliseAnswer, parseAnswerList } from './answers';
+export { findTokens, type TokenQuery } from './tokenSearch';

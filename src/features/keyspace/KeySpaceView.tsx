@@ -11,7 +11,7 @@ import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
 import { KeySimPanel } from './KeySimPanel';
 import { NeighboursPanel } from './NeighboursPanel';
-import { findTokens } from './tokenSearch';
+import { findTokens } from '../../core/keyspace/tokenSearch';
 import { useEngineCall } from './useEngineCall';
 
 function InfoLine({ info }: { info: KeySpaceInfo }) {
