@@ -78,7 +78,7 @@ interface Pending {
  * 262k-token tokenizer. They get loadHangTimeoutMs.
  */
 // The key-space kinds read and normalise the key matrices on first use (seconds for a Hub model) and the map runs a PCA.
-const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap']);
+const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap', 'benchKeyQueries']);
 
 export const DEFAULT_HANG_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOAD_HANG_TIMEOUT_MS = 180_000;

@@ -4,6 +4,7 @@ import { EngineError } from '../engine/errors';
 import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engine/files/hubCache';
 import { computeBiasLens } from '../engine/biasLens';
 import type { TokenizerLab } from '../engine/tokenizerLab';
+import { benchKeyQueries } from '../engine/keySpaceBench';
 import type { EngineService } from './handler';
 
 export interface ServiceOptions {
@@ -65,6 +66,10 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     keyNeighbours: (params) => engine.keySpace().neighbours(params),
     keySim: (params) => engine.keySpace().keySim(params),
     keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),
+    benchKeyQueries: (params) => {
+      if (!options.allowMisbehave) throw new EngineError('bad-request', 'benchKeyQueries is only available to the test API.');
+      return benchKeyQueries(params, () => engine.keySpace());
+    },
     debugMisbehave: ({ how }) => {
       if (!options.allowMisbehave) throw new EngineError('bad-request', 'debugMisbehave is only available to the test API.');
       // Let the reply go out first, then misbehave.

@@ -18,6 +18,7 @@ import type {
   BigramAnalyzeParams, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
   CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult,
 } from '../engine/bigramTypes';
+import type { KeyQueryBenchParams, KeyQueryBenchResult } from '../engine/keySpaceBench';
 import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
 
@@ -63,6 +64,8 @@ export interface EngineCalls {
   keyNeighbours: { params: NeighboursParams; result: NeighboursResult };
   keySim: { params: KeySimParams; result: KeySimResult };
   keyMap: { params: Record<string, never>; result: KeyMapResult };
+  /** Benchmark only (`?testApi=1` pages): single k-NN queries timed in the worker. */
+  benchKeyQueries: { params: KeyQueryBenchParams; result: KeyQueryBenchResult };
   /** Test builds only: make the worker misbehave so recovery can be tested end to end. */
   debugMisbehave: { params: { how: 'throw-uncaught' | 'hang' | 'close' }; result: { accepted: boolean } };
 }

@@ -4,6 +4,7 @@
  * Every figure is the median of several runs; the backend is named on every row.
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
+ * BENCH_ONLY=keyspace runs only the key-space rows; BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { createStaticServer, listen } from '../serve.mjs';
 import { benchmarkText } from './benchText';
 import { runBrowserBench } from './browserBench';
+import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
 import type { Figure } from './stats';
 
@@ -47,7 +49,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const modelId = args.includes('--model') ? args[args.indexOf('--model') + 1] : 'sotu-gpt';
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  const dist = join(REPO_ROOT, 'dist');
+  const dist = join(REPO_ROOT, process.env.BENCH_DIST ?? 'dist');
+  const only = process.env.BENCH_ONLY ?? null;
   if (!existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   const { id: textId, text } = benchmarkText();
@@ -58,13 +61,21 @@ async function main(): Promise<void> {
   const url = await listen(server, { port: 0, host: '127.0.0.1' }, 0);
   let figures: Figure[] = [];
   try {
-    console.log('Chromium (built app)…');
-    figures = figures.concat(await runBrowserBench(url, text, chromiumPath));
+    if (only === null) {
+      console.log('Chromium (built app)…');
+      figures = figures.concat(await runBrowserBench(url, text, chromiumPath));
+    }
+    if (only === null || only === 'keyspace') {
+      console.log('Chromium key space (built app)…');
+      figures = figures.concat(await runKeySpaceBench(url, chromiumPath));
+    }
   } finally {
     server.close();
   }
-  console.log('Node (CLI engine)…');
-  figures = figures.concat(await runNodeBench(text, modelId));
+  if (only === null) {
+    console.log('Node (CLI engine)…');
+    figures = figures.concat(await runNodeBench(text, modelId));
+  }
   figures = figures.concat(speedups(figures));
   printTable(figures);
   const results = {
