@@ -3,7 +3,7 @@
  * logits = LayerNorm_f(last hidden state) · keysᵀ, with ln_f read from the same file and the
  * hidden states and logits from the PyTorch reference written at export.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +27,13 @@ function weight(model: OnnxModel, name: string): Float32Array {
   return read.value.values;
 }
 
-const models = ['sotu-gpt-long', 'sotu-gpt'].filter((id) => existsSync(join(repoRoot, 'public', 'models', id, 'onnx', 'model.onnx')));
+// Every embedded model that has an fp32 file and an export fixture (sotu-gpt, sotu-bytes and their -long variants).
+const models = readdirSync(join(repoRoot, 'public', 'models'))
+  .filter((id) => existsSync(join(repoRoot, 'public', 'models', id, 'onnx', 'model.onnx')) && existsSync(join(repoRoot, 'tools', 'models', 'fixtures', `${id}.json`)));
+
+it('finds the embedded models, default ones included', () => {
+  expect(models).toEqual(expect.arrayContaining(['sotu-gpt', 'sotu-bytes']));
+});
 
 describe.each(models)('the key matrix of %s', (id) => {
   const bytes = new Uint8Array(readFileSync(join(repoRoot, 'public', 'models', id, 'onnx', 'model.onnx')));
