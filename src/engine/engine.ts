@@ -179,6 +179,11 @@ export class Engine {
     return { ids, tokens: ids.map((id) => active.vocabulary.view(id)) };
   }
 
+  /** The text of token ids as the tokenizer decodes it (special tokens kept), for building prompts from tokens. */
+  decode(ids: readonly number[]): string {
+    return this.require().tokenizer.decode([...ids], { skip_special_tokens: false });
+  }
+
   /** Byte-exact views of arbitrary token ids (for candidates that are not in the text). */
   tokenViews(ids: readonly number[]): TokenView[] {
     const { vocabulary } = this.require();

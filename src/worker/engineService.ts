@@ -5,6 +5,7 @@ import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engin
 import { computeBiasLens } from '../engine/biasLens';
 import type { TokenizerLab } from '../engine/tokenizerLab';
 import { benchKeyQueries } from '../engine/keySpaceBench';
+import { runIcnOnEngine } from '../engine/icnModel';
 import type { EngineService } from './handler';
 
 export interface ServiceOptions {
@@ -66,6 +67,7 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     keyNeighbours: (params) => engine.keySpace().neighbours(params),
     keySim: (params) => engine.keySpace().keySim(params),
     keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),
+    keyIcn: (params, { signal, onProgress }) => runIcnOnEngine(engine, params, { signal, onProgress }),
     benchKeyQueries: (params) => {
       if (!options.allowMisbehave) throw new EngineError('bad-request', 'benchKeyQueries is only available to the test API.');
       return benchKeyQueries(params, () => engine.keySpace());

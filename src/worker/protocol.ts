@@ -19,6 +19,8 @@ import type {
   CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult,
 } from '../engine/bigramTypes';
 import type { KeyQueryBenchParams, KeyQueryBenchResult } from '../engine/keySpaceBench';
+import type { IcnParams, IcnProgress } from '../engine/icnModel';
+import type { IcnProbe } from '../core/keyspace/icn';
 import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
 
@@ -64,6 +66,8 @@ export interface EngineCalls {
   keyNeighbours: { params: NeighboursParams; result: NeighboursResult };
   keySim: { params: KeySimParams; result: KeySimResult };
   keyMap: { params: Record<string, never>; result: KeyMapResult };
+  /** In-context navigation or a baseline on the loaded model (PAPERS.md section 1); progress: each probe. */
+  keyIcn: { params: IcnParams; result: IcnProbe[]; progress: IcnProgress };
   /** Benchmark only (`?testApi=1` pages): single k-NN queries timed in the worker. */
   benchKeyQueries: { params: KeyQueryBenchParams; result: KeyQueryBenchResult };
   /** Test builds only: make the worker misbehave so recovery can be tested end to end. */

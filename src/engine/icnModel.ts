@@ -1,0 +1,55 @@
+/**
+ * In-context navigation (core/keyspace/icn.ts) on the loaded model: prompts tokenized by the
+ * model's tokenizer, logits from KV-cached steps (each probe's expansion extends the cache of
+ * its prompt), end-of-text ends an answer.
+ */
+import { runIcn, type IcnMethod, type IcnModel, type IcnProbe } from '../core/keyspace/icn';
+import { parseAnswerList } from '../core/keyspace/answers';
+import type { Engine } from './engine';
+import { EngineError, throwIfCancelled } from './errors';
+
+export interface IcnParams {
+  method: IcnMethod;
+  instruction: string;
+  runs: number;
+  tolerance: number;
+  maxAnswerTokens?: number;
+  temperature?: number;
+  seed?: number;
+  /** Acceptable answers as typed (one per line or comma-separated). */
+  acceptableText?: string;
+}
+
+export interface IcnProgress {
+  probe: IcnProbe;
+  /** 0-based index of the probe. */
+  index: number;
+  totalProbes: number;
+}
+
+export async function runIcnOnEngine(engine: Engine, params: IcnParams, options: { signal?: AbortSignal; onProgress?: (progress: IcnProgress) => void } = {}): Promise<IcnProbe[]> {
+  const info = engine.modelInfo;
+  if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
+  const model: IcnModel = {
+    tokenize: (text) => engine.tokenize({ text }).ids,
+    decode: (ids) => engine.decode(ids),
+    nextLogits: async (ids) => {
+      throwIfCancelled(options.signal, 'In-context navigation');
+      return (await engine.step({ ids: [...ids] })).logits;
+    },
+    stopTokenIds: new Set(info.eosTokenId === null ? [] : [info.eosTokenId]),
+  };
+  const totalProbes = params.runs * params.tolerance;
+  try {
+    return await runIcn(model, {
+      ...params,
+      acceptable: parseAnswerList(params.acceptableText ?? ''),
+      signal: options.signal,
+      onProbe: (probe, index) => options.onProgress?.({ probe, index, totalProbes }),
+    });
+  } catch (error) {
+    if (error instanceof RangeError) throw new EngineError('bad-request', error.message);
+    if (error instanceof Error && error.name === 'AbortError') throw new EngineError('cancelled', error.message);
+    throw error;
+  }
+}
