@@ -73,7 +73,7 @@ export function BigramView() {
         onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compare(text); }} />
       <div className="bigram__row">
         <button type="button" onClick={() => compare(text)} disabled={!text.trim()} data-testid="bigram.compare">Compare (Ctrl+Enter)</button>
-        {stale && <span className="bigram__note">The text changed since the last comparison.</span>}
+        {stale && <span className="bigram__note" data-testid="bigram.stale">The chips below are of the text as last compared.</span>}
       </div>
       <ProgressLine status={analysis.status} progress={analysis.progress} error={analysis.error} onCancel={analysis.cancel} testId="bigram.progress" />
       {shown && (
