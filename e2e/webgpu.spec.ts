@@ -42,3 +42,20 @@ test('the next-token lab runs on WebGPU with both embedded models', async ({ pag
   await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
   await labScenario(page, 'sotu-bytes', 'We the');
 });
+
+test('the bigram view and its layer view run on WebGPU', async ({ page }) => {
+  const app = new TokenscopePage(page);
+  await app.open();
+  await app.expectModel('embedded:sotu-gpt');
+  await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
+  await page.getByTestId('nav.view.bigram').click();
+  await page.getByTestId('bigram.text').fill('The Union is strong.');
+  await page.getByTestId('bigram.compare').click();
+  await expect(page.getByTestId('bigram.summary')).toBeVisible();
+  const first = await page.getByTestId('bigram.chip').first().getAttribute('data-bigramness');
+  expect(Number(first)).toBeCloseTo(1, 3);
+  await page.getByTestId('bigram.chip').nth(2).click();
+  await expect(page.getByTestId('bigram.layers')).toHaveAttribute('data-status', 'ready');
+  await expect(page.getByTestId('bigram.lens.row')).toHaveCount(5);
+  expect(Number((await page.getByTestId('bigram.lens.kl').allTextContents())[4])).toBeLessThan(1e-3);
+});
