@@ -11,6 +11,7 @@ import { exportOutput } from './export';
 import { nextOutput } from './next';
 import { KEY_SPACE_COMMANDS, KEY_SPACE_USAGE, keySimOutput, neighborsOutput, parseKeySpaceArgs, type KeySpaceArgs } from './keyspace';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
+import { BIGRAM_COMMANDS, BIGRAM_USAGE, bigramOutput, lensOutput, parseBigramArgs, type BigramArgs } from './bigram';
 
 async function readInput(input: string): Promise<string> {
   if (input === '-') {
@@ -97,17 +98,32 @@ export async function runKeySpaceCli(args: KeySpaceArgs): Promise<unknown> {
   }
 }
 
+/** `bigram` and `lens` (src/cli/bigram.ts) on the loaded model. */
+export async function runBigramCli(args: BigramArgs): Promise<unknown> {
+  const text = await readInput(args.input);
+  const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
+  const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
+  const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
+  try {
+    const { ids } = engine.tokenize({ text });
+    if (args.command === 'bigram') return { model: modelSummary(info), ...(await bigramOutput(engine, ids, args)) };
+    return { model: modelSummary(info), tokenCount: ids.length, ...(await lensOutput(engine, ids, args)) };
+  } finally {
+    await engine.unload();
+  }
+}
+
 async function main(): Promise<void> {
-  let args: CliArgs | KeySpaceArgs;
+  let args: CliArgs | KeySpaceArgs | BigramArgs;
   const argv = process.argv.slice(2);
   try {
-    args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : parseArgs(argv);
+    args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : BIGRAM_COMMANDS.includes(argv[0]) ? parseBigramArgs(argv) : parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n\n${KEY_SPACE_USAGE}\n`);
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n\n${KEY_SPACE_USAGE}\n\n${BIGRAM_USAGE}\n`);
     process.exit(2);
   }
   try {
-    const output = 'token' in args ? await runKeySpaceCli(args) : await runCli(args);
+    const output = 'token' in args ? await runKeySpaceCli(args) : 'lensPositions' in args ? await runBigramCli(args) : await runCli(args);
     process.stdout.write(`${JSON.stringify(output, null, args.pretty ? 2 : undefined)}\n`);
     // export: a record whose numbers do not reproduce is a failure a script can see.
     if ((output as { allReproduced?: boolean }).allReproduced === false) process.exit(1);

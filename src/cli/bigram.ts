@@ -1,0 +1,123 @@
+/**
+ * The bigram commands: `bigram` (per position, full context vs the current token alone: KL,
+ * JS, top-1 agreement, ranks; the summary; optionally the corpus reference) and `lens`
+ * (per-layer statistics at a position and over the text, JSON). They run the worker's
+ * BigramAnalyzer on the Node engine, so the numbers are the app's.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Engine } from '../engine/engine';
+import { REPO_ROOT } from './nodeRuntime';
+import { UsageError } from './args';
+
+export type BigramCommand = 'bigram' | 'lens';
+export const BIGRAM_COMMANDS: readonly string[] = ['bigram', 'lens'];
+
+export interface BigramArgs {
+  command: BigramCommand;
+  /** Text file or `-`. */
+  input: string;
+  /** bigram: the corpus reference: `train` (the embedded model's training split) or a text file. */
+  corpus: string | null;
+  /** lens: the position (default the last); negative counts from the end. */
+  position: number | null;
+  maxPositions: number;
+  lensPositions: number;
+  model: string;
+  allowNetwork: boolean;
+  hubUrl: string | undefined;
+  pretty: boolean;
+}
+
+export const BIGRAM_USAGE = `Bigram commands:
+  npm run cli -- bigram <file|-> [--corpus train|<file>] [--model id] [--pretty]
+      per position: the full-context prediction vs the model's prediction from the current token alone
+      ([start, token]): KL and JS (nats), bigramness, top-1 agreement, ranks of the next token; the summary;
+      with --corpus, cross-entropy and Pearson r against the corpus bigram for the model and each approximation
+  npm run cli -- lens <file|-> [--position n] [--max-positions 512] [--lens-positions 128] [--model id] [--pretty]
+      per layer: logit-lens top tokens and KL to final at the position; mean KL, r of surprisals,
+      recall@1/5/10 of the current token, cosine curves; the covariance similarity (plain, standardised)`;
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!(Number.isInteger(n) && n >= min && n <= max)) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}".`);
+  return n;
+}
+
+export function parseBigramArgs(argv: readonly string[]): BigramArgs {
+  const [command, ...rest] = argv;
+  if (!BIGRAM_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  const args: BigramArgs = {
+    command: command as BigramCommand, input: '', corpus: null, position: null, maxPositions: 512, lensPositions: 128,
+    model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
+  };
+  const only = (flag: string, which: BigramCommand) => {
+    if (args.command !== which) throw new UsageError(`${flag} is only for ${which}.`);
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      const next = rest[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value.`);
+      return next;
+    };
+    switch (arg) {
+      case '--corpus': only(arg, 'bigram'); args.corpus = value(); break;
+      case '--position': only(arg, 'lens'); args.position = integer(arg, value(), -1_000_000, 1_000_000); break;
+      case '--max-positions': only(arg, 'lens'); args.maxPositions = integer(arg, value(), 2, 4096); break;
+      case '--lens-positions': only(arg, 'lens'); args.lensPositions = integer(arg, value(), 1, 4096); break;
+      case '--model': args.model = value(); break;
+      case '--allow-network': args.allowNetwork = true; break;
+      case '--hub-url': args.hubUrl = value(); break;
+      case '--pretty': args.pretty = true; break;
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg} for ${args.command}.`);
+        if (args.input) throw new UsageError(`Unexpected argument "${arg}".`);
+        args.input = arg;
+    }
+  }
+  if (!args.input) throw new UsageError(`${args.command} needs a text file (or - for standard input).`);
+  return args;
+}
+
+async function setCorpus(engine: Engine, corpus: string, model: string): Promise<void> {
+  const analyzer = engine.bigramAnalyzer();
+  if (corpus === 'train') {
+    const index = JSON.parse(await readFile(join(REPO_ROOT, 'public', 'bigram', 'index.json'), 'utf8')) as Record<string, { file: string }>;
+    const entry = index[model];
+    if (!entry) throw new UsageError(`--corpus train needs an embedded model with a training split (${Object.keys(index).join(', ')}); give a text file instead.`);
+    const bytes = new Uint8Array(await readFile(join(REPO_ROOT, 'public', 'bigram', entry.file)));
+    analyzer.setCorpus({ kind: 'file', label: `${model} training split`, bytes });
+    return;
+  }
+  const text = await readFile(corpus, 'utf8').catch(() => { throw new UsageError(`The corpus file ${corpus} cannot be read.`); });
+  analyzer.setCorpus({ kind: 'text', label: corpus, text });
+}
+
+export async function bigramOutput(engine: Engine, ids: readonly number[], args: BigramArgs) {
+  const analyzer = engine.bigramAnalyzer();
+  const view = (id: number | null) => (id === null ? null : engine.tokenViews([id])[0].text);
+  const result = await analyzer.analyze(ids);
+  const positions = result.rows.map((r) => ({
+    position: r.position, token: view(r.tokenId), next: view(r.nextTokenId),
+    klNats: r.klNats, jsNats: r.jsNats, bigramness: r.bigramness, top1Agrees: r.top1Agrees,
+    top1Full: view(r.top1Full), top1Bigram: view(r.top1Bigram), nextRankFull: r.nextRankFull, nextRankBigram: r.nextRankBigram,
+  }));
+  const corpus = args.corpus === null ? null : (await setCorpus(engine, args.corpus, args.model), await analyzer.compareWithCorpus({ ids: [...ids] }));
+  return { tokenCount: ids.length, summary: result.summary, internals: result.internals, elapsedMs: Math.round(result.elapsedMs), positions, corpus };
+}
+
+export async function lensOutput(engine: Engine, ids: readonly number[], args: BigramArgs) {
+  const position = args.position === null ? ids.length - 1 : args.position < 0 ? ids.length + args.position : args.position;
+  const lens = await engine.bigramAnalyzer().lens({ ids: [...ids], position, maxPositions: args.maxPositions, lensPositions: args.lensPositions });
+  const view = (id: number) => engine.tokenViews([id])[0].text;
+  return {
+    ...lens,
+    elapsedMs: Math.round(lens.elapsedMs),
+    selected: {
+      ...lens.selected,
+      token: view(lens.selected.tokenId),
+      layers: lens.selected.layers.map((l) => ({ ...l, top: l.top.map((t) => ({ ...t, token: view(t.id) })) })),
+    },
+  };
+}
