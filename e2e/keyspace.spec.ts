@@ -110,4 +110,28 @@ test('key space of sotu-gpt, linked to the prediction after "The United States o
     const correct = Number(await main.getAttribute('data-correct')) + Number(await other.getAttribute('data-correct')) + Number(await page.getByTestId('keyspace.split.top').getAttribute('data-correct'));
     expect(correct).toBeGreaterThanOrEqual(1); // " America" is among the top 100 candidates
   });
+
+  await test.step('in-context navigation: three methods plotted as unique answers against probes, and Stop', async () => {
+    const icn = page.getByTestId('keyspace.icn');
+    await icn.getByRole('button', { name: 'Example' }).click();
+    await page.getByTestId('keyspace.icn.runs').fill('2');
+    await page.getByTestId('keyspace.icn.tolerance').fill('3');
+    await page.getByTestId('keyspace.icn.run').click();
+    await expect(icn).toHaveAttribute('data-status', 'done');
+    const series = page.getByTestId('keyspace.icn.series');
+    await expect(series).toHaveCount(3);
+    for (const method of ['icn', 'first-token', 'temperature']) {
+      const line = page.locator(`[data-testid="keyspace.icn.series"][data-method="${method}"]`);
+      await expect(line).toHaveAttribute('data-probes', '6');
+      expect(Number(await line.getAttribute('data-unique'))).toBeGreaterThanOrEqual(1);
+      expect(await line.getAttribute('data-unique-correct')).not.toBe('');
+    }
+    await page.getByTestId('keyspace.icn.runs').fill('10');
+    await page.getByTestId('keyspace.icn.tolerance').fill('10');
+    await page.getByTestId('keyspace.icn.run').click();
+    await expect(page.getByTestId('keyspace.icn.progress')).toContainText('ICN: probe');
+    await page.getByTestId('keyspace.icn.stop').click();
+    await expect(page.getByTestId('keyspace.icn.message')).toContainText('Stopped');
+    await expect(icn).toHaveAttribute('data-status', 'done');
+  });
 });

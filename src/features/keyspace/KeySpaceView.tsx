@@ -9,6 +9,7 @@ import { engineClient } from '../../state/engineActions';
 import { focusKeyToken, useKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
+import { IcnPanel } from './IcnPanel';
 import { KeySimPanel } from './KeySimPanel';
 import { NeighboursPanel } from './NeighboursPanel';
 import { findTokens } from '../../core/keyspace/tokenSearch';
@@ -90,6 +91,7 @@ export function KeySpaceView() {
             <p className="hint">Search a token, or click one in the chart below or in the Next token view’s bars (the ⌖ button).</p>
           )}
           <KeySimPanel modelKey={model.key} info={info.result} tokenText={tokenText} focusTokenId={validFocus} />
+          <IcnPanel key={model.key} />
         </>
       )}
     </section>

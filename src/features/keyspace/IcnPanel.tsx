@@ -1,0 +1,125 @@
+/**
+ * In-context navigation (PAPERS.md section 1) on the loaded model: the paper's loop, plain
+ * first-token ranking and temperature sampling, run one after the other in the worker with
+ * progress and Stop, plotted as unique answers against probes.
+ */
+import { useRef, useState } from 'react';
+import { DiversityCurve, type DiversitySeries } from '../../charts/DiversityCurve';
+import type { IcnMethod, IcnProbe } from '../../core/keyspace/icn';
+import { parseAnswerList } from '../../core/keyspace/answers';
+import { engineClient } from '../../state/engineActions';
+import { EngineCallError } from '../../worker/client';
+import { useWidth } from '../next-token/useWidth';
+
+const METHODS: { method: IcnMethod; label: string }[] = [
+  { method: 'icn', label: 'ICN' },
+  { method: 'first-token', label: 'first-token ranking' },
+  { method: 'temperature', label: 'temperature sampling' },
+];
+
+const EXAMPLE = {
+  instruction: 'Name the countries of South America.',
+  answers: 'Argentina, Bolivia, Brazil, Chile, Colombia, Ecuador, Guyana, Paraguay, Peru, Suriname, Uruguay, Venezuela',
+};
+
+function count(value: string, min: number, max: number, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
+export function IcnPanel() {
+  const [instruction, setInstruction] = useState('');
+  const [answers, setAnswers] = useState('');
+  const [runs, setRuns] = useState('10');
+  const [tolerance, setTolerance] = useState('10');
+  const [temperature, setTemperature] = useState('1');
+  const [probes, setProbes] = useState<Record<string, IcnProbe[]>>({});
+  const [running, setRunning] = useState<{ method: IcnMethod; done: number; total: number } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const controller = useRef<AbortController | null>(null);
+  const [ref, width] = useWidth<HTMLDivElement>(640);
+  const judged = parseAnswerList(answers).length > 0;
+  const total = count(runs, 1, 50, 10) * count(tolerance, 1, 50, 10);
+
+  const start = async () => {
+    controller.current?.abort();
+    const abort = new AbortController();
+    controller.current = abort;
+    setProbes({});
+    setMessage(null);
+    const temperatureValue = Number(temperature);
+    if (!(temperatureValue > 0)) { setMessage('The temperature must be a number above 0.'); return; }
+    try {
+      for (const { method } of METHODS) {
+        setRunning({ method, done: 0, total });
+        const result = await engineClient().call('keyIcn', {
+          method, instruction, runs: count(runs, 1, 50, 10), tolerance: count(tolerance, 1, 50, 10), temperature: temperatureValue, seed: 0, acceptableText: answers,
+        }, {
+          signal: abort.signal,
+          onProgress: (p) => {
+            setRunning({ method, done: p.index + 1, total: p.totalProbes });
+            setProbes((s) => ({ ...s, [method]: [...(s[method] ?? []), p.probe] }));
+          },
+        });
+        setProbes((s) => ({ ...s, [method]: result }));
+      }
+    } catch (error) {
+      const stopped = abort.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled');
+      setMessage(stopped ? 'Stopped; the curves show the probes done.' : error instanceof Error ? error.message : String(error));
+    } finally {
+      if (controller.current === abort) setRunning(null);
+    }
+  };
+
+  const series: DiversitySeries[] = METHODS.filter((m) => probes[m.method]?.length).map((m) => ({
+    id: m.method,
+    label: m.label,
+    unique: probes[m.method].map((p) => p.uniqueAnswers),
+    uniqueCorrect: judged ? probes[m.method].map((p) => p.uniqueCorrect) : null,
+  }));
+  return (
+    <section className="keyspace__icn" aria-label="In-context navigation" data-testid="keyspace.icn" data-status={running ? 'running' : series.length ? 'done' : 'idle'}>
+      <h3>In-context navigation: more distinct answers by pushing the query away from explored keys</h3>
+      <p className="hint">
+        For a list-style instruction, the prompt is <code>{'{instruction}\\n\\nAnswer:\\n1. "…"\\n2. "'}</code>. ICN ranks first tokens under the prompt that lists the answers found so far,
+        probes {tolerance} new first tokens per run for {runs} runs, and expands each greedily from the prompt without the list until a quote (at most 64 tokens), as the paper’s code does.
+        Baselines: first tokens always ranked under the empty list; whole answers sampled at the temperature (seed 0). Answers are unique after lower-casing and trimming quotes.
+      </p>
+      <div className="keyspace__icn-form">
+        <label>Instruction <input value={instruction} data-testid="keyspace.icn.instruction" onChange={(e) => setInstruction(e.target.value)} placeholder={EXAMPLE.instruction} /></label>
+        <label>Acceptable answers (optional) <input value={answers} data-testid="keyspace.icn.answers" onChange={(e) => setAnswers(e.target.value)} placeholder="one per line or comma-separated" /></label>
+        <button type="button" onClick={() => { setInstruction(EXAMPLE.instruction); setAnswers(EXAMPLE.answers); }}>Example</button>
+      </div>
+      <div className="keyspace__controls">
+        <label>Runs <input type="number" min={1} max={50} value={runs} data-testid="keyspace.icn.runs" onChange={(e) => setRuns(e.target.value)} /></label>
+        <label>Probes per run <input type="number" min={1} max={50} value={tolerance} data-testid="keyspace.icn.tolerance" onChange={(e) => setTolerance(e.target.value)} /></label>
+        <label>Temperature <input type="number" min={0.05} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} /></label>
+        {running ? (
+          <button type="button" data-testid="keyspace.icn.stop" onClick={() => controller.current?.abort()}>Stop</button>
+        ) : (
+          <button type="button" data-testid="keyspace.icn.run" disabled={instruction.trim() === ''} onClick={() => void start()}>Run the three methods ({3 * total} probes)</button>
+        )}
+      </div>
+      {running && (
+        <p role="status" data-testid="keyspace.icn.progress">
+          {METHODS.find((m) => m.method === running.method)!.label}: probe {running.done} of {running.total} <progress value={running.done} max={running.total} />
+        </p>
+      )}
+      {message && <p className="hint" role="status" data-testid="keyspace.icn.message">{message}</p>}
+      <div ref={ref}>{series.length > 0 && <DiversityCurve series={series} totalProbes={total} width={Math.max(320, width)} />}</div>
+      {series.length > 0 && (
+        <details>
+          <summary>Answers per probe</summary>
+          <div className="keyspace__lists">
+            {METHODS.filter((m) => probes[m.method]?.length).map((m) => (
+              <div key={m.method} className="keyspace__list">
+                <h4>{m.label}</h4>
+                <ol>{probes[m.method].map((p, i) => <li key={i} className={p.correct ? 'keyspace__answer--correct' : undefined}>{JSON.stringify(p.answer)}{p.finished ? '' : ' (cut at 64 tokens)'}</li>)}</ol>
+              </div>
+            ))}
+          </div>
+        </details>
+      )}
+    </section>
+  );
+}
