@@ -3,7 +3,9 @@
  * so specs can break the worker on purpose and read state without scraping the DOM.
  */
 import { engineClient } from '../state/engineActions';
+import { simulateFullStorageOnNextSave } from '../state/experimentActions';
 import { useSession } from '../state/sessionStore';
+import type { BenchResult } from '../storage/bench';
 
 export interface TokenscopeTestApi {
   /** Terminates the worker without telling the client, as a browser kill would. */
@@ -15,6 +17,10 @@ export interface TokenscopeTestApi {
   /** Sends a request straight to the engine (for benchmarks). */
   call: ReturnType<typeof engineClient>['call'];
   state: typeof useSession.getState;
+  /** The next experiment save fails as a full disk would (QuotaExceededError). */
+  simulateFullStorageOnNextSave(): void;
+  /** The storage benchmark on real IndexedDB, in a database of its own that is deleted after. */
+  benchmarkStorage(count: number, samples: number): Promise<BenchResult>;
 }
 
 declare global {
@@ -31,5 +37,18 @@ export function installTestApi(): void {
     workerGeneration: () => engineClient().generation,
     call: ((kind: never, params: never, options: never) => engineClient().call(kind, params, options)) as TokenscopeTestApi['call'],
     state: useSession.getState,
+    simulateFullStorageOnNextSave,
+    benchmarkStorage: async (count, samples) => {
+      // Loaded on demand: benchmark code stays out of the app's start-up bundle.
+      const { benchmarkRepository, createExperimentsRepository, openExperimentsDatabase } = await import('../storage');
+      const name = `tokenscope-bench-${Date.now()}`;
+      const database = await openExperimentsDatabase({ name });
+      try {
+        return await benchmarkRepository(createExperimentsRepository(database.entries, { appVersion: 'bench' }), { count, samples });
+      } finally {
+        database.close();
+        indexedDB.deleteDatabase(name);
+      }
+    },
   };
 }

@@ -121,6 +121,17 @@ function currentDraft(name: string): ReturnType<typeof labToDraft> | null {
   });
 }
 
+let failNextSaveAsFull = false;
+
+/**
+ * Test API only: the next save fails as IndexedDB does when the quota is hit. (Chromium's
+ * DevTools quota override did not make IndexedDB writes fail in our tests, so the end-to-end
+ * test of the fallback goes through this.)
+ */
+export function simulateFullStorageOnNextSave(): void {
+  failNextSaveAsFull = true;
+}
+
 /** Saves the lab as it is on screen: inputs, tree, selection and a results snapshot. */
 export async function saveCurrentExperiment(name: string): Promise<string | null> {
   const draft = currentDraft(name);
@@ -129,6 +140,10 @@ export async function saveCurrentExperiment(name: string): Promise<string | null
     return null;
   }
   try {
+    if (failNextSaveAsFull) {
+      failNextSaveAsFull = false;
+      throw new DOMException('The quota has been exceeded (simulated by the test API).', 'QuotaExceededError');
+    }
     const saved = await (await repository()).create(draft);
     set({ notice: { kind: 'info', text: `Saved “${saved.experiment.name}”.` } });
     await refreshExperiments();

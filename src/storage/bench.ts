@@ -19,6 +19,8 @@ export interface BenchResult {
   count: number;
   /** Median time of one `create` while filling (ms). */
   saveMedianMs: number;
+  /** Median time of one `create` with `count` experiments already stored (ms). */
+  saveWhenFullMedianMs: number;
   /** Median time of `list()` with `count` experiments stored (ms). */
   listMedianMs: number;
   /** Median time of `list({ search })` (ms). */
@@ -69,14 +71,20 @@ export async function benchmarkRepository(repository: ExperimentsRepository, opt
   const listTimes: number[] = [];
   const searchTimes: number[] = [];
   const getTimes: number[] = [];
+  const saveWhenFullTimes: number[] = [];
   for (let s = 0; s < samples; s++) {
     listTimes.push(await timed(() => repository.list()));
     searchTimes.push(await timed(() => repository.list({ search: 'congress tenth' })));
     getTimes.push(await timed(() => repository.get(ids[(s * 7919) % ids.length])));
   }
+  for (let s = 0; s < samples; s++) {
+    const draft = toDraft(exampleExperiment({ seed: count + s + 1, positions: options.positions ?? 300, name: `Bench extra ${s}` }));
+    saveWhenFullTimes.push(await timed(() => repository.create(draft)));
+  }
   return {
     count,
     saveMedianMs: median(saveTimes),
+    saveWhenFullMedianMs: median(saveWhenFullTimes),
     listMedianMs: median(listTimes),
     searchMedianMs: median(searchTimes),
     getMedianMs: median(getTimes),

@@ -139,6 +139,13 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
     add(`score ${scored.length} tokens (throughput)`, 'tokens/s', await repeat(3, async () => {
       return (scored.length - 1) / ((await elapsedMs('score', { ids: scored, topK: 5 })) / 1000);
     }, 1));
+    // Experiments in real IndexedDB (a database of their own): 1,000 realistic records of 300 positions.
+    const storage = await page.evaluate(() => window.__tokenscope!.benchmarkStorage(1_000, 25));
+    add('experiments: save one while filling to 1,000 (IndexedDB)', 'ms', [storage.saveMedianMs]);
+    add('experiments: save one with 1,000 stored (IndexedDB)', 'ms', [storage.saveWhenFullMedianMs]);
+    add('experiments: list 1,000 stored (IndexedDB)', 'ms', [storage.listMedianMs]);
+    add('experiments: search 1,000 stored (IndexedDB)', 'ms', [storage.searchMedianMs]);
+    add('experiments: open one of 1,000 stored (IndexedDB)', 'ms', [storage.getMedianMs]);
     add('peak memory (renderer processes, VmHWM)', 'MB', [await rendererPeakMB(browser)]);
     await context.close();
   } finally {

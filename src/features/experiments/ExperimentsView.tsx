@@ -66,7 +66,7 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
                 <td>
                   {editing?.id === e.id ? (
                     <input value={editing.name} aria-label="New name" data-testid="experiments.rename.input" onChange={(ev) => setEditing({ ...editing, name: ev.target.value })} />
-                  ) : e.name}
+                  ) : <span data-testid="experiments.name">{e.name}</span>}
                   <div className="hint">{e.text.slice(0, 80)}{e.text.length > 80 ? '…' : ''}</div>
                 </td>
                 <td>{e.modelId}</td>

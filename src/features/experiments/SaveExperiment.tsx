@@ -1,6 +1,6 @@
 /** Save the lab as an experiment, or copy a link that reproduces its inputs elsewhere. */
 import { useState } from 'react';
-import { currentShareLink, saveCurrentExperiment, useExperiments } from '../../state/experimentActions';
+import { currentShareLink, exportExperiments, saveCurrentExperiment, useExperiments } from '../../state/experimentActions';
 
 export function SaveExperiment() {
   const [name, setName] = useState('');
@@ -19,7 +19,12 @@ export function SaveExperiment() {
       }}>Share link</button>
       {link && <input className="save-experiment__link" readOnly value={link} data-testid="experiment.share.link" aria-label="Share link" onFocus={(e) => e.target.select()} />}
       {notice && <small className={notice.kind === 'error' ? 'error' : 'hint'} role="status" data-testid="experiment.notice">{notice.text}</small>}
-      {memoryOnlyReason && <small className="error" role="alert">{memoryOnlyReason} Export your experiments before closing the tab.</small>}
+      {memoryOnlyReason && (
+        <small className="error" role="alert">
+          {memoryOnlyReason} Export your experiments before closing the tab.{' '}
+          <button type="button" data-testid="experiment.export-now" onClick={() => void exportExperiments()}>Export now</button>
+        </small>
+      )}
     </fieldset>
   );
 }
