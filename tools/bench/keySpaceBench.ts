@@ -1,7 +1,8 @@
 /**
  * Key-space figures from the built app in headless Chromium (WASM backend): the time to read
  * the unembedding out of the loaded ONNX bytes and normalise it (the first key-space call of a
- * fresh page), and single exact cosine top-10 queries in the worker over the embedded
+ * fresh page), and single exact cosine top-10 queries in the worker (WebAssembly SIMD scan,
+ * float64 refinement: core/keyspace/knn.ts) over the embedded
  * vocabulary and over a synthetic 50,257 × 768 matrix (GPT-2's shape). Target: < 50 ms median.
  */
 import { chromium, type Page } from '@playwright/test';
@@ -35,7 +36,7 @@ export async function runKeySpaceBench(appUrl: string, chromiumPath: string): Pr
       extract.push(info.extractMs);
       normalise.push(info.normaliseMs);
       const model = await page.evaluate(() => window.__tokenscope!.state().model!);
-      backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype}), worker JS`;
+      backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype}), in the worker`;
       shape = `${info.output!.vocabularySize.toLocaleString('en-US')} × ${info.output!.embeddingSize}`;
     }
     const add = (name: string, runs: number[]) => figures.push({ name, backend, unit: 'ms', median: median(runs), runs });

@@ -4,6 +4,8 @@
  * search runs on, so a cosine query is a plain dot product over unit rows.
  */
 
+import { createCosineScanner, type CosineScanner } from './simdScan';
+
 /** A row-major matrix of keys: row t is token t's key. */
 export interface KeyMatrix {
   /** rows × cols values, row-major. */
@@ -21,6 +23,8 @@ export interface KeyIndex {
   unitKeys: KeyMatrix;
   /** L2 norm of each key, computed in float64. */
   norms: Float64Array;
+  /** The WebAssembly SIMD scan over `unitKeys` (whose values live in its memory); null: JS loops. */
+  scanner?: CosineScanner | null;
 }
 
 /** Throws unless `values` holds rows × cols numbers and both are positive integers. */
@@ -43,10 +47,11 @@ export function assertRow(matrix: KeyMatrix, tokenId: number): void {
  * normalizeRows({ values: Float32Array.of(3, 4, 0, 0), rows: 2, cols: 2 });
  * // { unitKeys: { values: [0.6, 0.8, 0, 0], rows: 2, cols: 2 }, norms: [5, 0] }
  */
-export function normalizeRows(matrix: KeyMatrix): { unitKeys: KeyMatrix; norms: Float64Array } {
+export function normalizeRows(matrix: KeyMatrix, into?: Float32Array): { unitKeys: KeyMatrix; norms: Float64Array } {
   assertKeyMatrix(matrix);
   const { values, rows, cols } = matrix;
-  const unit = new Float32Array(values.length);
+  if (into && into.length !== values.length) throw new RangeError(`the output holds ${into.length} values, the keys ${values.length}`);
+  const unit = into ?? new Float32Array(values.length);
   const norms = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -65,9 +70,11 @@ export function normalizeRows(matrix: KeyMatrix): { unitKeys: KeyMatrix; norms: 
  * @example
  * const index = createKeyIndex({ values: unembedding.values, rows: vocabularySize, cols: embeddingSize });
  */
-export function createKeyIndex(keys: KeyMatrix): KeyIndex {
-  const { unitKeys, norms } = normalizeRows(keys);
-  return { keys, unitKeys, norms };
+export function createKeyIndex(keys: KeyMatrix, options: { simd?: boolean } = {}): KeyIndex {
+  assertKeyMatrix(keys);
+  const scanner = options.simd === false ? null : createCosineScanner(keys.rows, keys.cols);
+  const { unitKeys, norms } = normalizeRows(keys, scanner?.unitValues);
+  return { keys, unitKeys, norms, scanner };
 }
 
 /** Row `tokenId` of a matrix as a float64 copy (a query vector). */

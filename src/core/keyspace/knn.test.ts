@@ -112,3 +112,38 @@ describe('nearest keys', () => {
     expect(() => nearestKeys(index, [1, 0, 0], 1)).toThrow(RangeError);
   });
 });
+
+describe('the WebAssembly SIMD cosine scan', () => {
+  const keys = randomKeys(2003, 64, 11);
+  const simd = createKeyIndex(keys);
+  const plain = createKeyIndex(keys, { simd: false });
+
+  it('is used where WebAssembly SIMD runs (Node here) and scores within its error bound of the float64 loop', () => {
+    expect(simd.scanner).toBeTruthy();
+    expect(plain.scanner).toBeNull();
+    const query = Float64Array.from({ length: 64 }, (_, i) => Math.sin(i * 1.3));
+    const unit = query.map((v, _, all) => v / Math.hypot(...all));
+    const fast = new Float64Array(2003);
+    simd.scanner!.scan(unit, fast);
+    const [reference] = scoreRows(plain.unitKeys, [unit]);
+    let worst = 0;
+    for (let r = 0; r < 2003; r++) worst = Math.max(worst, Math.abs(fast[r] - reference[r]));
+    expect(worst).toBeGreaterThan(0); // float32 sums really differ...
+    expect(worst).toBeLessThan(simd.scanner!.errorBound); // ...but within the bound the refinement relies on
+  });
+
+  it('gives exactly the neighbours of the float64 loop after refinement', () => {
+    for (const token of [0, 999, 2002]) {
+      for (const k of [1, 10, 200]) {
+        const a = neighboursOfToken(simd, token, k);
+        const b = neighboursOfToken(plain, token, k);
+        expect(Array.from(a.tokenIds)).toEqual(Array.from(b.tokenIds));
+        expect(Array.from(a.similarities)).toEqual(Array.from(b.similarities));
+      }
+    }
+  });
+
+  it('is not used for a width that is not a multiple of 8', () => {
+    expect(createKeyIndex(randomKeys(10, 6, 3)).scanner).toBeNull();
+  });
+});

@@ -5,6 +5,9 @@
  * reuses each block while it is in cache; sums run in float64 (JS numbers) over float32
  * keys. The k best are then picked by partial selection (`topNIndices`), never by sorting
  * the vocabulary. Order: similarity descending, then token id ascending.
+ * Where the index has a WebAssembly SIMD scanner (simdScan.ts), the cosine scan runs there in
+ * float32 and the refinement widens its margin by the scanner's error bound, so the result
+ * is the same.
  */
 
 import { topNIndices } from '../distribution';
@@ -95,7 +98,8 @@ function applyExclusions(scores: Float64Array, exclude: ReadonlySet<number>): nu
  */
 function refineCosine(index: KeyIndex, query: Float64Array, approx: Float64Array, k: number): Neighbours {
   const kth = k > 0 ? approx[topNIndices(approx, k)[k - 1]] : Infinity;
-  const floor = kth - 2 * UNIT_KEY_ERROR;
+  // The SIMD scan sums in float32: its own bound adds to the unit keys' rounding.
+  const floor = kth - 2 * (UNIT_KEY_ERROR + (index.scanner?.errorBound ?? 0));
   const { values, cols } = index.keys;
   // Non-candidates stay -Infinity; candidates get their exact cosine (0 for a zero-norm key).
   const exact = new Float64Array(approx.length).fill(-Infinity);
@@ -128,7 +132,16 @@ export function nearestKeysBatch(index: KeyIndex, queries: readonly ArrayLike<nu
     });
   }
   const unitQueries = queries.map(unitVector);
-  return scoreRows(index.unitKeys, unitQueries).map((scores, q) =>
+  const { scanner } = index;
+  const approx = scanner
+    ? unitQueries.map((q) => {
+      if (q.length !== index.unitKeys.cols) throw new RangeError(`a query has ${q.length} values, the keys have ${index.unitKeys.cols}`);
+      const scores = new Float64Array(index.unitKeys.rows);
+      scanner.scan(q, scores);
+      return scores;
+    })
+    : scoreRows(index.unitKeys, unitQueries);
+  return approx.map((scores, q) =>
     refineCosine(index, unitQueries[q], scores, Math.min(k, applyExclusions(scores, exclude))));
 }
 
