@@ -4,7 +4,7 @@
  * Every figure is the median of several runs; the backend is named on every row.
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
- * BENCH_ONLY=keyspace runs only the key-space rows; BENCH_DIST=<folder> measures another build than dist/.
+ * BENCH_ONLY=keyspace runs only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows; BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createStaticServer, listen } from '../serve.mjs';
 import { benchmarkText } from './benchText';
 import { runBrowserBench } from './browserBench';
+import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
 import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
 import type { Figure } from './stats';
@@ -69,8 +70,16 @@ async function main(): Promise<void> {
       console.log('Chromium key space (built app)…');
       figures = figures.concat(await runKeySpaceBench(url, chromiumPath));
     }
+    if (only === null || only === 'bigram') {
+      console.log('Chromium bigram and layers (built app)…');
+      figures = figures.concat(await runBigramBrowserBench(url, text, chromiumPath));
+    }
   } finally {
     server.close();
+  }
+  if (only === null || only === 'bigram') {
+    console.log('Node bigram and layers (CLI engine)…');
+    figures = figures.concat(await runBigramNodeBench(text, modelId));
   }
   if (only === null) {
     console.log('Node (CLI engine)…');
