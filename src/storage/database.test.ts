@@ -16,7 +16,7 @@ describe('experiments database', () => {
     database.close();
     const raw = await openDB(name);
     expect(raw.version).toBe(DATABASE_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual([STORE_NAMES.experiments, STORE_NAMES.summaries].sort());
+    expect([...raw.objectStoreNames].sort()).toEqual([STORE_NAMES.experiments, STORE_NAMES.summaries, STORE_NAMES.meta].sort());
     const tx = raw.transaction(STORE_NAMES.summaries);
     const summaries = tx.objectStore(STORE_NAMES.summaries);
     expect([...summaries.indexNames].sort()).toEqual(['modelId', 'name', 'tags', 'updatedAt']);
@@ -64,6 +64,58 @@ describe('experiments database', () => {
     expect(await createExperimentsRepository(second.entries, { appVersion: '1' }).get(saved.experiment.id)).toEqual(saved);
     first.close();
     second.close();
+  });
+
+  it('lists from what it last read until some connection writes, and then reads again', async () => {
+    const name = freshName();
+    const [first, second] = [await openExperimentsDatabase({ name }), await openExperimentsDatabase({ name })];
+    const [here, there] = [first, second].map((db) => createExperimentsRepository(db.entries, { appVersion: '1' }));
+    const mine = await here.create(toDraft(exampleExperiment({ id: 'a', name: 'Mine', positions: 4 })));
+    expect((await here.list()).experiments.map((e) => e.name)).toEqual(['Mine']);
+    // Another tab's write: this connection's kept summaries are stale and must not be used.
+    await there.create(toDraft(exampleExperiment({ name: 'Theirs', positions: 4 })));
+    expect((await here.list()).experiments.map((e) => e.name).sort()).toEqual(['Mine', 'Theirs']);
+    // Our own writes update what we keep without re-reading, and must show at once.
+    await here.rename(mine.experiment.id, mine.revision, 'Mine, renamed');
+    expect((await here.list()).experiments.map((e) => e.name).sort()).toEqual(['Mine, renamed', 'Theirs']);
+    await here.delete(mine.experiment.id);
+    expect((await here.list()).experiments.map((e) => e.name)).toEqual(['Theirs']);
+    expect((await there.list()).experiments.map((e) => e.name)).toEqual(['Theirs']);
+    // Reading the summaries again is not needed while nothing changed: a spy on getAll sees no call.
+    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    try {
+      await here.list();
+      await here.list({ search: 'theirs' });
+      expect(getAll).not.toHaveBeenCalled();
+    } finally {
+      getAll.mockRestore();
+    }
+    first.close();
+    second.close();
+  });
+
+  it('upgrades a version 1 database and keeps its records', async () => {
+    const name = freshName();
+    // Version 1 as the previous app created it: records and summaries, no meta store.
+    const old = await openDB(name, 1, {
+      upgrade(database) {
+        database.createObjectStore(STORE_NAMES.experiments, { keyPath: 'id' });
+        const summaries = database.createObjectStore(STORE_NAMES.summaries, { keyPath: 'id' });
+        for (const index of ['updatedAt', 'name', 'modelId']) summaries.createIndex(index, index);
+        summaries.createIndex('tags', 'tags', { multiEntry: true });
+      },
+    });
+    const record = exampleExperiment({ id: 'old-one', name: 'Old', positions: 4 });
+    await old.put(STORE_NAMES.experiments, record);
+    old.close();
+    const upgraded = await openExperimentsDatabase({ name });
+    const repository = createExperimentsRepository(upgraded.entries, { appVersion: '2' });
+    expect((await repository.list()).experiments.map((e) => e.name)).toEqual(['Old']);
+    const stored = await repository.get('old-one');
+    expect(stored!.experiment).toEqual(record);
+    await repository.rename('old-one', stored!.revision, 'Old, renamed');
+    expect((await repository.list()).experiments.map((e) => e.name)).toEqual(['Old, renamed']);
+    upgraded.close();
   });
 
   it('turns a quota error into a storage-full error that says what to do', async () => {

@@ -144,6 +144,7 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
     add('experiments: save one while filling to 1,000 (IndexedDB)', 'ms', [storage.saveMedianMs]);
     add('experiments: save one with 1,000 stored (IndexedDB)', 'ms', [storage.saveWhenFullMedianMs]);
     add('experiments: list 1,000 stored (IndexedDB)', 'ms', [storage.listMedianMs]);
+    add('experiments: first list of 1,000 in a new tab (reads every summary)', 'ms', [storage.firstListMedianMs]);
     add('experiments: search 1,000 stored (IndexedDB)', 'ms', [storage.searchMedianMs]);
     add('experiments: open one of 1,000 stored (IndexedDB)', 'ms', [storage.getMedianMs]);
     add('peak memory (renderer processes, VmHWM)', 'MB', [await rendererPeakMB(browser)]);
