@@ -93,6 +93,19 @@ describe.each(['sotu-gpt', 'sotu-bytes'])('bigram and layers on %s (Node)', (id)
     await expect(engine.bigramAnalyzer().lens({ ids, position: ids.length })).rejects.toThrow(/outside/);
   });
 
+  it('another position of the same text reuses the stretch and gives what a fresh analysis gives', async () => {
+    const analyzer = engine.bigramAnalyzer();
+    await analyzer.lens({ ids, position: 2, lensPositions: 4 });
+    const reused = await analyzer.lens({ ids, position: 6, lensPositions: 4 });
+    expect(reused.reusedStretch).toBe(true);
+    analyzer.reset();
+    const fresh = await analyzer.lens({ ids, position: 6, lensPositions: 4 });
+    expect(fresh.reusedStretch).toBe(false);
+    expect(reused.selected).toEqual(fresh.selected);
+    const edited = await analyzer.lens({ ids: [...ids.slice(0, 7), ids[0], ...ids.slice(8)], position: 6, lensPositions: 4 });
+    expect(edited.reusedStretch).toBe(false);
+  });
+
   it('the corpus reference from a text scores each approximation and rejects a wrong file', async () => {
     const analyzer = engine.bigramAnalyzer();
     const info = analyzer.setCorpus({ kind: 'text', label: 'sample', text: `${TEXT} ${TEXT} The Senate and the House.` });

@@ -14,7 +14,7 @@ import { logitLens } from '../core/bigram/layers';
 import { entropyBits, softmax, topNIndices } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, disposeGpuOutputs, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
-import { collectHiddenStates, layerStatistics } from './layerAnalysis';
+import { analysedStretch, collectHiddenStates, computeLayerContext, layerContextKey, layerStatisticsAt, type LayerContext } from './layerAnalysis';
 import type { InternalsResult } from './modelInternals';
 import type {
   ApproximationScore, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
@@ -44,6 +44,8 @@ export class BigramAnalyzer {
   private tableRows = new Map<string, BigramTableRow>();
   private corpus: { info: CorpusInfo; counts: CorpusBigram } | null = null;
   private internalsRead: InternalsResult | null = null;
+  /** The last layer analysis's stretch (hidden states and statistics). */
+  private layerContext: LayerContext | null = null;
 
   constructor(
     private readonly runnable: RunnableModel,
@@ -255,16 +257,41 @@ export class BigramAnalyzer {
     return { corpus: corpus.info, seenContextRate: seen / positions, scores, unavailable };
   }
 
-  /** Per-layer statistics at one position and over the text (logit lens, KL, recall, cosines, covariance). */
+  /**
+   * Per-layer statistics at one position and over the text (logit lens, KL, recall, cosines,
+   * covariance). The statistics over the stretch are kept, so another position in the same
+   * stretch of the same text costs only its own L + 1 lens rows.
+   */
   async lens(params: LensParams, options: BigramCallOptions = {}): Promise<LensResult> {
     const read = this.internals();
     if (!read.ok) throw new EngineError('unsupported-model', read.reason);
-    return layerStatistics(this.runnable, this.startTokenId, read.internals, params, options);
+    const started = performance.now();
+    const { ids, position } = params;
+    if (ids.length === 0) throw new EngineError('bad-request', 'The text has no tokens.');
+    if (!(Number.isInteger(position) && position >= 0 && position < ids.length)) throw new EngineError('bad-request', `Position ${position} is outside 0..${ids.length - 1}.`);
+    checkIds(ids, this.runnable.vocabSize);
+    const lensPositions = params.lensPositions ?? 128;
+    const maxPositions = Math.max(2, params.maxPositions ?? 512);
+    let context = this.layerContext;
+    const covered = context !== null && position >= context.first && position < context.first + context.count
+      && context.key === layerContextKey(ids, context.first, context.count, lensPositions) && context.count === Math.min(ids.length, maxPositions);
+    if (!covered) {
+      this.layerContext = null;
+      context = await computeLayerContext(this.runnable, this.startTokenId, read.internals, ids, analysedStretch(ids.length, position, maxPositions), lensPositions, options);
+      this.layerContext = context;
+    }
+    const selected = layerStatisticsAt(context!, read.internals, ids, position, params.topK ?? 5, this.runnable.vocabSize);
+    const { layers, covariance, covarianceStandardised, first, count, lensPositionCount } = context!;
+    return {
+      layerCount: read.internals.layerCount, firstPosition: first, positionCount: count, lensPositionCount, layers, selected,
+      covariance, covarianceStandardised, reusedStretch: covered, elapsedMs: performance.now() - started,
+    };
   }
 
   reset(): void {
     this.contextOne.clear();
     this.tableRows.clear();
     this.corpus = null;
+    this.layerContext = null;
   }
 }

@@ -159,5 +159,7 @@ export interface LensResult {
   /** (L+1) × (L+1) row-major covariance similarity, plain and per-dimension standardised. */
   covariance: number[];
   covarianceStandardised: number[];
+  /** Whether the stretch's statistics came from the previous call (another position of the same text). */
+  reusedStretch: boolean;
   elapsedMs: number;
 }

@@ -10,7 +10,7 @@ import { planSlidingWindows } from '../core/context/slidingWindow';
 import { klDivergenceNats, softmax } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, disposeGpuOutputs, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
-import type { BigramProgress, LensLayerStats, LensParams, LensPositionLayer, LensResult } from './bigramTypes';
+import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from './bigramTypes';
 import { topProbabilities, type BigramCallOptions } from './bigramAnalysis';
 import type { ModelInternals } from './modelInternals';
 
@@ -77,25 +77,42 @@ export function spreadIndices(count: number, n: number): number[] {
   return Array.from({ length: n }, (_, k) => Math.floor((k * (count - 1)) / (n - 1)));
 }
 
-export async function layerStatistics(
+/** What one text's layer analysis keeps so another position in the same stretch costs only its own lens. */
+export interface LayerContext {
+  key: string;
+  first: number;
+  count: number;
+  hidden: HiddenStates;
+  layers: LensLayerStats[];
+  lensPositionCount: number;
+  covariance: number[];
+  covarianceStandardised: number[];
+}
+
+/** The stretch of text positions analysed for a selected position: up to maxPositions around it. */
+export function analysedStretch(textLength: number, position: number, maxPositions: number): { first: number; count: number } {
+  const first = Math.max(0, Math.min(position - Math.floor(maxPositions / 2), textLength - maxPositions));
+  return { first, count: Math.min(textLength, maxPositions) };
+}
+
+export function layerContextKey(ids: readonly number[], first: number, count: number, lensPositions: number): string {
+  return `${first}:${count}:${lensPositions}:${ids.slice(0, first + count + 1).join(',')}`;
+}
+
+/** Hidden states of the stretch and the statistics over it (the expensive part). */
+export async function computeLayerContext(
   runnable: RunnableModel,
   startTokenId: number,
   internals: ModelInternals,
-  params: LensParams,
+  ids: readonly number[],
+  stretch: { first: number; count: number },
+  lensPositions: number,
   options: BigramCallOptions,
-): Promise<LensResult> {
-  const started = performance.now();
-  const { ids, position } = params;
+): Promise<LayerContext> {
+  const { first, count } = stretch;
   const n = ids.length;
-  if (n === 0) throw new EngineError('bad-request', 'The text has no tokens.');
-  if (!(Number.isInteger(position) && position >= 0 && position < n)) throw new EngineError('bad-request', `Position ${position} is outside 0..${n - 1}.`);
-  const maxPositions = Math.max(2, params.maxPositions ?? 512);
-  const topK = params.topK ?? 5;
   const L = internals.layerCount;
   const d = internals.hiddenSize;
-  // The analysed stretch: up to maxPositions text positions around the selected one.
-  const first = Math.max(0, Math.min(position - Math.floor(maxPositions / 2), n - maxPositions));
-  const count = Math.min(n, maxPositions);
   const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
   // Text position i is sequence index i + 1 (after the start token).
   const hidden = await collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, first + count)], L, {
@@ -106,16 +123,15 @@ export async function layerStatistics(
   const currentIds = ids.slice(first, first + count);
   const nextIds = currentIds.map((_, k) => (first + k + 1 < n ? ids[first + k + 1] : null));
   const state = (l: number, k: number) => matrices[l].values.subarray(k * d, (k + 1) * d);
-  const finalRow = (k: number) => hidden.logits!.subarray(k * vocab, (k + 1) * vocab);
 
-  const sampled = spreadIndices(count, Math.max(1, params.lensPositions ?? 128));
+  const sampled = spreadIndices(count, Math.max(1, lensPositions));
   const kl: number[][] = allLayers.map(() => []);
   const ranks: number[][] = allLayers.map(() => []);
   const lensSurprisal: number[][] = allLayers.map(() => []);
   const modelSurprisal: number[] = [];
   for (const [done, k] of sampled.entries()) {
     throwIfCancelled(options.signal, 'The layer analysis');
-    const final = softmax(finalRow(k));
+    const final = softmax(hidden.logits!.subarray(k * vocab, (k + 1) * vocab));
     const next = nextIds[k];
     if (next !== null) modelSurprisal.push(-Math.log2(final[next]));
     for (const l of allLayers) {
@@ -138,30 +154,36 @@ export async function layerStatistics(
       cosineToNextKey: curves.toNextKey[l],
     };
   });
+  return {
+    key: layerContextKey(ids, first, count, lensPositions),
+    first,
+    count,
+    hidden,
+    layers,
+    lensPositionCount: sampled.length,
+    covariance: Array.from(covarianceSimilarity(matrices)),
+    covarianceStandardised: Array.from(covarianceSimilarity(matrices, { standardised: true })),
+  };
+}
 
-  const k = position - first;
-  const final = softmax(finalRow(k));
-  const nextTokenId = position + 1 < n ? ids[position + 1] : null;
-  const selectedLayers: LensPositionLayer[] = allLayers.map((l) => {
-    const lensLogits = logitLens(state(l, k), internals.finalNorm, internals.unembedding, internals.unembeddingBias);
+/** The per-layer view at one position of an analysed stretch: cheap (L + 1 lens rows). */
+export function layerStatisticsAt(context: LayerContext, internals: ModelInternals, ids: readonly number[], position: number, topK: number, vocab: number): LensResult['selected'] {
+  const d = internals.hiddenSize;
+  const k = position - context.first;
+  if (k < 0 || k >= context.count) throw new EngineError('bad-request', `Position ${position} is outside the analysed stretch.`);
+  const final = softmax(context.hidden.logits!.subarray(k * vocab, (k + 1) * vocab));
+  const nextTokenId = position + 1 < ids.length ? ids[position + 1] : null;
+  const layers: LensPositionLayer[] = Array.from({ length: internals.layerCount + 1 }, (_, l) => {
+    const h = context.hidden.layers.get(l)!.subarray(k * d, (k + 1) * d);
+    const lensLogits = logitLens(h, internals.finalNorm, internals.unembedding, internals.unembeddingBias);
     const lens = softmax(lensLogits);
     return {
       layer: l,
       top: topProbabilities(lens, topK),
       klToFinalNats: klDivergenceNats(final, lens),
       nextRank: nextTokenId === null ? null : rankOf(lensLogits, nextTokenId),
-      currentTokenRank: rankOf(scoreAgainstRows(internals.inputEmbedding, state(l, k)), ids[position]),
+      currentTokenRank: rankOf(scoreAgainstRows(internals.inputEmbedding, h), ids[position]),
     };
   });
-  return {
-    layerCount: L,
-    firstPosition: first,
-    positionCount: count,
-    lensPositionCount: sampled.length,
-    layers,
-    selected: { position, tokenId: ids[position], nextTokenId, layers: selectedLayers },
-    covariance: Array.from(covarianceSimilarity(matrices)),
-    covarianceStandardised: Array.from(covarianceSimilarity(matrices, { standardised: true })),
-    elapsedMs: performance.now() - started,
-  };
+  return { position, tokenId: ids[position], nextTokenId, layers };
 }
