@@ -116,8 +116,13 @@ export interface KeyMapResult {
   elapsedMs: number;
 }
 
-/** Up to this many keys (evenly strided) estimate the PCA covariance: 8,192 × 768² / 2 ≈ 2.4 G multiply-adds, a few seconds. */
+/**
+ * Keys (evenly strided) that estimate the PCA covariance: at most 8,192, and fewer for wide
+ * keys so the covariance stays under ~2.5 G multiply-adds (a few seconds in the worker):
+ * 8,192 keys up to 768 wide, ~1,200 at 2,048.
+ */
 const MAP_MAX_ROWS = 8192;
+const MAP_MAX_MULTIPLY_ADDS = 2.5e9;
 const MAX_NEIGHBOURS = 1000;
 const RANDOM_PAIRS = 2000;
 
@@ -283,7 +288,8 @@ export class KeySpace {
     const { output } = this.extract();
     throwIfCancelled(signal, 'The key map');
     const started = performance.now();
-    const pca = pcaOfKeys(output.keys, { components: 2, maxRows: MAP_MAX_ROWS });
+    const maxRows = Math.max(256, Math.min(MAP_MAX_ROWS, Math.floor(MAP_MAX_MULTIPLY_ADDS / (output.keys.cols ** 2 / 2))));
+    const pca = pcaOfKeys(output.keys, { components: 2, maxRows });
     const coordinates = projectKeys(output.keys, pca);
     this.map = { coordinates, explainedVarianceRatio: pca.explainedVarianceRatio, rowsUsed: pca.rowsUsed, elapsedMs: performance.now() - started };
     return this.map;
