@@ -31,6 +31,8 @@ export interface CliArgs {
   top: number;
   /** next: sample from the pipeline, or take the argmax. */
   mode: NextTokenMode;
+  /** tokenize: a tokenizer-lab tokenizer (name or path) instead of a model's (src/cli/tokenizers.ts). */
+  tokenizer: string | undefined;
 }
 
 export class UsageError extends Error {}
@@ -53,6 +55,7 @@ Options:
                         next: keep the n most probable tokens (default 0 = off)
   --stride <n>          score: sliding-window step past the context length (default half the context)
   --special             add the tokenizer's special tokens (BOS/EOS) when tokenizing
+  --tokenizer <name|path>  tokenize: a tokenizer of the tokenizer lab instead of the model's (no model loaded)
   --allow-network       allow downloading a Hub model id
   --hub-url <url>       Hub-style host to download from (implies --allow-network for it)
   --pretty              indent the JSON output
@@ -114,7 +117,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   let topKValue: string | undefined;
   const args: Omit<CliArgs, 'command' | 'input' | 'inputs' | 'modelGiven'> = {
     model: 'sotu-gpt', topK: 5, strideTokens: undefined, allowNetwork: false, hubUrl: undefined, addSpecialTokens: false, pretty: false,
-    sampling: { ...DEFAULT_SAMPLING_SETTINGS }, seed: 0, top: 10, mode: 'sample',
+    sampling: { ...DEFAULT_SAMPLING_SETTINGS }, seed: 0, top: 10, mode: 'sample', tokenizer: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -138,6 +141,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--seed': args.seed = seedValue(value()); break;
       case '--top': args.top = positiveInt(arg, value()); break;
       case '--greedy': args.mode = 'greedy'; break;
+      case '--tokenizer': args.tokenizer = value(); break;
       default:
         if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}.`);
         positional.push(arg);
@@ -148,6 +152,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (!COMMANDS.includes(command as CliCommand)) throw new UsageError(`Unknown command "${command}" (expected ${COMMANDS.join(', ')}).`);
   if (!input) throw new UsageError(command === 'export' ? 'export needs one or more experiment JSON files.' : `${command} needs a text file (or - for standard input).`);
   if (extra.length > 0 && command !== 'export') throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
+  if (used.has('--tokenizer')) {
+    if (command !== 'tokenize') throw new UsageError('--tokenizer is only for tokenize (compare-tokenizers takes --tokenizers a,b,c).');
+    if (used.has('--model') || used.has('--special')) throw new UsageError('--tokenizer tokenizes without a model: leave out --model and --special.');
+  }
   if (command === 'next') {
     if (used.has('--stride')) throw new UsageError('--stride is only for score (next sees the last context-length tokens).');
     if (topKValue !== undefined) args.sampling.topK = countValue('--top-k', topKValue);

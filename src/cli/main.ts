@@ -12,6 +12,7 @@ import { nextOutput } from './next';
 import { KEY_SPACE_COMMANDS, KEY_SPACE_USAGE, keySimOutput, neighborsOutput, parseKeySpaceArgs, type KeySpaceArgs } from './keyspace';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 import { BIGRAM_COMMANDS, BIGRAM_USAGE, bigramOutput, lensOutput, parseBigramArgs, type BigramArgs } from './bigram';
+import { compareTokenizersOutput, labTokenizeOutput, nextBytesOutput, parseTokenizerArgs, TOKENIZER_COMMANDS, TOKENIZER_USAGE, type TokenizerArgs } from './tokenizers';
 
 async function readInput(input: string): Promise<string> {
   if (input === '-') {
@@ -67,6 +68,7 @@ function scoreOutput(result: ScoreResult, view: (id: number) => TokenView) {
 export async function runCli(args: CliArgs): Promise<unknown> {
   if (args.command === 'export') return exportOutput(args, args.modelGiven);
   const text = await readInput(args.input);
+  if (args.command === 'tokenize' && args.tokenizer !== undefined) return labTokenizeOutput(text, args.tokenizer, args);
   const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
   const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
   const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
@@ -113,20 +115,38 @@ export async function runBigramCli(args: BigramArgs): Promise<unknown> {
   }
 }
 
+/** `compare-tokenizers` (no model) and `next-bytes` (src/cli/tokenizers.ts). */
+export async function runTokenizerCli(args: TokenizerArgs): Promise<unknown> {
+  const text = await readInput(args.input);
+  if (args.command === 'compare-tokenizers') return compareTokenizersOutput(text, args);
+  const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
+  const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
+  const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
+  try {
+    return { model: modelSummary(info), ...(await nextBytesOutput(engine, text, args.top)) };
+  } finally {
+    await engine.unload();
+  }
+}
+
 async function main(): Promise<void> {
-  let args: CliArgs | KeySpaceArgs | BigramArgs;
+  let args: CliArgs | KeySpaceArgs | BigramArgs | TokenizerArgs;
   const argv = process.argv.slice(2);
   try {
-    args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : BIGRAM_COMMANDS.includes(argv[0]) ? parseBigramArgs(argv) : parseArgs(argv);
+    args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : BIGRAM_COMMANDS.includes(argv[0]) ? parseBigramArgs(argv)
+      : TOKENIZER_COMMANDS.includes(argv[0]) ? parseTokenizerArgs(argv) : parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n\n${KEY_SPACE_USAGE}\n\n${BIGRAM_USAGE}\n`);
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n\n${KEY_SPACE_USAGE}\n\n${BIGRAM_USAGE}\n\n${TOKENIZER_USAGE}\n`);
     process.exit(2);
   }
   try {
-    const output = 'token' in args ? await runKeySpaceCli(args) : 'lensPositions' in args ? await runBigramCli(args) : await runCli(args);
+    const output = 'token' in args ? await runKeySpaceCli(args) : 'lensPositions' in args ? await runBigramCli(args)
+      : 'tokenizers' in args ? await runTokenizerCli(args) : await runCli(args);
     process.stdout.write(`${JSON.stringify(output, null, args.pretty ? 2 : undefined)}\n`);
     // export: a record whose numbers do not reproduce is a failure a script can see.
     if ((output as { allReproduced?: boolean }).allReproduced === false) process.exit(1);
+    // compare-tokenizers: a tokenizer that could not be loaded fails the run, its error row printed.
+    if (((output as { failedTokenizers?: number }).failedTokenizers ?? 0) > 0) process.exit(1);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`tokenscope: ${error.message}\n`);

@@ -91,8 +91,8 @@ export function byteLabel(byte: number): string {
   return `\\x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 }
 
-function topBytes(probabilities: Float64Array, top: number): ByteProbability[] {
-  return [...probabilities]
+export function topBytes(probabilities: ArrayLike<number>, top: number): ByteProbability[] {
+  return Array.from(probabilities)
     .map((probability, byte) => ({ byte, label: byteLabel(byte), probability }))
     .filter((b) => b.probability > 0)
     .sort((a, b) => b.probability - a.probability || a.byte - b.byte)
@@ -104,25 +104,37 @@ function topTokens(logProbs: ArrayLike<number>, tokenizer: LabTokenizer, top: nu
   return ids.map((id) => ({ id, text: renderTokenBytes(tokenizer.tokenBytes(id)), probability: Math.exp(logProbs[id]) }));
 }
 
-export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps): Promise<BiasLensResult> {
-  const started = performance.now();
-  const top = params.top ?? 8;
-  const x = encoder.encode(params.prompt);
-  if (x.length === 0) throw new EngineError('bad-request', 'Type a prompt: the lens needs text that ends mid-word or with a space.');
-  if (x.length > MAX_PROMPT_BYTES) throw new EngineError('bad-request', `The bias lens takes prompts up to ${MAX_PROMPT_BYTES} bytes (this one is ${x.length}).`);
-  const { tokenizer } = deps;
-  const vocabulary = tokenizer.vocabularyBytes();
-  const index = new TokenByteIndex(vocabulary);
+/** The exact next byte after a prompt on a model (the lemma alone, without naive and healing). */
+export interface ExactNextBytesResult {
+  prompt: string;
+  /** P(next byte = b | prompt) for b = 0..255, given that a byte follows; sums to 1. */
+  probabilities: number[];
+  /** P(a byte follows | prompt): below 1 by the end-of-text mass and non-canonical continuations. */
+  continuationProbability: number;
+  characters: { character: string; probability: number }[];
+  otherProbability: number;
+  /** Bytes before this offset are encoded on their own (stableBoundary). */
+  boundary: number;
+  covers: number;
+  forwardPasses: number;
+  elapsedMs: number;
+}
+
+type WithModel = <T>(compute: (lm: NextTokenLogProbs) => T) => Promise<T>;
+
+/**
+ * The rounds described at the top: `withModel(compute)` reruns `compute` until every token
+ * prefix it asked for has been run on the model; `forwardPasses()` counts the prefixes run.
+ */
+function modelRounds(deps: BiasLensDeps, vocabularySize: number): { withModel: WithModel; forwardPasses: () => number } {
   const cache = new Map<string, Float64Array>();
   const start = deps.startTokenId === null ? [] : [deps.startTokenId];
-
   const fetchPrefix = async (prefix: readonly number[]) => {
     throwIfCancelled(deps.signal, 'The bias lens');
     if (cache.size >= MAX_FORWARD_PASSES) throw new EngineError('bad-request', `The exact next byte needs more than ${MAX_FORWARD_PASSES} forward passes for this prompt; try a shorter one.`);
     cache.set(prefix.join(','), logSoftmax(await deps.nextLogits([...start, ...prefix])));
   };
-  /** Runs `compute` until every prefix it asks for has been run on the model. */
-  const withModel = async <T>(compute: (lm: NextTokenLogProbs) => T): Promise<T> => {
+  const withModel: WithModel = async (compute) => {
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const missing = new Map<string, number[]>();
       let placeholder: Float64Array | null = null;
@@ -131,7 +143,7 @@ export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps
         const hit = cache.get(key);
         if (hit) return hit;
         missing.set(key, [...prefix]);
-        placeholder ??= new Float64Array(vocabulary.length).fill(-Math.log(vocabulary.length));
+        placeholder ??= new Float64Array(vocabularySize).fill(-Math.log(vocabularySize));
         return placeholder;
       };
       const result = compute(lm);
@@ -140,18 +152,69 @@ export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps
     }
     throw new EngineError('runtime', 'The exact next-byte computation did not settle.');
   };
+  return { withModel, forwardPasses: () => cache.size };
+}
 
-  const ids = tokenizer.encode(params.prompt);
-  const naiveLog = await withModel((lm) => lm(ids));
-  const healing = await withModel((lm) => tokenHealing(ids, vocabulary, lm, index));
+function promptBytes(prompt: string): Uint8Array {
+  const x = encoder.encode(prompt);
+  if (x.length === 0) throw new EngineError('bad-request', 'Type a prompt: the lens needs text that ends mid-word or with a space.');
+  if (x.length > MAX_PROMPT_BYTES) throw new EngineError('bad-request', `The bias lens takes prompts up to ${MAX_PROMPT_BYTES} bytes (this one is ${x.length}).`);
+  return x;
+}
+
+/** The lemma's next byte and chained next characters after the prompt's bytes `x`. */
+async function exactAfter(x: Uint8Array, tokenizer: LabTokenizer, index: TokenByteIndex, withModel: WithModel) {
+  const vocabulary = tokenizer.vocabularyBytes();
   const byteTokenizer = { vocabulary, encode: (bytes: Uint8Array) => tokenizer.encodeBytes(bytes) };
   // Dummy-prefix tokenizers (Llama 2) see the text with a leading space in byte space.
   const xBytes = tokenizer.addsPrefixSpace ? Uint8Array.from([0x20, ...x]) : x;
   const shift = tokenizer.addsPrefixSpace ? 1 : 0;
   const boundary = stableBoundary(xBytes, byteTokenizer);
   const options = { boundary, validityCheckMinProbability: 1e-6, index };
-  const exact = await withModel((lm) => exactNextByteDistribution(xBytes, byteTokenizer, lm, options));
+  const distribution = await withModel((lm) => exactNextByteDistribution(xBytes, byteTokenizer, lm, options));
   const characters = await withModel((lm) => exactNextCharacters(xBytes, byteTokenizer, lm, { ...options, minProbability: 0.01 }));
+  return { distribution, characters, boundary: Math.max(0, boundary - shift) };
+}
+
+const sortedCharacters = (characters: { character: string; probability: number }[], top: number) =>
+  [...characters].sort((a, b) => b.probability - a.probability).slice(0, top).map((c) => ({ character: c.character, probability: c.probability }));
+
+/**
+ * The whole exact next-byte distribution after a prompt (the CLI's `next-bytes`, the
+ * two-model sanity view): the same rounds and lemma as the bias lens, nothing else run.
+ */
+export async function computeExactNextBytes(params: BiasLensParams, deps: BiasLensDeps): Promise<ExactNextBytesResult> {
+  const started = performance.now();
+  const x = promptBytes(params.prompt);
+  const vocabulary = deps.tokenizer.vocabularyBytes();
+  const rounds = modelRounds(deps, vocabulary.length);
+  const exact = await exactAfter(x, deps.tokenizer, new TokenByteIndex(vocabulary), rounds.withModel);
+  return {
+    prompt: params.prompt,
+    probabilities: [...exact.distribution.probabilities],
+    continuationProbability: exact.distribution.continuationProbability,
+    characters: sortedCharacters(exact.characters.characters, params.top ?? 8),
+    otherProbability: exact.characters.otherProbability,
+    boundary: exact.boundary,
+    covers: exact.distribution.covers,
+    forwardPasses: rounds.forwardPasses(),
+    elapsedMs: performance.now() - started,
+  };
+}
+
+export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps): Promise<BiasLensResult> {
+  const started = performance.now();
+  const top = params.top ?? 8;
+  const x = promptBytes(params.prompt);
+  const { tokenizer } = deps;
+  const vocabulary = tokenizer.vocabularyBytes();
+  const index = new TokenByteIndex(vocabulary);
+  const { withModel, forwardPasses } = modelRounds(deps, vocabulary.length);
+
+  const ids = tokenizer.encode(params.prompt);
+  const naiveLog = await withModel((lm) => lm(ids));
+  const healing = await withModel((lm) => tokenHealing(ids, vocabulary, lm, index));
+  const exact = await exactAfter(x, tokenizer, index, withModel);
   const tokenization = tokenizer.tokenize(params.prompt);
   return {
     prompt: params.prompt,
@@ -165,12 +228,12 @@ export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps
       sameBytesProbability: healing.sameBytesProbability,
     },
     exact: {
-      bytes: topBytes(exact.probabilities, top),
-      characters: characters.characters.sort((a, b) => b.probability - a.probability).slice(0, top).map((c) => ({ character: c.character, probability: c.probability })),
-      otherProbability: characters.otherProbability,
-      boundary: Math.max(0, boundary - shift),
-      covers: exact.covers,
-      forwardPasses: cache.size,
+      bytes: topBytes(exact.distribution.probabilities, top),
+      characters: sortedCharacters(exact.characters.characters, top),
+      otherProbability: exact.characters.otherProbability,
+      boundary: exact.boundary,
+      covers: exact.distribution.covers,
+      forwardPasses: forwardPasses(),
       elapsedMs: performance.now() - started,
     },
   };

@@ -1,0 +1,136 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { tokenizationMetrics } from '../core/tokenizers/metrics';
+import { logSoftmax } from '../engine/biasLens';
+import { Engine } from '../engine/engine';
+import { TokenizerLab, type LabRowOk } from '../engine/tokenizerLab';
+import { parseArgs, UsageError } from './args';
+import { runCli, runTokenizerCli } from './main';
+import { createNodeRuntime } from './nodeRuntime';
+import { diskTokenizerFiles, parseTokenizerArgs, TOKENIZERS_DIR } from './tokenizers';
+
+const TEXT = 'Tokenizers cut 12345 apples 😀 in 2024, naïve café — 日本語のテキスト!';
+const dir = mkdtempSync(join(tmpdir(), 'tokenscope-cli-tok-'));
+const file = join(dir, 'text.txt');
+writeFileSync(file, TEXT);
+
+const shipped = (id: string) => LabTokenizer.fromText(readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer.json'), 'utf8'), readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer_config.json'), 'utf8'));
+
+type TokenizeOut = { tokenCount: number; ids: number[]; tokens: { start: number; end: number }[] };
+
+describe('tokenizer-lab commands: arguments', () => {
+  it('parses each command and refuses options of the other', () => {
+    expect(parseTokenizerArgs(['compare-tokenizers', file, '--tokenizers', 'gpt2, llama-2'])).toMatchObject({ tokenizers: ['gpt2', 'llama-2'], input: file });
+    expect(parseTokenizerArgs(['next-bytes', '-', '--top', '3', '--model', 'sotu-bytes'])).toMatchObject({ top: 3, model: 'sotu-bytes', input: '-' });
+    expect(() => parseTokenizerArgs(['next-bytes', file, '--tokenizers', 'gpt2'])).toThrow(/only for compare-tokenizers/);
+    expect(() => parseTokenizerArgs(['compare-tokenizers', file, '--top', '3'])).toThrow(/only for next-bytes/);
+    expect(() => parseTokenizerArgs(['next-bytes', file, '--top', '0'])).toThrow(/from 1 to 256/);
+    expect(() => parseTokenizerArgs(['compare-tokenizers'])).toThrow(/needs a text file/);
+  });
+
+  it('takes --tokenizer only for tokenize, and without a model', () => {
+    expect(parseArgs(['tokenize', file, '--tokenizer', 'gpt2']).tokenizer).toBe('gpt2');
+    expect(() => parseArgs(['score', file, '--tokenizer', 'gpt2'])).toThrow(/only for tokenize/);
+    expect(() => parseArgs(['tokenize', file, '--tokenizer', 'gpt2', '--model', 'sotu-gpt'])).toThrow(/without a model/);
+  });
+});
+
+describe('tokenize --tokenizer', () => {
+  it("gives the lab's ids and byte offsets for a shipped tokenizer", async () => {
+    const out = (await runCli(parseArgs(['tokenize', file, '--tokenizer', 'llama-3']))) as TokenizeOut;
+    const lab = new TokenizerLab(diskTokenizerFiles(), () => null);
+    const [row] = (await lab.tokenize({ tokenizerIds: ['llama-3'], text: TEXT })).rows as LabRowOk[];
+    expect(out.ids).toEqual(row.tokens.map((t) => t.id));
+    expect(out.tokens.map((t) => [t.start, t.end])).toEqual(row.tokens.map((t) => [t.start, t.end]));
+    expect(out.tokenCount).toBe(row.tokenCount);
+  });
+
+  it("gives an embedded model's ids, the same the model's own tokenize gives, with no model loaded", async () => {
+    const viaLab = (await runCli(parseArgs(['tokenize', file, '--tokenizer', 'sotu-gpt']))) as TokenizeOut;
+    const viaModel = (await runCli(parseArgs(['tokenize', file, '--model', 'sotu-gpt']))) as TokenizeOut;
+    expect(viaLab.ids).toEqual(viaModel.ids);
+    expect('model' in (viaLab as object)).toBe(false);
+  });
+
+  it('reads a tokenizer.json path, and refuses a truncated one with the reason', async () => {
+    const path = join(TOKENIZERS_DIR, 'gpt2', 'tokenizer.json');
+    const out = (await runCli(parseArgs(['tokenize', file, '--tokenizer', path]))) as TokenizeOut;
+    expect(out.ids).toEqual(shipped('gpt2').encode(TEXT));
+    const broken = join(dir, 'tokenizer.json');
+    writeFileSync(broken, readFileSync(path, 'utf8').slice(0, 5000));
+    await expect(runCli(parseArgs(['tokenize', file, '--tokenizer', broken]))).rejects.toThrow(/tokenizer\.json cannot be used .*not valid JSON/);
+    await expect(runCli(parseArgs(['tokenize', file, '--tokenizer', 'no-such-tokenizer']))).rejects.toThrow(UsageError);
+  });
+});
+
+describe('compare-tokenizers', () => {
+  it("gives the core metrics of each tokenizer's tokenization", async () => {
+    const out = (await runTokenizerCli(parseTokenizerArgs(['compare-tokenizers', file, '--tokenizers', 'gpt2,llama-2,qwen3']))) as {
+      text: { bytes: number; words: number };
+      tokenizers: { name: string; status: string; tokens: number; charactersPerToken: number; bytesPerToken: number; fertility: number; splitWordShare: number; numbers: { pieces: number; runs: { pieces: number[] }[] } }[];
+      failedTokenizers: number;
+    };
+    expect(out.failedTokenizers).toBe(0);
+    expect(out.tokenizers.map((t) => t.name)).toEqual(['gpt2', 'llama-2', 'qwen3']);
+    for (const row of out.tokenizers) {
+      const expected = tokenizationMetrics(TEXT, shipped(row.name).tokenize(TEXT).tokens);
+      expect(row).toMatchObject({
+        status: 'ok', tokens: expected.tokens, charactersPerToken: expected.charactersPerToken, bytesPerToken: expected.bytesPerToken,
+        fertility: expected.fertility, splitWordShare: expected.splitWordShare,
+      });
+      expect(row.numbers.runs.map((r) => r.pieces)).toEqual(expected.numbers.runs.map((r) => r.pieces));
+    }
+    expect(out.text.bytes).toBe(new TextEncoder().encode(TEXT).length);
+    // Digit cuts differ: GPT-2 takes up to three digits per token, Llama 2 one.
+    expect(out.tokenizers[0].numbers.runs[0].pieces).toEqual([3, 2]);
+    expect(out.tokenizers[1].numbers.runs[0].pieces).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('lists every shipped tokenizer by default', async () => {
+    const out = (await runTokenizerCli(parseTokenizerArgs(['compare-tokenizers', file]))) as { tokenizers: { name: string }[] };
+    const index = JSON.parse(readFileSync(join(TOKENIZERS_DIR, 'index.json'), 'utf8')) as { tokenizers: { id: string }[] };
+    expect(out.tokenizers.map((t) => t.name)).toEqual(index.tokenizers.map((t) => t.id));
+  }, 60_000);
+});
+
+describe('next-bytes', () => {
+  it('gives a next-byte distribution that sums to 1, with the forward passes it took', async () => {
+    const prompt = join(dir, 'prompt.txt');
+    writeFileSync(prompt, 'the State of the Uni');
+    const out = (await runTokenizerCli(parseTokenizerArgs(['next-bytes', prompt]))) as {
+      nextBytes: { byte: number; probability: number }[]; nextBytesWithProbability: number; forwardPasses: number; boundary: number; promptTokens: string[];
+    };
+    expect(out.nextBytes).toHaveLength(out.nextBytesWithProbability);
+    expect(out.nextBytes.reduce((sum, b) => sum + b.probability, 0)).toBeCloseTo(1, 10);
+    expect(out.boundary).toBe('the State of the'.length);
+    // One pass per token prefix of " Uni"'s splits at least; never the whole vocabulary.
+    expect(out.forwardPasses).toBeGreaterThan(1);
+    expect(out.forwardPasses).toBeLessThan(40);
+    expect(out.promptTokens.join('')).toBe('the State of the Uni');
+  });
+
+  it("on the byte model equals its own next-token distribution over the 256 bytes (tokens are bytes)", async () => {
+    const text = 'the State of the Uni';
+    const prompt = join(dir, 'prompt-bytes.txt');
+    writeFileSync(prompt, text);
+    const out = (await runTokenizerCli(parseTokenizerArgs(['next-bytes', prompt, '--model', 'sotu-bytes', '--top', '3']))) as {
+      nextBytes: { label: string; probability: number }[]; promptTokens: string[];
+    };
+    expect(out.promptTokens).toHaveLength(new TextEncoder().encode(text).length);
+    const engine = new Engine(createNodeRuntime());
+    const info = await engine.load({ source: { kind: 'embedded', id: 'sotu-bytes' }, backend: 'wasm', dtype: 'auto' });
+    const ids = engine.tokenize({ text }).ids;
+    const logProbs = logSoftmax((await engine.step({ ids: [info.bosTokenId ?? info.eosTokenId ?? 0, ...ids] })).logits);
+    const views = engine.tokenViews(Array.from(logProbs.keys()));
+    await engine.unload();
+    // Its own distribution without the end-of-text token, renormalised over the bytes.
+    const own = views.map((v, id) => ({ text: v.text, special: v.special, p: Math.exp(logProbs[id]) })).filter((t) => !t.special);
+    const byteMass = own.reduce((sum, t) => sum + t.p, 0);
+    own.sort((a, b) => b.p - a.p);
+    expect(out.nextBytes.map((b) => b.label)).toEqual(own.slice(0, 3).map((t) => t.text));
+    out.nextBytes.forEach((b, i) => expect(b.probability).toBeCloseTo(own[i].p / byteMass, 4)); // float32 logits, cached vs fresh pass
+  });
+});

@@ -1,0 +1,203 @@
+/**
+ * The tokenizer lab on the command line: `tokenize --tokenizer <name|path>` (no model),
+ * `compare-tokenizers` (the lab's per-tokenizer metrics as JSON) and `next-bytes` (the exact
+ * next-byte distribution after a prompt). They run the worker's TokenizerLab and bias-lens
+ * code with files read from disk, so ids and numbers are the app's.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { computeExactNextBytes, byteLabel } from '../engine/biasLens';
+import type { Engine } from '../engine/engine';
+import { isHubModelId } from '../engine/sources';
+import { TokenizerLab, type LabRow, type TokenizerFiles } from '../engine/tokenizerLab';
+import { UsageError } from './args';
+import { EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
+
+export type TokenizerCommand = 'compare-tokenizers' | 'next-bytes';
+export const TOKENIZER_COMMANDS: readonly string[] = ['compare-tokenizers', 'next-bytes'];
+
+export interface TokenizerArgs {
+  command: TokenizerCommand;
+  /** Text file or `-`. */
+  input: string;
+  /** compare-tokenizers: names or paths (default: every shipped tokenizer). */
+  tokenizers: string[] | null;
+  /** next-bytes: bytes to list (default all with probability > 0). */
+  top: number | null;
+  model: string;
+  allowNetwork: boolean;
+  hubUrl: string | undefined;
+  pretty: boolean;
+}
+
+export const TOKENIZER_USAGE = `Tokenizer-lab commands:
+  npm run cli -- tokenize <file|-> --tokenizer <name|path>
+      the lab's tokenization with byte offsets and no model: a shipped tokenizer (public/tokenizers/index.json:
+      gpt2, gpt-4o, llama-2, llama-3, qwen3, gemma-3, deepseek-v3), an embedded model's (sotu-gpt, ...),
+      a tokenizer.json file or a folder holding one, or a Hub id (with --allow-network or --hub-url)
+  npm run cli -- compare-tokenizers <file|-> [--tokenizers a,b,c] [--pretty]
+      per tokenizer (default: every shipped one): tokens, characters and bytes per token, fertility, share of
+      words split, digit runs and how they are cut; errors per tokenizer (exit status 1 when one fails)
+  npm run cli -- next-bytes <file|-> [--model id] [--top n] [--pretty]
+      the exact next-byte distribution after the text (byte-token representation lemma), with the forward
+      passes and milliseconds it took; the text is taken as is (a trailing newline counts)`;
+
+export const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
+
+export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
+  const [command, ...rest] = argv;
+  if (!TOKENIZER_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
+  const args: TokenizerArgs = {
+    command: command as TokenizerCommand, input: '', tokenizers: null, top: null,
+    model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
+  };
+  const only = (flag: string, which: TokenizerCommand) => {
+    if (args.command !== which) throw new UsageError(`${flag} is only for ${which}.`);
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      const next = rest[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value.`);
+      return next;
+    };
+    switch (arg) {
+      case '--tokenizers': {
+        only(arg, 'compare-tokenizers');
+        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        if (names.length === 0) throw new UsageError('--tokenizers needs one or more names, separated by commas.');
+        args.tokenizers = names;
+        break;
+      }
+      case '--top': {
+        only(arg, 'next-bytes');
+        const raw = value();
+        const n = Number(raw);
+        if (!(Number.isInteger(n) && n >= 1 && n <= 256)) throw new UsageError(`--top must be an integer from 1 to 256, got "${raw}".`);
+        args.top = n;
+        break;
+      }
+      case '--model': only(arg, 'next-bytes'); args.model = value(); break;
+      case '--allow-network': args.allowNetwork = true; break;
+      case '--hub-url': args.hubUrl = value(); break;
+      case '--pretty': args.pretty = true; break;
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg} for ${args.command}.`);
+        if (args.input) throw new UsageError(`Unexpected argument "${arg}".`);
+        args.input = arg;
+    }
+  }
+  if (!args.input) throw new UsageError(`${args.command} needs a text file (or - for standard input).`);
+  return args;
+}
+
+/** public/tokenizers read from disk, as the worker fetches it. */
+export function diskTokenizerFiles(dir = TOKENIZERS_DIR): TokenizerFiles {
+  return {
+    where: (path) => join(dir, path),
+    read: async (path) => {
+      const file = join(dir, path);
+      return existsSync(file) ? readFileSync(file, 'utf8') : null;
+    },
+  };
+}
+
+export interface NetworkOptions {
+  allowNetwork: boolean;
+  hubUrl: string | undefined;
+}
+
+/**
+ * Adds what a `--tokenizer` names to the lab and returns its row id: a shipped id as it is;
+ * a tokenizer.json path, or a folder with one (tokenizer_config.json beside it is read too);
+ * an embedded model's id (its folder in public/models); a Hub id, only with the network allowed.
+ */
+export async function resolveLabTokenizer(lab: TokenizerLab, name: string, network: NetworkOptions): Promise<string> {
+  const list = await lab.list();
+  if (list.some((t) => t.id === name && t.kind === 'shipped')) return name;
+  const embedded = join(EMBEDDED_MODELS_DIR, name);
+  const folder = existsSync(name) && statSync(name).isDirectory() ? name : !name.includes('/') && existsSync(embedded) ? embedded : null;
+  const file = folder ? join(folder, 'tokenizer.json') : existsSync(name) ? name : null;
+  if (file) {
+    if (!existsSync(file)) throw new UsageError(`${folder} has no tokenizer.json.`);
+    const config = join(dirname(file), 'tokenizer_config.json');
+    const label = folder ? basename(folder) : file;
+    const info = await lab.add({ kind: 'file', name: label, tokenizerJson: readFileSync(file, 'utf8'), tokenizerConfig: existsSync(config) ? readFileSync(config, 'utf8') : undefined });
+    return info.id;
+  }
+  if (name.includes('/') && isHubModelId(name)) {
+    if (!network.allowNetwork && !network.hubUrl) throw new UsageError(`"${name}" is a Hub id: add --allow-network (or --hub-url <host>) to download its tokenizer.`);
+    return (await lab.add({ kind: 'hub', id: name, host: network.hubUrl ?? 'https://huggingface.co' })).id;
+  }
+  const shipped = list.filter((t) => t.kind === 'shipped').map((t) => t.id);
+  throw new UsageError(`"${name}" is not a shipped tokenizer (${shipped.join(', ')}), an embedded model, a file or folder, or a Hub id.`);
+}
+
+/** The lab's rows for these tokenizers, every token kept (the lab's own limits apply: 1 MB of text). */
+async function labRows(text: string, names: readonly string[], network: NetworkOptions): Promise<LabRow[]> {
+  const lab = new TokenizerLab(diskTokenizerFiles(), () => null);
+  const ids: string[] = [];
+  for (const name of names) ids.push(await resolveLabTokenizer(lab, name, network));
+  return (await lab.tokenize({ tokenizerIds: ids, text, displayBytes: Number.MAX_SAFE_INTEGER })).rows;
+}
+
+/** `tokenize --tokenizer`: ids and byte-exact tokens with byte offsets, as the lab's row shows them. */
+export async function labTokenizeOutput(text: string, name: string, network: NetworkOptions) {
+  const [row] = await labRows(text, [name], network);
+  if (row.status === 'error') throw new UsageError(row.message);
+  return {
+    tokenizer: { name, label: row.label, algorithm: row.algorithm, alignment: row.alignment },
+    tokenCount: row.tokenCount,
+    ids: row.tokens.map((t) => t.id),
+    tokens: row.tokens.map((t) => ({ id: t.id, text: t.text, start: t.start, end: t.end, special: t.special, byteFallback: t.byteFallback })),
+  };
+}
+
+/** `compare-tokenizers`: the metrics table of the lab as JSON (the first 50 digit runs are listed). */
+export async function compareTokenizersOutput(text: string, args: TokenizerArgs) {
+  const names = args.tokenizers ?? (await new TokenizerLab(diskTokenizerFiles(), () => null).list()).map((t) => t.id);
+  const rows = await labRows(text, names, args);
+  const first = rows.find((r) => r.status === 'ok');
+  return {
+    text: first?.status === 'ok' ? { characters: first.metrics.characters, bytes: first.metrics.bytes, words: first.metrics.words, wordDefinition: first.metrics.wordDefinition } : null,
+    tokenizers: rows.map((row, i) => row.status === 'error'
+      ? { name: names[i], label: row.label, status: 'error' as const, message: row.message, file: row.file }
+      : {
+        name: names[i], label: row.label, status: 'ok' as const, algorithm: row.algorithm, alignment: row.alignment,
+        tokens: row.metrics.tokens, charactersPerToken: row.metrics.charactersPerToken, bytesPerToken: row.metrics.bytesPerToken,
+        fertility: row.metrics.fertility, splitWordShare: row.metrics.splitWordShare, numbers: row.metrics.numbers,
+        elapsedMs: Math.round(row.elapsedMs),
+      }),
+    failedTokenizers: rows.filter((r) => r.status === 'error').length,
+  };
+}
+
+/** `next-bytes`: the exact next-byte distribution after the text on the loaded model. */
+export async function nextBytesOutput(engine: Engine, text: string, top: number | null) {
+  const info = engine.modelInfo!;
+  const tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
+  const result = await computeExactNextBytes({ prompt: text, top: 10 }, {
+    tokenizer,
+    // The start token the app puts before every text.
+    startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
+    nextLogits: async (ids) => (await engine.step({ ids })).logits,
+  });
+  const bytes = result.probabilities
+    .map((probability, byte) => ({ byte, label: byteLabel(byte), probability }))
+    .filter((b) => b.probability > 0)
+    .sort((a, b) => b.probability - a.probability || a.byte - b.byte);
+  return {
+    prompt: text,
+    promptTokens: tokenizer.tokenize(text).tokens.map((t) => t.text),
+    boundary: result.boundary,
+    covers: result.covers,
+    forwardPasses: result.forwardPasses,
+    elapsedMs: Math.round(result.elapsedMs),
+    continuationProbability: result.continuationProbability,
+    nextBytes: top === null ? bytes : bytes.slice(0, top),
+    nextBytesListed: Math.min(bytes.length, top ?? bytes.length),
+    nextBytesWithProbability: bytes.length,
+    nextCharacters: result.characters,
+    otherCharactersProbability: result.otherProbability,
+  };
+}
