@@ -7,6 +7,7 @@
  */
 export { BIAS_DEMO_PROMPTS, stableBoundary, type BiasDemoPrompt } from './biasLens';
 export { alignTokens, type Alignment, type AlignOptions, type UnicodeNormalization } from './align';
+export { bitsPerBytePosition, compareOnBytes, largestDisagreements, type ByteAlignedComparison, type ScoredSpan, type WordBits } from './byteAlignedBits';
 export {
   exactNextByteDistribution,
   exactNextCharacters,
