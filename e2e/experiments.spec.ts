@@ -116,7 +116,8 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
     // The CLI re-runs the browser's record under Node (onnxruntime-node) and finds the same numbers.
     const cli = JSON.parse(execFileSync('npx', ['tsx', 'src/cli/main.ts', 'export', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
     expect(cli.experiments).toHaveLength(1);
-    expect(cli.experiments[0]).toMatchObject({ reproduced: true, problems: [], distributionsCompared: 1 });
+    // modelFileDifferences []: the SHA-256 the browser computed equal Node's for the same files.
+    expect(cli.experiments[0]).toMatchObject({ reproduced: true, problems: [], distributionsCompared: 1, modelFileDifferences: [] });
     expect(cli.experiments[0].positionsCompared).toBeGreaterThan(4);
   });
 });
@@ -203,6 +204,7 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
   await test.step('re-run on the loaded model: the numbers reproduce', async () => {
     await row('People').getByTestId('experiments.rerun').click();
     await expect(page.getByTestId('comparison.verdict')).toHaveAttribute('data-ok', 'true');
+    await expect(page.getByTestId('comparison.model-files')).toContainText('same SHA-256');
     await expect(page.getByTestId('comparison.positions')).toBeVisible();
     const svgDownload = page.waitForEvent('download');
     await page.getByTestId('comparison.export.svg').click();

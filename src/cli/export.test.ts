@@ -13,7 +13,7 @@ import { runCli } from './main';
 import { createNodeRuntime } from './nodeRuntime';
 
 interface ExportOutput {
-  experiments: { id: string; reproduced: boolean | null; problems: string[]; positionsCompared: number; distributionsCompared: number; maxAbsDeltaBits: number }[];
+  experiments: { id: string; reproduced: boolean | null; problems: string[]; positionsCompared: number; distributionsCompared: number; maxAbsDeltaBits: number; modelFileDifferences: string[] | null }[];
   skipped: string[];
   allReproduced: boolean;
 }
@@ -34,7 +34,7 @@ describe('CLI export', () => {
     const tree = appendStep(emptyTree(), { tokenId: 42, probability: 0.01, sampledProbability: null, how: 'click', seed: null });
     const draft: Experiment = {
       ...base,
-      model: { id: 'sotu-gpt', source: { kind: 'embedded', fileHashes: [] }, dtype: 'fp32', backend: 'wasm' },
+      model: { id: 'sotu-gpt', source: { kind: 'embedded', fileHashes: engine.modelInfo!.fileHashes }, dtype: 'fp32', backend: 'wasm' },
       tokenizer: { id: 'sotu-gpt', vocabularySize: 8192 },
       text: 'The state of the Union is',
       settings: { ...base.settings, temperature: 0.7, topK: 0, topP: 0.9, minP: 0, selectedPosition: 3 },
@@ -54,6 +54,8 @@ describe('CLI export', () => {
     expect(output.allReproduced).toBe(true);
     expect(output.experiments[0]).toMatchObject({ id: 'union', reproduced: true, problems: [], positionsCompared: record.results!.tokenIds.length, distributionsCompared: 1 });
     expect(output.experiments[0].maxAbsDeltaBits).toBeLessThan(1e-6);
+    expect(output.experiments[0].modelFileDifferences).toEqual([]);
+    expect(record.model.source.fileHashes.map((f) => f.path)).toContain('onnx/model.onnx');
   }, 120_000);
 
   it('says which numbers do not reproduce, skips a corrupted record and reads a bare record', async () => {

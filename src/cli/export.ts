@@ -6,7 +6,7 @@
  * tokenize, analyze after the start token, the row at the saved position, distributionView.
  */
 import { readFile } from 'node:fs/promises';
-import { compareExperiments, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, parseImportFile, REPRODUCTION_TOLERANCE, reproduces, type Experiment } from '../core/experiments';
+import { compareExperiments, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, modelFileDifferences, parseImportFile, REPRODUCTION_TOLERANCE, reproduces, type Experiment } from '../core/experiments';
 import { pathTokens } from '../core/lab/branchTree';
 import { distributionView } from '../core/lab/distributionView';
 import { resultsSnapshot, treeFromRecord } from '../core/lab/experimentRecord';
@@ -27,6 +27,8 @@ export interface ExperimentVerdict {
   maxAbsDeltaBits: number | null;
   rankChanges: number | null;
   distributionsCompared: number;
+  /** How the model files differ from the saved ones by SHA-256 ([] the same; null: the record kept no hashes). */
+  modelFileDifferences: string[] | null;
 }
 
 /** Records of one file: an export file, or a single record as the app stores it. */
@@ -97,7 +99,10 @@ export async function exportOutput(args: CliArgs, modelGiven: boolean) {
           engines.set(key, engine);
         }
         const fresh = await rerunResults(engine, record);
-        const base = { file, id: record.id, name: record.name, model: engine.modelInfo!.label };
+        const base = {
+          file, id: record.id, name: record.name, model: engine.modelInfo!.label,
+          modelFileDifferences: modelFileDifferences(record.model.source.fileHashes, engine.modelInfo!.fileHashes),
+        };
         if (!record.results) {
           verdicts.push({ ...base, reproduced: null, problems: ['the record kept no results: re-ran, nothing to compare'], positionsCompared: 0, maxAbsDeltaBits: null, rankChanges: null, distributionsCompared: 0 });
           continue;

@@ -8,6 +8,7 @@ import { EngineError, cancelledError, throwIfCancelled } from './errors';
 import type { ModelFileProvider } from './files/fileProvider';
 import { KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
+import { hashModelFiles } from './fileHashes';
 import { loadModel } from './loadModel';
 import { TextAnalyzer } from './textAnalysis';
 import { BigramAnalyzer } from './bigramAnalysis';
@@ -133,6 +134,7 @@ export class Engine {
         eosTokenId: firstTokenId(loaded.config.eos_token_id),
         downloadedBytes: loaded.downloadedBytes,
         loadMs: 0,
+        fileHashes: await hashModelFiles(loaded.files),
       };
       const vocabulary = new Vocabulary(loaded.tokenizer, loaded.tokenizerJson, vocabSize);
       info.byteScheme = vocabulary.byteScheme;

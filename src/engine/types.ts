@@ -101,6 +101,8 @@ export interface ModelInfo {
   /** Bytes read for this load (network or cache). */
   downloadedBytes: number;
   loadMs: number;
+  /** SHA-256 of every file loaded (config, tokenizer, ONNX), sorted by path: the exact weights, for experiments. */
+  fileHashes: { path: string; sha256: string }[];
 }
 
 export interface TokenView {

@@ -9,7 +9,7 @@ import { parseImportFile, createExportFile } from '../core/experiments/importExp
 import type { ExperimentModel, ExperimentSettings } from '../core/experiments/schema';
 import { decodeShareLink, encodeShareLink } from '../core/experiments/shareLink';
 import { perTokenCsv } from '../core/experiments/csv';
-import { compareExperiments, reproduces, type Comparison, type ComparedSide } from '../core/experiments/compare';
+import { compareExperiments, modelFileDifferences, reproduces, type Comparison, type ComparedSide } from '../core/experiments/compare';
 import type { Experiment } from '../core/experiments/schema';
 import { distributionView } from '../core/lab/distributionView';
 import { emptyTree } from '../core/lab/branchTree';
@@ -48,6 +48,8 @@ export interface ShownComparison {
   nameB: string;
   /** Set for a re-run: whether the numbers reproduce, within REPRODUCTION_TOLERANCE. */
   verdict: { ok: boolean; problems: string[] } | null;
+  /** Set for a re-run: how the model files differ from the saved ones ([] the same; null unknown). */
+  modelFiles: string[] | null;
   comparison: Comparison;
 }
 
@@ -92,9 +94,9 @@ function currentModel(): ExperimentModel | null {
   const model = useSession.getState().model;
   if (!model) return null;
   const source: ExperimentModel['source'] =
-    model.source.kind === 'hub' ? { kind: 'hub', revision: model.source.revision ?? 'main', fileHashes: [] }
-      : model.source.kind === 'folder' ? { kind: 'folder', folderName: model.source.name, fileHashes: [] }
-        : { kind: 'embedded', fileHashes: [] };
+    model.source.kind === 'hub' ? { kind: 'hub', revision: model.source.revision ?? 'main', fileHashes: model.fileHashes }
+      : model.source.kind === 'folder' ? { kind: 'folder', folderName: model.source.name, fileHashes: model.fileHashes }
+        : { kind: 'embedded', fileHashes: model.fileHashes };
   const id = model.source.kind === 'embedded' || model.source.kind === 'hub' ? model.source.id : model.label;
   return { id, source, dtype: model.dtype, backend: model.backend === 'node-cpu' ? 'wasm' : model.backend };
 }
@@ -229,7 +231,7 @@ export async function compareSaved(idA: string, idB: string): Promise<void> {
     const repo = await repository();
     const [a, b] = await Promise.all([repo.get(idA), repo.get(idB)]);
     if (!a || !b) throw new Error('One of the two experiments no longer exists.');
-    set({ comparison: { nameA: a.experiment.name, nameB: b.experiment.name, verdict: null, comparison: compareExperiments(sideOf(a.experiment), sideOf(b.experiment)) } });
+    set({ comparison: { nameA: a.experiment.name, nameB: b.experiment.name, verdict: null, modelFiles: null, comparison: compareExperiments(sideOf(a.experiment), sideOf(b.experiment)) } });
   } catch (error) {
     report(error);
   }
@@ -255,7 +257,8 @@ export async function rerunExperiment(id: string): Promise<boolean> {
     if (!analysed || !fresh) throw new Error('The re-run did not finish (see the lab for the reason).');
     const model = useSession.getState().model!;
     const comparison = compareExperiments(sideOf(saved), { ...sideOf(fresh), name: `re-run on ${model.label}` });
-    set({ comparison: { nameA: saved.name, nameB: `re-run on ${model.label} (${model.backend})`, verdict: reproduces(comparison), comparison } });
+    const modelFiles = modelFileDifferences(saved.model.source.fileHashes, model.fileHashes);
+    set({ comparison: { nameA: saved.name, nameB: `re-run on ${model.label} (${model.backend})`, verdict: reproduces(comparison), modelFiles, comparison } });
     return true;
   } catch (error) {
     report(error);
@@ -372,7 +375,8 @@ export function currentShareLink(): { ok: true; url: string } | { ok: false; err
   const model = currentModel();
   if (!model) return { ok: false, error: 'Load a model first.' };
   const encoded = encodeShareLink({
-    model,
+    // File hashes stay in saved records: a link carries inputs only, and text needs the room.
+    model: { ...model, source: { ...model.source, fileHashes: [] } },
     text,
     settings: { ...samplingSettingsOf(settings), seed: settings.seed, colourMetric: settings.colourMetric, view: 'text', selectedPosition: lab.selected },
   });

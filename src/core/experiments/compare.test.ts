@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareExperiments, reproduces, summarise, type ComparedSide } from './compare';
+import { compareExperiments, modelFileDifferences, reproduces, summarise, type ComparedSide } from './compare';
 import { exampleExperiment } from './examples';
 import type { Experiment } from './schema';
 
@@ -92,5 +92,24 @@ describe('compareExperiments', () => {
     const inputsOnly = { ...side(record), name: 'link', results: null };
     const comparison = compareExperiments(side(record), inputsOnly);
     expect(comparison.kind === 'summaries' && comparison.reason).toContain('link has no saved results');
+  });
+});
+
+describe('modelFileDifferences', () => {
+  const a = 'a'.repeat(64);
+  const b = 'b'.repeat(64);
+  it('says nothing can be told without hashes, and nothing differs for the same files', () => {
+    expect(modelFileDifferences([], [{ path: 'x', sha256: a }])).toBeNull();
+    expect(modelFileDifferences([{ path: 'x', sha256: a }], [{ path: 'x', sha256: a }])).toEqual([]);
+  });
+  it('names changed, missing and new files', () => {
+    const lines = modelFileDifferences(
+      [{ path: 'onnx/model.onnx', sha256: a }, { path: 'tokenizer.json', sha256: a }],
+      [{ path: 'onnx/model.onnx', sha256: b }, { path: 'onnx/model_quantized.onnx', sha256: a }],
+    )!;
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('onnx/model.onnx has changed');
+    expect(lines[1]).toContain('tokenizer.json is not among');
+    expect(lines[2]).toContain('onnx/model_quantized.onnx was not loaded');
   });
 });

@@ -171,3 +171,24 @@ export function reproduces(comparison: Comparison): { ok: boolean; problems: str
   }
   return { ok: problems.length === 0, problems };
 }
+
+/**
+ * How the model files of a re-run differ from the saved ones (by SHA-256): one line per
+ * file changed, gone or new; empty when they are the same. null when the record kept no
+ * hashes (older records), so nothing can be said.
+ */
+export function modelFileDifferences(
+  saved: readonly { path: string; sha256: string }[],
+  current: readonly { path: string; sha256: string }[],
+): string[] | null {
+  if (saved.length === 0 || current.length === 0) return null;
+  const now = new Map(current.map((f) => [f.path, f.sha256]));
+  const before = new Map(saved.map((f) => [f.path, f.sha256]));
+  const lines: string[] = [];
+  for (const [path, sha256] of before) {
+    if (!now.has(path)) lines.push(`${path} is not among the files loaded now`);
+    else if (now.get(path) !== sha256) lines.push(`${path} has changed (SHA-256 ${sha256.slice(0, 12)}… → ${now.get(path)!.slice(0, 12)}…)`);
+  }
+  for (const path of now.keys()) if (!before.has(path)) lines.push(`${path} was not loaded when the experiment was saved`);
+  return lines;
+}

@@ -42,6 +42,7 @@ export {
   REPRODUCTION_TOLERANCE,
   compareDistributions,
   compareExperiments,
+  modelFileDifferences,
   reproduces,
   summarise,
   type Comparison,

@@ -46,6 +46,13 @@ export function ComparisonView({ shown }: { shown: ShownComparison }) {
           {verdict.ok ? 'The numbers reproduce (surprisal within 0.001 bits, kept probabilities within 1e-4).' : `Changed: ${verdict.problems.join('; ')}.`}
         </p>
       )}
+      {shown.verdict && (
+        <p className="hint" data-testid="comparison.model-files">
+          {shown.modelFiles === null ? 'The saved experiment has no file hashes, so whether the model files are the same is unknown.'
+            : shown.modelFiles.length === 0 ? 'The model files are the ones the experiment was saved with (same SHA-256).'
+              : `The model files differ from the saved ones: ${shown.modelFiles.join('; ')}.`}
+        </p>
+      )}
       <SummaryTable nameA={nameA} nameB={nameB} a={comparison.a} b={comparison.b} />
       {comparison.kind === 'summaries' ? (
         <p className="hint" data-testid="comparison.reason">{comparison.reason}</p>
