@@ -129,9 +129,12 @@ test('key space of sotu-gpt, linked to the prediction after "The United States o
     await page.getByTestId('keyspace.icn.runs').fill('10');
     await page.getByTestId('keyspace.icn.tolerance').fill('10');
     await page.getByTestId('keyspace.icn.run').click();
-    await expect(page.getByTestId('keyspace.icn.progress')).toContainText('ICN: probe');
+    await expect(page.getByTestId('keyspace.icn.progress')).toContainText(/ICN: probe [1-9]\d* of 100/);
     await page.getByTestId('keyspace.icn.stop').click();
     await expect(page.getByTestId('keyspace.icn.message')).toContainText('Stopped');
     await expect(icn).toHaveAttribute('data-status', 'done');
+    // Only ICN ran, and it stopped early: the baselines never started.
+    await expect(series).toHaveCount(1);
+    expect(Number(await series.first().getAttribute('data-probes'))).toBeLessThan(100);
   });
 });

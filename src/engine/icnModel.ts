@@ -27,13 +27,21 @@ export interface IcnProgress {
   totalProbes: number;
 }
 
+/** Steps between yields to the event loop. */
+const STEPS_PER_YIELD = 8;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
 export async function runIcnOnEngine(engine: Engine, params: IcnParams, options: { signal?: AbortSignal; onProgress?: (progress: IcnProgress) => void } = {}): Promise<IcnProbe[]> {
   const info = engine.modelInfo;
   if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
+  let steps = 0;
   const model: IcnModel = {
     tokenize: (text) => engine.tokenize({ text }).ids,
     decode: (ids) => engine.decode(ids),
     nextLogits: async (ids) => {
+      // NOTE: a WASM forward pass resolves without giving the worker's event loop a turn, so
+      // without this yield the `cancel` message (Stop) would wait for the whole run.
+      if (++steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
       throwIfCancelled(options.signal, 'In-context navigation');
       return (await engine.step({ ids: [...ids] })).logits;
     },
