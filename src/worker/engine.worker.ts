@@ -7,6 +7,7 @@ import { createBrowserRuntime } from '../engine/browserRuntime';
 import { Engine } from '../engine/engine';
 import { CacheStorageStore } from '../engine/files/hubCache';
 import { httpTokenizerFiles, TokenizerLab } from '../engine/tokenizerLab';
+import { SecondModel } from '../engine/modelComparison';
 import { createEngineService } from './engineService';
 import { createRequestHandler } from './handler';
 import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from './protocol';
@@ -18,7 +19,11 @@ export const TEST_WORKER_NAME_SUFFIX = '+test-api';
 
 const hubStore = new CacheStorageStore();
 const appBaseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
-const engine = new Engine(createBrowserRuntime({ appBaseUrl, hubStore, scope: self }));
+// NOTE: one runtime for both engines: ONNX Runtime is initialised once per worker.
+const runtime = createBrowserRuntime({ appBaseUrl, hubStore, scope: self });
+const engine = new Engine(runtime);
+/** The tokenizer lab's second model (two models on one text): its own Engine, so the main model stays loaded. */
+const secondModel = new SecondModel(new Engine(runtime));
 const tokenizerLab = new TokenizerLab(httpTokenizerFiles(new URL('tokenizers/', appBaseUrl).href), () => engine.modelTokenizerFiles());
 
 const send = (message: ReplyMessage, transfer: Transferable[] = []) => self.postMessage(message, transfer);
@@ -27,6 +32,7 @@ const handler = createRequestHandler(
   createEngineService(engine, hubStore, {
     allowMisbehave: self.name.endsWith(TEST_WORKER_NAME_SUFFIX),
     tokenizerLab,
+    secondModel,
     misbehave: (how) => {
       if (how === 'close') self.close();
       else if (how === 'hang') for (;;) { /* blocks the worker's only thread: heartbeats stop */ }

@@ -4,6 +4,8 @@ import { EngineError } from '../engine/errors';
 import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engine/files/hubCache';
 import { computeBiasLens } from '../engine/biasLens';
 import type { TokenizerLab } from '../engine/tokenizerLab';
+import { compareModelsOnText, nextBytesOnBoth, type CompareModelsProgress, type ModelHandle, type SecondModel } from '../engine/modelComparison';
+import type { ModelSource } from '../engine/types';
 import { benchKeyQueries } from '../engine/keySpaceBench';
 import { runIcnOnEngine } from '../engine/icnModel';
 import type { EngineService } from './handler';
@@ -15,9 +17,22 @@ export interface ServiceOptions {
   misbehave: (how: 'throw-uncaught' | 'hang' | 'close') => void;
   /** The tokenizer lab's tokenizers (shipped files and the loaded model's). */
   tokenizerLab: TokenizerLab;
+  /** The tokenizer lab's second model (two models on one text), in its own Engine. */
+  secondModel: SecondModel;
 }
 
 export function createEngineService(engine: Engine, hubStore: ModelFileStore, options: ServiceOptions): EngineService {
+  /** The loaded model and the second one (loaded on first use, with progress). */
+  const bothModels = async (other: ModelSource, signal: AbortSignal, onProgress: (p: CompareModelsProgress) => void): Promise<[ModelHandle, ModelHandle]> => {
+    const info = engine.modelInfo;
+    if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
+    const label = other.kind === 'folder' ? other.name : other.kind === 'path' ? other.path : other.id;
+    const b = await options.secondModel.ensure(other, info, {
+      signal,
+      onProgress: (p) => onProgress({ phase: 'loading', label, done: p.loadedBytes, total: p.totalBytes }),
+    });
+    return [{ engine, tokenizer: options.tokenizerLab.modelTokenizer() }, b];
+  };
   return {
     probe: () => engine.probe(),
     load: (params, { signal, onProgress }) => engine.load(params, { signal, onProgress }),
@@ -57,6 +72,11 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
         signal,
       });
     },
+    labCompareModels: async (params, { signal, onProgress }) => {
+      const [a, b] = await bothModels(params.other, signal, onProgress);
+      return compareModelsOnText(params, a, b, { signal, onProgress });
+    },
+    labNextBytesBoth: async ({ prompt, other }, { signal, onProgress }) => nextBytesOnBoth(prompt, await bothModels(other, signal, onProgress), { signal }),
     keySpaceInfo: () => engine.keySpace().info(),
     bigramAnalyze: ({ ids }, { signal, onProgress }) => engine.bigramAnalyzer().analyze(ids, { signal, onProgress }),
     bigramInternals: () => engine.bigramAnalyzer().internalsReport(),

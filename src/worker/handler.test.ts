@@ -16,6 +16,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
     probe: unused, load: unused, unload: unused, tokenize: unused, tokenViews: unused, vocabulary: unused, forward: unused, step: unused,
     score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
     labTokenizers: unused, labAddTokenizer: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused,
+    labCompareModels: unused, labNextBytesBoth: unused,
     keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused, benchKeyQueries: unused, keyIcn: unused,
     bigramAnalyze: unused, bigramInternals: unused, bigramTable: unused, bigramSetCorpus: unused, bigramCorpus: unused, bigramLens: unused,
     ...overrides,

@@ -23,6 +23,7 @@ import type { IcnParams, IcnProgress } from '../engine/icnModel';
 import type { IcnProbe } from '../core/keyspace/icn';
 import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
+import type { CompareModelsParams, CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../engine/modelComparison';
 
 export interface EngineCalls {
   probe: { params: Record<string, never>; result: BackendReport };
@@ -49,6 +50,10 @@ export interface EngineCalls {
   labCharPositions: { params: { tokenizerIds: string[]; word: string }; result: LabCharRow[]; progress: LabProgress };
   /** Naive vs token healing vs the exact next byte after a prompt, on the loaded model (engine/biasLens.ts). */
   labBiasLens: { params: BiasLensParams; result: BiasLensResult };
+  /** Two models on one text aligned on bytes: the loaded model and a second one held by the worker's second engine (engine/modelComparison.ts). */
+  labCompareModels: { params: CompareModelsParams; result: CompareModelsResult; progress: CompareModelsProgress };
+  /** The exact next byte after a prompt on the loaded model and on the second model, side by side. */
+  labNextBytesBoth: { params: { prompt: string; other: CompareModelsParams['other'] }; result: NextBytesBothResult; progress: CompareModelsProgress };
   /** Key space (engine/keySpace.ts): the loaded model's key matrices, read from its ONNX bytes on first use. */
   keySpaceInfo: { params: Record<string, never>; result: KeySpaceInfo };
   /** Bigram and layers (engine/bigramAnalysis.ts): full-context vs context-1 predictions per position. */
