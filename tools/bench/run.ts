@@ -4,7 +4,8 @@
  * Every figure is the median of several runs; the backend is named on every row.
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
- * BENCH_ONLY=keyspace runs only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows; BENCH_DIST=<folder> measures another build than dist/.
+ * BENCH_ONLY=keyspace runs only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
+ * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node; no build or Chromium needed); BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -15,6 +16,7 @@ import { runBrowserBench } from './browserBench';
 import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
 import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
+import { runTokenizerBench } from './tokenizerBench';
 import type { Figure } from './stats';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -52,8 +54,9 @@ async function main(): Promise<void> {
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   const dist = join(REPO_ROOT, process.env.BENCH_DIST ?? 'dist');
   const only = process.env.BENCH_ONLY ?? null;
-  if (!existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  const browserRows = only !== 'tokenizers';
+  if (browserRows && !existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
+  if (browserRows && !existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   const { id: textId, text } = benchmarkText();
   const loadBefore = loadavg()[0];
   console.log(`Benchmark text: ${textId} (${text.length.toLocaleString('en-US')} characters); model ${modelId}; load average ${loadBefore.toFixed(1)} on ${cpus().length} cores.`);
@@ -84,6 +87,10 @@ async function main(): Promise<void> {
   if (only === null) {
     console.log('Node (CLI engine)…');
     figures = figures.concat(await runNodeBench(text, modelId));
+  }
+  if (only === null || only === 'tokenizers') {
+    console.log('Node tokenizer lab (tokenizing 100 KB, exact next byte)…');
+    figures = figures.concat(await runTokenizerBench(modelId));
   }
   figures = figures.concat(speedups(figures));
   printTable(figures);
