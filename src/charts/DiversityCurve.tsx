@@ -51,7 +51,12 @@ export function DiversityCurve({ series, totalProbes, width, height = 240 }: Div
         ))}
       </svg>
       <figcaption className="legend">
-        {series.map((s, i) => <span key={s.id}><span className="legend__swatch" style={{ background: schemeTableau10[i] }} /> {s.label}</span>)}
+        {/* Lines can coincide (every probe a new answer), so the counts are written out too. */}
+        {series.map((s, i) => (
+          <span key={s.id}>
+            <span className="legend__swatch" style={{ background: schemeTableau10[i] }} /> {s.label}: {s.unique.at(-1) ?? 0} unique{s.uniqueCorrect ? `, ${s.uniqueCorrect.at(-1) ?? 0} correct` : ''} after {s.unique.length}
+          </span>
+        ))}
         {series.some((s) => s.uniqueCorrect) && <span>solid: unique correct answers; dashed: all unique answers</span>}
       </figcaption>
     </figure>

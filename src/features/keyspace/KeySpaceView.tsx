@@ -90,7 +90,7 @@ export function KeySpaceView() {
           ) : (
             <p className="hint">Search a token, or click one in the chart below or in the Next token view’s bars (the ⌖ button).</p>
           )}
-          <KeySimPanel modelKey={model.key} info={info.result} tokenText={tokenText} focusTokenId={validFocus} />
+          <KeySimPanel key={model.key} modelKey={model.key} info={info.result} tokenText={tokenText} focusTokenId={validFocus} />
           <IcnPanel key={model.key} />
         </>
       )}
