@@ -111,6 +111,16 @@ test('key space of sotu-gpt, linked to the prediction after "The United States o
     expect(correct).toBeGreaterThanOrEqual(1); // " America" is among the top 100 candidates
   });
 
+  await test.step('the candidates expanded into whole answers (as the paper) feed the same split', async () => {
+    await page.getByTestId('keyspace.topN').fill('12');
+    await expect(page.getByTestId('keyspace.keysim.point')).toHaveCount(12);
+    await page.getByTestId('keyspace.expand').click();
+    await expect(page.getByTestId('keyspace.expanded').locator('li')).toHaveCount(12);
+    const main = Number(await page.getByTestId('keyspace.split.main').getAttribute('data-count'));
+    const other = Number(await page.getByTestId('keyspace.split.other').getAttribute('data-count'));
+    expect(main + other).toBe(2);
+  });
+
   await test.step('in-context navigation: three methods plotted as unique answers against probes, and Stop', async () => {
     const icn = page.getByTestId('keyspace.icn');
     await icn.getByRole('button', { name: 'Example' }).click();

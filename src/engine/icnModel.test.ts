@@ -5,7 +5,7 @@ import { greedyToken } from '../core/distribution';
 import { icnPrompt } from '../core/keyspace/icn';
 import { Engine } from './engine';
 import { EngineError } from './errors';
-import { runIcnOnEngine } from './icnModel';
+import { expandCandidatesOnEngine, runIcnOnEngine } from './icnModel';
 
 const INSTRUCTION = 'Name the countries of South America.';
 
@@ -40,6 +40,24 @@ describe('ICN on sotu-gpt', () => {
       text += engine.decode([next]);
     }
     expect(probe.answer).toBe(text.includes('"') ? text.slice(0, text.indexOf('"')) : text);
+  });
+
+  it('expands candidate first tokens after a context exactly as a greedy decode, reporting each', async () => {
+    const contextIds = [0, ...engine.tokenize({ text: 'The United States of' }).ids];
+    const progress: number[] = [];
+    const expanded = await expandCandidatesOnEngine(engine, { contextIds, tokenIds: [767, 2004], maxAnswerTokens: 6 }, { onProgress: (p) => progress.push(p.done) });
+    expect(progress).toEqual([1, 2]);
+    expect(expanded.map((e) => e.tokenId)).toEqual([767, 2004]);
+    const ids = [...contextIds, 2004];
+    let text = engine.decode([2004]);
+    for (let step = 0; step < 6 && !text.includes('"'); step++) {
+      const next = greedyToken((await engine.step({ ids, useCache: false })).logits);
+      if (next === engine.modelInfo!.eosTokenId) break;
+      ids.push(next);
+      text += engine.decode([next]);
+    }
+    expect(expanded[1].answer).toBe(text.includes('"') ? text.slice(0, text.indexOf('"')) : text);
+    expect(expanded[1].answer.startsWith(' China')).toBe(true);
   });
 
   it('stops with a cancelled error when the signal fires', async () => {

@@ -3,7 +3,7 @@
  * model's tokenizer, logits from KV-cached steps (each probe's expansion extends the cache of
  * its prompt), end-of-text ends an answer.
  */
-import { runIcn, type IcnMethod, type IcnModel, type IcnProbe } from '../core/keyspace/icn';
+import { expandAnswer, runIcn, type IcnMethod, type IcnModel, type IcnProbe } from '../core/keyspace/icn';
 import { parseAnswerList } from '../core/keyspace/answers';
 import type { Engine } from './engine';
 import { EngineError, throwIfCancelled } from './errors';
@@ -60,4 +60,54 @@ export async function runIcnOnEngine(engine: Engine, params: IcnParams, options:
     if (error instanceof Error && error.name === 'AbortError') throw new EngineError('cancelled', error.message);
     throw error;
   }
+}
+
+export interface ExpandParams {
+  /** The context the candidates follow (start token included), e.g. the lab's sequence up to the shown position. */
+  contextIds: number[];
+  /** First tokens to expand, each on its own. */
+  tokenIds: number[];
+  maxAnswerTokens?: number;
+}
+
+export interface ExpandedCandidate {
+  tokenId: number;
+  answer: string;
+  finished: boolean;
+}
+
+/**
+ * Each candidate first token expanded greedily until a closing quote, as the paper's
+ * spurious-correlation notebook does (at most 64 tokens); progress after each candidate.
+ */
+export async function expandCandidatesOnEngine(
+  engine: Engine,
+  params: ExpandParams,
+  options: { signal?: AbortSignal; onProgress?: (progress: { done: number; total: number }) => void } = {},
+): Promise<ExpandedCandidate[]> {
+  if (params.contextIds.length === 0) throw new EngineError('bad-request', 'The context to expand from is empty.');
+  let steps = 0;
+  const model: IcnModel = {
+    tokenize: (text) => engine.tokenize({ text }).ids,
+    decode: (ids) => engine.decode(ids),
+    nextLogits: async (ids) => {
+      if (++steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
+      throwIfCancelled(options.signal, 'Expanding the candidates');
+      return (await engine.step({ ids: [...ids] })).logits;
+    },
+    stopTokenIds: new Set(engine.modelInfo?.eosTokenId == null ? [] : [engine.modelInfo.eosTokenId]),
+  };
+  const out: ExpandedCandidate[] = [];
+  try {
+    for (const tokenId of params.tokenIds) {
+      const first = engine.decode([tokenId]);
+      const expanded = await expandAnswer(model, [...params.contextIds, tokenId], first, params.maxAnswerTokens ?? 64, options.signal);
+      out.push({ tokenId, ...expanded });
+      options.onProgress?.({ done: out.length, total: params.tokenIds.length });
+    }
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw new EngineError('cancelled', error.message);
+    throw error;
+  }
+  return out;
 }

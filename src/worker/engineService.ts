@@ -7,7 +7,7 @@ import type { TokenizerLab } from '../engine/tokenizerLab';
 import { compareModelsOnText, nextBytesOnBoth, type CompareModelsProgress, type ModelHandle, type SecondModel } from '../engine/modelComparison';
 import type { ModelSource } from '../engine/types';
 import { benchKeyQueries } from '../engine/keySpaceBench';
-import { runIcnOnEngine } from '../engine/icnModel';
+import { expandCandidatesOnEngine, runIcnOnEngine } from '../engine/icnModel';
 import type { EngineService } from './handler';
 
 export interface ServiceOptions {
@@ -88,6 +88,7 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     keySim: (params) => engine.keySpace().keySim(params),
     keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),
     keyIcn: (params, { signal, onProgress }) => runIcnOnEngine(engine, params, { signal, onProgress }),
+    keyExpand: (params, { signal, onProgress }) => expandCandidatesOnEngine(engine, params, { signal, onProgress }),
     benchKeyQueries: (params) => {
       if (!options.allowMisbehave) throw new EngineError('bad-request', 'benchKeyQueries is only available to the test API.');
       return benchKeyQueries(params, () => engine.keySpace());

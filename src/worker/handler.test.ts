@@ -17,7 +17,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
     score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
     labTokenizers: unused, labAddTokenizer: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused,
     labCompareModels: unused, labNextBytesBoth: unused,
-    keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused, benchKeyQueries: unused, keyIcn: unused,
+    keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused, benchKeyQueries: unused, keyIcn: unused, keyExpand: unused,
     bigramAnalyze: unused, bigramInternals: unused, bigramTable: unused, bigramSetCorpus: unused, bigramCorpus: unused, bigramLens: unused,
     ...overrides,
   };

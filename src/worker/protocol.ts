@@ -19,7 +19,7 @@ import type {
   CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult,
 } from '../engine/bigramTypes';
 import type { KeyQueryBenchParams, KeyQueryBenchResult } from '../engine/keySpaceBench';
-import type { IcnParams, IcnProgress } from '../engine/icnModel';
+import type { ExpandedCandidate, ExpandParams, IcnParams, IcnProgress } from '../engine/icnModel';
 import type { IcnProbe } from '../core/keyspace/icn';
 import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
@@ -73,6 +73,8 @@ export interface EngineCalls {
   keyMap: { params: Record<string, never>; result: KeyMapResult };
   /** In-context navigation or a baseline on the loaded model (PAPERS.md section 1); progress: each probe. */
   keyIcn: { params: IcnParams; result: IcnProbe[]; progress: IcnProgress };
+  /** Each candidate first token expanded greedily to a whole answer (the spurious split, as the paper). */
+  keyExpand: { params: ExpandParams; result: ExpandedCandidate[]; progress: { done: number; total: number } };
   /** Benchmark only (`?testApi=1` pages): single k-NN queries timed in the worker. */
   benchKeyQueries: { params: KeyQueryBenchParams; result: KeyQueryBenchResult };
   /** Test builds only: make the worker misbehave so recovery can be tested end to end. */

@@ -76,7 +76,15 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw Object.assign(new Error('In-context navigation was stopped.'), { name: 'AbortError' });
 }
 
-/** Continues `ids` one token at a time until a token containing `"` (or a stop token); returns the answer text after the prompt. */
+/**
+ * Continues `ids` (the prompt and a first token whose text is `firstText`) one token at a time
+ * until a token containing `"` (or a stop token), at most `maxTokens`; the answer is the text
+ * up to the quote. Also the spurious-correlation split's expansion of each candidate.
+ */
+export async function expandAnswer(model: IcnModel, ids: number[], firstText: string, maxTokens: number, signal?: AbortSignal): Promise<{ answer: string; finished: boolean }> {
+  return expand(model, ids, firstText, (logits) => greedyToken(logits), maxTokens, signal);
+}
+
 async function expand(model: IcnModel, ids: number[], firstText: string, pick: (logits: ArrayLike<number>, step: number) => number, maxTokens: number, signal?: AbortSignal) {
   let text = firstText;
   for (let step = 0; step < maxTokens && !text.includes('"'); step++) {

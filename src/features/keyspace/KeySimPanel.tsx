@@ -31,7 +31,9 @@ function intInput(value: string, min: number, max: number): number | null {
 
 export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) {
   const row = useSession((s) => s.lab.row);
-  const textLength = useSession((s) => s.lab.analysedIds.length);
+  const analysedIds = useSession((s) => s.lab.analysedIds);
+  const startTokenId = useSession((s) => s.lab.analysis?.startTokenId ?? null);
+  const textLength = analysedIds.length;
   const [topN, setTopN] = useState(100);
   const [topK, setTopK] = useState(10);
   const [threshold, setThreshold] = useState(() => Number(info.randomPairCosine.p90.toFixed(2)));
@@ -88,7 +90,8 @@ export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) 
             ))}
           </ul>
           <KeyMapPanel modelKey={modelKey} candidates={result.candidates} topK={result.topK} tokenText={tokenText} focusTokenId={focusTokenId} />
-          <SpuriousPanel result={result} threshold={threshold} tokenText={tokenText} />
+          <SpuriousPanel result={result} threshold={threshold} tokenText={tokenText}
+            contextIds={row && startTokenId !== null ? [startTokenId, ...analysedIds.slice(0, row.position)] : []} />
         </>
       )}
     </section>

@@ -90,8 +90,8 @@ export function KeySpaceView() {
           ) : (
             <p className="hint">Search a token, or click one in the chart below or in the Next token view’s bars (the ⌖ button).</p>
           )}
-          <KeySimPanel key={model.key} modelKey={model.key} info={info.result} tokenText={tokenText} focusTokenId={validFocus} />
-          <IcnPanel key={model.key} />
+          <KeySimPanel key={`keysim:${model.key}`} modelKey={model.key} info={info.result} tokenText={tokenText} focusTokenId={validFocus} />
+          <IcnPanel key={`icn:${model.key}`} />
         </>
       )}
     </section>

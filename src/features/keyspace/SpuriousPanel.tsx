@@ -4,15 +4,23 @@
  * like a top key (keySim at or above the threshold) and the rest, and each group gets its
  * precision G, mean rank R and share P.
  */
-import { useMemo, useState } from 'react';
-import { canStartAcceptable, parseAnswerList, spuriousCorrelationSplit, type GroupStats } from '../../core/keyspace';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { canStartAcceptable, isAcceptableAnswer, parseAnswerList, spuriousCorrelationSplit, type GroupStats } from '../../core/keyspace';
+import type { ExpandedCandidate } from '../../engine/icnModel';
 import type { KeySimResult } from '../../engine/keySpace';
+import { engineClient } from '../../state/engineActions';
+import { EngineCallError } from '../../worker/client';
+import { visibleToken } from '../next-token/visibleToken';
 
 interface Props {
   result: KeySimResult;
   threshold: number;
   tokenText: (id: number) => string;
+  /** The context the candidates follow (start token included), for expanding them. */
+  contextIds: number[];
 }
+
+type Expansion = { status: 'idle' } | { status: 'running'; done: number; total: number } | { status: 'done'; answers: ExpandedCandidate[] } | { status: 'error'; message: string };
 
 const percent = (value: number | null) => (value === null ? '–' : `${(100 * value).toFixed(0)}%`);
 
@@ -29,15 +37,44 @@ function GroupRow({ name, group, testId }: { name: string; group: GroupStats; te
   );
 }
 
-export function SpuriousPanel({ result, threshold, tokenText }: Props) {
+export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Props) {
   const [answersText, setAnswersText] = useState('');
+  const [expansion, setExpansion] = useState<Expansion>({ status: 'idle' });
+  const controller = useRef<AbortController | null>(null);
   const answers = useMemo(() => parseAnswerList(answersText), [answersText]);
+  // A new distribution makes old expansions meaningless.
+  useEffect(() => {
+    controller.current?.abort();
+    setExpansion({ status: 'idle' });
+  }, [result]);
+
+  const expand = async () => {
+    controller.current?.abort();
+    const abort = new AbortController();
+    controller.current = abort;
+    const tokenIds = result.candidates.map((c) => c.tokenId);
+    setExpansion({ status: 'running', done: 0, total: tokenIds.length });
+    try {
+      const expanded = await engineClient().call('keyExpand', { contextIds, tokenIds }, {
+        signal: abort.signal,
+        onProgress: (p) => setExpansion({ status: 'running', done: p.done, total: p.total }),
+      });
+      setExpansion({ status: 'done', answers: expanded });
+    } catch (error) {
+      const stopped = abort.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled');
+      setExpansion(stopped ? { status: 'idle' } : { status: 'error', message: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const expanded = expansion.status === 'done' ? expansion.answers : null;
   const split = useMemo(() => {
     if (answers.length === 0) return null;
-    const acceptableIds = result.candidates.filter((c) => canStartAcceptable(tokenText(c.tokenId), answers)).map((c) => c.tokenId);
+    const acceptableIds = expanded
+      ? expanded.filter((e) => isAcceptableAnswer(e.answer, answers)).map((e) => e.tokenId)
+      : result.candidates.filter((c) => canStartAcceptable(tokenText(c.tokenId), answers)).map((c) => c.tokenId);
     const profile = { candidates: result.candidates, topK: result.topK, similarityToTop: new Float64Array(0) };
     return spuriousCorrelationSplit(profile, acceptableIds, { kind: 'keySim', minKeySim: threshold });
-  }, [answers, result, threshold, tokenText]);
+  }, [answers, result, threshold, tokenText, expanded]);
   return (
     <section className="keyspace__spurious" aria-label="Spurious key correlation" data-testid="keyspace.spurious">
       <h4>Are the look-alikes right? (spurious key correlation)</h4>
@@ -46,8 +83,23 @@ export function SpuriousPanel({ result, threshold, tokenText }: Props) {
         <textarea rows={3} value={answersText} data-testid="keyspace.answers" onChange={(e) => setAnswersText(e.target.value)} placeholder="e.g. America, Mexico, Colombia" />
       </label>
       <p className="hint">
-        Approximation, labelled: a candidate counts as correct when its text (case, quotes and spaces ignored) begins an acceptable answer. The paper instead
-        expands every candidate greedily into a whole answer and asks GPT-4o, and groups keys by k-means clusters; here the groups are keySim ≥ {threshold.toFixed(2)} (“look-alike”) or not.
+        {expanded
+          ? `Each candidate was expanded greedily after the shown context until a closing quote (at most 64 tokens), as the paper does for prompts like …1. "; an answer is correct when it equals an acceptable one (case, quotes and outer punctuation ignored). `
+          : 'Quick approximation: a candidate counts as correct when its text (case, quotes and spaces ignored) begins an acceptable answer. Expand the candidates to judge whole answers, as the paper does. '}
+        Adapted from the paper, which judges with GPT-4o and groups keys by k-means clusters; here the groups are keySim ≥ {threshold.toFixed(2)} (“look-alike”) or not.
+      </p>
+      <p>
+        {expansion.status === 'running' ? (
+          <span role="status" data-testid="keyspace.expand.progress">
+            Expanding candidate {expansion.done} of {expansion.total} <progress value={expansion.done} max={expansion.total} />{' '}
+            <button type="button" data-testid="keyspace.expand.stop" onClick={() => controller.current?.abort()}>Stop</button>
+          </span>
+        ) : (
+          <button type="button" data-testid="keyspace.expand" onClick={() => void expand()}>
+            {expanded ? 'Expand again' : `Expand the ${result.candidates.length} candidates into whole answers (greedy, up to ${result.candidates.length * 64} model steps)`}
+          </button>
+        )}
+        {expansion.status === 'error' && <span className="error" role="alert"> {expansion.message}</span>}
       </p>
       {split && (
         <table className="keyspace__split" data-testid="keyspace.split">
@@ -66,6 +118,18 @@ export function SpuriousPanel({ result, threshold, tokenText }: Props) {
           The paper’s claim: mid-ranked tokens in the top keys’ neighbourhood are correct less often than the others (G_main &lt; G_other). Here:{' '}
           {split.main.precision === null || split.other.precision === null ? 'one group is empty.' : split.main.precision < split.other.precision ? 'it holds for this prompt.' : 'it does not hold for this prompt.'}
         </p>
+      )}
+      {expanded && (
+        <details>
+          <summary>The expanded answers</summary>
+          <ol className="keyspace__expanded" data-testid="keyspace.expanded">
+            {expanded.map((e) => (
+              <li key={e.tokenId} className={answers.length > 0 && isAcceptableAnswer(e.answer, answers) ? 'keyspace__answer--correct' : undefined}>
+                {visibleToken(tokenText(e.tokenId))} → {JSON.stringify(e.answer)}{e.finished ? '' : ' (no closing quote in 64 tokens)'}
+              </li>
+            ))}
+          </ol>
+        </details>
       )}
     </section>
   );
