@@ -162,4 +162,38 @@ test.describe('tokenizer lab', () => {
     // sotu-gpt cuts the prompt " Un" + "i"; the exact next byte is "t" (" United") or "o" (" Union"), as in the Node test.
     await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first().locator('th')).toHaveText(/^[to]$/);
   });
+
+  test('two models on one text: sotu-gpt and sotu-bytes aligned on bytes, per word and in total, and the next byte of each', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel('embedded:sotu-gpt');
+    await page.getByTestId('nav.view.tokenizers').click();
+    const text = 'The state of the Union is strong, and the Congress of the United States.';
+    await page.getByTestId('tokenizers.text').fill(text);
+    const panel = page.getByTestId('tokenizers.models');
+    await test.step('the totals name both models with their tokenizers and bits per byte', async () => {
+      await expect(panel.getByTestId('tokenizers.models.other')).toHaveValue('sotu-bytes');
+      await expect(panel.getByTestId('tokenizers.models.total')).toHaveCount(2, { timeout: 120_000 });
+      await expect(panel.getByTestId('tokenizers.models.total').nth(0)).toContainText('sotu-gpt');
+      await expect(panel.getByTestId('tokenizers.models.total').nth(1)).toContainText('sotu-bytes');
+      for (const cell of await panel.getByTestId('tokenizers.models.bpb').all()) expect(Number(await cell.textContent())).toBeGreaterThan(0);
+      // The byte model has one token per byte.
+      await expect(panel.getByTestId('tokenizers.models.total').nth(1).locator('td').nth(1)).toHaveText(String(utf8Length(text)));
+    });
+    await test.step('the chart has two bars per word, and the table lists the largest disagreements', async () => {
+      await expect(panel.getByTestId('tokenizers.models.word')).toHaveCount(text.split(' ').length);
+      await expect(panel.getByTestId('tokenizers.models.word').first().locator('rect')).not.toHaveCount(0);
+      await expect(panel.getByTestId('tokenizers.models.largest.row')).not.toHaveCount(0);
+    });
+    await test.step('the sanity view shows the next byte of each model after the same prompt, labelled as two models', async () => {
+      await panel.getByTestId('tokenizers.models.prompt').fill('the State of the Uni');
+      const models = panel.getByTestId('tokenizers.models.nextBytes.model');
+      await expect(models).toHaveCount(2, { timeout: 120_000 });
+      await expect(models.nth(0)).toContainText('sotu-gpt');
+      await expect(models.nth(0)).toContainText('exact next byte');
+      await expect(models.nth(1)).toContainText('sotu-bytes');
+      await expect(models.nth(1)).toContainText('its own next-byte distribution');
+      await expect(models.nth(1).locator('tr').first().locator('th')).not.toBeEmpty();
+    });
+  });
 });

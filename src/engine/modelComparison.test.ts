@@ -60,6 +60,18 @@ describe('two models on one text', () => {
     expect(diffs[0]).toBe(Math.max(...result.words.map((w) => Math.abs(w.differenceBitsPerByte))));
   }, 60_000);
 
+  it('shares one load between requests: cancelling the first does not fail the second', async () => {
+    const other = new SecondModel(new Engine(runtime));
+    const controller = new AbortController();
+    const first = other.ensure({ kind: 'embedded', id: 'sotu-bytes' }, main.modelInfo!, { signal: controller.signal });
+    const second = other.ensure({ kind: 'embedded', id: 'sotu-bytes' }, main.modelInfo!);
+    controller.abort();
+    await expect(first).rejects.toThrow(/cancel/i);
+    const handle = await second;
+    expect(handle.engine.modelInfo?.label).toBe('sotu-bytes');
+    await handle.engine.unload();
+  }, 180_000);
+
   it('refuses an empty text and one over the limit', async () => {
     await expect(compareModelsOnText({ text: '' }, a, b)).rejects.toThrow(/Type a text/);
     await expect(compareModelsOnText({ text: 'a'.repeat(COMPARE_MAX_TEXT_BYTES + 1) }, a, b)).rejects.toThrow(/at most 20,000/);

@@ -19,8 +19,9 @@ import type { Engine } from './engine';
 import { EngineError, throwIfCancelled } from './errors';
 import type { LoadProgress, ModelInfo, ModelSource } from './types';
 
-/** Texts longer than this (UTF-8 bytes) are refused: both models score every token. */
-export const COMPARE_MAX_TEXT_BYTES = 20_000;
+import { COMPARE_MAX_TEXT_BYTES } from './tokenizerLabLimits';
+
+export { COMPARE_MAX_TEXT_BYTES };
 
 export interface CompareModelsParams {
   text: string;
@@ -82,20 +83,34 @@ export interface ModelHandle {
 
 /** The second engine of the worker and the model it holds. */
 export class SecondModel {
-  private loaded: { sourceKey: string; tokenizer: LabTokenizer } | null = null;
+  private loaded: { sourceKey: string; handle: Promise<ModelHandle> } | null = null;
 
   constructor(private readonly engine: Engine) {}
 
-  /** Loads `source` unless it is already the one held, on the same backend as the main model. */
+  /**
+   * Loads `source` unless it is already the one held (or being loaded: two requests share one
+   * load), on the same backend as the main model.
+   * NOTE: the load is not tied to the request's signal: a newer request (the text edited) may be
+   * waiting for the same load, and cancelling the first must not fail the second. A cancelled
+   * request stops waiting; the load finishes and is kept. Load progress goes to the request that
+   * started it.
+   */
   async ensure(source: ModelSource, main: ModelInfo, options: { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void } = {}): Promise<ModelHandle> {
     if (source.kind === 'folder') throw new EngineError('bad-request', 'The second model is an embedded model or a Hub id; load a folder as the main model instead.');
     const sourceKey = JSON.stringify(source);
-    if (this.loaded?.sourceKey !== sourceKey || this.engine.modelInfo === null) {
-      this.loaded = null;
-      await this.engine.load({ source, backend: main.backend === 'webgpu' ? 'auto' : 'wasm', dtype: 'auto' }, options);
-      this.loaded = { sourceKey, tokenizer: tokenizerOf(this.engine) };
+    if (this.loaded?.sourceKey !== sourceKey) {
+      const handle = (async (): Promise<ModelHandle> => {
+        await this.engine.load({ source, backend: main.backend === 'webgpu' ? 'auto' : 'wasm', dtype: 'auto' }, { onProgress: options.onProgress });
+        return { engine: this.engine, tokenizer: tokenizerOf(this.engine) };
+      })();
+      const entry = { sourceKey, handle };
+      this.loaded = entry;
+      // A failed load is forgotten, so the next request tries again.
+      handle.catch(() => { if (this.loaded === entry) this.loaded = null; });
     }
-    return { engine: this.engine, tokenizer: this.loaded.tokenizer };
+    const handle = await this.loaded!.handle;
+    throwIfCancelled(options.signal, 'The comparison');
+    return handle;
   }
 }
 

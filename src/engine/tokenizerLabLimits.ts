@@ -9,3 +9,5 @@ export const MODEL_TOKENIZER_ID = 'model';
 export const LAB_MAX_TEXT_BYTES = 1_000_000;
 /** Chips are sent for the tokens starting in the first this many bytes; metrics cover the whole text. */
 export const LAB_DEFAULT_DISPLAY_BYTES = 4_000;
+/** Two models on one text: texts longer than this (UTF-8 bytes) are refused, since both models score every token. */
+export const COMPARE_MAX_TEXT_BYTES = 20_000;

@@ -11,7 +11,7 @@ import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
 import { useLabCall } from './useLabCall';
 
-function Bars({ title, rows, testId }: { title: string; rows: readonly { label: string; probability: number }[]; testId: string }) {
+export function Bars({ title, rows, testId }: { title: string; rows: readonly { label: string; probability: number }[]; testId: string }) {
   return (
     <table className="tlab-bias__list" data-testid={testId}>
       <caption>{title}</caption>

@@ -1,7 +1,7 @@
 /**
  * The tokenizer lab (issue 5): the same text through every selected tokenizer, byte-exact and
  * aligned by byte offsets, the metrics per tokenizer, tokenization parity across languages,
- * CharBench character positions, and the tokenization-bias lens on the loaded model. All tokenizing runs in the worker (engine/tokenizerLab.ts).
+ * CharBench character positions, the tokenization-bias lens on the loaded model, and two models on one text. All tokenizing runs in the worker (engine/tokenizerLab.ts).
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { LabRow } from '../../engine/tokenizerLab';
@@ -16,6 +16,7 @@ import { MetricsTable } from './MetricsTable';
 import { ParityPanel } from './ParityPanel';
 import { TokenizerPicker } from './TokenizerPicker';
 import { TokenRows, type ByteSpan } from './TokenRows';
+import { TwoModelsPanel } from './TwoModelsPanel';
 import { lab, useLabCall } from './useLabCall';
 
 const TEXT_SETTLE_MS = 200;
@@ -85,6 +86,8 @@ export function TokenizerLab() {
       <CharPositionsPanel tokenizerIds={ids} />
       <h2 className="tlab__heading">Tokenization bias: naive, token healing, exact next byte</h2>
       <BiasLensPanel />
+      <h2 className="tlab__heading">Two models on one text: bits per byte per word</h2>
+      <TwoModelsPanel text={prefs.text} />
     </section>
   );
 }
