@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { withoutGraphOutputs } from './onnxSplice';
+import { withoutGraphOutputs, withRenamedBytes } from './onnxSplice';
 import { TokenscopePage } from './tokenscopePage';
 
 const PARAGRAPH = 'Fellow-Citizens of the Senate and of the House of Representatives: the state of the Union is strong, and the United States of America will meet the duties of the year.';
@@ -103,22 +103,41 @@ test('a long text shows progress and can be cancelled; the view then still compa
   expect((await chipBigramness(page)).length).toBeGreaterThan(3);
 });
 
-test('a model without readable internals explains why the layer views are off; the bigram view still works', async ({ page }) => {
+/** A folder copy of sotu-gpt whose graph lists no hidden_states outputs; `rename` also renames its block nodes. */
+function strippedSotuGpt(name: string, rename: boolean): string {
   const source = resolve('public/models/sotu-gpt');
-  const root = join(mkdtempSync(join(tmpdir(), 'tokenscope-e2e-')), 'sotu-gpt-no-hidden');
+  const root = join(mkdtempSync(join(tmpdir(), 'tokenscope-e2e-')), name);
   mkdirSync(join(root, 'onnx'), { recursive: true });
   for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(source, file), join(root, file));
-  const onnx = new Uint8Array(readFileSync(join(source, 'onnx/model.onnx')));
-  writeFileSync(join(root, 'onnx/model.onnx'), withoutGraphOutputs(onnx, (name) => name.startsWith('hidden_states.')));
+  let onnx = withoutGraphOutputs(new Uint8Array(readFileSync(join(source, 'onnx/model.onnx'))), (n) => n.startsWith('hidden_states.'));
+  if (rename) onnx = withRenamedBytes(onnx, '/model/blocks.', '/model/stages.');
+  writeFileSync(join(root, 'onnx/model.onnx'), onnx);
+  return root;
+}
 
+test('a graph without hidden_states outputs gets its residual stream added by node name; the view says which', async ({ page }) => {
   const app = await openBigram(page);
-  await app.loadFolder(root);
+  await app.loadFolder(strippedSotuGpt('sotu-gpt-no-hidden', false));
   await app.expectModel('folder:sotu-gpt-no-hidden');
+  await compare(page, PARAGRAPH);
+  await expect(page.getByTestId('bigram.summary')).toBeVisible();
+  await page.getByTestId('bigram.chip').nth(8).click();
+  await expect(page.getByTestId('bigram.layers')).toHaveAttribute('data-status', 'ready');
+  await expect(page.getByTestId('bigram.layers.residual')).toContainText('added to the graph as outputs, found by node name (/model/blocks.N');
+  await expect(page.getByTestId('bigram.lens.row')).toHaveCount(5);
+  const kl = await page.getByTestId('bigram.lens.kl').allTextContents();
+  expect(Number(kl[4])).toBeLessThan(1e-3);
+});
+
+test('a model without readable internals explains why the layer views are off; the bigram view still works', async ({ page }) => {
+  const app = await openBigram(page);
+  await app.loadFolder(strippedSotuGpt('sotu-gpt-renamed', true));
+  await app.expectModel('folder:sotu-gpt-renamed');
   await compare(page, PARAGRAPH);
   await expect(page.getByTestId('bigram.summary')).toBeVisible();
   expect((await chipBigramness(page))[0]).toBeCloseTo(1, 3);
   await page.getByTestId('bigram.chip').nth(3).click();
   await expect(page.getByTestId('bigram.layers')).toHaveAttribute('data-status', 'unavailable');
-  await expect(page.getByTestId('bigram.layers.unavailable')).toContainText('does not output its residual stream');
+  await expect(page.getByTestId('bigram.layers.unavailable')).toContainText('could not find it by node name');
   await expect(page.getByTestId('bigram.detail')).toBeVisible();
 });

@@ -15,7 +15,7 @@ import { entropyBits, softmax, topNIndices } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, disposeGpuOutputs, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
 import { analysedStretch, collectHiddenStates, computeLayerContext, layerContextKey, layerStatisticsAt, type LayerContext } from './layerAnalysis';
-import type { InternalsResult } from './modelInternals';
+import type { InternalsResult, ModelInternals } from './modelInternals';
 import type {
   ApproximationScore, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
   BigramTableRow, CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult, TokenProbability,
@@ -46,13 +46,30 @@ export class BigramAnalyzer {
   private internalsRead: InternalsResult | null = null;
   /** The last layer analysis's stretch (hidden states and statistics). */
   private layerContext: LayerContext | null = null;
+  /** The second session whose graph outputs the residual stream, when the loaded one does not. */
+  private layerModel: Promise<RunnableModel> | null = null;
 
   constructor(
     private readonly runnable: RunnableModel,
     private readonly startTokenId: number,
     private readonly readInternals: () => InternalsResult,
     private readonly encode: (text: string) => number[],
+    /** Opens the model again with these values added as graph outputs (engine.ts). */
+    private readonly openWithOutputs?: (outputNames: readonly string[]) => Promise<RunnableModel>,
   ) {}
+
+  /** The model the layer views run: the loaded one, or (opened on first use) one whose graph outputs the residual stream. */
+  private async layerRunnable(internals: ModelInternals): Promise<RunnableModel> {
+    if (!internals.outputsAdded) return this.runnable;
+    if (!this.openWithOutputs) throw new EngineError('unsupported-model', 'This runtime cannot open a second session with the residual stream added as outputs.');
+    this.layerModel ??= this.openWithOutputs(internals.hiddenStateNames);
+    try {
+      return await this.layerModel;
+    } catch (error) {
+      this.layerModel = null;
+      throw error;
+    }
+  }
 
   internals(): InternalsResult {
     this.internalsRead ??= this.readInternals();
@@ -61,8 +78,11 @@ export class BigramAnalyzer {
 
   internalsReport(): InternalsReport {
     const read = this.internals();
-    if (!read.ok) return { available: false, reason: read.reason, layerCount: null, finalNormSource: null, firstMlpPath: false };
-    return { available: true, reason: null, layerCount: read.internals.layerCount, finalNormSource: read.internals.finalNormSource, firstMlpPath: read.internals.firstBlock !== null };
+    if (!read.ok) return { available: false, reason: read.reason, layerCount: null, finalNormSource: null, residualSource: null, firstMlpPath: false };
+    return {
+      available: true, reason: null, layerCount: read.internals.layerCount, finalNormSource: read.internals.finalNormSource,
+      residualSource: read.internals.residualSource, firstMlpPath: read.internals.firstBlock !== null,
+    };
   }
 
   /**
@@ -218,8 +238,8 @@ export class BigramAnalyzer {
       unavailable.push({ name: 'early-exit-1', reason: read.reason }, { name: 'first-mlp-only', reason: read.reason });
     } else {
       const { internals } = read;
-      const hidden = await collectHiddenStates(this.runnable, [this.startTokenId, ...ids.slice(0, positions)], internals.layerCount, {
-        firstIndex: 1, layers: [1], signal: options.signal, onProgress: (p) => options.onProgress?.({ ...p, phase: 'hidden-states' }),
+      const hidden = await collectHiddenStates(await this.layerRunnable(internals), [this.startTokenId, ...ids.slice(0, positions)], internals.layerCount, {
+        firstIndex: 1, layers: [1], outputNames: internals.hiddenStateNames, signal: options.signal, onProgress: (p) => options.onProgress?.({ ...p, phase: 'hidden-states' }),
       });
       const layerOne = hidden.layers.get(1)!;
       const d = internals.hiddenSize;
@@ -277,7 +297,7 @@ export class BigramAnalyzer {
       && context.key === layerContextKey(ids, context.first, context.count, lensPositions) && context.count === Math.min(ids.length, maxPositions);
     if (!covered) {
       this.layerContext = null;
-      context = await computeLayerContext(this.runnable, this.startTokenId, read.internals, ids, analysedStretch(ids.length, position, maxPositions), lensPositions, options);
+      context = await computeLayerContext(await this.layerRunnable(read.internals), this.startTokenId, read.internals, ids, analysedStretch(ids.length, position, maxPositions), lensPositions, options);
       this.layerContext = context;
     }
     const selected = layerStatisticsAt(context!, read.internals, ids, position, params.topK ?? 5, this.runnable.vocabSize);
@@ -293,5 +313,9 @@ export class BigramAnalyzer {
     this.tableRows.clear();
     this.corpus = null;
     this.layerContext = null;
+    // The engine resets on unload: the second session goes with the model.
+    const layerModel = this.layerModel;
+    this.layerModel = null;
+    void layerModel?.then((r) => r.model.dispose(), () => undefined);
   }
 }

@@ -20,6 +20,8 @@ export interface InternalsReport {
   /** Transformer blocks L (hidden states 0..L), when available. */
   layerCount: number | null;
   finalNormSource: string | null;
+  /** Where the residual stream is read: the exported outputs, or values added to the graph by name. */
+  residualSource: string | null;
   /** Whether the first-MLP-only path can be computed (the embedded models' layout). */
   firstMlpPath: boolean;
 }

@@ -9,7 +9,8 @@ import type { ModelFileProvider } from './files/fileProvider';
 import { KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
 import { hashModelFiles } from './fileHashes';
-import { loadModel } from './loadModel';
+import { loadModel, openModelWithOnnx } from './loadModel';
+import { withGraphOutputs } from '../core/onnx/graphOutputs';
 import { TextAnalyzer } from './textAnalysis';
 import { BigramAnalyzer } from './bigramAnalysis';
 import { readModelInternals } from './modelInternals';
@@ -153,8 +154,15 @@ export class Engine {
       const keySpace = new KeySpace({ label: info.label, modelFile: loaded.modelFile, files: loaded.files });
       const onnxBytes = loaded.files.get(loaded.modelFile);
       const outputNames: string[] = loaded.model.sessions.model?.outputNames ?? [];
+      // For a graph without hidden_states outputs, the layer views open the model again from a
+      // copy whose graph outputs the residual stream values found by name (modelInternals.ts).
+      const openWithOutputs = async (names: readonly string[]): Promise<RunnableModel> => {
+        if (!onnxBytes) throw new EngineError('unsupported-model', 'The model\'s ONNX file is not at hand to add the residual stream outputs.');
+        const model = await openModelWithOnnx(loaded, choice.backend, resolved.label, withGraphOutputs(onnxBytes, names));
+        return { ...runnable, model };
+      };
       const bigram = new BigramAnalyzer(runnable, startTokenId, () => readModelInternals(onnxBytes, loaded.config, outputNames),
-        (text) => loaded.tokenizer.encode(text, { add_special_tokens: false }));
+        (text) => loaded.tokenizer.encode(text, { add_special_tokens: false }), openWithOutputs);
       this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles, keySpace, bigram };
       if (previous) await disposeActive(previous);
       return info;

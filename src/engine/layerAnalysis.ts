@@ -29,7 +29,11 @@ export async function collectHiddenStates(
   runnable: RunnableModel,
   seq: readonly number[],
   layerCount: number,
-  options: { firstIndex: number; layers: readonly number[]; withLogits?: boolean; signal?: AbortSignal; onProgress?: (p: BigramProgress) => void },
+  options: {
+    firstIndex: number; layers: readonly number[]; withLogits?: boolean; signal?: AbortSignal; onProgress?: (p: BigramProgress) => void;
+    /** Output name of hidden state ℓ (ModelInternals.hiddenStateNames); `hidden_states.ℓ` when not given. */
+    outputNames?: readonly string[];
+  },
 ): Promise<HiddenStates> {
   checkIds(seq, runnable.vocabSize);
   const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
@@ -50,8 +54,9 @@ export async function collectHiddenStates(
       const from = Math.max(window.keepFrom, options.firstIndex);
       for (const layer of options.layers) {
         if (layer < 0 || layer > layerCount) throw new EngineError('bad-request', `Layer ${layer} is outside 0..${layerCount}.`);
-        const tensor = outputs[`hidden_states.${layer}`];
-        if (!tensor) throw new EngineError('unsupported-model', `The model did not return hidden_states.${layer}.`);
+        const name = options.outputNames?.[layer] ?? `hidden_states.${layer}`;
+        const tensor = outputs[name];
+        if (!tensor) throw new EngineError('unsupported-model', `The model did not return ${name} (hidden state ${layer}).`);
         const d = tensor.dims[2];
         const values = await logitsAsFloat32(tensor);
         let target = layers.get(layer);
@@ -116,7 +121,7 @@ export async function computeLayerContext(
   const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
   // Text position i is sequence index i + 1 (after the start token).
   const hidden = await collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, first + count)], L, {
-    firstIndex: first + 1, layers: allLayers, withLogits: true, signal: options.signal, onProgress: options.onProgress,
+    firstIndex: first + 1, layers: allLayers, withLogits: true, signal: options.signal, onProgress: options.onProgress, outputNames: internals.hiddenStateNames,
   });
   const vocab = runnable.vocabSize;
   const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));

@@ -148,16 +148,32 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
     const tokenizer = await AutoTokenizer.from_pretrained(modelKey).catch((error: unknown) => {
       throw new EngineError('model-file-invalid', `${request.label}: the tokenizer (tokenizer.json, tokenizer_config.json) could not be built: ${messageOf(error)}`, 'tokenizer.json');
     });
-    const model = await AutoModelForCausalLM.from_pretrained(modelKey, {
-      config: loaded.config as never,
-      dtype: loaded.dtype,
-      device: deviceFor(request.backend),
-      model_file_name: loaded.modelFileName,
-    }).catch((error: unknown) => {
-      if (isAbortError(error)) throw error;
-      throw new EngineError('model-file-invalid', `${request.label}: ${loaded.modelFile} could not be opened by ONNX Runtime (${request.backend}): ${messageOf(error)}`, loaded.modelFile);
-    });
+    const model = await createModel(modelKey, loaded, request.backend, request.label);
     return { ...loaded, model, tokenizer };
+  } finally {
+    unregister();
+  }
+}
+
+function createModel(modelKey: string, loaded: LoadedFiles, backend: Backend, label: string): Promise<PreTrainedModel> {
+  return AutoModelForCausalLM.from_pretrained(modelKey, {
+    config: loaded.config as never,
+    dtype: loaded.dtype,
+    device: deviceFor(backend),
+    model_file_name: loaded.modelFileName,
+  }).catch((error: unknown) => {
+    if (isAbortError(error)) throw error;
+    throw new EngineError('model-file-invalid', `${label}: ${loaded.modelFile} could not be opened by ONNX Runtime (${backend}): ${messageOf(error)}`, loaded.modelFile);
+  });
+}
+
+/** A second model on the same files with the ONNX file replaced (the layer views' copy with the residual stream as outputs). */
+export async function openModelWithOnnx(loaded: LoadedFiles, backend: Backend, label: string, onnxBytes: Uint8Array): Promise<PreTrainedModel> {
+  const files = new Map(loaded.files);
+  files.set(loaded.modelFile, onnxBytes);
+  const { modelKey, unregister } = registerModelFiles(files);
+  try {
+    return await createModel(modelKey, loaded, backend, label);
   } finally {
     unregister();
   }

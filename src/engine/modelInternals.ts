@@ -1,11 +1,13 @@
 /**
  * What the layer views need from a loaded model, read from its ONNX file: the residual
- * stream outputs (`hidden_states.0..L`, which the embedded models export), the final
+ * stream outputs (`hidden_states.0..L`, which the embedded models export; for other graphs
+ * the values are found by node name and added as outputs to a copy of the file), the final
  * LayerNorm, the unembedding and input embedding, and for the embedded models the first
  * block's weights (the "first-MLP-only" path). When something is missing, a sentence that
  * says what, so the UI can explain why the layer views are off while the bigram view works.
  */
 import { findInputEmbedding, findUnembedding, floatAttribute, parseOnnxModel, resolveWeight, type OnnxModel } from '../core/onnx';
+import { findResidualStream } from '../core/onnx/residualStream';
 import type { LayerNormParams, Matrix } from '../core/bigram/layers';
 import type { FirstBlockWeights } from '../core/bigram/firstMlpPath';
 import type { ModelConfig } from './modelConfig';
@@ -24,6 +26,15 @@ export interface ModelInternals {
   firstBlock: FirstBlockWeights | null;
   /** Where the final norm came from, for the UI. */
   finalNormSource: string;
+  /** Output name of hidden state ℓ = 0..L. */
+  hiddenStateNames: string[];
+  /** Where the residual stream comes from, for the UI. */
+  residualSource: string;
+  /**
+   * Whether the names are not outputs of the loaded graph: the layer views then run a second
+   * session on a copy of the file with them added (graphOutputs.ts), made only when needed.
+   */
+  outputsAdded: boolean;
 }
 
 export type InternalsResult = { ok: true; internals: ModelInternals } | { ok: false; reason: string };
@@ -97,19 +108,33 @@ function findFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeight
   return parts as FirstBlockWeights;
 }
 
+/** The residual stream's output names: the exported `hidden_states.*`, else values found by node name and added to a copy of the graph. */
+function residualStream(model: OnnxModel, outputNames: readonly string[]): { names: string[]; source: string; outputsAdded: boolean } | { reason: string } {
+  const exported = hiddenStateLayerCount(outputNames);
+  if (exported !== null) {
+    return { names: Array.from({ length: exported + 1 }, (_, l) => `hidden_states.${l}`), source: `the graph's outputs hidden_states.0 … hidden_states.${exported}`, outputsAdded: false };
+  }
+  const found = findResidualStream(model.graph);
+  if (!found.ok) {
+    return { reason: `This model's ONNX graph does not output its residual stream (hidden_states.0 … hidden_states.L), and Tokenscope could not find it by node name to add it as outputs: ${found.reason}. The layer views cannot run; the bigram comparison works on any model.` };
+  }
+  const { names, pattern } = found.value;
+  return {
+    names,
+    source: `added to the graph as outputs, found by node name (${pattern}, last Add of each block): ${names[0]}, ${names[1]} … ${names[names.length - 1]}`,
+    outputsAdded: true,
+  };
+}
+
 /** Reads the internals, or says why the layer views cannot run on this model. */
 export function readModelInternals(onnxBytes: Uint8Array | undefined, config: ModelConfig, outputNames: readonly string[]): InternalsResult {
-  const layerCount = hiddenStateLayerCount(outputNames);
-  if (layerCount === null) {
-    return {
-      ok: false,
-      reason: 'This model\'s ONNX graph does not output its residual stream (hidden_states.0 … hidden_states.L), and Tokenscope does not yet add those outputs to a graph it loads, so the layer views cannot run. The bigram comparison works on any model.',
-    };
-  }
-  if (!onnxBytes) return { ok: false, reason: 'The model\'s ONNX file is not at hand to read its weights (final norm, unembedding).' };
+  if (!onnxBytes) return { ok: false, reason: 'The model\'s ONNX file is not at hand to read its residual stream and weights (final norm, unembedding).' };
   const parsed = parseOnnxModel(onnxBytes);
   if (!parsed.ok) return { ok: false, reason: `The ONNX file could not be read for its weights: ${parsed.reason}.` };
   const model = parsed.value;
+  const residual = residualStream(model, outputNames);
+  if ('reason' in residual) return { ok: false, reason: residual.reason };
+  const layerCount = residual.names.length - 1;
   const unembedding = findUnembedding(model);
   if (!unembedding.ok) return { ok: false, reason: `The unembedding could not be found in the ONNX graph: ${unembedding.reason}.` };
   const inputEmbedding = findInputEmbedding(model);
@@ -130,6 +155,9 @@ export function readModelInternals(onnxBytes: Uint8Array | undefined, config: Mo
       unembeddingBias: u.bias,
       inputEmbedding: { values: e.values, rows: e.vocabularySize, cols: e.embeddingSize },
       firstBlock: findFirstBlock(model, config),
+      hiddenStateNames: residual.names,
+      residualSource: residual.source,
+      outputsAdded: residual.outputsAdded,
     },
   };
 }

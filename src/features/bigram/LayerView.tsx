@@ -51,6 +51,7 @@ export function LayerView({ ids, position, internals }: LayerViewProps) {
         Logit lens: each layer's residual stream through the final norm ({internals.finalNormSource}) and the unembedding.
         Layer 1 is the <em>early exit</em> approximation of the bigram subnetwork (an approximation, not the paper's trained mask).
       </p>
+      <p className="bigram__note" data-testid="bigram.layers.residual">Residual stream: {internals.residualSource}.</p>
       <ProgressLine status={task.status} progress={task.progress} error={task.error} onCancel={task.cancel} testId="bigram.layers.progress" />
       {shown && <LensTables shown={shown} standardised={standardised} onStandardised={setStandardised} />}
     </section>
