@@ -139,18 +139,35 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
     add(`score ${scored.length} tokens (throughput)`, 'tokens/s', await repeat(3, async () => {
       return (scored.length - 1) / ((await elapsedMs('score', { ids: scored, topK: 5 })) / 1000);
     }, 1));
-    // Experiments in real IndexedDB (a database of their own): 1,000 realistic records of 300 positions.
-    const storage = await page.evaluate(() => window.__tokenscope!.benchmarkStorage(1_000, 25));
-    add('experiments: save one while filling to 1,000 (IndexedDB)', 'ms', [storage.saveMedianMs]);
-    add('experiments: save one with 1,000 stored (IndexedDB)', 'ms', [storage.saveWhenFullMedianMs]);
-    add('experiments: list 1,000 stored (IndexedDB)', 'ms', [storage.listMedianMs]);
-    add('experiments: first list of 1,000 in a new tab (reads every summary)', 'ms', [storage.firstListMedianMs]);
-    add('experiments: search 1,000 stored (IndexedDB)', 'ms', [storage.searchMedianMs]);
-    add('experiments: open one of 1,000 stored (IndexedDB)', 'ms', [storage.getMedianMs]);
     add('peak memory (renderer processes, VmHWM)', 'MB', [await rendererPeakMB(browser)]);
     await context.close();
   } finally {
     await browser.close();
   }
   return figures;
+}
+
+/**
+ * Experiments in real IndexedDB (a database of their own, deleted after): 1,000 realistic
+ * records of 300 positions each, then timed saves, lists, searches and opens (medians of 25).
+ */
+export async function runExperimentsBench(appUrl: string, chromiumPath: string): Promise<Figure[]> {
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${appUrl}?testApi=1&backend=wasm`);
+    await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, { timeout: 180_000 });
+    const storage = await page.evaluate(() => window.__tokenscope!.benchmarkStorage(1_000, 25));
+    const row = (name: string, median: number): Figure => ({ name, backend: 'Chromium IndexedDB', unit: 'ms', median, runs: [median] });
+    return [
+      row('experiments: save one while filling to 1,000', storage.saveMedianMs),
+      row('experiments: save one with 1,000 stored', storage.saveWhenFullMedianMs),
+      row('experiments: list 1,000 stored', storage.listMedianMs),
+      row('experiments: first list of 1,000 in a new tab (reads every summary)', storage.firstListMedianMs),
+      row('experiments: search 1,000 stored', storage.searchMedianMs),
+      row('experiments: open one of 1,000 stored', storage.getMedianMs),
+    ];
+  } finally {
+    await browser.close();
+  }
 }

@@ -4,7 +4,7 @@
  * Every figure is the median of several runs; the backend is named on every row.
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
- * BENCH_ONLY=keyspace runs only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
+ * BENCH_ONLY=experiments runs only the IndexedDB rows, BENCH_ONLY=keyspace only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
  * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node; no build or Chromium needed); BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createStaticServer, listen } from '../serve.mjs';
 import { benchmarkText } from './benchText';
-import { runBrowserBench } from './browserBench';
+import { runBrowserBench, runExperimentsBench } from './browserBench';
 import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
 import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
@@ -68,6 +68,10 @@ async function main(): Promise<void> {
     if (only === null) {
       console.log('Chromium (built app)…');
       figures = figures.concat(await runBrowserBench(url, text, chromiumPath));
+    }
+    if (only === null || only === 'experiments') {
+      console.log('Chromium experiments storage (built app, IndexedDB)…');
+      figures = figures.concat(await runExperimentsBench(url, chromiumPath));
     }
     if (only === null || only === 'keyspace') {
       console.log('Chromium key space (built app)…');
