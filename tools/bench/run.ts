@@ -5,7 +5,7 @@
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
  * BENCH_ONLY=experiments runs only the IndexedDB rows, BENCH_ONLY=keyspace only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
- * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node; no build or Chromium needed); BENCH_DIST=<folder> measures another build than dist/.
+ * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node, and its model rows in Chromium); BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -17,6 +17,7 @@ import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
 import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
 import { runTokenizerBench } from './tokenizerBench';
+import { runTokenizerBrowserBench } from './tokenizerBrowserBench';
 import type { Figure } from './stats';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -54,9 +55,8 @@ async function main(): Promise<void> {
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   const dist = join(REPO_ROOT, process.env.BENCH_DIST ?? 'dist');
   const only = process.env.BENCH_ONLY ?? null;
-  const browserRows = only !== 'tokenizers';
-  if (browserRows && !existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
-  if (browserRows && !existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   const { id: textId, text } = benchmarkText();
   const loadBefore = loadavg()[0];
   console.log(`Benchmark text: ${textId} (${text.length.toLocaleString('en-US')} characters); model ${modelId}; load average ${loadBefore.toFixed(1)} on ${cpus().length} cores.`);
@@ -72,6 +72,10 @@ async function main(): Promise<void> {
     if (only === null || only === 'experiments') {
       console.log('Chromium experiments storage (built app, IndexedDB)…');
       figures = figures.concat(await runExperimentsBench(url, chromiumPath));
+    }
+    if (only === null || only === 'tokenizers') {
+      console.log('Chromium tokenizer lab (built app): exact next byte, two models…');
+      figures = figures.concat(await runTokenizerBrowserBench(url, text, chromiumPath));
     }
     if (only === null || only === 'keyspace') {
       console.log('Chromium key space (built app)…');
