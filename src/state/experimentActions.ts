@@ -266,22 +266,19 @@ export async function rerunExperiment(id: string): Promise<boolean> {
   }
 }
 
-export async function renameExperiment(id: string, name: string): Promise<void> {
-  try {
-    const repo = await repository();
-    const stored = await repo.get(id);
-    if (stored) await repo.rename(id, stored.revision, name);
-    await refreshExperiments();
-  } catch (error) {
-    report(error);
-  }
+/** The notes of a saved experiment ('' when it has none or is gone), for the edit form. */
+export async function experimentNotes(id: string): Promise<string> {
+  return (await (await repository()).get(id))?.experiment.notes ?? '';
 }
 
-export async function tagExperiment(id: string, tagsText: string): Promise<void> {
+/** Name, tags (comma-separated) and notes in one write. */
+export async function editExperiment(id: string, changes: { name: string; tagsText: string; notes: string }): Promise<void> {
   try {
     const repo = await repository();
     const stored = await repo.get(id);
-    if (stored) await repo.setTags(id, stored.revision, tagsText.split(',').map((t) => t.trim()).filter(Boolean));
+    if (!stored) throw new Error('This experiment no longer exists.');
+    const tags = [...new Set(changes.tagsText.split(',').map((t) => t.trim()).filter(Boolean))];
+    await repo.update(id, stored.revision, { name: changes.name.trim() || stored.experiment.name, tags, notes: changes.notes });
     await refreshExperiments();
   } catch (error) {
     report(error);

@@ -6,8 +6,8 @@
  */
 import { useEffect, useState } from 'react';
 import {
-  askForPersistentStorage, compareSaved, deleteExperiment, duplicateExperiment, exportExperimentCsv, exportExperiments, importExperiments, openExperiment,
-  refreshExperiments, renameExperiment, rerunExperiment, tagExperiment, togglePicked, undoDelete, useExperiments,
+  askForPersistentStorage, compareSaved, deleteExperiment, duplicateExperiment, editExperiment, experimentNotes, exportExperimentCsv, exportExperiments,
+  importExperiments, openExperiment, refreshExperiments, rerunExperiment, togglePicked, undoDelete, useExperiments,
 } from '../../state/experimentActions';
 import { useSession } from '../../state/sessionStore';
 import { ComparisonView } from './ComparisonView';
@@ -21,7 +21,7 @@ function formatBytes(bytes: number | null): string {
 
 export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
   const state = useExperiments();
-  const [editing, setEditing] = useState<{ id: string; name: string; tags: string } | null>(null);
+  const [editing, setEditing] = useState<{ id: string; name: string; tags: string; notes: string } | null>(null);
   const [rerunning, setRerunning] = useState<string | null>(null);
   const currentModel = useSession((s) => s.model);
   useEffect(() => { void refreshExperiments(); }, []);
@@ -67,6 +67,10 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
                   {editing?.id === e.id ? (
                     <input value={editing.name} aria-label="New name" data-testid="experiments.rename.input" onChange={(ev) => setEditing({ ...editing, name: ev.target.value })} />
                   ) : <span data-testid="experiments.name">{e.name}</span>}
+                  {editing?.id === e.id && (
+                    <textarea value={editing.notes} rows={3} aria-label="Notes" placeholder="Notes" data-testid="experiments.notes.input"
+                      onChange={(ev) => setEditing({ ...editing, notes: ev.target.value })} />
+                  )}
                   <div className="hint">{e.text.slice(0, 80)}{e.text.length > 80 ? '…' : ''}</div>
                 </td>
                 <td>{e.modelId}</td>
@@ -82,10 +86,12 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
                     <button type="button" data-testid="experiments.edit.save" onClick={() => {
                       const changed = editing;
                       setEditing(null);
-                      void renameExperiment(changed.id, changed.name).then(() => tagExperiment(changed.id, changed.tags));
+                      void editExperiment(changed.id, { name: changed.name, tagsText: changed.tags, notes: changed.notes });
                     }}>Done</button>
                   ) : (
-                    <button type="button" data-testid="experiments.edit" onClick={() => setEditing({ id: e.id, name: e.name, tags: e.tags.join(', ') })}>Rename / tag</button>
+                    <button type="button" data-testid="experiments.edit" onClick={() => {
+                      void experimentNotes(e.id).then((notes) => setEditing({ id: e.id, name: e.name, tags: e.tags.join(', '), notes }));
+                    }}>Edit name, tags, notes</button>
                   )}
                   <button type="button" data-testid="experiments.rerun" disabled={!currentModel || rerunning !== null}
                     title={currentModel ? `Run it again on ${currentModel.label} and show what changed` : 'Load a model first'}
