@@ -7,6 +7,7 @@ import { createRng, sampleToken, samplingPipeline } from '../core/distribution';
 import { Engine } from '../engine/engine';
 import { parseArgs } from './args';
 import { runCli } from './main';
+import { nextContext } from './next';
 import { createNodeRuntime } from './nodeRuntime';
 
 const TEXT = 'Gentlemen of the Senate';
@@ -38,7 +39,8 @@ describe('CLI next', () => {
   it('draws, for each seed, the token the UI draws: sampleToken(final stage, createRng(seed)) on the same logits', async () => {
     const engine = new Engine(createNodeRuntime());
     await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
-    const { logits } = await engine.step({ ids: engine.tokenize({ text: TEXT }).ids });
+    // As the app's lab: the start token, then the text.
+    const { logits } = await engine.step({ ids: nextContext(engine.tokenize({ text: TEXT }).ids, engine.modelInfo!).ids });
     await engine.unload();
     const settings = { temperature: 1.5, topK: 0, topP: 0.9, minP: 0 };
     const drawn: number[] = [];
@@ -54,7 +56,7 @@ describe('CLI next', () => {
   it('with no filters shows the model\'s own distribution: every token kept, entropy unchanged, rows + tail = 1', async () => {
     const output = await next('--top', '5');
     expect(output.textTokens).toBe(5);
-    expect(output.contextTokens).toBe(5);
+    expect(output.contextTokens).toBe(6);
     expect(output.stages.map((s) => [s.name, s.active, s.keptCount])).toEqual([
       ['temperature', false, 8192], ['topK', false, 8192], ['topP', false, 8192], ['minP', false, 8192],
     ]);
@@ -97,6 +99,12 @@ describe('CLI next', () => {
     expect(greedy.sampled).toMatchObject({ tokenId: greedy.top[0].tokenId, token: greedy.top[0].token, rank: 1 });
     const drawn = await next('--temperature', '3', '--seed', '0');
     expect(drawn.sampled.tokenId).not.toBe(greedy.top[0].tokenId);
+  });
+
+  it('puts the start token before the text, as the app does', async () => {
+    const output = (await runCli(parseArgs(['next', textFile('Gentlemen of the Senate'), '--top', '3']))) as NextOutput;
+    expect(output.startToken).toEqual({ tokenId: 8191, token: '<|endoftext|>' });
+    expect(output.contextTokens).toBe(output.textTokens + 1);
   });
 
   it('predicts from the start token after an empty text, as the app does', async () => {

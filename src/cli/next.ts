@@ -34,11 +34,10 @@ function afterEachStage(pipeline: SamplingPipeline, rawProbability: number, toke
   return after;
 }
 
-/** The context of the prediction: the text's ids, or the start token when the text has none (as the app does). */
-export function nextContext(ids: readonly number[], info: Pick<ModelInfo, 'bosTokenId' | 'eosTokenId'>): { ids: number[]; startTokenId: number | null } {
-  if (ids.length > 0) return { ids: [...ids], startTokenId: null };
+/** The context of the prediction: the start token, then the text's ids, as the app's lab scores them. */
+export function nextContext(ids: readonly number[], info: Pick<ModelInfo, 'bosTokenId' | 'eosTokenId'>): { ids: number[]; startTokenId: number } {
   const startTokenId = info.bosTokenId ?? info.eosTokenId ?? 0;
-  return { ids: [startTokenId], startTokenId };
+  return { ids: [startTokenId, ...ids], startTokenId };
 }
 
 export async function nextOutput(engine: Engine, info: ModelInfo, textIds: readonly number[], args: CliArgs) {
@@ -52,7 +51,7 @@ export async function nextOutput(engine: Engine, info: ModelInfo, textIds: reado
   // Ranks from the logits (no underflow), as tokenRank: ties share a rank. topNIndices sorts by
   // score, then id, so tied rows are adjacent.
   const topIds = Array.from(topNIndices(logits, args.top));
-  const views = engine.tokenViews([...topIds, tokenId, ...(context.startTokenId === null ? [] : [context.startTokenId])]);
+  const views = engine.tokenViews([...topIds, tokenId, context.startTokenId]);
   let rank = 0;
   const top = topIds.map((id, i) => {
     if (i === 0 || logits[id] !== logits[topIds[i - 1]]) rank = i + 1;
@@ -71,7 +70,7 @@ export async function nextOutput(engine: Engine, info: ModelInfo, textIds: reado
 
   return {
     textTokens: textIds.length,
-    startToken: context.startTokenId === null ? null : { tokenId: context.startTokenId, token: views[views.length - 1].text },
+    startToken: { tokenId: context.startTokenId, token: views[views.length - 1].text },
     contextTokens: step.contextTokens,
     settings: { ...args.sampling, seed: args.seed, mode: args.mode },
     entropyBits: { before: entropyBits(raw), after: entropyBits(final) },
