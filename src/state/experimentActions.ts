@@ -6,11 +6,10 @@
 import { create } from 'zustand';
 import packageJson from '../../package.json';
 import { parseImportFile, createExportFile } from '../core/experiments/importExport';
-import type { ExperimentModel, ExperimentSettings } from '../core/experiments/schema';
+import type { Experiment, ExperimentModel, ExperimentSettings } from '../core/experiments/schema';
 import { decodeShareLink, encodeShareLink } from '../core/experiments/shareLink';
 import { perTokenCsv } from '../core/experiments/csv';
 import { compareExperiments, modelFileDifferences, reproduces, type Comparison, type ComparedSide } from '../core/experiments/compare';
-import type { Experiment } from '../core/experiments/schema';
 import { distributionView } from '../core/lab/distributionView';
 import { emptyTree } from '../core/lab/branchTree';
 import { labToDraft, treeFromRecord } from '../core/lab/experimentRecord';
