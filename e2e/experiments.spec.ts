@@ -176,6 +176,12 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     const chartWidth = await page.getByTestId('distribution.chart').locator('svg').first().evaluate((el) => Math.ceil(el.getBoundingClientRect().width));
     expect(png.readUInt32BE(16)).toBe(chartWidth * 2);
+    // The other charts have the same buttons: GLTR's rank-bucket histogram.
+    const gltrDownload = page.waitForEvent('download');
+    await page.getByTestId('gltr.ranks.export.svg').click();
+    const gltr = await gltrDownload;
+    expect(gltr.suggestedFilename()).toBe('tokenscope-gltr-tokens-per-rank-bucket.svg');
+    expect(readFileSync(await gltr.path(), 'utf8')).toContain('<rect');
   });
 
   await app.typeText('We the People of the United States, in Order');

@@ -1,5 +1,5 @@
 /** "SVG" and "PNG" buttons that save the chart inside `containerRef` as a file. */
-import { useState, type RefObject } from 'react';
+import { useRef, useState, type ReactNode, type RefObject } from 'react';
 import { downloadBlob } from '../app/download';
 import { chartFileName, standaloneSvg, svgToPng } from './exportChart';
 
@@ -27,5 +27,16 @@ export function ChartExport({ title, containerRef, testId }: { title: string; co
       <button type="button" data-testid={`${testId}.png`} title={`Save “${title}” as PNG (2× size)`} onClick={() => void save('png')}>PNG</button>
       {error && <span className="notice notice--error" role="alert">{error}</span>}
     </span>
+  );
+}
+
+/** A chart with its "SVG" / "PNG" buttons above it (the first <svg> inside is what is saved). */
+export function ExportableChart({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  return (
+    <div className="exportable-chart">
+      <div className="exportable-chart__tools"><ChartExport title={title} containerRef={ref} testId={testId} /></div>
+      <div ref={ref}>{children}</div>
+    </div>
   );
 }

@@ -3,6 +3,7 @@
  * distribution per layer, the cosine curves, recall@1/5/10 of the current token, and the
  * layer × layer covariance similarity (plain or per-dimension standardised).
  */
+import { ExportableChart } from '../../charts/ChartExport';
 import { useEffect, useState } from 'react';
 import type { BigramProgress, InternalsReport, LensResult } from '../../engine/bigramTypes';
 import type { TokenView } from '../../engine/types';
@@ -82,28 +83,28 @@ function LensTables({ shown, standardised, onStandardised }: { shown: LensShown;
         Over {lens.positionCount} positions (from {lens.firstPosition}); lens statistics over {lens.lensPositionCount} of them, evenly spread.
       </p>
       <div className="bigram__charts">
-        <LayerLineChart title="Mean KL(final ‖ lens) per layer (nats)" width={320} testId="bigram.chart.kl"
-          series={[{ label: 'KL to final', values: layers.map((l) => l.klToFinalMeanNats), colour: '#b5523b' }]} />
-        <LayerLineChart title="Cosine of the centred state to…" width={320} testId="bigram.chart.cosine"
+        <ExportableChart title="KL to final per layer" testId="bigram.chart.kl.export"><LayerLineChart title="Mean KL(final ‖ lens) per layer (nats)" width={320} testId="bigram.chart.kl"
+          series={[{ label: 'KL to final', values: layers.map((l) => l.klToFinalMeanNats), colour: '#b5523b' }]} /></ExportableChart>
+        <ExportableChart title="Cosine to embedding and next key per layer" testId="bigram.chart.cosine.export"><LayerLineChart title="Cosine of the centred state to…" width={320} testId="bigram.chart.cosine"
           series={[
             { label: 'current token embedding E[wᵢ]', values: layers.map((l) => l.cosineToCurrentEmbedding), colour: '#2b6cb0' },
             { label: 'next token key U[wᵢ₊₁]', values: layers.map((l) => l.cosineToNextKey), colour: '#c05621' },
-          ]} />
-        <LayerLineChart title="Recall of the current token (W_E · h)" width={320} yDomain={[0, 1]} testId="bigram.chart.recall"
+          ]} /></ExportableChart>
+        <ExportableChart title="Recall of the current token per layer" testId="bigram.chart.recall.export"><LayerLineChart title="Recall of the current token (W_E · h)" width={320} yDomain={[0, 1]} testId="bigram.chart.recall"
           series={[
             { label: 'recall@1', values: layers.map((l) => l.recallAt1), colour: '#2f855a' },
             { label: 'recall@5', values: layers.map((l) => l.recallAt5), colour: '#68d391' },
             { label: 'recall@10', values: layers.map((l) => l.recallAt10), colour: '#9ae6b4' },
-          ]} />
-        <LayerLineChart title="r of next-token surprisal, lens vs model" width={320} yDomain={[-0.2, 1]} testId="bigram.chart.rout"
-          series={[{ label: 'Pearson r', values: layers.map((l) => l.outSurprisalPearson), colour: '#6b46c1' }]} />
+          ]} /></ExportableChart>
+        <ExportableChart title="Surprisal r, lens vs model, per layer" testId="bigram.chart.rout.export"><LayerLineChart title="r of next-token surprisal, lens vs model" width={320} yDomain={[-0.2, 1]} testId="bigram.chart.rout"
+          series={[{ label: 'Pearson r', values: layers.map((l) => l.outSurprisalPearson), colour: '#6b46c1' }]} /></ExportableChart>
         <div>
           <label className="bigram__toggle">
             <input type="checkbox" checked={standardised} onChange={(e) => onStandardised(e.target.checked)} data-testid="bigram.covariance.standardised" />
             {' '}standardise each dimension (outlier dimensions stop dominating)
           </label>
-          <CovarianceHeatmap title={`Covariance similarity, layer × layer${standardised ? ' (standardised)' : ''}`} size={260} testId="bigram.covariance"
-            matrix={standardised ? lens.covarianceStandardised : lens.covariance} />
+          <ExportableChart title="Covariance similarity, layer × layer" testId="bigram.covariance.export"><CovarianceHeatmap title={`Covariance similarity, layer × layer${standardised ? ' (standardised)' : ''}`} size={260} testId="bigram.covariance"
+            matrix={standardised ? lens.covarianceStandardised : lens.covariance} /></ExportableChart>
         </div>
       </div>
     </>

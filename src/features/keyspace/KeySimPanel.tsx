@@ -4,6 +4,7 @@
  * listed with the top key they resemble, then the maps and the spurious-correlation split
  * of the same candidates.
  */
+import { ExportableChart } from '../../charts/ChartExport';
 import { useMemo, useState } from 'react';
 import { RankKeySimChart, pointKind, type RankKeySimPoint } from '../../charts/RankKeySimChart';
 import { formatProbability } from '../../charts/ProbabilityBars';
@@ -68,7 +69,7 @@ export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) 
       {call.status === 'error' && <p className="error" role="alert">{call.error}</p>}
       <div ref={chartRef}>
         {result && (
-          <RankKeySimChart points={points} topK={result.topK} threshold={threshold} baseline={info.randomPairCosine.p50} width={Math.max(320, width)} onSelect={focusKeyToken} />
+          <ExportableChart title="Rank against key similarity" testId="keysim.export"><RankKeySimChart points={points} topK={result.topK} threshold={threshold} baseline={info.randomPairCosine.p50} width={Math.max(320, width)} onSelect={focusKeyToken} /></ExportableChart>
         )}
       </div>
       {result && (

@@ -1,4 +1,5 @@
 /** GLTR's three histograms over the scored text, beside the text view (PAPERS.md section 6). */
+import { ExportableChart } from '../../charts/ChartExport';
 import { Histogram } from '../../charts/Histogram';
 import { rankBucketCounts, relativeToTopHistogram, top10EntropyHistogram } from '../../core/lab/gltrPanels';
 import type { PositionMetrics } from '../../core/lab/positionMetrics';
@@ -9,14 +10,16 @@ export function GltrPanels({ metrics, thresholds, width }: { metrics: readonly P
   const bucketLabels = [...thresholds.map((t) => `≤${t}`), `>${thresholds.at(-1)}`];
   return (
     <div className="gltr" data-testid="gltr.panels">
-      <Histogram
-        testId="gltr.ranks"
-        title="Tokens per rank bucket"
-        width={width}
-        bars={buckets.map((count, i) => ({ label: bucketLabels[i], count, colour: i === thresholds.length ? GLTR_COLOURS[3] : GLTR_COLOURS[i] }))}
-      />
-      <Histogram testId="gltr.frac" title="p / top p (Frac(p))" width={width} bars={relativeToTopHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))} />
-      <Histogram testId="gltr.entropy" title="Top-10 entropy (nats)" width={width} bars={top10EntropyHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))} />
+      <ExportableChart title="GLTR: tokens per rank bucket" testId="gltr.ranks.export">
+        <Histogram
+          testId="gltr.ranks"
+          title="Tokens per rank bucket"
+          width={width}
+          bars={buckets.map((count, i) => ({ label: bucketLabels[i], count, colour: i === thresholds.length ? GLTR_COLOURS[3] : GLTR_COLOURS[i] }))}
+        />
+      </ExportableChart>
+      <ExportableChart title="GLTR: Frac(p)" testId="gltr.frac.export"><Histogram testId="gltr.frac" title="p / top p (Frac(p))" width={width} bars={relativeToTopHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))} /></ExportableChart>
+      <ExportableChart title="GLTR: top-10 entropy" testId="gltr.entropy.export"><Histogram testId="gltr.entropy" title="Top-10 entropy (nats)" width={width} bars={top10EntropyHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))} /></ExportableChart>
     </div>
   );
 }

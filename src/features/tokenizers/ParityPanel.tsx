@@ -2,6 +2,7 @@
  * Tokens per language relative to English, per tokenizer, on the parallel sentences shipped
  * with the app (17 languages, 11 scripts; CC0, core/tokenizers/parity/README.md).
  */
+import { ExportableChart } from '../../charts/ChartExport';
 import { ParityChart } from '../../charts/ParityChart';
 import type { LabParityRow } from '../../engine/tokenizerLab';
 import { useWidth } from '../next-token/useWidth';
@@ -17,7 +18,7 @@ export function ParityPanel({ rows }: { rows: readonly LabParityRow[] }) {
       ))}
       {ok.length > 0 && (
         <>
-          <ParityChart width={Math.min(width, 720)} languages={languages} series={ok.map((r) => ({ id: r.tokenizerId, label: r.label, relative: Object.fromEntries(r.languages.map((l) => [l.code, l.relativeTokens])) }))} />
+          <ExportableChart title="Tokens per language relative to English" testId="parity.export"><ParityChart width={Math.min(width, 720)} languages={languages} series={ok.map((r) => ({ id: r.tokenizerId, label: r.label, relative: Object.fromEntries(r.languages.map((l) => [l.code, l.relativeTokens])) }))} /></ExportableChart>
           <table className="tlab-table" data-testid="tokenizers.parity.table">
             <caption>Tokens for the same six sentences, relative to English (English tokens in brackets). Above 1: the language costs more tokens.</caption>
             <thead>
