@@ -180,3 +180,56 @@ export function resolveModelArgument(model: string, embeddedDir: string): ModelS
   }
   throw new UsageError(`"${model}" is neither a folder, an embedded model, nor a Hub model id.`);
 }
+
+/** An integer option in [min, max], or a usage error that names the flag. */
+export function integerOption(flag: string, value: string, min: number, max: number): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!(Number.isInteger(n) && n >= min && n <= max)) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}".`);
+  return n;
+}
+
+/** Options every model-running command shares. */
+export interface CommonOptions {
+  model: string;
+  allowNetwork: boolean;
+  hubUrl: string | undefined;
+  pretty: boolean;
+}
+
+/**
+ * The option loop of the per-view commands (bigram, key space, tokenizers): `own` sees each
+ * flag first and returns true when it took it (calling `value()` for its argument); then the
+ * common options; any other flag is an error. Returns the positional arguments.
+ */
+export function readCommandOptions(
+  command: string,
+  rest: readonly string[],
+  common: CommonOptions,
+  own: (flag: string, value: () => string) => boolean,
+): string[] {
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const value = () => {
+      const next = rest[++i];
+      if (next === undefined) throw new UsageError(`${arg} needs a value.`);
+      return next;
+    };
+    if (own(arg, value)) continue;
+    switch (arg) {
+      case '--model': common.model = value(); break;
+      case '--allow-network': common.allowNetwork = true; break;
+      case '--hub-url': common.hubUrl = value(); break;
+      case '--pretty': common.pretty = true; break;
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg} for ${command}.`);
+        positional.push(arg);
+    }
+  }
+  return positional;
+}
+
+/** A usage error unless the flag belongs to the command given. */
+export function onlyFor(command: string, which: string, flag: string): void {
+  if (command !== which) throw new UsageError(`${flag} is only for ${which}.`);
+}

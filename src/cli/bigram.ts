@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine';
 import { REPO_ROOT } from './nodeRuntime';
-import { UsageError } from './args';
+import { integerOption, onlyFor, readCommandOptions, UsageError } from './args';
 
 export type BigramCommand = 'bigram' | 'lens';
 export const BIGRAM_COMMANDS: readonly string[] = ['bigram', 'lens'];
@@ -38,12 +38,6 @@ export const BIGRAM_USAGE = `Bigram commands:
       per layer: logit-lens top tokens and KL to final at the position; mean KL, r of surprisals,
       recall@1/5/10 of the current token, cosine curves; the covariance similarity (plain, standardised)`;
 
-function integer(flag: string, value: string, min: number, max: number): number {
-  const n = value.trim() === '' ? NaN : Number(value);
-  if (!(Number.isInteger(n) && n >= min && n <= max)) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}".`);
-  return n;
-}
-
 export function parseBigramArgs(argv: readonly string[]): BigramArgs {
   const [command, ...rest] = argv;
   if (!BIGRAM_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
@@ -51,31 +45,18 @@ export function parseBigramArgs(argv: readonly string[]): BigramArgs {
     command: command as BigramCommand, input: '', corpus: null, position: null, maxPositions: 512, lensPositions: 128,
     model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
   };
-  const only = (flag: string, which: BigramCommand) => {
-    if (args.command !== which) throw new UsageError(`${flag} is only for ${which}.`);
-  };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const value = () => {
-      const next = rest[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value.`);
-      return next;
-    };
+  const only = (flag: string, which: BigramCommand) => onlyFor(args.command, which, flag);
+  const positional = readCommandOptions(args.command, rest, args, (arg, value) => {
     switch (arg) {
-      case '--corpus': only(arg, 'bigram'); args.corpus = value(); break;
-      case '--position': only(arg, 'lens'); args.position = integer(arg, value(), -1_000_000, 1_000_000); break;
-      case '--max-positions': only(arg, 'lens'); args.maxPositions = integer(arg, value(), 2, 4096); break;
-      case '--lens-positions': only(arg, 'lens'); args.lensPositions = integer(arg, value(), 1, 4096); break;
-      case '--model': args.model = value(); break;
-      case '--allow-network': args.allowNetwork = true; break;
-      case '--hub-url': args.hubUrl = value(); break;
-      case '--pretty': args.pretty = true; break;
-      default:
-        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg} for ${args.command}.`);
-        if (args.input) throw new UsageError(`Unexpected argument "${arg}".`);
-        args.input = arg;
+      case '--corpus': only(arg, 'bigram'); args.corpus = value(); return true;
+      case '--position': only(arg, 'lens'); args.position = integerOption(arg, value(), -1_000_000, 1_000_000); return true;
+      case '--max-positions': only(arg, 'lens'); args.maxPositions = integerOption(arg, value(), 2, 4096); return true;
+      case '--lens-positions': only(arg, 'lens'); args.lensPositions = integerOption(arg, value(), 1, 4096); return true;
+      default: return false;
     }
-  }
+  });
+  if (positional.length > 1) throw new UsageError(`Unexpected argument "${positional[1]}".`);
+  args.input = positional[0] ?? '';
   if (!args.input) throw new UsageError(`${args.command} needs a text file (or - for standard input).`);
   return args;
 }

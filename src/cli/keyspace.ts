@@ -6,7 +6,7 @@
 import { findTokens } from '../core/keyspace';
 import type { Engine } from '../engine/engine';
 import type { ModelInfo } from '../engine/types';
-import { UsageError } from './args';
+import { integerOption, onlyFor, readCommandOptions, UsageError } from './args';
 import { nextContext } from './next';
 
 export type KeySpaceCommand = 'neighbors' | 'keysim';
@@ -38,12 +38,6 @@ export const KEY_SPACE_USAGE = `Key-space commands:
       the top key it is nearest to, and whether it is a look-alike (keySim >= x; default the model's
       90th percentile of cosines between random key pairs)`;
 
-function integer(flag: string, value: string, min: number, max: number): number {
-  const n = value.trim() === '' ? NaN : Number(value);
-  if (!(Number.isInteger(n) && n >= min && n <= max)) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}".`);
-  return n;
-}
-
 export function parseKeySpaceArgs(argv: readonly string[]): KeySpaceArgs {
   const [command, ...rest] = argv;
   if (!KEY_SPACE_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
@@ -51,46 +45,34 @@ export function parseKeySpaceArgs(argv: readonly string[]): KeySpaceArgs {
     command: command as KeySpaceCommand, input: null, token: null, k: 10, metric: 'cosine', topN: 100, topK: 10, minKeySim: null,
     model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
   };
-  const only = (flag: string, which: KeySpaceCommand) => {
-    if (args.command !== which) throw new UsageError(`${flag} is only for ${which}.`);
-  };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const value = () => {
-      const next = rest[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value.`);
-      return next;
-    };
+  const only = (flag: string, which: KeySpaceCommand) => onlyFor(args.command, which, flag);
+  const positional = readCommandOptions(args.command, rest, args, (arg, value) => {
     switch (arg) {
-      case '--token': only(arg, 'neighbors'); args.token = value(); break;
-      case '--k': only(arg, 'neighbors'); args.k = integer(arg, value(), 1, 1000); break;
+      case '--token': only(arg, 'neighbors'); args.token = value(); return true;
+      case '--k': only(arg, 'neighbors'); args.k = integerOption(arg, value(), 1, 1000); return true;
       case '--metric': {
         only(arg, 'neighbors');
         const metric = value();
         if (metric !== 'cosine' && metric !== 'dot') throw new UsageError(`--metric must be cosine or dot, got "${metric}".`);
         args.metric = metric;
-        break;
+        return true;
       }
-      case '--top-n': only(arg, 'keysim'); args.topN = integer(arg, value(), 2, 10_000); break;
-      case '--top-k': only(arg, 'keysim'); args.topK = integer(arg, value(), 1, 1000); break;
+      case '--top-n': only(arg, 'keysim'); args.topN = integerOption(arg, value(), 2, 10_000); return true;
+      case '--top-k': only(arg, 'keysim'); args.topK = integerOption(arg, value(), 1, 1000); return true;
       case '--min-keysim': {
         only(arg, 'keysim');
         const raw = value();
         const x = raw.trim() === '' ? NaN : Number(raw);
         if (!(x >= -1 && x <= 1)) throw new UsageError(`--min-keysim must be a number in [-1, 1], got "${raw}".`);
         args.minKeySim = x;
-        break;
+        return true;
       }
-      case '--model': args.model = value(); break;
-      case '--allow-network': args.allowNetwork = true; break;
-      case '--hub-url': args.hubUrl = value(); break;
-      case '--pretty': args.pretty = true; break;
-      default:
-        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg} for ${args.command}.`);
-        if (args.command === 'neighbors' || args.input !== null) throw new UsageError(`Unexpected argument "${arg}".`);
-        args.input = arg;
+      default: return false;
     }
-  }
+  });
+  const allowed = args.command === 'neighbors' ? 0 : 1;
+  if (positional.length > allowed) throw new UsageError(`Unexpected argument "${positional[allowed]}".`);
+  args.input = positional[0] ?? null;
   if (args.command === 'neighbors' && args.token === null) throw new UsageError('neighbors needs --token <id|text>.');
   if (args.command === 'keysim' && args.input === null) throw new UsageError('keysim needs a text file (or - for standard input).');
   return args;

@@ -10,7 +10,7 @@ import { computeExactNextBytes, byteLabel } from '../engine/biasLens';
 import type { Engine } from '../engine/engine';
 import { isHubModelId } from '../engine/sources';
 import { TokenizerLab, type LabRow, type TokenizerFiles } from '../engine/tokenizerLab';
-import { UsageError } from './args';
+import { integerOption, onlyFor, readCommandOptions, UsageError } from './args';
 import { EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
 
 export type TokenizerCommand = 'compare-tokenizers' | 'next-bytes';
@@ -51,42 +51,24 @@ export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
     command: command as TokenizerCommand, input: '', tokenizers: null, top: null,
     model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
   };
-  const only = (flag: string, which: TokenizerCommand) => {
-    if (args.command !== which) throw new UsageError(`${flag} is only for ${which}.`);
-  };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    const value = () => {
-      const next = rest[++i];
-      if (next === undefined) throw new UsageError(`${arg} needs a value.`);
-      return next;
-    };
+  const only = (flag: string, which: TokenizerCommand) => onlyFor(args.command, which, flag);
+  const positional = readCommandOptions(args.command, rest, args, (arg, value) => {
     switch (arg) {
       case '--tokenizers': {
         only(arg, 'compare-tokenizers');
         const names = value().split(',').map((s) => s.trim()).filter(Boolean);
         if (names.length === 0) throw new UsageError('--tokenizers needs one or more names, separated by commas.');
         args.tokenizers = names;
-        break;
+        return true;
       }
-      case '--top': {
-        only(arg, 'next-bytes');
-        const raw = value();
-        const n = Number(raw);
-        if (!(Number.isInteger(n) && n >= 1 && n <= 256)) throw new UsageError(`--top must be an integer from 1 to 256, got "${raw}".`);
-        args.top = n;
-        break;
-      }
-      case '--model': only(arg, 'next-bytes'); args.model = value(); break;
-      case '--allow-network': args.allowNetwork = true; break;
-      case '--hub-url': args.hubUrl = value(); break;
-      case '--pretty': args.pretty = true; break;
-      default:
-        if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg} for ${args.command}.`);
-        if (args.input) throw new UsageError(`Unexpected argument "${arg}".`);
-        args.input = arg;
+      case '--top': only(arg, 'next-bytes'); args.top = integerOption(arg, value(), 1, 256); return true;
+      // Only next-bytes runs a model; the common loop then reads the value.
+      case '--model': only(arg, 'next-bytes'); return false;
+      default: return false;
     }
-  }
+  });
+  if (positional.length > 1) throw new UsageError(`Unexpected argument "${positional[1]}".`);
+  args.input = positional[0] ?? '';
   if (!args.input) throw new UsageError(`${args.command} needs a text file (or - for standard input).`);
   return args;
 }
