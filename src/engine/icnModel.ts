@@ -31,22 +31,27 @@ export interface IcnProgress {
 const STEPS_PER_YIELD = 8;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-export async function runIcnOnEngine(engine: Engine, params: IcnParams, options: { signal?: AbortSignal; onProgress?: (progress: IcnProgress) => void } = {}): Promise<IcnProbe[]> {
-  const info = engine.modelInfo;
-  if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
+/** The loaded model as ICN's model: KV-cached steps, cancellable, stopping at EOS. */
+function engineIcnModel(engine: Engine, signal: AbortSignal | undefined, what: string): IcnModel {
   let steps = 0;
-  const model: IcnModel = {
+  const eos = engine.modelInfo?.eosTokenId ?? null;
+  return {
     tokenize: (text) => engine.tokenize({ text }).ids,
     decode: (ids) => engine.decode(ids),
     nextLogits: async (ids) => {
       // NOTE: a WASM forward pass resolves without giving the worker's event loop a turn, so
       // without this yield the `cancel` message (Stop) would wait for the whole run.
       if (++steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
-      throwIfCancelled(options.signal, 'In-context navigation');
+      throwIfCancelled(signal, what);
       return (await engine.step({ ids: [...ids] })).logits;
     },
-    stopTokenIds: new Set(info.eosTokenId === null ? [] : [info.eosTokenId]),
+    stopTokenIds: new Set(eos === null ? [] : [eos]),
   };
+}
+
+export async function runIcnOnEngine(engine: Engine, params: IcnParams, options: { signal?: AbortSignal; onProgress?: (progress: IcnProgress) => void } = {}): Promise<IcnProbe[]> {
+  if (!engine.modelInfo) throw new EngineError('no-model', 'No model is loaded yet.');
+  const model = engineIcnModel(engine, options.signal, 'In-context navigation');
   const totalProbes = params.runs * params.tolerance;
   try {
     return await runIcn(model, {
@@ -86,17 +91,7 @@ export async function expandCandidatesOnEngine(
   options: { signal?: AbortSignal; onProgress?: (progress: { done: number; total: number }) => void } = {},
 ): Promise<ExpandedCandidate[]> {
   if (params.contextIds.length === 0) throw new EngineError('bad-request', 'The context to expand from is empty.');
-  let steps = 0;
-  const model: IcnModel = {
-    tokenize: (text) => engine.tokenize({ text }).ids,
-    decode: (ids) => engine.decode(ids),
-    nextLogits: async (ids) => {
-      if (++steps % STEPS_PER_YIELD === 0) await yieldToEventLoop();
-      throwIfCancelled(options.signal, 'Expanding the candidates');
-      return (await engine.step({ ids: [...ids] })).logits;
-    },
-    stopTokenIds: new Set(engine.modelInfo?.eosTokenId == null ? [] : [engine.modelInfo.eosTokenId]),
-  };
+  const model = engineIcnModel(engine, options.signal, 'Expanding the candidates');
   const out: ExpandedCandidate[] = [];
   try {
     for (const tokenId of params.tokenIds) {
