@@ -1,7 +1,7 @@
 /**
  * `npm run baselines`: n-gram baselines for the embedded models' cards, computed by our own
  * code (src/core/ngram/kneserNey.ts) on the same splits and the same tokens the models see.
- * For each tokenizer, trains interpolated modified Kneser-Ney models on train.bin and scores
+ * For each tokenizer (or those named on the command line), trains interpolated modified Kneser-Ney models on train.bin and scores
  * validation.bin and test.bin (every token after the first, end-of-text tokens included).
  *
  * Output: .cache/baselines/<tokenizer>.json
@@ -21,6 +21,7 @@ type EvalSplit = (typeof EVAL_SPLITS)[number];
 const ORDERS: Record<string, number[]> = {
   'sotu-bpe': [1, 2, 3, 4, 5],
   'sotu-bytes': [1, 2, 3, 4, 5, 6, 7, 8],
+  'sotu-sp': [1, 2, 3, 4, 5],
 };
 
 interface SplitStats {
@@ -106,7 +107,10 @@ await runTool(() => {
   const outDir = join(cacheDir, 'baselines');
   ensureWritableDir(outDir);
   const started = performance.now();
-  for (const tokenizer of Object.keys(ORDERS)) {
+  // `npm run baselines -- sotu-sp` limits the run to the named tokenizers.
+  const wanted = process.argv.slice(2);
+  for (const name of wanted) if (!(name in ORDERS)) throw new Error(`unknown tokenizer "${name}"; known: ${Object.keys(ORDERS).join(', ')}`);
+  for (const tokenizer of Object.keys(ORDERS).filter((name) => wanted.length === 0 || wanted.includes(name))) {
     const { orders, stats, trainTokens } = baselinesFor(tokenizer);
     const best = orders.reduce((a, b) => (b.splits.validation.natsPerToken < a.splits.validation.natsPerToken ? b : a));
     writeJson(join(outDir, `${tokenizer}.json`), {

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from gpt import Gpt, GptConfig  # noqa: E402
+from architectures import build_model  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CACHE = os.path.join(ROOT, '.cache')
@@ -94,14 +94,14 @@ def main():
         t['max_steps'] = args.max_steps
     torch.set_num_threads(args.threads)
     torch.manual_seed(t['seed'])
-    cfg = GptConfig(**spec['model'])
     out = args.out or os.path.join(CACHE, 'train', args.model)
     os.makedirs(out, exist_ok=True)
     ckpt_path = os.path.join(out, 'checkpoint.pt')
     train_tokens = load_tokens(spec['tokens'], 'train')
     val_tokens = load_tokens(spec['tokens'], 'validation')
 
-    model = Gpt(cfg).to(args.device)
+    model = build_model(spec).to(args.device)
+    cfg = model.cfg
     opt = make_optimizer(model, t)
     step, elapsed_s = 0, 0.0
     if os.path.exists(ckpt_path):

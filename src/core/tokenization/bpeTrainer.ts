@@ -76,14 +76,30 @@ class PairHeap {
 
 /** Trains byte-level BPE merges from pre-token counts. */
 export function trainByteLevelBpe(pretokenCounts: Map<string, number>, options: BpeTrainingOptions): BpeTrainingResult {
-  const { vocabSizeWithoutSpecials, minPairCount = 2, onProgress } = options;
+  const { vocabSizeWithoutSpecials } = options;
   if (vocabSizeWithoutSpecials < 256) throw new Error('a byte-level vocabulary needs at least the 256 bytes');
   const encoder = new TextEncoder();
-  // Sort words so that the result does not depend on the map's insertion order.
-  const entries = [...pretokenCounts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const words: number[][] = entries.map(([word]) => Array.from(encoder.encode(word)));
-  const wordCounts: number[] = entries.map(([, count]) => count);
+  const entries = sortedEntries(pretokenCounts);
+  const words = entries.map(([word]) => Array.from(encoder.encode(word)));
+  return learnMerges(words, entries.map(([, count]) => count), byteToChar.slice(), vocabSizeWithoutSpecials - 256, options);
+}
 
+/** Sorted so that the result does not depend on the map's insertion order. */
+export function sortedEntries(counts: Map<string, number>): [string, number][] {
+  return [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/**
+ * The BPE merge loop shared by the byte-level and the SentencePiece-style trainers. `words`
+ * are symbol-id sequences (ids index `initialTokens`), each occurring `wordCounts[w]` times;
+ * merges never cross words. Returns the grown token list, the merges and their counts.
+ */
+export function learnMerges(
+  words: number[][], wordCounts: number[], initialTokens: string[], mergesWanted: number,
+  options: Pick<BpeTrainingOptions, 'minPairCount' | 'onProgress'> = {},
+): BpeTrainingResult {
+  const { minPairCount = 2, onProgress } = options;
+  if (initialTokens.length + mergesWanted > ID_STRIDE) throw new Error(`BPE training supports at most ${ID_STRIDE} tokens`);
   const pairCounts = new Map<number, number>();
   const pairWords = new Map<number, Set<number>>();
   const addWordPairs = (w: number, sign: 1 | -1) => {
@@ -102,10 +118,9 @@ export function trainByteLevelBpe(pretokenCounts: Map<string, number>, options: 
   const heap = new PairHeap();
   for (const [key, count] of pairCounts) heap.push(count, key);
 
-  const tokens = byteToChar.slice();
+  const tokens = initialTokens.slice();
   const merges: [string, string][] = [];
   const mergeCounts: number[] = [];
-  const mergesWanted = vocabSizeWithoutSpecials - 256;
   while (merges.length < mergesWanted && heap.size > 0) {
     const { count, key } = heap.pop();
     const current = pairCounts.get(key) ?? 0;
