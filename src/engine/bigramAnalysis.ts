@@ -254,7 +254,7 @@ export class BigramAnalyzer {
           return cache.get(w)!;
         });
       } else {
-        unavailable.push({ name: 'first-mlp-only', reason: 'The first-MLP-only path needs the first block\'s weights by the embedded models\' names (tools/models/gpt.py); this graph is laid out differently.' });
+        unavailable.push({ name: 'first-mlp-only', reason: 'The first-MLP-only path is built for GPT-2 blocks (LayerNorm, GELU MLP) read by the embedded GPT models\' names (tools/models/gpt.py); this model\'s first block is laid out differently (for example a Llama block: RMSNorm, SwiGLU).' });
       }
     }
 

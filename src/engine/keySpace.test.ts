@@ -160,3 +160,50 @@ describe('KeySpace of the loaded sotu-gpt (Node engine)', () => {
     expect(engine.keySpace().keyMap()).toBe(first);
   });
 });
+
+describe('KeySpace of the loaded sotu-llama (Node engine): untied, RMSNorm', () => {
+  const engine = new Engine(createNodeRuntime());
+  const modelBytes = new Uint8Array(readFileSync(join(EMBEDDED_MODELS_DIR, 'sotu-llama', 'onnx', 'model.onnx')));
+
+  beforeAll(async () => {
+    await engine.load({ source: { kind: 'embedded', id: 'sotu-llama' }, backend: 'wasm', dtype: 'auto' });
+  });
+  afterAll(() => engine.unload());
+
+  it('reads the lm_head keys and the separate input embedding, each against a float64 full sort', () => {
+    const info = engine.keySpace().info();
+    expect(info).toMatchObject({ tied: false, outputHasBias: false, output: { vocabularySize: 8192, embeddingSize: 256, encoding: 'float32' } });
+    expect(info.input).toMatchObject({ vocabularySize: 8192, embeddingSize: 256, sources: ['model.embed_tokens.weight'] });
+    const read = readKeyMatrices(modelBytes);
+    if (!read.ok || !read.value.unembedding.ok || !read.value.inputEmbedding.ok) throw new Error('unreadable');
+    const keys = read.value.unembedding.value.values;
+    const embedding = read.value.inputEmbedding.value.values;
+    for (const tokenId of [1, 300, 4097, 8191]) {
+      const found = engine.keySpace().neighbours({ tokenId, k: 10 });
+      expectSame(found.output.cosine, reference(keys, 8192, 256, tokenId, 10, 'cosine'));
+      expect(found.input).not.toBeNull();
+      expectSame(found.input!.cosine, reference(embedding, 8192, 256, tokenId, 10, 'cosine'));
+    }
+  });
+
+  it("reproduces PyTorch's logits: RMSNorm(final hidden state) · keys within 1e-4", () => {
+    const fixture = JSON.parse(readFileSync(join(REPO_ROOT, 'tools', 'models', 'fixtures', 'sotu-llama.json'), 'utf8')) as Fixture;
+    const parsed = parseOnnxModel(modelBytes);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const gain = resolveWeight(parsed.value, 'model.norm.weight');
+    if (!gain.ok) throw new Error(gain.reason);
+    const { values: keys, cols: d, rows: v } = engine.keySpace().outputIndex().keys;
+    const hidden = float32FromBase64(fixture.lastHiddenStateBase64);
+    const torchLogits = float32FromBase64(fixture.logitsBase64);
+    const last = hidden.subarray(hidden.length - d);
+    const meanSquare = last.reduce((s, x) => s + x * x, 0) / d;
+    const query = Array.from(last, (x, i) => (x / Math.sqrt(meanSquare + 1e-5)) * gain.value.values[i]);
+    let maxError = 0;
+    for (let t = 0; t < v; t++) {
+      let logit = 0;
+      for (let i = 0; i < d; i++) logit += query[i] * keys[t * d + i];
+      maxError = Math.max(maxError, Math.abs(logit - torchLogits[torchLogits.length - v + t]));
+    }
+    expect(maxError).toBeLessThan(1e-4);
+  });
+});

@@ -59,7 +59,63 @@ function matrix(model: OnnxModel, name: string): Matrix | null {
   return { values: read.value.values, rows: read.value.dims[0], cols: read.value.dims[1] };
 }
 
-/** The final norm: named by config.json's `tokenscope.final_layer_norm`, else the LayerNormalization node feeding the logits. */
+/** Ops between the final norm and the unembedding, or the unembedding and `logits`, that do not change the product. */
+const PASS_THROUGH = new Set(['Reshape', 'Identity', 'Squeeze', 'Unsqueeze', 'Flatten', 'Cast']);
+
+/** The value the unembedding multiplies: walks back from `logits` past reshapes and a bias Add to the matrix product. */
+function unembeddingInput(model: OnnxModel): string | null {
+  let name = 'logits';
+  for (let hops = 0; hops < 16; hops++) {
+    const node = model.graph.producers.get(name);
+    if (!node) return null;
+    if (['MatMul', 'Gemm', 'MatMulNBits', 'MatMulInteger'].includes(node.opType)) {
+      let input = node.inputs[0];
+      // MatMulInteger multiplies the activation after DynamicQuantizeLinear.
+      const quantizer = model.graph.producers.get(input);
+      if (node.opType === 'MatMulInteger' && quantizer?.opType === 'DynamicQuantizeLinear') input = quantizer.inputs[0];
+      return input;
+    }
+    if (PASS_THROUGH.has(node.opType)) name = node.inputs[0];
+    else if (node.opType === 'Add') name = node.inputs.find((i) => !model.graph.initializers.has(i)) ?? '';
+    else return null;
+  }
+  return null;
+}
+
+/**
+ * An RMSNorm before the unembedding (Llama, Qwen2, Gemma exports): the fused
+ * (Skip)SimplifiedLayerNormalization op, or the traced `x · (1/√(mean(x²) + ε)) · gain` whose
+ * last Mul takes a stored gain of the model width. Gemma's (1 + w) gain is what the graph
+ * multiplies, so it is read from the graph, not from the weight's name.
+ */
+function findFinalRmsNorm(model: OnnxModel, config: ModelConfig): { norm: LayerNormParams; source: string } | null {
+  const configEpsilon = typeof config.rms_norm_eps === 'number' ? config.rms_norm_eps : 1e-6;
+  let name = unembeddingInput(model);
+  for (let hops = 0; name && hops < 8; hops++) {
+    const node = model.graph.producers.get(name);
+    if (!node) return null;
+    if (PASS_THROUGH.has(node.opType)) { name = node.inputs[0]; continue; }
+    if (node.opType === 'SimplifiedLayerNormalization' || node.opType === 'SkipSimplifiedLayerNormalization') {
+      // SkipSimplifiedLayerNormalization(input, skip, gamma): the residual Add is fused in.
+      const gain = vector(model, node.inputs[node.opType === 'SimplifiedLayerNormalization' ? 1 : 2]);
+      if (!gain || node.outputs[0] !== name) return null;
+      const epsilon = floatAttribute(node, 'epsilon', configEpsilon);
+      return { norm: { gain, bias: new Float32Array(gain.length), epsilon, rms: true }, source: `${node.name || node.opType} (RMSNorm)` };
+    }
+    if (node.opType !== 'Mul' || typeof config.rms_norm_eps !== 'number') return null;
+    const gainInput = node.inputs.find((input) => model.graph.initializers.has(input) || model.graph.producers.get(input)?.opType === 'Constant');
+    const gain = gainInput ? vector(model, gainInput) : null;
+    if (!gain) return null;
+    return { norm: { gain, bias: new Float32Array(gain.length), epsilon: configEpsilon, rms: true }, source: `${gainInput} (RMSNorm, ε = ${configEpsilon} from config.json)` };
+  }
+  return null;
+}
+
+/**
+ * The final norm: named by config.json's `tokenscope.final_layer_norm` (a LayerNorm when it
+ * has a bias, an RMSNorm when config.json has rms_norm_eps), else the LayerNormalization node
+ * last in the graph, else an RMSNorm feeding the unembedding.
+ */
 function findFinalNorm(model: OnnxModel, config: ModelConfig): { norm: LayerNormParams; source: string } | null {
   const epsilon = typeof config.layer_norm_epsilon === 'number' ? config.layer_norm_epsilon : 1e-5;
   const named = (config.tokenscope as TokenscopeConfig | undefined)?.final_layer_norm;
@@ -67,6 +123,9 @@ function findFinalNorm(model: OnnxModel, config: ModelConfig): { norm: LayerNorm
     const gain = vector(model, `model.${named}.weight`);
     const bias = vector(model, `model.${named}.bias`);
     if (gain && bias) return { norm: { gain, bias, epsilon }, source: `model.${named} (config.json)` };
+    if (gain && typeof config.rms_norm_eps === 'number') {
+      return { norm: { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps, rms: true }, source: `model.${named}, an RMSNorm (config.json)` };
+    }
   }
   const layerNorms = model.graph.nodes.filter((n) => n.opType === 'LayerNormalization');
   const last = layerNorms[layerNorms.length - 1];
@@ -76,7 +135,7 @@ function findFinalNorm(model: OnnxModel, config: ModelConfig): { norm: LayerNorm
     const eps = floatAttribute(last, 'epsilon', epsilon);
     if (gain) return { norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon: eps }, source: `${last.name || 'LayerNormalization'} (last in the graph)` };
   }
-  return null;
+  return findFinalRmsNorm(model, config);
 }
 
 /** The first block of a tools/models/gpt.py export, by its node names; null when the graph is not laid out that way. */
@@ -140,7 +199,7 @@ export function readModelInternals(onnxBytes: Uint8Array | undefined, config: Mo
   const inputEmbedding = findInputEmbedding(model);
   if (!inputEmbedding.ok) return { ok: false, reason: `The input embedding could not be found in the ONNX graph: ${inputEmbedding.reason}.` };
   const finalNorm = findFinalNorm(model, config);
-  if (!finalNorm) return { ok: false, reason: 'The final LayerNorm could not be found (config.json names none and the graph has no LayerNormalization node), so the logit lens cannot run.' };
+  if (!finalNorm) return { ok: false, reason: 'The final norm could not be found (config.json names none, the graph has no LayerNormalization node, and no RMSNorm feeds the unembedding), so the logit lens cannot run.' };
   const u = unembedding.value;
   const e = inputEmbedding.value;
   if (finalNorm.norm.gain.length !== u.embeddingSize) return { ok: false, reason: `The final norm has ${finalNorm.norm.gain.length} dims but the unembedding has ${u.embeddingSize}.` };

@@ -1,4 +1,6 @@
-"""Exports a trained embedded model to public/models/<id>/ in transformers.js v4 layout.
+"""Exports a trained embedded model to public/models/<id>/ in transformers.js v4 layout:
+`model_type: "gpt2"` for the GPT-2 models, `model_type: "llama"` (the onnx-community layout,
+with position_ids and n_kv_head-headed pasts) for sotu-llama.
 
     python3 tools/models/export.py sotu-gpt [--checkpoint PATH] [--out DIR] [--threads 2]
 
@@ -25,7 +27,8 @@ from onnx import helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(__file__))
 from evaluate import evaluate_stream  # noqa: E402
-from gpt import Gpt, GptConfig  # noqa: E402
+from architectures import build_model  # noqa: E402
+from llama import Llama  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 CACHE = os.path.join(ROOT, '.cache')
@@ -36,7 +39,7 @@ GREEDY_NEW_TOKENS = 24
 class OnnxWrapper(torch.nn.Module):
     """Flattens the cache so torch.onnx.export sees one tensor per input and output."""
 
-    def __init__(self, model: Gpt):
+    def __init__(self, model):
         super().__init__()
         self.model = model
 
@@ -47,9 +50,11 @@ class OnnxWrapper(torch.nn.Module):
         return (logits, *flat, *hidden)
 
 
-def export_onnx(model: Gpt, path: str):
+def export_onnx(model, path: str):
     cfg = model.cfg
-    L, H, D = cfg.n_layer, cfg.n_head, cfg.n_embd // cfg.n_head
+    is_llama = isinstance(model, Llama)
+    # The cache holds the key/value heads: fewer than the query heads under grouped-query attention.
+    L, H, D = cfg.n_layer, cfg.n_kv_head if is_llama else cfg.n_head, cfg.n_embd // cfg.n_head
     b, s, p = 1, 3, 2
     ids = torch.randint(0, cfg.vocab_size, (b, s))
     mask = torch.ones(b, p + s, dtype=torch.int64)
@@ -72,7 +77,8 @@ def export_onnx(model: Gpt, path: str):
                       input_names=['input_ids', 'attention_mask', 'position_ids', *past_names],
                       output_names=['logits', *present_names, *hidden_names],
                       dynamic_axes=dynamic, opset_version=14, do_constant_folding=True)
-    untie_folded_unembedding(path, model.wte.weight.detach().numpy())
+    if not is_llama:
+        untie_folded_unembedding(path, model.wte.weight.detach().numpy())
 
 
 def untie_folded_unembedding(path: str, wte: np.ndarray):
@@ -100,12 +106,27 @@ def untie_folded_unembedding(path: str, wte: np.ndarray):
         raise RuntimeError('found a transposed embedding copy but could not replace it')
 
 
+def llama_config(cfg, model_id):
+    """config.json as Hugging Face writes it for LlamaForCausalLM (<s> = 1, </s> = 2)."""
+    return {
+        'model_type': 'llama', 'architectures': ['LlamaForCausalLM'],
+        'hidden_size': cfg.n_embd, 'intermediate_size': cfg.intermediate_size,
+        'num_hidden_layers': cfg.n_layer, 'num_attention_heads': cfg.n_head, 'num_key_value_heads': cfg.n_kv_head,
+        'head_dim': cfg.head_dim, 'max_position_embeddings': cfg.n_ctx, 'vocab_size': cfg.vocab_size,
+        'hidden_act': 'silu', 'rms_norm_eps': cfg.rms_norm_eps, 'rope_theta': cfg.rope_theta, 'rope_scaling': None,
+        'attention_bias': False, 'mlp_bias': False, 'tie_word_embeddings': False,
+        'bos_token_id': 1, 'eos_token_id': 2,
+        'transformers.js_config': {'dtype': 'fp32'},
+        'tokenscope': {'id': model_id, 'hidden_states_outputs': True, 'final_layer_norm': 'norm'},
+    }
+
+
 def b64_floats(a: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(a, dtype='<f4').tobytes()).decode('ascii')
 
 
 @torch.no_grad()
-def make_fixture(model: Gpt, tokens: np.ndarray, eot: int):
+def make_fixture(model, tokens: np.ndarray, eot: int):
     """PyTorch reference outputs for the Node tests: logits for a short prompt and a greedy run."""
     # The first validation address: its end-of-text marker and opening tokens.
     prompt = tokens[:FIXTURE_PROMPT_TOKENS].astype(np.int64)
@@ -156,8 +177,8 @@ def main():
         if not os.path.exists(f):
             sys.exit(f'error: {f} is missing: run `npm run corpus && npm run tokenizer` first')
     state = torch.load(ckpt_path, map_location='cpu')
-    cfg = GptConfig(**state['config'])
-    model = Gpt(cfg)
+    model = build_model({**spec, 'model': state['config']})
+    cfg = model.cfg
     # Checkpoints brought back from the GPU machine are stored in fp16 to fit its transfer limit.
     rounded_to_fp16 = any(v.dtype == torch.float16 for v in state['model'].values())
     model.load_state_dict({k: v.float() for k, v in state['model'].items()})
@@ -178,7 +199,7 @@ def main():
         export_onnx(model, os.path.join(tmp, 'onnx', 'model.onnx'))
         for f in ('tokenizer.json', 'tokenizer_config.json'):
             shutil.copy(os.path.join(tok_dir, f), os.path.join(tmp, f))
-        config = {
+        config = llama_config(cfg, args.model) if isinstance(model, Llama) else {
             'model_type': 'gpt2', 'architectures': ['GPT2LMHeadModel'],
             'n_layer': cfg.n_layer, 'n_head': cfg.n_head, 'n_embd': cfg.n_embd, 'n_positions': cfg.n_ctx,
             'n_ctx': cfg.n_ctx, 'n_inner': 4 * cfg.n_embd, 'vocab_size': cfg.vocab_size,
@@ -188,7 +209,7 @@ def main():
             'tokenscope': {'id': args.model, 'hidden_states_outputs': True, 'final_layer_norm': 'ln_f'},
         }
         json.dump(config, open(os.path.join(tmp, 'config.json'), 'w'), indent=2)
-        json.dump({'bos_token_id': eot, 'eos_token_id': eot, 'max_length': cfg.n_ctx, 'do_sample': False},
+        json.dump({'bos_token_id': config['bos_token_id'], 'eos_token_id': config['eos_token_id'], 'max_length': cfg.n_ctx, 'do_sample': False},
                   open(os.path.join(tmp, 'generation_config.json'), 'w'), indent=2)
         val = np.fromfile(os.path.join(tokens_dir, 'validation.bin'), dtype=np.uint16)
         test = np.fromfile(os.path.join(tokens_dir, 'test.bin'), dtype=np.uint16)

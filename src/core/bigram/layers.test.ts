@@ -77,6 +77,15 @@ describe('logit lens', () => {
     const unembedding = { values: Float32Array.of(1, 0, 0, 1, 1, 1), rows: 3, cols: 2 };
     expect(Array.from(logitLens([1, 3], norm, unembedding))).toEqual([-1, 3, 2]);
   });
+
+  it('normalises by the root mean square, without centring, for an RMSNorm (Llama, Qwen, Gemma)', () => {
+    // x = (3, 4): mean(x²) = 12.5, so x / √12.5 · gain; LayerNorm would give (−1, 1) · gain instead.
+    const norm = { gain: Float32Array.of(1, 2), bias: new Float32Array(2), epsilon: 0, rms: true };
+    const out = Array.from(layerNorm([3, 4], norm));
+    expect(out[0]).toBeCloseTo(3 / Math.sqrt(12.5), 12);
+    expect(out[1]).toBeCloseTo((2 * 4) / Math.sqrt(12.5), 12);
+    expect(layerNorm([3, 4], { ...norm, epsilon: 0.5 })[0]).toBeCloseTo(3 / Math.sqrt(13), 12);
+  });
 });
 
 describe('recall and cosine curves', () => {

@@ -12,19 +12,23 @@ export interface Matrix {
   cols: number;
 }
 
-/** LayerNorm parameters (gain, shift, epsilon), as the model's final norm. */
+/**
+ * The model's final norm: LayerNorm (gain, shift, epsilon), or RMSNorm (`rms: true`, as
+ * Llama, Qwen, Gemma: no centring, x / √(mean(x²) + ε) · gain, and bias all zeros).
+ */
 export interface LayerNormParams {
   gain: Float32Array;
   bias: Float32Array;
   epsilon: number;
+  rms?: boolean;
 }
 
-/** LayerNorm of one vector, in float64. */
+/** The final norm of one vector (LayerNorm or RMSNorm), in float64. */
 export function layerNorm(x: ArrayLike<number>, norm: LayerNormParams): Float64Array {
   const d = x.length;
   if (norm.gain.length !== d || norm.bias.length !== d) throw new RangeError(`norm has ${norm.gain.length} dims, vector has ${d}`);
   let mean = 0;
-  for (let i = 0; i < d; i++) mean += x[i];
+  if (!norm.rms) for (let i = 0; i < d; i++) mean += x[i];
   mean /= d;
   let variance = 0;
   for (let i = 0; i < d; i++) variance += (x[i] - mean) ** 2;
