@@ -43,6 +43,16 @@ test('the next-token lab runs on WebGPU with both embedded models', async ({ pag
   await labScenario(page, 'sotu-bytes', 'We the');
 });
 
+test('the next-token lab runs on WebGPU with sotu-llama (rotary, grouped-query attention)', async ({ page }) => {
+  const app = new TokenscopePage(page);
+  await app.open();
+  await app.openModels();
+  await page.getByTestId('model.embedded.sotu-llama').click();
+  await app.expectModel('embedded:sotu-llama');
+  await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
+  await labScenario(page, 'sotu-llama', 'The Union is strong');
+});
+
 test('the bigram view and its layer view run on WebGPU', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open();
