@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { expectForwardMatchesPyTorch } from './fixture';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
-test('opens on sotu-gpt with no network and shows the badge and a distribution', async ({ page, context, baseURL }) => {
+test('opens on the default model with no network and shows the badge and a distribution', async ({ page, context, baseURL }) => {
   const appOrigin = new URL(baseURL!).origin;
   const outside: string[] = [];
   await test.step('cut the network: only the app origin answers', async () => {
@@ -17,7 +17,7 @@ test('opens on sotu-gpt with no network and shows the badge and a distribution',
   await app.open();
 
   await test.step('the embedded model loads on WASM and the badge says why WebGPU is not used', async () => {
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await expect(app.badge).toHaveAttribute('data-backend', 'wasm');
     await expect(app.badge).toContainText('WASM');
     await expect(app.badge).toContainText(/2 threads|1 thread/);

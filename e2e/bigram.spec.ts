@@ -3,14 +3,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { withoutGraphOutputs, withRenamedBytes } from './onnxSplice';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 const PARAGRAPH = 'Fellow-Citizens of the Senate and of the House of Representatives: the state of the Union is strong, and the United States of America will meet the duties of the year.';
 
 async function openBigram(page: Page): Promise<TokenscopePage> {
   const app = new TokenscopePage(page);
   await app.open();
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await page.getByTestId('nav.view.bigram').click();
   return app;
 }
@@ -45,7 +45,7 @@ test('a pasted paragraph is coloured by how bigram each prediction is; the layer
     await expect(page.getByTestId('bigram.detail')).toHaveAttribute('data-position', '8');
     const layers = page.getByTestId('bigram.layers');
     await expect(layers).toHaveAttribute('data-status', 'ready');
-    await expect(page.getByTestId('bigram.lens.row')).toHaveCount(5); // hidden states 0..4 of sotu-gpt
+    await expect(page.getByTestId('bigram.lens.row')).toHaveCount(5); // hidden states 0..4 of the default model
     const kl = await page.getByTestId('bigram.lens.kl').allTextContents();
     expect(Number(kl[4])).toBeLessThan(1e-3);
     expect(Number(kl[0])).toBeGreaterThan(Number(kl[4]));
@@ -68,7 +68,7 @@ test('a pasted paragraph is coloured by how bigram each prediction is; the layer
 
   await test.step('the training split as corpus reference scores the model and each approximation', async () => {
     await page.getByTestId('bigram.corpus.training').click();
-    await expect(page.getByTestId('bigram.corpus.info')).toContainText('sotu-gpt training split');
+    await expect(page.getByTestId('bigram.corpus.info')).toContainText(`${DEFAULT_MODEL} training split`);
     const scores = page.getByTestId('bigram.corpus.score');
     await expect(scores).toHaveCount(4);
     await expect(scores.nth(3)).toHaveAttribute('data-name', 'first-mlp-only');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { continuationIds } from './labScenario';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 /** The bars on screen: token id and the probability shown, in order. */
 async function barsOnScreen(page: Page): Promise<string[]> {
@@ -20,7 +20,7 @@ async function saveAs(page: Page, name: string): Promise<void> {
 test('save, reload, open: the lab comes back with its tree, seed and selection; export and import into a fresh profile', async ({ page, browser }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.typeText('The state of the Union');
   await app.expectDistribution();
 
@@ -45,7 +45,7 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
   await test.step('the unsaved tree comes back after a reload (draft autosave)', async () => {
     await page.waitForTimeout(800); // the autosave's debounce (500 ms); pagehide flushes anyway
     await page.reload();
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await expect(app.text).toHaveValue('The state of the Union');
     await expect(page.getByTestId('branch.node')).toHaveCount(nodesBefore);
     expect(await continuationIds(page)).toEqual(tokensBefore);
@@ -57,7 +57,7 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
     await page.getByTestId('experiment.save.button').click();
     await expect(page.getByTestId('experiment.notice')).toContainText('Saved “Union branches”');
     await page.reload();
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await app.typeText('something else entirely');
     await page.getByTestId('nav.view.experiments').click();
     await expect(page.getByTestId('experiments.row')).toHaveCount(1);
@@ -104,7 +104,7 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
     const other = await fresh.newPage();
     const otherApp = new TokenscopePage(other);
     await otherApp.open({ backend: 'wasm' });
-    await otherApp.expectModel('embedded:sotu-gpt');
+    await otherApp.expectModel(`embedded:${DEFAULT_MODEL}`);
     await other.getByTestId('nav.view.experiments').click();
     await expect(other.getByTestId('experiments.empty')).toBeVisible();
     await other.getByTestId('experiments.import').setInputFiles(path);
@@ -129,7 +129,7 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
 test('a share link reproduces the inputs on another machine', async ({ page, browser }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.typeText('We the People');
   await app.expectDistribution();
   await page.getByTestId('sampling.temperature.preset.0.5').click();
@@ -144,7 +144,7 @@ test('a share link reproduces the inputs on another machine', async ({ page, bro
   const other = await fresh.newPage();
   await other.goto(url.replace(/^http:\/\/[^/]+\//, '/').replace('/#', '/?backend=wasm#'));
   const otherApp = new TokenscopePage(other);
-  await otherApp.expectModel('embedded:sotu-gpt');
+  await otherApp.expectModel(`embedded:${DEFAULT_MODEL}`);
   await expect(otherApp.text).toHaveValue('We the People');
   await expect(other.getByTestId('sampling.temperature.value')).toHaveText('0.50');
   await expect(other.getByTestId('generate.seed')).toHaveValue('99');
@@ -157,7 +157,7 @@ test('a share link reproduces the inputs on another machine', async ({ page, bro
 test('compare two experiments, re-run one, save charts as SVG and PNG', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.typeText('We the People of the United States');
   await app.expectDistribution();
   await saveAs(page, 'People');
@@ -227,7 +227,7 @@ test('two tabs saving at the same time both keep their records; a full disk keep
   const apps = [new TokenscopePage(page), new TokenscopePage(second)];
   for (const [i, app] of apps.entries()) {
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await app.typeText(`Tab ${i + 1} text`);
     await app.expectDistribution();
     await app.page.getByTestId('experiment.save.name').fill(`Tab ${i + 1}`);
@@ -258,7 +258,7 @@ test('two tabs saving at the same time both keep their records; a full disk keep
 test('import keeps the good records, reports the bad one, and shows markup in names as text', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.typeText('The Union');
   await app.expectDistribution();
   await saveAs(page, 'Base');

@@ -1,6 +1,7 @@
 /** The PyTorch reference logits the model export writes for each embedded model (tools/models/fixtures). */
 import { readFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
+import { DEFAULT_MODEL } from './tokenscopePage';
 
 interface ModelFixture {
   promptIds: number[];
@@ -8,7 +9,7 @@ interface ModelFixture {
   logitsBase64: string;
 }
 
-export function readFixture(modelId = 'sotu-gpt'): { promptIds: number[]; logits: Float32Array; vocabSize: number } {
+export function readFixture(modelId = DEFAULT_MODEL): { promptIds: number[]; logits: Float32Array; vocabSize: number } {
   const fixture = JSON.parse(readFileSync(`tools/models/fixtures/${modelId}.json`, 'utf8')) as ModelFixture;
   const bytes = Buffer.from(fixture.logitsBase64, 'base64');
   return {
@@ -19,7 +20,7 @@ export function readFixture(modelId = 'sotu-gpt'): { promptIds: number[]; logits
 }
 
 /** Runs a forward pass in the page's engine and checks every logit against PyTorch's. */
-export async function expectForwardMatchesPyTorch(page: Page, tolerance: number, modelId = 'sotu-gpt'): Promise<void> {
+export async function expectForwardMatchesPyTorch(page: Page, tolerance: number, modelId = DEFAULT_MODEL): Promise<void> {
   const { promptIds, logits } = readFixture(modelId);
   const engineLogits = await page.evaluate(async (ids) => {
     const result = await window.__tokenscope!.call('forward', { ids });

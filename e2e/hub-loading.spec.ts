@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { HUB_URL, TokenscopePage } from './tokenscopePage';
+import { HUB_URL, TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 async function hubRequests(request: import('@playwright/test').APIRequestContext): Promise<{ path: string }[]> {
   return (await request.get(`${HUB_URL}__requests`)).json();
@@ -10,7 +10,7 @@ test('a Hub-style load shows per-file progress and can be cancelled', async ({ p
   const before = (await hubRequests(request)).length;
   // 40 ms per 64 kB chunk: the 21 MB ONNX file takes ~13 s, long enough to watch and cancel.
   await app.open({ hub: `${HUB_URL}slow-40/` });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.expectDistribution();
   expect((await hubRequests(request)).length).toBe(before);
 
@@ -29,7 +29,7 @@ test('a Hub-style load shows per-file progress and can be cancelled', async ({ p
     await page.getByTestId('load.cancel').click();
     await expect(app.loadProgress).toHaveCount(0);
     await expect(app.loadError).toHaveCount(0);
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await app.typeText('Our country');
     await app.expectDistribution();
   });
@@ -38,7 +38,7 @@ test('a Hub-style load shows per-file progress and can be cancelled', async ({ p
 test('a Hub-style model loads, is cached, and the cache can be cleared', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open({ hub: HUB_URL });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
 
   await test.step('load from the loopback Hub', async () => {
     await app.loadHubModel('tokenscope/sotu-gpt', 'fp32');

@@ -1,5 +1,5 @@
 /**
- * The key-space view on the default sotu-gpt: from "The United States of" in the next-token
+ * The key-space view on the default model (sotu-gpt-long): from "The United States of" in the next-token
  * lab to the nearest keys of a candidate (checked against a float64 reference computed here
  * from the same ONNX file), the rank vs keySim chart with its mid-ranked look-alikes, both
  * maps, navigation by click and search, and the spurious-correlation split.
@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { readKeyMatrices } from '../src/core/onnx';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 /** Cosine top-k of one token's key over every key, float64, ties by id, the token left out. */
 function referenceCosineNeighbours(tokenId: number, k: number): number[] {
-  const read = readKeyMatrices(new Uint8Array(readFileSync('public/models/sotu-gpt/onnx/model.onnx')));
-  if (!read.ok || !read.value.unembedding.ok) throw new Error('sotu-gpt keys unreadable');
+  const read = readKeyMatrices(new Uint8Array(readFileSync(`public/models/${DEFAULT_MODEL}/onnx/model.onnx`)));
+  if (!read.ok || !read.value.unembedding.ok) throw new Error(`${DEFAULT_MODEL} keys unreadable`);
   const { values, vocabularySize: rows, embeddingSize: cols } = read.value.unembedding.value;
   const norm = (r: number) => Math.sqrt(values.subarray(r * cols, (r + 1) * cols).reduce((s, v) => s + v * v, 0));
   const sims = Array.from({ length: rows }, (_, r) => {
@@ -29,10 +29,10 @@ async function tokenIds(page: Page, testId: string): Promise<number[]> {
   return (await page.getByTestId(testId).getByTestId('keyspace.neighbour').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-token-id')))));
 }
 
-test('key space of sotu-gpt, linked to the prediction after "The United States of"', async ({ page }) => {
+test('key space of the default model, linked to the prediction after "The United States of"', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   const view = page.getByTestId('keyspace.view');
   const focus = page.getByTestId('keyspace.neighbours');
 

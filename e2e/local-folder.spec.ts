@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 const SOTU_GPT = resolve('public/models/sotu-gpt');
 
@@ -21,7 +21,7 @@ function brokenFolder(name: string, options: { omit?: string[]; replace?: Record
 test('a model folder from disk loads; broken folders name the file and keep the previous model', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open();
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
 
   await test.step('a complete folder loads', async () => {
     await app.loadFolder(SOTU_GPT);

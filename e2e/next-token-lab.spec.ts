@@ -1,19 +1,19 @@
 import { expect, test } from '@playwright/test';
 import { labScenario } from './labScenario';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 test.describe('next-token lab on WASM', () => {
-  test('sotu-gpt: colour, inspect, cut, branch, reproduce', async ({ page }) => {
+  test('the default model: colour, inspect, cut, branch, reproduce', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
-    await labScenario(page, 'sotu-gpt', 'The Congress shall have power to lay and collect taxes');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
+    await labScenario(page, DEFAULT_MODEL, 'The Congress shall have power to lay and collect taxes');
   });
 
   test('sotu-bytes: colour, inspect, cut, branch, reproduce', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await app.openModels();
     await page.getByTestId('model.embedded.sotu-bytes').click();
     await app.expectModel('embedded:sotu-bytes');
@@ -23,7 +23,7 @@ test.describe('next-token lab on WASM', () => {
   test('bad input: empty, past the context, 1 MB, odd Unicode', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
 
     await test.step('an empty text shows the distribution after the start token', async () => {
       await app.typeText('');
@@ -62,7 +62,7 @@ test.describe('next-token lab on WASM', () => {
 test('cautious decoding branches where the entropy is high and shows the fan of trials', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.typeText('The state of the Union is');
   await app.expectDistribution();
   await page.getByTestId('generate.cautious').check();

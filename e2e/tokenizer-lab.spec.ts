@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { HUB_URL, TokenscopePage } from './tokenscopePage';
+import { DEFAULT_MODEL, HUB_URL, SECOND_DEFAULT_MODEL, TokenscopePage } from './tokenscopePage';
 
 const TEXT = 'Tokenizers cut 12345 apples 😀 in 2024, naïve café!';
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
@@ -17,13 +17,13 @@ test.describe('tokenizer lab', () => {
   test('three tokenizers side by side: counts match the metrics, hover lights the same bytes everywhere, parity', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await page.getByTestId('nav.view.tokenizers').click();
 
     await test.step('the picker lists the model and the seven shipped tokenizers with algorithm, vocabulary and size', async () => {
       await expect(page.getByTestId('tokenizers.option')).toHaveCount(8);
       await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="gemma-3"]')).toContainText(/SentencePiece BPE with byte fallback · 262,145 tokens · \d+\.\d MB to fetch/);
-      await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="model"]')).toContainText('sotu-gpt (loaded model)');
+      await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="model"]')).toContainText(`${DEFAULT_MODEL} (loaded model)`);
     });
 
     const ids = ['gpt2', 'llama-2', 'qwen3'];
@@ -104,7 +104,7 @@ test.describe('tokenizer lab', () => {
   test('a tokenizer from a Hub id joins the rows; an unknown id names tokenizer.json', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm', hub: HUB_URL });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await page.getByTestId('nav.view.tokenizers').click();
     await selectOnly(page, ['model']);
     await page.getByTestId('tokenizers.add').locator('summary').click();
@@ -122,7 +122,7 @@ test.describe('tokenizer lab', () => {
   test('a 1 MB text: the page stays responsive, chips for the first 4 kB, counts over the whole text; more is refused', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await page.getByTestId('nav.view.tokenizers').click();
     await selectOnly(page, ['gpt2', 'qwen3']);
     const line = 'The state of the Union is strong: 12,345 jobs, naïve café 😀.\n';
@@ -150,10 +150,10 @@ test.describe('tokenizer lab', () => {
     await expect(page.getByTestId('tokenizers.status')).toContainText('takes up to 1.0 MB');
   });
 
-  test('the bias lens shows naive, healed and exact next bytes on sotu-gpt', async ({ page }) => {
+  test('the bias lens shows naive, healed and exact next bytes on the default model', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await page.getByTestId('nav.view.tokenizers').click();
     await page.getByTestId('tokenizers.bias.prompt').fill('the State of the Uni');
     await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first()).toBeVisible();
@@ -163,16 +163,16 @@ test.describe('tokenizer lab', () => {
     await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first().locator('th')).toHaveText(/^[to]$/);
   });
 
-  test('two models on one text: sotu-gpt and sotu-bytes aligned on bytes, per word and in total, and the next byte of each', async ({ page }) => {
+  test('two models on one text: the default GPT and byte models aligned on bytes, per word and in total, and the next byte of each', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await page.getByTestId('nav.view.tokenizers').click();
     const text = 'The state of the Union is strong, and the Congress of the United States.';
     await page.getByTestId('tokenizers.text').fill(text);
     const panel = page.getByTestId('tokenizers.models');
     await test.step('the totals name both models with their tokenizers and bits per byte', async () => {
-      await expect(panel.getByTestId('tokenizers.models.other')).toHaveValue('sotu-bytes');
+      await expect(panel.getByTestId('tokenizers.models.other')).toHaveValue(SECOND_DEFAULT_MODEL);
       await expect(panel.getByTestId('tokenizers.models.total')).toHaveCount(2, { timeout: 120_000 });
       await expect(panel.getByTestId('tokenizers.models.total').nth(0)).toContainText('sotu-gpt');
       await expect(panel.getByTestId('tokenizers.models.total').nth(1)).toContainText('sotu-bytes');

@@ -1,5 +1,12 @@
 /** Page object for Tokenscope: what a person sees and does, by test id. */
+import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
+
+const manifest = JSON.parse(readFileSync('public/models/models.json', 'utf8')) as { default: string; secondDefault: string };
+/** The model the app opens on (public/models/models.json's `default`). */
+export const DEFAULT_MODEL = manifest.default;
+/** The two-model comparison's default other model when the default is loaded. */
+export const SECOND_DEFAULT_MODEL = manifest.secondDefault;
 
 export const HUB_URL = `http://127.0.0.1:${process.env.E2E_HUB_PORT ?? 4318}/`;
 

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { expectForwardMatchesPyTorch } from './fixture';
 import { labScenario } from './labScenario';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 // Chromium here has no GPU: --enable-unsafe-webgpu gives a SwiftShader adapter, ~100x slower
 // than WASM. Short texts only; this proves the WebGPU path, it measures nothing.
@@ -11,7 +11,7 @@ test('runs on WebGPU when there is an adapter, and the user can force WASM', asy
   await app.typeText('The Union');
 
   await test.step('WebGPU is chosen and predicts', async () => {
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
     await expect(app.badge).toContainText('WebGPU');
     await expect(page.getByTestId('backend.reason')).toHaveCount(0);
@@ -33,9 +33,9 @@ test('runs on WebGPU when there is an adapter, and the user can force WASM', asy
 test('the next-token lab runs on WebGPU with both embedded models', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open();
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
-  await labScenario(page, 'sotu-gpt', 'The Union is strong');
+  await labScenario(page, DEFAULT_MODEL, 'The Union is strong');
   await app.openModels();
   await page.getByTestId('model.embedded.sotu-bytes').click();
   await app.expectModel('embedded:sotu-bytes');
@@ -56,7 +56,7 @@ test('the next-token lab runs on WebGPU with sotu-llama (rotary, grouped-query a
 test('the bigram view and its layer view run on WebGPU', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open();
-  await app.expectModel('embedded:sotu-gpt');
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await expect(app.badge).toHaveAttribute('data-backend', 'webgpu');
   await page.getByTestId('nav.view.bigram').click();
   await page.getByTestId('bigram.text').fill('The Union is strong.');

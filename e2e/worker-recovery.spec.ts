@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { TokenscopePage } from './tokenscopePage';
+import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 test('killing the worker mid-request restarts it and keeps the text', async ({ page }) => {
   const app = new TokenscopePage(page);
@@ -23,7 +23,7 @@ test('killing the worker mid-request restarts it and keeps the text', async ({ p
 
   await test.step('the model comes back and the text is unchanged', async () => {
     await expect(app.text).toHaveValue('In the course of human events');
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await app.expectDistribution();
     expect(await page.evaluate(() => window.__tokenscope!.workerGeneration())).toBe(1);
   });
@@ -32,7 +32,7 @@ test('killing the worker mid-request restarts it and keeps the text', async ({ p
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await page.evaluate(() => window.__tokenscope!.misbehave('throw-uncaught'));
     await expect(app.workerNotice).toContainText('crashed');
-    await app.expectModel('embedded:sotu-gpt');
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await app.expectDistribution();
     await expect(app.text).toHaveValue('In the course of human events');
   });

@@ -73,7 +73,7 @@ describe('KeySpace over loaded files', () => {
   });
 });
 
-interface Fixture { promptIds: number[]; lastHiddenStateBase64: string }
+interface Fixture { promptIds: number[]; lastHiddenStateBase64: string; logitsBase64: string }
 const float32FromBase64 = (base64: string) => {
   const buffer = Buffer.from(base64, 'base64');
   return new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));

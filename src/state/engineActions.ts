@@ -10,7 +10,9 @@ import { resetLabForModel, scheduleAnalysis } from './labActions';
 import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
 
-export const DEFAULT_SELECTION: ModelSelection = { source: { kind: 'embedded', id: 'sotu-gpt' }, dtype: 'auto' };
+/** The strongest embedded model; public/models/models.json names the same `default` (a unit test checks). */
+export const DEFAULT_MODEL_ID = 'sotu-gpt-long';
+export const DEFAULT_SELECTION: ModelSelection = { source: { kind: 'embedded', id: DEFAULT_MODEL_ID }, dtype: 'auto' };
 
 const TEXT_SETTLE_MS = 120;
 

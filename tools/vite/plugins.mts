@@ -33,6 +33,8 @@ export interface EmbeddedModelEntry {
   label: string;
   summary: string | null;
   isDefault: boolean;
+  /** The two-model comparison's default other model (models.json's `secondDefault`). */
+  isSecondDefault: boolean;
   modelType: string;
   layerCount: number | null;
   hiddenSize: number | null;
@@ -55,6 +57,7 @@ function listFiles(folder: string, prefix = ''): { path: string; bytes: number }
 
 interface ModelsManifest {
   default?: string;
+  secondDefault?: string;
   models?: { id: string; label?: string; summary?: string }[];
 }
 
@@ -76,7 +79,7 @@ export function scanEmbeddedModels(modelsDir: string): EmbeddedModelEntry[] {
   if (!existsSync(modelsDir)) return [];
   const manifest = readManifest(modelsDir);
   const listed = manifest.models ?? [];
-  const defaultId = manifest.default ?? 'sotu-gpt';
+  const defaultId = manifest.default ?? 'sotu-gpt-long';
   const entries = readdirSync(modelsDir)
     .filter((id) => /^[\w\-.]+$/.test(id) && !/\.tmp/.test(id) && existsSync(join(modelsDir, id, 'config.json')))
     .map((id): EmbeddedModelEntry => {
@@ -90,6 +93,7 @@ export function scanEmbeddedModels(modelsDir: string): EmbeddedModelEntry[] {
         label: described?.label ?? id,
         summary: described?.summary ?? null,
         isDefault: id === defaultId,
+        isSecondDefault: id === manifest.secondDefault,
         modelType: String(config.model_type ?? 'unknown'),
         layerCount: numberOr('n_layer', 'num_hidden_layers'),
         hiddenSize: numberOr('n_embd', 'hidden_size'),

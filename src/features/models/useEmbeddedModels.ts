@@ -7,6 +7,7 @@ const embeddedModelSchema = z.object({
   label: z.string(),
   summary: z.string().nullable(),
   isDefault: z.boolean(),
+  isSecondDefault: z.boolean(),
   modelType: z.string(),
   layerCount: z.number().nullable(),
   hiddenSize: z.number().nullable(),

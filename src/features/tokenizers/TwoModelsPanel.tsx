@@ -12,6 +12,7 @@ import { WordBitsChart } from '../../charts/WordBitsChart';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { formatBytes } from '../models/format';
+import { defaultOtherModel } from '../models/defaultModels';
 import { useEmbeddedModels } from '../models/useEmbeddedModels';
 import { visibleToken } from '../next-token/visibleToken';
 import { Bars } from './BiasLensPanel';
@@ -90,7 +91,7 @@ export function TwoModelsPanel({ text }: { text: string }) {
   const { models } = useEmbeddedModels();
   const loadedId = model?.source.kind === 'embedded' ? model.source.id : null;
   const [chosen, setChosen] = useState<string | null>(null);
-  const otherId = chosen ?? (loadedId === 'sotu-bytes' ? 'sotu-gpt' : 'sotu-bytes');
+  const otherId = chosen ?? defaultOtherModel(models, loadedId);
   const [stopped, setStopped] = useState(false);
   const [progress, setProgress] = useState<CompareModelsProgress | null>(null);
   const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
