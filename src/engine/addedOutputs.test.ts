@@ -1,6 +1,6 @@
 /**
- * The layer views on a model whose graph does not output its residual stream: sotu-gpt with
- * its `hidden_states.*` outputs removed, as a model folder on disk. The engine finds the
+ * The layer views on a model whose graph does not output its residual stream: sotu-gpt and
+ * sotu-llama with their `hidden_states.*` outputs removed, as a model folder on disk. The engine finds the
  * values by node name, opens a second session with them added as outputs, and gives the
  * same lens statistics as the original export (Node, onnxruntime-node).
  */
@@ -26,15 +26,19 @@ function strippedCopy(id: string): string {
   return root;
 }
 
-describe('layer views on a graph without hidden_states outputs (sotu-gpt copy)', () => {
+describe.each([
+  { id: 'sotu-gpt', scope: '/model/blocks.N' },
+  // Llama blocks also Add inside their own scope for the rotary embedding (q·cos + rotate(q)·sin).
+  { id: 'sotu-llama', scope: '/model/layers.N' },
+])('layer views on a graph without hidden_states outputs ($id copy)', ({ id, scope }) => {
   const original = new Engine(createNodeRuntime());
   const stripped = new Engine(createNodeRuntime());
   let folder = '';
   let ids: number[] = [];
 
   beforeAll(async () => {
-    folder = strippedCopy('sotu-gpt');
-    await original.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
+    folder = strippedCopy(id);
+    await original.load({ source: { kind: 'embedded', id }, backend: 'wasm', dtype: 'auto' });
     await stripped.load({ source: { kind: 'path', path: folder }, backend: 'wasm', dtype: 'auto' });
     ids = original.tokenize({ text: TEXT }).ids;
   });
@@ -49,7 +53,7 @@ describe('layer views on a graph without hidden_states outputs (sotu-gpt copy)',
     expect(report.available).toBe(true);
     expect(report.layerCount).toBe(4);
     expect(report.residualSource).toContain('added to the graph');
-    expect(report.residualSource).toContain('/model/blocks.N');
+    expect(report.residualSource).toContain(scope);
     expect(original.bigramAnalyzer().internalsReport().residualSource).toContain('the graph\'s outputs');
   });
 
