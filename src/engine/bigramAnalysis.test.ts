@@ -21,8 +21,7 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s (Node)', (id) => {
-  /** The first-MLP-only path reads a GPT-2 block (LayerNorm, GELU); sotu-llama's blocks are RMSNorm + SwiGLU. */
-  const hasGptBlocks = id !== 'sotu-llama';
+
   const engine = new Engine(createNodeRuntime());
   let ids: number[] = [];
   let start = 0;
@@ -73,7 +72,7 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s
     expect(max).toBeLessThan(1e-4);
   });
 
-  it.runIf(hasGptBlocks)('the first-block path with attention on the token itself equals hidden_states.1 of a one-token run', async () => {
+  it('the first-block path with attention on the token itself equals hidden_states.1 of a one-token run', async () => {
     const read = engine.bigramAnalyzer().internals();
     if (!read.ok || !read.internals.firstBlock) throw new Error('no first block');
     const { internals } = read;
@@ -113,8 +112,7 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s
     const info = analyzer.setCorpus({ kind: 'text', label: 'sample', text: `${TEXT} ${TEXT} The Senate and the House.` });
     expect(info.tokens).toBeGreaterThan(ids.length);
     const result = await analyzer.compareWithCorpus({ ids });
-    expect(result.scores.map((s) => s.name)).toEqual(['full-model', 'context-1', 'early-exit-1', ...(hasGptBlocks ? ['first-mlp-only'] : [])]);
-    if (!hasGptBlocks) expect(result.unavailable.map((u) => u.name)).toEqual(['first-mlp-only']);
+    expect(result.scores.map((s) => s.name)).toEqual(['full-model', 'context-1', 'early-exit-1', 'first-mlp-only']);
     expect(result.seenContextRate).toBe(1);
     for (const score of result.scores) expect(Number.isFinite(score.crossEntropyBits)).toBe(true);
     const table = await analyzer.table({ tokenIds: null, count: 5 });

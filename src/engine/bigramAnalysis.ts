@@ -254,7 +254,7 @@ export class BigramAnalyzer {
           return cache.get(w)!;
         });
       } else {
-        unavailable.push({ name: 'first-mlp-only', reason: 'The first-MLP-only path is built for GPT-2 blocks (LayerNorm, GELU MLP) read by the embedded GPT models\' names (tools/models/gpt.py); this model\'s first block is laid out differently (for example a Llama block: RMSNorm, SwiGLU).' });
+        unavailable.push({ name: 'first-mlp-only', reason: 'The first-MLP-only path reads the first block\'s fp32 weights by the node names of a GPT-2 export (tools/models/gpt.py) or a Llama export (/model/layers.0/…/v_proj, gate_proj); this graph is laid out differently (fused or quantized ops, or other names).' });
       }
     }
 

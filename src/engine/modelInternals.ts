@@ -22,7 +22,7 @@ export interface ModelInternals {
   unembeddingBias: Float32Array | null;
   /** [V × d]: the current-token readout (W_E, section 2 B). */
   inputEmbedding: Matrix;
-  /** The embedded models' first block, for the first-MLP-only path; null for other models. */
+  /** The first block (GPT-2 or Llama layout), for the first-MLP-only path; null for other layouts. */
   firstBlock: FirstBlockWeights | null;
   /** Where the final norm came from, for the UI. */
   finalNormSource: string;
@@ -139,7 +139,7 @@ function findFinalNorm(model: OnnxModel, config: ModelConfig): { norm: LayerNorm
 }
 
 /** The first block of a tools/models/gpt.py export, by its node names; null when the graph is not laid out that way. */
-function findFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeights | null {
+function findGpt2FirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeights | null {
   const matMulWeight = (path: string) => {
     const node = model.graph.nodes.find((n) => n.name === `/model/blocks.0/${path}/MatMul`);
     return node ? matrix(model, node.inputs[1]) : null;
@@ -164,7 +164,38 @@ function findFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeight
     mlpProjBias: vector(model, 'model.blocks.0.c_mlp_proj.bias'),
   };
   if (Object.values(parts).some((part) => part === null)) return null;
-  return parts as FirstBlockWeights;
+  return { kind: 'gpt2', ...parts } as FirstBlockWeights;
+}
+
+/**
+ * The first block of a Llama-style export (sotu-llama's `/model/layers.0/v_proj/MatMul`, or
+ * Optimum's `/model/layers.0/self_attn/v_proj/MatMul` and `/mlp/gate_proj`), fp32 MatMuls
+ * only; null when the graph is laid out otherwise (fused or quantized ops).
+ */
+function findLlamaFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeights | null {
+  if (typeof config.rms_norm_eps !== 'number') return null;
+  const heads = typeof config.num_attention_heads === 'number' ? config.num_attention_heads : null;
+  const hidden = typeof config.hidden_size === 'number' ? config.hidden_size : null;
+  const headDim = typeof config.head_dim === 'number' ? config.head_dim : heads && hidden ? hidden / heads : null;
+  if (!headDim) return null;
+  const node = (name: string, scope: string) => model.graph.nodes.find((n) => n.name === `/model/layers.0/${name}` || n.name === `/model/layers.0/${scope}/${name}`);
+  const weight = (name: string, scope: string) => {
+    const found = node(`${name}/MatMul`, scope);
+    return found?.opType === 'MatMul' ? matrix(model, found.inputs[1]) : null;
+  };
+  const biasAdd = node('v_proj/Add', 'self_attn');
+  const rms = (name: string): LayerNormParams | null => {
+    const gain = vector(model, `model.layers.0.${name}.weight`);
+    return gain ? { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps as number, rms: true } : null;
+  };
+  const parts = {
+    ln1: rms('input_layernorm'), ln2: rms('post_attention_layernorm'),
+    v: weight('v_proj', 'self_attn'), o: weight('o_proj', 'self_attn'),
+    gate: weight('gate_proj', 'mlp'), up: weight('up_proj', 'mlp'), down: weight('down_proj', 'mlp'),
+  };
+  if (Object.values(parts).some((part) => part === null)) return null;
+  const vBias = biasAdd ? biasAdd.inputs.map((input) => (model.graph.initializers.has(input) ? vector(model, input) : null)).find((v) => v !== null) ?? null : null;
+  return { kind: 'llama', ...parts, vBias, headDim } as FirstBlockWeights;
 }
 
 /** The residual stream's output names: the exported `hidden_states.*`, else values found by node name and added to a copy of the graph. */
@@ -213,7 +244,7 @@ export function readModelInternals(onnxBytes: Uint8Array | undefined, config: Mo
       unembedding: { values: u.values, rows: u.vocabularySize, cols: u.embeddingSize },
       unembeddingBias: u.bias,
       inputEmbedding: { values: e.values, rows: e.vocabularySize, cols: e.embeddingSize },
-      firstBlock: findFirstBlock(model, config),
+      firstBlock: findGpt2FirstBlock(model, config) ?? findLlamaFirstBlock(model, config),
       hiddenStateNames: residual.names,
       residualSource: residual.source,
       outputsAdded: residual.outputsAdded,
