@@ -1,11 +1,12 @@
 /** The CLI in-process on the real embedded model, and through the loopback Hub-style server. */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubServer, type HubServer } from '../../tools/hub-server.mjs';
 import { parseArgs } from './args';
-import { runCli } from './main';
+import { failureText, runCli } from './main';
 
 const TEXT = 'Gentlemen of the Senate and of the House of Representatives: 日本 😀\n';
 
@@ -64,5 +65,21 @@ describe('CLI', () => {
     await expect(runCli(parseArgs(['score', '/no/such/file.txt']))).rejects.toThrow('The text file /no/such/file.txt does not exist.');
     await expect(runCli(parseArgs(['score', textFile('x'), '--model', 'tokenscope/missing', '--hub-url', hub.url]))).rejects.toThrow(/tokenscope\/missing is missing config\.json/);
     await expect(runCli(parseArgs(['score', textFile('x'), '--model', 'Xenova/gpt2']))).rejects.toThrow(/pass --allow-network/);
+  });
+});
+
+describe('CLI failures', () => {
+  it('print one line, no stack, unless TOKENSCOPE_DEBUG=1 asks for it', () => {
+    // A plain Error (not an EngineError), as the tokenizer lab throws when its list is missing.
+    const error = new Error('The tokenizer list tokenizers/index.json is missing; run npm run tokenizers.');
+    expect(failureText(error, false)).toBe('tokenscope: The tokenizer list tokenizers/index.json is missing; run npm run tokenizers.\n');
+    expect(failureText(error, true).split('\n').length).toBeGreaterThan(2);
+  });
+
+  it('the real command line exits with its code (2: bad input) and the one line on stderr', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'score', '/no/such/file.txt'], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('tokenscope: The text file /no/such/file.txt does not exist.\n');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Engine } from '../engine/engine';
-import { EngineError, toErrorReport } from '../engine/errors';
+import { toErrorReport } from '../engine/errors';
 import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
 import { parseArgs, resolveModelArgument, USAGE, UsageError, type CliArgs } from './args';
 import { exportOutput } from './export';
@@ -129,6 +129,15 @@ export async function runTokenizerCli(args: TokenizerArgs): Promise<unknown> {
   }
 }
 
+/**
+ * What a failed run prints: one line that says what went wrong. The stack is for developers
+ * only (TOKENSCOPE_DEBUG=1), since a user cannot act on it.
+ */
+export function failureText(error: unknown, debug: boolean): string {
+  const line = `tokenscope: ${toErrorReport(error).message}\n`;
+  return debug && error instanceof Error && error.stack ? `${line}${error.stack}\n` : line;
+}
+
 async function main(): Promise<void> {
   let args: CliArgs | KeySpaceArgs | BigramArgs | TokenizerArgs;
   const argv = process.argv.slice(2);
@@ -152,9 +161,7 @@ async function main(): Promise<void> {
       process.stderr.write(`tokenscope: ${error.message}\n`);
       process.exit(2);
     }
-    const report = toErrorReport(error);
-    process.stderr.write(`tokenscope: ${report.message}\n`);
-    if (!(error instanceof EngineError)) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    process.stderr.write(failureText(error, process.env.TOKENSCOPE_DEBUG === '1'));
     process.exit(1);
   }
 }
