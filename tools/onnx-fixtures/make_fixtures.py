@@ -197,6 +197,53 @@ def unsupported():
     save('unsupported', nodes, inits, [hidden(d)], [out('logits')])
 
 
+def matmul_integer(name, tied):
+    """quantize_dynamic's head: DynamicQuantizeLinear + MatMulInteger + Cast + Mul(scales); its quantized Gather
+    (uint8 table -> Gather -> DequantizeLinear). Untied: int8 [d, V] weight, per-column scale and zero point.
+    Tied: the MatMulInteger reads the Gather's uint8 table through a Transpose (per-tensor scale)."""
+    v, d = 9, 6
+    nodes = [
+        helper.make_node('DynamicQuantizeLinear', ['h'], ['hq', 'hs', 'hz']),
+        helper.make_node('Gather', ['eq', 'input_ids'], ['eg']),
+        helper.make_node('DequantizeLinear', ['eg', 'es', 'ez'], ['embeddings']),
+    ]
+    inits = [
+        init('eq', rng.integers(0, 256, size=(v, d), dtype=np.uint8)),
+        helper.make_tensor('es', TensorProto.FLOAT, [], [0.037]),  # scalars in float_data / int32_data, as ONNX Runtime writes them
+        helper.make_tensor('ez', TensorProto.UINT8, [], [121]),
+    ]
+    if tied:
+        nodes.append(helper.make_node('Transpose', ['eq'], ['eqt'], perm=[1, 0]))
+        b, b_zero, b_scale = 'eqt', 'ez', 'es'
+    else:
+        inits += [
+            init('wq', rng.integers(-127, 128, size=(d, v), dtype=np.int8)),
+            init('ws', rng.uniform(0.005, 0.05, size=v).astype(np.float32)),
+            init('wz', rng.integers(-10, 10, size=v, dtype=np.int8)),
+        ]
+        b, b_zero, b_scale = 'wq', 'wz', 'ws'
+    nodes += [
+        helper.make_node('MatMulInteger', ['hq', b, 'hz', b_zero], ['mi']),
+        helper.make_node('Cast', ['mi'], ['mf'], to=TensorProto.FLOAT),
+        helper.make_node('Mul', ['hs', b_scale], ['scales']),
+        helper.make_node('Mul', ['mf', 'scales'], ['logits']),
+    ]
+    save(name, nodes, inits, [hidden(d), ids_input], [out('logits'), out('embeddings')])
+
+
+def softcap():
+    """Gemma 2's final logit soft-capping: logits = 30 tanh((h Wt) / 30); there is no linear key matrix to read."""
+    v, d = 5, 4
+    nodes = [
+        helper.make_node('MatMul', ['h', 'w'], ['z']),
+        helper.make_node('Div', ['z', 'cap'], ['zc']),
+        helper.make_node('Tanh', ['zc'], ['t']),
+        helper.make_node('Mul', ['t', 'cap'], ['logits']),
+    ]
+    inits = [init('w', rng.normal(size=(d, v)).astype(np.float32)), init('cap', np.array(30.0, np.float32))]
+    save('softcap', nodes, inits, [hidden(d)], [out('logits')])
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     fp16()
@@ -210,6 +257,9 @@ def main():
     matmul_nbits('matmulnbits8_zp', 'packed', bits=8)
     external()
     unsupported()
+    matmul_integer('matmulinteger_per_column', tied=False)
+    matmul_integer('matmulinteger_tied', tied=True)
+    softcap()
     for name in sorted(os.listdir(OUT)):
         print(f'{name}: {os.path.getsize(os.path.join(OUT, name))} bytes')
 

@@ -73,6 +73,8 @@ const cases: Case[] = [
   { file: 'matmulnbits4_float_zp.onnx', encoding: /^MatMulNBits 4-bit \(block 16, float zero points\)$/, embedding: 'none' },
   { file: 'matmulnbits8_zp.onnx', encoding: /^MatMulNBits 8-bit \(block 16, packed zero points\)$/, embedding: 'none' },
   { file: 'external.onnx', encoding: /^float32$/, embedding: 'untied', rank: 3, external: true },
+  { file: 'matmulinteger_per_column.onnx', encoding: /^int8 MatMulInteger \(per column\)$/, embedding: 'untied' },
+  { file: 'matmulinteger_tied.onnx', encoding: /^uint8 MatMulInteger \(per tensor\)$/, embedding: 'tied' },
 ];
 
 describe.each(cases)('reading $file', ({ file, encoding, rank = 2, external = false }) => {
@@ -111,6 +113,16 @@ describe('reading weights that cannot be read', () => {
 
   it('names the op when the key matrix is built by ops it does not follow', () => {
     expect(reasonOf(read('unsupported.onnx').unembedding)).toMatch(/computed by a Mul node/);
+  });
+
+  it('says that soft-capped logits have no linear key space, with the cap', () => {
+    expect(reasonOf(read('softcap.onnx').unembedding)).toBe("soft-capped logits have no linear key space ('logits' = 30 · tanh(q · key / 30), final logit soft-capping)");
+  });
+
+  it('reads a quantized Gather (uint8 table, DequantizeLinear after the Gather) as the input embedding', () => {
+    const input = unwrap(read('matmulinteger_per_column.onnx').inputEmbedding);
+    expect(input.encoding).toBe('uint8 Gather + DequantizeLinear (per tensor)');
+    expect(input.path).toEqual(['Gather', 'DequantizeLinear']);
   });
 
   it('names the missing external file instead of failing', () => {
