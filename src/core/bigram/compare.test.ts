@@ -21,6 +21,18 @@ describe('comparePosition', () => {
     expect(row.klNats).toBeGreaterThan(row.jsNats);
   });
 
+  it('KL is KL(full ‖ bigram), not the reverse: asymmetric inputs computed by hand', () => {
+    // full = softmax(ln 0.9, ln 0.1) = (0.9, 0.1); bigram = softmax(ln 0.5, ln 0.5) = (0.5, 0.5).
+    const row = comparePosition(0, 0, null, [Math.log(0.9), Math.log(0.1)], [0, 0]);
+    const forward = 0.9 * Math.log(0.9 / 0.5) + 0.1 * Math.log(0.1 / 0.5); // 0.3681
+    const reverse = 0.5 * Math.log(0.5 / 0.9) + 0.5 * Math.log(0.5 / 0.1); // 0.5108
+    expect(row.klNats).toBeCloseTo(forward, 12);
+    expect(Math.abs(row.klNats - reverse)).toBeGreaterThan(0.1);
+    // JS is symmetric: the same with the rows swapped.
+    expect(comparePosition(0, 0, null, [0, 0], [Math.log(0.9), Math.log(0.1)]).jsNats).toBeCloseTo(row.jsNats, 12);
+    expect(row.nextProbabilityFull).toBeNull();
+  });
+
   it('summarises a text', () => {
     const rows = [comparePosition(0, 1, 0, [1, 0], [1, 0]), comparePosition(1, 0, null, [5, 0], [0, 5])];
     const summary = summarizeBigram(rows);
