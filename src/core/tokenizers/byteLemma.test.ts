@@ -223,7 +223,7 @@ describe('exactNextByteDistribution', () => {
     expect(fast.probabilities[SP]).toBeCloseTo(3 / 23, 12);
   });
 
-  it('skips split points inside a UTF-8 character and refuses a boundary a token crosses', () => {
+  it('follows splits inside a UTF-8 character, drops the non-canonical ones, and refuses a boundary a token crosses', () => {
     const emojiTokenizer: ByteTokenizer = {
       vocabulary: [Uint8Array.of(0xf0, 0x9f), Uint8Array.of(0x98, 0x80), utf8('😀')],
       encode: (bytes) => {
@@ -237,7 +237,8 @@ describe('exactNextByteDistribution', () => {
     };
     const lm: NextTokenLogProbs = () => [Math.log(0.25), Math.log(0.25), Math.log(0.5)];
     const d = exactNextByteDistribution(Uint8Array.of(0xf0, 0x9f, 0x98), emojiTokenizer, lm);
-    expect(d.skippedSplits).toEqual([1, 2]);
+    // [\xF0\x9F][\x98\x80] spells the emoji too, but its encoding is the single token.
+    expect(d.covers).toBe(1);
     expect(d.probabilities[0x80]).toBe(1);
     expect(() => exactNextByteDistribution(utf8('ab'), tokenizer, sourceModel, { boundary: 1 })).toThrow(/crosses/);
   });

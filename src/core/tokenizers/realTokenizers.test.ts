@@ -11,11 +11,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../../tools/lib/files';
 import { LAB_TOKENIZERS, readSourceFiles } from '../../../tools/tokenizers/sources';
 import { BIAS_DEMO_PROMPTS, stableBoundary } from './biasLens';
-import { exactNextByteDistribution, type NextTokenLogProbs } from './byteLemma';
+import { exactNextByteDistribution, memoizeNextTokenLogProbs, type NextTokenLogProbs } from './byteLemma';
 import { charPositionsOfWord } from './charPositions';
 import { LabTokenizer } from './labTokenizer';
 import { digitMetrics, tokenizationMetrics } from './metrics';
 import { PARALLEL_SENTENCES, tokenParity } from './parity';
+import { TokenByteIndex } from './tokenByteIndex';
 import { describeTokenizerJson, parseTokenizerJson, TokenizerFileError, type TokenizerJson } from './tokenizerJson';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -222,12 +223,53 @@ describe('LabTokenizer as the byte tokenizer of the lemma', () => {
     const vocabulary = gpt2.vocabularyBytes();
     // A model that knows nothing: every token equally likely after any prefix.
     const uniform: NextTokenLogProbs = () => new Float64Array(vocabulary.length).fill(-Math.log(vocabulary.length));
-    const d = exactNextByteDistribution(utf8(' Tow'), { vocabulary, encode: (b) => gpt2.encodeBytes(b) }, uniform, { validityCheckMinProbability: 1 });
+    // Nothing checked (every candidate pruned): the bound says the result is not exact.
+    const d = exactNextByteDistribution(utf8(' Tow'), { vocabulary, encode: (b) => gpt2.encodeBytes(b) }, uniform, { pruneBelow: 1 });
     expect(d.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
+    expect(d.validityChecks).toBe(0);
+    expect(d.errorBound).toBeGreaterThan(0);
     // " Tower", " Towers", " Town", ... continue " Tow" after one token, so 'e' and 'n' have mass from the covers.
     expect(d.probabilities[0x65]).toBeGreaterThan(0);
     expect(d.probabilities[0x6e]).toBeGreaterThan(0);
   });
+});
+
+describe('the lemma on real encodings, byte by byte', () => {
+  /*
+   * A model that knows one text: all its mass on the tokenizer's encoding of it. After every
+   * prefix of that encoding's bytes (inside characters, inside whitespace runs, right after
+   * SentencePiece's dummy-prefix space), the lemma must find the one canonical cover and give
+   * the text's next byte probability 1. A cover it missed would leave the prefix impossible.
+   */
+  const TEXTS = [
+    'Naïve café, 日本語の文章。 שלום, مرحبا!',
+    'Emoji 👍🏽 👨\u200D👩\u200D👧 🇫🇷, e\u0301 and ﬁ.',
+    'spaces   run\n\n  then\ttabs  end',
+    // Whitespace runs before characters that do not take a space, and a text that starts with one.
+    '𓀀  𓀀\t 1  2 \n 𓀀  ꙮ',
+  ];
+  for (const { id } of LAB_TOKENIZERS) {
+    it(id, () => {
+      const tokenizer = get(id);
+      const vocabulary = tokenizer.vocabularyBytes();
+      const byteTokenizer = { vocabulary, encode: (b: Uint8Array) => tokenizer.encodeBytes(b) };
+      const index = new TokenByteIndex(vocabulary);
+      for (const text of TEXTS) {
+        const ids = tokenizer.encode(text);
+        const bytes = Uint8Array.from(ids.flatMap((t) => Array.from(vocabulary[t])));
+        const lm = memoizeNextTokenLogProbs((prefix) => {
+          const out = new Float64Array(vocabulary.length).fill(Number.NEGATIVE_INFINITY);
+          if (prefix.length < ids.length && prefix.every((t, i) => ids[i] === t)) out[ids[prefix.length]] = 0;
+          return out;
+        });
+        for (let k = tokenizer.addsPrefixSpace ? 1 : 0; k < bytes.length; k++) {
+          const x = bytes.subarray(0, k);
+          const d = exactNextByteDistribution(x, byteTokenizer, lm, { boundary: stableBoundary(x, byteTokenizer), index });
+          if (d.probabilities[bytes[k]] !== 1) expect.fail(`${id}: after ${JSON.stringify(new TextDecoder().decode(x))} (${k} bytes) P(0x${bytes[k].toString(16)}) = ${d.probabilities[bytes[k]]}`);
+        }
+      }
+    }, 60_000);
+  }
 });
 
 describe('stableBoundary', () => {

@@ -20,6 +20,8 @@ export function startsWithBytes(bytes: Uint8Array, prefix: Uint8Array): boolean 
 export class TokenByteIndex {
   /** Ids with non-empty bytes, sorted by their bytes. */
   private readonly sorted: Int32Array;
+  /** The longest token, in bytes. */
+  readonly maxLength: number;
 
   /** @param vocabulary bytes by token id; ids with no bytes (special tokens) are left out */
   constructor(readonly vocabulary: readonly Uint8Array[]) {
@@ -29,6 +31,19 @@ export class TokenByteIndex {
     });
     ids.sort((a, b) => compareBytes(vocabulary[a], vocabulary[b]) || a - b);
     this.sorted = Int32Array.from(ids);
+    this.maxLength = ids.reduce((max, id) => Math.max(max, vocabulary[id].length), 0);
+  }
+
+  /**
+   * Ids of the tokens whose bytes are exactly `bytes` (usually one; SentencePiece with byte
+   * fallback has a piece and a `<0xNN>` token for the same single byte).
+   */
+  withBytes(bytes: Uint8Array): Int32Array {
+    const range = this.startingWith(bytes);
+    let end = 0;
+    // Within the range a token equal to the prefix sorts before its extensions.
+    while (end < range.length && this.vocabulary[range[end]].length === bytes.length) end += 1;
+    return range.subarray(0, end);
   }
 
   /** Ids of the tokens whose bytes start with `prefix` (every indexed token for an empty prefix). */
