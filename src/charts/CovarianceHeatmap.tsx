@@ -1,4 +1,4 @@
-/** A layer × layer similarity matrix as a heatmap (0 white … 1 dark), values on hover and in the label. */
+/** A layer × layer similarity matrix as a heatmap (0 white … 1 dark), values on hover and in the label, and an optional note under it. */
 import { interpolateViridis, scaleBand, scaleSequential } from 'd3';
 
 export interface CovarianceHeatmapProps {
@@ -7,11 +7,13 @@ export interface CovarianceHeatmapProps {
   matrix: readonly number[];
   size: number;
   testId?: string;
+  /** A sentence under the chart, e.g. where the definition comes from. */
+  note?: string;
 }
 
 const AXIS_PX = 20;
 
-export function CovarianceHeatmap({ title, matrix, size, testId }: CovarianceHeatmapProps) {
+export function CovarianceHeatmap({ title, matrix, size, testId, note }: CovarianceHeatmapProps) {
   const n = Math.round(Math.sqrt(matrix.length));
   const layers = Array.from({ length: n }, (_, i) => i);
   const band = scaleBand<number>().domain(layers).range([AXIS_PX, size]).padding(0.04);
@@ -35,6 +37,7 @@ export function CovarianceHeatmap({ title, matrix, size, testId }: CovarianceHea
           </g>
         ))}
       </svg>
+      {note && <p className="heatmap__note" data-testid={testId ? `${testId}.note` : undefined}>{note}</p>}
     </figure>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The layer view at a selected position: logit-lens top tokens and KL to the final
  * distribution per layer, the cosine curves, recall@1/5/10 of the current token, and the
- * layer × layer covariance similarity (plain or per-dimension standardised).
+ * layer × layer covariance similarity (plain or per-dimension standardised; our reading of
+ * the paper, docs/PAPERS.md section 2).
  */
 import { ExportableChart } from '../../charts/ChartExport';
 import { useEffect, useState } from 'react';
@@ -21,6 +22,9 @@ export interface LayerViewProps {
 }
 
 interface LensShown { lens: LensResult; views: Map<number, TokenView> }
+
+/** The paper's released code does not define its layer-similarity heatmap: say that ours is a reading of it. */
+const COVARIANCE_NOTE = 'Our reading of the paper: its released code does not define this similarity. Here it is the Frobenius cosine of the layers\' centred covariance matrices (docs/PAPERS.md section 2 E).';
 
 export function LayerView({ ids, position, internals }: LayerViewProps) {
   const task = useEngineTask<LensShown, BigramProgress>();
@@ -103,8 +107,8 @@ function LensTables({ shown, standardised, onStandardised }: { shown: LensShown;
             <input type="checkbox" checked={standardised} onChange={(e) => onStandardised(e.target.checked)} data-testid="bigram.covariance.standardised" />
             {' '}standardise each dimension (outlier dimensions stop dominating)
           </label>
-          <ExportableChart title="Covariance similarity, layer × layer" testId="bigram.covariance.export"><CovarianceHeatmap title={`Covariance similarity, layer × layer${standardised ? ' (standardised)' : ''}`} size={260} testId="bigram.covariance"
-            matrix={standardised ? lens.covarianceStandardised : lens.covariance} /></ExportableChart>
+          <ExportableChart title="Covariance similarity, layer × layer (our reading of the paper)" testId="bigram.covariance.export"><CovarianceHeatmap title={`Covariance similarity, layer × layer${standardised ? ' (standardised)' : ''}`} size={260} testId="bigram.covariance"
+            matrix={standardised ? lens.covarianceStandardised : lens.covariance} note={COVARIANCE_NOTE} /></ExportableChart>
         </div>
       </div>
     </>
