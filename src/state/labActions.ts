@@ -188,7 +188,11 @@ export async function stepOnce(mode: NextTokenMode): Promise<boolean> {
   return appendToken(tokenId, mode, pipeline.probabilities[tokenId], mode === 'sample' ? seed : null);
 }
 
-/** Generates up to `count` tokens from the end, one step at a time (cautious steps may add several), until stopped. */
+/**
+ * Generates up to `count` tokens from the end, one step at a time (cautious steps may add
+ * several), until stopped. Never rejects (the buttons call it without waiting): a failed step
+ * ends the generation with the lab's error shown.
+ */
 export async function generate(count: number, mode: NextTokenMode): Promise<number> {
   if (get().lab.generation) return 0;
   stopRequested = false;
@@ -202,6 +206,8 @@ export async function generate(count: number, mode: NextTokenMode): Promise<numb
       done += added;
       patchLab({ generation: { done: Math.min(done, count), total: count } });
     }
+  } catch (error) {
+    if (!isQuietError(error)) patchLab({ status: 'error', error: messageOf(error) });
   } finally {
     patchLab({ generation: null });
   }
@@ -229,6 +235,8 @@ async function stepCautiously(): Promise<number> {
     seed,
     shouldStop: () => stopRequested,
   });
+  // Stopped during the trials: the step is dropped whole (a cut trial is not a CNTP choice).
+  if (result.stopped) return 0;
   let tree = get().lab.tree;
   result.appended.tokenIds.forEach((tokenId, i) => {
     tree = appendStep(tree, {

@@ -60,4 +60,22 @@ describe('cautiousStep', () => {
     });
     expect(stopped.trials.length).toBeLessThan(9);
   });
+
+  it('appends nothing when stopped before the first trial (no RangeError from an empty choice)', async () => {
+    const result = await cautiousStep({ nextLogits: toyModel(true).nextLogits, context: [0], sampling: OFF, stopTokenIds: new Set([STOP]), seed: 5, shouldStop: () => true });
+    expect(result).toMatchObject({ trialCount: 9, trials: [], chosenIndex: null, appendedTokenIds: [], stopped: true });
+  });
+
+  it('never keeps a trial that Stop cut short', async () => {
+    for (let stopAfter = 1; stopAfter < 12; stopAfter++) {
+      const model = toyModel(true);
+      const result = await cautiousStep({
+        nextLogits: model.nextLogits, context: [0], sampling: OFF, stopTokenIds: new Set([STOP]), seed: 9, maxTrialTokens: 8, shouldStop: () => model.calls.length > stopAfter,
+      });
+      expect(result.stopped).toBe(true);
+      expect(result.appendedTokenIds).toEqual([]);
+      // The trials kept are whole: each ends on punctuation or at the length limit.
+      for (const trial of result.trials) expect(trial.endedOnPunctuation || trial.tokenIds.length === 8).toBe(true);
+    }
+  });
 });

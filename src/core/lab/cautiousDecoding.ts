@@ -6,7 +6,7 @@
  * and in the app on the worker's KV-cached steps.
  */
 import {
-  cautiousEntropyNats, cautiousTrialCount, chooseTrial, createRng, logSumExp, samplingPipeline, sampleToken,
+  cautiousEntropyNats, cautiousTrialCount, chooseTrial, createRng, logSumExp, samplingPipeline, sampleToken, trialPerplexity,
   type CautiousSettings, type SamplingSettings,
 } from '../distribution';
 
@@ -35,6 +35,11 @@ export interface CautiousStepResult {
   appendedTokenIds: number[];
   /** The appended tokens with their probabilities (the chosen trial, or the single step). */
   appended: CautiousTrial;
+  /**
+   * Stop came during the trials: nothing is appended (a trial cut short is no CNTP trial, and
+   * the choice needs all of them); `trials` holds the ones that finished.
+   */
+  stopped: boolean;
 }
 
 export interface CautiousStepOptions {
@@ -64,10 +69,15 @@ export async function cautiousStep(options: CautiousStepOptions): Promise<Cautio
     const single: CautiousTrial = {
       tokenIds: [token], logProbs: [Math.log(first.probabilities[token])], rawLogProbs: [firstLogits[token] - logSumExp(firstLogits)], perplexity: 1 / first.probabilities[token], endedOnPunctuation: stopTokenIds.has(token),
     };
-    return { entropyNats, trialCount, trials: [], chosenIndex: null, appendedTokenIds: [token], appended: single };
+    return { entropyNats, trialCount, trials: [], chosenIndex: null, appendedTokenIds: [token], appended: single, stopped: false };
   }
   const trials: CautiousTrial[] = [];
-  for (let t = 0; t < trialCount && !options.shouldStop?.(); t++) {
+  let stopped = false;
+  for (let t = 0; t < trialCount && !stopped; t++) {
+    if (options.shouldStop?.()) {
+      stopped = true;
+      break;
+    }
     const tokenIds: number[] = [];
     const logProbs: number[] = [];
     const rawLogProbs: number[] = [];
@@ -83,13 +93,22 @@ export async function cautiousStep(options: CautiousStepOptions): Promise<Cautio
         endedOnPunctuation = true;
         break;
       }
-      if (tokenIds.length === maxTokens || options.shouldStop?.()) break;
+      if (tokenIds.length === maxTokens) break;
+      if (options.shouldStop?.()) {
+        stopped = true;
+        break;
+      }
       logits = await nextLogits([...context, ...tokenIds]);
       probabilities = samplingPipeline(logits, sampling).probabilities;
     }
-    trials.push({ tokenIds, logProbs, rawLogProbs, perplexity: 0, endedOnPunctuation });
+    if (!stopped) trials.push({ tokenIds, logProbs, rawLogProbs, perplexity: 0, endedOnPunctuation });
+  }
+  if (stopped) {
+    trials.forEach((trial) => { trial.perplexity = trialPerplexity(trial.logProbs); });
+    const nothing: CautiousTrial = { tokenIds: [], logProbs: [], rawLogProbs: [], perplexity: 1, endedOnPunctuation: false };
+    return { entropyNats, trialCount, trials, chosenIndex: null, appendedTokenIds: [], appended: nothing, stopped: true };
   }
   const { index, perplexities } = chooseTrial(trials.map((trial) => trial.logProbs));
   trials.forEach((trial, i) => { trial.perplexity = perplexities[i]; });
-  return { entropyNats, trialCount, trials, chosenIndex: index, appendedTokenIds: trials[index].tokenIds, appended: trials[index] };
+  return { entropyNats, trialCount, trials, chosenIndex: index, appendedTokenIds: trials[index].tokenIds, appended: trials[index], stopped: false };
 }

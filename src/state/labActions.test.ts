@@ -1,0 +1,71 @@
+/**
+ * Stop during a cautious (CNTP) generation, on a fake worker: the step in progress is dropped
+ * (no RangeError from an empty trial list, no cut trial appended as chosen), and a failing
+ * model call ends the generation with the lab's error instead of a rejected promise.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { emptyTree, pathTokens } from '../core/lab/branchTree';
+import type { AnalyzeResult } from '../engine/types';
+import { EMPTY_LAB, useSession } from './sessionStore';
+
+const STOP_TOKEN = 3;
+let onStep: (callIndex: number) => void = () => {};
+let stepCalls = 0;
+const fakeClient = {
+  call: vi.fn(async (kind: string) => {
+    if (kind === 'tokenize') return { ids: [STOP_TOKEN], tokens: [] };
+    if (kind === 'step') {
+      onStep(stepCalls++);
+      // Uniform over 4 tokens: the entropy asks for 9 trials.
+      return { logits: new Float32Array(4) };
+    }
+    throw new Error(`unexpected call ${kind}`);
+  }),
+};
+vi.mock('./engineActions', () => ({ engineClient: () => fakeClient }));
+
+const { generate, stopGeneration } = await import('./labActions');
+
+beforeEach(() => {
+  stepCalls = 0;
+  onStep = () => {};
+  useSession.setState((s) => ({
+    settings: { ...s.settings, cautious: true, temperature: 1, topK: 0, topP: 1, minP: 0 },
+    lab: {
+      ...EMPTY_LAB,
+      tree: emptyTree(),
+      textIds: [1],
+      analysedIds: [1],
+      analysis: { startTokenId: 0 } as AnalyzeResult,
+      row: { position: 1, logits: new Float32Array(4), contextTokens: 1 },
+    },
+  }));
+});
+
+describe('generate with cautious steps', () => {
+  it('appends nothing when Stop comes before the first trial', async () => {
+    onStep = () => stopGeneration();
+    await expect(generate(5, 'sample')).resolves.toBe(0);
+    expect(pathTokens(useSession.getState().lab.tree)).toEqual([]);
+    expect(useSession.getState().lab.generation).toBeNull();
+    expect(useSession.getState().lab.error).toBeNull();
+  });
+
+  it('does not append a trial that Stop cut short', async () => {
+    // The first call is the step's distribution; Stop comes during the trials after it.
+    onStep = (i) => {
+      if (i === 3) stopGeneration();
+    };
+    await expect(generate(5, 'sample')).resolves.toBe(0);
+    expect(pathTokens(useSession.getState().lab.tree)).toEqual([]);
+    expect(useSession.getState().lab.cautiousSteps).toEqual([]);
+  });
+
+  it('shows a failing model call as the lab error instead of rejecting', async () => {
+    onStep = () => {
+      throw new Error('the worker lost the model');
+    };
+    await expect(generate(5, 'sample')).resolves.toBe(0);
+    expect(useSession.getState().lab).toMatchObject({ status: 'error', error: 'the worker lost the model', generation: null });
+  });
+});
