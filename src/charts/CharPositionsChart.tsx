@@ -1,5 +1,5 @@
 /**
- * CharBench's view (Uzan & Pinter; PAPERS.md section 8): a word's characters, one cell each,
+ * CharBench's view (Uzan & Pinter; docs/PAPERS.md section 8): a word's characters, one cell each,
  * per tokenizer. The cell's shade is the length of the token holding the character, the small
  * numbers are that length and the character's offset in the token, and a thick line marks
  * each token boundary. Props in, nothing out.

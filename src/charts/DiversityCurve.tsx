@@ -1,5 +1,5 @@
 /**
- * Unique answers against probes, one line per method (PAPERS.md section 1, figure (c)):
+ * Unique answers against probes, one line per method (docs/PAPERS.md section 1, figure (c)):
  * solid lines count unique answers judged correct when a list of acceptable answers was
  * given, dashed lines all unique answers. Props in, nothing out.
  */

@@ -1,5 +1,5 @@
 /**
- * Rank against key similarity for one next-token distribution (PAPERS.md section 1): each of
+ * Rank against key similarity for one next-token distribution (docs/PAPERS.md section 1): each of
  * the top-N candidates at x = its rank (log scale), y = keySim, the highest cosine between its
  * key and a top-K key. Candidates beyond the top K above the threshold are the look-alikes
  * whose rank may come from their key resembling a top key. Props in, callbacks out.

@@ -1,5 +1,5 @@
 /**
- * The tokenization-bias lens (PAPERS.md section 4) on the loaded model: for a prompt that
+ * The tokenization-bias lens (docs/PAPERS.md section 4) on the loaded model: for a prompt that
  * ends mid-word or with a trailing space, (a) the naive next token / next byte after the
  * prompt as tokenized, (b) token healing, (c) the exact next byte and next characters from
  * the byte-token representation lemma (core/tokenizers/byteLemma.ts).

@@ -83,7 +83,7 @@ export interface ExpandedCandidate {
 
 /**
  * Each candidate first token expanded greedily until a closing quote, as the paper's
- * spurious-correlation notebook does (at most 64 tokens); progress after each candidate.
+ * spurious-correlation notebook does (at most 64 tokens; docs/PAPERS.md section 1); progress after each candidate.
  */
 export async function expandCandidatesOnEngine(
   engine: Engine,

@@ -260,7 +260,7 @@ export class KeySpace {
     return { tokenId, output: both(output), input: inputLists, elapsedMs: performance.now() - started };
   }
 
-  /** keySim of the top-N candidates of a distribution against its top-K keys (PAPERS.md section 1). */
+  /** keySim of the top-N candidates of a distribution against its top-K keys (docs/PAPERS.md section 1). */
   keySim(params: KeySimParams): KeySimResult {
     const { output, info } = this.extract();
     const started = performance.now();

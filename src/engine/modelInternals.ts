@@ -20,7 +20,7 @@ export interface ModelInternals {
   /** [V × d], logit_t = key_t · LN_f(h) (+ bias). */
   unembedding: Matrix;
   unembeddingBias: Float32Array | null;
-  /** [V × d]: the current-token readout (W_E, section 2 B). */
+  /** [V × d]: the current-token readout (W_E, docs/PAPERS.md section 2 B). */
   inputEmbedding: Matrix;
   /** The first block (GPT-2 or Llama layout), for the first-MLP-only path; null for other layouts. */
   firstBlock: FirstBlockWeights | null;

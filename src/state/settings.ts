@@ -23,7 +23,7 @@ export const settingsSchema = z.object({
   minP: z.number().min(0).max(1).default(0),
   /** The seed of sampled steps; each position draws from its own stream (positionSeed). */
   seed: z.number().int().min(0).max(0xffffffff).default(0),
-  /** Generate with Cautious Next Token Prediction (PAPERS.md section 5). */
+  /** Generate with Cautious Next Token Prediction (docs/PAPERS.md section 5). */
   cautious: z.boolean().default(false),
   /** The distribution bars' axis. */
   probabilityScale: z.enum(['linear', 'log']).default('linear'),

@@ -71,9 +71,9 @@ export interface EngineCalls {
   keyNeighbours: { params: NeighboursParams; result: NeighboursResult };
   keySim: { params: KeySimParams; result: KeySimResult };
   keyMap: { params: Record<string, never>; result: KeyMapResult };
-  /** In-context navigation or a baseline on the loaded model (PAPERS.md section 1); progress: each probe. */
+  /** In-context navigation or a baseline on the loaded model (docs/PAPERS.md section 1); progress: each probe. */
   keyIcn: { params: IcnParams; result: IcnProbe[]; progress: IcnProgress };
-  /** Each candidate first token expanded greedily to a whole answer (the spurious split, as the paper). */
+  /** Each candidate first token expanded greedily to a whole answer (the spurious split, as the paper; docs/PAPERS.md section 1). */
   keyExpand: { params: ExpandParams; result: ExpandedCandidate[]; progress: { done: number; total: number } };
   /** Benchmark only (`?testApi=1` pages): single k-NN queries timed in the worker. */
   benchKeyQueries: { params: KeyQueryBenchParams; result: KeyQueryBenchResult };

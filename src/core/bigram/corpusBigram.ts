@@ -1,5 +1,5 @@
 /**
- * The empirical bigram distribution of a token stream (PAPERS.md section 2, bigram target):
+ * The empirical bigram distribution of a token stream (docs/PAPERS.md section 2, bigram target):
  * P_bg(u | w) = c(w, u) / Σ_v c(w, v); an unseen context backs off to the unigram
  * distribution, then to uniform 1/V. Counts are kept sparse (one row per context), and
  * serialise to a compact binary file (varint, next ids delta-coded) shipped beside the
@@ -20,7 +20,11 @@ export interface CorpusBigram {
   pairCounts: Uint32Array;
 }
 
-/** Counts the bigrams of a token stream; end-of-text markers count like any token (the paper counts a plain stream). */
+/**
+ * Counts the bigrams of a token stream; end-of-text markers count like any token. The paper gives each
+ * sequence's first token a start placeholder as its context; a stream whose documents each begin with
+ * the model's start token gets that token as the context instead (docs/PAPERS.md section 2, bigram target).
+ */
 export function countBigrams(tokens: ArrayLike<number>, vocabSize: number): CorpusBigram {
   const unigramCounts = new Float64Array(vocabSize);
   const pairs = new Map<number, number>();
@@ -49,7 +53,7 @@ export function countBigrams(tokens: ArrayLike<number>, vocabSize: number): Corp
   return { vocabSize, tokenCount: tokens.length, contextCounts, unigramCounts, rowStart, nextIds, pairCounts };
 }
 
-/** P_bg(· | w) over the whole vocabulary, with the section 2 back-off. */
+/** P_bg(· | w) over the whole vocabulary, with the back-off of docs/PAPERS.md section 2. */
 export function bigramDistribution(bigram: CorpusBigram, contextId: number): Float64Array {
   const { vocabSize } = bigram;
   const out = new Float64Array(vocabSize);

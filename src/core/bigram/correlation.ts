@@ -1,8 +1,8 @@
-/** Pearson correlation and the surprisal helpers the bigram-subnetwork paper reports. */
+/** Pearson correlation and the surprisal helpers the bigram-subnetwork paper reports (docs/PAPERS.md section 2). */
 
 /**
  * Pearson r of two equal-length series, in float64. Infinite values are clipped to the
- * largest finite value of their series first (as the paper's code does for surprisals).
+ * largest finite value of their series first (as the paper's code does for surprisals; docs/PAPERS.md section 2 A).
  * NaN when fewer than two points or a series is constant.
  *
  * @example

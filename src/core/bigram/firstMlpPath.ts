@@ -1,5 +1,5 @@
 /**
- * The "first-MLP-only" path (PAPERS.md section 2, approximation 3): from a token's embedding
+ * The "first-MLP-only" path (docs/PAPERS.md section 2, approximation 3): from a token's embedding
  * through the first block with its attention restricted to the token itself, straight to the
  * final norm and the unembedding, skipping every later block. For GPT-2-style blocks
  * (pre-LayerNorm, learned positions, GELU):

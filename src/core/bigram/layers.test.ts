@@ -7,7 +7,7 @@ function randomLayer(rows: number, cols: number, seed: number, scale = 1): Matri
   return { values: Float32Array.from({ length: rows * cols }, () => (rng.nextFloat64() - 0.5) * scale), rows, cols };
 }
 
-/** Independent float64 reference: ⟨Σ_i,Σ_j⟩ = ‖X̃_i X̃_jᵀ‖_F² / n² (PAPERS.md section 2 E). */
+/** Independent float64 reference: ⟨Σ_i,Σ_j⟩ = ‖X̃_i X̃_jᵀ‖_F² / n² (docs/PAPERS.md section 2 E). */
 function referenceSimilarity(layers: Matrix[]): number[][] {
   const centred = layers.map((m) => {
     const out: number[][] = [];

@@ -1,5 +1,5 @@
 /**
- * Layer-wise statistics of the residual stream (PAPERS.md section 2): the logit lens
+ * Layer-wise statistics of the residual stream (docs/PAPERS.md section 2): the logit lens
  * (final norm + unembedding), recall@k of the current token read out with the input
  * embedding, cosine curves of the centred hidden state to the current token's embedding and
  * the next token's key, and the layer × layer covariance similarity. Float64 accumulation.
@@ -70,7 +70,7 @@ export function logitLens(hidden: ArrayLike<number>, norm: LayerNormParams, unem
   return scoreAgainstRows(unembedding, layerNorm(hidden, norm), bias);
 }
 
-/** Subtracts each column's mean (over rows): the per-layer centring of section 2 D and E. */
+/** Subtracts each column's mean (over rows): the per-layer centring of docs/PAPERS.md section 2 D and E. */
 export function centreColumns(x: Matrix): Float64Array {
   const { values, rows, cols } = x;
   const mean = new Float64Array(cols);
@@ -116,7 +116,8 @@ function covarianceOf(centred: Float64Array, rows: number, cols: number): Float6
 
 /**
  * Layer × layer covariance similarity: sim(i, j) = ⟨Σ_i, Σ_j⟩_F / (‖Σ_i‖_F ‖Σ_j‖_F) with
- * Σ_ℓ = X̃_ℓᵀX̃_ℓ / n and X̃_ℓ mean-centred (the Tuned-Lens definition, PAPERS.md section 2 E).
+ * Σ_ℓ = X̃_ℓᵀX̃_ℓ / n and X̃_ℓ mean-centred: our reading of the paper's heatmap, whose
+ * released code does not define it (docs/PAPERS.md section 2 E).
  * `standardised` first divides each dimension of each layer by its standard deviation, so
  * massive-activation outlier dimensions do not dominate. Returns a symmetric (L+1)² matrix,
  * row-major; NaN where a layer has no variance.
@@ -164,8 +165,9 @@ function cosine(a: Float64Array, aOffset: number, b: Float32Array, bOffset: numb
 }
 
 /**
- * Section 2 D: the mean over positions of cos(h̃_{ℓ,i}, E[w_i]) (to the current token's input
- * embedding) and of cos(h̃_{ℓ,i}, U[w_{i+1}]) (to the next token's key), h̃ centred per layer.
+ * docs/PAPERS.md section 2 D: the mean over positions of cos(h̃_{ℓ,i}, E[w_i]) (to the
+ * current token's input embedding) and of cos(h̃_{ℓ,i}, U[w_{i+1}]) (to the next token's
+ * key), h̃ centred per layer.
  * `nextIds[i]` null (the end of the text) leaves position i out of the second mean.
  */
 export function cosineCurves(

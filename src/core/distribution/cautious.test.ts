@@ -14,7 +14,7 @@ import {
 } from './cautious';
 
 // Expected values from an independent Python/mpmath computation of the formulas in
-// PAPERS.md §5 and the released code (wyzjack/CNTP README).
+// docs/PAPERS.md section 5 and the released code (wyzjack/CNTP README).
 
 describe('CNTP constants', () => {
   it('are the defaults of every released script', () => {

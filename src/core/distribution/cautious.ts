@@ -1,9 +1,9 @@
 /**
  * The pure decision maths of Cautious Next Token Prediction (CNTP; Wang et al., Findings
- * ACL 2025, arXiv 2507.03038; code wyzjack/CNTP). At each step the entropy of the processed
- * distribution sets a trial count N; with N > 1 the engine samples N trials, each until a
- * punctuation token (or a stop criterion), and appends the trial with the lowest
- * perplexity. The model calls live in the engine; this module decides.
+ * ACL 2025, arXiv 2507.03038; code wyzjack/CNTP; docs/PAPERS.md section 5). At each step
+ * the entropy of the processed distribution sets a trial count N; with N > 1 the engine
+ * samples N trials, each until a punctuation token (or a stop criterion), and appends the
+ * trial with the lowest perplexity. The model calls live in the engine; this module decides.
  */
 
 import type { Scores } from './softmax';

@@ -1,7 +1,8 @@
 /**
  * Per-token metrics for the text view, from the log-probabilities at one position and the
  * token that actually came next: GLTR's (rank, probability, Frac(p)) and the PAWN-style
- * feature set (log p, max log p, entropy, normalised rank, "top-p" mass). One O(V) pass.
+ * feature set (log p, max log p, entropy, normalised rank, "top-p" mass); docs/PAPERS.md section 6.
+ * One O(V) pass.
  */
 
 import { assertTokenId } from './validate';

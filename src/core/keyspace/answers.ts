@@ -1,5 +1,5 @@
 /**
- * Ground truth without GPT-4o (PAPERS.md section 1, browser version, point 3): a list of
+ * Ground truth without GPT-4o (docs/PAPERS.md section 1, browser version, point 3): a list of
  * acceptable answers typed by the user, matched on a normalised string.
  */
 

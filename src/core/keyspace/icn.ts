@@ -1,5 +1,5 @@
 /**
- * In-context navigation (ICN) and its two baselines (PAPERS.md section 1, `zerogen.py` with
+ * In-context navigation (ICN) and its two baselines (docs/PAPERS.md section 1, `zerogen.py` with
  * icn=True, reg=True), over any model given as three functions, so the loop runs the same
  * in the worker, the CLI and tests:
  * - `icn`: each run ranks first tokens under the prompt that lists the answers explored so

@@ -1,5 +1,5 @@
 /**
- * The vocabulary key space of a language model (PAPERS.md section 1): row-normalised key
+ * The vocabulary key space of a language model (docs/PAPERS.md section 1): row-normalised key
  * matrices, exact k-NN by cosine or dot product, PCA for the 2-D key map, keySim of a live
  * prediction and the spurious-correlation split. Pure TypeScript: no DOM, no Node APIs.
  */

@@ -1,5 +1,5 @@
 /**
- * keySim (PAPERS.md section 1, browser version): for one next-token distribution, how close
+ * keySim (docs/PAPERS.md section 1, browser version): for one next-token distribution, how close
  * each top-N candidate's key sits to the keys of the top-K candidates. A mid-ranked token
  * with a high keySim may be ranked where it is because its key resembles a top key
  * (Peng et al.: "P" at top-1 pulling up "A"–"Z"), not because it fits the context.

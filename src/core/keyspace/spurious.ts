@@ -1,5 +1,5 @@
 /**
- * The spurious-correlation split of Peng et al. (PAPERS.md section 1), adapted: candidates
+ * The spurious-correlation split of Peng et al. (docs/PAPERS.md section 1), adapted: candidates
  * ranked beyond the top K are split into those inside the top-K keys' neighbourhood
  * ("main") and the rest ("other"); with a list of acceptable answers, each group gets its
  * precision (G), mean rank (R) and share of candidates (P). The paper's claim to check:
@@ -12,7 +12,7 @@ import type { KeySimProfile } from './keySim';
 
 /**
  * What "in the top-K's key neighbourhood" means:
- * - `keySim`: keySim ≥ `minKeySim` (live, no clustering; the browser version in PAPERS.md);
+ * - `keySim`: keySim ≥ `minKeySim` (live, no clustering; docs/PAPERS.md section 1, browser version point 1);
  * - `nearest`: among the `neighbours` nearest keys (cosine) of some top-K key;
  * - `clusters`: in the same cluster as some top-K key (the paper's method, with precomputed cluster ids).
  */

@@ -1,5 +1,5 @@
 /**
- * GLTR's three histograms over a scored text (PAPERS.md section 6): how many tokens fall in
+ * GLTR's three histograms over a scored text (docs/PAPERS.md section 6): how many tokens fall in
  * each rank bucket, Frac(p) in 10 bins on [0, 1], and the top-10 entropy in 8 bins; plus a
  * histogram of whichever metric colours the text.
  */

@@ -1,6 +1,7 @@
 /**
  * What the next-token lab shows per token of a text, computed once from the logits row that
- * predicted it: GLTR's rank, Frac(p) and top-10 entropy, the surprisal, the entropy.
+ * predicted it: GLTR's rank, Frac(p) and top-10 entropy (docs/PAPERS.md section 6), the surprisal,
+ * the entropy.
  */
 import { logSoftmax, tokenMetrics, topNIndices } from '../distribution';
 

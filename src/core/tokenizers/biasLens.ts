@@ -1,5 +1,5 @@
 /**
- * Inputs for the tokenization-bias lens (PAPERS.md section 4): demo prompts that end mid-word
+ * Inputs for the tokenization-bias lens (docs/PAPERS.md section 4): demo prompts that end mid-word
  * or with a trailing space, and the split point the exact next-byte computation may encode on
  * its own (`boundary` of exactNextByteDistribution).
  */

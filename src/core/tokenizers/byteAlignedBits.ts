@@ -1,6 +1,6 @@
 /**
  * Two models with different tokenizers on the same text, aligned on bytes (issue 5 item 6;
- * PAPERS.md section 8): bits per byte is comparable across tokenizers, per-token perplexity is
+ * docs/PAPERS.md section 8): bits per byte is comparable across tokenizers, per-token perplexity is
  * not (a token is a different unit in each vocabulary). Each token's surprisal is spread evenly
  * over the bytes it covers; a word's bits are the sum over its bytes.
  *

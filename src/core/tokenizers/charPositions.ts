@@ -1,5 +1,5 @@
 /**
- * CharBench's character-position data (Uzan & Pinter; PAPERS.md section 8): for each
+ * CharBench's character-position data (Uzan & Pinter; docs/PAPERS.md section 8): for each
  * character of a word, the token that contains it, that token's length in characters and the
  * character's offset inside it. CharBench found intra-word positional accuracy falls as the
  * containing token grows; the lab draws these numbers over the word for every tokenizer.

@@ -1,5 +1,5 @@
 /**
- * Per-tokenizer metrics for one text (PAPERS.md section 8, issue 5), computed from a
+ * Per-tokenizer metrics for one text (docs/PAPERS.md section 8, issue 5), computed from a
  * tokenization with byte offsets so that every tokenizer is measured on the same words:
  * - characters per token, bytes per token (UTF-8): compression;
  * - fertility: the mean number of tokens per word, where a token counts for a word when their

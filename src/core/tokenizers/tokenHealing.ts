@@ -1,5 +1,5 @@
 /**
- * Token healing, the usual baseline against tokenization bias (PAPERS.md section 4): back up
+ * Token healing, the usual baseline against tokenization bias (docs/PAPERS.md section 4): back up
  * the prompt's last token, allow only next tokens whose bytes start with the removed bytes,
  * and renormalise. It backs up one token only. Also the naive view in bytes, for comparison
  * with the exact next-byte distribution (byteLemma.ts).

@@ -1,5 +1,5 @@
 /**
- * In-context navigation (PAPERS.md section 1) on the loaded model: the paper's loop, plain
+ * In-context navigation (docs/PAPERS.md section 1) on the loaded model: the paper's loop, plain
  * first-token ranking and temperature sampling, run one after the other in the worker with
  * progress and Stop, plotted as unique answers against probes.
  */

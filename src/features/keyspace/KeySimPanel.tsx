@@ -57,7 +57,7 @@ export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) 
       {row && (
         <p className="hint">
           The distribution over {where} (from the Next token view). A logit is q · key, so a token whose key resembles a top key gets a similar logit
-          whether or not it fits (Peng et al. 2024, PAPERS.md section 1). keySim = highest cosine between the candidate’s key and the keys of the top {topK};
+          whether or not it fits (Peng et al. 2024, docs/PAPERS.md section 1). keySim = highest cosine between the candidate’s key and the keys of the top {topK};
           for comparison, random pairs of this model’s keys have median cosine {info.randomPairCosine.p50.toFixed(2)}, 90th percentile {info.randomPairCosine.p90.toFixed(2)}.
         </p>
       )}

@@ -1,5 +1,5 @@
 /**
- * The spurious-correlation split (Peng et al., adapted; PAPERS.md section 1): with the
+ * The spurious-correlation split (Peng et al., adapted; docs/PAPERS.md section 1): with the
  * user's acceptable answers, candidates beyond the top K are split into those whose key is
  * like a top key (keySim at or above the threshold) and the rest, and each group gets its
  * precision G, mean rank R and share P.

@@ -1,5 +1,5 @@
 /**
- * Cautious decoding, shown (PAPERS.md section 5): the entropy of each generated token's
+ * Cautious decoding, shown (docs/PAPERS.md section 5): the entropy of each generated token's
  * distribution as a timeline with the CNTP thresholds, the trial count N(H) where a step
  * branched, and the fan of trials of a branch point with their perplexities, the kept one marked.
  */

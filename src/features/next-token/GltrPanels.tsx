@@ -1,4 +1,4 @@
-/** GLTR's three histograms over the scored text, beside the text view (PAPERS.md section 6). */
+/** GLTR's three histograms over the scored text, beside the text view (docs/PAPERS.md section 6). */
 import { ExportableChart } from '../../charts/ChartExport';
 import { Histogram } from '../../charts/Histogram';
 import { rankBucketCounts, relativeToTopHistogram, top10EntropyHistogram } from '../../core/lab/gltrPanels';

@@ -5,7 +5,7 @@
 import { updateSettings } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 
-/** The temperatures of the Theory-of-Mind study (PAPERS.md section 7). */
+/** The temperatures of the Theory-of-Mind study (docs/PAPERS.md section 7). */
 const TEMPERATURE_PRESETS = [0.01, 0.5, 1, 2];
 
 export function SamplingControls() {
