@@ -18,7 +18,7 @@ export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4318);
 /** The built app to test; another folder (`vite build --outDir X`) lets two checkouts' runs not share dist/. */
 const APP_DIR = process.env.E2E_DIST ?? 'dist';
 
-/** Flags that work headless as root here (TECH-NOTES). */
+/** Flags with which Debian's Chromium runs headless as root (found by trying): no sandbox (refused as root otherwise), no GPU, no background network traffic. */
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export default defineConfig({
