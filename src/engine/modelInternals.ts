@@ -167,13 +167,18 @@ function findGpt2FirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWe
   return { kind: 'gpt2', ...parts } as FirstBlockWeights;
 }
 
+/** model_types whose blocks are pre-RMSNorm, SiLU-gated SwiGLU, with v_proj/o_proj (q/k norms and rotary do not touch values). */
+const LLAMA_BLOCK_FAMILIES = new Set(['llama', 'mistral', 'qwen2', 'qwen3']);
+
 /**
  * The first block of a Llama-style export (sotu-llama's `/model/layers.0/v_proj/MatMul`, or
  * Optimum's `/model/layers.0/self_attn/v_proj/MatMul` and `/mlp/gate_proj`), fp32 MatMuls
  * only; null when the graph is laid out otherwise (fused or quantized ops).
  */
 function findLlamaFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeights | null {
-  if (typeof config.rms_norm_eps !== 'number') return null;
+  // Only families whose first block is exactly this maths: Gemma scales the embedding by √d,
+  // gates with GELU and multiplies its norms by (1 + w), so it shares the names but not the block.
+  if (!LLAMA_BLOCK_FAMILIES.has(config.model_type) || typeof config.rms_norm_eps !== 'number') return null;
   const heads = typeof config.num_attention_heads === 'number' ? config.num_attention_heads : null;
   const hidden = typeof config.hidden_size === 'number' ? config.hidden_size : null;
   const headDim = typeof config.head_dim === 'number' ? config.head_dim : heads && hidden ? hidden / heads : null;
