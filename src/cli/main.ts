@@ -123,7 +123,7 @@ export async function runTokenizerCli(args: TokenizerArgs): Promise<unknown> {
   const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
   const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
   try {
-    return { model: modelSummary(info), ...(await nextBytesOutput(engine, text, args.top)) };
+    return { model: modelSummary(info), ...(await nextBytesOutput(engine, text, args)) };
   } finally {
     await engine.unload();
   }

@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { exactNextBytesOnModel } from '../core/tokenizers/lemmaOnModel';
 import { tokenizationMetrics } from '../core/tokenizers/metrics';
 import { logSoftmax } from '../engine/biasLens';
 import { Engine } from '../engine/engine';
@@ -112,6 +113,23 @@ describe('next-bytes', () => {
     expect(out.promptTokens.join('')).toBe('the State of the Uni');
   });
 
+  it('says the distribution is exact, or how far off pruning may leave it', async () => {
+    const prompt = join(dir, 'prompt-prune.txt');
+    writeFileSync(prompt, 'the State of the Uni');
+    const exact = (await runTokenizerCli(parseTokenizerArgs(['next-bytes', prompt, '--top', '3']))) as { exactness: string; errorBound: number; validityChecks: number };
+    expect(exact).toMatchObject({ exactness: 'exact', errorBound: 0 });
+    // sotu-gpt's 8,192 tokens after the context, at least.
+    expect(exact.validityChecks).toBeGreaterThan(8000);
+    const pruned = (await runTokenizerCli(parseTokenizerArgs(['next-bytes', prompt, '--top', '3', '--prune-below', '1e-4']))) as {
+      exactness: string; errorBound: number; uncheckedProbability: number; validityChecks: number; nextBytes: { probability: number }[];
+    };
+    expect(pruned.errorBound).toBeGreaterThan(0);
+    expect(pruned.exactness).toMatch(/^exact within \d(\.\d)?e-\d+$/);
+    expect(pruned.uncheckedProbability).toBeGreaterThan(0);
+    expect(pruned.validityChecks).toBeLessThan(exact.validityChecks);
+    expect(() => parseTokenizerArgs(['next-bytes', prompt, '--prune-below', '2'])).toThrow(/--prune-below must be a probability/);
+  });
+
   it("on the byte model equals its own next-token distribution over the 256 bytes (tokens are bytes)", async () => {
     const text = 'the State of the Uni';
     const prompt = join(dir, 'prompt-bytes.txt');
@@ -132,5 +150,74 @@ describe('next-bytes', () => {
     own.sort((a, b) => b.p - a.p);
     expect(out.nextBytes.map((b) => b.label)).toEqual(own.slice(0, 3).map((t) => t.text));
     out.nextBytes.forEach((b, i) => expect(b.probability).toBeCloseTo(own[i].p / byteMass, 4)); // float32 logits, cached vs fresh pass
+  });
+
+  /*
+   * sotu-bytes' tokens are bytes, so the lemma must give back its own next-token distribution:
+   * all 257 entries (256 bytes and end-of-text, as P(byte | prompt) times the continuation
+   * probability, and 1 minus it) within 1e-6, after ASCII, non-ASCII and (through the core
+   * computation the CLI runs) mid-character prompts, where this small model mostly puts bytes
+   * that UTF-8 rules out (it saw few non-ASCII characters): the lemma keeps what the tokenizer
+   * cannot judge.
+   */
+  describe('the byte model: the lemma is its own distribution', () => {
+    const PROMPTS = ['And so tonight, we', 'the State of the Uni', 'our Nation\u2019', 'Señor Presidente, la naci', 'Japan (日本', 'the café '];
+    let tokenizer: LabTokenizer;
+    let engine: Engine;
+    let start: number;
+
+    beforeAll(async () => {
+      engine = new Engine(createNodeRuntime());
+      const info = await engine.load({ source: { kind: 'embedded', id: 'sotu-bytes' }, backend: 'wasm', dtype: 'auto' });
+      start = info.bosTokenId ?? info.eosTokenId ?? 0;
+      tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
+    });
+    afterAll(() => engine.unload());
+
+    /** The model's own 257 probabilities after the bytes (one fresh pass). */
+    const ownAfter = async (bytes: Uint8Array) => {
+      const idOf = new Map(tokenizer.vocabularyBytes().map((b, id) => [b.length === 1 ? b[0] : -1, id]));
+      const logits = (await engine.step({ ids: [start, ...Array.from(bytes, (b) => idOf.get(b)!)] })).logits;
+      return logSoftmax(logits).map(Math.exp);
+    };
+
+    const compare = (probabilities: ArrayLike<number>, continuation: number, model: Float64Array, label: string) => {
+      const views = engine.tokenViews(Array.from(model.keys()));
+      let worst = 0;
+      views.forEach((v, id) => {
+        const byte = tokenizer.vocabularyBytes()[id];
+        const mine = v.special ? 1 - continuation : probabilities[byte[0]] * continuation;
+        worst = Math.max(worst, Math.abs(mine - model[id]));
+      });
+      expect(views).toHaveLength(257);
+      expect(worst, label).toBeLessThan(1e-6);
+      return worst;
+    };
+
+    it.each(PROMPTS)('after %j (the CLI)', async (text) => {
+      const prompt = join(dir, 'prompt-identity.txt');
+      writeFileSync(prompt, text);
+      const out = (await runTokenizerCli(parseTokenizerArgs(['next-bytes', prompt, '--model', 'sotu-bytes']))) as {
+        nextBytes: { byte: number; probability: number }[]; continuationProbability: number; exactness: string;
+      };
+      expect(out.exactness).toBe('exact');
+      const probabilities = new Float64Array(256);
+      for (const b of out.nextBytes) probabilities[b.byte] = b.probability;
+      const model = await ownAfter(new TextEncoder().encode(text));
+      compare(probabilities, out.continuationProbability, model, text);
+    });
+
+    it.each([
+      ['inside ’ (its lead byte)', 'our Nation\u2019', 2],
+      ['inside ’ (two of three bytes)', 'our Nation\u2019', 1],
+      ['inside ñ', 'Señ', 1],
+      ['inside 本', 'Japan (日本', 2],
+    ])('after a prompt %s (the core computation)', async (_, text, cut) => {
+      const whole = new TextEncoder().encode(text);
+      const bytes = whole.subarray(0, whole.length - cut);
+      const result = await exactNextBytesOnModel(bytes, tokenizer, { startTokenId: start, nextLogits: async (ids) => (await engine.step({ ids })).logits });
+      expect(result.errorBound).toBe(0);
+      compare(result.probabilities, result.continuationProbability, await ownAfter(bytes), `${text} minus ${cut} bytes`);
+    });
   });
 });

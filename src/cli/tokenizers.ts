@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { computeExactNextBytes, byteLabel } from '../engine/biasLens';
+import { exactnessLabel, exactNextBytesOnModel } from '../core/tokenizers/lemmaOnModel';
+import { byteLabel } from '../engine/biasLens';
 import type { Engine } from '../engine/engine';
 import { isHubModelId } from '../engine/sources';
 import { TokenizerLab, type LabRow, type TokenizerFiles } from '../engine/tokenizerLab';
@@ -24,6 +25,8 @@ export interface TokenizerArgs {
   tokenizers: string[] | null;
   /** next-bytes: bytes to list (default all with probability > 0). */
   top: number | null;
+  /** next-bytes: candidates below this probability are not checked and their mass is reported (default: all checked, exact). */
+  pruneBelow: number | null;
   model: string;
   allowNetwork: boolean;
   hubUrl: string | undefined;
@@ -38,17 +41,20 @@ export const TOKENIZER_USAGE = `Tokenizer-lab commands:
   npm run cli -- compare-tokenizers <file|-> [--tokenizers a,b,c] [--pretty]
       per tokenizer (default: every shipped one): tokens, characters and bytes per token, fertility, share of
       words split, digit runs and how they are cut; errors per tokenizer (exit status 1 when one fails)
-  npm run cli -- next-bytes <file|-> [--model id] [--top n] [--pretty]
+  npm run cli -- next-bytes <file|-> [--model id] [--top n] [--prune-below p] [--pretty]
       the exact next-byte distribution after the text (byte-token representation lemma), with the forward
-      passes and milliseconds it took; the text is taken as is (a trailing newline counts)`;
+      passes and milliseconds it took; the text is taken as is (a trailing newline counts). Every candidate
+      token is checked; --prune-below p skips the checks of tokens below p and prints how far off that can
+      make each probability ("exact within ...")`;
 
 export const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
+const MAX_PROMPT_BYTES = 200;
 
 export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
   const [command, ...rest] = argv;
   if (!TOKENIZER_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const args: TokenizerArgs = {
-    command: command as TokenizerCommand, input: '', tokenizers: null, top: null,
+    command: command as TokenizerCommand, input: '', tokenizers: null, top: null, pruneBelow: null,
     model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
   };
   const only = (flag: string, which: TokenizerCommand) => onlyFor(args.command, which, flag);
@@ -62,6 +68,14 @@ export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
         return true;
       }
       case '--top': only(arg, 'next-bytes'); args.top = integerOption(arg, value(), 1, 256); return true;
+      case '--prune-below': {
+        only(arg, 'next-bytes');
+        const text = value();
+        const p = Number(text);
+        if (text.trim() === '' || !(p >= 0 && p < 1)) throw new UsageError(`--prune-below must be a probability from 0 to below 1, got "${text}".`);
+        args.pruneBelow = p;
+        return true;
+      }
       // Only next-bytes runs a model; the common loop then reads the value.
       case '--model': only(arg, 'next-bytes'); return false;
       default: return false;
@@ -154,32 +168,47 @@ export async function compareTokenizersOutput(text: string, args: TokenizerArgs)
   };
 }
 
-/** `next-bytes`: the exact next-byte distribution after the text on the loaded model. */
-export async function nextBytesOutput(engine: Engine, text: string, top: number | null) {
+/**
+ * `next-bytes`: the exact next-byte distribution after the text on the loaded model (the
+ * lemma's rounds in core/tokenizers/lemmaOnModel.ts, as the lab runs them), with how exact it
+ * is: "exact", or "exact within" the bound when --prune-below left candidates unchecked.
+ */
+export async function nextBytesOutput(engine: Engine, text: string, options: Pick<TokenizerArgs, 'top' | 'pruneBelow'>) {
+  const started = performance.now();
   const info = engine.modelInfo!;
   const tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
-  const result = await computeExactNextBytes({ prompt: text, top: 10 }, {
-    tokenizer,
+  const prompt = new TextEncoder().encode(text);
+  if (prompt.length === 0) throw new UsageError('next-bytes needs a prompt: the text is empty.');
+  // The lab's bias lens limit: the covers, and so the forward passes, grow with the prompt.
+  if (prompt.length > MAX_PROMPT_BYTES) throw new UsageError(`next-bytes takes prompts up to ${MAX_PROMPT_BYTES} bytes (this one is ${prompt.length}).`);
+  const result = await exactNextBytesOnModel(prompt, tokenizer, {
     // The start token the app puts before every text.
     startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
     nextLogits: async (ids) => (await engine.step({ ids })).logits,
+    pruneBelow: options.pruneBelow ?? undefined,
   });
-  const bytes = result.probabilities
+  const bytes = Array.from(result.probabilities)
     .map((probability, byte) => ({ byte, label: byteLabel(byte), probability }))
     .filter((b) => b.probability > 0)
     .sort((a, b) => b.probability - a.probability || a.byte - b.byte);
+  const top = options.top;
   return {
     prompt: text,
     promptTokens: tokenizer.tokenize(text).tokens.map((t) => t.text),
     boundary: result.boundary,
     covers: result.covers,
     forwardPasses: result.forwardPasses,
-    elapsedMs: Math.round(result.elapsedMs),
+    validityChecks: result.validityChecks,
+    elapsedMs: Math.round(performance.now() - started),
+    exactness: exactnessLabel(result.errorBound),
+    errorBound: result.errorBound,
+    ...(options.pruneBelow !== null ? { pruneBelow: options.pruneBelow, uncheckedProbability: result.uncheckedProbability } : {}),
     continuationProbability: result.continuationProbability,
     nextBytes: top === null ? bytes : bytes.slice(0, top),
     nextBytesListed: Math.min(bytes.length, top ?? bytes.length),
     nextBytesWithProbability: bytes.length,
-    nextCharacters: result.characters,
+    nextCharacters: result.characters.slice(0, 10).map((c) => ({ character: c.character, probability: c.probability })),
+    nextCharactersExactness: exactnessLabel(result.characterErrorBound),
     otherCharactersProbability: result.otherProbability,
   };
 }

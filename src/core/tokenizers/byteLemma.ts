@@ -24,16 +24,17 @@
  * they end inside a character, they are encode(x[:s]) for the last character boundary s before
  * them, then tokens whose every boundary falls inside a character: all such paths are listed.
  *
- * Validity: a sequence whose bytes end on a character boundary is valid when encoding its bytes
- * gives it back; one whose bytes end inside a character is valid when its bytes are a prefix of
- * UTF-8 text (its part before that character is canonical by construction). The encoder cannot
- * say more without the character's end, so such a sequence is kept, as the authors keep tokens
- * that end in a lead byte; on a model that puts no mass on non-canonical sequences this changes
- * nothing, and it never drops a canonical one.
+ * Validity: a sequence whose bytes are text is valid when encoding its bytes gives it back (or,
+ * when they end in whitespace, the start of a longer text's encoding: see PROBES). A sequence
+ * whose bytes are not text (they stop inside a character, or UTF-8 rules them out) cannot be
+ * judged by the tokenizer, which encodes text; its part before was checked when it was built,
+ * and it is kept, as the authors keep tokens that end in a lead byte. On a model that puts no
+ * mass on non-canonical sequences this changes nothing and never drops a canonical one; on a
+ * byte model (every byte a token) the lemma is then its own next-token distribution.
  */
 import { TokenByteIndex } from './tokenByteIndex';
 import { renderTokenBytes } from '../tokenization/tokenBytes';
-import { charBoundaries, scanUtf8 } from './utf8';
+import { scanUtf8, textPrefixes } from './utf8';
 
 /**
  * Natural-log probabilities of every next token after a token prefix (length: the vocabulary;
@@ -118,8 +119,8 @@ function logAddExp(a: number, b: number): number {
 }
 
 /** Whether `ids` starts with `prefix` (and is no longer, when `exactly`). */
-function startsWithIds(ids: readonly number[] | null, prefix: readonly number[], exactly: boolean): boolean {
-  if (!ids || ids.length < prefix.length || (exactly && ids.length !== prefix.length)) return false;
+function startsWithIds(ids: readonly number[] | null, prefix: readonly number[] | null, exactly: boolean): boolean {
+  if (!ids || !prefix || ids.length < prefix.length || (exactly && ids.length !== prefix.length)) return false;
   return prefix.every((id, i) => ids[i] === id);
 }
 
@@ -163,6 +164,8 @@ interface TokenizerMemo {
 }
 
 const MEMO_ENTRIES = 256;
+/** Validity arrays kept per tokenizer: about 8 MB whatever the vocabulary (55 contexts for 151,669 tokens). */
+const MEMO_VALIDITY_CELLS = 1 << 23;
 const memos = new WeakMap<ByteTokenizer, TokenizerMemo>();
 
 function memoOf(tokenizer: ByteTokenizer): TokenizerMemo {
@@ -174,11 +177,11 @@ function memoOf(tokenizer: ByteTokenizer): TokenizerMemo {
   return memo;
 }
 
-/** Map.get, or set and get, forgetting everything once the map holds MEMO_ENTRIES (bounded memory for 150k-token vocabularies). */
-function remember<V>(map: Map<string, V>, key: string, make: () => V): V {
+/** Map.get, or set and get, forgetting everything once the map holds `limit` entries (bounded memory). */
+function remember<V>(map: Map<string, V>, key: string, make: () => V, limit = MEMO_ENTRIES): V {
   let value = map.get(key);
   if (value === undefined) {
-    if (map.size >= MEMO_ENTRIES) map.clear();
+    if (map.size >= limit) map.clear();
     value = make();
     map.set(key, value);
   }
@@ -226,8 +229,9 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
   const memo = memoOf(tokenizer);
   const n = x.length;
   if (boundary < 0 || boundary > n) throw new RangeError(`boundary ${boundary} is outside the ${n} bytes`);
-  const atChar = charBoundaries(x);
-  if (!atChar[boundary]) throw new RangeError(`boundary ${boundary} is inside a character`);
+  // Offsets where x[:k] is text: on a character boundary, with no byte before it that UTF-8 rules out.
+  const isText = textPrefixes(x);
+  if (!isText[boundary]) throw new RangeError(`boundary ${boundary} is inside a character`);
   const encodeBytes = (bytes: Uint8Array) => remember(memo.encodings, bytesKey(bytes), () => tokenizer.encode(bytes));
   const encode = (end: number) => encodeBytes(x.subarray(0, end));
   const div = encode(boundary);
@@ -261,7 +265,7 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
     const head = x.subarray(0, end);
     if (endsInWhitespace(head)) {
       const longer = [...PROBES.map((p) => encodeBytes(concat(head, p)))];
-      for (let e = end + 1; e <= n; e++) if (atChar[e]) longer.push(encode(e));
+      for (let e = end + 1; e <= n; e++) if (isText[e]) longer.push(encode(e));
       const seen = new Set(found.map((ids) => ids.join(',')));
       for (const ids of longer) {
         const cut = ids && cutAt(ids, end);
@@ -291,13 +295,13 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
    * last character boundary s whose inner boundaries all fall inside characters.
    */
   const sequencesEndingAt = (end: number): number[][] => {
-    if (atChar[end]) return canonicalAt(end);
+    if (isText[end]) return canonicalAt(end);
     const out: number[][] = [];
     const walk = (pos: number, suffix: number[]) => {
       for (let start = pos - 1; start >= boundary && pos - start <= index.maxLength; start--) {
         for (const id of index.withBytes(x.subarray(start, pos))) {
           const path = [id, ...suffix];
-          if (!atChar[start]) walk(start, path);
+          if (!isText[start]) walk(start, path);
           else for (const head of canonicalAt(start)) out.push([...head, ...path]);
         }
       }
@@ -313,16 +317,17 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
    */
   const validityAfter = (prefix: readonly number[], end: number) => {
     const after = prefix.slice(div.length);
-    const known = remember(memo.validity, after.join(','), () => new Int8Array(vocabulary.length));
+    const limit = Math.max(8, Math.min(MEMO_ENTRIES, Math.floor(MEMO_VALIDITY_CELLS / vocabulary.length)));
+    const known = remember(memo.validity, after.join(','), () => new Int8Array(vocabulary.length), limit);
     const tail = x.subarray(boundary, end);
     return (t: number, logP: number): number => {
       if (!checkValidity) return VALID;
       if (known[t]) return known[t];
       const bytes = concat(tail, vocabulary[t]);
       const utf8 = scanUtf8(bytes);
-      // Bytes that no text starts with; or bytes that stop inside a character, whose canonical
-      // part was checked when the prefix was built.
-      if (!utf8.valid || utf8.pending > 0) return (known[t] = utf8.valid ? VALID : INVALID);
+      // Bytes that are not text (they stop inside a character, or UTF-8 rules them out): the
+      // tokenizer cannot judge them, and their part before was checked when the prefix was built.
+      if (!utf8.valid || utf8.pending > 0) return (known[t] = VALID);
       if (logP < pruneLog) return UNCHECKED;
       validityChecks += 1;
       const expected = [...after, t];
@@ -369,7 +374,7 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
 
   // The contexts (bytes exactly x), and every token that may follow them.
   let endLog = NEG_INF;
-  const xScan = scanUtf8(x);
+  const own = isText[n] ? encode(n) : null;
   for (const context of sequencesEndingAt(n)) {
     const contextLog = logProbAfterDiv(context);
     if (contextLog === NEG_INF) continue;
@@ -378,20 +383,14 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
     contexts += 1;
     const next = lm(context);
     const validity = validityAfter(context, n);
-    const consider = (t: number) => {
-      if (vocabulary[t].length === 0 || next[t] === NEG_INF) return;
+    for (let t = 0; t < vocabulary.length; t++) {
+      if (vocabulary[t].length === 0 || next[t] === NEG_INF) continue;
       const verdict = validity(t, next[t]);
       if (verdict !== INVALID) add(vocabulary[t][0], contextLog + next[t], verdict);
-    };
-    if (xScan.nextRange) {
-      // x stops inside a character: only tokens that go on with it can be valid.
-      for (let b = xScan.nextRange[0]; b <= xScan.nextRange[1]; b++) index.startingWith(Uint8Array.of(b)).forEach(consider);
-    } else {
-      for (let t = 0; t < vocabulary.length; t++) consider(t);
-      // Only the text's own encoding ends there (text cannot end inside a character, and the
-      // other contexts are cut from longer texts).
-      if (options.endToken !== undefined && startsWithIds(context, encode(n) ?? [], true)) endLog = logAddExp(endLog, contextLog + next[options.endToken]);
     }
+    // The text ends after its own encoding; the other contexts are cut from longer texts. When
+    // x is not text, the tokenizer cannot judge, and every context may end.
+    if (options.endToken !== undefined && (!isText[n] || startsWithIds(context, own, true))) endLog = logAddExp(endLog, contextLog + next[options.endToken]);
   }
 
   let continuationLog = NEG_INF;
@@ -409,7 +408,7 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
     contexts,
     validityChecks,
     uncheckedProbability: possible && uncheckedLog !== NEG_INF ? Math.exp(uncheckedLog - prefixLog) : 0,
-    errorBound: unchecked === 0 ? 0 : unchecked >= 1 ? 1 : unchecked / (1 - unchecked),
+    errorBound: unchecked === 0 ? 0 : Math.min(1, unchecked / (1 - unchecked)),
   };
 }
 
@@ -433,6 +432,8 @@ export interface NextCharacters {
   errorBound: number;
   /** Byte steps (lemma calls) it took. */
   steps: number;
+  /** Candidates decided by encoding, over all the steps. */
+  validityChecks: number;
 }
 
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -451,17 +452,19 @@ export function exactNextCharacters(x: Uint8Array, tokenizer: ByteTokenizer, lm:
   const characters: NextCharacter[] = [];
   let errorBound = 0;
   let steps = 0;
+  let validityChecks = 0;
   const extend = (piece: number[], probability: number) => {
     const d = exactNextByteDistribution(concat(x, piece), tokenizer, lm, { ...options, index });
     errorBound += d.errorBound;
     steps += 1;
+    validityChecks += d.validityChecks;
     for (let b = 0; b < 256; b++) {
       const p = probability * d.probabilities[b];
       if (p === 0) continue;
       const bytes = [...piece, b];
       const whole = concat(started, bytes);
       const utf8 = scanUtf8(whole);
-      if (!utf8.valid) characters.push({ character: renderTokenBytes(Uint8Array.from(bytes)), bytes: Uint8Array.from(bytes), probability: p });
+      if (!utf8.valid) characters.push({ character: renderTokenBytes(whole), bytes: Uint8Array.from(bytes), probability: p });
       else if (utf8.pending === 0) characters.push({ character: strictDecoder.decode(whole), bytes: Uint8Array.from(bytes), probability: p });
       // Single bytes cost nothing more to list; longer characters need a model step per byte.
       else if (p >= minProbability) extend(bytes, p);
@@ -470,5 +473,5 @@ export function exactNextCharacters(x: Uint8Array, tokenizer: ByteTokenizer, lm:
   extend([], 1);
   characters.sort((a, b) => b.probability - a.probability);
   const listed = characters.reduce((sum, c) => sum + c.probability, 0);
-  return { characters, otherProbability: Math.max(0, 1 - listed), errorBound, steps };
+  return { characters, otherProbability: Math.max(0, 1 - listed), errorBound, steps, validityChecks };
 }

@@ -19,6 +19,7 @@ export {
   type NextTokenLogProbs,
 } from './byteLemma';
 export { charPositions, charPositionsOfWord, type CharPosition } from './charPositions';
+export { errorBoundOf, exactHeading, exactnessLabel, exactNextBytesOnModel, type LemmaOnModelOptions, type LemmaOnModelResult, type LemmaTokenizer } from './lemmaOnModel';
 export type { TokenSpan, Tokenization } from './labTokenizer';
 export { parseTokenizerManifest, tokenizerManifestSchema, type TokenizerManifest, type TokenizerManifestEntry } from './manifest';
 export { digitMetrics, tokenizationMetrics, tokensPerSpan, type DigitMetrics, type DigitRun, type SpannedToken, type TokenizationMetrics } from './metrics';

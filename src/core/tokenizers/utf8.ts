@@ -84,3 +84,23 @@ export function charBoundaries(bytes: Uint8Array): Uint8Array {
   }
   return out;
 }
+
+/**
+ * For each offset 0..n, whether the bytes before it are text: a character boundary with no
+ * byte before it that UTF-8 rules out. Offsets inside a character, and every offset after an
+ * impossible byte, are false.
+ */
+export function textPrefixes(bytes: Uint8Array): Uint8Array {
+  const out = charBoundaries(bytes);
+  let i = 0;
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes[i]);
+    const scan = scanUtf8(bytes.subarray(i, Math.min(bytes.length, i + Math.max(1, length))));
+    if (!scan.valid) {
+      out.fill(0, i + 1);
+      break;
+    }
+    i += Math.max(1, length);
+  }
+  return out;
+}
