@@ -161,6 +161,8 @@ test.describe('tokenizer lab', () => {
     await expect(page.getByTestId('tokenizers.bias.healed')).toContainText('backs up');
     // sotu-gpt cuts the prompt " Un" + "i"; the exact next byte is "t" (" United") or "o" (" Union"), as in the Node test.
     await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first().locator('th')).toHaveText(/^[to]$/);
+    // The worker checks every candidate token: the lens says so, and says "exact" only then.
+    await expect(page.getByTestId('tokenizers.bias.exact.bound')).toContainText('Every candidate token checked');
   });
 
   test('two models on one text: the default GPT and byte models aligned on bytes, per word and in total, and the next byte of each', async ({ page }) => {

@@ -12,7 +12,7 @@ import { logSoftmax } from '../distribution/softmax';
 import { stableBoundary } from './biasLens';
 import { exactNextByteDistribution } from './byteLemma';
 import { LabTokenizer } from './labTokenizer';
-import { exactnessLabel, exactNextBytesOnModel } from './lemmaOnModel';
+import { errorBoundOf, exactHeading, exactnessLabel, exactNextBytesOnModel } from './lemmaOnModel';
 
 const dir = join(repoRoot, 'public/models/sotu-gpt');
 /** A tokenizer object of its own: validity answers are kept per tokenizer object. */
@@ -84,5 +84,11 @@ describe('exactnessLabel', () => {
     expect(exactnessLabel(3.14e-5)).toBe('exact within 3.1e-5');
     expect(exactnessLabel(2e-7)).toBe('exact within 2e-7');
     expect(exactnessLabel(0.7)).toBe('not exact: too much left unchecked');
+  });
+
+  it('heads the lab\'s columns: "Exact" only for a result with no bound or a bound of 0', () => {
+    expect(exactHeading('next byte', errorBoundOf({ bytes: [] }))).toBe('Exact next byte');
+    expect(exactHeading('next byte', errorBoundOf({ errorBound: 0 }))).toBe('Exact next byte');
+    expect(exactHeading('next byte', errorBoundOf({ errorBound: 3e-5 }))).toBe('Next byte, exact within 3e-5');
   });
 });

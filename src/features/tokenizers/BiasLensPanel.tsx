@@ -4,7 +4,7 @@
  * the exact next byte and characters from the byte-token representation lemma, side by side.
  */
 import { useState } from 'react';
-import { BIAS_DEMO_PROMPTS } from '../../core/tokenizers';
+import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
 import type { BiasLensResult } from '../../engine/biasLens';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
@@ -30,6 +30,7 @@ export function Bars({ title, rows, testId }: { title: string; rows: readonly { 
 }
 
 function Columns({ result }: { result: BiasLensResult }) {
+  const bound = errorBoundOf(result.exact);
   const token = (t: { text: string; probability: number }) => ({ label: visibleToken(t.text), probability: t.probability });
   return (
     <div className="tlab-bias__columns">
@@ -48,10 +49,11 @@ function Columns({ result }: { result: BiasLensResult }) {
         ) : <p className="hint">Nothing to heal.</p>}
       </section>
       <section data-testid="tokenizers.bias.exact">
-        <h3>Exact (byte-token representation lemma)</h3>
+        <h3>{exactHeading('next byte and character', bound)} (byte-token representation lemma)</h3>
         <Bars title="next byte" rows={result.exact.bytes} testId="tokenizers.bias.exact.bytes" />
         <Bars title="next character (chained byte steps)" rows={result.exact.characters.map((c) => ({ label: visibleToken(c.character), probability: c.probability }))} testId="tokenizers.bias.exact.characters" />
-        <p className="hint">
+        <p className="hint" data-testid="tokenizers.bias.exact.bound">
+          {bound === 0 ? 'Every candidate token checked' : `Unlikely candidates not checked: each probability is within ${bound.toExponential(1)} of the exact one`} ·{' '}
           {result.exact.covers} covers after byte {result.exact.boundary} · {result.exact.forwardPasses} forward passes · {(result.exact.elapsedMs / 1000).toFixed(1)} s
         </p>
       </section>

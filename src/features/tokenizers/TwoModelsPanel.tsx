@@ -5,7 +5,7 @@
  * after a prompt on each model, side by side; they are different models and need not agree.
  */
 import { useState } from 'react';
-import { BIAS_DEMO_PROMPTS } from '../../core/tokenizers';
+import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
 import type { CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../../engine/modelComparison';
 import { COMPARE_MAX_TEXT_BYTES } from '../../engine/tokenizerLabLimits';
 import { WordBitsChart } from '../../charts/WordBitsChart';
@@ -75,7 +75,7 @@ function NextBytesBoth({ result }: { result: NextBytesBothResult }) {
         <section key={m.label} data-testid="tokenizers.models.nextBytes.model">
           <h3>{m.label} ({m.tokenizerAlgorithm})</h3>
           <Bars
-            title={m.tokensAreBytes ? 'next byte: its tokens are bytes, so this is its own next-byte distribution' : 'exact next byte (byte-token representation lemma)'}
+            title={m.tokensAreBytes ? 'next byte: its tokens are bytes, so this is its own next-byte distribution' : `${exactHeading('next byte', errorBoundOf(m)).toLowerCase()} (byte-token representation lemma)`}
             rows={m.bytes}
             testId="tokenizers.models.nextBytes.bytes"
           />
