@@ -473,5 +473,5 @@ export function exactNextCharacters(x: Uint8Array, tokenizer: ByteTokenizer, lm:
   extend([], 1);
   characters.sort((a, b) => b.probability - a.probability);
   const listed = characters.reduce((sum, c) => sum + c.probability, 0);
-  return { characters, otherProbability: Math.max(0, 1 - listed), errorBound, steps, validityChecks };
+  return { characters, otherProbability: Math.max(0, 1 - listed), errorBound: Math.min(1, errorBound), steps, validityChecks };
 }
