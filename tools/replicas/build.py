@@ -407,7 +407,7 @@ def llama_weights(cfg, rng, style):
     gain = (lambda n: rng.normal(0, 0.1, n)) if style == 'gemma2' else (lambda n: 1 + rng.normal(0, 0.1, n))
     w = {'embed': rng.normal(0, 1.0, (v, d)), 'norm': gain(d)}
     if not cfg['tie_word_embeddings']:
-        w['lm_head'] = rng.normal(0, 0.6 / math.sqrt(d), (v, d))
+        w['lm_head'] = rng.normal(0, 2.0 / math.sqrt(d), (v, d))
     for i in range(cfg['num_hidden_layers']):
         p = f'layers.{i}.'
         w.update({
