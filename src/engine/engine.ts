@@ -6,7 +6,7 @@
 import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { EngineError, cancelledError, throwIfCancelled } from './errors';
 import type { ModelFileProvider } from './files/fileProvider';
-import { KeySpace } from './keySpace';
+import { externalDataFrom, KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
 import { hashModelFiles } from './fileHashes';
 import { loadModel, openModelWithOnnx } from './loadModel';
@@ -161,7 +161,7 @@ export class Engine {
         const model = await openModelWithOnnx(loaded, choice.backend, resolved.label, withGraphOutputs(onnxBytes, names));
         return { ...runnable, model };
       };
-      const bigram = new BigramAnalyzer(runnable, startTokenId, () => readModelInternals(onnxBytes, loaded.config, outputNames),
+      const bigram = new BigramAnalyzer(runnable, startTokenId, () => readModelInternals(onnxBytes, loaded.config, outputNames, { externalData: externalDataFrom(loaded) }),
         (text) => loaded.tokenizer.encode(text, { add_special_tokens: false }), openWithOutputs);
       this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles, keySpace, bigram };
       if (previous) await disposeActive(previous);

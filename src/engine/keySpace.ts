@@ -137,7 +137,7 @@ function summary(matrix: EmbeddingMatrix): KeyMatrixSummary {
 }
 
 /** The external data file `location` (relative to the ONNX file's folder) among the loaded files. */
-function externalDataFrom(files: WeightFiles) {
+export function externalDataFrom(files: Pick<WeightFiles, 'modelFile' | 'files'>) {
   const folder = files.modelFile.includes('/') ? files.modelFile.slice(0, files.modelFile.lastIndexOf('/') + 1) : '';
   return (location: string) => files.files.get(folder + location) ?? files.files.get(location);
 }

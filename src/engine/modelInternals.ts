@@ -2,11 +2,11 @@
  * What the layer views need from a loaded model, read from its ONNX file: the residual
  * stream outputs (`hidden_states.0..L`, which the embedded models export; for other graphs
  * the values are found by node name and added as outputs to a copy of the file), the final
- * LayerNorm, the unembedding and input embedding, and for the embedded models the first
+ * norm (LayerNorm or RMSNorm), the unembedding and input embedding, and for the embedded models the first
  * block's weights (the "first-MLP-only" path). When something is missing, a sentence that
  * says what, so the UI can explain why the layer views are off while the bigram view works.
  */
-import { findInputEmbedding, findUnembedding, floatAttribute, parseOnnxModel, resolveWeight, type OnnxModel } from '../core/onnx';
+import { findInputEmbedding, findUnembedding, floatAttribute, parseOnnxModel, resolveWeight, type OnnxModel, type TensorReadOptions } from '../core/onnx';
 import { findResidualStream } from '../core/onnx/residualStream';
 import type { LayerNormParams, Matrix } from '../core/bigram/layers';
 import type { FirstBlockWeights } from '../core/bigram/firstMlpPath';
@@ -48,120 +48,150 @@ export function hiddenStateLayerCount(outputNames: readonly string[]): number | 
   return indices.length - 1;
 }
 
-function vector(model: OnnxModel, name: string): Float32Array | null {
-  const read = resolveWeight(model, name);
-  return read.ok ? read.value.values : null;
+/** Reads stored weights by name (from the file, or its external data file), null when absent or unreadable. */
+interface Weights {
+  vector(name: string): Float32Array | null;
+  matrix(name: string): Matrix | null;
+  /** A stored or Constant single value (an epsilon), or null. */
+  scalar(name: string): number | null;
+  isStored(name: string): boolean;
 }
 
-function matrix(model: OnnxModel, name: string): Matrix | null {
-  const read = resolveWeight(model, name);
-  if (!read.ok || read.value.dims.length !== 2) return null;
-  return { values: read.value.values, rows: read.value.dims[0], cols: read.value.dims[1] };
+function weightsOf(model: OnnxModel, options: TensorReadOptions): Weights {
+  const vector = (name: string) => {
+    const read = resolveWeight(model, name, options);
+    return read.ok ? read.value.values : null;
+  };
+  return {
+    vector,
+    matrix(name) {
+      const read = resolveWeight(model, name, options);
+      if (!read.ok || read.value.dims.length !== 2) return null;
+      return { values: read.value.values, rows: read.value.dims[0], cols: read.value.dims[1] };
+    },
+    scalar(name) {
+      const values = vector(name);
+      return values && values.length === 1 ? values[0] : null;
+    },
+    isStored: (name) => model.graph.initializers.has(name) || model.graph.producers.get(name)?.opType === 'Constant',
+  };
 }
 
-/** Ops between the final norm and the unembedding, or the unembedding and `logits`, that do not change the product. */
+/** Ops between the final norm and the unembedding that do not change the values. */
 const PASS_THROUGH = new Set(['Reshape', 'Identity', 'Squeeze', 'Unsqueeze', 'Flatten', 'Cast']);
 
-/** The value the unembedding multiplies: walks back from `logits` past reshapes and a bias Add to the matrix product. */
-function unembeddingInput(model: OnnxModel): string | null {
-  let name = 'logits';
-  for (let hops = 0; hops < 16; hops++) {
-    const node = model.graph.producers.get(name);
-    if (!node) return null;
-    if (['MatMul', 'Gemm', 'MatMulNBits', 'MatMulInteger'].includes(node.opType)) {
-      let input = node.inputs[0];
-      // MatMulInteger multiplies the activation after DynamicQuantizeLinear.
-      const quantizer = model.graph.producers.get(input);
-      if (node.opType === 'MatMulInteger' && quantizer?.opType === 'DynamicQuantizeLinear') input = quantizer.inputs[0];
-      return input;
-    }
-    if (PASS_THROUGH.has(node.opType)) name = node.inputs[0];
-    else if (node.opType === 'Add') name = node.inputs.find((i) => !model.graph.initializers.has(i)) ?? '';
-    else return null;
-  }
-  return null;
+type FoundNorm = { norm: LayerNormParams; source: string };
+
+/**
+ * A LayerNorm traced into primitive ops (torch below opset 17, as Optimum exports GPT-2):
+ * Add(Mul(Div(Sub(x, ReduceMean(x)), Sqrt(Add(ReduceMean(Pow(x − mean, 2)), ε))), gain), bias).
+ */
+function tracedLayerNorm(model: OnnxModel, weights: Weights, name: string): FoundNorm | null {
+  const { producers } = model.graph;
+  const stored = (node: { inputs: string[] }) => node.inputs.findIndex((input) => weights.isStored(input));
+  const addBias = producers.get(name);
+  if (addBias?.opType !== 'Add' || stored(addBias) < 0) return null;
+  const mulGain = producers.get(addBias.inputs[1 - stored(addBias)]);
+  if (mulGain?.opType !== 'Mul' || stored(mulGain) < 0) return null;
+  const div = producers.get(mulGain.inputs[1 - stored(mulGain)]);
+  const centred = div?.opType === 'Div' ? producers.get(div.inputs[0]) : undefined;
+  const sqrt = div?.opType === 'Div' ? producers.get(div.inputs[1]) : undefined;
+  const addEpsilon = sqrt?.opType === 'Sqrt' ? producers.get(sqrt.inputs[0]) : undefined;
+  if (centred?.opType !== 'Sub' || addEpsilon?.opType !== 'Add' || stored(addEpsilon) < 0) return null;
+  const gain = weights.vector(mulGain.inputs[stored(mulGain)]);
+  const bias = weights.vector(addBias.inputs[stored(addBias)]);
+  const epsilon = weights.scalar(addEpsilon.inputs[stored(addEpsilon)]);
+  if (!gain || !bias || epsilon === null || gain.length !== bias.length) return null;
+  return { norm: { gain, bias, epsilon }, source: `${mulGain.inputs[stored(mulGain)]}, ${addBias.inputs[stored(addBias)]} (LayerNorm traced into ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add; ε = ${epsilon})` };
 }
 
 /**
- * An RMSNorm before the unembedding (Llama, Qwen2, Gemma exports): the fused
- * (Skip)SimplifiedLayerNormalization op, or the traced `x · (1/√(mean(x²) + ε)) · gain` whose
- * last Mul takes a stored gain of the model width. Gemma's (1 + w) gain is what the graph
- * multiplies, so it is read from the graph, not from the weight's name.
+ * The norm whose output the unembedding multiplies: a LayerNormalization node, the fused
+ * (Skip)SimplifiedLayerNormalization (RMSNorm), a traced LayerNorm, or the traced RMSNorm
+ * `x · (1/√(mean(x²) + ε)) · gain` whose last Mul takes a stored gain of the model width
+ * (Llama, Qwen2, Gemma exports; Gemma's (1 + w) gain is what the graph multiplies, so it is
+ * read from the graph, not from the weight's name).
  */
-function findFinalRmsNorm(model: OnnxModel, config: ModelConfig): { norm: LayerNormParams; source: string } | null {
-  const configEpsilon = typeof config.rms_norm_eps === 'number' ? config.rms_norm_eps : 1e-6;
-  let name = unembeddingInput(model);
+function normFeedingUnembedding(model: OnnxModel, weights: Weights, config: ModelConfig, input: string): FoundNorm | null {
+  const configRmsEpsilon = typeof config.rms_norm_eps === 'number' ? config.rms_norm_eps : 1e-6;
+  let name = input;
   for (let hops = 0; name && hops < 8; hops++) {
     const node = model.graph.producers.get(name);
     if (!node) return null;
     if (PASS_THROUGH.has(node.opType)) { name = node.inputs[0]; continue; }
+    if (node.opType === 'LayerNormalization' && node.outputs[0] === name) {
+      const gain = weights.vector(node.inputs[1]);
+      const bias = node.inputs[2] ? weights.vector(node.inputs[2]) : null;
+      const epsilon = floatAttribute(node, 'epsilon', 1e-5);
+      return gain ? { norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon }, source: `${node.name || 'LayerNormalization'} (feeds the unembedding)` } : null;
+    }
     if (node.opType === 'SimplifiedLayerNormalization' || node.opType === 'SkipSimplifiedLayerNormalization') {
       // SkipSimplifiedLayerNormalization(input, skip, gamma): the residual Add is fused in.
-      const gain = vector(model, node.inputs[node.opType === 'SimplifiedLayerNormalization' ? 1 : 2]);
+      const gain = weights.vector(node.inputs[node.opType === 'SimplifiedLayerNormalization' ? 1 : 2]);
       if (!gain || node.outputs[0] !== name) return null;
-      const epsilon = floatAttribute(node, 'epsilon', configEpsilon);
+      const epsilon = floatAttribute(node, 'epsilon', configRmsEpsilon);
       return { norm: { gain, bias: new Float32Array(gain.length), epsilon, rms: true }, source: `${node.name || node.opType} (RMSNorm)` };
     }
+    if (node.opType === 'Add') return tracedLayerNorm(model, weights, name);
     if (node.opType !== 'Mul' || typeof config.rms_norm_eps !== 'number') return null;
-    const gainInput = node.inputs.find((input) => model.graph.initializers.has(input) || model.graph.producers.get(input)?.opType === 'Constant');
-    const gain = gainInput ? vector(model, gainInput) : null;
+    const gainInput = node.inputs.find((input) => weights.isStored(input));
+    const gain = gainInput ? weights.vector(gainInput) : null;
     if (!gain) return null;
-    return { norm: { gain, bias: new Float32Array(gain.length), epsilon: configEpsilon, rms: true }, source: `${gainInput} (RMSNorm, ε = ${configEpsilon} from config.json)` };
+    return { norm: { gain, bias: new Float32Array(gain.length), epsilon: configRmsEpsilon, rms: true }, source: `${gainInput} (RMSNorm, ε = ${configRmsEpsilon} from config.json)` };
   }
   return null;
 }
 
 /**
  * The final norm: named by config.json's `tokenscope.final_layer_norm` (a LayerNorm when it
- * has a bias, an RMSNorm when config.json has rms_norm_eps), else the LayerNormalization node
- * last in the graph, else an RMSNorm feeding the unembedding.
+ * has a bias, an RMSNorm when config.json has rms_norm_eps), else the norm feeding the
+ * unembedding, else the LayerNormalization node last in the graph.
  */
-function findFinalNorm(model: OnnxModel, config: ModelConfig): { norm: LayerNormParams; source: string } | null {
+function findFinalNorm(model: OnnxModel, weights: Weights, config: ModelConfig, unembeddingInput: string): FoundNorm | null {
   const epsilon = typeof config.layer_norm_epsilon === 'number' ? config.layer_norm_epsilon : 1e-5;
   const named = (config.tokenscope as TokenscopeConfig | undefined)?.final_layer_norm;
   if (named) {
-    const gain = vector(model, `model.${named}.weight`);
-    const bias = vector(model, `model.${named}.bias`);
+    const gain = weights.vector(`model.${named}.weight`);
+    const bias = weights.vector(`model.${named}.bias`);
     if (gain && bias) return { norm: { gain, bias, epsilon }, source: `model.${named} (config.json)` };
     if (gain && typeof config.rms_norm_eps === 'number') {
       return { norm: { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps, rms: true }, source: `model.${named}, an RMSNorm (config.json)` };
     }
   }
+  const feeding = normFeedingUnembedding(model, weights, config, unembeddingInput);
+  if (feeding) return feeding;
   const layerNorms = model.graph.nodes.filter((n) => n.opType === 'LayerNormalization');
   const last = layerNorms[layerNorms.length - 1];
-  if (last) {
-    const gain = vector(model, last.inputs[1]);
-    const bias = last.inputs[2] ? vector(model, last.inputs[2]) : null;
-    const eps = floatAttribute(last, 'epsilon', epsilon);
-    if (gain) return { norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon: eps }, source: `${last.name || 'LayerNormalization'} (last in the graph)` };
-  }
-  return findFinalRmsNorm(model, config);
+  const gain = last ? weights.vector(last.inputs[1]) : null;
+  if (!last || !gain) return null;
+  const bias = last.inputs[2] ? weights.vector(last.inputs[2]) : null;
+  return { norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon: floatAttribute(last, 'epsilon', epsilon) }, source: `${last.name || 'LayerNormalization'} (last in the graph)` };
 }
 
 /** The first block of a tools/models/gpt.py export, by its node names; null when the graph is not laid out that way. */
-function findGpt2FirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeights | null {
+function findGpt2FirstBlock(model: OnnxModel, weights: Weights, config: ModelConfig): FirstBlockWeights | null {
   const matMulWeight = (path: string) => {
     const node = model.graph.nodes.find((n) => n.name === `/model/blocks.0/${path}/MatMul`);
-    return node ? matrix(model, node.inputs[1]) : null;
+    return node ? weights.matrix(node.inputs[1]) : null;
   };
   const epsilon = typeof config.layer_norm_epsilon === 'number' ? config.layer_norm_epsilon : 1e-5;
   const norm = (name: string): LayerNormParams | null => {
-    const gain = vector(model, `model.blocks.0.${name}.weight`);
-    const bias = vector(model, `model.blocks.0.${name}.bias`);
+    const gain = weights.vector(`model.blocks.0.${name}.weight`);
+    const bias = weights.vector(`model.blocks.0.${name}.bias`);
     return gain && bias ? { gain, bias, epsilon } : null;
   };
   const parts = {
-    positions: matrix(model, 'model.wpe.weight'),
+    positions: weights.matrix('model.wpe.weight'),
     ln1: norm('ln_1'),
     attn: matMulWeight('c_attn'),
-    attnBias: vector(model, 'model.blocks.0.c_attn.bias'),
+    attnBias: weights.vector('model.blocks.0.c_attn.bias'),
     proj: matMulWeight('c_proj'),
-    projBias: vector(model, 'model.blocks.0.c_proj.bias'),
+    projBias: weights.vector('model.blocks.0.c_proj.bias'),
     ln2: norm('ln_2'),
     fc: matMulWeight('c_fc'),
-    fcBias: vector(model, 'model.blocks.0.c_fc.bias'),
+    fcBias: weights.vector('model.blocks.0.c_fc.bias'),
     mlpProj: matMulWeight('c_mlp_proj'),
-    mlpProjBias: vector(model, 'model.blocks.0.c_mlp_proj.bias'),
+    mlpProjBias: weights.vector('model.blocks.0.c_mlp_proj.bias'),
   };
   if (Object.values(parts).some((part) => part === null)) return null;
   return { kind: 'gpt2', ...parts } as FirstBlockWeights;
@@ -175,7 +205,7 @@ const LLAMA_BLOCK_FAMILIES = new Set(['llama', 'mistral', 'qwen2', 'qwen3']);
  * Optimum's `/model/layers.0/self_attn/v_proj/MatMul` and `/mlp/gate_proj`), fp32 MatMuls
  * only; null when the graph is laid out otherwise (fused or quantized ops).
  */
-function findLlamaFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockWeights | null {
+function findLlamaFirstBlock(model: OnnxModel, weights: Weights, config: ModelConfig): FirstBlockWeights | null {
   // Only families whose first block is exactly this maths: Gemma scales the embedding by √d,
   // gates with GELU and multiplies its norms by (1 + w), so it shares the names but not the block.
   if (!LLAMA_BLOCK_FAMILIES.has(config.model_type) || typeof config.rms_norm_eps !== 'number') return null;
@@ -186,11 +216,11 @@ function findLlamaFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockW
   const node = (name: string, scope: string) => model.graph.nodes.find((n) => n.name === `/model/layers.0/${name}` || n.name === `/model/layers.0/${scope}/${name}`);
   const weight = (name: string, scope: string) => {
     const found = node(`${name}/MatMul`, scope);
-    return found?.opType === 'MatMul' ? matrix(model, found.inputs[1]) : null;
+    return found?.opType === 'MatMul' ? weights.matrix(found.inputs[1]) : null;
   };
   const biasAdd = node('v_proj/Add', 'self_attn');
   const rms = (name: string): LayerNormParams | null => {
-    const gain = vector(model, `model.layers.0.${name}.weight`);
+    const gain = weights.vector(`model.layers.0.${name}.weight`);
     return gain ? { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps as number, rms: true } : null;
   };
   const parts = {
@@ -199,7 +229,7 @@ function findLlamaFirstBlock(model: OnnxModel, config: ModelConfig): FirstBlockW
     gate: weight('gate_proj', 'mlp'), up: weight('up_proj', 'mlp'), down: weight('down_proj', 'mlp'),
   };
   if (Object.values(parts).some((part) => part === null)) return null;
-  const vBias = biasAdd ? biasAdd.inputs.map((input) => (model.graph.initializers.has(input) ? vector(model, input) : null)).find((v) => v !== null) ?? null : null;
+  const vBias = biasAdd ? biasAdd.inputs.map((input) => (model.graph.initializers.has(input) ? weights.vector(input) : null)).find((v) => v !== null) ?? null : null;
   return { kind: 'llama', ...parts, vBias, headDim } as FirstBlockWeights;
 }
 
@@ -222,22 +252,26 @@ function residualStream(model: OnnxModel, outputNames: readonly string[]): { nam
 }
 
 /** Reads the internals, or says why the layer views cannot run on this model. */
-export function readModelInternals(onnxBytes: Uint8Array | undefined, config: ModelConfig, outputNames: readonly string[]): InternalsResult {
+export function readModelInternals(onnxBytes: Uint8Array | undefined, config: ModelConfig, outputNames: readonly string[], options: TensorReadOptions = {}): InternalsResult {
   if (!onnxBytes) return { ok: false, reason: 'The model\'s ONNX file is not at hand to read its residual stream and weights (final norm, unembedding).' };
   const parsed = parseOnnxModel(onnxBytes);
   if (!parsed.ok) return { ok: false, reason: `The ONNX file could not be read for its weights: ${parsed.reason}.` };
   const model = parsed.value;
+  const weights = weightsOf(model, options);
   const residual = residualStream(model, outputNames);
   if ('reason' in residual) return { ok: false, reason: residual.reason };
   const layerCount = residual.names.length - 1;
-  const unembedding = findUnembedding(model);
+  const unembedding = findUnembedding(model, options);
+  if (!unembedding.ok && unembedding.reason.startsWith('soft-capped')) {
+    return { ok: false, reason: `The logit lens needs logits that are one matrix product of the final hidden state, and this model's are not: ${unembedding.reason}. The bigram comparison works.` };
+  }
   if (!unembedding.ok) return { ok: false, reason: `The unembedding could not be found in the ONNX graph: ${unembedding.reason}.` };
-  const inputEmbedding = findInputEmbedding(model);
+  const inputEmbedding = findInputEmbedding(model, options);
   if (!inputEmbedding.ok) return { ok: false, reason: `The input embedding could not be found in the ONNX graph: ${inputEmbedding.reason}.` };
-  const finalNorm = findFinalNorm(model, config);
-  if (!finalNorm) return { ok: false, reason: 'The final norm could not be found (config.json names none, the graph has no LayerNormalization node, and no RMSNorm feeds the unembedding), so the logit lens cannot run.' };
   const u = unembedding.value;
   const e = inputEmbedding.value;
+  const finalNorm = findFinalNorm(model, weights, config, u.input);
+  if (!finalNorm) return { ok: false, reason: `The final norm could not be found (config.json names none, and '${u.input}', which the unembedding multiplies, is not the output of a LayerNorm or RMSNorm that Tokenscope recognises), so the logit lens cannot run.` };
   if (finalNorm.norm.gain.length !== u.embeddingSize) return { ok: false, reason: `The final norm has ${finalNorm.norm.gain.length} dims but the unembedding has ${u.embeddingSize}.` };
   return {
     ok: true,
@@ -249,7 +283,7 @@ export function readModelInternals(onnxBytes: Uint8Array | undefined, config: Mo
       unembedding: { values: u.values, rows: u.vocabularySize, cols: u.embeddingSize },
       unembeddingBias: u.bias,
       inputEmbedding: { values: e.values, rows: e.vocabularySize, cols: e.embeddingSize },
-      firstBlock: findGpt2FirstBlock(model, config) ?? findLlamaFirstBlock(model, config),
+      firstBlock: findGpt2FirstBlock(model, weights, config) ?? findLlamaFirstBlock(model, weights, config),
       hiddenStateNames: residual.names,
       residualSource: residual.source,
       outputsAdded: residual.outputsAdded,

@@ -16,9 +16,7 @@
  * Needs /usr/bin/python3 with onnx and numpy (Debian: python3-onnx python3-numpy). Without
  * them the suite fails with that message: it is not skipped.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoModelForCausalLM, AutoTokenizer, DynamicCache, Tensor, env, type PreTrainedModel } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
@@ -27,9 +25,8 @@ import { readKeyMatrices } from '../../src/core/onnx/embeddings';
 import { withGraphOutputs } from '../../src/core/onnx/graphOutputs';
 import { parseOnnxModel, type NodeRef, type OnnxModel, type TensorRef } from '../../src/core/onnx/model';
 import { findResidualStream } from '../../src/core/onnx/residualStream';
+import { buildReplicasIntoTemp } from './buildReplicas';
 
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-const BUILD = join(import.meta.dirname, 'build.py');
 
 type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16';
 const SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', q4f16: '_q4f16' };
@@ -86,17 +83,8 @@ interface Reference {
 
 let out = '';
 
-function checkPython(): void {
-  const probe = spawnSync(PYTHON, ['-c', 'import onnx, numpy'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    throw new Error(`tools/replicas/build.py needs ${PYTHON} with the onnx and numpy modules (Debian: sudo apt-get install -y python3-onnx python3-numpy): ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`);
-  }
-}
-
 beforeAll(() => {
-  checkPython();
-  out = mkdtempSync(join(tmpdir(), 'tokenscope-replicas-'));
-  execFileSync(PYTHON, [BUILD, '--out', out], { stdio: 'pipe' });
+  out = buildReplicasIntoTemp();
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = `${out}/`;

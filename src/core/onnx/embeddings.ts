@@ -30,6 +30,8 @@ export interface EmbeddingMatrix {
 export interface Unembedding extends EmbeddingMatrix {
   /** Per-token logit bias (length vocabularySize), or null when the model has none. */
   bias: Float32Array | null;
+  /** The value multiplied by the keys (the final norm's output), before any dynamic quantization of it. */
+  input: string;
 }
 
 export interface KeyMatrixOptions extends TensorReadOptions {
@@ -53,11 +55,11 @@ function isStoredWeight(model: OnnxModel, name: string, depth = 0): boolean {
   return false;
 }
 
-function asMatrix(weight: Weight, path: string[], bias: Float32Array | null): Result<Unembedding> {
+function asMatrix(weight: Weight, path: string[], bias: Float32Array | null, input: string): Result<Unembedding> {
   if (weight.dims.length !== 2) return fail(`the unembedding '${weight.sources[0]}' has dims [${weight.dims.join(', ')}], expected a 2-D matrix`);
   const [vocabularySize, embeddingSize] = weight.dims;
   if (bias && bias.length !== vocabularySize) return fail(`the logit bias has ${bias.length} values for ${vocabularySize} tokens`);
-  return ok({ values: weight.values, vocabularySize, embeddingSize, encoding: weight.encoding, sources: weight.sources, path: [...path, ...weight.path], bias });
+  return ok({ values: weight.values, vocabularySize, embeddingSize, encoding: weight.encoding, sources: weight.sources, path: [...path, ...weight.path], bias, input });
 }
 
 /** Keys from a weight the node multiplies as [n_embd, V]: read a stored [V, n_embd] directly when a Transpose sits in between. */
@@ -181,6 +183,14 @@ function fromMatMulInteger(model: OnnxModel, mul: NodeRef, options: TensorReadOp
   return null;
 }
 
+/** The float activation behind the MatMulInteger that `mul` rescales (the input of its DynamicQuantizeLinear). */
+function matMulIntegerActivation(model: OnnxModel, mul: NodeRef): string {
+  const { producers } = model.graph;
+  const product = mul.inputs.map((input) => producers.get(producers.get(input)?.inputs[0] ?? '')).find((node) => node?.opType === 'MatMulInteger');
+  const quantizer = product ? producers.get(product.inputs[0]) : undefined;
+  return quantizer?.opType === 'DynamicQuantizeLinear' ? quantizer.inputs[0] : product?.inputs[0] ?? '';
+}
+
 /** A scalar stored constant (e.g. the soft-capping value), or null. */
 function storedScalar(model: OnnxModel, name: string): number | null {
   const tensor = storedTensor(model, name);
@@ -274,12 +284,12 @@ export function findUnembedding(model: OnnxModel, options: KeyMatrixOptions = {}
       const gemmBias = optionalBias(model, node.inputs[2], options, floatAttribute(node, 'beta', 1));
       if (!gemmBias.ok) return gemmBias;
       if (bias && gemmBias.value) return fail('the logits have two bias terms, which is not supported');
-      return asMatrix(scaled(weight.value, alpha), [], bias ?? gemmBias.value);
+      return asMatrix(scaled(weight.value, alpha), [], bias ?? gemmBias.value, node.inputs[0]);
     }
     if (node.opType === 'MatMul') {
       const weight = keysFromColumns(model, node.inputs[1], options, [...path, op]);
       if (!weight.ok) return fail(`the logits MatMul's weight cannot be read: ${weight.reason}`);
-      return asMatrix(weight.value, [], bias);
+      return asMatrix(weight.value, [], bias, node.inputs[0]);
     }
     if (node.opType === 'MatMulNBits' && node.domain === 'com.microsoft') {
       const weight = fromMatMulNBits(model, node, options);
@@ -287,12 +297,12 @@ export function findUnembedding(model: OnnxModel, options: KeyMatrixOptions = {}
       const nodeBias = optionalBias(model, node.inputs[5], options);
       if (!nodeBias.ok) return nodeBias;
       if (bias && nodeBias.value) return fail('the logits have two bias terms, which is not supported');
-      return asMatrix(weight.value, path, bias ?? nodeBias.value);
+      return asMatrix(weight.value, path, bias ?? nodeBias.value, node.inputs[0]);
     }
     if (node.opType === 'Mul') {
       const weight = fromMatMulInteger(model, node, options);
       if (weight && !weight.ok) return fail(`the logits MatMulInteger weight cannot be read: ${weight.reason}`);
-      if (weight) return asMatrix(weight.value, path, bias);
+      if (weight) return asMatrix(weight.value, path, bias, matMulIntegerActivation(model, node));
     }
     if (node.opType === 'Tanh') return fail(softCapReason(Number.NaN, logitsName));
     const capped = ['Mul', 'Div'].includes(node.opType) && path.length === 0;
