@@ -41,6 +41,9 @@ describe('computeBiasLens', () => {
     });
     expect(calls.every((ids) => ids[0] === START)).toBe(true);
     expect(result.exact.forwardPasses).toBe(new Set(calls.map((c) => c.join(','))).size);
+    // A vocabulary under 50,000 tokens: every candidate checked, so the result is exact.
+    expect(result.exact.errorBound).toBe(0);
+    expect(result.exact.uncheckedProbability).toBe(0);
     const x = new TextEncoder().encode('the State of the Uni');
     const tokenizer = { vocabulary: sotu.vocabularyBytes(), encode: (b: Uint8Array) => sotu.encodeBytes(b) };
     const boundary = stableBoundary(x, tokenizer);

@@ -2,22 +2,18 @@
  * The tokenization-bias lens (docs/PAPERS.md section 4) on the loaded model: for a prompt that
  * ends mid-word or with a trailing space, (a) the naive next token / next byte after the
  * prompt as tokenized, (b) token healing, (c) the exact next byte and next characters from
- * the byte-token representation lemma (core/tokenizers/byteLemma.ts).
- *
- * NOTE: the lemma calls the model synchronously; the model runs asynchronously. So the
- * computation runs in rounds: a round answers the prefixes already computed and records the
- * missing ones (answering them with a flat placeholder), the missing prefixes are run on the
- * model, and the next round tries again. The last round has no misses, so its result is the
- * lemma's on the model's real probabilities.
+ * the byte-token representation lemma, run on the model by core/tokenizers/lemmaOnModel.ts
+ * (which says how exact they are: every candidate checked, or pruned with an error bound).
  */
-import { exactNextCharacters, exactNextByteDistribution, type NextTokenLogProbs } from '../core/tokenizers/byteLemma';
-import { stableBoundary } from '../core/tokenizers/biasLens';
+import { modelRounds, exactNextBytesOnModel, type LemmaOnModelResult, type ModelRounds } from '../core/tokenizers/lemmaOnModel';
 import type { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { TokenByteIndex } from '../core/tokenizers/tokenByteIndex';
 import { naiveNextByteDistribution, tokenHealing } from '../core/tokenizers/tokenHealing';
 import { renderTokenBytes } from '../core/tokenization/tokenBytes';
-import { EngineError, throwIfCancelled } from './errors';
+import { EngineError, isAbortError, throwIfCancelled } from './errors';
 import type { LabToken } from './tokenizerLab';
+
+export { logSoftmax } from '../core/distribution/softmax';
 
 export interface BiasLensParams {
   prompt: string;
@@ -54,6 +50,10 @@ export interface BiasLensResult {
     covers: number;
     /** Forward passes the lemma needed (naive and healing included). */
     forwardPasses: number;
+    /** How far any next-byte probability can be off: 0 when every candidate token was checked. */
+    errorBound: number;
+    /** P(candidates left unchecked): 0 when every candidate was checked. */
+    uncheckedProbability: number;
     elapsedMs: number;
   };
 }
@@ -65,24 +65,21 @@ export interface BiasLensDeps {
   /** Logits for the token after `ids` (the start token included). */
   nextLogits: (ids: number[]) => Promise<ArrayLike<number>>;
   signal?: AbortSignal;
+  /** After each forward pass. */
+  onProgress?: (progress: { forwardPasses: number }) => void;
 }
 
 const MAX_PROMPT_BYTES = 200;
 const MAX_FORWARD_PASSES = 400;
-const MAX_ROUNDS = 12;
+/**
+ * Above this vocabulary, candidates below PRUNE_BELOW are not checked (the result carries its
+ * error bound): checking every candidate re-encodes once per vocabulary token after each
+ * context, 22-42 s a prompt on Qwen3's 151,669 tokens against 2-5 s pruned at 1e-6
+ * (docs/TOKENIZER-LAB.md). Below it, every candidate is checked and the result is exact.
+ */
+const PRUNE_ABOVE_VOCABULARY = 50_000;
+const PRUNE_BELOW = 1e-6;
 const encoder = new TextEncoder();
-
-/** log-softmax in float64. */
-export function logSoftmax(logits: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  const logZ = max + Math.log(sum);
-  const out = new Float64Array(logits.length);
-  for (let i = 0; i < logits.length; i++) out[i] = logits[i] - logZ;
-  return out;
-}
 
 export function byteLabel(byte: number): string {
   if (byte === 0x20) return '␣';
@@ -117,42 +114,25 @@ export interface ExactNextBytesResult {
   boundary: number;
   covers: number;
   forwardPasses: number;
+  /** How far any probability can be off: 0 when every candidate token was checked. */
+  errorBound: number;
+  uncheckedProbability: number;
   elapsedMs: number;
 }
 
-type WithModel = <T>(compute: (lm: NextTokenLogProbs) => T) => Promise<T>;
+function roundsFor(deps: BiasLensDeps, vocabularySize: number): ModelRounds {
+  return modelRounds({ ...deps, maxForwardPasses: MAX_FORWARD_PASSES }, vocabularySize);
+}
 
-/**
- * The rounds described at the top: `withModel(compute)` reruns `compute` until every token
- * prefix it asked for has been run on the model; `forwardPasses()` counts the prefixes run.
- */
-function modelRounds(deps: BiasLensDeps, vocabularySize: number): { withModel: WithModel; forwardPasses: () => number } {
-  const cache = new Map<string, Float64Array>();
-  const start = deps.startTokenId === null ? [] : [deps.startTokenId];
-  const fetchPrefix = async (prefix: readonly number[]) => {
-    throwIfCancelled(deps.signal, 'The bias lens');
-    if (cache.size >= MAX_FORWARD_PASSES) throw new EngineError('bad-request', `The exact next byte needs more than ${MAX_FORWARD_PASSES} forward passes for this prompt; try a shorter one.`);
-    cache.set(prefix.join(','), logSoftmax(await deps.nextLogits([...start, ...prefix])));
-  };
-  const withModel: WithModel = async (compute) => {
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const missing = new Map<string, number[]>();
-      let placeholder: Float64Array | null = null;
-      const lm: NextTokenLogProbs = (prefix) => {
-        const key = prefix.join(',');
-        const hit = cache.get(key);
-        if (hit) return hit;
-        missing.set(key, [...prefix]);
-        placeholder ??= new Float64Array(vocabularySize).fill(-Math.log(vocabularySize));
-        return placeholder;
-      };
-      const result = compute(lm);
-      if (missing.size === 0) return result;
-      for (const prefix of missing.values()) await fetchPrefix(prefix);
-    }
-    throw new EngineError('runtime', 'The exact next-byte computation did not settle.');
-  };
-  return { withModel, forwardPasses: () => cache.size };
+/** The core's errors as the engine's: a cancelled run stays cancelled, too long a prompt is the user's to shorten. */
+async function asEngineErrors<T>(run: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  try {
+    return await run;
+  } catch (error) {
+    if (isAbortError(error) || signal?.aborted) throwIfCancelled(signal, 'The exact next byte');
+    if (error instanceof Error && /forward passes/.test(error.message)) throw new EngineError('bad-request', error.message);
+    throw error;
+  }
 }
 
 function promptBytes(prompt: string): Uint8Array {
@@ -162,18 +142,10 @@ function promptBytes(prompt: string): Uint8Array {
   return x;
 }
 
-/** The lemma's next byte and chained next characters after the prompt's bytes `x`. */
-async function exactAfter(x: Uint8Array, tokenizer: LabTokenizer, index: TokenByteIndex, withModel: WithModel) {
-  const vocabulary = tokenizer.vocabularyBytes();
-  const byteTokenizer = { vocabulary, encode: (bytes: Uint8Array) => tokenizer.encodeBytes(bytes) };
-  // Dummy-prefix tokenizers (Llama 2) see the text with a leading space in byte space.
-  const xBytes = tokenizer.addsPrefixSpace ? Uint8Array.from([0x20, ...x]) : x;
-  const shift = tokenizer.addsPrefixSpace ? 1 : 0;
-  const boundary = stableBoundary(xBytes, byteTokenizer);
-  const options = { boundary, validityCheckMinProbability: 1e-6, index };
-  const distribution = await withModel((lm) => exactNextByteDistribution(xBytes, byteTokenizer, lm, options));
-  const characters = await withModel((lm) => exactNextCharacters(xBytes, byteTokenizer, lm, { ...options, minProbability: 0.01 }));
-  return { distribution, characters, boundary: Math.max(0, boundary - shift) };
+/** The lemma on the model after the prompt's bytes `x`, pruned only on large vocabularies. */
+function exactAfter(x: Uint8Array, deps: BiasLensDeps, rounds: ModelRounds, index: TokenByteIndex): Promise<LemmaOnModelResult> {
+  const pruneBelow = deps.tokenizer.vocabularyBytes().length > PRUNE_ABOVE_VOCABULARY ? PRUNE_BELOW : undefined;
+  return asEngineErrors(exactNextBytesOnModel(x, deps.tokenizer, { ...deps, rounds, index, pruneBelow }), deps.signal);
 }
 
 const sortedCharacters = (characters: { character: string; probability: number }[], top: number) =>
@@ -187,17 +159,19 @@ export async function computeExactNextBytes(params: BiasLensParams, deps: BiasLe
   const started = performance.now();
   const x = promptBytes(params.prompt);
   const vocabulary = deps.tokenizer.vocabularyBytes();
-  const rounds = modelRounds(deps, vocabulary.length);
-  const exact = await exactAfter(x, deps.tokenizer, new TokenByteIndex(vocabulary), rounds.withModel);
+  const rounds = roundsFor(deps, vocabulary.length);
+  const exact = await exactAfter(x, deps, rounds, new TokenByteIndex(vocabulary));
   return {
     prompt: params.prompt,
-    probabilities: [...exact.distribution.probabilities],
-    continuationProbability: exact.distribution.continuationProbability,
-    characters: sortedCharacters(exact.characters.characters, params.top ?? 8),
-    otherProbability: exact.characters.otherProbability,
+    probabilities: [...exact.probabilities],
+    continuationProbability: exact.continuationProbability,
+    characters: sortedCharacters(exact.characters, params.top ?? 8),
+    otherProbability: exact.otherProbability,
     boundary: exact.boundary,
-    covers: exact.distribution.covers,
+    covers: exact.covers,
     forwardPasses: rounds.forwardPasses(),
+    errorBound: exact.errorBound,
+    uncheckedProbability: exact.uncheckedProbability,
     elapsedMs: performance.now() - started,
   };
 }
@@ -209,12 +183,12 @@ export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps
   const { tokenizer } = deps;
   const vocabulary = tokenizer.vocabularyBytes();
   const index = new TokenByteIndex(vocabulary);
-  const { withModel, forwardPasses } = modelRounds(deps, vocabulary.length);
+  const rounds = roundsFor(deps, vocabulary.length);
 
   const ids = tokenizer.encode(params.prompt);
-  const naiveLog = await withModel((lm) => lm(ids));
-  const healing = await withModel((lm) => tokenHealing(ids, vocabulary, lm, index));
-  const exact = await exactAfter(x, tokenizer, index, withModel);
+  const naiveLog = await asEngineErrors(rounds.withModel((lm) => lm(ids)), deps.signal);
+  const healing = await asEngineErrors(rounds.withModel((lm) => tokenHealing(ids, vocabulary, lm, index)), deps.signal);
+  const exact = await exactAfter(x, deps, rounds, index);
   const tokenization = tokenizer.tokenize(params.prompt);
   return {
     prompt: params.prompt,
@@ -228,12 +202,14 @@ export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps
       sameBytesProbability: healing.sameBytesProbability,
     },
     exact: {
-      bytes: topBytes(exact.distribution.probabilities, top),
-      characters: sortedCharacters(exact.characters.characters, top),
-      otherProbability: exact.characters.otherProbability,
+      bytes: topBytes(exact.probabilities, top),
+      characters: sortedCharacters(exact.characters, top),
+      otherProbability: exact.otherProbability,
       boundary: exact.boundary,
-      covers: exact.distribution.covers,
-      forwardPasses: forwardPasses(),
+      covers: exact.covers,
+      forwardPasses: rounds.forwardPasses(),
+      errorBound: exact.errorBound,
+      uncheckedProbability: exact.uncheckedProbability,
       elapsedMs: performance.now() - started,
     },
   };

@@ -71,6 +71,8 @@ export interface NextBytesBothResult {
     tokensAreBytes: boolean;
     bytes: ByteProbability[];
     forwardPasses: number;
+    /** How far any probability can be off: 0 when every candidate token was checked. */
+    errorBound: number;
     elapsedMs: number;
   }[];
 }
@@ -199,6 +201,7 @@ export async function nextBytesOnBoth(prompt: string, models: readonly ModelHand
       tokensAreBytes: vocabulary.every((bytes) => bytes.length <= 1),
       bytes: topBytes(result.probabilities, options.top ?? 8),
       forwardPasses: result.forwardPasses,
+      errorBound: result.errorBound,
       elapsedMs: result.elapsedMs,
     });
   }

@@ -38,6 +38,8 @@ export interface LemmaOnModelOptions {
   /** After each forward pass. */
   onProgress?: (progress: { forwardPasses: number }) => void;
   index?: TokenByteIndex;
+  /** Rounds (and their forward passes) shared with other calls on the same prompt, e.g. the bias lens's naive and healed rows. */
+  rounds?: ModelRounds;
 }
 
 export interface LemmaOnModelResult {
@@ -67,8 +69,15 @@ const PLACEHOLDER_LOG_PROBABILITY = -1e4;
 
 type WithModel = <T>(compute: (lm: NextTokenLogProbs) => T) => Promise<T>;
 
+/** Runs a synchronous computation on the model's next-token log-probabilities, in rounds. */
+export interface ModelRounds {
+  withModel: WithModel;
+  /** Distinct prefixes run so far. */
+  forwardPasses: () => number;
+}
+
 /** The rounds described at the top; `forwardPasses()` counts the prefixes run. */
-function modelRounds(options: LemmaOnModelOptions, vocabularySize: number): { withModel: WithModel; forwardPasses: () => number } {
+export function modelRounds(options: Pick<LemmaOnModelOptions, 'nextLogits' | 'startTokenId' | 'maxForwardPasses' | 'signal' | 'onProgress'>, vocabularySize: number): ModelRounds {
   const cache = new Map<string, Float64Array>();
   const start = options.startTokenId === null ? [] : [options.startTokenId];
   const maxPasses = options.maxForwardPasses ?? 400;
@@ -124,7 +133,7 @@ export async function exactNextBytesOnModel(prompt: Uint8Array, tokenizer: Lemma
   const byteTokenizer = byteTokenizerOf(tokenizer);
   const { vocabulary } = byteTokenizer;
   const index = options.index ?? new TokenByteIndex(vocabulary);
-  const { withModel, forwardPasses } = modelRounds(options, vocabulary.length);
+  const { withModel, forwardPasses } = options.rounds ?? modelRounds(options, vocabulary.length);
   // Dummy-prefix tokenizers (Llama 2) see the text with a leading space in byte space.
   const shift = tokenizer.addsPrefixSpace ? 1 : 0;
   const x = shift ? Uint8Array.from([0x20, ...prompt]) : prompt;
