@@ -21,7 +21,7 @@ Replicas (folder -> what it imitates):
            model_q4f16, model_int8, model_uint8, model_quantized.
   qwen2/   onnx-community/Qwen2.5-*-Instruct: tied head, q/k/v biases, the Qwen tokenizer
            (151,936 rows: width 16). model.onnx, model_q4 (asymmetric: `--is_symmetric false`,
-           with zero points), model_q4f16, model_uint8.
+           with zero points), model_q4f16, model_uint8, model_quantized (q8, uint8 as model_uint8).
   gemma2/  a Gemma 2 style model: embedding times sqrt(hidden_size), RMSNorm with (1 + weight),
            sandwich norms, GeGLU, attention and final logit soft-capping (Tanh). model.onnx,
            model_q4. Llama 2's tokenizer stands in for Gemma's (its tokenizer.json is 33 MB).
@@ -954,6 +954,7 @@ def main() -> None:
     }
     build_llama_family(out, 'qwen2', qwen2, 'qwen2', 'tokenizer-qwen3', {
         'model.onnx': FP32, 'model_q4.onnx': Q4_ZP, 'model_q4f16.onnx': Q4F16_ZP, 'model_uint8.onnx': UINT8_,
+        'model_quantized.onnx': UINT8_,  # q8, what the picker recommends on WASM
     }, rng, {'bos_token_id': 151643, 'eos_token_id': [151645, 151643], 'pad_token_id': 151643})
 
     gemma2 = {

@@ -27,7 +27,7 @@ const LENS_TOLERANCE: Record<PickerDtype, number> = { fp32: 0, fp16: 5e-3, q8: 6
 const CASES: { name: string; dtypes: PickerDtype[]; norm: RegExp; firstBlock: boolean }[] = [
   { name: 'gpt2', dtypes: ['fp32', 'fp16', 'q8'], norm: /LayerNorm traced/, firstBlock: false },
   { name: 'llama', dtypes: ['fp32', 'fp16', 'q8', 'q4', 'q4f16'], norm: /RMSNorm/, firstBlock: true },
-  { name: 'qwen2', dtypes: ['fp32', 'q4', 'q4f16'], norm: /RMSNorm/, firstBlock: true },
+  { name: 'qwen2', dtypes: ['fp32', 'q8', 'q4', 'q4f16'], norm: /RMSNorm/, firstBlock: true },
 ];
 
 const TEXT = 'The state of the Union is strong. Ünïcödé, 東京, and emoji 🙂 too.';

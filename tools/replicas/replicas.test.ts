@@ -65,7 +65,7 @@ interface Replica {
 const REPLICAS: Replica[] = [
   { name: 'gpt2', dtypes: ['fp32', 'fp16', 'q8'], tied: true, stream: { pattern: '/transformer/h.N', first: '/transformer/Add_output_0' } },
   { name: 'llama', dtypes: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'], tied: false, stream: { pattern: '/model/layers.N', first: '/model/embed_tokens/Gather_output_0' } },
-  { name: 'qwen2', dtypes: ['fp32', 'q4', 'q4f16', 'uint8'], tied: true, stream: { pattern: '/model/layers.N', first: '/model/embed_tokens/Gather_output_0' } },
+  { name: 'qwen2', dtypes: ['fp32', 'q4', 'q4f16', 'uint8', 'q8'], tied: true, stream: { pattern: '/model/layers.N', first: '/model/embed_tokens/Gather_output_0' } },
   {
     name: 'gemma2', dtypes: ['fp32', 'q4'], tied: false, stream: { pattern: '/model/layers.N', first: '/model/Mul_output_0' },
     keysReason: "soft-capped logits have no linear key space ('logits' = 30 · tanh(q · key / 30), final logit soft-capping)",

@@ -1,5 +1,5 @@
 /**
- * One step of Cautious Next Token Prediction (PAPERS.md section 5) over an abstract model:
+ * One step of Cautious Next Token Prediction (docs/PAPERS.md section 5) over an abstract model:
  * measure the entropy of the processed distribution, and where it asks for more than one
  * trial, sample that many continuations to the next punctuation token and keep the one with
  * the lowest perplexity. The model is a callback, so this runs in Node tests on toy models

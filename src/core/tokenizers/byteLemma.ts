@@ -1,6 +1,6 @@
 /**
  * Exact next-byte probabilities from a tokenized language model (Phan et al., ICLR 2025;
- * PAPERS.md section 4), over an abstract "next-token log-probabilities after a token prefix"
+ * docs/PAPERS.md section 4), over an abstract "next-token log-probabilities after a token prefix"
  * callback, so that it runs the same on a hand-made toy model in a unit test and on a real
  * model in the worker.
  *
@@ -57,7 +57,7 @@ export interface ByteTokenizer {
 export interface NextByteOptions {
   /**
    * Bytes before this offset are encoded on their own: the caller guarantees no valid token
-   * crosses it (a pre-token boundary, PAPERS.md section 4 step 1). Probabilities are then
+   * crosses it (a pre-token boundary, docs/PAPERS.md section 4 step 1). Probabilities are then
    * conditional on those bytes, and validity checks encode only the bytes after it. Default 0.
    * It must fall on a character boundary.
    */

@@ -1,6 +1,6 @@
 /**
  * The vocabulary sorted by bytes, so that "every token whose bytes start with s" is one
- * contiguous range found by two binary searches (PAPERS.md section 4, browser spec).
+ * contiguous range found by two binary searches (docs/PAPERS.md section 4).
  */
 
 /** Lexicographic order of byte strings (a prefix sorts before its extensions). */

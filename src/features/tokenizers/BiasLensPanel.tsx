@@ -1,5 +1,5 @@
 /**
- * The tokenization-bias lens (PAPERS.md section 4) on the loaded model: after a prompt that
+ * The tokenization-bias lens (docs/PAPERS.md section 4) on the loaded model: after a prompt that
  * ends mid-word or with a trailing space, the naive next token and byte, token healing, and
  * the exact next byte and characters from the byte-token representation lemma, side by side.
  */
