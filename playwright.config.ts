@@ -4,6 +4,7 @@
  */
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { REPLICA_IDS, REPLICAS_DIR } from './e2e/replicaIds';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM_PATH)) {
@@ -17,6 +18,8 @@ export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4317);
 export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4318);
 /** The built app to test; another folder (`vite build --outDir X`) lets two checkouts' runs not share dist/. */
 const APP_DIR = process.env.E2E_DIST ?? 'dist';
+
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** Flags with which Debian's Chromium runs headless as root (found by trying): no sandbox (refused as root otherwise), no GPU, no background network traffic. */
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -50,7 +53,9 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `node tools/hub-server.mjs --port ${HUB_PORT}`,
+      // The embedded models as tokenscope/<id>, and the replicas of the Hub's export layouts
+      // (tools/replicas/build.py, about a second) under the ids e2e/hub-replicas.spec.ts loads.
+      command: `${PYTHON} tools/replicas/build.py --out ${REPLICAS_DIR} > /dev/null && node tools/hub-server.mjs --port ${HUB_PORT} ${REPLICA_IDS.map(([id, folder]) => `--model ${id}=${REPLICAS_DIR}/${folder}`).join(' ')}`,
       url: `http://127.0.0.1:${HUB_PORT}/__requests`,
       reuseExistingServer: false,
       timeout: 30_000,

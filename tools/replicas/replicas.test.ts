@@ -26,6 +26,7 @@ import { withGraphOutputs } from '../../src/core/onnx/graphOutputs';
 import { parseOnnxModel, type NodeRef, type OnnxModel, type TensorRef } from '../../src/core/onnx/model';
 import { findResidualStream } from '../../src/core/onnx/residualStream';
 import { buildReplicasIntoTemp } from './buildReplicas';
+import { ortRun, ortSession } from './ortReference';
 
 
 type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16';
@@ -267,27 +268,6 @@ function parse(bytes: Uint8Array): OnnxModel {
   const parsed = parseOnnxModel(bytes);
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.value;
-}
-
-async function ortSession(bytes: Uint8Array, folder: string): Promise<ort.InferenceSession> {
-  const dataFile = join(folder, 'onnx', 'model.onnx_data');
-  const external = [...parse(bytes).graph.initializers.values()].some((t) => t.dataLocation === 1);
-  return ort.InferenceSession.create(bytes, external ? { externalData: [{ path: 'model.onnx_data', data: new Uint8Array(readFileSync(dataFile)) }] } : {});
-}
-
-/** One pass over `ids` with an empty cache, fed by hand. */
-async function ortRun(session: ort.InferenceSession, ids: number[], extraOutputs = false): Promise<ort.InferenceSession.OnnxValueMapType> {
-  const n = ids.length;
-  const feeds: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
-    position_ids: new ort.Tensor('int64', BigInt64Array.from(range(n), BigInt), [1, n]),
-  };
-  for (const meta of session.inputMetadata) {
-    if (!meta.name.startsWith('past_key_values.') || !meta.isTensor) continue;
-    feeds[meta.name] = new ort.Tensor('float32', new Float32Array(0), [1, meta.shape[1] as number, 0, meta.shape[3] as number]);
-  }
-  return extraOutputs ? session.run(feeds) : session.run(feeds, ['logits']);
 }
 
 async function forward(model: PreTrainedModel, ids: number[], past?: Record<string, Tensor>, pastLength = 0) {
