@@ -30,9 +30,10 @@ test('a pasted paragraph is coloured by how bigram each prediction is; the layer
 
   await test.step('compare: one chip per token, the first position is fully bigram, the summary agrees with the chips', async () => {
     await compare(page, PARAGRAPH);
+    // The view compared the lab's (shorter) text on opening: wait for the paragraph's chips.
+    await expect.poll(async () => (await chipBigramness(page)).length).toBeGreaterThan(20);
     await expect(page.getByTestId('bigram.summary')).toBeVisible();
     const values = await chipBigramness(page);
-    expect(values.length).toBeGreaterThan(20);
     // Position 0's full context is [start, token]: the same input as its context-1 run.
     expect(values[0]).toBeCloseTo(1, 3);
     expect(Math.min(...values)).toBeLessThan(0.9);

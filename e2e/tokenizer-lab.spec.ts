@@ -165,6 +165,25 @@ test.describe('tokenizer lab', () => {
     await expect(page.getByTestId('tokenizers.bias.exact.bound')).toContainText('Every candidate token checked');
   });
 
+  test('bias across languages: the naive and exact next characters per language, as a chart and a table, with progress', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
+    await page.getByTestId('nav.view.tokenizers').click();
+    await page.getByTestId('tokenizers.languageBias.perLanguage').selectOption('1');
+    await page.getByTestId('tokenizers.languageBias.run').click();
+    await expect(page.getByTestId('tokenizers.languageBias.progress')).toContainText(/Prompt \d+ of 17|Starting/);
+    await expect(page.getByTestId('tokenizers.languageBias.row')).toHaveCount(17, { timeout: 180_000 });
+    await expect(page.getByTestId('tokenizers.languageBias.chart').locator('circle')).toHaveCount(34);
+    for (const cell of await page.getByTestId('tokenizers.languageBias.row').locator('td').first().allTextContents()) {
+      expect(Number(cell)).toBeGreaterThanOrEqual(0);
+      expect(Number(cell)).toBeLessThanOrEqual(1);
+    }
+    const german = page.locator('[data-testid="tokenizers.languageBias.row"][data-language="de"]');
+    await german.getByRole('button').click();
+    await expect(page.getByTestId('tokenizers.languageBias.prompts')).toContainText('Heute ist das Wetter sc');
+  });
+
   test('two models on one text: the default GPT and byte models aligned on bytes, per word and in total, and the next byte of each', async ({ page }) => {
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });

@@ -12,7 +12,7 @@ import { nextOutput } from './next';
 import { KEY_SPACE_COMMANDS, KEY_SPACE_USAGE, keySimOutput, neighborsOutput, parseKeySpaceArgs, type KeySpaceArgs } from './keyspace';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 import { BIGRAM_COMMANDS, BIGRAM_USAGE, bigramOutput, lensOutput, parseBigramArgs, type BigramArgs } from './bigram';
-import { compareTokenizersOutput, labTokenizeOutput, nextBytesOutput, parseTokenizerArgs, TOKENIZER_COMMANDS, TOKENIZER_USAGE, type TokenizerArgs } from './tokenizers';
+import { compareTokenizersOutput, labTokenizeOutput, languageBiasOutput, nextBytesOutput, parseTokenizerArgs, TOKENIZER_COMMANDS, TOKENIZER_USAGE, type TokenizerArgs } from './tokenizers';
 
 async function readInput(input: string): Promise<string> {
   if (input === '-') {
@@ -115,14 +115,15 @@ export async function runBigramCli(args: BigramArgs): Promise<unknown> {
   }
 }
 
-/** `compare-tokenizers` (no model) and `next-bytes` (src/cli/tokenizers.ts). */
+/** `compare-tokenizers` (no model), `next-bytes` and `language-bias` (src/cli/tokenizers.ts). */
 export async function runTokenizerCli(args: TokenizerArgs): Promise<unknown> {
-  const text = await readInput(args.input);
+  const text = args.command === 'language-bias' ? '' : await readInput(args.input);
   if (args.command === 'compare-tokenizers') return compareTokenizersOutput(text, args);
   const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
   const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
   const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
   try {
+    if (args.command === 'language-bias') return { model: modelSummary(info), ...(await languageBiasOutput(engine, args)) };
     return { model: modelSummary(info), ...(await nextBytesOutput(engine, text, args)) };
   } finally {
     await engine.unload();

@@ -221,3 +221,41 @@ describe('next-bytes', () => {
     });
   });
 });
+
+describe('language-bias', () => {
+  interface Out {
+    rows: { language: string; text: string; nextByteTvd: number; characterTvdAtLeast: number; errorBound: number; naiveTop: { character: string } | null; exactTop: { character: string } | null }[];
+    summary: { language: string; prompts: number; meanNextByteTvd: number }[];
+  }
+
+  it('parses its options and takes no text file', () => {
+    expect(parseTokenizerArgs(['language-bias', '--languages', 'en,zh', '--per-language', '2'])).toMatchObject({ command: 'language-bias', languages: ['en', 'zh'], perLanguage: 2, input: '' });
+    expect(() => parseTokenizerArgs(['language-bias', file])).toThrow(/takes no text file/);
+    expect(() => parseTokenizerArgs(['next-bytes', file, '--languages', 'en'])).toThrow(/only for language-bias/);
+    expect(() => parseTokenizerArgs(['language-bias', '--per-language', '9'])).toThrow(/from 1 to 6/);
+  });
+
+  it('on the byte model the naive next byte is the exact one: every next-byte distance is 0 (within float error)', async () => {
+    const out = (await runTokenizerCli(parseTokenizerArgs(['language-bias', '--model', 'sotu-bytes', '--languages', 'en,zh,hi,ar', '--per-language', '2']))) as Out;
+    expect(out.rows).toHaveLength(8);
+    for (const row of out.rows) {
+      expect(row.errorBound).toBe(0);
+      expect(row.nextByteTvd, row.text).toBeLessThan(1e-6);
+    }
+    // In the parity set's order of languages.
+    expect(out.summary.map((s) => s.language)).toEqual(['en', 'ar', 'hi', 'zh']);
+  });
+
+  it('on the BPE model the naive and exact next characters part after a cut word', async () => {
+    const out = (await runTokenizerCli(parseTokenizerArgs(['language-bias', '--languages', 'en,de', '--per-language', '2']))) as Out;
+    expect(out.rows).toHaveLength(4);
+    for (const row of out.rows) {
+      expect(row.characterTvdAtLeast).toBeGreaterThanOrEqual(0);
+      expect(row.characterTvdAtLeast).toBeLessThanOrEqual(1);
+      expect(row.exactTop).not.toBeNull();
+    }
+    // A word cut inside a merged token: the naive prediction is not the exact one somewhere.
+    expect(Math.max(...out.rows.map((r) => r.nextByteTvd))).toBeGreaterThan(0.05);
+    await expect(runTokenizerCli(parseTokenizerArgs(['language-bias', '--languages', 'xx']))).rejects.toThrow(/Unknown language code xx/);
+  });
+});

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { exactnessLabel, exactNextBytesOnModel } from '../core/tokenizers/lemmaOnModel';
+import { computeLanguageBias } from '../engine/languageBias';
 import { byteLabel } from '../engine/biasLens';
 import type { Engine } from '../engine/engine';
 import { isHubModelId } from '../engine/sources';
@@ -14,8 +15,8 @@ import { TokenizerLab, type LabRow, type TokenizerFiles } from '../engine/tokeni
 import { integerOption, onlyFor, readCommandOptions, UsageError } from './args';
 import { EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
 
-export type TokenizerCommand = 'compare-tokenizers' | 'next-bytes';
-export const TOKENIZER_COMMANDS: readonly string[] = ['compare-tokenizers', 'next-bytes'];
+export type TokenizerCommand = 'compare-tokenizers' | 'next-bytes' | 'language-bias';
+export const TOKENIZER_COMMANDS: readonly string[] = ['compare-tokenizers', 'next-bytes', 'language-bias'];
 
 export interface TokenizerArgs {
   command: TokenizerCommand;
@@ -27,6 +28,10 @@ export interface TokenizerArgs {
   top: number | null;
   /** next-bytes: candidates below this probability are not checked and their mass is reported (default: all checked, exact). */
   pruneBelow: number | null;
+  /** language-bias: parity language codes (default all). */
+  languages: string[] | null;
+  /** language-bias: prompts per language (default 3). */
+  perLanguage: number | null;
   model: string;
   allowNetwork: boolean;
   hubUrl: string | undefined;
@@ -45,7 +50,12 @@ export const TOKENIZER_USAGE = `Tokenizer-lab commands:
       the exact next-byte distribution after the text (byte-token representation lemma), with the forward
       passes and milliseconds it took; the text is taken as is (a trailing newline counts). Every candidate
       token is checked; --prune-below p skips the checks of tokens below p and prints how far off that can
-      make each probability ("exact within ...")`;
+      make each probability ("exact within ...")
+  npm run cli -- language-bias [--model id] [--languages en,de,...] [--per-language n] [--pretty]
+      tokenization bias across the 17 parity languages: for prompts cut mid-word from the parallel sentences,
+      the naive next character (first character of the next token) against the exact one (the lemma), their
+      total variation distance (next characters, unlisted mass pooled: a lower bound; next bytes: exact),
+      per prompt and per language`;
 
 export const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
 const MAX_PROMPT_BYTES = 200;
@@ -54,7 +64,7 @@ export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
   const [command, ...rest] = argv;
   if (!TOKENIZER_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const args: TokenizerArgs = {
-    command: command as TokenizerCommand, input: '', tokenizers: null, top: null, pruneBelow: null,
+    command: command as TokenizerCommand, input: '', tokenizers: null, top: null, pruneBelow: null, languages: null, perLanguage: null,
     model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
   };
   const only = (flag: string, which: TokenizerCommand) => onlyFor(args.command, which, flag);
@@ -76,11 +86,24 @@ export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
         args.pruneBelow = p;
         return true;
       }
-      // Only next-bytes runs a model; the common loop then reads the value.
-      case '--model': only(arg, 'next-bytes'); return false;
+      case '--languages': {
+        only(arg, 'language-bias');
+        const codes = value().split(',').map((s) => s.trim()).filter(Boolean);
+        if (codes.length === 0) throw new UsageError('--languages needs one or more language codes, separated by commas.');
+        args.languages = codes;
+        return true;
+      }
+      case '--per-language': only(arg, 'language-bias'); args.perLanguage = integerOption(arg, value(), 1, 6); return true;
+      // Only next-bytes and language-bias run a model; the common loop then reads the value.
+      case '--model': if (args.command === 'compare-tokenizers') only(arg, 'next-bytes'); return false;
       default: return false;
     }
   });
+  if (args.command === 'language-bias') {
+    // Its prompts are the project's own (cut from the parallel sentences), not a file.
+    if (positional.length > 0) throw new UsageError(`language-bias takes no text file (got "${positional[0]}"); its prompts are cut from the parallel sentences.`);
+    return args;
+  }
   if (positional.length > 1) throw new UsageError(`Unexpected argument "${positional[1]}".`);
   args.input = positional[0] ?? '';
   if (!args.input) throw new UsageError(`${args.command} needs a text file (or - for standard input).`);
@@ -211,4 +234,19 @@ export async function nextBytesOutput(engine: Engine, text: string, options: Pic
     nextCharactersExactness: exactnessLabel(result.characterErrorBound),
     otherCharactersProbability: result.otherProbability,
   };
+}
+
+/**
+ * `language-bias`: the naive against the exact next character after mid-word prompts in each
+ * parity language, on the loaded model (engine/languageBias.ts, as the lab runs it).
+ */
+export async function languageBiasOutput(engine: Engine, options: Pick<TokenizerArgs, 'languages' | 'perLanguage'>) {
+  const info = engine.modelInfo!;
+  const tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
+  const result = await computeLanguageBias({ languages: options.languages ?? undefined, perLanguage: options.perLanguage ?? undefined }, {
+    tokenizer,
+    startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
+    nextLogits: async (ids) => (await engine.step({ ids })).logits,
+  });
+  return { ...result, elapsedMs: Math.round(result.elapsedMs) };
 }

@@ -120,12 +120,12 @@ export interface ExactNextBytesResult {
   elapsedMs: number;
 }
 
-function roundsFor(deps: BiasLensDeps, vocabularySize: number): ModelRounds {
+export function roundsFor(deps: BiasLensDeps, vocabularySize: number): ModelRounds {
   return modelRounds({ ...deps, maxForwardPasses: MAX_FORWARD_PASSES }, vocabularySize);
 }
 
 /** The core's errors as the engine's: a cancelled run stays cancelled, too long a prompt is the user's to shorten. */
-async function asEngineErrors<T>(run: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export async function asEngineErrors<T>(run: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   try {
     return await run;
   } catch (error) {
@@ -143,9 +143,9 @@ function promptBytes(prompt: string): Uint8Array {
 }
 
 /** The lemma on the model after the prompt's bytes `x`, pruned only on large vocabularies. */
-function exactAfter(x: Uint8Array, deps: BiasLensDeps, rounds: ModelRounds, index: TokenByteIndex): Promise<LemmaOnModelResult> {
+export function exactAfter(x: Uint8Array, deps: BiasLensDeps, rounds: ModelRounds, index: TokenByteIndex, minCharacterProbability?: number): Promise<LemmaOnModelResult> {
   const pruneBelow = deps.tokenizer.vocabularyBytes().length > PRUNE_ABOVE_VOCABULARY ? PRUNE_BELOW : undefined;
-  return asEngineErrors(exactNextBytesOnModel(x, deps.tokenizer, { ...deps, rounds, index, pruneBelow }), deps.signal);
+  return asEngineErrors(exactNextBytesOnModel(x, deps.tokenizer, { ...deps, rounds, index, pruneBelow, minCharacterProbability }), deps.signal);
 }
 
 const sortedCharacters = (characters: { character: string; probability: number }[], top: number) =>

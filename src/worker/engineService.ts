@@ -2,7 +2,8 @@
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engine/files/hubCache';
-import { computeBiasLens } from '../engine/biasLens';
+import { computeBiasLens, type BiasLensDeps } from '../engine/biasLens';
+import { computeLanguageBias } from '../engine/languageBias';
 import type { TokenizerLab } from '../engine/tokenizerLab';
 import { compareModelsOnText, nextBytesOnBoth, type CompareModelsProgress, type ModelHandle, type SecondModel } from '../engine/modelComparison';
 import type { ModelSource } from '../engine/types';
@@ -33,6 +34,17 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     });
     return [{ engine, tokenizer: options.tokenizerLab.modelTokenizer() }, b];
   };
+  /** The lemma's model on the loaded model: its tokenizer, the start token the next-token lab puts before every text, its logits. */
+  const lemmaDeps = (signal: AbortSignal): BiasLensDeps => {
+    const info = engine.modelInfo;
+    if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
+    return {
+      tokenizer: options.tokenizerLab.modelTokenizer(),
+      startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
+      nextLogits: async (ids) => (await engine.step({ ids }, { signal })).logits,
+      signal,
+    };
+  };
   return {
     probe: () => engine.probe(),
     load: (params, { signal, onProgress }) => engine.load(params, { signal, onProgress }),
@@ -61,17 +73,8 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     labTokenize: (params, { signal, onProgress }) => options.tokenizerLab.tokenize(params, { signal, onProgress }),
     labParity: ({ tokenizerIds }, { signal, onProgress }) => options.tokenizerLab.parity(tokenizerIds, { signal, onProgress }),
     labCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) => options.tokenizerLab.charPositions(tokenizerIds, word, { signal, onProgress }),
-    labBiasLens: (params, { signal }) => {
-      const info = engine.modelInfo;
-      if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
-      return computeBiasLens(params, {
-        tokenizer: options.tokenizerLab.modelTokenizer(),
-        // The start token the next-token lab puts before every text.
-        startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
-        nextLogits: async (ids) => (await engine.step({ ids }, { signal })).logits,
-        signal,
-      });
-    },
+    labBiasLens: (params, { signal, onProgress }) => computeBiasLens(params, { ...lemmaDeps(signal), onProgress }),
+    labLanguageBias: (params, { signal, onProgress }) => computeLanguageBias(params, { ...lemmaDeps(signal), onPromptDone: onProgress }),
     labCompareModels: async (params, { signal, onProgress }) => {
       const [a, b] = await bothModels(params.other, signal, onProgress);
       return compareModelsOnText(params, a, b, { signal, onProgress });

@@ -15,7 +15,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
   return {
     probe: unused, load: unused, unload: unused, tokenize: unused, tokenViews: unused, vocabulary: unused, forward: unused, step: unused,
     score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
-    labTokenizers: unused, labAddTokenizer: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused,
+    labTokenizers: unused, labAddTokenizer: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused, labLanguageBias: unused,
     labCompareModels: unused, labNextBytesBoth: unused,
     keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused, benchKeyQueries: unused, keyIcn: unused, keyExpand: unused,
     bigramAnalyze: unused, bigramInternals: unused, bigramTable: unused, bigramSetCorpus: unused, bigramCorpus: unused, bigramLens: unused,

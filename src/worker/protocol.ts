@@ -14,6 +14,7 @@ import type {
   ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
 } from '../engine/types';
 import type { BiasLensParams, BiasLensResult } from '../engine/biasLens';
+import type { LanguageBiasParams, LanguageBiasProgress, LanguageBiasResult } from '../engine/languageBias';
 import type {
   BigramAnalyzeParams, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
   CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult,
@@ -49,7 +50,9 @@ export interface EngineCalls {
   labParity: { params: { tokenizerIds: string[] }; result: LabParityRow[]; progress: LabProgress };
   labCharPositions: { params: { tokenizerIds: string[]; word: string }; result: LabCharRow[]; progress: LabProgress };
   /** Naive vs token healing vs the exact next byte after a prompt, on the loaded model (engine/biasLens.ts). */
-  labBiasLens: { params: BiasLensParams; result: BiasLensResult };
+  labBiasLens: { params: BiasLensParams; result: BiasLensResult; progress: { forwardPasses: number } };
+  /** Naive vs exact next character after mid-word prompts in every parity language, on the loaded model (engine/languageBias.ts). */
+  labLanguageBias: { params: LanguageBiasParams; result: LanguageBiasResult; progress: LanguageBiasProgress };
   /** Two models on one text aligned on bytes: the loaded model and a second one held by the worker's second engine (engine/modelComparison.ts). */
   labCompareModels: { params: CompareModelsParams; result: CompareModelsResult; progress: CompareModelsProgress };
   /** The exact next byte after a prompt on the loaded model and on the second model, side by side. */

@@ -10,6 +10,7 @@ import { useSession } from '../../state/sessionStore';
 import { formatBytes } from '../models/format';
 import { AddTokenizer } from './AddTokenizer';
 import { BiasLensPanel } from './BiasLensPanel';
+import { LanguageBiasPanel } from './LanguageBiasPanel';
 import { CharPositionsPanel } from './CharPositionsPanel';
 import { readLabPrefs, storeLabPrefs } from './labPrefs';
 import { MetricsTable } from './MetricsTable';
@@ -86,6 +87,8 @@ export function TokenizerLab() {
       <CharPositionsPanel tokenizerIds={ids} />
       <h2 className="tlab__heading">Tokenization bias: naive, token healing, exact next byte</h2>
       <BiasLensPanel />
+      <h2 className="tlab__heading">Tokenization bias across languages: naive vs exact next character</h2>
+      <LanguageBiasPanel />
       <h2 className="tlab__heading">Two models on one text: bits per byte per word</h2>
       <TwoModelsPanel text={prefs.text} />
     </section>
