@@ -6,11 +6,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectForwardMatchesPyTorch } from './fixture';
 import { labScenario } from './labScenario';
-import { TokenscopePage } from './tokenscopePage';
+import { DEFAULT_MODEL, TokenscopePage } from './tokenscopePage';
 
 async function openLlama(page: Page): Promise<TokenscopePage> {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
+  // The picker closes when the default model finishes loading: pick sotu-llama after it.
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.openModels();
   await page.getByTestId('model.embedded.sotu-llama').click();
   await app.expectModel('embedded:sotu-llama');

@@ -181,7 +181,7 @@ test.describe('tokenizer lab', () => {
     }
     const german = page.locator('[data-testid="tokenizers.languageBias.row"][data-language="de"]');
     await german.getByRole('button').click();
-    await expect(page.getByTestId('tokenizers.languageBias.prompts')).toContainText('Heute ist das Wetter sc');
+    await expect(page.getByTestId('tokenizers.languageBias.prompts')).toContainText('Heute␣ist␣das␣Wetter␣sc');
   });
 
   test('two models on one text: the default GPT and byte models aligned on bytes, per word and in total, and the next byte of each', async ({ page }) => {

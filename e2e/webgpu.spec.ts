@@ -46,6 +46,8 @@ test('the next-token lab runs on WebGPU with both embedded models', async ({ pag
 test('the next-token lab runs on WebGPU with sotu-llama (rotary, grouped-query attention)', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open();
+  // The picker closes when the default model finishes loading: pick sotu-llama after it.
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.openModels();
   await page.getByTestId('model.embedded.sotu-llama').click();
   await app.expectModel('embedded:sotu-llama');
