@@ -3,13 +3,13 @@
  * ends mid-word or with a trailing space, the naive next token and byte, token healing, and
  * the exact next byte and characters from the byte-token representation lemma, side by side.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
 import type { BiasLensResult } from '../../engine/biasLens';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
-import { useLabCall } from './useLabCall';
+import { useEngineTask } from '../bigram/useEngineTask';
 
 export function Bars({ title, rows, testId }: { title: string; rows: readonly { label: string; probability: number }[]; testId: string }) {
   return (
@@ -64,8 +64,13 @@ function Columns({ result }: { result: BiasLensResult }) {
 export function BiasLensPanel() {
   const model = useSession((s) => s.model);
   const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
-  const key = model && prompt ? JSON.stringify([model.key, prompt]) : null;
-  const state = useLabCall(key, (signal) => engineClient().call('labBiasLens', { prompt }, { signal }), 400);
+  const task = useEngineTask<BiasLensResult, { forwardPasses: number }>();
+  // A new prompt or model cancels the run in the worker and starts another once typing settles.
+  useEffect(() => {
+    if (!model || !prompt) { task.reset(); return; }
+    const timer = setTimeout(() => task.run((signal, onProgress) => engineClient().call('labBiasLens', { prompt }, { signal, onProgress })), 400);
+    return () => clearTimeout(timer);
+  }, [model?.key, prompt]);
   const demo = BIAS_DEMO_PROMPTS.find((d) => d.text === prompt);
   return (
     <div className="tlab-bias" data-testid="tokenizers.bias">
@@ -81,12 +86,18 @@ export function BiasLensPanel() {
       <input className="tlab-bias__prompt" value={prompt} spellCheck={false} maxLength={200} onChange={(e) => setPrompt(e.target.value)} data-testid="tokenizers.bias.prompt" />
       {demo && <p className="hint">{demo.note}.</p>}
       {!model && <p className="hint">Load a model to use the lens.</p>}
-      {state.status === 'working' && <p className="hint">Running the model on every cover…</p>}
-      {state.error && <p className="error" role="alert">{state.error}</p>}
-      {state.result && (
+      {task.status === 'working' && (
+        <p className="hint" role="status" data-testid="tokenizers.bias.progress">
+          Running the model on every cover{task.progress ? `: ${task.progress.forwardPasses} forward passes` : '…'}{' '}
+          <button type="button" onClick={task.cancel} data-testid="tokenizers.bias.cancel">Cancel</button>
+        </p>
+      )}
+      {task.status === 'cancelled' && <p className="hint">Cancelled: edit the prompt to run again.</p>}
+      {task.error && <p className="error" role="alert">{task.error}</p>}
+      {task.result && task.status !== 'working' && (
         <>
-          <p className="hint">Tokens: {state.result.tokens.map((t, i) => <code key={i} className="chip tlab-chip">{visibleToken(t.text)}</code>)}</p>
-          <Columns result={state.result} />
+          <p className="hint">Tokens: {task.result.tokens.map((t, i) => <code key={i} className="chip tlab-chip">{visibleToken(t.text)}</code>)}</p>
+          <Columns result={task.result} />
         </>
       )}
     </div>
