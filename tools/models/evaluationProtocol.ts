@@ -50,7 +50,9 @@ export function int64Tensor(rows: number[][]): Tensor {
 
 /** A split as one stream: an end-of-text token before each address, as in training. */
 export function splitStream(tokenizer: PreTrainedTokenizer, split: SplitName): { ids: number[]; utf8Bytes: number } {
-  const endOfText = tokenizer.convert_tokens_to_ids('<|endoftext|>');
+  // The marker tools/tokenizer/train.ts puts before each address: GPT-2's <|endoftext|>, or <s> for the SentencePiece-style sotu-sp.
+  const endOfText = tokenizer.convert_tokens_to_ids('<|endoftext|>') ?? tokenizer.convert_tokens_to_ids('<s>');
+  if (endOfText === undefined) throw new Error('the tokenizer has neither <|endoftext|> nor <s> to mark where an address starts');
   const ids: number[] = [];
   let utf8Bytes = 0;
   readAddresses().forEach((doc, i) => {
