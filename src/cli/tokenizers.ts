@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { exactnessLabel, exactNextBytesOnModel } from '../core/tokenizers/lemmaOnModel';
 import { computeLanguageBias } from '../engine/languageBias';
-import { byteLabel } from '../engine/biasLens';
+import { byteLabel, lemmaDepsOn } from '../engine/biasLens';
 import type { Engine } from '../engine/engine';
 import { isHubModelId } from '../engine/sources';
 import { TokenizerLab, type LabRow, type TokenizerFiles } from '../engine/tokenizerLab';
@@ -60,6 +60,13 @@ export const TOKENIZER_USAGE = `Tokenizer-lab commands:
 export const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
 const MAX_PROMPT_BYTES = 200;
 
+/** `a,b,c` as a list; an empty one is a usage error. */
+function commaList(flag: string, text: string, what: string): string[] {
+  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${flag} needs one or more ${what}, separated by commas.`);
+  return items;
+}
+
 export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
   const [command, ...rest] = argv;
   if (!TOKENIZER_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
@@ -70,13 +77,7 @@ export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
   const only = (flag: string, which: TokenizerCommand) => onlyFor(args.command, which, flag);
   const positional = readCommandOptions(args.command, rest, args, (arg, value) => {
     switch (arg) {
-      case '--tokenizers': {
-        only(arg, 'compare-tokenizers');
-        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
-        if (names.length === 0) throw new UsageError('--tokenizers needs one or more names, separated by commas.');
-        args.tokenizers = names;
-        return true;
-      }
+      case '--tokenizers': only(arg, 'compare-tokenizers'); args.tokenizers = commaList(arg, value(), 'names'); return true;
       case '--top': only(arg, 'next-bytes'); args.top = integerOption(arg, value(), 1, 256); return true;
       case '--prune-below': {
         only(arg, 'next-bytes');
@@ -86,13 +87,7 @@ export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
         args.pruneBelow = p;
         return true;
       }
-      case '--languages': {
-        only(arg, 'language-bias');
-        const codes = value().split(',').map((s) => s.trim()).filter(Boolean);
-        if (codes.length === 0) throw new UsageError('--languages needs one or more language codes, separated by commas.');
-        args.languages = codes;
-        return true;
-      }
+      case '--languages': only(arg, 'language-bias'); args.languages = commaList(arg, value(), 'language codes'); return true;
       case '--per-language': only(arg, 'language-bias'); args.perLanguage = integerOption(arg, value(), 1, 6); return true;
       // Only next-bytes and language-bias run a model; the common loop then reads the value.
       case '--model': if (args.command === 'compare-tokenizers') only(arg, 'next-bytes'); return false;
@@ -198,18 +193,12 @@ export async function compareTokenizersOutput(text: string, args: TokenizerArgs)
  */
 export async function nextBytesOutput(engine: Engine, text: string, options: Pick<TokenizerArgs, 'top' | 'pruneBelow'>) {
   const started = performance.now();
-  const info = engine.modelInfo!;
   const tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
   const prompt = new TextEncoder().encode(text);
   if (prompt.length === 0) throw new UsageError('next-bytes needs a prompt: the text is empty.');
   // The lab's bias lens limit: the covers, and so the forward passes, grow with the prompt.
   if (prompt.length > MAX_PROMPT_BYTES) throw new UsageError(`next-bytes takes prompts up to ${MAX_PROMPT_BYTES} bytes (this one is ${prompt.length}).`);
-  const result = await exactNextBytesOnModel(prompt, tokenizer, {
-    // The start token the app puts before every text.
-    startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
-    nextLogits: async (ids) => (await engine.step({ ids })).logits,
-    pruneBelow: options.pruneBelow ?? undefined,
-  });
+  const result = await exactNextBytesOnModel(prompt, tokenizer, { ...lemmaDepsOn(engine, tokenizer), pruneBelow: options.pruneBelow ?? undefined });
   const bytes = Array.from(result.probabilities)
     .map((probability, byte) => ({ byte, label: byteLabel(byte), probability }))
     .filter((b) => b.probability > 0)
@@ -241,12 +230,7 @@ export async function nextBytesOutput(engine: Engine, text: string, options: Pic
  * parity language, on the loaded model (engine/languageBias.ts, as the lab runs it).
  */
 export async function languageBiasOutput(engine: Engine, options: Pick<TokenizerArgs, 'languages' | 'perLanguage'>) {
-  const info = engine.modelInfo!;
   const tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
-  const result = await computeLanguageBias({ languages: options.languages ?? undefined, perLanguage: options.perLanguage ?? undefined }, {
-    tokenizer,
-    startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
-    nextLogits: async (ids) => (await engine.step({ ids })).logits,
-  });
+  const result = await computeLanguageBias({ languages: options.languages ?? undefined, perLanguage: options.perLanguage ?? undefined }, lemmaDepsOn(engine, tokenizer));
   return { ...result, elapsedMs: Math.round(result.elapsedMs) };
 }

@@ -5,12 +5,13 @@
  * the byte-token representation lemma, run on the model by core/tokenizers/lemmaOnModel.ts
  * (which says how exact they are: every candidate checked, or pruned with an error bound).
  */
-import { modelRounds, exactNextBytesOnModel, type LemmaOnModelResult, type ModelRounds } from '../core/tokenizers/lemmaOnModel';
+import { modelRounds, exactNextBytesOnModel, TooManyForwardPassesError, type LemmaOnModelResult, type ModelRounds } from '../core/tokenizers/lemmaOnModel';
 import type { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { TokenByteIndex } from '../core/tokenizers/tokenByteIndex';
 import { naiveNextByteDistribution, tokenHealing } from '../core/tokenizers/tokenHealing';
 import { renderTokenBytes } from '../core/tokenization/tokenBytes';
 import { EngineError, isAbortError, throwIfCancelled } from './errors';
+import type { Engine } from './engine';
 import type { LabToken } from './tokenizerLab';
 
 export { logSoftmax } from '../core/distribution/softmax';
@@ -120,6 +121,21 @@ export interface ExactNextBytesResult {
   elapsedMs: number;
 }
 
+/**
+ * The lemma's model on a loaded engine: its tokenizer as the lab builds it, the start token the
+ * next-token lab puts before every text, and its next-token logits (KV-cached steps).
+ */
+export function lemmaDepsOn(engine: Engine, tokenizer: LabTokenizer, signal?: AbortSignal): BiasLensDeps {
+  const info = engine.modelInfo;
+  if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
+  return {
+    tokenizer,
+    startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
+    nextLogits: async (ids) => (await engine.step({ ids }, { signal })).logits,
+    signal,
+  };
+}
+
 export function roundsFor(deps: BiasLensDeps, vocabularySize: number): ModelRounds {
   return modelRounds({ ...deps, maxForwardPasses: MAX_FORWARD_PASSES }, vocabularySize);
 }
@@ -130,7 +146,7 @@ export async function asEngineErrors<T>(run: Promise<T>, signal: AbortSignal | u
     return await run;
   } catch (error) {
     if (isAbortError(error) || signal?.aborted) throwIfCancelled(signal, 'The exact next byte');
-    if (error instanceof Error && /forward passes/.test(error.message)) throw new EngineError('bad-request', error.message);
+    if (error instanceof TooManyForwardPassesError) throw new EngineError('bad-request', error.message);
     throw error;
   }
 }

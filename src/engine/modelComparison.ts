@@ -14,7 +14,7 @@
 import { compareOnBytes, largestDisagreements, type ScoredSpan, type WordBits } from '../core/tokenizers/byteAlignedBits';
 import { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { utf8Length } from '../core/tokenizers/words';
-import { computeExactNextBytes, topBytes, type ByteProbability } from './biasLens';
+import { computeExactNextBytes, lemmaDepsOn, topBytes, type ByteProbability } from './biasLens';
 import type { Engine } from './engine';
 import { EngineError, throwIfCancelled } from './errors';
 import type { LoadProgress, ModelInfo, ModelSource } from './types';
@@ -188,12 +188,7 @@ export async function nextBytesOnBoth(prompt: string, models: readonly ModelHand
   const out: NextBytesBothResult['models'] = [];
   for (const model of models) {
     const info = model.engine.modelInfo!;
-    const result = await computeExactNextBytes({ prompt }, {
-      tokenizer: model.tokenizer,
-      startTokenId: startTokenOf(info),
-      nextLogits: async (ids) => (await model.engine.step({ ids }, { signal: options.signal })).logits,
-      signal: options.signal,
-    });
+    const result = await computeExactNextBytes({ prompt }, lemmaDepsOn(model.engine, model.tokenizer, options.signal));
     const vocabulary = model.tokenizer.vocabularyBytes();
     out.push({
       label: info.label,

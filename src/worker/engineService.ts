@@ -2,7 +2,7 @@
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engine/files/hubCache';
-import { computeBiasLens, type BiasLensDeps } from '../engine/biasLens';
+import { computeBiasLens, lemmaDepsOn } from '../engine/biasLens';
 import { computeLanguageBias } from '../engine/languageBias';
 import type { TokenizerLab } from '../engine/tokenizerLab';
 import { compareModelsOnText, nextBytesOnBoth, type CompareModelsProgress, type ModelHandle, type SecondModel } from '../engine/modelComparison';
@@ -34,17 +34,7 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     });
     return [{ engine, tokenizer: options.tokenizerLab.modelTokenizer() }, b];
   };
-  /** The lemma's model on the loaded model: its tokenizer, the start token the next-token lab puts before every text, its logits. */
-  const lemmaDeps = (signal: AbortSignal): BiasLensDeps => {
-    const info = engine.modelInfo;
-    if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
-    return {
-      tokenizer: options.tokenizerLab.modelTokenizer(),
-      startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
-      nextLogits: async (ids) => (await engine.step({ ids }, { signal })).logits,
-      signal,
-    };
-  };
+  const lemmaDeps = (signal: AbortSignal) => lemmaDepsOn(engine, options.tokenizerLab.modelTokenizer(), signal);
   return {
     probe: () => engine.probe(),
     load: (params, { signal, onProgress }) => engine.load(params, { signal, onProgress }),

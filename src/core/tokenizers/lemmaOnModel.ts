@@ -65,6 +65,14 @@ export interface LemmaOnModelResult {
 }
 
 const MAX_ROUNDS = 12;
+
+/** The prompt needs more forward passes than allowed: the caller's to shorten, not a failure of the model. */
+export class TooManyForwardPassesError extends Error {
+  constructor(maxPasses: number) {
+    super(`The exact next byte needs more than ${maxPasses} forward passes for this prompt; try a shorter one.`);
+    this.name = 'TooManyForwardPassesError';
+  }
+}
 const PLACEHOLDER_LOG_PROBABILITY = -1e4;
 
 type WithModel = <T>(compute: (lm: NextTokenLogProbs) => T) => Promise<T>;
@@ -83,7 +91,7 @@ export function modelRounds(options: Pick<LemmaOnModelOptions, 'nextLogits' | 's
   const maxPasses = options.maxForwardPasses ?? 400;
   const run = async (prefix: readonly number[]) => {
     options.signal?.throwIfAborted();
-    if (cache.size >= maxPasses) throw new Error(`The exact next byte needs more than ${maxPasses} forward passes for this prompt; try a shorter one.`);
+    if (cache.size >= maxPasses) throw new TooManyForwardPassesError(maxPasses);
     cache.set(prefix.join(','), logSoftmax(await options.nextLogits([...start, ...prefix])));
     options.onProgress?.({ forwardPasses: cache.size });
   };
