@@ -13,7 +13,8 @@ import { firstMlpPathLogits } from '../core/bigram/firstMlpPath';
 import { logitLens } from '../core/bigram/layers';
 import { entropyBits, softmax, topNIndices } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
-import { checkIds, disposeGpuOutputs, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
+import { checkIds, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
+import { exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
 import { analysedStretch, collectHiddenStates, computeLayerContext, layerContextKey, layerStatisticsAt, type LayerContext } from './layerAnalysis';
 import type { InternalsResult, ModelInternals } from './modelInternals';
 import type {
@@ -104,21 +105,19 @@ export class BigramAnalyzer {
       const batch = missing.slice(b * CONTEXT_ONE_BATCH, (b + 1) * CONTEXT_ONE_BATCH);
       const ids = new BigInt64Array(batch.length * 2);
       batch.forEach((id, i) => { ids[2 * i] = BigInt(this.startTokenId); ids[2 * i + 1] = BigInt(id); });
-      const outputs = (await this.runnable.model.forward({
+      const inputs = {
         input_ids: new Tensor('int64', ids, [batch.length, 2]),
         attention_mask: new Tensor('int64', new BigInt64Array(batch.length * 2).fill(1n), [batch.length, 2]),
-      })) as Record<string, Tensor>;
-      try {
-        const logits = await logitsAsFloat32(outputs.logits);
+      };
+      const logits = await forwardAndRead(this.runnable.model, inputs, async (outputs) => {
         if (outputs.logits.dims[2] !== vocab) throw new EngineError('runtime', `The model produced ${outputs.logits.dims[2]} logits per position, expected ${vocab}.`);
-        batch.forEach((id, i) => {
-          const row = logits.slice((2 * i + 1) * vocab, (2 * i + 2) * vocab);
-          if ((this.contextOne.size + 1) * vocab <= CONTEXT_ONE_CACHE_FLOATS) this.contextOne.set(id, row);
-          options.onRow?.(id, row);
-        });
-      } finally {
-        disposeGpuOutputs(outputs);
-      }
+        return logitsAsFloat32(outputs.logits);
+      });
+      batch.forEach((id, i) => {
+        const row = logits.slice((2 * i + 1) * vocab, (2 * i + 2) * vocab);
+        if ((this.contextOne.size + 1) * vocab <= CONTEXT_ONE_CACHE_FLOATS) this.contextOne.set(id, row);
+        options.onRow?.(id, row);
+      });
       options.onProgress?.({ phase: 'context-1', done: b + 1, total: batches });
     }
     return { computed: missing.length, batches };
@@ -316,6 +315,6 @@ export class BigramAnalyzer {
     // The engine resets on unload: the second session goes with the model.
     const layerModel = this.layerModel;
     this.layerModel = null;
-    void layerModel?.then((r) => r.model.dispose(), () => undefined);
+    void layerModel?.then((r) => exclusiveOnnxRuntime(() => r.model.dispose()), () => undefined);
   }
 }

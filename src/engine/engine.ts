@@ -10,6 +10,7 @@ import { externalDataFrom, KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
 import { hashModelFiles } from './fileHashes';
 import { loadModel, openModelWithOnnx } from './loadModel';
+import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { withGraphOutputs } from '../core/onnx/graphOutputs';
 import { TextAnalyzer } from './textAnalysis';
 import { BigramAnalyzer } from './bigramAnalysis';
@@ -112,7 +113,7 @@ export class Engine {
         throw new EngineError('model-file-invalid', `${resolved.label}: ${loaded.modelFile} loaded but could not run on ${choice.backend}: ${error instanceof Error ? error.message : String(error)}`, loaded.modelFile);
       });
       if (controller.signal.aborted) {
-        await loaded.model.dispose();
+        await exclusiveOnnxRuntime(() => loaded.model.dispose());
         throw cancelledError(`Loading ${resolved.label}`);
       }
       const source = params.source.kind === 'folder' ? { kind: 'folder' as const, name: params.source.name } : params.source;
@@ -251,8 +252,11 @@ export class Engine {
 }
 
 async function disposeActive(active: ActiveModel): Promise<void> {
-  active.stepCache.reset();
-  active.analyzer.reset();
-  active.bigram.reset();
-  await active.model.dispose();
+  // One job: the cache's GPU tensors and the session are released while nothing else runs.
+  await exclusiveOnnxRuntime(async () => {
+    active.stepCache.reset();
+    active.analyzer.reset();
+    active.bigram.reset();
+    await active.model.dispose();
+  });
 }

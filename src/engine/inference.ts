@@ -7,12 +7,16 @@ import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transfo
 import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextWindow } from '../core/context/slidingWindow';
 import { scorePosition } from '../core/scoring/positionStats';
 import { EngineError, throwIfCancelled } from './errors';
+import { disposeGpuOutputs, exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
 import type { ForwardResult, ScoreResult, ScoredPosition, StepResult, WindowProgress } from './types';
 
 /** Logits one window may produce, in floats (~128 MB): large vocabularies get shorter windows. */
 const WINDOW_LOGITS_BUDGET_FLOATS = 32 * 1024 * 1024;
 
 type TensorMap = Record<string, Tensor>;
+
+/** The KV cache among a run's outputs (`present.N.key/value`). */
+const isPresent = (outputName: string): boolean => outputName.startsWith('present');
 
 export interface RunnableModel {
   model: PreTrainedModel;
@@ -58,25 +62,15 @@ export async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
   throw new EngineError('runtime', `Unexpected logits type ${tensor.type}.`);
 }
 
-/** Frees GPU tensors among a run's outputs that we do not keep. */
-export function disposeGpuOutputs(outputs: TensorMap, keep: ReadonlySet<string> = new Set()): void {
-  for (const [name, tensor] of Object.entries(outputs)) {
-    if (!keep.has(name) && tensor.location === 'gpu-buffer') tensor.dispose();
-  }
-}
-
 /** One forward pass over ids[start, end) from position 0; returns its logits [length × V]. */
 async function runWindow(runnable: RunnableModel, ids: readonly number[], window: ContextWindow): Promise<Float32Array> {
   const slice = ids.slice(window.start, window.end);
-  const outputs = (await runnable.model.forward({ input_ids: int64Tensor(slice), attention_mask: onesMask(slice.length) })) as TensorMap;
-  try {
+  return forwardAndRead(runnable.model, { input_ids: int64Tensor(slice), attention_mask: onesMask(slice.length) }, async (outputs) => {
     const logits = await logitsAsFloat32(outputs.logits);
     const vocab = outputs.logits.dims[2];
     if (vocab !== runnable.vocabSize) throw new EngineError('runtime', `The model produced ${vocab} logits per position, expected ${runnable.vocabSize}.`);
     return logits;
-  } finally {
-    disposeGpuOutputs(outputs);
-  }
+  });
 }
 
 export function checkIds(ids: readonly number[], vocabSize: number): void {
@@ -192,7 +186,12 @@ export class StepCache {
    * cache does not already cover, reusing at most `maxReuse` tokens of it. At least the last
    * position is always computed.
    */
-  async run(context: readonly number[], options: { useCache?: boolean; maxReuse?: number } = {}): Promise<CachedRun> {
+  run(context: readonly number[], options: { useCache?: boolean; maxReuse?: number } = {}): Promise<CachedRun> {
+    return exclusiveOnnxRuntime(() => this.runNow(context, options));
+  }
+
+  /** `run`'s body: one ONNX Runtime job (the cache's GPU tensors are read and released in it too). */
+  private async runNow(context: readonly number[], options: { useCache?: boolean; maxReuse?: number }): Promise<CachedRun> {
     const useCache = (options.useCache ?? true) && this.supportsPast;
     const common = this.past ? commonPrefixLength(this.cachedIds, context) : 0;
     const reuse = useCache ? Math.min(common, context.length - 1, options.maxReuse ?? Infinity) : 0;
@@ -204,11 +203,11 @@ export class StepCache {
     // position ids from it and fills in empty pasts when it is absent.
     if (reuse > 0 && this.past) inputs.past_key_values = new DynamicCache(this.past);
     const outputs = (await this.runnable.model.forward(inputs)) as TensorMap;
-    const keep = new Set(Object.keys(outputs).filter((name) => name.startsWith('present')));
+    const keep = new Set(Object.keys(outputs).filter(isPresent));
     const logits = await logitsAsFloat32(outputs.logits);
     const vocab = outputs.logits.dims[2];
     if (vocab !== this.runnable.vocabSize) throw new EngineError('runtime', `The model produced ${vocab} logits per position, expected ${this.runnable.vocabSize}.`);
-    disposeGpuOutputs(outputs, keep);
+    disposeGpuOutputs(outputs, isPresent);
     this.disposePast();
     this.lastLogits = null;
     if (useCache) {

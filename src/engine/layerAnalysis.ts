@@ -9,7 +9,8 @@ import { cosineCurves, covarianceSimilarity, logitLens, pearson, rankOf, recallA
 import { planSlidingWindows } from '../core/context/slidingWindow';
 import { klDivergenceNats, softmax } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
-import { checkIds, disposeGpuOutputs, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
+import { checkIds, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
+import { forwardAndRead } from './onnxRuntimeQueue';
 import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from './bigramTypes';
 import { topProbabilities, type BigramCallOptions } from './bigramAnalysis';
 import type { ModelInternals } from './modelInternals';
@@ -46,11 +47,11 @@ export async function collectHiddenStates(
   for (const [index, window] of windows.entries()) {
     throwIfCancelled(options.signal, 'Reading the hidden states');
     const slice = seq.slice(window.start, window.end);
-    const outputs = (await runnable.model.forward({
+    const inputs = {
       input_ids: new Tensor('int64', BigInt64Array.from(slice, (v) => BigInt(v)), [1, slice.length]),
       attention_mask: new Tensor('int64', new BigInt64Array(slice.length).fill(1n), [1, slice.length]),
-    })) as Record<string, Tensor>;
-    try {
+    };
+    await forwardAndRead(runnable.model, inputs, async (outputs) => {
       const from = Math.max(window.keepFrom, options.firstIndex);
       for (const layer of options.layers) {
         if (layer < 0 || layer > layerCount) throw new EngineError('bad-request', `Layer ${layer} is outside 0..${layerCount}.`);
@@ -68,9 +69,7 @@ export async function collectHiddenStates(
         logits ??= new Float32Array(count * vocab);
         logits.set(values.subarray((from - window.start) * vocab, (window.end - window.start) * vocab), (from - options.firstIndex) * vocab);
       }
-    } finally {
-      disposeGpuOutputs(outputs);
-    }
+    });
     options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
   }
   return { firstIndex: options.firstIndex, count, layers, logits };

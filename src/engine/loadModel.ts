@@ -7,6 +7,7 @@ import { AutoModelForCausalLM, AutoTokenizer, ModelRegistry, type PreTrainedMode
 import { EngineError, isAbortError, throwIfCancelled } from './errors';
 import type { ModelFileProvider } from './files/fileProvider';
 import { contextLengthOf, onnxPathFor, parseJsonFile, parseModelConfig, resolveDtype, type ModelConfig } from './modelConfig';
+import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
 import type { Backend, Dtype, FileProgress, LoadProgress } from './types';
 
@@ -156,12 +157,8 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
 }
 
 function createModel(modelKey: string, loaded: LoadedFiles, backend: Backend, label: string): Promise<PreTrainedModel> {
-  return AutoModelForCausalLM.from_pretrained(modelKey, {
-    config: loaded.config as never,
-    dtype: loaded.dtype,
-    device: deviceFor(backend),
-    model_file_name: loaded.modelFileName,
-  }).catch((error: unknown) => {
+  const options = { config: loaded.config as never, dtype: loaded.dtype, device: deviceFor(backend), model_file_name: loaded.modelFileName };
+  return exclusiveOnnxRuntime(() => AutoModelForCausalLM.from_pretrained(modelKey, options)).catch((error: unknown) => {
     if (isAbortError(error)) throw error;
     throw new EngineError('model-file-invalid', `${label}: ${loaded.modelFile} could not be opened by ONNX Runtime (${backend}): ${messageOf(error)}`, loaded.modelFile);
   });
