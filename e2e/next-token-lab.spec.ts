@@ -47,6 +47,16 @@ test.describe('next-token lab on WASM', () => {
       await expect(page.getByTestId('analysis.status')).toContainText('tokens scored');
     });
 
+    await test.step('a refused text leaves no figure of the previous text on screen', async () => {
+      await app.typeText('The previous text');
+      await app.expectDistribution();
+      await app.text.fill('b'.repeat(250_000));
+      await expect(page.getByTestId('text.too-long')).toBeVisible();
+      await expect(page.getByTestId('analysis.status')).not.toContainText('tokens scored');
+      await expect(page.getByTestId('distribution.bar')).toHaveCount(0);
+      await expect(page.getByTestId('text.chip')).toHaveCount(0);
+    });
+
     await test.step('odd Unicode renders and scores', async () => {
       const odd = 'family 👨‍👩‍👧 e\u0301 \u05e9\u05dc\u05d5\u05dd \u0627\u0644\u0633\u0644\u0627\u0645 lone \ud800 end';
       await app.typeText(odd);
@@ -56,6 +66,38 @@ test.describe('next-token lab on WASM', () => {
       expect(texts.join('')).not.toContain('\uFFFD\uFFFD');
       expect(texts.some((t) => /\\x[0-9A-F]{2}/.test(t))).toBe(true);
     });
+  });
+});
+
+test('a long text: Cancel stops the scoring, and an edit at the end runs only the last windows', async ({ page }) => {
+  const app = new TokenscopePage(page);
+  await app.open({ backend: 'wasm' });
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
+  const status = page.getByTestId('analysis.status');
+  // About 30 KB of prose: several thousand tokens, dozens of 256-token windows.
+  const text = 'The state of the Union is strong, and the Congress has before it the work of a free people. '.repeat(330);
+  await app.text.fill(text);
+  await expect(status).toContainText(/Scoring window [3-9] of/);
+  await page.getByTestId('analysis.cancel').click();
+  await expect(status).toHaveAttribute('data-status', 'idle');
+  await expect(status).toContainText('Not scored');
+
+  await test.step('the worker stopped: scoring again runs the windows the cancel skipped', async () => {
+    // Had the worker gone on after Cancel, its analysis would be complete and this run would reuse all of it.
+    await page.getByTestId('analysis.score').click();
+    await expect(status).toContainText('tokens scored', { timeout: 180_000 });
+    const run = Number((await status.innerText()).match(/model run on ([\d,]+) tokens/)![1].replace(/,/g, ''));
+    expect(run).toBeGreaterThan(10_000);
+    await expect(status).not.toContainText('kept from before the edit');
+  });
+
+  await test.step('appending a sentence runs at most the last two windows', async () => {
+    await app.text.press('End');
+    await app.text.pressSequentially(' And more.');
+    await expect(status).toContainText('kept from before the edit', { timeout: 60_000 });
+    const run = Number((await status.innerText()).match(/model run on ([\d,]+) tokens/)![1].replace(/,/g, ''));
+    expect(run).toBeLessThanOrEqual(2 * 256);
+    await app.expectDistribution();
   });
 });
 

@@ -37,6 +37,15 @@ export function throwIfCancelled(signal: AbortSignal | undefined, what: string):
   if (signal?.aborted) throw cancelledError(what);
 }
 
+/**
+ * Lets queued messages (a cancel request) in before a loop goes on: a loop whose awaits settle
+ * at once (ONNX Runtime's WASM run is synchronous inside) never yields to the event loop, so a
+ * worker would not see a cancel until the loop ends.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error instanceof EngineError && error.code === 'cancelled'));
 }

@@ -5,8 +5,9 @@
  */
 import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextWindow } from '../core/context/slidingWindow';
+import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
 import { scorePosition } from '../core/scoring/positionStats';
-import { EngineError, throwIfCancelled } from './errors';
+import { EngineError, throwIfCancelled, yieldToEventLoop } from './errors';
 import { disposeGpuOutputs, exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
 import type { ForwardResult, ScoreResult, ScoredPosition, StepResult, WindowProgress } from './types';
 
@@ -63,7 +64,7 @@ export async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
 }
 
 /** One forward pass over ids[start, end) from position 0; returns its logits [length × V]. */
-async function runWindow(runnable: RunnableModel, ids: readonly number[], window: ContextWindow): Promise<Float32Array> {
+export async function forwardWindow(runnable: RunnableModel, ids: readonly number[], window: ContextWindow): Promise<Float32Array> {
   const slice = ids.slice(window.start, window.end);
   return forwardAndRead(runnable.model, { input_ids: int64Tensor(slice), attention_mask: onesMask(slice.length) }, async (outputs) => {
     const logits = await logitsAsFloat32(outputs.logits);
@@ -79,7 +80,8 @@ export function checkIds(ids: readonly number[], vocabSize: number): void {
   }
 }
 
-function defaultStride(windowTokens: number): number {
+/** Windows after the first move by half a window: each position sees at least half a window of context. */
+export function defaultStride(windowTokens: number): number {
   return Math.max(1, Math.floor(windowTokens / 2));
 }
 
@@ -99,8 +101,9 @@ export async function forwardAll(
   const windows = planSlidingWindows(ids.length, windowTokens, stride).filter((w) => w.end > fromPosition);
   const logits = new Float32Array((ids.length - fromPosition) * vocab);
   for (const [index, window] of windows.entries()) {
+    await yieldToEventLoop();
     throwIfCancelled(options.signal, 'The forward pass');
-    const windowLogits = await runWindow(runnable, ids, window);
+    const windowLogits = await forwardWindow(runnable, ids, window);
     const firstKept = Math.max(window.keepFrom, fromPosition);
     logits.set(windowLogits.subarray((firstKept - window.start) * vocab, (window.end - window.start) * vocab), (firstKept - fromPosition) * vocab);
     options.onProgress?.({ doneWindows: index + 1, totalWindows: windows.length });
@@ -132,8 +135,9 @@ export async function scoreSequence(
   const windows = planSlidingWindows(Math.max(0, ids.length - 1), windowTokens, stride);
   const positions: ScoredPosition[] = [];
   for (const [index, window] of windows.entries()) {
+    await yieldToEventLoop();
     throwIfCancelled(options.signal, 'Scoring');
-    const windowLogits = await runWindow(runnable, ids, window);
+    const windowLogits = await forwardWindow(runnable, ids, window);
     for (let p = window.keepFrom; p < window.end; p++) {
       const row = windowLogits.subarray((p - window.start) * vocab, (p - window.start + 1) * vocab);
       positions.push({ position: p + 1, ...scorePosition(row, ids[p + 1], topK) });
@@ -255,13 +259,3 @@ export class StepCache {
   }
 }
 
-export function commonPrefixLength(a: readonly number[], b: readonly number[]): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a[i] === b[i]) i++;
-  return i;
-}
-
-function sameIds(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && commonPrefixLength(a, b) === a.length;
-}

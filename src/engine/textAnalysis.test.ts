@@ -103,4 +103,39 @@ describe('TextAnalyzer on sotu-gpt (Node)', () => {
     expect(last.contextTokens).toBe(engine.modelInfo!.contextTokens);
     await expect(engine.analyze({ ids: new Array(20_001).fill(1) })).rejects.toThrow(/at most 20,000/);
   });
+
+  it('past the context, an edit near the end runs only the windows after it and equals a fresh analysis', async () => {
+    // A new opening, so nothing is carried over from the previous test's text.
+    const ids = engine.tokenize({ text: 'In Congress, July 4. ' + TEXT.repeat(40) }).ids;
+    const first = await engine.analyze({ ids });
+    expect(first.windowCount).toBeGreaterThan(4);
+    expect(first.reusedPositions).toBe(0);
+    // Appending a sentence: at most the last two windows run (the old last one was cut short).
+    const appended = [...ids, ...engine.tokenize({ text: ' And more.' }).ids];
+    const grown = await engine.analyze({ ids: appended });
+    expect(grown.computedTokens).toBeLessThanOrEqual(2 * grown.windowTokens);
+    expect(grown.reusedPositions).toBeGreaterThan(appended.length - 2 * grown.windowTokens);
+    expectSameMetrics(grown, await fresh.analyze({ ids: appended }));
+    // An edit in the middle reruns the windows from the one that holds it to the end.
+    const middle = Math.floor(appended.length / 2);
+    const edited = [...appended.slice(0, middle), (appended[middle] + 1) % engine.modelInfo!.vocabSize, ...appended.slice(middle + 1)];
+    const rerun = await engine.analyze({ ids: edited });
+    expect(rerun.reusedPositions).toBeGreaterThan(middle - rerun.windowTokens);
+    expect(rerun.reusedPositions).toBeLessThanOrEqual(middle + 1);
+    expectSameMetrics(rerun, await fresh.analyze({ ids: edited }));
+    // The same text again runs nothing.
+    const again = await engine.analyze({ ids: edited });
+    expect(again.computedTokens).toBe(0);
+    expect(again.reusedPositions).toBe(edited.length + 1);
+    expectSameMetrics(again, rerun);
+  });
+
+  it('stops a long text between windows when cancelled', async () => {
+    const ids = engine.tokenize({ text: 'To the Senate. ' + TEXT.repeat(41) }).ids;
+    const controller = new AbortController();
+    const done: number[] = [];
+    const run = engine.analyze({ ids }, { signal: controller.signal, onProgress: (p) => { done.push(p.doneWindows); if (p.doneWindows === 2) controller.abort(); } });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect(done).toEqual([1, 2]);
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { CNTP_STOP_TEXTS, cautiousStopTokenIds, logSumExp, positionSeed, sampleNext, type NextTokenMode, type SamplingSettings } from '../core/distribution';
 import { cautiousStep } from '../core/lab/cautiousDecoding';
+import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
 import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKind } from '../core/lab/branchTree';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineActions';
@@ -37,6 +38,33 @@ export function samplingSettingsOf(settings: Settings): SamplingSettings {
 /** All ids of the lab's sequence: the text's, then the current continuation's. */
 export function labIds(lab: LabState): number[] {
   return [...lab.textIds, ...pathTokens(lab.tree)];
+}
+
+/** How many leading positions of the shown analysis still hold for the lab's current ids (a metric at i depends on ids[0..i]). */
+export function analysisPrefixStillValid(lab: LabState): number {
+  return lab.analysis ? commonPrefixLength(lab.analysedIds, labIds(lab)) : 0;
+}
+
+/** Whether the analysis on screen is of the lab's current text and continuation. */
+export function isAnalysisCurrent(lab: LabState): boolean {
+  return lab.analysis !== null && sameIds(lab.analysedIds, labIds(lab));
+}
+
+/** The kept logits row when it still describes the current text: no figure mixes two texts. */
+export function currentRow(lab: LabState): LabState['row'] {
+  if (!lab.row) return null;
+  return isAnalysisCurrent(lab) || lab.row.position < analysisPrefixStillValid(lab) ? lab.row : null;
+}
+
+/**
+ * A text the lab refuses before tokenizing (too long): nothing of the previous text stays
+ * on screen under it. The text itself is kept by the caller.
+ */
+export function refuseText(): void {
+  analysisController?.abort();
+  if (analysisTimer) clearTimeout(analysisTimer);
+  tokenizedText = null;
+  patchLab({ status: 'idle', error: null, progress: null, textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null, cautiousSteps: [] });
 }
 
 export function scheduleAnalysis(delayMs: number): void {

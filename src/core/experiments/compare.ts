@@ -5,6 +5,7 @@
  * distributions both sides kept at the same position are compared candidate by candidate.
  */
 import type { Experiment } from './schema';
+import { sameIds } from '../context/tokenPrefix';
 
 type Results = NonNullable<Experiment['results']>;
 type DistributionSnapshot = Results['distributions'][number];
@@ -84,10 +85,6 @@ export function summarise(side: ComparedSide): SideSummary | null {
     meanEntropyNats: entropies.length ? entropies.reduce((s, v) => s + v, 0) / entropies.length : null,
     top1Share: ranks.length ? ranks.filter((r) => r === 1).length / ranks.length : null,
   };
-}
-
-function sameIds(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((id, i) => id === b[i]);
 }
 
 export function compareDistributions(a: DistributionSnapshot, b: DistributionSnapshot): DistributionDifference {

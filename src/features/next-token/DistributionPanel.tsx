@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { ChartExport } from '../../charts/ChartExport';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
-import { appendToken, canAppendAt } from '../../state/labActions';
+import { appendToken, canAppendAt, currentRow } from '../../state/labActions';
 import { updateSettings } from '../../state/engineActions';
 import { openKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
@@ -23,7 +23,8 @@ export function DistributionPanel() {
   const [chartRef, width] = useWidth<HTMLDivElement>();
   /** Which stage's probabilities the solid bars show (3: after every stage). */
   const [stageShown, setStageShown] = useState(3);
-  const row = lab.row;
+  // A row of the previous text is not drawn under a new one (unless the edit left its context alone).
+  const row = currentRow(lab);
   const actualTokenId = row && row.position < lab.analysedIds.length ? lab.analysedIds[row.position] : null;
   const { temperature, topK, topP, minP, topN } = settings;
   // Only what the maths reads: a colour-metric or scale change does not recompute the softmax.
@@ -60,6 +61,8 @@ export function DistributionPanel() {
           </>
         ) : lab.status === 'error' ? (
           <span className="error">{lab.error}</span>
+        ) : lab.status === 'running' ? (
+          'Scoring…'
         ) : (
           'Waiting for the model…'
         )}

@@ -8,7 +8,7 @@ import { Histogram } from '../../charts/Histogram';
 import { metricHistogram } from '../../core/lab/gltrPanels';
 import { COLOUR_METRICS, metricScale, parseThresholds, type ColourMetric } from '../../core/lab/tokenColours';
 import { setText, updateSettings } from '../../state/engineActions';
-import { cancelAnalysis, selectPosition } from '../../state/labActions';
+import { analysisPrefixStillValid, cancelAnalysis, isAnalysisCurrent, refreshAnalysis, refuseText, selectPosition } from '../../state/labActions';
 import { useSession } from '../../state/sessionStore';
 import { SaveExperiment } from '../experiments/SaveExperiment';
 import { BranchTreeView } from './BranchTreeView';
@@ -33,7 +33,11 @@ export function NextTokenPanel() {
   const [sideRef, sideWidth] = useWidth<HTMLDivElement>(280);
   const scale = useMemo(() => metricScale(settings.colourMetric, settings.gltrThresholds), [settings.colourMetric, settings.gltrThresholds]);
   const tokens = useMemo(() => [...lab.textTokens, ...lab.continuationTokens], [lab.textTokens, lab.continuationTokens]);
-  const analysed = lab.analysis && lab.analysis.positions.length === tokens.length ? lab.analysis.positions : null;
+  // Figures only for the text on screen; while a new text is scored, chips keep the colours of the unchanged prefix.
+  const current = isAnalysisCurrent(lab);
+  const shown = current ? lab.analysis : null;
+  const analysed = shown?.positions ?? null;
+  const prefixMetrics = useMemo(() => lab.analysis?.positions.slice(0, analysisPrefixStillValid(lab)) ?? null, [lab]);
   const selected = lab.selected ?? tokens.length;
   const textBytes = useMemo(() => new TextEncoder().encode(text).length, [text]);
   const tooLong = textBytes > MAX_TEXT_BYTES;
@@ -43,6 +47,7 @@ export function NextTokenPanel() {
     if (new TextEncoder().encode(value).length > MAX_TEXT_BYTES) {
       // Kept (nothing typed is lost) but not scored: the refusal below says why.
       useSession.setState({ text: value });
+      refuseText();
       return;
     }
     setText(value);
@@ -91,15 +96,24 @@ export function NextTokenPanel() {
           </>
         ) : lab.status === 'error' ? (
           <span className="error" role="alert">{lab.error}</span>
-        ) : lab.analysis && model ? (
+        ) : shown && model ? (
           <>
-            {tokens.length.toLocaleString('en-US')} tokens scored after the start token · mean surprisal{' '}
-            {meanSurprisalBits(lab.analysis.positions).toFixed(2)} bits · model run on {lab.analysis.computedTokens.toLocaleString('en-US')} {lab.analysis.computedTokens === 1 ? 'token' : 'tokens'}
-            {lab.analysis.reusedPositions > 0 ? ` (${lab.analysis.reusedPositions} reused from the KV cache)` : ''} · {lab.analysis.elapsedMs.toFixed(0)} ms
-            {lab.analysis.windowCount > 1 && (
-              <span data-testid="analysis.windowed"> · longer than the model’s {lab.analysis.windowTokens}-token context: scored through {lab.analysis.windowCount} overlapping windows, each token sees at least {Math.ceil(lab.analysis.windowTokens / 2)} tokens before it</span>
+            {shown.positions.length.toLocaleString('en-US')} tokens scored after the start token
+            {shown.positions.length > 0 ? ` · mean surprisal ${meanSurprisalBits(shown.positions).toFixed(2)} bits` : ''} · model run on {shown.computedTokens.toLocaleString('en-US')} {shown.computedTokens === 1 ? 'token' : 'tokens'}
+            {shown.reusedPositions > 0 ? ` (${shown.reusedPositions.toLocaleString('en-US')} positions kept from before the edit)` : ''} · {shown.elapsedMs.toFixed(0)} ms
+            {shown.windowCount > 1 && (
+              <span data-testid="analysis.windowed"> · longer than the model’s {shown.windowTokens}-token context: scored through {shown.windowCount} overlapping windows, each token sees at least {Math.ceil(shown.windowTokens / 2)} tokens before it</span>
             )}
           </>
+        ) : lab.status === 'running' ? (
+          'Scoring…'
+        ) : model && !tooLong && lab.status === 'idle' && lab.textIds.length > 0 ? (
+          <>
+            Not scored.{' '}
+            <button type="button" data-testid="analysis.score" onClick={() => void refreshAnalysis()}>Score</button>
+          </>
+        ) : model ? (
+          ''
         ) : (
           'Waiting for the model…'
         )}
@@ -107,7 +121,7 @@ export function NextTokenPanel() {
       <div className="next-token__text-row">
         <TokenChips
           tokens={tokens}
-          metrics={analysed}
+          metrics={prefixMetrics}
           continuationStart={lab.textTokens.length}
           scale={scale}
           thresholds={settings.gltrThresholds}
@@ -147,8 +161,8 @@ export function NextTokenPanel() {
   );
 }
 
+/** Mean of −log2 p over the positions (callers show none for an empty text: a mean over no tokens). */
 function meanSurprisalBits(positions: readonly { logProb: number }[]): number {
-  if (positions.length === 0) return 0;
   return positions.reduce((sum, p) => sum - p.logProb / Math.LN2, 0) / positions.length;
 }
 

@@ -1,0 +1,56 @@
+/**
+ * No figure on screen mixes two texts: the lab's selectors say which parts of the last
+ * analysis and row still describe the text being edited, and a refused text clears them.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { emptyTree } from '../core/lab/branchTree';
+import type { AnalyzeResult, PositionMetrics } from '../engine/types';
+import { EMPTY_LAB, useSession, type LabState } from './sessionStore';
+
+vi.mock('./engineActions', () => ({ engineClient: () => ({ call: vi.fn() }) }));
+const { analysisPrefixStillValid, currentRow, isAnalysisCurrent, refuseText } = await import('./labActions');
+
+const positions = (n: number) => Array.from({ length: n }, (_, i) => ({ tokenId: i }) as PositionMetrics);
+
+function labWith(textIds: number[], analysedIds: number[], rowPosition: number): LabState {
+  return {
+    ...EMPTY_LAB,
+    tree: emptyTree(),
+    textIds,
+    analysedIds,
+    analysis: { positions: positions(analysedIds.length) } as AnalyzeResult,
+    row: { position: rowPosition, logits: new Float32Array(4), contextTokens: rowPosition + 1 },
+  };
+}
+
+describe('the analysis on screen and the text being edited', () => {
+  it('is current only for the same ids', () => {
+    expect(isAnalysisCurrent(labWith([5, 6, 7], [5, 6, 7], 3))).toBe(true);
+    expect(isAnalysisCurrent(labWith([5, 6, 7, 8], [5, 6, 7], 3))).toBe(false);
+    expect(isAnalysisCurrent(labWith([5, 9, 7], [5, 6, 7], 3))).toBe(false);
+    expect(isAnalysisCurrent({ ...EMPTY_LAB, analysis: null })).toBe(false);
+  });
+
+  it('keeps the metrics of the unchanged prefix', () => {
+    expect(analysisPrefixStillValid(labWith([5, 6, 7, 8], [5, 6, 7], 3))).toBe(3);
+    expect(analysisPrefixStillValid(labWith([5, 9, 7], [5, 6, 7], 3))).toBe(1);
+    expect(analysisPrefixStillValid({ ...EMPTY_LAB, textIds: [1], analysedIds: [1], analysis: null })).toBe(0);
+  });
+
+  it('draws the old row only where the edit left its context and its actual token alone', () => {
+    // The old "next token" row after 5 6 7 is not the distribution at the end of 5 6 7 8.
+    expect(currentRow(labWith([5, 6, 7, 8], [5, 6, 7], 3))).toBeNull();
+    // Position 1 (after 5, actual 6) is unchanged by appending 8.
+    expect(currentRow(labWith([5, 6, 7, 8], [5, 6, 7], 1))?.position).toBe(1);
+    // Position 1's actual token changed.
+    expect(currentRow(labWith([5, 9, 7], [5, 6, 7], 1))).toBeNull();
+    expect(currentRow(labWith([5, 6, 7], [5, 6, 7], 3))?.position).toBe(3);
+  });
+
+  it('clears the previous text from the lab when a text is refused', () => {
+    useSession.setState({ lab: labWith([5, 6, 7], [5, 6, 7], 3) });
+    refuseText();
+    const lab = useSession.getState().lab;
+    expect([lab.analysis, lab.row, lab.textIds, lab.analysedIds]).toEqual([null, null, [], []]);
+  });
+});
