@@ -1,5 +1,6 @@
 /** Settings that change how the engine runs; they persist and survive worker restarts. */
 import { useState } from 'react';
+import { hubHostProblem, withTrailingSlash } from '../engine/sources';
 import { updateSettings } from '../state/engineActions';
 import { useSession } from '../state/sessionStore';
 
@@ -7,7 +8,7 @@ export function SettingsPanel() {
   const settings = useSession((s) => s.settings);
   const report = useSession((s) => s.backendReport);
   const [hubDraft, setHubDraft] = useState(settings.hubUrl);
-  const hubValid = (() => { try { return /^https?:$/.test(new URL(hubDraft).protocol); } catch { return false; } })();
+  const hubProblem = hubHostProblem(hubDraft);
   return (
     <section className="settings" aria-labelledby="settings-heading" data-testid="settings.panel">
       <h3 id="settings-heading">Settings</h3>
@@ -29,12 +30,14 @@ export function SettingsPanel() {
           if (Number.isInteger(value) && value >= 1 && value <= 200) updateSettings({ topN: value });
         }} />
       </label>
-      <form onSubmit={(event) => { event.preventDefault(); if (hubValid) updateSettings({ hubUrl: hubDraft.endsWith('/') ? hubDraft : `${hubDraft}/` }); }}>
+      <form onSubmit={(event) => { event.preventDefault(); if (hubProblem === null) updateSettings({ hubUrl: withTrailingSlash(hubDraft.trim()) }); }}>
         <label>
           Hub host
-          <input value={hubDraft} data-testid="settings.hubUrl" onChange={(event) => setHubDraft(event.target.value)} />
+          <input value={hubDraft} data-testid="settings.hubUrl" aria-invalid={hubProblem !== null}
+            aria-describedby={hubProblem ? 'hub-host-problem' : undefined} onChange={(event) => setHubDraft(event.target.value)} />
         </label>
-        <button type="submit" disabled={!hubValid || hubDraft === settings.hubUrl}>Use</button>
+        <button type="submit" disabled={hubProblem !== null || hubDraft === settings.hubUrl}>Use</button>
+        {hubProblem && <p className="error" id="hub-host-problem" data-testid="settings.hubUrl.problem">{hubProblem}</p>}
       </form>
     </section>
   );

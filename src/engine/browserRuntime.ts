@@ -51,7 +51,7 @@ export function createBrowserRuntime(options: BrowserRuntimeOptions): EngineRunt
       switch (source.kind) {
         case 'embedded': {
           const base = new URL(`models/${encodeURIComponent(source.id)}/`, options.appBaseUrl).href;
-          return { provider: new HttpFileProvider(base, label, true), key, label };
+          return { provider: new HttpFileProvider(base, label, { revalidate: true, htmlPageMeansMissing: true }), key, label };
         }
         case 'hub':
           return { provider: new CachingFileProvider(new HttpFileProvider(hubBaseUrl(source), label), options.hubStore), key, label };

@@ -6,7 +6,7 @@
 import { expandAnswer, runIcn, type IcnMethod, type IcnModel, type IcnProbe } from '../core/keyspace/icn';
 import { parseAnswerList } from '../core/keyspace/answers';
 import type { Engine } from './engine';
-import { EngineError, throwIfCancelled } from './errors';
+import { EngineError, throwIfCancelled, yieldToEventLoop } from './errors';
 
 export interface IcnParams {
   method: IcnMethod;
@@ -29,7 +29,6 @@ export interface IcnProgress {
 
 /** Steps between yields to the event loop. */
 const STEPS_PER_YIELD = 8;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The loaded model as ICN's model: KV-cached steps, cancellable, stopping at EOS. */
 function engineIcnModel(engine: Engine, signal: AbortSignal | undefined, what: string): IcnModel {

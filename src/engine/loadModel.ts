@@ -5,7 +5,7 @@
  */
 import { AutoModelForCausalLM, AutoTokenizer, ModelRegistry, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { EngineError, isAbortError, throwIfCancelled } from './errors';
-import type { ModelFileProvider } from './files/fileProvider';
+import { htmlPageError, looksLikeHtml, type ModelFileProvider } from './files/fileProvider';
 import { contextLengthOf, onnxPathFor, parseJsonFile, parseModelConfig, resolveDtype, type ModelConfig } from './modelConfig';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
@@ -191,9 +191,9 @@ function missingFileError(label: string, path: string, where: string, request: L
 
 /** Rejects files that are obviously not ONNX (an HTML error page, JSON, an empty file). */
 function checkOnnxBytes(bytes: Uint8Array, path: string, label: string): void {
-  const first = bytes[0];
-  if (bytes.byteLength < 16 || first === 0x3c || first === 0x7b) {
-    const what = bytes.byteLength < 16 ? `only ${bytes.byteLength} bytes long` : first === 0x3c ? 'an HTML/XML document' : 'a JSON document';
+  if (looksLikeHtml(bytes)) throw htmlPageError(label, path, null);
+  if (bytes.byteLength < 16 || bytes[0] === 0x7b) {
+    const what = bytes.byteLength < 16 ? `only ${bytes.byteLength} bytes long` : 'a JSON document';
     throw new EngineError('model-file-invalid', `${label}: ${path} is not an ONNX model (it is ${what}).`, path);
   }
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EngineError } from './errors';
+import { htmlPageError, looksLikeHtml } from './files/fileProvider';
 import type { Backend, Dtype } from './types';
 
 const optionalCount = z.number().int().positive().optional();
@@ -28,13 +29,11 @@ export type ModelConfig = z.infer<typeof modelConfigSchema>;
 
 /** Parses a JSON model file, naming the model and file when it is not JSON. */
 export function parseJsonFile(bytes: Uint8Array, path: string, modelLabel: string): unknown {
-  const text = new TextDecoder().decode(bytes);
+  if (looksLikeHtml(bytes)) throw htmlPageError(modelLabel, path, null);
   try {
-    return JSON.parse(text);
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    const looksLikeHtml = /^\s*</.test(text);
-    const why = looksLikeHtml ? 'it is an HTML page, not JSON' : `it is not valid JSON (${(error as Error).message})`;
-    throw new EngineError('model-file-invalid', `${modelLabel}: ${path} cannot be read: ${why}.`, path);
+    throw new EngineError('model-file-invalid', `${modelLabel}: ${path} cannot be read: it is not valid JSON (${(error as Error).message}).`, path);
   }
 }
 

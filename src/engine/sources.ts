@@ -19,6 +19,31 @@ export function isHubModelId(id: string): boolean {
   return /^([\w\-.]+\/)?[\w\-.]{1,96}$/.test(id) && !id.includes('..') && !id.includes('--');
 }
 
+/**
+ * Why a model id typed in the model picker cannot be loaded, as one sentence; null when it
+ * can. The picker asks for `org/name` (the Hub's own models have an org too).
+ */
+export function hubModelIdProblem(id: string): string | null {
+  const trimmed = id.trim();
+  if (trimmed === '') return 'Type a model id, like Xenova/gpt2.';
+  if (/^https?:\/\//i.test(trimmed)) return 'That is a web address: type only the model id, like Xenova/gpt2.';
+  if (!trimmed.includes('/') || !isHubModelId(trimmed)) {
+    return 'Model ids look like org/name (letters, digits, "-", "_" and "." around one "/", without ".." or "--"), like Xenova/gpt2.';
+  }
+  return null;
+}
+
+/** Why a Hub host typed in the settings cannot be used, as one sentence; null when it can. */
+export function hubHostProblem(url: string): string | null {
+  const mustBe = 'The Hub host must be an http(s) URL, like https://huggingface.co/.';
+  try {
+    const { protocol } = new URL(url.trim());
+    return protocol === 'http:' || protocol === 'https:' ? null : mustBe;
+  } catch {
+    return mustBe;
+  }
+}
+
 /** Stable key for "same model" comparisons in the UI. */
 export function sourceKey(source: ModelSource): string {
   switch (source.kind) {

@@ -12,7 +12,7 @@ import { tokenizationMetrics, type TokenizationMetrics } from '../core/tokenizer
 import { tokenParity, type LanguageParity } from '../core/tokenizers/parity';
 import { describeTokenizerJson, type TokenizerJson } from '../core/tokenizers/tokenizerJson';
 import { utf8Length } from '../core/tokenizers/words';
-import { cancelledError, EngineError } from './errors';
+import { cancelledError, EngineError, yieldToEventLoop } from './errors';
 import { isHubModelId } from './sources';
 import { LAB_DEFAULT_DISPLAY_BYTES, LAB_MAX_TEXT_BYTES, MODEL_TOKENIZER_ID } from './tokenizerLabLimits';
 
@@ -127,7 +127,6 @@ export interface LabCallOptions {
   onProgress?: (progress: LabProgress) => void;
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function toLabToken(token: TokenSpan): LabToken {
@@ -191,7 +190,7 @@ export class TokenizerLab {
    * Adds a tokenizer from a local file or a Hub id and returns its entry (row id `file:<name>`
    * or `hub:<id>`). Throws with the reason when the files are missing or unusable.
    */
-  async add(source: LabTokenizerSource, fetchFolder: (folderUrl: string) => TokenizerFiles = httpTokenizerFiles): Promise<LabTokenizerInfo> {
+  async add(source: LabTokenizerSource, fetchFolder: (folderUrl: string) => TokenizerFiles = hubTokenizerFiles): Promise<LabTokenizerInfo> {
     let json: string;
     let config: string | undefined;
     let id: string;
@@ -422,24 +421,30 @@ export class TokenizerLab {
 }
 
 /**
- * Tokenizer files over HTTP from the app's `tokenizers/` folder. A missing file is a 404 or,
- * behind a single-page-app fallback, an HTML page: both read as missing.
+ * Tokenizer files over HTTP. A missing file is a 404 or, behind the app's single-page-app
+ * fallback, an HTML page: both read as missing. A Hub answers a missing file with 404, so
+ * from a Hub host (`htmlPageMeansMissing: false`) an HTML page is an error that says so.
  */
-export function httpTokenizerFiles(folderUrl: string): TokenizerFiles {
+export function httpTokenizerFiles(folderUrl: string, { htmlPageMeansMissing = true } = {}): TokenizerFiles {
   const urlOf = (path: string) => new URL(path, folderUrl).href;
   return {
     where: urlOf,
     async read(path, signal) {
       const response = await fetch(urlOf(path), { signal, cache: 'no-cache' });
-      if (response.status === 404 || response.status === 410 || (response.headers.get('content-type') ?? '').includes('text/html')) {
+      const isHtmlPage = (response.headers.get('content-type') ?? '').includes('text/html');
+      if (response.status === 404 || response.status === 410 || (isHtmlPage && htmlPageMeansMissing)) {
         await response.body?.cancel();
         return null;
       }
-      if (!response.ok) {
+      if (!response.ok || isHtmlPage) {
         await response.body?.cancel();
-        throw new Error(`HTTP ${response.status}`);
+        throw new Error(isHtmlPage ? `the host answered an HTML page instead of ${path}; a captive portal, a login page or a wrong Hub host answers this way` : `HTTP ${response.status}`);
       }
       return response.text();
     },
   };
+}
+
+function hubTokenizerFiles(folderUrl: string): TokenizerFiles {
+  return httpTokenizerFiles(folderUrl, { htmlPageMeansMissing: false });
 }

@@ -6,7 +6,7 @@
 import { sourceLabel } from '../engine/sources';
 import { EngineCallError, EngineClient, WorkerRestartedError } from '../worker/client';
 import { createEngineWorker } from '../worker/createEngineWorker';
-import { resetLabForModel, scheduleAnalysis } from './labActions';
+import { resetLabForModel, restoreLab, scheduleAnalysis } from './labActions';
 import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
 
@@ -49,14 +49,22 @@ async function probeBackend(): Promise<void> {
   }
 }
 
-/** After a crash or hang the new worker is empty: reload what the user had, keep text and settings. */
+/**
+ * After a crash or hang the new worker is empty: reload what the user had, keep text and
+ * settings, and put the tree of continuations and the selected position back (reloading the
+ * model alone would start an empty tree, which the draft autosave would then keep).
+ */
 async function recoverFromRestart(reason: string): Promise<void> {
   const requested = reason === requestedRestartReason;
   requestedRestartReason = null;
-  set({ model: null, ...(requested ? {} : { workerNotice: `The inference worker stopped (${reason}) and was restarted; your text and settings are kept.` }) });
+  const before = get();
+  const kept = { modelKey: before.model?.key ?? null, text: before.text, tree: before.lab.tree, selected: before.lab.selected };
+  set({ model: null, ...(requested ? {} : { workerNotice: `The inference worker stopped (${reason}) and was restarted; your text, settings and continuations are kept.` }) });
   await probeBackend();
   const selection = get().selection ?? DEFAULT_SELECTION;
-  await loadModel(selection);
+  const loaded = await loadModel(selection);
+  const now = get();
+  if (loaded && now.model?.key === kept.modelKey && now.text === kept.text) await restoreLab(kept.text, kept.tree, kept.selected);
 }
 
 /**

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { positionSeed, softmax } from '../distribution';
 import { appendStep, emptyTree, moveTo, pathTokens, ROOT_ID } from './branchTree';
 import { histogram, metricHistogram, rankBucketCounts, relativeToTopHistogram, top10EntropyHistogram } from './gltrPanels';
-import { positionMetrics, type PositionMetrics } from './positionMetrics';
-import { GLTR_COLOURS, metricScale, metricValue, parseThresholds } from './tokenColours';
+import { meanSurprisalBits, positionMetrics, type PositionMetrics } from './positionMetrics';
+import { GLTR_COLOURS, metricScale, metricValue, parseThresholds, thresholdsProblem } from './tokenColours';
 
 function metrics(overrides: Partial<PositionMetrics>): PositionMetrics {
   return { tokenId: 0, logProb: Math.log(0.5), rank: 1, entropyNats: Math.LN2, top10EntropyNats: Math.LN2, probabilityRelativeToTop: 1, topTokenId: 0, ...overrides };
@@ -32,6 +32,16 @@ describe('positionMetrics', () => {
     expect(m.entropyNats).toBeCloseTo(Math.log(49), 12);
     expect(m.top10EntropyNats).toBeCloseTo(Math.log(10), 12);
     expect(softmax(logits)[7]).toBe(0);
+  });
+});
+
+describe('meanSurprisalBits', () => {
+  it('averages −log₂ p over the scored tokens', () => {
+    expect(meanSurprisalBits([{ logProb: Math.log(0.5) }, { logProb: Math.log(0.125) }])).toBeCloseTo(2, 12);
+  });
+
+  it('is null, not 0 bits, when no token was scored', () => {
+    expect(meanSurprisalBits([])).toBeNull();
   });
 });
 
@@ -64,6 +74,15 @@ describe('token colours', () => {
     expect(parseThresholds('0')).toBeNull();
     expect(parseThresholds('1,2,3,4')).toBeNull();
     expect(parseThresholds('')).toBeNull();
+  });
+
+  it('says why thresholds are refused and what is valid, instead of keeping the old buckets without a word', () => {
+    expect(thresholdsProblem('10, 100, 1000')).toBeNull();
+    expect(thresholdsProblem('')).toBe('Type 1 to 3 rank limits, like 10, 100, 1000.');
+    expect(thresholdsProblem('1,2,3,4')).toBe('At most 3 rank limits (4 colours), like 10, 100, 1000; this has 4.');
+    expect(thresholdsProblem('10, 0')).toBe('Rank limits are whole numbers of 1 or more, like 10, 100, 1000; “0” is not.');
+    expect(thresholdsProblem('10, 2.5')).toBe('Rank limits are whole numbers of 1 or more, like 10, 100, 1000; “2.5” is not.');
+    expect(thresholdsProblem('100, 10')).toBe('The rank limits must go up, like 10, 100, 1000.');
   });
 });
 

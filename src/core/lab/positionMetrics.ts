@@ -21,6 +21,15 @@ export interface PositionMetrics {
   topTokenId: number;
 }
 
+/**
+ * The mean surprisal in bits of the scored tokens; null when no token was scored (an empty
+ * text): a mean over nothing is no number, and 0 bits would claim a perfect prediction.
+ */
+export function meanSurprisalBits(positions: readonly Pick<PositionMetrics, 'logProb'>[]): number | null {
+  if (positions.length === 0) return null;
+  return positions.reduce((sum, p) => sum - p.logProb / Math.LN2, 0) / positions.length;
+}
+
 /** The lab's metrics of `tokenId` under one logits row. */
 export function positionMetrics(logits: ArrayLike<number>, tokenId: number): PositionMetrics {
   const logProbs = logSoftmax(logits);

@@ -5,6 +5,7 @@
  */
 import { interpolateBlues, interpolatePurples, interpolateYlOrRd, scaleSequential } from 'd3';
 import { gltrBucket } from '../distribution';
+import type { FieldCheck } from '../fields';
 import type { PositionMetrics } from './positionMetrics';
 
 export type ColourMetric = 'surprisal' | 'probability' | 'rank' | 'entropy' | 'relativeToTop';
@@ -69,10 +70,32 @@ export function metricScale(metric: ColourMetric, thresholds: readonly number[])
   }
 }
 
-/** Parses editable GLTR thresholds ("10, 100, 1000"): ascending positive integers, 1 to 3 of them. */
+const MAX_THRESHOLDS = GLTR_COLOURS.length - 1;
+
+/**
+ * Checks editable GLTR thresholds ("10, 100, 1000"): ascending whole numbers of 1 or more, 1
+ * to 3 of them (the last colour is "beyond"). A refused text gets the sentence the field shows.
+ */
+export function checkThresholds(text: string): FieldCheck<number[]> {
+  const example = 'like 10, 100, 1000';
+  const words = text.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) return { ok: false, problem: `Type 1 to ${MAX_THRESHOLDS} rank limits, ${example}.` };
+  if (words.length > MAX_THRESHOLDS) return { ok: false, problem: `At most ${MAX_THRESHOLDS} rank limits (${MAX_THRESHOLDS + 1} colours), ${example}; this has ${words.length}.` };
+  const notWhole = words.find((word) => !(/^\d+$/.test(word) && Number(word) >= 1));
+  if (notWhole !== undefined) return { ok: false, problem: `Rank limits are whole numbers of 1 or more, ${example}; “${notWhole}” is not.` };
+  const limits = words.map(Number);
+  if (!limits.every((n, i) => i === 0 || n > limits[i - 1])) return { ok: false, problem: `The rank limits must go up, ${example}.` };
+  return { ok: true, value: limits };
+}
+
+/** The thresholds, or null when checkThresholds refuses the text. */
 export function parseThresholds(text: string): number[] | null {
-  const parts = text.split(/[\s,]+/).filter(Boolean).map(Number);
-  if (parts.length < 1 || parts.length > 3) return null;
-  if (!parts.every((n, i) => Number.isInteger(n) && n >= 1 && (i === 0 || n > parts[i - 1]))) return null;
-  return parts;
+  const checked = checkThresholds(text);
+  return checked.ok ? checked.value : null;
+}
+
+/** Why the thresholds text is refused, as one sentence; null when it is fine. */
+export function thresholdsProblem(text: string): string | null {
+  const checked = checkThresholds(text);
+  return checked.ok ? null : checked.problem;
 }

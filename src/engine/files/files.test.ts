@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BlobFileProvider, stripCommonFolder } from './blobFileProvider';
 import { CachingFileProvider, groupCachedFiles, MemoryStore, parseHubFileUrl } from './hubCache';
 import { HttpFileProvider } from './httpFileProvider';
-import { readBodyWithProgress } from './fileProvider';
+import { looksLikeHtml, readBodyWithProgress } from './fileProvider';
 
 describe('folder files', () => {
   it('strips the picked folder name that webkitdirectory puts first', () => {
@@ -55,9 +55,36 @@ describe('HTTP files', () => {
     try { return await run(); } finally { globalThis.fetch = realFetch; }
   }
 
-  it('treats an HTML fallback page as a missing file', async () => {
+  it('treats the app\'s own single-page-app fallback page as a missing file', async () => {
     const html = new Response('<!doctype html>', { headers: { 'content-type': 'text/html' } });
-    expect(await withFetch(html, () => new HttpFileProvider('http://app/models/x/', 'x').read('tokenizer_config.json'))).toBeNull();
+    expect(await withFetch(html, () => new HttpFileProvider('http://app/models/x/', 'x', { htmlPageMeansMissing: true }).read('tokenizer_config.json'))).toBeNull();
+  });
+
+  it('says a Hub host answered an HTML page instead of each JSON file, naming the file and the URL', async () => {
+    const hub = 'https://portal.example/Xenova/gpt2/resolve/main/';
+    for (const path of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json']) {
+      const page = new Response('<html><body>Sign in to the Wi-Fi</body></html>', { headers: { 'content-type': 'text/html; charset=utf-8' } });
+      const error = await withFetch(page, () => new HttpFileProvider(hub, 'Xenova/gpt2').read(path)).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'model-file-invalid', file: path });
+      expect((error as Error).message).toBe(`Xenova/gpt2: the host answered an HTML page instead of ${path} (${hub}${path}). A captive portal, a login page or a wrong Hub host answers this way: check the Hub host and the network.`);
+    }
+  });
+
+  it('recognises a page sent without an HTML content type, but only where JSON or ONNX is expected', async () => {
+    const page = () => new Response('\n  <!DOCTYPE html><title>Login</title>', { headers: { 'content-type': 'application/octet-stream' } });
+    const provider = new HttpFileProvider('https://portal.example/org/m/resolve/main/', 'org/m');
+    await expect(withFetch(page(), () => provider.read('config.json'))).rejects.toThrow(/the host answered an HTML page instead of config\.json/);
+    await expect(withFetch(page(), () => provider.read('onnx/model.onnx'))).rejects.toThrow(/instead of onnx\/model\.onnx/);
+    // Raw weights may start with the byte `<`.
+    expect(await withFetch(page(), () => provider.read('onnx/model.onnx_data'))).not.toBeNull();
+  });
+
+  it('does not keep a Hub host\'s HTML page in the download cache', async () => {
+    const store = new MemoryStore();
+    const provider = new CachingFileProvider(new HttpFileProvider('https://portal.example/org/m/resolve/main/', 'org/m'), store);
+    const page = new Response('<html></html>', { headers: { 'content-type': 'text/html' } });
+    await expect(withFetch(page, () => provider.read('config.json'))).rejects.toThrow(/HTML page/);
+    expect(await store.list()).toEqual([]);
   });
 
   it('explains refused and failing responses with the file name', async () => {
@@ -73,5 +100,23 @@ describe('HTTP files', () => {
     const stream = new ReadableStream({ start(c) { c.enqueue(new Uint8Array(70_000)); c.enqueue(new Uint8Array(70_000)); c.close(); } });
     const unsized = await readBodyWithProgress(new Response(stream), () => undefined);
     expect(unsized.byteLength).toBe(140_000);
+  });
+});
+
+describe('looksLikeHtml', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it('sees a page after a byte order mark or white space', () => {
+    expect(looksLikeHtml(bytes('<!doctype html>'))).toBe(true);
+    expect(looksLikeHtml(bytes('\uFEFF\r\n  <html>'))).toBe(true);
+    expect(looksLikeHtml(bytes('<?xml version="1.0"?>'))).toBe(true);
+  });
+
+  it('does not take JSON, ONNX bytes or a lone `<` for a page', () => {
+    expect(looksLikeHtml(bytes('{"model_type": "gpt2"}'))).toBe(false);
+    expect(looksLikeHtml(new Uint8Array([0x08, 0x07, 0x12, 0x3c]))).toBe(false);
+    expect(looksLikeHtml(new Uint8Array([0x3c]))).toBe(false);
+    expect(looksLikeHtml(new Uint8Array([0x3c, 0x00, 0x01]))).toBe(false);
+    expect(looksLikeHtml(new Uint8Array())).toBe(false);
   });
 });

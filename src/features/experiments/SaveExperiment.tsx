@@ -10,8 +10,11 @@ export function SaveExperiment() {
   return (
     <fieldset className="save-experiment" data-testid="experiment.save">
       <legend>Experiment</legend>
-      <input placeholder="Name" value={name} data-testid="experiment.save.name" aria-label="Experiment name" onChange={(e) => setName(e.target.value)} />
-      <button type="button" data-testid="experiment.save.button" onClick={() => void saveCurrentExperiment(name)}>Save</button>
+      {/* A form, so Enter in the name box saves, as the Save button does. */}
+      <form className="save-experiment__form" onSubmit={(e) => { e.preventDefault(); void saveCurrentExperiment(name); }}>
+        <input placeholder="Name" value={name} data-testid="experiment.save.name" aria-label="Experiment name" onChange={(e) => setName(e.target.value)} />
+        <button type="submit" data-testid="experiment.save.button">Save</button>
+      </form>
       <button type="button" data-testid="experiment.share" onClick={() => {
         const made = currentShareLink();
         setLink(made.ok ? made.url : made.error);

@@ -10,6 +10,7 @@ import { parseAnswerList } from '../../core/keyspace/answers';
 import { engineClient } from '../../state/engineActions';
 import { EngineCallError } from '../../worker/client';
 import { useWidth } from '../next-token/useWidth';
+import { checkIcnForm, ICN_MAX_PROBES_PER_RUN, ICN_MAX_RUNS, type IcnFormValues } from './icnForm';
 
 const METHODS: { method: IcnMethod; label: string }[] = [
   { method: 'icn', label: 'ICN' },
@@ -22,11 +23,6 @@ const EXAMPLE = {
   answers: 'Argentina, Bolivia, Brazil, Chile, Colombia, Ecuador, Guyana, Paraguay, Peru, Suriname, Uruguay, Venezuela',
 };
 
-function count(value: string, min: number, max: number, fallback: number): number {
-  const n = Number(value);
-  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
-}
-
 export function IcnPanel() {
   const [instruction, setInstruction] = useState('');
   const [answers, setAnswers] = useState('');
@@ -36,24 +32,26 @@ export function IcnPanel() {
   const [probes, setProbes] = useState<Record<string, IcnProbe[]>>({});
   const [running, setRunning] = useState<{ method: IcnMethod; done: number; total: number } | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  // The probes of the last run started: the curve's axis must not follow a field being edited.
+  const [plottedTotal, setPlottedTotal] = useState(0);
   const controller = useRef<AbortController | null>(null);
   const [ref, width] = useWidth<HTMLDivElement>(640);
   const judged = parseAnswerList(answers).length > 0;
-  const total = count(runs, 1, 50, 10) * count(tolerance, 1, 50, 10);
+  const form = checkIcnForm({ runs, tolerance, temperature });
 
-  const start = async () => {
+  const start = async (values: IcnFormValues) => {
     controller.current?.abort();
     const abort = new AbortController();
     controller.current = abort;
     setProbes({});
     setMessage(null);
-    const temperatureValue = Number(temperature);
-    if (!(temperatureValue > 0)) { setMessage('The temperature must be a number above 0.'); return; }
+    const total = values.runs * values.tolerance;
+    setPlottedTotal(total);
     try {
       for (const { method } of METHODS) {
         setRunning({ method, done: 0, total });
         const result = await engineClient().call('keyIcn', {
-          method, instruction, runs: count(runs, 1, 50, 10), tolerance: count(tolerance, 1, 50, 10), temperature: temperatureValue, seed: 0, acceptableText: answers,
+          method, instruction, runs: values.runs, tolerance: values.tolerance, temperature: values.temperature, seed: 0, acceptableText: answers,
         }, {
           signal: abort.signal,
           onProgress: (p) => {
@@ -91,22 +89,25 @@ export function IcnPanel() {
         <button type="button" onClick={() => { setInstruction(EXAMPLE.instruction); setAnswers(EXAMPLE.answers); }}>Example</button>
       </div>
       <div className="keyspace__controls">
-        <label>Runs <input type="number" min={1} max={50} value={runs} data-testid="keyspace.icn.runs" onChange={(e) => setRuns(e.target.value)} /></label>
-        <label>Probes per run <input type="number" min={1} max={50} value={tolerance} data-testid="keyspace.icn.tolerance" onChange={(e) => setTolerance(e.target.value)} /></label>
-        <label>Temperature <input type="number" min={0.05} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} /></label>
+        <label>Runs <input type="number" min={1} max={ICN_MAX_RUNS} value={runs} data-testid="keyspace.icn.runs" onChange={(e) => setRuns(e.target.value)} /></label>
+        <label>Probes per run <input type="number" min={1} max={ICN_MAX_PROBES_PER_RUN} value={tolerance} data-testid="keyspace.icn.tolerance" onChange={(e) => setTolerance(e.target.value)} /></label>
+        <label>Temperature <input type="number" min={0.05} step={0.1} value={temperature} data-testid="keyspace.icn.temperature" onChange={(e) => setTemperature(e.target.value)} /></label>
         {running ? (
           <button type="button" data-testid="keyspace.icn.stop" onClick={() => controller.current?.abort()}>Stop</button>
         ) : (
-          <button type="button" data-testid="keyspace.icn.run" disabled={instruction.trim() === ''} onClick={() => void start()}>Run the three methods ({3 * total} probes)</button>
+          <button type="button" data-testid="keyspace.icn.run" disabled={instruction.trim() === '' || !form.values} onClick={() => { if (form.values) void start(form.values); }}>
+            Run the three methods{form.values ? ` (${3 * form.values.runs * form.values.tolerance} probes)` : ''}
+          </button>
         )}
       </div>
+      {form.problems.map((problem) => <p key={problem} className="error" data-testid="keyspace.icn.problem">{problem}</p>)}
       {running && (
         <p role="status" data-testid="keyspace.icn.progress">
           {METHODS.find((m) => m.method === running.method)!.label}: probe {running.done} of {running.total} <progress value={running.done} max={running.total} />
         </p>
       )}
       {message && <p className="hint" role="status" data-testid="keyspace.icn.message">{message}</p>}
-      <div ref={ref}>{series.length > 0 && <DiversityCurve series={series} totalProbes={total} width={Math.max(320, width)} />}</div>
+      <div ref={ref}>{series.length > 0 && <DiversityCurve series={series} totalProbes={plottedTotal} width={Math.max(320, width)} />}</div>
       {series.length > 0 && (
         <details>
           <summary>Answers per probe</summary>

@@ -3,7 +3,7 @@
  * network until the user presses Load; downloaded files are kept for offline use ("cached").
  */
 import { useState } from 'react';
-import { isHubModelId } from '../../engine/sources';
+import { hubModelIdProblem } from '../../engine/sources';
 import type { Dtype } from '../../engine/types';
 import { clearCachedModels, loadModel } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
@@ -27,7 +27,9 @@ export function HubModels() {
   const [customDtype, setCustomDtype] = useState<Dtype>('auto');
   const cachedById = new Map(cached.map((entry) => [entry.modelId, entry]));
   const load = (id: string, dtype: Dtype) => void loadModel({ source: { kind: 'hub', id, host: hubUrl }, dtype });
-  const customValid = isHubModelId(customId.trim()) && customId.includes('/');
+  const idProblem = hubModelIdProblem(customId);
+  // An empty field needs no sentence: the disabled Load button and the placeholder say enough.
+  const shownProblem = customId.trim() === '' ? null : idProblem;
   return (
     <section className="picker-section" aria-labelledby="hub-heading">
       <h3 id="hub-heading">Hugging Face Hub <span className="muted">({new URL(hubUrl).host}, needs the network the first time)</span></h3>
@@ -47,10 +49,11 @@ export function HubModels() {
           );
         })}
       </ul>
-      <form className="hub-form" onSubmit={(event) => { event.preventDefault(); if (customValid) load(customId.trim(), customDtype); }}>
+      <form className="hub-form" onSubmit={(event) => { event.preventDefault(); if (idProblem === null) load(customId.trim(), customDtype); }}>
         <label>
           Model id
-          <input data-testid="model.hub.id" value={customId} placeholder="org/name" onChange={(event) => setCustomId(event.target.value)} />
+          <input data-testid="model.hub.id" value={customId} placeholder="org/name" aria-invalid={shownProblem !== null}
+            aria-describedby={shownProblem ? 'hub-id-problem' : undefined} onChange={(event) => setCustomId(event.target.value)} />
         </label>
         <label>
           dtype
@@ -58,7 +61,8 @@ export function HubModels() {
             {DTYPES.map((d) => <option key={d} value={d}>{d}</option>)}
           </select>
         </label>
-        <button type="submit" data-testid="model.hub.load" disabled={!customValid || loading}>Load</button>
+        <button type="submit" data-testid="model.hub.load" disabled={idProblem !== null || loading}>Load</button>
+        {shownProblem && <p className="error" id="hub-id-problem" data-testid="model.hub.id.problem">{shownProblem}</p>}
       </form>
       {cached.length > 0 && (
         <div className="cache-list" data-testid="cache.list">

@@ -4,6 +4,7 @@
  * (positionSeed), so the same seed and settings give the same tokens, step by step or at once.
  */
 import { useEffect, useState } from 'react';
+import { checkWholeNumber } from '../../core/fields';
 import { generate, stepOnce, stopGeneration } from '../../state/labActions';
 import { updateSettings } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
@@ -12,7 +13,8 @@ export function GenerateControls() {
   const lab = useSession((s) => s.lab);
   const seed = useSession((s) => s.settings.seed);
   const cautious = useSession((s) => s.settings.cautious);
-  const [count, setCount] = useState(20);
+  const [countText, setCountText] = useState('20');
+  const countCheck = checkWholeNumber(countText, 'Tokens', 1, 500);
   const [seedText, setSeedText] = useState(String(seed));
   const busy = lab.generation !== null || lab.status === 'running';
   const seedValid = /^\d+$/.test(seedText) && Number(seedText) <= 0xffffffff;
@@ -32,19 +34,23 @@ export function GenerateControls() {
           }} />
       </label>
       {!seedValid && <span className="error">The seed is a whole number from 0 to 4294967295.</span>}
-      <button type="button" disabled={busy} data-testid="generate.greedy" onClick={() => void stepOnce('greedy')}>Greedy step</button>
-      <button type="button" disabled={busy || !seedValid} data-testid="generate.sample" onClick={() => void stepOnce('sample')}>Sample step</button>
+      {/* aria-disabled, not disabled, while a step runs: a disabled button drops the keyboard focus to the page. */}
+      <button type="button" aria-disabled={busy} data-testid="generate.greedy" onClick={() => { if (!busy) void stepOnce('greedy'); }}>Greedy step</button>
+      <button type="button" aria-disabled={busy} disabled={!seedValid} data-testid="generate.sample" onClick={() => { if (!busy) void stepOnce('sample'); }}>Sample step</button>
       <label>
         Tokens{' '}
-        <input type="number" min={1} max={500} value={count} data-testid="generate.count" onChange={(e) => setCount(Math.min(500, Math.max(1, Math.floor(Number(e.target.value) || 1))))} />
+        <input className="generate__count" value={countText} inputMode="numeric" data-testid="generate.count" aria-invalid={!countCheck.ok} onChange={(e) => setCountText(e.target.value)} />
       </label>
+      {!countCheck.ok && <span className="error" data-testid="generate.count.problem">{countCheck.problem}</span>}
       <label title="Cautious Next Token Prediction (Wang et al. 2025): where the entropy is high, sample several trials to the next punctuation and keep the one with the lowest perplexity.">
         <input type="checkbox" checked={cautious} data-testid="generate.cautious" onChange={(e) => updateSettings({ cautious: e.target.checked })} /> Cautious (CNTP)
       </label>
       {lab.generation ? (
         <button type="button" data-testid="generate.stop" onClick={stopGeneration}>Stop ({lab.generation.done}/{lab.generation.total})</button>
       ) : (
-        <button type="button" disabled={busy || !seedValid} data-testid="generate.run" onClick={() => void generate(count, 'sample')}>Generate {count}</button>
+        <button type="button" disabled={busy || !seedValid || !countCheck.ok} data-testid="generate.run" onClick={() => { if (countCheck.ok) void generate(countCheck.value, 'sample'); }}>
+          Generate {countCheck.ok ? countCheck.value : ''}
+        </button>
       )}
     </fieldset>
   );

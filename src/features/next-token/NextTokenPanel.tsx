@@ -6,7 +6,8 @@
 import { useMemo, useState } from 'react';
 import { Histogram } from '../../charts/Histogram';
 import { metricHistogram } from '../../core/lab/gltrPanels';
-import { COLOUR_METRICS, metricScale, parseThresholds, type ColourMetric } from '../../core/lab/tokenColours';
+import { meanSurprisalBits } from '../../core/lab/positionMetrics';
+import { COLOUR_METRICS, metricScale, parseThresholds, thresholdsProblem, type ColourMetric } from '../../core/lab/tokenColours';
 import { setText, updateSettings } from '../../state/engineActions';
 import { analysisPrefixStillValid, cancelAnalysis, isAnalysisCurrent, refreshAnalysis, refuseText, selectPosition } from '../../state/labActions';
 import { useSession } from '../../state/sessionStore';
@@ -37,6 +38,8 @@ export function NextTokenPanel() {
   const current = isAnalysisCurrent(lab);
   const shown = current ? lab.analysis : null;
   const analysed = shown?.positions ?? null;
+  const meanBits = analysed ? meanSurprisalBits(analysed) : null;
+  const thresholdsError = thresholdsProblem(thresholdText);
   const prefixMetrics = useMemo(() => lab.analysis?.positions.slice(0, analysisPrefixStillValid(lab)) ?? null, [lab]);
   const selected = lab.selected ?? tokens.length;
   const textBytes = useMemo(() => new TextEncoder().encode(text).length, [text]);
@@ -71,15 +74,18 @@ export function NextTokenPanel() {
           </select>
         </label>
         {settings.colourMetric === 'rank' && (
-          <label>
-            Buckets{' '}
-            <input className="next-token__thresholds" value={thresholdText} data-testid="text.thresholds" aria-invalid={parseThresholds(thresholdText) === null}
-              onChange={(e) => {
-                setThresholdText(e.target.value);
-                const parsed = parseThresholds(e.target.value);
-                if (parsed) updateSettings({ gltrThresholds: parsed });
-              }} />
-          </label>
+          <>
+            <label>
+              Buckets{' '}
+              <input className="next-token__thresholds" value={thresholdText} data-testid="text.thresholds" aria-invalid={thresholdsError !== null}
+                onChange={(e) => {
+                  setThresholdText(e.target.value);
+                  const parsed = parseThresholds(e.target.value);
+                  if (parsed) updateSettings({ gltrThresholds: parsed });
+                }} />
+            </label>
+            {thresholdsError && <span className="error" data-testid="text.thresholds.problem">{thresholdsError}</span>}
+          </>
         )}
         <span className="legend" data-testid="text.legend" aria-label={`Legend: ${metricInfo.label}`}>
           {scale.legend.map((stop) => (
@@ -99,7 +105,7 @@ export function NextTokenPanel() {
         ) : shown && model ? (
           <>
             {shown.positions.length.toLocaleString('en-US')} tokens scored after the start token
-            {shown.positions.length > 0 ? ` · mean surprisal ${meanSurprisalBits(shown.positions).toFixed(2)} bits` : ''} · model run on {shown.computedTokens.toLocaleString('en-US')} {shown.computedTokens === 1 ? 'token' : 'tokens'}
+            {meanBits !== null ? ` · mean surprisal ${meanBits.toFixed(2)} bits` : ''} · model run on {shown.computedTokens.toLocaleString('en-US')} {shown.computedTokens === 1 ? 'token' : 'tokens'}
             {shown.reusedPositions > 0 ? ` (${shown.reusedPositions.toLocaleString('en-US')} positions kept from before the edit)` : ''} · {shown.elapsedMs.toFixed(0)} ms
             {shown.windowCount > 1 && (
               <span data-testid="analysis.windowed"> · longer than the model’s {shown.windowTokens}-token context: scored through {shown.windowCount} overlapping windows, each token sees at least {Math.ceil(shown.windowTokens / 2)} tokens before it</span>
@@ -159,11 +165,6 @@ export function NextTokenPanel() {
       </div>
     </section>
   );
-}
-
-/** Mean of −log2 p over the positions (callers show none for an empty text: a mean over no tokens). */
-function meanSurprisalBits(positions: readonly { logProb: number }[]): number {
-  return positions.reduce((sum, p) => sum - p.logProb / Math.LN2, 0) / positions.length;
 }
 
 function formatEdge(value: number): string {

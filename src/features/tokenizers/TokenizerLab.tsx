@@ -13,6 +13,7 @@ import { BiasLensPanel } from './BiasLensPanel';
 import { LanguageBiasPanel } from './LanguageBiasPanel';
 import { CharPositionsPanel } from './CharPositionsPanel';
 import { readLabPrefs, storeLabPrefs } from './labPrefs';
+import { labProgressText } from './labProgress';
 import { MetricsTable } from './MetricsTable';
 import { ParityPanel } from './ParityPanel';
 import { TokenizerPicker } from './TokenizerPicker';
@@ -71,7 +72,7 @@ export function TokenizerLab() {
         {tooLong
           ? <span className="error" role="alert">This text is {formatBytes(textBytes)}; the tokenizer lab takes up to {formatBytes(LAB_MAX_TEXT_BYTES)}.</span>
           : working && tokenized.progress
-            ? `${tokenized.progress.phase === 'loading' ? 'Fetching' : 'Tokenizing with'} ${tokenized.progress.label} (${tokenized.progress.done + 1} of ${tokenized.progress.total})…`
+            ? labProgressText(tokenized.progress)
             : tokenized.error ?? (shown && shown.shownBytes < shown.textBytes
               ? `Chips show the tokens of the first ${formatBytes(shown.shownBytes)} of ${formatBytes(shown.textBytes)}; counts and metrics cover the whole text.`
               : ids.length === 0 ? 'Pick one or more tokenizers.' : 'Hover a token: the tokens covering the same bytes light up in every row.')}
