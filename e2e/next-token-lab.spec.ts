@@ -101,6 +101,21 @@ test('a long text: Cancel stops the scoring, and an edit at the end runs only th
   });
 });
 
+test('keyboard: Enter on Greedy step keeps the focus there for the next step', async ({ page }) => {
+  const app = new TokenscopePage(page);
+  await app.open({ backend: 'wasm' });
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
+  await app.typeText('The Union');
+  await app.expectDistribution();
+  const greedy = page.getByTestId('generate.greedy');
+  await greedy.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.chip--generated')).toHaveCount(1);
+  await expect(greedy).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.chip--generated')).toHaveCount(2);
+});
+
 test('cautious decoding branches where the entropy is high and shows the fan of trials', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
