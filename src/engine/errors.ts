@@ -46,6 +46,12 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Between two pieces of long work: lets a cancel request in, then throws if it came. */
+export async function cancellationPoint(signal: AbortSignal | undefined, what: string): Promise<void> {
+  await yieldToEventLoop();
+  throwIfCancelled(signal, what);
+}
+
 export function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || (error instanceof EngineError && error.code === 'cancelled'));
 }

@@ -7,7 +7,7 @@ import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transfo
 import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextWindow } from '../core/context/slidingWindow';
 import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
 import { scorePosition } from '../core/scoring/positionStats';
-import { EngineError, throwIfCancelled, yieldToEventLoop } from './errors';
+import { cancellationPoint, EngineError } from './errors';
 import { disposeGpuOutputs, exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
 import type { ForwardResult, ScoreResult, ScoredPosition, StepResult, WindowProgress } from './types';
 
@@ -101,8 +101,7 @@ export async function forwardAll(
   const windows = planSlidingWindows(ids.length, windowTokens, stride).filter((w) => w.end > fromPosition);
   const logits = new Float32Array((ids.length - fromPosition) * vocab);
   for (const [index, window] of windows.entries()) {
-    await yieldToEventLoop();
-    throwIfCancelled(options.signal, 'The forward pass');
+    await cancellationPoint(options.signal, 'The forward pass');
     const windowLogits = await forwardWindow(runnable, ids, window);
     const firstKept = Math.max(window.keepFrom, fromPosition);
     logits.set(windowLogits.subarray((firstKept - window.start) * vocab, (window.end - window.start) * vocab), (firstKept - fromPosition) * vocab);
@@ -135,8 +134,7 @@ export async function scoreSequence(
   const windows = planSlidingWindows(Math.max(0, ids.length - 1), windowTokens, stride);
   const positions: ScoredPosition[] = [];
   for (const [index, window] of windows.entries()) {
-    await yieldToEventLoop();
-    throwIfCancelled(options.signal, 'Scoring');
+    await cancellationPoint(options.signal, 'Scoring');
     const windowLogits = await forwardWindow(runnable, ids, window);
     for (let p = window.keepFrom; p < window.end; p++) {
       const row = windowLogits.subarray((p - window.start) * vocab, (p - window.start + 1) * vocab);

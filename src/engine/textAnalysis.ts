@@ -6,11 +6,12 @@
  * Editing a text changes only the positions after the edit: rows before it are kept and the
  * KV cache is cut back to the unchanged prefix, so only the tokens after the edit run.
  */
-import { lastContextWindow, planSlidingWindows, windowedTokenCost } from '../core/context/slidingWindow';
+import { range } from 'd3';
+import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextWindow } from '../core/context/slidingWindow';
 import { commonPrefixLength } from '../core/context/tokenPrefix';
 import { entropyNats, softmax } from '../core/distribution';
 import { positionMetrics } from '../core/lab/positionMetrics';
-import { EngineError, throwIfCancelled, yieldToEventLoop } from './errors';
+import { cancellationPoint, EngineError, throwIfCancelled } from './errors';
 import { defaultStride, forwardAll, forwardWindow, windowTokensFor, type RunnableModel, type StepCache } from './inference';
 import type { AnalyzeResult, PositionMetrics, RowResult, WindowProgress } from './types';
 
@@ -113,20 +114,21 @@ export class TextAnalyzer {
     const metrics: PositionMetrics[] = new Array(last);
     const rows: (Float32Array | null)[] = new Array(sequence.length).fill(null);
     let reusedPositions = 0;
-    const toRun = windows.filter((w) => {
-      let all = true;
-      for (let p = w.keepFrom; p < w.end && all; p++) all = carries(p);
-      if (!all) return true;
-      for (let p = w.keepFrom; p < w.end; p++) {
+    const toRun: ContextWindow[] = [];
+    for (const w of windows) {
+      const kept = range(w.keepFrom, w.end);
+      if (!kept.every(carries)) {
+        toRun.push(w);
+        continue;
+      }
+      for (const p of kept) {
         if (p < last) metrics[p] = previous!.metrics[p];
         rows[p] = keepsRow(p) ? previous!.rows[p] : null;
       }
-      reusedPositions += w.end - w.keepFrom;
-      return false;
-    });
+      reusedPositions += kept.length;
+    }
     for (const [index, window] of toRun.entries()) {
-      await yieldToEventLoop();
-      throwIfCancelled(options.signal, 'Scoring');
+      await cancellationPoint(options.signal, 'Scoring');
       const logits = await forwardWindow(this.runnable, sequence, window);
       for (let p = window.keepFrom; p < window.end; p++) {
         const row = logits.subarray((p - window.start) * vocab, (p - window.start + 1) * vocab);

@@ -6,7 +6,7 @@
  */
 import { CNTP_STOP_TEXTS, cautiousStopTokenIds, logSumExp, positionSeed, sampleNext, type NextTokenMode, type SamplingSettings } from '../core/distribution';
 import { cautiousStep } from '../core/lab/cautiousDecoding';
-import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
+import { commonPrefixLength } from '../core/context/tokenPrefix';
 import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKind } from '../core/lab/branchTree';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineActions';
@@ -40,20 +40,26 @@ export function labIds(lab: LabState): number[] {
   return [...lab.textIds, ...pathTokens(lab.tree)];
 }
 
-/** How many leading positions of the shown analysis still hold for the lab's current ids (a metric at i depends on ids[0..i]). */
-export function analysisPrefixStillValid(lab: LabState): number {
-  return lab.analysis ? commonPrefixLength(lab.analysedIds, labIds(lab)) : 0;
+/**
+ * How much of the shown analysis still describes the lab's current ids: the unchanged prefix
+ * (the metric at i depends on ids[0..i] only) and whether that prefix is all of it.
+ */
+export function analysisFreshness(lab: LabState): { validPrefix: number; current: boolean } {
+  if (!lab.analysis) return { validPrefix: 0, current: false };
+  const ids = labIds(lab);
+  const validPrefix = commonPrefixLength(lab.analysedIds, ids);
+  return { validPrefix, current: validPrefix === ids.length && validPrefix === lab.analysedIds.length };
 }
 
-/** Whether the analysis on screen is of the lab's current text and continuation. */
-export function isAnalysisCurrent(lab: LabState): boolean {
-  return lab.analysis !== null && sameIds(lab.analysedIds, labIds(lab));
-}
-
-/** The kept logits row when it still describes the current text: no figure mixes two texts. */
-export function currentRow(lab: LabState): LabState['row'] {
+/** The kept logits row when it still describes the current text (its context and actual token unchanged): no figure mixes two texts. */
+export function currentRow(lab: LabState, freshness = analysisFreshness(lab)): LabState['row'] {
   if (!lab.row) return null;
-  return isAnalysisCurrent(lab) || lab.row.position < analysisPrefixStillValid(lab) ? lab.row : null;
+  return freshness.current || lab.row.position < freshness.validPrefix ? lab.row : null;
+}
+
+/** The lab with no text: what a new model or a refused text leaves. */
+function noTextLab(): Partial<LabState> {
+  return { textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null, cautiousSteps: [] };
 }
 
 /**
@@ -64,7 +70,7 @@ export function refuseText(): void {
   analysisController?.abort();
   if (analysisTimer) clearTimeout(analysisTimer);
   tokenizedText = null;
-  patchLab({ status: 'idle', error: null, progress: null, textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null, cautiousSteps: [] });
+  patchLab({ ...noTextLab(), status: 'idle', error: null, progress: null });
 }
 
 export function scheduleAnalysis(delayMs: number): void {
@@ -76,13 +82,15 @@ export function scheduleAnalysis(delayMs: number): void {
 export function resetLabForModel(): void {
   tokenizedText = null;
   stopTokenIds = null;
-  patchLab({ textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null, cautiousSteps: [] });
+  patchLab(noTextLab());
 }
 
 /** Scores the text and the continuation, then fetches the shown position's logits. */
 export async function refreshAnalysis(): Promise<boolean> {
   const { model, text } = get();
   if (!model) return false;
+  // A run now supersedes a scheduled one (after a model load, restoreLab runs it at once).
+  if (analysisTimer) clearTimeout(analysisTimer);
   analysisController?.abort();
   const controller = new AbortController();
   analysisController = controller;

@@ -8,7 +8,9 @@ import type { AnalyzeResult, PositionMetrics } from '../engine/types';
 import { EMPTY_LAB, useSession, type LabState } from './sessionStore';
 
 vi.mock('./engineActions', () => ({ engineClient: () => ({ call: vi.fn() }) }));
-const { analysisPrefixStillValid, currentRow, isAnalysisCurrent, refuseText } = await import('./labActions');
+const { analysisFreshness, currentRow, refuseText } = await import('./labActions');
+const isAnalysisCurrent = (lab: LabState) => analysisFreshness(lab).current;
+const analysisPrefixStillValid = (lab: LabState) => analysisFreshness(lab).validPrefix;
 
 const positions = (n: number) => Array.from({ length: n }, (_, i) => ({ tokenId: i }) as PositionMetrics);
 

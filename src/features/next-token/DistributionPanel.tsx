@@ -24,7 +24,7 @@ export function DistributionPanel() {
   /** Which stage's probabilities the solid bars show (3: after every stage). */
   const [stageShown, setStageShown] = useState(3);
   // A row of the previous text is not drawn under a new one (unless the edit left its context alone).
-  const row = currentRow(lab);
+  const row = useMemo(() => currentRow(lab), [lab]);
   const actualTokenId = row && row.position < lab.analysedIds.length ? lab.analysedIds[row.position] : null;
   const { temperature, topK, topP, minP, topN } = settings;
   // Only what the maths reads: a colour-metric or scale change does not recompute the softmax.

@@ -9,7 +9,7 @@ import { metricHistogram } from '../../core/lab/gltrPanels';
 import { meanSurprisalBits } from '../../core/lab/positionMetrics';
 import { COLOUR_METRICS, metricScale, parseThresholds, thresholdsProblem, type ColourMetric } from '../../core/lab/tokenColours';
 import { setText, updateSettings } from '../../state/engineActions';
-import { analysisPrefixStillValid, cancelAnalysis, isAnalysisCurrent, refreshAnalysis, refuseText, selectPosition } from '../../state/labActions';
+import { analysisFreshness, cancelAnalysis, refreshAnalysis, refuseText, selectPosition } from '../../state/labActions';
 import { useSession } from '../../state/sessionStore';
 import { SaveExperiment } from '../experiments/SaveExperiment';
 import { BranchTreeView } from './BranchTreeView';
@@ -35,12 +35,12 @@ export function NextTokenPanel() {
   const scale = useMemo(() => metricScale(settings.colourMetric, settings.gltrThresholds), [settings.colourMetric, settings.gltrThresholds]);
   const tokens = useMemo(() => [...lab.textTokens, ...lab.continuationTokens], [lab.textTokens, lab.continuationTokens]);
   // Figures only for the text on screen; while a new text is scored, chips keep the colours of the unchanged prefix.
-  const current = isAnalysisCurrent(lab);
-  const shown = current ? lab.analysis : null;
+  const freshness = useMemo(() => analysisFreshness(lab), [lab]);
+  const shown = freshness.current ? lab.analysis : null;
   const analysed = shown?.positions ?? null;
   const meanBits = analysed ? meanSurprisalBits(analysed) : null;
   const thresholdsError = thresholdsProblem(thresholdText);
-  const prefixMetrics = useMemo(() => lab.analysis?.positions.slice(0, analysisPrefixStillValid(lab)) ?? null, [lab]);
+  const chipMetrics = useMemo(() => analysed ?? lab.analysis?.positions.slice(0, freshness.validPrefix) ?? null, [analysed, lab.analysis, freshness]);
   const selected = lab.selected ?? tokens.length;
   const textBytes = useMemo(() => new TextEncoder().encode(text).length, [text]);
   const tooLong = textBytes > MAX_TEXT_BYTES;
@@ -127,7 +127,7 @@ export function NextTokenPanel() {
       <div className="next-token__text-row">
         <TokenChips
           tokens={tokens}
-          metrics={prefixMetrics}
+          metrics={chipMetrics}
           continuationStart={lab.textTokens.length}
           scale={scale}
           thresholds={settings.gltrThresholds}
