@@ -67,7 +67,11 @@ function noTextLab(): Partial<LabState> {
  * on screen under it. The text itself is kept by the caller.
  */
 export function refuseText(): void {
+  // Forget the running analysis too: a tokenize answer already on its way must not put the old text's chips back.
   analysisController?.abort();
+  analysisController = null;
+  rowController?.abort();
+  rowController = null;
   if (analysisTimer) clearTimeout(analysisTimer);
   tokenizedText = null;
   patchLab({ ...noTextLab(), status: 'idle', error: null, progress: null });
@@ -99,6 +103,7 @@ export async function refreshAnalysis(): Promise<boolean> {
   try {
     if (text !== tokenizedText) {
       const { ids, tokens } = await client.call('tokenize', { text }, { signal: controller.signal });
+      if (analysisController !== controller) return false;
       const sameTokens = ids.length === get().lab.textIds.length && ids.every((id, i) => id === get().lab.textIds[i]);
       tokenizedText = text;
       // A different prompt starts a new tree of continuations, unless an experiment brings its own.

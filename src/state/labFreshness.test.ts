@@ -7,8 +7,9 @@ import { emptyTree } from '../core/lab/branchTree';
 import type { AnalyzeResult, PositionMetrics } from '../engine/types';
 import { EMPTY_LAB, useSession, type LabState } from './sessionStore';
 
-vi.mock('./engineActions', () => ({ engineClient: () => ({ call: vi.fn() }) }));
-const { analysisFreshness, currentRow, refuseText } = await import('./labActions');
+const engineCall = vi.hoisted(() => vi.fn());
+vi.mock('./engineActions', () => ({ engineClient: () => ({ call: engineCall }) }));
+const { analysisFreshness, currentRow, refreshAnalysis, refuseText } = await import('./labActions');
 const isAnalysisCurrent = (lab: LabState) => analysisFreshness(lab).current;
 const analysisPrefixStillValid = (lab: LabState) => analysisFreshness(lab).validPrefix;
 
@@ -54,5 +55,22 @@ describe('the analysis on screen and the text being edited', () => {
     refuseText();
     const lab = useSession.getState().lab;
     expect([lab.analysis, lab.row, lab.textIds, lab.analysedIds]).toEqual([null, null, [], []]);
+  });
+
+  it('keeps a refused text clear when the tokens of the previous text arrive just after the refusal', async () => {
+    useSession.setState({ lab: { ...EMPTY_LAB, tree: emptyTree() }, model: { id: 'm' } as never, text: 'The previous text' });
+    let answerTokenize: (value: unknown) => void = () => {};
+    engineCall.mockImplementation((method: string) => {
+      if (method === 'tokenize') return new Promise((resolve) => (answerTokenize = resolve));
+      return new Promise(() => {});
+    });
+    const running = refreshAnalysis();
+    await Promise.resolve();
+    // The answer is already settled when the user's refused text comes in: only the continuation is pending.
+    answerTokenize({ ids: [1, 2, 3, 4], tokens: [{}, {}, {}, {}] });
+    refuseText();
+    expect(await running).toBe(false);
+    const lab = useSession.getState().lab;
+    expect([lab.textIds, lab.textTokens, lab.status]).toEqual([[], [], 'idle']);
   });
 });
