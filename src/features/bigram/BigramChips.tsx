@@ -1,6 +1,11 @@
-/** The text as chips coloured by how much of each prediction the current token alone explains; click or Enter selects a position. */
+/**
+ * The text as chips coloured by how much of each prediction the current token alone explains;
+ * click or Enter selects a position. Only the chips near the visible part are in the DOM.
+ */
 import type { BigramPositionComparison } from '../../core/bigram/compare';
 import type { TokenView } from '../../engine/types';
+import { useCallback, useRef } from 'react';
+import { VirtualChipList } from '../next-token/VirtualChipList';
 import { visibleToken } from '../next-token/visibleToken';
 import { BIGRAM_LEGEND, bigramColour, bigramTextColour } from './bigramColours';
 
@@ -12,27 +17,35 @@ export interface BigramChipsProps {
 }
 
 export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsProps) {
+  const listRef = useRef<HTMLDivElement>(null);
   const move = (event: React.KeyboardEvent, position: number) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
     if (step === 0) return;
     event.preventDefault();
     const next = Math.min(rows.length - 1, Math.max(0, position + step));
     onSelect(next);
-    (event.currentTarget.parentElement?.children[next] as HTMLElement | undefined)?.focus();
+    // The neighbour is on screen or in the block just past it, which the list keeps rendered.
+    listRef.current?.querySelector<HTMLElement>(`[data-position="${next}"]`)?.focus();
+  };
+  const endsLine = useCallback((i: number) => (tokens[rows[i]?.position]?.text ?? '').includes('\n'), [tokens, rows]);
+  const renderChip = (i: number) => {
+    const row = rows[i];
+    return (
+      <button type="button" key={row.position} className={`chip bigram__chip${selected === row.position ? ' chip--selected' : ''}`}
+        data-testid="bigram.chip" data-position={row.position} data-bigramness={row.bigramness.toFixed(4)}
+        style={{ background: bigramColour(row.bigramness), color: bigramTextColour(row.bigramness) }}
+        aria-pressed={selected === row.position}
+        title={`after “${tokens[row.position]?.text ?? ''}”: bigramness ${row.bigramness.toFixed(2)}, JS ${row.jsNats.toFixed(3)} nats, top-1 ${row.top1Agrees ? 'agrees' : 'differs'}`}
+        onClick={() => onSelect(row.position)} onKeyDown={(e) => move(e, row.position)}>
+        {visibleToken(tokens[row.position]?.text ?? '')}
+      </button>
+    );
   };
   return (
     <>
-      <div className="chips bigram__chips" data-testid="bigram.chips" aria-label="Tokens coloured by how bigram each prediction is">
-        {rows.map((row) => (
-          <button type="button" key={row.position} className={`chip bigram__chip${selected === row.position ? ' chip--selected' : ''}`}
-            data-testid="bigram.chip" data-position={row.position} data-bigramness={row.bigramness.toFixed(4)}
-            style={{ background: bigramColour(row.bigramness), color: bigramTextColour(row.bigramness) }}
-            aria-pressed={selected === row.position}
-            title={`after “${tokens[row.position]?.text ?? ''}”: bigramness ${row.bigramness.toFixed(2)}, JS ${row.jsNats.toFixed(3)} nats, top-1 ${row.top1Agrees ? 'agrees' : 'differs'}`}
-            onClick={() => onSelect(row.position)} onKeyDown={(e) => move(e, row.position)}>
-            {visibleToken(tokens[row.position]?.text ?? '')}
-          </button>
-        ))}
+      <div ref={listRef}>
+        <VirtualChipList className="chips bigram__chips" data-testid="bigram.chips" aria-label="Tokens coloured by how bigram each prediction is"
+          count={rows.length} endsLine={endsLine} renderChip={renderChip} keepIndex={selected} />
       </div>
       <p className="bigram__legend" data-testid="bigram.legend">
         <span>context changed the prediction</span>

@@ -2,14 +2,16 @@
  * The text as token chips, byte-exact: a leading space shows as ␣, a newline as ↵ (and
  * breaks the line), bytes of a split UTF-8 character as \xNN, special tokens outlined.
  * Each chip is coloured by the chosen metric of its prediction; hovering tells the id, the
- * byte offsets and the numbers; clicking (or the arrow keys) selects the position.
+ * byte offsets and the numbers; clicking (or the arrow keys) selects the position. Only the
+ * chips near the visible part of the list are in the DOM (VirtualChipList).
  */
 import { hsl } from 'd3';
-import { Fragment, type KeyboardEvent } from 'react';
+import { Fragment, useCallback, useMemo, type KeyboardEvent } from 'react';
 import type { PositionMetrics } from '../../core/lab/positionMetrics';
 import { metricValue, type MetricScale } from '../../core/lab/tokenColours';
 import type { TokenView } from '../../engine/types';
 import { formatProbability } from '../../charts/ProbabilityBars';
+import { VirtualChipList } from './VirtualChipList';
 
 export interface TokenChipsProps {
   tokens: readonly TokenView[];
@@ -55,61 +57,78 @@ export function TokenChips({ tokens, metrics, continuationStart, scale, threshol
     event.preventDefault();
     onSelect(Math.min(tokens.length, Math.max(0, moves[event.key])));
   };
-  let byteOffset = 0;
+  // byteStarts[i]: the byte offset of token i in the sequence (for the hover text of any chip on screen).
+  const byteStarts = useMemo(() => {
+    const starts = new Float64Array(tokens.length + 1);
+    tokens.forEach((token, i) => (starts[i + 1] = starts[i] + token.bytesHex.length / 2));
+    return starts;
+  }, [tokens]);
+  const endsLine = useCallback((i: number) => i < tokens.length && tokens[i].text.includes('\n'), [tokens]);
+
+  const renderChip = (i: number) => {
+    if (i === tokens.length) {
+      return (
+        <span
+          key="end"
+          id={`chip-${tokens.length}`}
+          role="option"
+          aria-selected={selected === tokens.length}
+          className={`chip chip--end${selected === tokens.length ? ' chip--selected' : ''}`}
+          title="The next token after the text"
+          data-testid="text.chip.end"
+          data-position={tokens.length}
+          onClick={() => onSelect(tokens.length)}
+        >
+          next ▸
+        </span>
+      );
+    }
+    const token = tokens[i];
+    const m = metrics?.[i];
+    const colour = m ? scale.colour(metricValue(m, scale.metric, thresholds)) : undefined;
+    // Light text on the darkest colours keeps every token readable.
+    const dark = colour !== undefined && hsl(colour).l < 0.45;
+    const classes = ['chip', token.special && 'chip--special', i >= continuationStart && 'chip--generated', i === selected && 'chip--selected'].filter(Boolean).join(' ');
+    const parts = pieces(token.text);
+    return (
+      <Fragment key={i}>
+        <span
+          id={`chip-${i}`}
+          role="option"
+          aria-selected={i === selected}
+          className={classes}
+          style={colour ? { background: colour, color: dark ? '#fff' : undefined } : undefined}
+          title={describe(token, i, byteStarts[i], m, tokenText)}
+          data-testid="text.chip"
+          data-position={i}
+          data-token-id={token.id}
+          data-rank={m?.rank}
+          onClick={() => onSelect(i)}
+        >
+          {parts.map((piece, j) => (
+            <span key={j} className={`chip__${piece.kind}`}>{piece.value}</span>
+          ))}
+        </span>
+        {/* A line may break between any two chips (the ␣ markers are not spaces). */}
+        {parts.some((p) => p.kind === 'newline') ? <br /> : <wbr />}
+      </Fragment>
+    );
+  };
+
   return (
-    <div
+    <VirtualChipList
       className="chips"
       role="listbox"
       tabIndex={0}
       aria-label="Tokens of the text: arrow keys move, the distribution below follows"
       aria-activedescendant={`chip-${selected}`}
       data-testid="text.chips"
+      data-token-count={tokens.length}
       onKeyDown={onKeyDown}
-    >
-      {tokens.map((token, i) => {
-        const m = metrics?.[i];
-        const start = byteOffset;
-        byteOffset += token.bytesHex.length / 2;
-        const colour = m ? scale.colour(metricValue(m, scale.metric, thresholds)) : undefined;
-        // Light text on the darkest colours keeps every token readable.
-        const dark = colour !== undefined && hsl(colour).l < 0.45;
-        const classes = ['chip', token.special && 'chip--special', i >= continuationStart && 'chip--generated', i === selected && 'chip--selected'].filter(Boolean).join(' ');
-        const parts = pieces(token.text);
-        return (
-          <Fragment key={i}>
-            <span
-              id={`chip-${i}`}
-              role="option"
-              aria-selected={i === selected}
-              className={classes}
-              style={colour ? { background: colour, color: dark ? '#fff' : undefined } : undefined}
-              title={describe(token, i, start, m, tokenText)}
-              data-testid="text.chip"
-              data-position={i}
-              data-token-id={token.id}
-              data-rank={m?.rank}
-              onClick={() => onSelect(i)}
-            >
-              {parts.map((piece, j) => (
-                <span key={j} className={`chip__${piece.kind}`}>{piece.value}</span>
-              ))}
-            </span>
-            {/* A line may break between any two chips (the ␣ markers are not spaces). */}
-            {parts.some((p) => p.kind === 'newline') ? <br /> : <wbr />}
-          </Fragment>
-        );
-      })}
-      <span
-        id={`chip-${tokens.length}`}
-        role="option"
-        aria-selected={selected === tokens.length}
-        className={`chip chip--end${selected === tokens.length ? ' chip--selected' : ''}`}
-        title="The next token after the text"
-        data-testid="text.chip.end"
-        onClick={() => onSelect(tokens.length)}
-      >
-        next ▸
-      </span>
-    </div>
+      count={tokens.length + 1}
+      endsLine={endsLine}
+      renderChip={renderChip}
+      keepIndex={selected}
+    />
   );
 }
