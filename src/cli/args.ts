@@ -1,6 +1,7 @@
 /** Command-line parsing for `npm run cli`, kept apart from running so it can be tested. */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { LIMITS, limitSentence } from '../core/limits';
 import { assertTemperature, DEFAULT_SAMPLING_SETTINGS, type NextTokenMode, type SamplingSettings } from '../core/distribution';
 import type { ModelSource } from '../engine/types';
 import { isHubModelId } from '../engine/sources';
@@ -37,6 +38,12 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
+/** The input limits the app's views and these commands share (core/limits), as the README's table states them. */
+export function limitsHelp(): string {
+  const rows = Object.values(LIMITS).map((limit) => `  ${limit.where}: ${limitSentence(limit)}`);
+  return ['Limits (the same in the app):', ...rows, '  score, tokenize, next: no limit (texts past the context run in sliding windows)'].join('\n');
+}
+
 export const USAGE = `Usage: npm run cli -- <command> <file|-> [options]
 
 Commands:
@@ -66,7 +73,9 @@ Options of next:
   --min-p <p>           keep tokens with probability >= p × the top one, p in [0, 1] (default 0 = off)
   --seed <n>            seed of the draw, an integer in [0, 2^32) (default 0)
   --top <n>             rows of the distribution to print (default 10)
-  --greedy              take the most probable token instead of sampling`;
+  --greedy              take the most probable token instead of sampling
+
+${limitsHelp()}`;
 
 const COMMANDS: readonly CliCommand[] = ['tokenize', 'score', 'next', 'export'];
 const NEXT_ONLY_OPTIONS = ['--temperature', '--top-p', '--min-p', '--seed', '--top', '--greedy'];

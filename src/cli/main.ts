@@ -3,6 +3,8 @@
  * JSON on stdout, human-readable errors on stderr.
  */
 import { readFile } from 'node:fs/promises';
+import { bytesProblem, LIMITS } from '../core/limits';
+import { utf8Length } from '../core/tokenizers/words';
 import { Engine } from '../engine/engine';
 import { toErrorReport } from '../engine/errors';
 import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
@@ -103,6 +105,8 @@ export async function runKeySpaceCli(args: KeySpaceArgs): Promise<unknown> {
 /** `bigram` and `lens` (src/cli/bigram.ts) on the loaded model. */
 export async function runBigramCli(args: BigramArgs): Promise<unknown> {
   const text = await readInput(args.input);
+  const tooLong = args.command === 'bigram' ? bytesProblem(LIMITS.bigramView, utf8Length(text)) : null;
+  if (tooLong) throw new UsageError(tooLong);
   const source = resolveModelArgument(args.model, EMBEDDED_MODELS_DIR);
   const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
   const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
@@ -142,11 +146,16 @@ export function failureText(error: unknown, debug: boolean): string {
 async function main(): Promise<void> {
   let args: CliArgs | KeySpaceArgs | BigramArgs | TokenizerArgs;
   const argv = process.argv.slice(2);
+  const help = `${USAGE}\n\n${KEY_SPACE_USAGE}\n\n${BIGRAM_USAGE}\n\n${TOKENIZER_USAGE}\n`;
+  if (['--help', '-h', 'help'].includes(argv[0])) {
+    process.stdout.write(help);
+    return;
+  }
   try {
     args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : BIGRAM_COMMANDS.includes(argv[0]) ? parseBigramArgs(argv)
       : TOKENIZER_COMMANDS.includes(argv[0]) ? parseTokenizerArgs(argv) : parseArgs(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n\n${KEY_SPACE_USAGE}\n\n${BIGRAM_USAGE}\n\n${TOKENIZER_USAGE}\n`);
+    process.stderr.write(`${(error as Error).message}\n\n${help}`);
     process.exit(2);
   }
   try {

@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { bytesProblem, LIMITS } from '../core/limits';
 import { exactnessLabel, exactNextBytesOnModel } from '../core/tokenizers/lemmaOnModel';
 import { computeLanguageBias } from '../engine/languageBias';
 import { byteLabel, lemmaDepsOn } from '../engine/biasLens';
@@ -58,7 +59,6 @@ export const TOKENIZER_USAGE = `Tokenizer-lab commands:
       per prompt and per language`;
 
 export const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
-const MAX_PROMPT_BYTES = 200;
 
 /** `a,b,c` as a list; an empty one is a usage error. */
 function commaList(flag: string, text: string, what: string): string[] {
@@ -197,7 +197,8 @@ export async function nextBytesOutput(engine: Engine, text: string, options: Pic
   const prompt = new TextEncoder().encode(text);
   if (prompt.length === 0) throw new UsageError('next-bytes needs a prompt: the text is empty.');
   // The lab's bias lens limit: the covers, and so the forward passes, grow with the prompt.
-  if (prompt.length > MAX_PROMPT_BYTES) throw new UsageError(`next-bytes takes prompts up to ${MAX_PROMPT_BYTES} bytes (this one is ${prompt.length}).`);
+  const tooLong = bytesProblem(LIMITS.nextBytes, prompt.length, 'The prompt');
+  if (tooLong) throw new UsageError(tooLong);
   const result = await exactNextBytesOnModel(prompt, tokenizer, { ...lemmaDepsOn(engine, tokenizer), pruneBelow: options.pruneBelow ?? undefined });
   const bytes = Array.from(result.probabilities)
     .map((probability, byte) => ({ byte, label: byteLabel(byte), probability }))

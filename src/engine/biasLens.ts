@@ -10,6 +10,7 @@ import type { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { TokenByteIndex } from '../core/tokenizers/tokenByteIndex';
 import { naiveNextByteDistribution, tokenHealing } from '../core/tokenizers/tokenHealing';
 import { renderTokenBytes } from '../core/tokenization/tokenBytes';
+import { bytesProblem, LIMITS } from '../core/limits';
 import { EngineError, isAbortError, throwIfCancelled } from './errors';
 import type { Engine } from './engine';
 import type { LabToken } from './tokenizerLab';
@@ -70,7 +71,6 @@ export interface BiasLensDeps {
   onProgress?: (progress: { forwardPasses: number }) => void;
 }
 
-const MAX_PROMPT_BYTES = 200;
 const MAX_FORWARD_PASSES = 400;
 /**
  * Above this vocabulary, candidates below PRUNE_BELOW are not checked (the result carries its
@@ -154,7 +154,8 @@ export async function asEngineErrors<T>(run: Promise<T>, signal: AbortSignal | u
 function promptBytes(prompt: string): Uint8Array {
   const x = encoder.encode(prompt);
   if (x.length === 0) throw new EngineError('bad-request', 'Type a prompt: the lens needs text that ends mid-word or with a space.');
-  if (x.length > MAX_PROMPT_BYTES) throw new EngineError('bad-request', `The bias lens takes prompts up to ${MAX_PROMPT_BYTES} bytes (this one is ${x.length}).`);
+  const tooLong = bytesProblem(LIMITS.nextBytes, x.length, 'The prompt');
+  if (tooLong) throw new EngineError('bad-request', tooLong);
   return x;
 }
 

@@ -12,6 +12,7 @@ import {
 import { firstMlpPathLogits } from '../core/bigram/firstMlpPath';
 import { logitLens } from '../core/bigram/layers';
 import { entropyBits, softmax, topNIndices } from '../core/distribution';
+import { LIMITS, tokensProblem } from '../core/limits';
 import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
 import { exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
@@ -29,7 +30,6 @@ const CONTEXT_ONE_CACHE_FLOATS = 8 * 1024 * 1024;
 const MAX_TABLE_ROWS = 4096;
 /** Full-context logits held at once while comparing a long text (floats; ~32 MB). */
 const CHUNK_LOGITS_FLOATS = 8 * 1024 * 1024;
-export const MAX_TEXT_TOKENS = 20_000;
 
 export interface BigramCallOptions {
   signal?: AbortSignal;
@@ -129,7 +129,8 @@ export class BigramAnalyzer {
    */
   async analyze(ids: readonly number[], options: BigramCallOptions = {}): Promise<BigramAnalyzeResult> {
     if (ids.length === 0) throw new EngineError('bad-request', 'The text has no tokens to compare.');
-    if (ids.length > MAX_TEXT_TOKENS) throw new EngineError('bad-request', `The text has ${ids.length} tokens; the bigram view takes up to ${MAX_TEXT_TOKENS}.`);
+    const tooMany = tokensProblem(LIMITS.bigramView, ids.length);
+    if (tooMany) throw new EngineError('bad-request', tooMany);
     checkIds(ids, this.runnable.vocabSize);
     const started = performance.now();
     const vocab = this.runnable.vocabSize;

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRuntime } from '../cli/nodeRuntime';
 import { logSoftmax } from './biasLens';
 import { Engine } from './engine';
-import { compareModelsOnText, COMPARE_MAX_TEXT_BYTES, nextBytesOnBoth, SecondModel, tokenizerOf, type ModelHandle } from './modelComparison';
+import { LIMITS } from '../core/limits';
+import { compareModelsOnText, nextBytesOnBoth, SecondModel, tokenizerOf, type ModelHandle } from './modelComparison';
 
 const TEXT = 'Fellow-Citizens of the Senate and House of Representatives: the state of the Union is sound.';
 const runtime = createNodeRuntime();
@@ -74,7 +75,7 @@ describe('two models on one text', () => {
 
   it('refuses an empty text and one over the limit', async () => {
     await expect(compareModelsOnText({ text: '' }, a, b)).rejects.toThrow(/Type a text/);
-    await expect(compareModelsOnText({ text: 'a'.repeat(COMPARE_MAX_TEXT_BYTES + 1) }, a, b)).rejects.toThrow(/at most 20,000/);
+    await expect(compareModelsOnText({ text: 'a'.repeat(LIMITS.twoModels.maxBytes + 1) }, a, b)).rejects.toThrow(/20,001 bytes\); the two-model comparison takes up to 20.0 kB/);
   });
 
   it('gives the exact next byte on each model, saying which one has byte tokens', async () => {

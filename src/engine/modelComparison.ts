@@ -13,15 +13,14 @@
  */
 import { compareOnBytes, largestDisagreements, type ScoredSpan, type WordBits } from '../core/tokenizers/byteAlignedBits';
 import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { bytesProblem, LIMITS } from '../core/limits';
 import { utf8Length } from '../core/tokenizers/words';
 import { computeExactNextBytes, lemmaDepsOn, topBytes, type ByteProbability } from './biasLens';
 import type { Engine } from './engine';
 import { EngineError, throwIfCancelled } from './errors';
 import type { LoadProgress, ModelInfo, ModelSource } from './types';
 
-import { COMPARE_MAX_TEXT_BYTES } from './tokenizerLabLimits';
 
-export { COMPARE_MAX_TEXT_BYTES };
 
 export interface CompareModelsParams {
   text: string;
@@ -166,9 +165,8 @@ export async function compareModelsOnText(
 ): Promise<CompareModelsResult> {
   const bytes = utf8Length(params.text);
   if (bytes === 0) throw new EngineError('bad-request', 'Type a text to compare the two models on.');
-  if (bytes > COMPARE_MAX_TEXT_BYTES) {
-    throw new EngineError('bad-request', `The text is ${bytes.toLocaleString('en-US')} bytes; the two-model comparison takes at most ${COMPARE_MAX_TEXT_BYTES.toLocaleString('en-US')} (use the first part of it).`);
-  }
+  const tooLong = bytesProblem(LIMITS.twoModels, bytes);
+  if (tooLong) throw new EngineError('bad-request', `${tooLong} Use the first part of it.`);
   const progress = options.onProgress ?? (() => {});
   const runA = await scoreOnBytes(a, params.text, options.signal, progress);
   throwIfCancelled(options.signal, 'The comparison');

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRuntime } from '../cli/nodeRuntime';
 import { logSoftmax, tokenMetrics } from '../core/distribution';
+import { LIMITS } from '../core/limits';
 import { Engine } from './engine';
 import type { AnalyzeResult } from './types';
 
@@ -101,7 +102,7 @@ describe('TextAnalyzer on sotu-gpt (Node)', () => {
     expect(analysis.positions).toHaveLength(ids.length);
     const last = await engine.row({ ids, position: ids.length });
     expect(last.contextTokens).toBe(engine.modelInfo!.contextTokens);
-    await expect(engine.analyze({ ids: new Array(20_001).fill(1) })).rejects.toThrow(/at most 20,000/);
+    await expect(engine.analyze({ ids: new Array(LIMITS.nextTokenLab.maxTokens + 1).fill(1) })).rejects.toThrow(/50,001 tokens; the next-token lab takes up to 50,000 tokens/);
   });
 
   it('past the context, an edit near the end runs only the windows after it and equals a fresh analysis', async () => {

@@ -11,12 +11,11 @@ import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextW
 import { commonPrefixLength } from '../core/context/tokenPrefix';
 import { entropyNats, softmax } from '../core/distribution';
 import { positionMetrics } from '../core/lab/positionMetrics';
+import { LIMITS, tokensProblem } from '../core/limits';
 import { cancellationPoint, EngineError, throwIfCancelled } from './errors';
 import { defaultStride, forwardAll, forwardWindow, windowTokensFor, type RunnableModel, type StepCache } from './inference';
 import type { AnalyzeResult, PositionMetrics, RowResult, WindowProgress } from './types';
 
-/** Texts longer than this are refused: scoring them would take minutes and the view could not show them. */
-export const MAX_ANALYSIS_TOKENS = 20_000;
 
 /** Logits rows kept for clicks, in floats (64 MB); past it rows are recomputed on demand. */
 const KEPT_ROWS_BUDGET_FLOATS = 16 * 1024 * 1024;
@@ -44,9 +43,8 @@ export class TextAnalyzer {
   constructor(private readonly runnable: RunnableModel, private readonly stepCache: StepCache, private readonly startTokenId: number) {}
 
   async analyze(ids: readonly number[], options: { strideTokens?: number; signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void } = {}): Promise<AnalyzeResult> {
-    if (ids.length > MAX_ANALYSIS_TOKENS) {
-      throw new EngineError('bad-request', `The text has ${ids.length.toLocaleString('en-US')} tokens; the lab scores at most ${MAX_ANALYSIS_TOKENS.toLocaleString('en-US')} at once. Shorten it (or use the CLI's score command for long files).`);
-    }
+    const tooMany = tokensProblem(LIMITS.nextTokenLab, ids.length);
+    if (tooMany) throw new EngineError('bad-request', `${tooMany} Shorten it, or score the whole file with the CLI's score command.`);
     const started = performance.now();
     const sequence = [this.startTokenId, ...ids];
     const windowTokens = windowTokensFor(this.runnable.contextTokens, this.runnable.vocabSize);

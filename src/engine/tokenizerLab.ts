@@ -14,9 +14,10 @@ import { describeTokenizerJson, type TokenizerJson } from '../core/tokenizers/to
 import { utf8Length } from '../core/tokenizers/words';
 import { cancelledError, EngineError, yieldToEventLoop } from './errors';
 import { isHubModelId } from './sources';
-import { LAB_DEFAULT_DISPLAY_BYTES, LAB_MAX_TEXT_BYTES, MODEL_TOKENIZER_ID } from './tokenizerLabLimits';
+import { bytesProblem, LIMITS } from '../core/limits';
+import { LAB_DEFAULT_DISPLAY_BYTES, MODEL_TOKENIZER_ID } from './tokenizerLabLimits';
 
-export { LAB_DEFAULT_DISPLAY_BYTES, LAB_MAX_TEXT_BYTES, MODEL_TOKENIZER_ID };
+export { LAB_DEFAULT_DISPLAY_BYTES, MODEL_TOKENIZER_ID };
 
 /** Digit runs listed per row (the counts cover them all). */
 const MAX_LISTED_DIGIT_RUNS = 50;
@@ -243,9 +244,8 @@ export class TokenizerLab {
   /** The same text through every tokenizer asked for, one row each; a tokenizer that fails gives an error row. */
   async tokenize(params: LabTokenizeParams, options: LabCallOptions = {}): Promise<LabTokenizeResult> {
     const textBytes = utf8Length(params.text);
-    if (textBytes > LAB_MAX_TEXT_BYTES) {
-      throw new EngineError('bad-request', `The text is ${textBytes.toLocaleString('en-US')} bytes; the tokenizer lab takes at most ${LAB_MAX_TEXT_BYTES.toLocaleString('en-US')} bytes (1 MB).`);
-    }
+    const tooLong = bytesProblem(LIMITS.tokenizerLab, textBytes);
+    if (tooLong) throw new EngineError('bad-request', tooLong);
     const shownBytes = Math.min(textBytes, params.displayBytes ?? LAB_DEFAULT_DISPLAY_BYTES);
     const rows = await this.eachTokenizer(params.tokenizerIds, options, (tokenizer, base): LabRow => {
       const started = performance.now();

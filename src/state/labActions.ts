@@ -7,6 +7,8 @@
 import { CNTP_STOP_TEXTS, cautiousStopTokenIds, logSumExp, positionSeed, sampleNext, type NextTokenMode, type SamplingSettings } from '../core/distribution';
 import { cautiousStep } from '../core/lab/cautiousDecoding';
 import { commonPrefixLength } from '../core/context/tokenPrefix';
+import { bytesProblem, LIMITS } from '../core/limits';
+import { utf8Length } from '../core/tokenizers/words';
 import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKind } from '../core/lab/branchTree';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineActions';
@@ -93,6 +95,11 @@ export function resetLabForModel(): void {
 export async function refreshAnalysis(): Promise<boolean> {
   const { model, text } = get();
   if (!model) return false;
+  // Whatever asks (a typed text, a model load, a restart), a text over the byte limit is not even tokenized.
+  if (bytesProblem(LIMITS.nextTokenLab, utf8Length(text))) {
+    refuseText();
+    return false;
+  }
   // A run now supersedes a scheduled one (after a model load, restoreLab runs it at once).
   if (analysisTimer) clearTimeout(analysisTimer);
   analysisController?.abort();

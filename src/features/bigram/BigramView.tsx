@@ -4,6 +4,8 @@
  * bigram each prediction is; a summary; the layer view at a selected position; the bigram
  * table and the corpus bigram reference. All model work runs in the worker.
  */
+import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
+import { utf8Length } from '../../core/tokenizers/words';
 import { useEffect, useMemo, useState } from 'react';
 import type { BigramAnalyzeResult, BigramProgress, CorpusInfo } from '../../engine/bigramTypes';
 import type { TokenView } from '../../engine/types';
@@ -39,6 +41,9 @@ export function BigramView() {
   const compare = (source: string) => {
     setSelected(null);
     analysis.run(async (signal, onProgress) => {
+      // Refused before tokenizing; the engine checks the token limit before the model runs.
+      const tooLong = bytesProblem(LIMITS.bigramView, utf8Length(source));
+      if (tooLong) throw new Error(tooLong);
       const { ids, tokens } = await engineClient().call('tokenize', { text: source }, { signal });
       if (ids.length === 0) throw new Error('The text has no tokens: paste or type a paragraph first.');
       const result = await engineClient().call('bigramAnalyze', { ids }, { signal, onProgress });
@@ -67,7 +72,7 @@ export function BigramView() {
         model's prediction from <em>only the current token</em> (the model run on [start, token], an approximation of the bigram subnetwork
         of Chang &amp; Bergen 2025).
       </p>
-      <label className="next-token__label" htmlFor="bigram-text">Text</label>
+      <label className="next-token__label" htmlFor="bigram-text">Text <span className="hint">({limitSentence(LIMITS.bigramView)})</span></label>
       <textarea id="bigram-text" className="next-token__text" data-testid="bigram.text" rows={4} spellCheck={false} value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compare(text); }} />

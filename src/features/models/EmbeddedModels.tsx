@@ -1,7 +1,7 @@
 /** Models shipped with the app: they load from our own origin, offline. */
 import { loadModel } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
-import { formatBytes } from './format';
+import { formatBytes } from '../../core/formatBytes';
 import { useEmbeddedModels } from './useEmbeddedModels';
 
 export function EmbeddedModels() {

@@ -8,7 +8,7 @@ import type { Dtype } from '../../engine/types';
 import { clearCachedModels, loadModel } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { CURATED_HUB_MODELS } from './curatedModels';
-import { formatBytes } from './format';
+import { formatBytes } from '../../core/formatBytes';
 
 const DTYPES: Dtype[] = ['auto', 'fp32', 'q8', 'q4', 'fp16', 'q4f16'];
 

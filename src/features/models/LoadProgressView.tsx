@@ -1,7 +1,7 @@
 /** Per-file and total progress of a model load, with a cancel button. */
 import type { FileProgress, LoadProgress } from '../../engine/types';
 import { cancelLoad } from '../../state/engineActions';
-import { formatBytes } from './format';
+import { formatBytes } from '../../core/formatBytes';
 
 const STATE_TEXT: Record<FileProgress['state'], string> = {
   waiting: 'waiting',

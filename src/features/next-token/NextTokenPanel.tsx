@@ -7,6 +7,8 @@ import { useMemo, useState } from 'react';
 import { Histogram } from '../../charts/Histogram';
 import { metricHistogram } from '../../core/lab/gltrPanels';
 import { meanSurprisalBits } from '../../core/lab/positionMetrics';
+import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
+import { utf8Length } from '../../core/tokenizers/words';
 import { COLOUR_METRICS, metricScale, parseThresholds, thresholdsProblem, type ColourMetric } from '../../core/lab/tokenColours';
 import { setText, updateSettings } from '../../state/engineActions';
 import { analysisFreshness, cancelAnalysis, refreshAnalysis, refuseText, selectPosition } from '../../state/labActions';
@@ -22,7 +24,6 @@ import { TokenChips } from './TokenChips';
 import { useWidth } from './useWidth';
 
 /** Texts above this many UTF-8 bytes are refused before tokenizing (about 40,000 tokens of English). */
-export const MAX_TEXT_BYTES = 200_000;
 
 export function NextTokenPanel() {
   const text = useSession((s) => s.text);
@@ -42,12 +43,11 @@ export function NextTokenPanel() {
   const thresholdsError = thresholdsProblem(thresholdText);
   const chipMetrics = useMemo(() => analysed ?? lab.analysis?.positions.slice(0, freshness.validPrefix) ?? null, [analysed, lab.analysis, freshness]);
   const selected = lab.selected ?? tokens.length;
-  const textBytes = useMemo(() => new TextEncoder().encode(text).length, [text]);
-  const tooLong = textBytes > MAX_TEXT_BYTES;
+  const tooLong = useMemo(() => bytesProblem(LIMITS.nextTokenLab, utf8Length(text)), [text]);
   const metricInfo = COLOUR_METRICS.find((m) => m.metric === settings.colourMetric)!;
 
   const onTextChange = (value: string) => {
-    if (new TextEncoder().encode(value).length > MAX_TEXT_BYTES) {
+    if (bytesProblem(LIMITS.nextTokenLab, utf8Length(value))) {
       // Kept (nothing typed is lost) but not scored: the refusal below says why.
       useSession.setState({ text: value });
       refuseText();
@@ -58,12 +58,11 @@ export function NextTokenPanel() {
 
   return (
     <section className="next-token" aria-label="Next-token lab">
-      <label className="next-token__label" htmlFor="text-input">Text</label>
+      <label className="next-token__label" htmlFor="text-input">Text <span className="hint">({limitSentence(LIMITS.nextTokenLab)})</span></label>
       <textarea id="text-input" data-testid="text.input" className="next-token__text" value={text} spellCheck={false} onChange={(e) => onTextChange(e.target.value)} rows={4} />
       {tooLong && (
         <p className="notice notice--error" role="alert" data-testid="text.too-long">
-          This text is {(textBytes / 1e6).toFixed(2)} MB; the lab scores texts up to {MAX_TEXT_BYTES / 1000} KB at once (about 40,000 tokens), so it is not scored.
-          Shorten it, or score the whole file with the CLI: <code>npm run cli -- score file.txt</code>.
+          {tooLong} It is kept here but not scored: shorten it, or score the whole file with the CLI: <code>npm run cli -- score file.txt</code>.
         </p>
       )}
       <div className="next-token__toolbar">

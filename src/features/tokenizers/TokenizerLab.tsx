@@ -5,9 +5,10 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { LabRow } from '../../engine/tokenizerLab';
-import { LAB_MAX_TEXT_BYTES } from '../../engine/tokenizerLabLimits';
 import { useSession } from '../../state/sessionStore';
-import { formatBytes } from '../models/format';
+import { formatBytes } from '../../core/formatBytes';
+import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
+import { utf8Length } from '../../core/tokenizers/words';
 import { AddTokenizer } from './AddTokenizer';
 import { BiasLensPanel } from './BiasLensPanel';
 import { LanguageBiasPanel } from './LanguageBiasPanel';
@@ -33,8 +34,8 @@ export function TokenizerLab() {
   const list = useLabCall(`${modelKey}|${listVersion}`, () => lab.tokenizers());
   const available = list.result ?? [];
   const ids = useMemo(() => available.map((t) => t.id).filter((id) => prefs.selected.includes(id)), [available, prefs.selected]);
-  const textBytes = useMemo(() => new TextEncoder().encode(prefs.text).length, [prefs.text]);
-  const tooLong = textBytes > LAB_MAX_TEXT_BYTES;
+  const textBytes = useMemo(() => utf8Length(prefs.text), [prefs.text]);
+  const tooLong = bytesProblem(LIMITS.tokenizerLab, textBytes);
 
   // Memoised: hovering re-renders the view, and the text may be 1 MB.
   const tokenizeKey = useMemo(() => (ids.length && !tooLong ? JSON.stringify([modelKey, ids, prefs.text]) : null), [modelKey, ids, prefs.text, tooLong]);
@@ -65,12 +66,12 @@ export function TokenizerLab() {
         setPrefs((p) => ({ ...p, selected: [...p.selected.filter((id) => id !== info.id), info.id] }));
         setListVersion((v) => v + 1);
       }} />
-      <label className="next-token__label" htmlFor="tlab-text">Text</label>
+      <label className="next-token__label" htmlFor="tlab-text">Text <span className="hint">({limitSentence(LIMITS.tokenizerLab)})</span></label>
       <textarea id="tlab-text" className="next-token__text" data-testid="tokenizers.text" rows={3} spellCheck={false} value={prefs.text}
         onChange={(e) => setPrefs((p) => ({ ...p, text: e.target.value }))} />
       <p className="next-token__status" data-testid="tokenizers.status" data-status={status}>
         {tooLong
-          ? <span className="error" role="alert">This text is {formatBytes(textBytes)}; the tokenizer lab takes up to {formatBytes(LAB_MAX_TEXT_BYTES)}.</span>
+          ? <span className="error" role="alert">{tooLong}</span>
           : working && tokenized.progress
             ? labProgressText(tokenized.progress)
             : tokenized.error ?? (shown && shown.shownBytes < shown.textBytes

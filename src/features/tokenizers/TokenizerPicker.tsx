@@ -1,6 +1,6 @@
 /** Which tokenizers to compare: each with its algorithm, vocabulary and what selecting it downloads. */
 import type { LabTokenizerInfo } from '../../engine/tokenizerLab';
-import { formatBytes } from '../models/format';
+import { formatBytes } from '../../core/formatBytes';
 
 export interface TokenizerPickerProps {
   tokenizers: readonly LabTokenizerInfo[];

@@ -7,11 +7,12 @@
 import { useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
 import type { CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../../engine/modelComparison';
-import { COMPARE_MAX_TEXT_BYTES } from '../../engine/tokenizerLabLimits';
 import { WordBitsChart } from '../../charts/WordBitsChart';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
-import { formatBytes } from '../models/format';
+import { formatBytes } from '../../core/formatBytes';
+import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
+import { utf8Length } from '../../core/tokenizers/words';
 import { defaultOtherModel } from '../models/defaultModels';
 import { useEmbeddedModels } from '../models/useEmbeddedModels';
 import { visibleToken } from '../next-token/visibleToken';
@@ -95,8 +96,7 @@ export function TwoModelsPanel({ text }: { text: string }) {
   const [stopped, setStopped] = useState(false);
   const [progress, setProgress] = useState<CompareModelsProgress | null>(null);
   const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
-  const textBytes = new TextEncoder().encode(text).length;
-  const tooLong = textBytes > COMPARE_MAX_TEXT_BYTES;
+  const tooLong = bytesProblem(LIMITS.twoModels, utf8Length(text));
   const other = { kind: 'embedded' as const, id: otherId };
 
   const key = model && text && !tooLong && !stopped ? JSON.stringify([model.key, otherId, text]) : null;
@@ -114,6 +114,7 @@ export function TwoModelsPanel({ text }: { text: string }) {
       <p className="hint">
         The lab's text on the loaded model{model ? ` (${model.label})` : ''} and on a second model, aligned on bytes: each token's surprisal is spread over
         its bytes and summed per word. Per-token perplexity is not comparable across tokenizers; bits per byte is.
+        Texts {limitSentence(LIMITS.twoModels)}.
       </p>
       <label>
         Second model{' '}
@@ -126,7 +127,7 @@ export function TwoModelsPanel({ text }: { text: string }) {
       {stopped && <button type="button" onClick={() => setStopped(false)} data-testid="tokenizers.models.run">Compare</button>}
       <p className="next-token__status" data-testid="tokenizers.models.status" data-status={tooLong ? 'too-long' : stopped ? 'stopped' : compared.status}>
         {!model ? 'Load a model to compare.' : tooLong
-          ? <span className="error" role="alert">This text is {formatBytes(textBytes)}; the two-model comparison takes up to {formatBytes(COMPARE_MAX_TEXT_BYTES)}.</span>
+          ? <span className="error" role="alert">{tooLong}</span>
           : stopped ? 'Cancelled.' : compared.status === 'working' ? progressText(progress) : compared.error ?? (loadedId === otherId ? 'Both are the same model: pick another to see them differ.' : '')}
       </p>
       {result && (
