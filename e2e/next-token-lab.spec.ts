@@ -101,7 +101,7 @@ test('a long text: Cancel stops the scoring, and an edit at the end runs only th
   });
 });
 
-test('keyboard: Enter on Greedy step keeps the focus there for the next step', async ({ page }) => {
+test('keyboard: Enter on Greedy step keeps the focus there for the next step; arrow keys move between the bars', async ({ page }) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
   await app.expectModel(`embedded:${DEFAULT_MODEL}`);
@@ -114,6 +114,35 @@ test('keyboard: Enter on Greedy step keeps the focus there for the next step', a
   await expect(greedy).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.locator('.chip--generated')).toHaveCount(2);
+
+  await test.step('the bars are one tab stop; arrow keys move between them and to their inspect buttons; Enter appends', async () => {
+    await app.expectDistribution();
+    const bars = page.getByTestId('distribution.bar');
+    const inspect = page.getByTestId('distribution.bar.inspect');
+    expect(await bars.count()).toBeGreaterThan(5);
+    await expect(page.locator('[data-testid="distribution.chart"] [tabindex="0"]')).toHaveCount(1);
+    await greedy.focus();
+    // Shift+Tab from the step buttons would cross other controls; the chart's one stop is its first bar.
+    await bars.first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect(bars.nth(2)).toBeFocused();
+    await page.keyboard.press('End');
+    await expect(bars.last()).toBeFocused();
+    await page.keyboard.press('ArrowRight');
+    await expect(inspect.last()).toBeFocused();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Home');
+    await expect(bars.first()).toBeFocused();
+    await expect(page.locator('[data-testid="distribution.chart"] [tabindex="0"]')).toHaveCount(1);
+    const appended = await bars.first().getAttribute('data-token-id');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.chip--generated')).toHaveCount(3);
+    await expect(page.locator('.chip--generated').last()).toHaveAttribute('data-token-id', appended!);
+    await app.expectDistribution();
+    // The focused row stays in the page: the next Enter appends again without reaching for the mouse.
+    await expect(page.locator('[data-testid="distribution.chart"] :focus')).toHaveCount(1);
+  });
 });
 
 test('cautious decoding branches where the entropy is high and shows the fan of trials', async ({ page }) => {

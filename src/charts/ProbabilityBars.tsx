@@ -6,7 +6,7 @@
  * stage did it. Props in, callbacks out.
  */
 import { scaleLinear, scaleLog } from 'd3';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 
 export interface ProbabilityBar {
   key: string | number;
@@ -39,6 +39,8 @@ export interface ProbabilityBarsProps {
   onInspect?: (bar: ProbabilityBar) => void;
   /** What the inspect button does, for its tooltip and label. */
   inspectLabel?: string;
+  /** A row to give the keyboard focus when bars are next drawn (cleared once done); null: none. */
+  pendingFocusRow?: RefObject<number | null>;
 }
 
 const INSPECT_WIDTH_PX = 22;
@@ -58,7 +60,7 @@ export function formatProbability(p: number): string {
   return `${percent.toExponential(1)}%`;
 }
 
-export function ProbabilityBars({ bars, tailProbability, tailShownProbability, tailCount, width, scale = 'linear', onSelect, onInspect, inspectLabel = 'Inspect' }: ProbabilityBarsProps) {
+export function ProbabilityBars({ bars, tailProbability, tailShownProbability, tailCount, width, scale = 'linear', onSelect, onInspect, inspectLabel = 'Inspect', pendingFocusRow }: ProbabilityBarsProps) {
   const left = RANK_WIDTH_PX + LABEL_WIDTH_PX;
   const barSpace = Math.max(40, width - left - VALUE_WIDTH_PX - (onInspect ? INSPECT_WIDTH_PX : 0));
   const x = useMemo(() => {
@@ -75,8 +77,36 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
   }, [bars, barSpace, scale]);
   const tail: ProbabilityBar = { key: 'tail', label: `other ${tailCount.toLocaleString('en-US')} tokens`, probability: tailProbability, shownProbability: tailShownProbability };
   const rows = [...bars.map((bar) => ({ bar, tail: false })), ...(tailCount > 0 ? [{ bar: tail, tail: true }] : [])];
+  // One tab stop for the whole chart (roving tabindex): ↑ ↓ Home End move between bars, → and ← between a bar and its inspect button.
+  const svgRef = useRef<SVGSVGElement>(null);
+  const [activeBar, setActiveBar] = useState(0);
+  const active = Math.min(activeBar, Math.max(0, bars.length - 1));
+  // The bars take the tab stop when they append; otherwise the inspect buttons do.
+  const primary: 'bar' | 'inspect' = onSelect ? 'bar' : 'inspect';
+  const focusRow = (index: number, part: 'bar' | 'inspect') => {
+    const next = Math.min(bars.length - 1, Math.max(0, index));
+    setActiveBar(next);
+    const testId = part === 'bar' ? 'distribution.bar' : 'distribution.bar.inspect';
+    svgRef.current?.querySelectorAll<SVGGElement>(`[data-testid="${testId}"]`)[next]?.focus();
+  };
+  // A row to focus once bars are drawn (the parent's chart was replaced while the next distribution loaded).
+  useEffect(() => {
+    if (!pendingFocusRow || pendingFocusRow.current === null || bars.length === 0) return;
+    focusRow(pendingFocusRow.current, primary);
+    pendingFocusRow.current = null;
+  });
+  const onRowKey = (event: KeyboardEvent, index: number, part: 'bar' | 'inspect') => {
+    const moves: Record<string, [number, 'bar' | 'inspect']> = {
+      ArrowDown: [index + 1, part], ArrowUp: [index - 1, part], Home: [0, part], End: [bars.length - 1, part],
+      ArrowRight: [index, onInspect ? 'inspect' : part], ArrowLeft: [index, onSelect ? 'bar' : part],
+    };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    event.stopPropagation();
+    focusRow(...moves[event.key]);
+  };
   return (
-    <svg className="probability-bars" width={width} height={rows.length * ROW_HEIGHT_PX} role="list" aria-label="Next-token probabilities">
+    <svg ref={svgRef} className="probability-bars" width={width} height={rows.length * ROW_HEIGHT_PX} role="list" aria-label="Next-token probabilities: arrow keys move between the bars">
       {rows.map(({ bar, tail: isTail }, i) => {
         const shown = bar.shownProbability ?? bar.probability;
         const changed = Math.abs(shown - bar.probability) > 1e-12;
@@ -86,10 +116,11 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
         const value = removed ? `${formatProbability(bar.probability)} · cut by ${bar.removedBy}` : changed ? `${formatProbability(bar.probability)} → ${formatProbability(shown)}` : formatProbability(bar.probability);
         return (
           <g
-            key={bar.key}
+            // By row, not by token: after Enter appends a token, the focused row stays in the page with the next distribution's bar.
+            key={isTail ? 'tail' : i}
             transform={`translate(0, ${i * ROW_HEIGHT_PX})`}
             role={selectable ? 'button' : 'listitem'}
-            tabIndex={selectable ? 0 : undefined}
+            tabIndex={selectable ? (i === active ? 0 : -1) : undefined}
             aria-label={`${bar.label}: ${value}${bar.isActual ? ', the actual token' : ''}`}
             data-testid={isTail ? 'distribution.tail' : 'distribution.bar'}
             data-token-id={isTail ? undefined : bar.key}
@@ -99,7 +130,10 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
             data-actual={bar.isActual ? 'true' : undefined}
             className={classes}
             onClick={selectable ? () => onSelect(bar) : undefined}
-            onKeyDown={selectable ? (event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(bar); } } : undefined}
+            onKeyDown={selectable ? (event) => {
+              if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(bar); } else onRowKey(event, i, 'bar');
+            } : undefined}
+            onFocus={selectable ? () => setActiveBar(i) : undefined}
           >
             <title>{`${bar.label}: ${value}${bar.detail ? ` (${bar.detail})` : ''}`}</title>
             {/* The whole row is the click target, not just the drawn marks. */}
@@ -123,12 +157,15 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
                 className="bar__inspect"
                 transform={`translate(${width - INSPECT_WIDTH_PX}, 0)`}
                 role="button"
-                tabIndex={0}
+                tabIndex={primary === 'inspect' && i === active ? 0 : -1}
                 aria-label={`${inspectLabel}: ${bar.label}`}
                 data-testid="distribution.bar.inspect"
                 data-token-id={bar.key}
                 onClick={(event) => { event.stopPropagation(); onInspect(bar); }}
-                onKeyDown={(event) => { if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); event.stopPropagation(); onInspect(bar); } }}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); event.stopPropagation(); onInspect(bar); } else onRowKey(event, i, 'inspect');
+                }}
+                onFocus={(event) => { event.stopPropagation(); setActiveBar(i); }}
               >
                 <title>{`${inspectLabel}: ${bar.label}`}</title>
                 <rect width={INSPECT_WIDTH_PX} height={ROW_HEIGHT_PX} fill="transparent" />

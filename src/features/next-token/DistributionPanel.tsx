@@ -3,7 +3,7 @@
  * top-N bars with rank and probability, the actual token wherever it ranks, the tail mass,
  * the entropy, and what each sampling stage keeps. Clicking a bar appends that token.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { ChartExport } from '../../charts/ChartExport';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
@@ -23,6 +23,7 @@ export function DistributionPanel() {
   const [chartRef, width] = useWidth<HTMLDivElement>();
   /** Which stage's probabilities the solid bars show (3: after every stage). */
   const [stageShown, setStageShown] = useState(3);
+  const focusAfterAppend = useRef<number | null>(null);
   // A row of the previous text is not drawn under a new one (unless the edit left its context alone).
   const row = useMemo(() => currentRow(lab), [lab]);
   const actualTokenId = row && row.position < lab.analysedIds.length ? lab.analysedIds[row.position] : null;
@@ -108,7 +109,12 @@ export function DistributionPanel() {
             tailCount={view.tail.count}
             width={width}
             scale={settings.probabilityScale}
-            onSelect={appendable && !lab.generation ? (bar) => void appendToken(Number(bar.key), 'click') : undefined}
+            onSelect={appendable && !lab.generation ? (bar) => {
+              // Enter on a focused bar: the chart is redrawn for the next position; the focus comes back to the same row.
+              if (document.activeElement?.closest('[data-testid="distribution.chart"]')) focusAfterAppend.current = bars.findIndex((b) => b.key === bar.key);
+              void appendToken(Number(bar.key), 'click');
+            } : undefined}
+            pendingFocusRow={focusAfterAppend}
             onInspect={(bar) => openKeySpace(Number(bar.key))}
             inspectLabel="Key space: this token's nearest keys and this distribution's keySim"
           />
