@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeResult } from './wireFormat';
 import { EngineCallError, EngineClient, WorkerRestartedError, type WorkerLike } from './client';
 import type { ReplyMessage, RequestMessage } from './protocol';
 
@@ -47,7 +48,7 @@ describe('EngineClient', () => {
     const loading = client.call('load', { source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' }, { onProgress: (p) => progress.push(p) });
     const tokenizing = client.call('tokenize', { text: 'hi' });
     const [load, tokenize] = workers[0].received;
-    workers[0].reply({ type: 'result', id: tokenize.id, result: { ids: [1], tokens: [] } });
+    workers[0].reply({ type: 'result', id: tokenize.id, result: encodeResult('tokenize', { ids: [1], tokens: [] }).wire });
     workers[0].reply({ type: 'progress', id: load.id, progress: { phase: 'downloading' } });
     workers[0].reply({ type: 'result', id: load.id, result: { key: 'embedded:sotu-gpt' } });
     await expect(tokenizing).resolves.toEqual({ ids: [1], tokens: [] });
@@ -126,7 +127,7 @@ describe('EngineClient', () => {
     workers[0].crash('boom');
     const next = client.call('tokenize', { text: 'again' });
     expect(workers[1].received).toHaveLength(1);
-    workers[1].reply({ type: 'result', id: workers[1].received[0].id, result: { ids: [], tokens: [] } });
+    workers[1].reply({ type: 'result', id: workers[1].received[0].id, result: encodeResult('tokenize', { ids: [], tokens: [] }).wire });
     await expect(next).resolves.toEqual({ ids: [], tokens: [] });
   });
 

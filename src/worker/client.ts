@@ -8,6 +8,7 @@
  */
 import type { ErrorReport } from '../engine/errors';
 import type { CallKind, ParamsOf, ProgressOf, ReplyMessage, RequestMessage, ResultOf } from './protocol';
+import { decodeResult } from './wireFormat';
 
 export interface WorkerLike {
   postMessage(message: unknown, transfer?: Transferable[]): void;
@@ -200,7 +201,7 @@ export class EngineClient {
     }
     this.pending.delete(message.id);
     pending.cleanup();
-    if (message.type === 'result') pending.resolve(message.result);
+    if (message.type === 'result') pending.resolve(decodeResult(pending.kind, message.result));
     else pending.reject(new EngineCallError(message.error));
   }
 

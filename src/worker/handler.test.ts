@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeResult, encodeResult } from './wireFormat';
 import { EngineError } from '../engine/errors';
 import type { ModelInfo } from '../engine/types';
 import { createRequestHandler, type EngineService } from './handler';
@@ -33,7 +34,10 @@ describe('request handler', () => {
     const { sent, send } = recorder();
     const handler = createRequestHandler(fakeService({ tokenize: ({ text }) => ({ ids: [text.length], tokens: [] }) }), send);
     await handler.handle({ type: 'request', id: 7, kind: 'tokenize', params: { text: 'abc' } });
-    expect(sent.map((s) => s.message)).toEqual([{ type: 'result', id: 7, result: { ids: [3], tokens: [] } }]);
+    expect(sent.map((s) => s.message)).toEqual([{ type: 'result', id: 7, result: encodeResult('tokenize', { ids: [3], tokens: [] }).wire }]);
+    // Tokens cross in the wire format (worker/wireFormat.ts), their typed arrays moved.
+    expect(decodeResult('tokenize', sent[0].message.type === 'result' && sent[0].message.result)).toEqual({ ids: [3], tokens: [] });
+    expect(sent[0].transfer?.length).toBeGreaterThan(0);
     expect(handler.inFlight()).toEqual([]);
   });
 

@@ -3,6 +3,7 @@
  * function over a table of implementations: tests call it without a real Worker.
  */
 import { toErrorReport } from '../engine/errors';
+import { encodeResult } from './wireFormat';
 import { transferablesOf, type CallKind, type EngineCalls, type ParamsOf, type ProgressOf, type ReplyMessage, type RequestMessage, type ResultOf } from './protocol';
 
 export interface CallContext<K extends CallKind> {
@@ -47,7 +48,8 @@ export function createRequestHandler(service: EngineService, send: Send): Reques
       if (controller.signal.aborted) {
         send({ type: 'error', id: message.id, error: { code: 'cancelled', message: 'The request was cancelled.', file: null } });
       } else {
-        send({ type: 'result', id: message.id, result }, transferablesOf(result));
+        const { wire, transfer } = encodeResult(message.kind, result);
+        send({ type: 'result', id: message.id, result: wire }, [...transferablesOf(result), ...transfer]);
       }
     } catch (error) {
       send({ type: 'error', id: message.id, error: toErrorReport(error) });

@@ -21,6 +21,9 @@ import { ProgressLine } from './ProgressLine';
 import { useEngineTask } from './useEngineTask';
 import './bigram.css';
 
+/** Stated by the text box, before any work. */
+const TEXT_LIMIT = limitSentence(LIMITS.bigramView);
+
 interface Analysis {
   text: string;
   ids: number[];
@@ -72,7 +75,7 @@ export function BigramView() {
         model's prediction from <em>only the current token</em> (the model run on [start, token], an approximation of the bigram subnetwork
         of Chang &amp; Bergen 2025).
       </p>
-      <label className="next-token__label" htmlFor="bigram-text">Text <span className="hint">({limitSentence(LIMITS.bigramView)})</span></label>
+      <label className="next-token__label" htmlFor="bigram-text">Text <span className="hint">({TEXT_LIMIT})</span></label>
       <textarea id="bigram-text" className="next-token__text" data-testid="bigram.text" rows={4} spellCheck={false} value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compare(text); }} />

@@ -1,11 +1,13 @@
 /** GLTR's three histograms over the scored text, beside the text view (docs/PAPERS.md section 6). */
+import { memo } from 'react';
 import { ExportableChart } from '../../charts/ChartExport';
 import { Histogram } from '../../charts/Histogram';
 import { rankBucketCounts, relativeToTopHistogram, top10EntropyHistogram } from '../../core/lab/gltrPanels';
 import type { PositionMetrics } from '../../core/lab/positionMetrics';
 import { GLTR_COLOURS } from '../../core/lab/tokenColours';
 
-export function GltrPanels({ metrics, thresholds, width }: { metrics: readonly PositionMetrics[]; thresholds: readonly number[]; width: number }) {
+/** Memoised: three passes over every position, only when the metrics change (not on each window of progress). */
+export const GltrPanels = memo(function GltrPanels({ metrics, thresholds, width }: { metrics: readonly PositionMetrics[]; thresholds: readonly number[]; width: number }) {
   const buckets = rankBucketCounts(metrics, thresholds);
   const bucketLabels = [...thresholds.map((t) => `≤${t}`), `>${thresholds.at(-1)}`];
   return (
@@ -22,4 +24,4 @@ export function GltrPanels({ metrics, thresholds, width }: { metrics: readonly P
       <ExportableChart title="GLTR: top-10 entropy" testId="gltr.entropy.export"><Histogram testId="gltr.entropy" title="Top-10 entropy (nats)" width={width} bars={top10EntropyHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))} /></ExportableChart>
     </div>
   );
-}
+});

@@ -3,7 +3,7 @@
  * a metric with its legend and GLTR's histograms, the distribution at any position with the
  * sampling pipeline drawn over it, steps and generation, and the tree of continuations.
  */
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Histogram } from '../../charts/Histogram';
 import { metricHistogram } from '../../core/lab/gltrPanels';
 import { meanSurprisalBits } from '../../core/lab/positionMetrics';
@@ -23,6 +23,9 @@ import { SamplingControls } from './SamplingControls';
 import { TokenChips } from './TokenChips';
 import { useWidth } from './useWidth';
 
+/** Stated by the text box, before any work. */
+const TEXT_LIMIT = limitSentence(LIMITS.nextTokenLab);
+
 /** Texts above this many UTF-8 bytes are refused before tokenizing (about 40,000 tokens of English). */
 
 export function NextTokenPanel() {
@@ -36,12 +39,20 @@ export function NextTokenPanel() {
   const scale = useMemo(() => metricScale(settings.colourMetric, settings.gltrThresholds), [settings.colourMetric, settings.gltrThresholds]);
   const tokens = useMemo(() => [...lab.textTokens, ...lab.continuationTokens], [lab.textTokens, lab.continuationTokens]);
   // Figures only for the text on screen; while a new text is scored, chips keep the colours of the unchanged prefix.
-  const freshness = useMemo(() => analysisFreshness(lab), [lab]);
+  // Keyed on what it reads: a progress update during scoring does not re-walk 50,000 ids.
+  const freshness = useMemo(() => analysisFreshness(lab), [lab.analysis, lab.analysedIds, lab.textIds, lab.tree]);
   const shown = freshness.current ? lab.analysis : null;
   const analysed = shown?.positions ?? null;
   const meanBits = analysed ? meanSurprisalBits(analysed) : null;
   const thresholdsError = thresholdsProblem(thresholdText);
-  const chipMetrics = useMemo(() => analysed ?? lab.analysis?.positions.slice(0, freshness.validPrefix) ?? null, [analysed, lab.analysis, freshness]);
+  const chipMetrics = useMemo(() => analysed ?? lab.analysis?.positions.slice(0, freshness.validPrefix) ?? null, [analysed, lab.analysis, freshness.validPrefix]);
+  const tokenText = useCallback((id: number) => vocabulary?.tokens[id] ?? `#${id}`, [vocabulary]);
+  const metricBars = useMemo(
+    () => analysed && settings.colourMetric !== 'rank'
+      ? metricHistogram(analysed, settings.colourMetric, settings.gltrThresholds).map((b) => ({ label: formatEdge(b.from), count: b.count, colour: scale.colour((b.from + b.to) / 2) }))
+      : null,
+    [analysed, settings.colourMetric, settings.gltrThresholds, scale],
+  );
   const selected = lab.selected ?? tokens.length;
   const tooLong = useMemo(() => bytesProblem(LIMITS.nextTokenLab, utf8Length(text)), [text]);
   const metricInfo = COLOUR_METRICS.find((m) => m.metric === settings.colourMetric)!;
@@ -58,7 +69,7 @@ export function NextTokenPanel() {
 
   return (
     <section className="next-token" aria-label="Next-token lab">
-      <label className="next-token__label" htmlFor="text-input">Text <span className="hint">({limitSentence(LIMITS.nextTokenLab)})</span></label>
+      <label className="next-token__label" htmlFor="text-input">Text <span className="hint">({TEXT_LIMIT})</span></label>
       <textarea id="text-input" data-testid="text.input" className="next-token__text" value={text} spellCheck={false} onChange={(e) => onTextChange(e.target.value)} rows={4} />
       {tooLong && (
         <p className="notice notice--error" role="alert" data-testid="text.too-long">
@@ -131,21 +142,14 @@ export function NextTokenPanel() {
           scale={scale}
           thresholds={settings.gltrThresholds}
           selected={selected}
-          onSelect={(position) => selectPosition(position)}
-          tokenText={(id) => vocabulary?.tokens[id] ?? `#${id}`}
+          onSelect={selectPosition}
+          tokenText={tokenText}
         />
         <div className="next-token__side" ref={sideRef}>
           {analysed && analysed.length > 0 && (
             <>
               <GltrPanels metrics={analysed} thresholds={settings.gltrThresholds} width={Math.max(160, sideWidth)} />
-              {settings.colourMetric !== 'rank' && (
-                <Histogram
-                  testId="text.metric.histogram"
-                  title={metricInfo.label}
-                  width={Math.max(160, sideWidth)}
-                  bars={metricHistogram(analysed, settings.colourMetric, settings.gltrThresholds).map((b) => ({ label: formatEdge(b.from), count: b.count, colour: scale.colour((b.from + b.to) / 2) }))}
-                />
-              )}
+              {metricBars && <Histogram testId="text.metric.histogram" title={metricInfo.label} width={Math.max(160, sideWidth)} bars={metricBars} />}
             </>
           )}
         </div>

@@ -6,7 +6,7 @@
  * chips near the visible part of the list are in the DOM (VirtualChipList).
  */
 import { hsl } from 'd3';
-import { Fragment, useCallback, useMemo, type KeyboardEvent } from 'react';
+import { Fragment, memo, useCallback, useMemo, type KeyboardEvent } from 'react';
 import type { PositionMetrics } from '../../core/lab/positionMetrics';
 import { metricValue, type MetricScale } from '../../core/lab/tokenColours';
 import type { TokenView } from '../../engine/types';
@@ -50,7 +50,8 @@ function describe(token: TokenView, index: number, byteStart: number, metrics: P
   return lines.join('\n');
 }
 
-export function TokenChips({ tokens, metrics, continuationStart, scale, thresholds, selected, onSelect, tokenText }: TokenChipsProps) {
+/** Memoised: the lab re-renders on every window of progress, the chips only when their props change. */
+export const TokenChips = memo(function TokenChips({ tokens, metrics, continuationStart, scale, thresholds, selected, onSelect, tokenText }: TokenChipsProps) {
   const onKeyDown = (event: KeyboardEvent) => {
     const moves: Record<string, number> = { ArrowLeft: selected - 1, ArrowRight: selected + 1, Home: 0, End: tokens.length };
     if (!(event.key in moves)) return;
@@ -131,4 +132,4 @@ export function TokenChips({ tokens, metrics, continuationStart, scale, threshol
       keepIndex={selected}
     />
   );
-}
+});

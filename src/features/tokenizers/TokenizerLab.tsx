@@ -22,6 +22,9 @@ import { TokenRows, type ByteSpan } from './TokenRows';
 import { TwoModelsPanel } from './TwoModelsPanel';
 import { lab, useLabCall } from './useLabCall';
 
+/** Stated by the text box, before any work. */
+const TEXT_LIMIT = limitSentence(LIMITS.tokenizerLab);
+
 const TEXT_SETTLE_MS = 200;
 
 export function TokenizerLab() {
@@ -66,7 +69,7 @@ export function TokenizerLab() {
         setPrefs((p) => ({ ...p, selected: [...p.selected.filter((id) => id !== info.id), info.id] }));
         setListVersion((v) => v + 1);
       }} />
-      <label className="next-token__label" htmlFor="tlab-text">Text <span className="hint">({limitSentence(LIMITS.tokenizerLab)})</span></label>
+      <label className="next-token__label" htmlFor="tlab-text">Text <span className="hint">({TEXT_LIMIT})</span></label>
       <textarea id="tlab-text" className="next-token__text" data-testid="tokenizers.text" rows={3} spellCheck={false} value={prefs.text}
         onChange={(e) => setPrefs((p) => ({ ...p, text: e.target.value }))} />
       <p className="next-token__status" data-testid="tokenizers.status" data-status={status}>
