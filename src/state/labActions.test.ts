@@ -9,16 +9,22 @@ import type { AnalyzeResult } from '../engine/types';
 import { EMPTY_LAB, useSession } from './sessionStore';
 
 const STOP_TOKEN = 3;
+const TEXT = 'the text';
 let onStep: (callIndex: number) => void = () => {};
 let stepCalls = 0;
+/** The model's logits at every step: uniform over 4 tokens (the entropy asks for 9 trials). */
+let stepLogits = () => new Float32Array(4);
 const fakeClient = {
-  call: vi.fn(async (kind: string) => {
-    if (kind === 'tokenize') return { ids: [STOP_TOKEN], tokens: [] };
+  call: vi.fn(async (kind: string, params: { text?: string; ids?: number[] }) => {
+    // The lab's own text is token 1; the punctuation texts of CNTP's stop set are STOP_TOKEN.
+    if (kind === 'tokenize') return { ids: params.text === TEXT ? [1] : [STOP_TOKEN], tokens: [] };
     if (kind === 'step') {
       onStep(stepCalls++);
-      // Uniform over 4 tokens: the entropy asks for 9 trials.
-      return { logits: new Float32Array(4) };
+      return { logits: stepLogits() };
     }
+    if (kind === 'tokenViews') return params.ids!.map((id) => ({ id, text: `t${id}`, bytesHex: '', special: false }));
+    if (kind === 'analyze') return { startTokenId: 0, positions: params.ids!.map((id) => ({ tokenId: id })) };
+    if (kind === 'row') return { logits: stepLogits(), contextTokens: params.ids!.length + 1 };
     throw new Error(`unexpected call ${kind}`);
   }),
 };
@@ -29,7 +35,10 @@ const { generate, stopGeneration } = await import('./labActions');
 beforeEach(() => {
   stepCalls = 0;
   onStep = () => {};
+  stepLogits = () => new Float32Array(4);
   useSession.setState((s) => ({
+    text: TEXT,
+    model: { key: 'fake' } as never,
     settings: { ...s.settings, cautious: true, temperature: 1, topK: 0, topP: 1, minP: 0 },
     lab: {
       ...EMPTY_LAB,
@@ -67,5 +76,19 @@ describe('generate with cautious steps', () => {
     };
     await expect(generate(5, 'sample')).resolves.toBe(0);
     expect(useSession.getState().lab).toMatchObject({ status: 'error', error: 'the worker lost the model', generation: null });
+  });
+
+  it('ends "Generate N" at N: the last chosen trial is cut to fit', async () => {
+    // The stop token is unlikely, so trials run to their 32-token limit: every chosen trial is longer than what is left.
+    stepLogits = () => Float32Array.from([0, 0, 0, -6]);
+    const generated = await generate(5, "sample");
+    expect(useSession.getState().lab.error).toBeNull();
+    expect(generated).toBe(5);
+    const lab = useSession.getState().lab;
+    expect(pathTokens(lab.tree)).toHaveLength(5);
+    const step = lab.cautiousSteps.at(-1)!;
+    expect(step.result.appended.tokenIds.length).toBeGreaterThan(5);
+    expect(step.appendedCount).toBe(5);
+    expect(pathTokens(lab.tree)).toEqual(step.result.appended.tokenIds.slice(0, 5));
   });
 });

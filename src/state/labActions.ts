@@ -249,7 +249,7 @@ export async function generate(count: number, mode: NextTokenMode): Promise<numb
   try {
     if (get().lab.row?.position !== get().lab.analysedIds.length) await loadRow();
     while (done < count && !stopRequested) {
-      const added = get().settings.cautious ? await stepCautiously() : (await stepOnce(mode)) ? 1 : 0;
+      const added = get().settings.cautious ? await stepCautiously(count - done) : (await stepOnce(mode)) ? 1 : 0;
       if (added === 0) break;
       done += added;
       patchLab({ generation: { done: Math.min(done, count), total: count } });
@@ -264,10 +264,11 @@ export async function generate(count: number, mode: NextTokenMode): Promise<numb
 
 /**
  * One CNTP step at the end: N(H) trials to punctuation on the worker's KV-cached steps, the
- * lowest-perplexity trial appended (each token a 'cautious' edge of the tree). Returns the
- * number of tokens appended.
+ * lowest-perplexity trial appended (each token a 'cautious' edge of the tree), cut to
+ * `maxTokens` so "Generate N" ends at N (the trials and the choice are CNTP's, whole).
+ * Returns the number of tokens appended.
  */
-async function stepCautiously(): Promise<number> {
+async function stepCautiously(maxTokens: number): Promise<number> {
   const { lab, settings } = get();
   if (!lab.analysis || !lab.row || lab.row.position !== lab.analysedIds.length) return 0;
   const client = engineClient();
@@ -286,13 +287,14 @@ async function stepCautiously(): Promise<number> {
   // Stopped during the trials: the step is dropped whole (a cut trial is not a CNTP choice).
   if (result.stopped) return 0;
   let tree = get().lab.tree;
-  result.appended.tokenIds.forEach((tokenId, i) => {
+  const appendedCount = Math.min(result.appended.tokenIds.length, maxTokens);
+  result.appended.tokenIds.slice(0, appendedCount).forEach((tokenId, i) => {
     tree = appendStep(tree, {
       tokenId, probability: Math.exp(result.appended.rawLogProbs[i]), sampledProbability: Math.exp(result.appended.logProbs[i]), how: 'cautious', seed: i === 0 ? seed : null,
     });
   });
-  patchLab((current) => ({ tree, selected: null, cautiousSteps: [...current.cautiousSteps, { depth, result }] }));
-  return (await refreshAnalysis()) ? result.appended.tokenIds.length : 0;
+  patchLab((current) => ({ tree, selected: null, cautiousSteps: [...current.cautiousSteps, { depth, result, appendedCount }] }));
+  return (await refreshAnalysis()) ? appendedCount : 0;
 }
 
 async function loadStopTokenIds(): Promise<Set<number>> {

@@ -49,7 +49,8 @@ export interface LabState {
   /** A running "generate N" (null when none). */
   generation: { done: number; total: number } | null;
   /** Cautious steps of the last cautious generation: where each began (tokens after the text) and its trials. */
-  cautiousSteps: { depth: number; result: CautiousStepResult }[];
+  /** appendedCount: how many of the chosen trial's tokens went in (fewer when "Generate N" cut it to end at N). */
+  cautiousSteps: { depth: number; result: CautiousStepResult; appendedCount: number }[];
 }
 
 export const EMPTY_LAB: LabState = {

@@ -52,7 +52,9 @@ export function CautiousView() {
             {step.result.trials.map((trial, i) => (
               <li key={i} className={i === step.result.chosenIndex ? 'cautious__trial cautious__trial--chosen' : 'cautious__trial'} data-testid="cautious.trial" data-chosen={i === step.result.chosenIndex}>
                 <code>{trial.tokenIds.map((id) => vocabulary?.tokens[id] ?? `#${id}`).join('')}</code> · {trial.tokenIds.length} tokens · PPL {trial.perplexity.toFixed(2)}{trial.endedOnPunctuation ? '' : ' · hit the length limit'}
-                {i === step.result.chosenIndex && ' · kept'}
+                {i === step.result.chosenIndex && (step.appendedCount < trial.tokenIds.length
+                  ? <span data-testid="cautious.trial.cut"> · kept, its first {step.appendedCount} {step.appendedCount === 1 ? 'token' : 'tokens'} (cut to end at the asked count)</span>
+                  : ' · kept')}
               </li>
             ))}
           </ol>
