@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockIndexOf, chipBlocks } from './chipBlocks';
+import { blockIndexOf, CHIP_BLOCK_MAX_TOKENS, CHIP_BLOCK_MIN_TOKENS, chipBlocks } from './chipBlocks';
 
 describe('chip blocks', () => {
   it('cover every token once, in order, within the size bounds', () => {
@@ -10,16 +10,16 @@ describe('chip blocks', () => {
       expect(blocks.at(-1)!.end).toBe(count);
       blocks.forEach((b, k) => {
         if (k > 0) expect(b.start).toBe(blocks[k - 1].end);
-        expect(b.end - b.start).toBeLessThanOrEqual(400);
-        // Every block but the last ends a line (here a newline comes every 37 tokens, well under 400).
+        expect(b.end - b.start).toBeLessThanOrEqual(CHIP_BLOCK_MAX_TOKENS);
+        // Every block but the last ends a line (here a newline comes every 37 tokens, well under the maximum).
         if (k < blocks.length - 1) expect((b.end - 1) % newlineEvery).toBe(newlineEvery - 1);
-        if (k < blocks.length - 1) expect(b.end - b.start).toBeGreaterThanOrEqual(150);
+        if (k < blocks.length - 1) expect(b.end - b.start).toBeGreaterThanOrEqual(CHIP_BLOCK_MIN_TOKENS);
       });
     }
   });
 
   it('cut a text without line breaks at the maximum', () => {
-    expect(chipBlocks(900, () => false)).toEqual([{ start: 0, end: 400 }, { start: 400, end: 800 }, { start: 800, end: 900 }]);
+    expect(chipBlocks(900, () => false, 150, 400)).toEqual([{ start: 0, end: 400 }, { start: 400, end: 800 }, { start: 800, end: 900 }]);
   });
 
   it('end a block at the first line end past the minimum', () => {

@@ -13,8 +13,9 @@ export interface ChipBlock {
   end: number;
 }
 
-export const CHIP_BLOCK_MIN_TOKENS = 150;
-export const CHIP_BLOCK_MAX_TOKENS = 400;
+/** About 5 to 13 lines of chips: a few blocks fill the list's 22rem, so a screenful costs a few hundred chips. */
+export const CHIP_BLOCK_MIN_TOKENS = 60;
+export const CHIP_BLOCK_MAX_TOKENS = 160;
 
 export function chipBlocks(
   tokenCount: number,

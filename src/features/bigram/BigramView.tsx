@@ -6,7 +6,7 @@
  */
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
 import { utf8Length } from '../../core/tokenizers/words';
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { BigramAnalyzeResult, BigramProgress, CorpusInfo } from '../../engine/bigramTypes';
 import type { TokenView } from '../../engine/types';
 import { engineClient } from '../../state/engineActions';
@@ -67,6 +67,8 @@ export function BigramView() {
   const shown = analysis.result;
   const ids = useMemo(() => shown?.ids ?? null, [shown]);
   const stale = shown !== null && shown.text !== text;
+  // 20,000 chips of a new comparison render in a deferred, interruptible render (clicks go first).
+  const chipsOf = useDeferredValue(shown) ?? shown;
   if (!model) return <section className="bigram" data-testid="view.bigram"><p>Load a model first.</p></section>;
   return (
     <section className="bigram" aria-label="Bigram and layers" data-testid="view.bigram">
@@ -86,7 +88,7 @@ export function BigramView() {
       <ProgressLine status={analysis.status} progress={analysis.progress} error={analysis.error} onCancel={analysis.cancel} testId="bigram.progress" />
       {shown && (
         <>
-          <BigramChips tokens={shown.tokens} rows={shown.result.rows} selected={selected} onSelect={setSelected} />
+          {chipsOf && <BigramChips tokens={chipsOf.tokens} rows={chipsOf.result.rows} selected={selected} onSelect={setSelected} />}
           <BigramSummaryView summary={shown.result.summary} />
           {selected === null
             ? <p className="bigram__note" data-testid="bigram.hint">Click a token (or focus one and use ← →) to see its predictions and the layer view.</p>

@@ -3,7 +3,7 @@
  * a metric with its legend and GLTR's histograms, the distribution at any position with the
  * sampling pipeline drawn over it, steps and generation, and the tree of continuations.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { Histogram } from '../../charts/Histogram';
 import { metricHistogram } from '../../core/lab/gltrPanels';
 import { meanSurprisalBits } from '../../core/lab/positionMetrics';
@@ -46,6 +46,10 @@ export function NextTokenPanel() {
   const meanBits = analysed ? meanSurprisalBits(analysed) : null;
   const thresholdsError = thresholdsProblem(thresholdText);
   const chipMetrics = useMemo(() => analysed ?? lab.analysis?.positions.slice(0, freshness.validPrefix) ?? null, [analysed, lab.analysis, freshness.validPrefix]);
+  // A new text of 50,000 tokens, or its scores, re-render the chips and the GLTR panels in a
+  // deferred, interruptible render: the worker's message is handled at once and clicks go first.
+  const chips = useDeferredValue(useMemo(() => ({ tokens, metrics: chipMetrics, continuationStart: lab.textTokens.length }), [tokens, chipMetrics, lab.textTokens.length]));
+  const panelMetrics = useDeferredValue(analysed);
   const tokenText = useCallback((id: number) => vocabulary?.tokens[id] ?? `#${id}`, [vocabulary]);
   const metricBars = useMemo(
     () => analysed && settings.colourMetric !== 'rank'
@@ -136,9 +140,9 @@ export function NextTokenPanel() {
       </div>
       <div className="next-token__text-row">
         <TokenChips
-          tokens={tokens}
-          metrics={chipMetrics}
-          continuationStart={lab.textTokens.length}
+          tokens={chips.tokens}
+          metrics={chips.metrics}
+          continuationStart={chips.continuationStart}
           scale={scale}
           thresholds={settings.gltrThresholds}
           selected={selected}
@@ -148,7 +152,7 @@ export function NextTokenPanel() {
         <div className="next-token__side" ref={sideRef}>
           {analysed && analysed.length > 0 && (
             <>
-              <GltrPanels metrics={analysed} thresholds={settings.gltrThresholds} width={Math.max(160, sideWidth)} />
+              {panelMetrics && <GltrPanels metrics={panelMetrics} thresholds={settings.gltrThresholds} width={Math.max(160, sideWidth)} />}
               {metricBars && <Histogram testId="text.metric.histogram" title={metricInfo.label} width={Math.max(160, sideWidth)} bars={metricBars} />}
             </>
           )}

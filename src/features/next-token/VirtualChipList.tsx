@@ -38,6 +38,8 @@ export function VirtualChipList({ count, endsLine, renderChip, keepIndex, classN
     getItemKey: (i) => blocks[i].start,
     overscan: 1,
     rangeExtractor,
+    // Scrolling re-renders with React's normal batching, not synchronously inside the scroll event.
+    useFlushSync: false,
   });
 
   useLayoutEffect(() => {
