@@ -47,7 +47,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node tools/serve.mjs --port ${APP_PORT} --dir ${APP_DIR} --quiet`,
+      // The loopback Hub is allowed in the page's Content-Security-Policy (connect-src) like a user's own Hub host.
+      command: `node tools/serve.mjs --port ${APP_PORT} --dir ${APP_DIR} --quiet --connect-src http://127.0.0.1:${HUB_PORT}`,
       url: `http://127.0.0.1:${APP_PORT}/`,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -4,7 +4,7 @@ import { App } from './app/App';
 import { installTestApi } from './app/testApi';
 import './app/app.css';
 import { startEngine } from './state/engineActions';
-import { applyShareLinkFromLocation } from './state/experimentActions';
+import { applyShareLinkFromLocation } from './state/shareLinkActions';
 import { restoreLabDraft, startLabDraftAutosave } from './state/labDraftActions';
 
 const testApi = new URLSearchParams(location.search).get('testApi') === '1';
@@ -22,5 +22,9 @@ createRoot(document.getElementById('root')!).render(
 void startEngine({ testApi })
   .then(() => applyShareLinkFromLocation())
   .then((shared) => (shared ? false : restoreLabDraft()))
-  .finally(() => startLabDraftAutosave());
+  .finally(() => {
+    startLabDraftAutosave();
+    // A share link pasted into this tab's address bar changes only the hash (no reload).
+    window.addEventListener('hashchange', () => void applyShareLinkFromLocation());
+  });
 if (testApi) installTestApi();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { hubHostProblem, withTrailingSlash } from '../engine/sources';
 import { updateSettings } from '../state/engineActions';
 import { useSession } from '../state/sessionStore';
+import { HubHostPolicyNote } from './HubHostPolicyNote';
 
 export function SettingsPanel() {
   const settings = useSession((s) => s.settings);
@@ -38,6 +39,7 @@ export function SettingsPanel() {
         </label>
         <button type="submit" disabled={hubProblem !== null || hubDraft === settings.hubUrl}>Use</button>
         {hubProblem && <p className="error" id="hub-host-problem" data-testid="settings.hubUrl.problem">{hubProblem}</p>}
+        <HubHostPolicyNote hubUrl={settings.hubUrl} />
       </form>
     </section>
   );

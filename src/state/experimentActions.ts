@@ -7,26 +7,30 @@ import { create } from 'zustand';
 import packageJson from '../../package.json';
 import { parseImportFile, createExportFile } from '../core/experiments/importExport';
 import type { Experiment, ExperimentModel, ExperimentSettings } from '../core/experiments/schema';
-import { decodeShareLink, encodeShareLink } from '../core/experiments/shareLink';
 import { perTokenCsv } from '../core/experiments/csv';
 import { compareExperiments, modelFileDifferences, reproduces, type Comparison, type ComparedSide } from '../core/experiments/compare';
 import { distributionView } from '../core/lab/distributionView';
-import { emptyTree } from '../core/lab/branchTree';
 import { labToDraft, treeFromRecord } from '../core/lab/experimentRecord';
 import { COLOUR_METRICS } from '../core/lab/tokenColours';
 import type { ExperimentSummary } from '../storage';
-import { createMemoryRepository, estimateStorage, openExperimentsStorage, requestPersistentStorage, type ExperimentsStorage } from '../storage/storageHealth';
-import { isQuotaExceeded, StorageFullError } from '../storage/errors';
+import { createMemoryRepository, estimateStorage, moveToDisk, openExperimentsStorage, requestPersistentStorage, type ExperimentsStorage } from '../storage/storageHealth';
+import { isQuotaExceeded, StaleRevisionError, StorageFullError } from '../storage/errors';
+import {
+  holdingLock, interruptedImportMessage, newImportMarkerKey, readImportMarker, readImportMarkers, removeImportMarker, storageFullImportMessage, writeImportMarker,
+} from '../storage/importProgress';
 import { loadModel, updateSettings } from './engineActions';
 import { restoreLab, samplingSettingsOf } from './labActions';
 import { useSession } from './sessionStore';
 import { downloadBlob } from '../app/download';
+import { DEFAULT_HUB_URL, withTrailingSlash } from '../engine/sources';
 
 export const APP_VERSION: string = packageJson.version;
 
 export interface ExperimentsState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   list: ExperimentSummary[];
+  /** Rows the list has: known from the list index before every summary is read (then list.length). */
+  total: number;
   problems: { id: string; errors: string[] }[];
   search: string;
   /** Why experiments are kept in memory only; null when IndexedDB works. */
@@ -53,18 +57,36 @@ export interface ShownComparison {
 }
 
 export const useExperiments = create<ExperimentsState>(() => ({
-  status: 'idle', list: [], problems: [], search: '', memoryOnlyReason: null, usage: null, lastDeleted: null, notice: null, comparison: null, picked: [],
+  status: 'idle', list: [], total: 0, problems: [], search: '', memoryOnlyReason: null, usage: null, lastDeleted: null, notice: null, comparison: null, picked: [],
 }));
 
 const set = useExperiments.setState;
 let storagePromise: Promise<ExperimentsStorage> | null = null;
 
 function storage(): Promise<ExperimentsStorage> {
-  storagePromise ??= openExperimentsStorage({ appVersion: APP_VERSION }).then((opened) => {
+  storagePromise ??= openExperimentsStorage({
+    appVersion: APP_VERSION,
+    database: {
+      // Said at once: the open waits (10 s) for the other tab before keeping work in memory.
+      onBlocked: () => set({ notice: { kind: 'error', text: 'Waiting for another Tokenscope tab: an older version keeps the experiments database open, so it cannot be upgraded. Close or reload that tab; your saved experiments are safe.' } }),
+      onClose: () => set({ notice: { kind: 'error', text: 'A newer version of Tokenscope opened the experiments database in another tab: reload this tab to keep saving.' } }),
+    },
+  }).then((opened) => {
     set({ memoryOnlyReason: opened.memoryOnlyReason });
+    if (opened.onDiskLater) void opened.onDiskLater.then(useDiskAgain, report);
     return opened;
   });
   return storagePromise;
+}
+
+/** The older tab let go of the database: save there from now on, with what was kept in memory meanwhile. */
+async function useDiskAgain(disk: ExperimentsStorage): Promise<void> {
+  const memory = await repository();
+  storagePromise = Promise.resolve(disk);
+  const moved = await moveToDisk(memory, disk.repository);
+  const movedText = moved > 0 ? ` (${moved} kept in memory meanwhile moved there)` : '';
+  set({ memoryOnlyReason: null, notice: { kind: 'info', text: `The other tab let go of the experiments database: experiments are saved there again${movedText}.` } });
+  await refreshExperiments();
 }
 
 async function repository() {
@@ -75,11 +97,41 @@ function report(error: unknown): void {
   set({ notice: { kind: 'error', text: error instanceof Error ? error.message : String(error) } });
 }
 
+/** Resolves once the next frame has been painted, or after 100 ms where frames are paused (a hidden tab). */
+function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+}
+
+/** Rows shown from the list index before the whole list is read: a screenful and some. */
+const FIRST_SCREEN_ROWS = 100;
+/** Counts refreshes, so that only the latest one (the search typed last) sets the list. */
+let refreshes = 0;
+/** The search the list in the store is complete for; null before the first complete list. */
+let completeListSearch: string | null = null;
+
+/**
+ * Reads the list for `search`. With no search and no whole list on screen yet, the newest
+ * rows and the count come first from the list index (a few ms at 10,000 records, where
+ * reading every summary the first time takes about a second), then the whole list.
+ */
 export async function refreshExperiments(search = useExperiments.getState().search): Promise<void> {
+  const refresh = ++refreshes;
   set({ status: 'loading', search });
   try {
-    const result = await (await repository()).list({ search });
-    set({ status: 'ready', list: result.experiments, problems: result.problems });
+    const repo = await repository();
+    if (search.trim() === '' && completeListSearch?.trim() !== '') {
+      const start = await repo.listStart(FIRST_SCREEN_ROWS);
+      if (refresh !== refreshes) return;
+      set({ list: start.experiments, total: start.total });
+      await afterNextPaint(); // the first screen paints before the whole list's reading takes the main thread
+    }
+    const result = await repo.list({ search });
+    if (refresh !== refreshes) return;
+    completeListSearch = search;
+    set({ status: 'ready', list: result.experiments, total: result.experiments.length, problems: result.problems });
     const estimate = await estimateStorage();
     set({ usage: { usedBytes: estimate.usageBytes, quotaBytes: estimate.quotaBytes, persisted: estimate.persisted } });
   } catch (error) {
@@ -89,7 +141,7 @@ export async function refreshExperiments(search = useExperiments.getState().sear
 }
 
 /** The loaded model as a record describes it; null when nothing is loaded. */
-function currentModel(): ExperimentModel | null {
+export function currentModel(): ExperimentModel | null {
   const model = useSession.getState().model;
   if (!model) return null;
   const source: ExperimentModel['source'] =
@@ -170,7 +222,7 @@ async function keepInMemory(draft: NonNullable<ReturnType<typeof currentDraft>>)
   }
   const saved = await memory.create(draft);
   const reason = 'The browser’s storage for this site is full, so experiments are now kept in this tab’s memory only and are lost when it closes.';
-  storagePromise = Promise.resolve({ repository: memory, database: null, memoryOnlyReason: reason });
+  storagePromise = Promise.resolve({ repository: memory, database: null, memoryOnlyReason: reason, onDiskLater: null });
   set({ memoryOnlyReason: reason, notice: { kind: 'error', text: `Saved “${saved.experiment.name}” in memory only: storage is full. Export it now (Experiments → Export all).` } });
   await refreshExperiments();
   return saved.experiment.id;
@@ -194,21 +246,32 @@ export async function openExperiment(id: string): Promise<boolean> {
 }
 
 /** The sampling settings, seed and (when the lab has it) colour metric of a record or link. */
-function applySavedSettings(saved: ExperimentSettings): void {
+export function applySavedSettings(saved: ExperimentSettings): void {
   const { temperature, topK, topP, minP, seed, colourMetric } = saved;
   const labMetric = COLOUR_METRICS.find((m) => m.metric === colourMetric)?.metric;
   updateSettings({ temperature, topK, topP, minP, seed, ...(labMetric ? { colourMetric: labMetric } : {}) });
 }
 
-/** Loads the experiment's model when another one is loaded (embedded and Hub models; a folder must be opened by hand). */
-async function ensureModel(model: ExperimentModel): Promise<boolean> {
+/** The Hub host a Hub model was loaded from, with a trailing slash. */
+export function hostOf(source: { host?: string }): string {
+  return withTrailingSlash(source.host ?? DEFAULT_HUB_URL);
+}
+
+/**
+ * Loads the experiment's model when another one is loaded (embedded and Hub models; a folder
+ * must be opened by hand). A Hub model comes from `hubHost`, by default the user's Hub host
+ * (saved records do not keep the host).
+ */
+export async function ensureModel(model: ExperimentModel, hubHost = useSession.getState().settings.hubUrl): Promise<boolean> {
   const current = currentModel();
-  if (current && current.id === model.id && current.source.kind === model.source.kind) return true;
+  const loadedSource = useSession.getState().model?.source;
+  const sameHost = loadedSource?.kind !== 'hub' || hostOf(loadedSource) === withTrailingSlash(hubHost);
+  if (current && current.id === model.id && current.source.kind === model.source.kind && sameHost) return true;
   if (model.source.kind === 'folder') {
     set({ notice: { kind: 'error', text: `This experiment used the local folder “${model.source.folderName}”: open that folder in Models first.` } });
     return false;
   }
-  const source = model.source.kind === 'hub' ? { kind: 'hub' as const, id: model.id, revision: model.source.revision } : { kind: 'embedded' as const, id: model.id };
+  const source = model.source.kind === 'hub' ? { kind: 'hub' as const, id: model.id, revision: model.source.revision, host: withTrailingSlash(hubHost) } : { kind: 'embedded' as const, id: model.id };
   const loaded = await loadModel({ source, dtype: 'auto' });
   if (!loaded) set({ notice: { kind: 'error', text: `Could not load ${model.id} for this experiment (see the model picker).` } });
   return loaded;
@@ -271,16 +334,22 @@ export async function experimentNotes(id: string): Promise<string> {
 }
 
 /** Name, tags (comma-separated) and notes in one write. */
-export async function editExperiment(id: string, changes: { name: string; tagsText: string; notes: string }): Promise<void> {
+/**
+ * Name, tags (comma-separated) and notes in one write, based on `revision`, the one the edit
+ * started from: if another tab changed the experiment since, nothing is overwritten and the
+ * notice says so (the list then shows the other tab's version).
+ */
+export async function editExperiment(id: string, revision: number, changes: { name: string; tagsText: string; notes: string }): Promise<void> {
   try {
     const repo = await repository();
-    const stored = await repo.get(id);
-    if (!stored) throw new Error('This experiment no longer exists.');
     const tags = [...new Set(changes.tagsText.split(',').map((t) => t.trim()).filter(Boolean))];
-    await repo.update(id, stored.revision, { name: changes.name.trim() || stored.experiment.name, tags, notes: changes.notes });
+    const name = changes.name.trim();
+    const saved = await repo.update(id, revision, { ...(name ? { name } : {}), tags, notes: changes.notes });
+    set({ notice: { kind: 'info', text: `Saved the changes to “${saved.experiment.name}”.` } });
     await refreshExperiments();
   } catch (error) {
     report(error);
+    if (error instanceof StaleRevisionError) await refreshExperiments();
   }
 }
 
@@ -342,59 +411,93 @@ export async function exportExperimentCsv(id: string): Promise<void> {
   }
 }
 
-/** Imports a JSON file: valid records are added (existing ids skipped), the report says what was skipped and why. */
+/** Records written per transaction: a quick import, and at most one batch's progress lost to a reload or a full disk. */
+const IMPORT_BATCH = 100;
+
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+function browserStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined; // storage disabled: the import runs, without a marker
+  }
+}
+
+/**
+ * Imports a JSON file in batches: valid records are added, ids already stored are left alone
+ * (so importing a file again never duplicates), the report says what was skipped and why.
+ * While it runs a marker in localStorage names the file and its records, so the next load
+ * can say what an interrupted import brought in (reportInterruptedImports).
+ */
 export async function importExperiments(file: File): Promise<void> {
+  const total = { records: 0, added: 0, alreadyStored: 0 };
   try {
     const parsed = parseImportFile(await file.text());
     if (!parsed.ok) throw new Error(`${file.name} cannot be imported: ${parsed.error}`);
     const repo = await repository();
-    let added = 0;
-    const skipped = parsed.skipped.map((s) => `record ${s.index + 1}${s.name ? ` (“${s.name}”)` : ''}: ${s.reasons.join('; ')}`);
-    for (const experiment of parsed.experiments) {
-      if (await repo.get(experiment.id)) {
-        skipped.push(`${experiment.id}: an experiment with this id is already stored`);
-        continue;
+    total.records = parsed.experiments.length;
+    const markerKey = newImportMarkerKey();
+    // The lock is held before the marker exists: another tab never sees a running import's marker unlocked.
+    await holdingLock(markerKey, async () => {
+      writeImportMarker(browserStorage(), markerKey, { fileName: file.name, ids: parsed.experiments.map((e) => e.id), startedAt: new Date().toISOString() });
+      try {
+        for (let start = 0; start < total.records; start += IMPORT_BATCH) {
+          const result = await repo.insertMany(parsed.experiments.slice(start, start + IMPORT_BATCH));
+          total.added += result.added.length;
+          total.alreadyStored += result.alreadyStored.length;
+          const done = total.added + total.alreadyStored;
+          if (done < total.records) set({ notice: { kind: 'info', text: `Importing ${file.name}: ${done.toLocaleString('en-US')} of ${plural(total.records, 'record')}…` } });
+        }
+      } finally {
+        removeImportMarker(browserStorage(), markerKey);
       }
-      await repo.insert(experiment);
-      added++;
-    }
-    set({ notice: { kind: skipped.length ? 'error' : 'info', text: `Imported ${added} experiment${added === 1 ? '' : 's'} from ${file.name}.${skipped.length ? ` Skipped ${skipped.length}: ${skipped.join(' · ')}` : ''}` } });
-    await refreshExperiments();
+    });
+    const skipped = parsed.skipped.map((s) => `record ${s.index + 1}${s.name ? ` (“${s.name}”)` : ''}: ${s.reasons.join('; ')}`);
+    const already = total.alreadyStored > 0 ? ` ${plural(total.alreadyStored, 'experiment')} of the file ${total.alreadyStored === 1 ? 'was' : 'were'} already stored (not duplicated).` : '';
+    set({ notice: { kind: skipped.length ? 'error' : 'info', text: `Imported ${plural(total.added, 'experiment')} from ${file.name}.${already}${skipped.length ? ` Skipped ${skipped.length}: ${skipped.join(' · ')}` : ''}` } });
   } catch (error) {
-    report(error);
+    if (error instanceof StorageFullError || isQuotaExceeded(error)) {
+      set({ notice: { kind: 'error', text: storageFullImportMessage(file.name, total.added + total.alreadyStored, total.records) } });
+    } else {
+      report(error);
+    }
+  }
+  await refreshExperiments();
+}
+
+/**
+ * Says what an import that did not finish (the page was closed or reloaded during it)
+ * brought in: how many of the file's records are stored now. An import still running in
+ * another tab holds its marker's lock: this waits for it, and finds the marker gone if that
+ * import ends normally. Runs once, on load.
+ */
+export function reportInterruptedImports(): void {
+  const storageArea = browserStorage();
+  for (const { key } of readImportMarkers(storageArea)) {
+    void holdingLock(key, async () => {
+      const marker = readImportMarker(storageArea, key);
+      if (!marker) return;
+      try {
+        const { experiments } = await (await repository()).list({ deleted: 'include' });
+        const stored = new Set(experiments.map((e) => e.id));
+        const imported = marker.ids.filter((id) => stored.has(id)).length;
+        set({ notice: { kind: 'error', text: interruptedImportMessage(marker.fileName, imported, marker.ids.length) } });
+        removeImportMarker(storageArea, key);
+      } catch (error) {
+        report(error);
+      }
+    });
   }
 }
 
-/** A link that reproduces the lab's inputs (model, text, settings, seed) on another machine. */
-export function currentShareLink(): { ok: true; url: string } | { ok: false; error: string } {
-  const { text, settings, lab } = useSession.getState();
-  const model = currentModel();
-  if (!model) return { ok: false, error: 'Load a model first.' };
-  const encoded = encodeShareLink({
-    // File hashes stay in saved records: a link carries inputs only, and text needs the room.
-    model: { ...model, source: { ...model.source, fileHashes: [] } },
-    text,
-    settings: { ...samplingSettingsOf(settings), seed: settings.seed, colourMetric: settings.colourMetric, view: 'text', selectedPosition: lab.selected },
-  });
-  if (!encoded.ok) return { ok: false, error: `No link: ${encoded.errors.join('; ')}` };
-  return { ok: true, url: `${location.origin}${location.pathname}#share=${encoded.value}` };
-}
-
-/** Opens the inputs of a share link in the URL (called once at start-up, after the default model loaded). */
-export async function applyShareLinkFromLocation(): Promise<boolean> {
-  const match = /(?:^#|&)share=([A-Za-z0-9_-]+)/.exec(location.hash);
-  if (!match) return false;
-  const decoded = decodeShareLink(match[1]);
-  if (!decoded.ok) {
-    set({ notice: { kind: 'error', text: `The share link cannot be opened: ${decoded.errors.join('; ')}` } });
-    return false;
-  }
-  const { model, text, settings } = decoded.value;
-  if (!(await ensureModel(model))) return false;
-  applySavedSettings(settings);
-  await restoreLab(text, emptyTree(), settings.selectedPosition);
-  set({ notice: { kind: 'info', text: 'Opened the shared analysis: same model, text, settings and seed.' } });
-  return true;
+// On load (the views import this module at start-up): report an unfinished import, and open
+// the database once the page is idle, so the first visit to the Experiments tab does not wait
+// for the open (50–150 ms when the browser has not opened it yet).
+if (typeof window !== 'undefined') {
+  reportInterruptedImports();
+  const whenIdle = window.requestIdleCallback ?? ((callback: () => void) => setTimeout(callback, 1_000));
+  whenIdle(() => void storage());
 }
 
 export async function askForPersistentStorage(): Promise<void> {

@@ -3,6 +3,7 @@ import { openDB } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
 import { exampleExperiment } from '../core/experiments';
 import { DATABASE_VERSION, openExperimentsDatabase, STORE_NAMES } from './database';
+import { summarise } from './summary';
 import { DatabaseBlockedError, DatabaseClosedError, StorageFullError } from './errors';
 import { createExperimentsRepository, toDraft } from './experimentsRepository';
 
@@ -19,7 +20,7 @@ describe('experiments database', () => {
     expect([...raw.objectStoreNames].sort()).toEqual([STORE_NAMES.experiments, STORE_NAMES.summaries, STORE_NAMES.meta].sort());
     const tx = raw.transaction(STORE_NAMES.summaries);
     const summaries = tx.objectStore(STORE_NAMES.summaries);
-    expect([...summaries.indexNames].sort()).toEqual(['modelId', 'name', 'tags', 'updatedAt']);
+    expect([...summaries.indexNames].sort()).toEqual(['listed', 'modelId', 'name', 'tags', 'updatedAt']);
     expect(summaries.index('tags').multiEntry).toBe(true);
     expect(tx.objectStore(STORE_NAMES.summaries).keyPath).toBe('id');
     raw.close();
@@ -54,6 +55,21 @@ describe('experiments database', () => {
     const later = await openDB(name, DATABASE_VERSION + 2, { blocked: () => expect.fail('the late connection was left open') });
     expect(later.version).toBe(DATABASE_VERSION + 2);
     later.close();
+  });
+
+  it('opens the database once the blocking tab lets go, for a caller that waits for it', async () => {
+    const name = freshName();
+    (await openExperimentsDatabase({ name })).close();
+    // An old tab that ignores versionchange and keeps its connection open.
+    const oldTab = await openDB(name, DATABASE_VERSION);
+    const error = await openExperimentsDatabase({ name, version: DATABASE_VERSION + 1, blockedTimeoutMs: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseBlockedError);
+    oldTab.close();
+    const database = await (error as DatabaseBlockedError).whenUnblocked!;
+    const repository = createExperimentsRepository(database.entries, { appVersion: '1' });
+    await repository.insert(exampleExperiment({ id: 'after-the-wait', positions: 4 }));
+    expect((await repository.list()).experiments.map((e) => e.id)).toEqual(['after-the-wait']);
+    database.close();
   });
 
   it('opens normally while an older connection is open if no upgrade is needed', async () => {
@@ -116,6 +132,126 @@ describe('experiments database', () => {
     await repository.rename('old-one', stored!.revision, 'Old, renamed');
     expect((await repository.list()).experiments.map((e) => e.name)).toEqual(['Old, renamed']);
     upgraded.close();
+  });
+
+  it('upgrades a version 2 database: every record kept, the listed ones in the list index, newest first', async () => {
+    const name = freshName();
+    // Version 2 as the previous app created it, with a live, a deleted and an unsummarised record.
+    const old = await openDB(name, 2, {
+      upgrade(database) {
+        database.createObjectStore(STORE_NAMES.experiments, { keyPath: 'id' });
+        const summaries = database.createObjectStore(STORE_NAMES.summaries, { keyPath: 'id' });
+        for (const index of ['updatedAt', 'name', 'modelId']) summaries.createIndex(index, index);
+        summaries.createIndex('tags', 'tags', { multiEntry: true });
+        database.createObjectStore(STORE_NAMES.meta);
+      },
+    });
+    const at = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    const records = [1, 2, 3, 4].map((i) => ({ ...exampleExperiment({ id: `v2-${i}`, name: `Old ${i}`, positions: 4 }), updatedAt: at(i) }));
+    for (const record of records.slice(0, 3)) await old.put(STORE_NAMES.experiments, record);
+    await old.put(STORE_NAMES.experiments, records[3]); // no summary: written by hand
+    await old.put(STORE_NAMES.summaries, summarise(records[0], 1, null));
+    await old.put(STORE_NAMES.summaries, summarise(records[1], 2, at(30)));
+    await old.put(STORE_NAMES.summaries, summarise(records[2], 1, null));
+    old.close();
+
+    const upgraded = await openExperimentsDatabase({ name });
+    const repository = createExperimentsRepository(upgraded.entries, { appVersion: '3' });
+    expect(await repository.listStart(10)).toMatchObject({ total: 2, experiments: [{ id: 'v2-3' }, { id: 'v2-1' }] });
+    expect((await repository.list()).experiments.map((e) => e.id)).toEqual(['v2-4', 'v2-3', 'v2-1']);
+    expect((await repository.list({ deleted: 'only' })).experiments.map((e) => e.id)).toEqual(['v2-2']);
+    for (const record of records) expect((await repository.get(record.id))!.experiment).toEqual(record);
+    // The summary the list wrote for the unsummarised record is in the index too.
+    expect((await repository.listStart(10)).total).toBe(3);
+    upgraded.close();
+  });
+
+  it('keeps the list index in step with saves, renames, deletes and restores', async () => {
+    const database = await openExperimentsDatabase({ name: freshName() });
+    let minute = 0;
+    const now = () => new Date(Date.parse('2026-11-26T09:00:00.000Z') + ++minute * 60_000);
+    const repository = createExperimentsRepository(database.entries, { appVersion: '1', now });
+    const a = await repository.create(toDraft(exampleExperiment({ name: 'A', positions: 4 })));
+    const b = await repository.create(toDraft(exampleExperiment({ name: 'B', positions: 4 })));
+    const names = async () => (await repository.listStart(10)).experiments.map((e) => e.name);
+    expect(await names()).toEqual(['B', 'A']);
+    await repository.rename(a.experiment.id, a.revision, 'A, renamed');
+    expect(await names()).toEqual(['A, renamed', 'B']);
+    await repository.delete(b.experiment.id);
+    expect(await repository.listStart(10)).toMatchObject({ total: 1 });
+    await repository.restore(b.experiment.id);
+    expect(await names()).toEqual(['A, renamed', 'B']);
+    await repository.insertMany([exampleExperiment({ id: 'c', positions: 4 }), exampleExperiment({ id: 'd', positions: 4 })]);
+    await repository.remove(a.experiment.id);
+    // The count is kept by every write, not counted: counting the index walks all of it.
+    const count = vi.spyOn(IDBIndex.prototype, 'count');
+    try {
+      expect((await repository.listStart(1)).total).toBe(3);
+      expect(count).not.toHaveBeenCalled();
+    } finally {
+      count.mockRestore();
+    }
+    database.close();
+  });
+
+  it('reads a long list a page at a time (each page its own task), every summary once', async () => {
+    const name = freshName();
+    const writer = await openExperimentsDatabase({ name });
+    const records = Array.from({ length: 2_050 }, (_, i) => exampleExperiment({ id: `r-${String(i).padStart(4, '0')}`, seed: i + 1, positions: 2 }));
+    await createExperimentsRepository(writer.entries, { appVersion: '1' }).insertMany(records);
+    const reader = await openExperimentsDatabase({ name });
+    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    try {
+      const ids = (await createExperimentsRepository(reader.entries, { appVersion: '1' }).list()).experiments.map((e) => e.id);
+      expect(ids.sort()).toEqual(records.map((r) => r.id));
+      expect(getAll.mock.calls.map(([, count]) => count)).toEqual([1_000, 1_000, 1_000]);
+    } finally {
+      getAll.mockRestore();
+    }
+    writer.close();
+    reader.close();
+  });
+
+  it('commits nothing of a batch when the disk fills in the middle of it', async () => {
+    const database = await openExperimentsDatabase({ name: freshName() });
+    const repository = createExperimentsRepository(database.entries, { appVersion: '1' });
+    await repository.insert(exampleExperiment({ id: 'before', positions: 4 }));
+    const realPut = IDBObjectStore.prototype.put;
+    let puts = 0;
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (++puts > 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return realPut.apply(this, args);
+    });
+    const batch = [1, 2, 3].map((i) => exampleExperiment({ id: `batch-${i}`, seed: i, positions: 4 }));
+    try {
+      await expect(repository.insertMany(batch)).rejects.toThrow(StorageFullError);
+    } finally {
+      put.mockRestore();
+    }
+    expect((await repository.list()).experiments.map((e) => e.id)).toEqual(['before']);
+    expect(await repository.get('batch-1')).toBeNull();
+    expect(await repository.insertMany(batch)).toMatchObject({ added: ['batch-1', 'batch-2', 'batch-3'] });
+    expect(await repository.count()).toBe(4);
+    database.close();
+  });
+
+  it('leaves no record without its summary when the disk fills between the two writes of a save', async () => {
+    const database = await openExperimentsDatabase({ name: freshName() });
+    const repository = createExperimentsRepository(database.entries, { appVersion: '1' });
+    const realPut = IDBObjectStore.prototype.put;
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
+      if (this.name === STORE_NAMES.summaries) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return realPut.apply(this, args);
+    });
+    try {
+      await expect(repository.insert(exampleExperiment({ id: 'half-written', positions: 4 }))).rejects.toThrow(StorageFullError);
+    } finally {
+      put.mockRestore();
+    }
+    const raw = await openDB(database.name);
+    expect(await raw.count(STORE_NAMES.experiments)).toBe(0);
+    raw.close();
+    database.close();
   });
 
   it('turns a quota error into a storage-full error that says what to do', async () => {

@@ -5,6 +5,7 @@
  * An entry is a stored record plus its summary. Both are `unknown` on the way out: whatever
  * is read back is validated by the repository, never trusted.
  */
+import { compareListKeys, listKeyOf, type ListKey } from './summary';
 
 export interface StoredEntry {
   /** The experiment record as stored (any schema version). */
@@ -22,6 +23,12 @@ export type EntryChange<T> =
 export interface EntryStore {
   readonly kind: 'indexeddb' | 'memory';
   /**
+   * The first `limit` listed summaries (not deleted) in list order (newest first, see
+   * summary.listKeyOf) and how many are listed in all: what a list needs to show its first
+   * screen without reading every summary. Damaged summaries may be among them (callers validate).
+   */
+  readNewest(limit: number): Promise<{ summaries: unknown[]; listedCount: number }>;
+  /**
    * Every summary (or, as a shortcut through an index, at least those with `filter.tag` or
    * `filter.modelId`: callers filter again), and the ids of all records that have none.
    */
@@ -34,6 +41,11 @@ export interface EntryStore {
    * on anything but its own requests. It may throw to abort the whole change.
    */
   modify<T>(id: string, change: (current: StoredEntry | undefined) => EntryChange<T>): Promise<T>;
+  /**
+   * `modify` for several entries in one transaction (imports): every change is made, or none
+   * (a quota error mid-way leaves the store as it was). Results in the order of `ids`.
+   */
+  modifyMany<T>(ids: readonly string[], change: (id: string, current: StoredEntry | undefined) => EntryChange<T>): Promise<T[]>;
 }
 
 /**
@@ -45,8 +57,22 @@ export interface EntryStore {
  */
 export function createMemoryEntryStore(): EntryStore {
   const entries = new Map<string, StoredEntry>();
+  const apply = <T>(id: string, decision: EntryChange<T>): T => {
+    if ('write' in decision) entries.set(id, { record: structuredClone(decision.write.record), summary: deepFreeze(structuredClone(decision.write.summary)) });
+    else if ('remove' in decision) entries.delete(id);
+    return decision.result;
+  };
   return {
     kind: 'memory',
+    async readNewest(limit) {
+      const listed: { key: ListKey; summary: unknown }[] = [];
+      for (const { summary } of entries.values()) {
+        const key = listKeyOf(summary);
+        if (key) listed.push({ key, summary });
+      }
+      listed.sort((a, b) => compareListKeys(a.key, b.key));
+      return { summaries: listed.slice(0, limit).map((entry) => entry.summary), listedCount: listed.length };
+    },
     async readAll() {
       const summaries: unknown[] = [];
       const unsummarised: string[] = [];
@@ -62,10 +88,15 @@ export function createMemoryEntryStore(): EntryStore {
     },
     async modify(id, change) {
       const current = entries.get(id);
-      const decision = change(current && structuredClone(current));
-      if ('write' in decision) entries.set(id, { record: structuredClone(decision.write.record), summary: deepFreeze(structuredClone(decision.write.summary)) });
-      else if ('remove' in decision) entries.delete(id);
-      return decision.result;
+      return apply(id, change(current && structuredClone(current)));
+    },
+    async modifyMany(ids, change) {
+      // All decisions first: a change that throws leaves every entry as it was.
+      const decisions = ids.map((id) => {
+        const current = entries.get(id);
+        return change(id, current && structuredClone(current));
+      });
+      return decisions.map((decision, i) => apply(ids[i], decision));
     },
   };
 }

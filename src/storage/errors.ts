@@ -2,6 +2,7 @@
  * Errors the storage layer throws on purpose. Each has a `code` for the UI to switch on and a
  * message a user can act on.
  */
+import type { ExperimentsDatabase } from './database';
 
 export type StorageErrorCode =
   | 'stale-revision'
@@ -83,6 +84,9 @@ export class DatabaseClosedError extends StorageError {
 }
 
 export class DatabaseBlockedError extends StorageError {
+  /** The database, opened once the blocking tabs let go (set by openExperimentsDatabase). */
+  whenUnblocked?: Promise<ExperimentsDatabase>;
+
   constructor() {
     super(
       'database-blocked',

@@ -9,8 +9,10 @@ export {
   toDraft,
   type ExperimentDraft,
   type ExperimentsRepository,
+  type InsertManyResult,
   type ListQuery,
   type ListResult,
+  type ListStart,
   type RepositoryOptions,
   type StoredExperiment,
   type StoredRecordProblem,
@@ -31,8 +33,10 @@ export {
 } from './errors';
 export { createDraftAutosave, flushOnPageHide, saveToExperiment, type DraftAutosave, type DraftAutosaveOptions } from './draftAutosave';
 export {
+  BLOCKED_REASON,
   createMemoryRepository,
   estimateStorage,
+  moveToDisk,
   openExperimentsStorage,
   requestPersistentStorage,
   type ExperimentsStorage,

@@ -157,6 +157,38 @@ export function describeRepositoryContract(
       await expect(repository.insert(record)).rejects.toThrow(/already stored/);
     });
 
+    it('gives the start of the list in the order of the whole list, with the count, without the deleted', async () => {
+      const saved = [];
+      for (const name of ['One', 'Two', 'Three', 'Four', 'Five']) saved.push(await repository.create(draft({ name })));
+      await repository.delete(saved[4].experiment.id);
+      const whole = (await repository.list()).experiments;
+      const start = await repository.listStart(3);
+      expect(start.total).toBe(4);
+      expect(start.experiments).toEqual(whole.slice(0, 3));
+      expect((await repository.listStart(10)).experiments).toEqual(whole);
+    });
+
+    it('inserts many records at once, leaving alone those already stored, and never duplicates', async () => {
+      const first = exampleExperiment({ id: 'batch-1', positions: 8, name: 'First' });
+      await repository.insert(first);
+      await repository.rename('batch-1', 1, 'Renamed here');
+      const records = ['batch-1', 'batch-2', 'batch-3'].map((id, i) => exampleExperiment({ id, seed: i + 1, positions: 8 }));
+      expect(await repository.insertMany(records)).toEqual({ added: ['batch-2', 'batch-3'], alreadyStored: ['batch-1'] });
+      expect(await repository.insertMany(records)).toEqual({ added: [], alreadyStored: ['batch-1', 'batch-2', 'batch-3'] });
+      expect(await repository.count()).toBe(3);
+      // The stored record is kept as it is, not overwritten by the file's older copy.
+      expect((await repository.get('batch-1'))!.experiment.name).toBe('Renamed here');
+      expect((await repository.get('batch-3'))!.experiment).toEqual(records[2]);
+    });
+
+    it('inserts all of a batch or none of it', async () => {
+      const good = exampleExperiment({ id: 'good-one', positions: 8 });
+      const bad = { ...exampleExperiment({ id: 'bad-one', positions: 8 }), settings: { ...good.settings, topP: 3 } };
+      await expect(repository.insertMany([good, bad])).rejects.toThrow(InvalidExperimentError);
+      await expect(repository.insertMany([good, good])).rejects.toThrow(/same id appears twice/);
+      expect(await repository.count()).toBe(0);
+    });
+
     it('counts experiments and estimates their size in bytes', async () => {
       expect(await repository.estimateBytes()).toBe(0);
       const saved = await repository.create(draft());

@@ -1,9 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exampleExperiment } from '../core/experiments';
+import { openExperimentsDatabase } from './database';
+import { DatabaseBlockedError } from './errors';
 import { toDraft } from './experimentsRepository';
 import { describeRepositoryContract } from './repositoryContract';
-import { createMemoryRepository, estimateStorage, openExperimentsStorage, requestPersistentStorage } from './storageHealth';
+import { BLOCKED_REASON, createMemoryRepository, estimateStorage, moveToDisk, openExperimentsStorage, requestPersistentStorage } from './storageHealth';
 
 describeRepositoryContract('memory', async (options) => createMemoryRepository(options));
 
@@ -59,6 +61,28 @@ describe('choosing where experiments live', () => {
     expect(storage.memoryOnlyReason).toMatch(/^Experiments cannot be saved in this browser \(A mutation operation .*\), so they are kept only while this tab is open\.$/);
     const saved = await storage.repository.create(toDraft(exampleExperiment({ positions: 4 })));
     expect(await storage.repository.get(saved.experiment.id)).toEqual(saved);
+  });
+
+  it('keeps new work in memory while an older tab blocks the upgrade, and moves it to disk once that tab lets go', async () => {
+    const name = `health-blocked-${process.pid}`;
+    let unblock: () => void = () => undefined;
+    const blocked = new DatabaseBlockedError();
+    blocked.whenUnblocked = new Promise<void>((resolve) => { unblock = resolve; }).then(() => openExperimentsDatabase({ name }));
+    const storage = await openExperimentsStorage({ appVersion: '1.0.0', openDatabase: () => Promise.reject(blocked) });
+    expect(storage.repository.kind).toBe('memory');
+    expect(storage.memoryOnlyReason).toBe(BLOCKED_REASON);
+    const kept = await storage.repository.create(toDraft(exampleExperiment({ positions: 4, name: 'Saved while blocked' })));
+
+    unblock();
+    const disk = await storage.onDiskLater!;
+    expect(disk).toMatchObject({ memoryOnlyReason: null, onDiskLater: null });
+    expect(disk.repository.kind).toBe('indexeddb');
+    await disk.repository.insert(exampleExperiment({ id: 'already-on-disk', positions: 4 }));
+    expect(await moveToDisk(storage.repository, disk.repository)).toBe(1);
+    expect(await moveToDisk(storage.repository, disk.repository)).toBe(0);
+    expect((await disk.repository.list()).experiments.map((e) => e.name).sort()).toEqual(['Saved while blocked', 'State of the Union, sample 1']);
+    expect((await disk.repository.get(kept.experiment.id))!.experiment).toEqual(kept.experiment);
+    disk.database!.close();
   });
 
   it('falls back to memory when there is no IndexedDB at all', async () => {

@@ -6,6 +6,7 @@
  */
 import { openExperimentsDatabase, type ExperimentsDatabase, type OpenDatabaseOptions } from './database';
 import { createMemoryEntryStore } from './entryStore';
+import { DatabaseBlockedError } from './errors';
 import { createExperimentsRepository, type ExperimentsRepository, type RepositoryOptions } from './experimentsRepository';
 
 /** The part of `navigator.storage` we use; every member may be missing. */
@@ -79,6 +80,11 @@ export interface ExperimentsStorage {
   database: ExperimentsDatabase | null;
   /** Why experiments are kept in memory only (show it with an "export now" prompt); null when on disk. */
   memoryOnlyReason: string | null;
+  /**
+   * Only when an older tab blocked the database's upgrade: the storage on disk once that tab
+   * lets go. Move what was kept in memory there (moveToDisk) and use it from then on.
+   */
+  onDiskLater: Promise<ExperimentsStorage> | null;
 }
 
 export interface OpenStorageOptions extends RepositoryOptions {
@@ -96,19 +102,45 @@ export interface OpenStorageOptions extends RepositoryOptions {
  */
 export async function openExperimentsStorage(options: OpenStorageOptions): Promise<ExperimentsStorage> {
   const { database: databaseOptions = {}, openDatabase = openExperimentsDatabase, ...repositoryOptions } = options;
-  const memory = (reason: string): ExperimentsStorage => ({
+  const memory = (reason: string, onDiskLater: Promise<ExperimentsStorage> | null = null): ExperimentsStorage => ({
     repository: createMemoryRepository(repositoryOptions),
     database: null,
     memoryOnlyReason: reason,
+    onDiskLater,
+  });
+  const onDisk = (database: ExperimentsDatabase): ExperimentsStorage => ({
+    repository: createExperimentsRepository(database.entries, repositoryOptions),
+    database,
+    memoryOnlyReason: null,
+    onDiskLater: null,
   });
   if (typeof indexedDB === 'undefined') {
     return memory('This browser offers no IndexedDB here, so experiments are kept only while this tab is open.');
   }
   try {
-    const database = await openDatabase(databaseOptions);
-    return { repository: createExperimentsRepository(database.entries, repositoryOptions), database, memoryOnlyReason: null };
+    return onDisk(await openDatabase(databaseOptions));
   } catch (error) {
+    if (error instanceof DatabaseBlockedError && error.whenUnblocked) {
+      return memory(BLOCKED_REASON, error.whenUnblocked.then(onDisk));
+    }
     // Firefox private windows and disabled site data throw here (InvalidStateError, SecurityError).
     return memory(`Experiments cannot be saved in this browser (${(error as Error).message || String(error)}), so they are kept only while this tab is open.`);
   }
+}
+
+/** Why experiments are in memory while an older tab blocks the upgrade; nothing on disk is lost. */
+export const BLOCKED_REASON =
+  'Another Tokenscope tab, of an older version, keeps the experiments database open, so this one cannot upgrade it. ' +
+  'Your saved experiments are safe, but cannot be shown until that tab is closed or reloaded; ' +
+  'meanwhile new experiments are kept in this tab’s memory and move to the database as soon as it opens.';
+
+/**
+ * Copies every experiment kept in memory into the database (those already there are left
+ * alone), so nothing saved while the database was out of reach is lost. Returns how many moved.
+ */
+export async function moveToDisk(memory: ExperimentsRepository, disk: ExperimentsRepository): Promise<number> {
+  const kept = await Promise.all((await memory.list()).experiments.map((summary) => memory.get(summary.id)));
+  const experiments = kept.filter((stored) => stored !== null).map((stored) => stored.experiment);
+  if (experiments.length === 0) return 0;
+  return (await disk.insertMany(experiments)).added.length;
 }

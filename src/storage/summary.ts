@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, type Experiment } from '../core/experiments';
+import { yieldToEventLoop } from '../engine/errors';
 
 /** Characters of the text kept for search and preview. */
 export const SUMMARY_TEXT_LENGTH = 10_000;
@@ -74,14 +75,37 @@ export function searchPredicate(query: string): (entry: IndexedSummary) => boole
   return (entry) => words.every((word) => entry.searchText.includes(word));
 }
 
-/** Newest first; ties by name, then id, so the order is stable. */
-export function byUpdatedDescending(a: IndexedSummary, b: IndexedSummary): number {
-  return (
-    b.updatedAtMs - a.updatedAtMs ||
-    a.summary.name.localeCompare(b.summary.name) ||
-    (a.summary.id < b.summary.id ? -1 : a.summary.id > b.summary.id ? 1 : 0)
-  );
+/** Compares strings by UTF-16 code units, as IndexedDB compares keys (localeCompare would not agree with the index). */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Newest first; ties by name, then id (code-unit order), so the order is stable and equals the `listed` index's. */
+export function byUpdatedDescending(a: IndexedSummary, b: IndexedSummary): number {
+  return b.updatedAtMs - a.updatedAtMs || byCodeUnits(a.summary.name, b.summary.name) || byCodeUnits(a.summary.id, b.summary.id);
+}
+
+/** A summary's place in the list as an IndexedDB key: `[-updatedAtMs, name, id]`, which sorts as byUpdatedDescending. */
+export type ListKey = [number, string, string];
+
+/**
+ * The list key of a stored summary, or undefined when it is not listed: deleted, or too
+ * damaged to place (the full list reports those). Read defensively: stored data is unknown.
+ */
+export function listKeyOf(stored: unknown): ListKey | undefined {
+  const { id, name, updatedAt, deletedAt } = (stored ?? {}) as Partial<Record<keyof ExperimentSummary, unknown>>;
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof updatedAt !== 'string' || deletedAt !== null) return undefined;
+  const updatedAtMs = Date.parse(updatedAt);
+  return Number.isFinite(updatedAtMs) ? [-updatedAtMs, name, id] : undefined;
+}
+
+/** Orders list keys as IndexedDB does (for the memory store, which has no index). */
+export function compareListKeys(a: ListKey, b: ListKey): number {
+  return a[0] - b[0] || byCodeUnits(a[1], b[1]) || byCodeUnits(a[2], b[2]);
+}
+
+/** Summaries validated and folded (about 5 µs each) between two yields to the event loop. */
+const VALIDATED_PER_TASK = 1_000;
 
 /**
  * Validates stored summaries, remembering the validated ones by id. Every write bumps the
@@ -90,18 +114,21 @@ export function byUpdatedDescending(a: IndexedSummary, b: IndexedSummary): numbe
  */
 export function createSummaryReader(): {
   /** Validated entries and the problems of damaged ones; `complete` when `raws` is every stored summary. */
-  read(raws: readonly unknown[], complete: boolean): { entries: IndexedSummary[]; problems: { id: string; errors: string[] }[] };
+  read(raws: readonly unknown[], complete: boolean): Promise<{ entries: IndexedSummary[]; problems: { id: string; errors: string[] }[] }>;
 } {
   let remembered = new Map<string, IndexedSummary>();
   return {
-    read(raws, complete) {
+    async read(raws, complete) {
       const entries: IndexedSummary[] = [];
       const problems: { id: string; errors: string[] }[] = [];
       const seen = new Map<string, IndexedSummary>();
+      let validated = 0;
       for (const raw of raws) {
         const { id, revision, updatedAt } = (raw ?? {}) as Partial<ExperimentSummary>;
         let entry = typeof id === 'string' ? remembered.get(id) : undefined;
         if (!entry || entry.summary.revision !== revision || entry.summary.updatedAt !== updatedAt) {
+          // Validating 10,000 summaries at once would hold the page for 100 ms: let input in between.
+          if (++validated % VALIDATED_PER_TASK === 0) await yieldToEventLoop();
           const parsed = summarySchema.safeParse(raw);
           if (!parsed.success) {
             problems.push({ id: String(id), errors: parsed.error.issues.map((i) => `summary ${i.path.join('.')}: ${i.message}`) });

@@ -4,16 +4,17 @@
  * Every figure is the median of several runs; the backend is named on every row.
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
- * BENCH_ONLY=experiments runs only the IndexedDB rows, BENCH_ONLY=keyspace only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
+ * BENCH_ONLY=experiments runs only the IndexedDB rows (BENCH_ONLY=experiments-list only the list at 10,000 records), BENCH_ONLY=keyspace only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
  * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node, and its model rows in Chromium); BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createStaticServer, listen } from '../serve.mjs';
 import { benchmarkText } from './benchText';
 import { runBrowserBench, runExperimentsBench } from './browserBench';
 import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
+import { runExperimentsListBench } from './experimentsListBench';
 import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
 import { runTokenizerBench } from './tokenizerBench';
@@ -53,7 +54,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const modelId = args.includes('--model') ? args[args.indexOf('--model') + 1] : 'sotu-gpt';
   const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  const dist = join(REPO_ROOT, process.env.BENCH_DIST ?? 'dist');
+  // resolve, not join: BENCH_DIST may be an absolute folder (a build of one's own, e.g. /tmp/dist-x).
+  const dist = resolve(REPO_ROOT, process.env.BENCH_DIST ?? 'dist');
   const only = process.env.BENCH_ONLY ?? null;
   if (!existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
@@ -72,6 +74,10 @@ async function main(): Promise<void> {
     if (only === null || only === 'experiments') {
       console.log('Chromium experiments storage (built app, IndexedDB)…');
       figures = figures.concat(await runExperimentsBench(url, chromiumPath));
+    }
+    if (only === null || only === 'experiments' || only === 'experiments-list') {
+      console.log('Chromium experiments list at 10,000 records (built app, imported through the app)…');
+      figures = figures.concat(await runExperimentsListBench(url, chromiumPath));
     }
     if (only === null || only === 'tokenizers') {
       console.log('Chromium tokenizer lab (built app): exact next byte, two models…');

@@ -44,6 +44,25 @@ describe('share links', () => {
     expect(decodeShareLink(newer)).toEqual({ ok: false, errors: ['the link was made by a newer Tokenscope (link version 7); update to open it'] });
   });
 
+  it('carries the Hub host of a model loaded from another host, and links without one still open', () => {
+    const hubInputs = { ...inputs, model: { ...inputs.model, id: 'tokenscope/sotu-gpt', source: { kind: 'hub' as const, revision: 'main', fileHashes: [] } } };
+    const withHost = { ...hubInputs, hubHost: 'http://127.0.0.1:4318/mirror/' };
+    expect(decodeShareLink(encoded(withHost))).toEqual({ ok: true, value: withHost });
+    // A link made before hosts were carried (or against the default host) has no hubHost.
+    const result = decodeShareLink(encoded(hubInputs));
+    expect(result).toEqual({ ok: true, value: hubInputs });
+    expect(result.ok && 'hubHost' in result.value).toBe(false);
+  });
+
+  it('refuses a Hub host that is not a plain http(s) URL', () => {
+    const forge = (hubHost: string) => base64UrlEncode(new TextEncoder().encode(JSON.stringify({ v: 1, ...inputs, hubHost })));
+    const refusal = { ok: false, errors: ['hubHost: must be an http(s) URL without a user name or password, like https://huggingface.co/'] };
+    expect(decodeShareLink(forge('javascript:alert(1)'))).toEqual(refusal);
+    expect(decodeShareLink(forge('http://user:secret@127.0.0.1:9000/'))).toEqual(refusal);
+    expect(decodeShareLink(forge('huggingface.co'))).toEqual(refusal);
+    expect(encodeShareLink({ ...inputs, hubHost: 'file:///etc/' })).toEqual(refusal);
+  });
+
   it('encodes base64url exactly as RFC 4648 §5 (checked against Node for every length mod 3)', () => {
     for (const length of [0, 1, 2, 3, 4, 5, 31, 256]) {
       const bytes = Uint8Array.from({ length }, (_, i) => (i * 97 + 13) & 255);

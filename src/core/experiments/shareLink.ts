@@ -5,8 +5,9 @@
  * for itself on prompts of a few hundred characters. Put it in the URL fragment (`#…`) so
  * it never reaches a server.
  *
- * The Hub host is deliberately not part of a link: the recipient's own configured host is
- * used, so a link cannot make the app fetch from a server the user did not choose.
+ * A Hub model loaded from another host than https://huggingface.co/ carries that host
+ * (`hubHost`): without it the link would look for the model on the wrong server. Opening such a
+ * link asks before fetching from a host the user did not choose (src/state/experimentActions.ts).
  */
 import { z } from 'zod';
 import { LIMITS } from './bounds';
@@ -19,8 +20,16 @@ export const SHARE_LINK_VERSION = 1;
 /** Characters of encoded payload; links much longer than this break in chat apps and mail. */
 export const MAX_SHARE_LINK_LENGTH = 8_000;
 
+/** An http(s) URL without a user name or password (a link must not carry credentials). */
+const hubHostSchema = z
+  .string()
+  .max(LIMITS.labelLength)
+  .refine(isPlainHttpUrl, 'must be an http(s) URL without a user name or password, like https://huggingface.co/');
+
 export const shareInputsSchema = z.object({
   model: modelSchema,
+  /** The Hub host a Hub model was loaded from; absent for the default host and other sources. */
+  hubHost: hubHostSchema.optional(),
   text: z.string().max(LIMITS.textLength),
   settings: settingsSchema,
 });
@@ -78,6 +87,15 @@ export function decodeShareLink(encoded: string): ParseResult<ShareInputs> {
   if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error) };
   const { v: _v, ...inputs } = parsed.data;
   return { ok: true, value: inputs };
+}
+
+function isPlainHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

@@ -2,15 +2,29 @@
  * Saved experiments: search by name, tag, model or text; open (the lab comes back as it was
  * saved); rename, tag, duplicate, delete with undo; compare two, or re-run one on the model
  * loaded now and see what changed; export one or all as JSON, the per-token table as CSV;
- * import a file with a report of what was skipped; storage use and quota.
+ * import a file with a report of what was skipped; storage use and quota. The list is
+ * virtualised: only the rows in view are in the DOM, so 10,000 experiments render as fast as ten.
  */
-import { useEffect, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ExperimentSummary } from '../../storage';
 import {
   askForPersistentStorage, compareSaved, deleteExperiment, duplicateExperiment, editExperiment, experimentNotes, exportExperimentCsv, exportExperiments,
   importExperiments, openExperiment, refreshExperiments, rerunExperiment, togglePicked, undoDelete, useExperiments,
 } from '../../state/experimentActions';
 import { useSession } from '../../state/sessionStore';
 import { ComparisonView } from './ComparisonView';
+import './experimentsList.css';
+
+/** A row's height before it is measured (px): name, text preview and the wrapped buttons. */
+const ESTIMATED_ROW_PX = 100;
+/** Rows rendered beyond each edge of the visible part, so a scroll shows no blank rows. */
+const OVERSCAN_ROWS = 5;
+const COLUMNS = 6;
+/** The list box's size before it is measured (max-height 70vh): the first render already has its rows. */
+const initialListRect = () => ({ width: window.innerWidth, height: window.innerHeight * 0.7 });
+/** One formatter for every row: toLocaleString() builds a new one per call. */
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return 'unknown';
@@ -19,12 +33,51 @@ function formatBytes(bytes: number | null): string {
   return `${(bytes / 1e9).toFixed(1)} GB`;
 }
 
+/** An edit in progress, with the revision it started from (a save refuses to overwrite another tab's change). */
+interface Editing {
+  id: string;
+  revision: number;
+  name: string;
+  tags: string;
+  notes: string;
+}
+
 export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
   const state = useExperiments();
-  const [editing, setEditing] = useState<{ id: string; name: string; tags: string; notes: string } | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
   const [rerunning, setRerunning] = useState<string | null>(null);
   const currentModel = useSession((s) => s.model);
   useEffect(() => { void refreshExperiments(); }, []);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // Rows not read yet (the whole list follows the first screen) are counted, so the scroll bar is right from the start.
+  const rowCount = state.search.trim() ? state.list.length : Math.max(state.total, state.list.length);
+  // Stable while the list is: a new key function makes the virtualiser re-place all 10,000 rows.
+  const list = state.list;
+  const rowKey = useCallback((i: number) => list[i]?.id ?? `pending-${i}`, [list]);
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    getItemKey: rowKey,
+    overscan: OVERSCAN_ROWS,
+    initialRect: initialListRect(),
+  });
+  const rows = virtualizer.getVirtualItems();
+  const spaceAbovePx = rows[0]?.start ?? 0;
+  const spaceBelowPx = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? 0);
+  const rowActions: RowActions = {
+    onOpen: (id) => void openExperiment(id).then((ok) => { if (ok) onOpened(); }),
+    onEdit: (e) => void experimentNotes(e.id).then((notes) => setEditing({ id: e.id, revision: e.revision, name: e.name, tags: e.tags.join(', '), notes })),
+    onEditChange: setEditing,
+    onEditDone: (changed) => {
+      setEditing(null);
+      void editExperiment(changed.id, changed.revision, { name: changed.name, tagsText: changed.tags, notes: changed.notes });
+    },
+    onRerun: (id) => {
+      setRerunning(id);
+      void rerunExperiment(id).finally(() => setRerunning(null));
+    },
+  };
   return (
     <section className="experiments" aria-label="Saved experiments" data-testid="view.experiments">
       <div className="experiments__toolbar">
@@ -54,65 +107,106 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
         Storage: {formatBytes(state.usage?.usedBytes ?? null)} used of {formatBytes(state.usage?.quotaBytes ?? null)}
         {state.usage?.persisted ? ' · persistent' : <> · may be cleared by the browser under pressure <button type="button" onClick={() => void askForPersistentStorage()}>Ask to keep it</button></>}
       </p>
-      {state.list.length === 0 ? (
+      {rowCount === 0 ? (
         <p className="hint" data-testid="experiments.empty">{state.search ? 'No experiment matches.' : 'No experiments yet: use Save in the next-token lab.'}</p>
       ) : (
-        <table className="experiments__table">
-          <thead><tr><th aria-label="Compare" /><th>Name</th><th>Model</th><th>Tags</th><th>Updated</th><th /></tr></thead>
-          <tbody>
-            {state.list.map((e) => (
-              <tr key={e.id} data-testid="experiments.row" data-id={e.id}>
-                <td><input type="checkbox" data-testid="experiments.pick" aria-label={`Compare “${e.name}”`} checked={state.picked.includes(e.id)} onChange={() => togglePicked(e.id)} /></td>
-                <td>
-                  {editing?.id === e.id ? (
-                    <input value={editing.name} aria-label="New name" data-testid="experiments.rename.input" onChange={(ev) => setEditing({ ...editing, name: ev.target.value })} />
-                  ) : <span data-testid="experiments.name">{e.name}</span>}
-                  {editing?.id === e.id && (
-                    <textarea value={editing.notes} rows={3} aria-label="Notes" placeholder="Notes" data-testid="experiments.notes.input"
-                      onChange={(ev) => setEditing({ ...editing, notes: ev.target.value })} />
-                  )}
-                  <div className="hint">{e.text.slice(0, 80)}{e.text.length > 80 ? '…' : ''}</div>
-                </td>
-                <td>{e.modelId}</td>
-                <td>
-                  {editing?.id === e.id ? (
-                    <input value={editing.tags} aria-label="Tags, comma-separated" data-testid="experiments.tags.input" onChange={(ev) => setEditing({ ...editing, tags: ev.target.value })} />
-                  ) : e.tags.join(', ')}
-                </td>
-                <td>{new Date(e.updatedAt).toLocaleString()}</td>
-                <td className="experiments__actions">
-                  <button type="button" data-testid="experiments.open" onClick={() => void openExperiment(e.id).then((ok) => { if (ok) onOpened(); })}>Open</button>
-                  {editing?.id === e.id ? (
-                    <button type="button" data-testid="experiments.edit.save" onClick={() => {
-                      const changed = editing;
-                      setEditing(null);
-                      void editExperiment(changed.id, { name: changed.name, tagsText: changed.tags, notes: changed.notes });
-                    }}>Done</button>
+        <>
+          <p className="hint" data-testid="experiments.count" data-count={rowCount}>
+            {state.search.trim() ? `${rowCount.toLocaleString('en-US')} matching` : `${rowCount.toLocaleString('en-US')} experiment${rowCount === 1 ? '' : 's'}`}
+          </p>
+          <div ref={scrollRef} className="experiments__scroll" data-testid="experiments.scroll" data-complete={state.status === 'ready'}>
+            <table className="experiments__table" aria-rowcount={rowCount + 1}>
+              <colgroup>
+                <col className="experiments__col-pick" /><col /><col className="experiments__col-model" /><col className="experiments__col-tags" />
+                <col className="experiments__col-updated" /><col className="experiments__col-actions" />
+              </colgroup>
+              <thead><tr aria-rowindex={1}><th aria-label="Compare" /><th>Name</th><th>Model</th><th>Tags</th><th>Updated</th><th /></tr></thead>
+              <tbody>
+                {spaceAbovePx > 0 && <tr aria-hidden="true"><td colSpan={COLUMNS} style={{ height: spaceAbovePx, padding: 0, border: 0 }} /></tr>}
+                {rows.map((row) => {
+                  const experiment = state.list[row.index];
+                  return experiment ? (
+                    <ExperimentRow key={row.key} index={row.index} measure={virtualizer.measureElement} experiment={experiment}
+                      picked={state.picked.includes(experiment.id)} editing={editing?.id === experiment.id ? editing : null}
+                      rerunning={rerunning} canRerun={currentModel !== null} modelLabel={currentModel?.label ?? null} actions={rowActions} />
                   ) : (
-                    <button type="button" data-testid="experiments.edit" onClick={() => {
-                      void experimentNotes(e.id).then((notes) => setEditing({ id: e.id, name: e.name, tags: e.tags.join(', '), notes }));
-                    }}>Edit name, tags, notes</button>
-                  )}
-                  <button type="button" data-testid="experiments.rerun" disabled={!currentModel || rerunning !== null}
-                    title={currentModel ? `Run it again on ${currentModel.label} and show what changed` : 'Load a model first'}
-                    onClick={() => {
-                      setRerunning(e.id);
-                      void rerunExperiment(e.id).finally(() => setRerunning(null));
-                    }}>{rerunning === e.id ? 'Re-running…' : 'Re-run'}</button>
-                  <button type="button" data-testid="experiments.duplicate" onClick={() => void duplicateExperiment(e.id)}>Duplicate</button>
-                  <button type="button" data-testid="experiments.export" onClick={() => void exportExperiments(e.id)}>JSON</button>
-                  <button type="button" onClick={() => void exportExperimentCsv(e.id)}>CSV</button>
-                  <button type="button" data-testid="experiments.delete" onClick={() => void deleteExperiment(e.id, e.name)}>Delete</button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                    <tr key={row.key} ref={virtualizer.measureElement} data-index={row.index} aria-rowindex={row.index + 2} className="experiments__pending" data-testid="experiments.pending">
+                      <td colSpan={COLUMNS}>Loading…</td>
+                    </tr>
+                  );
+                })}
+                {spaceBelowPx > 0 && <tr aria-hidden="true"><td colSpan={COLUMNS} style={{ height: spaceBelowPx, padding: 0, border: 0 }} /></tr>}
+              </tbody>
+            </table>
+          </div>
+        </>
       )}
       {state.comparison && <ComparisonView shown={state.comparison} />}
       {state.problems.length > 0 && (
         <p className="notice notice--error">{state.problems.length} stored record(s) could not be read: {state.problems.map((p) => `${p.id}: ${p.errors.join('; ')}`).join(' · ')}</p>
       )}
     </section>
+  );
+}
+
+interface RowActions {
+  onOpen: (id: string) => void;
+  onEdit: (experiment: ExperimentSummary) => void;
+  onEditChange: (editing: Editing) => void;
+  onEditDone: (editing: Editing) => void;
+  onRerun: (id: string) => void;
+}
+
+interface ExperimentRowProps {
+  index: number;
+  measure: (element: HTMLElement | null) => void;
+  experiment: ExperimentSummary;
+  picked: boolean;
+  /** The edit of this row, when it is being edited. */
+  editing: Editing | null;
+  /** The id being re-run, if any (one at a time). */
+  rerunning: string | null;
+  canRerun: boolean;
+  modelLabel: string | null;
+  actions: RowActions;
+}
+
+function ExperimentRow({ index, measure, experiment: e, picked, editing, rerunning, canRerun, modelLabel, actions }: ExperimentRowProps) {
+  return (
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} data-testid="experiments.row" data-id={e.id}>
+      <td><input type="checkbox" data-testid="experiments.pick" aria-label={`Compare “${e.name}”`} checked={picked} onChange={() => togglePicked(e.id)} /></td>
+      <td>
+        {editing ? (
+          <input value={editing.name} aria-label="New name" data-testid="experiments.rename.input" onChange={(ev) => actions.onEditChange({ ...editing, name: ev.target.value })} />
+        ) : <span data-testid="experiments.name">{e.name}</span>}
+        {editing && (
+          <textarea value={editing.notes} rows={3} aria-label="Notes" placeholder="Notes" data-testid="experiments.notes.input"
+            onChange={(ev) => actions.onEditChange({ ...editing, notes: ev.target.value })} />
+        )}
+        <div className="hint">{e.text.slice(0, 80)}{e.text.length > 80 ? '…' : ''}</div>
+      </td>
+      <td>{e.modelId}</td>
+      <td>
+        {editing ? (
+          <input value={editing.tags} aria-label="Tags, comma-separated" data-testid="experiments.tags.input" onChange={(ev) => actions.onEditChange({ ...editing, tags: ev.target.value })} />
+        ) : e.tags.join(', ')}
+      </td>
+      <td>{dateTimeFormat.format(new Date(e.updatedAt))}</td>
+      <td className="experiments__actions">
+        <button type="button" data-testid="experiments.open" onClick={() => actions.onOpen(e.id)}>Open</button>
+        {editing ? (
+          <button type="button" data-testid="experiments.edit.save" onClick={() => actions.onEditDone(editing)}>Done</button>
+        ) : (
+          <button type="button" data-testid="experiments.edit" onClick={() => actions.onEdit(e)}>Edit name, tags, notes</button>
+        )}
+        <button type="button" data-testid="experiments.rerun" disabled={!canRerun || rerunning !== null}
+          title={modelLabel ? `Run it again on ${modelLabel} and show what changed` : 'Load a model first'}
+          onClick={() => actions.onRerun(e.id)}>{rerunning === e.id ? 'Re-running…' : 'Re-run'}</button>
+        <button type="button" data-testid="experiments.duplicate" onClick={() => void duplicateExperiment(e.id)}>Duplicate</button>
+        <button type="button" data-testid="experiments.export" onClick={() => void exportExperiments(e.id)}>JSON</button>
+        <button type="button" onClick={() => void exportExperimentCsv(e.id)}>CSV</button>
+        <button type="button" data-testid="experiments.delete" onClick={() => void deleteExperiment(e.id, e.name)}>Delete</button>
+      </td>
+    </tr>
   );
 }

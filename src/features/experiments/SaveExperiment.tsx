@@ -1,6 +1,8 @@
 /** Save the lab as an experiment, or copy a link that reproduces its inputs elsewhere. */
 import { useState } from 'react';
-import { currentShareLink, exportExperiments, saveCurrentExperiment, useExperiments } from '../../state/experimentActions';
+import { exportExperiments, saveCurrentExperiment, useExperiments } from '../../state/experimentActions';
+import { currentShareLink } from '../../state/shareLinkActions';
+import { PendingLinkNotice } from './PendingLinkNotice';
 
 export function SaveExperiment() {
   const [name, setName] = useState('');
@@ -10,6 +12,7 @@ export function SaveExperiment() {
   return (
     <fieldset className="save-experiment" data-testid="experiment.save">
       <legend>Experiment</legend>
+      <PendingLinkNotice />
       {/* A form, so Enter in the name box saves, as the Save button does. */}
       <form className="save-experiment__form" onSubmit={(e) => { e.preventDefault(); void saveCurrentExperiment(name); }}>
         <input placeholder="Name" value={name} data-testid="experiment.save.name" aria-label="Experiment name" onChange={(e) => setName(e.target.value)} />

@@ -9,6 +9,7 @@ import { clearCachedModels, loadModel } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { CURATED_HUB_MODELS } from './curatedModels';
 import { formatBytes } from '../../core/formatBytes';
+import { HubHostPolicyNote } from '../../app/HubHostPolicyNote';
 
 const DTYPES: Dtype[] = ['auto', 'fp32', 'q8', 'q4', 'fp16', 'q4f16'];
 
@@ -33,6 +34,7 @@ export function HubModels() {
   return (
     <section className="picker-section" aria-labelledby="hub-heading">
       <h3 id="hub-heading">Hugging Face Hub <span className="muted">({new URL(hubUrl).host}, needs the network the first time)</span></h3>
+      <HubHostPolicyNote hubUrl={hubUrl} />
       <ul className="model-list">
         {CURATED_HUB_MODELS.map((model) => {
           const dtype = model.recommended[backend];
