@@ -81,6 +81,8 @@ export function refuseText(): void {
 
 export function scheduleAnalysis(delayMs: number): void {
   if (analysisTimer) clearTimeout(analysisTimer);
+  // Until it runs, what is on screen belongs to the previous text: say it is being replaced (the chart dims, and nothing reads it as ready).
+  if (get().model) patchLab({ status: 'running', error: null });
   analysisTimer = setTimeout(() => void refreshAnalysis(), delayMs);
 }
 
