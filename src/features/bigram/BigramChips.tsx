@@ -4,7 +4,7 @@
  */
 import type { BigramPositionComparison } from '../../core/bigram/compare';
 import type { TokenView } from '../../engine/types';
-import { useCallback, useRef } from 'react';
+import { useCallback } from 'react';
 import { VirtualChipList } from '../next-token/VirtualChipList';
 import { visibleToken } from '../next-token/visibleToken';
 import { BIGRAM_LEGEND, bigramColour, bigramTextColour } from './bigramColours';
@@ -17,7 +17,6 @@ export interface BigramChipsProps {
 }
 
 export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsProps) {
-  const listRef = useRef<HTMLDivElement>(null);
   const move = (event: React.KeyboardEvent, position: number) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
     if (step === 0) return;
@@ -25,7 +24,7 @@ export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsPro
     const next = Math.min(rows.length - 1, Math.max(0, position + step));
     onSelect(next);
     // The neighbour is on screen or in the block just past it, which the list keeps rendered.
-    listRef.current?.querySelector<HTMLElement>(`[data-position="${next}"]`)?.focus();
+    event.currentTarget.closest('.chips')?.querySelector<HTMLElement>(`[data-position="${next}"]`)?.focus();
   };
   const endsLine = useCallback((i: number) => (tokens[rows[i]?.position]?.text ?? '').includes('\n'), [tokens, rows]);
   const renderChip = (i: number) => {
@@ -43,10 +42,8 @@ export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsPro
   };
   return (
     <>
-      <div ref={listRef}>
-        <VirtualChipList className="chips bigram__chips" data-testid="bigram.chips" aria-label="Tokens coloured by how bigram each prediction is"
-          count={rows.length} endsLine={endsLine} renderChip={renderChip} keepIndex={selected} />
-      </div>
+      <VirtualChipList className="chips bigram__chips" data-testid="bigram.chips" aria-label="Tokens coloured by how bigram each prediction is"
+        count={rows.length} endsLine={endsLine} renderChip={renderChip} keepIndex={selected} />
       <p className="bigram__legend" data-testid="bigram.legend">
         <span>context changed the prediction</span>
         {BIGRAM_LEGEND.map((stop) => <span key={stop.value} className="bigram__swatch" style={{ background: stop.colour }} title={stop.value.toFixed(2)} />)}

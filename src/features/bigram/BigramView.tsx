@@ -68,7 +68,7 @@ export function BigramView() {
   const ids = useMemo(() => shown?.ids ?? null, [shown]);
   const stale = shown !== null && shown.text !== text;
   // 20,000 chips of a new comparison render in a deferred, interruptible render (clicks go first).
-  const chipsOf = useDeferredValue(shown) ?? shown;
+  const chipsOf = useDeferredValue(shown);
   if (!model) return <section className="bigram" data-testid="view.bigram"><p>Load a model first.</p></section>;
   return (
     <section className="bigram" aria-label="Bigram and layers" data-testid="view.bigram">

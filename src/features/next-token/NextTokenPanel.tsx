@@ -26,8 +26,6 @@ import { useWidth } from './useWidth';
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.nextTokenLab);
 
-/** Texts above this many UTF-8 bytes are refused before tokenizing (about 40,000 tokens of English). */
-
 export function NextTokenPanel() {
   const text = useSession((s) => s.text);
   const lab = useSession((s) => s.lab);
