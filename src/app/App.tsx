@@ -6,6 +6,7 @@ import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
 import { TokenizerLab } from '../features/tokenizers/TokenizerLab';
 import { KeySpaceView } from '../features/keyspace/KeySpaceView';
 import { BigramView } from '../features/bigram/BigramView';
+import { CorpusView } from '../features/corpus/CorpusView';
 import { useKeySpace } from '../state/keySpaceStore';
 import { useSession } from '../state/sessionStore';
 import { BackendBadge } from './BackendBadge';
@@ -15,13 +16,14 @@ import { SettingsPanel } from './SettingsPanel';
 type Panel = 'models' | 'settings' | null;
 
 /** The main views; each lives in src/features/<view>/. */
-export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace' | 'bigram';
+export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace' | 'bigram' | 'corpus';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'lab', label: 'Next token' },
   { view: 'tokenizers', label: 'Tokenizers' },
   { view: 'keyspace', label: 'Key space' },
   { view: 'bigram', label: 'Bigram & layers' },
+  { view: 'corpus', label: 'Corpus' },
   { view: 'experiments', label: 'Experiments' },
 ];
 
@@ -31,6 +33,7 @@ function MainView({ view, setView }: { view: View; setView: (view: View) => void
     case 'tokenizers': return <TokenizerLab />;
     case 'keyspace': return <KeySpaceView />;
     case 'bigram': return <BigramView />;
+    case 'corpus': return <CorpusView />;
     case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
   }
 }

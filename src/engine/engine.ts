@@ -244,6 +244,12 @@ export class Engine {
     return this.require().keySpace;
   }
 
+  /** The token the engine puts before a text: the model's BOS, else its EOS, else 0. */
+  startTokenId(): number {
+    const info = this.require().info;
+    return info.bosTokenId ?? info.eosTokenId ?? 0;
+  }
+
   /** The window length forward passes use for the current model. */
   windowTokens(): number {
     const { runnable } = this.require();

@@ -8,6 +8,8 @@ import { Engine } from '../engine/engine';
 import { CacheStorageStore } from '../engine/files/hubCache';
 import { httpTokenizerFiles, TokenizerLab } from '../engine/tokenizerLab';
 import { SecondModel } from '../engine/modelComparison';
+import { CorpusIndexService } from '../engine/corpusIndex';
+import { memoryCorpusIndexStore, openCorpusIndexStore } from '../storage/corpusIndexStore';
 import { createEngineService } from './engineService';
 import { createRequestHandler } from './handler';
 import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from './protocol';
@@ -26,6 +28,9 @@ const engine = new Engine(runtime);
 const secondModel = new SecondModel(new Engine(runtime));
 const tokenizerLab = new TokenizerLab(httpTokenizerFiles(new URL('tokenizers/', appBaseUrl).href), () => engine.modelTokenizerFiles());
 
+// Without IndexedDB (some private windows) indexes live only as long as the worker.
+const corpus = new CorpusIndexService(engine, typeof indexedDB === 'undefined' ? memoryCorpusIndexStore() : openCorpusIndexStore());
+
 const send = (message: ReplyMessage, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 const handler = createRequestHandler(
@@ -33,6 +38,7 @@ const handler = createRequestHandler(
     allowMisbehave: self.name.endsWith(TEST_WORKER_NAME_SUFFIX),
     tokenizerLab,
     secondModel,
+    corpus,
     misbehave: (how) => {
       if (how === 'close') self.close();
       else if (how === 'hang') for (;;) { /* blocks the worker's only thread: heartbeats stop */ }

@@ -9,6 +9,7 @@ import { compareModelsOnText, nextBytesOnBoth, type CompareModelsProgress, type 
 import type { ModelSource } from '../engine/types';
 import { benchKeyQueries } from '../engine/keySpaceBench';
 import { expandCandidatesOnEngine, runIcnOnEngine } from '../engine/icnModel';
+import type { CorpusIndexService } from '../engine/corpusIndex';
 import type { EngineService } from './handler';
 
 export interface ServiceOptions {
@@ -20,6 +21,8 @@ export interface ServiceOptions {
   tokenizerLab: TokenizerLab;
   /** The tokenizer lab's second model (two models on one text), in its own Engine. */
   secondModel: SecondModel;
+  /** The corpus view's ∞-gram index over the loaded model's tokens. */
+  corpus: CorpusIndexService;
 }
 
 export function createEngineService(engine: Engine, hubStore: ModelFileStore, options: ServiceOptions): EngineService {
@@ -77,6 +80,9 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     bigramSetCorpus: (source) => engine.bigramAnalyzer().setCorpus(source),
     bigramCorpus: (params, { signal, onProgress }) => engine.bigramAnalyzer().compareWithCorpus(params, { signal, onProgress }),
     bigramLens: (params, { signal, onProgress }) => engine.bigramAnalyzer().lens(params, { signal, onProgress }),
+    corpusOpen: (source, { signal, onProgress }) => options.corpus.open(source, { signal, onProgress }),
+    corpusScore: (params, { signal }) => options.corpus.score(params, { signal }),
+    corpusPosition: (params, { signal }) => options.corpus.position(params, { signal }),
     keyNeighbours: (params) => engine.keySpace().neighbours(params),
     keySim: (params) => engine.keySpace().keySim(params),
     keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),

@@ -20,6 +20,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
     labCompareModels: unused, labNextBytesBoth: unused,
     keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused, benchKeyQueries: unused, keyIcn: unused, keyExpand: unused,
     bigramAnalyze: unused, bigramInternals: unused, bigramTable: unused, bigramSetCorpus: unused, bigramCorpus: unused, bigramLens: unused,
+    corpusOpen: unused, corpusScore: unused, corpusPosition: unused,
     ...overrides,
   };
 }

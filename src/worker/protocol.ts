@@ -24,6 +24,7 @@ import type { ExpandedCandidate, ExpandParams, IcnParams, IcnProgress } from '..
 import type { IcnProbe } from '../core/keyspace/icn';
 import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
+import type { CorpusIndexInfo, CorpusPositionParams, CorpusPositionResult, CorpusProgress, CorpusScoreParams, CorpusScoreResult, CorpusSourceParams } from '../engine/corpusTypes';
 import type { CompareModelsParams, CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../engine/modelComparison';
 
 export interface EngineCalls {
@@ -71,6 +72,12 @@ export interface EngineCalls {
   bigramCorpus: { params: BigramCorpusParams; result: BigramCorpusResult; progress: BigramProgress };
   /** Logit lens and layer statistics at a position. */
   bigramLens: { params: LensParams; result: LensResult; progress: BigramProgress };
+  /** Corpus view (engine/corpusIndex.ts): opens an ∞-gram index (built once, then read from this browser's storage). */
+  corpusOpen: { params: CorpusSourceParams; result: CorpusIndexInfo; progress: CorpusProgress };
+  /** The ∞-gram and the model at every position of a text. */
+  corpusScore: { params: CorpusScoreParams; result: CorpusScoreResult };
+  /** One position: both next-token distributions and where the matching span occurs. */
+  corpusPosition: { params: CorpusPositionParams; result: CorpusPositionResult };
   keyNeighbours: { params: NeighboursParams; result: NeighboursResult };
   keySim: { params: KeySimParams; result: KeySimResult };
   keyMap: { params: Record<string, never>; result: KeyMapResult };

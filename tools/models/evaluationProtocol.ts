@@ -63,8 +63,14 @@ export function splitStream(tokenizer: PreTrainedTokenizer, split: SplitName): {
   return { ids, utf8Bytes };
 }
 
-/** Scores a stream through the ONNX model by the protocol, batching windows of equal length. */
-export async function scoreStream(model: PreTrainedModel, ids: number[], contextTokens: number, utf8Bytes: number, batchSize = 8): Promise<StreamScore> {
+/**
+ * Scores a stream through the ONNX model by the protocol, batching windows of equal length.
+ * `onTarget` receives each scored target's index in `ids` and its natural log-probability.
+ */
+export async function scoreStream(
+  model: PreTrainedModel, ids: number[], contextTokens: number, utf8Bytes: number, batchSize = 8,
+  onTarget?: (target: number, logProbability: number) => void,
+): Promise<StreamScore> {
   const windows = evaluationWindows(ids.length, contextTokens);
   let totalNats = 0, tokensScored = 0;
   for (let i = 0; i < windows.length; ) {
@@ -79,7 +85,9 @@ export async function scoreStream(model: PreTrainedModel, ids: number[], context
       for (let target = w.firstScored; target <= w.end; target++) {
         const position = target - 1 - w.start;
         const row = logits.subarray((b * length + position) * vocab, (b * length + position + 1) * vocab);
-        totalNats += logSumExp(row) - row[ids[target]];
+        const nats = logSumExp(row) - row[ids[target]];
+        onTarget?.(target, -nats);
+        totalNats += nats;
         tokensScored++;
       }
     });
