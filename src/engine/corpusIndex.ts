@@ -66,22 +66,33 @@ export class CorpusIndexService {
 
   async open(source: CorpusSourceParams, options: Options = {}): Promise<CorpusIndexInfo> {
     const info = this.requireModel();
-    const { documents, ids } = source.kind === 'training-split'
-      ? await this.trainingSplit(source.url, source.entry, info, options)
-      : await this.tokenizeTexts(source.texts, options);
-    const total = ids.reduce((sum, d) => sum + d.length, 0);
-    if (total === 0) throw new EngineError('bad-request', 'The corpus has no tokens: add a text or a file with some words in it.');
-    // The same token ids under the same vocabulary give the same index, whichever model asks.
-    const key = `${info.vocabSize}:${await sha256Hex(joinIds(ids))}`;
+    let documents: CorpusDocument[];
+    let ids: ArrayLike<number>[] | null = null;
+    let key: string;
+    if (source.kind === 'training-split') {
+      if (source.entry.vocabSize !== info.vocabSize) {
+        throw new EngineError('bad-request', `This training split was tokenized for a vocabulary of ${source.entry.vocabSize} tokens; ${info.label} has ${info.vocabSize}.`);
+      }
+      documents = source.entry.documents.map((d) => ({ title: `${d.year} · ${d.president}`, start: d.start, length: d.length }));
+      // The shipped file is named by its SHA-256 (checked when it is fetched): a stored index of it needs no fetch.
+      key = `${info.vocabSize}:split:${source.entry.sha256}`;
+    } else {
+      ({ documents, ids } = await this.tokenizeTexts(source.texts, options));
+      if (documents.every((d) => d.length === 0)) throw new EngineError('bad-request', 'The corpus has no tokens: add a text or a file with some words in it.');
+      // The same token ids under the same vocabulary give the same index, whichever model asks.
+      key = `${info.vocabSize}:${await sha256Hex(joinIds(ids))}`;
+    }
     if (this.current?.key === key) return { ...this.describe(this.current), fromStore: true, elapsedMs: 0, storedBytes: null, storageProblem: null };
 
-    const started = performance.now();
+    const readStarted = performance.now();
     const stored = await this.store.get(key).catch(() => undefined);
     if (stored) {
       options.onProgress?.({ phase: 'reading', fraction: 0 });
       this.current = { key, label: source.label, source: source.kind, index: InfiniGramIndex.fromBytes(stored.bytes), documents };
-      return { ...this.describe(this.current), fromStore: true, elapsedMs: performance.now() - started, storedBytes: stored.bytes.byteLength, storageProblem: null };
+      return { ...this.describe(this.current), fromStore: true, elapsedMs: performance.now() - readStarted, storedBytes: stored.bytes.byteLength, storageProblem: null };
     }
+    ids ??= await this.fetchSplit(source as CorpusSourceParams & { kind: 'training-split' }, options);
+    const started = performance.now();
     throwIfCancelled(options.signal, 'Building the corpus index');
     const index = InfiniGramIndex.build(ids, { onProgress: (fraction) => options.onProgress?.({ phase: 'building', fraction }) });
     const elapsedMs = performance.now() - started;
@@ -173,16 +184,13 @@ export class CorpusIndexService {
     return this.current;
   }
 
-  private async trainingSplit(url: string, entry: TrainingSplitEntry, info: ModelInfo, options: Options): Promise<{ documents: CorpusDocument[]; ids: ArrayLike<number>[] }> {
-    if (entry.vocabSize !== info.vocabSize) {
-      throw new EngineError('bad-request', `This training split was tokenized for a vocabulary of ${entry.vocabSize} tokens; ${info.label} has ${info.vocabSize}.`);
-    }
+  /** The training split's token ids, fetched and checked against corpus/index.json. */
+  private async fetchSplit({ url, entry }: { url: string; entry: TrainingSplitEntry }, options: Options): Promise<ArrayLike<number>[]> {
     const bytes = await this.fetchBytes(url, (fraction) => options.onProgress?.({ phase: 'fetching', fraction }), options.signal);
     if ((await sha256Hex(bytes)) !== entry.sha256) throw new EngineError('model-file-invalid', `${entry.file} does not match its SHA-256 in corpus/index.json: rebuild it with \`npm run corpus-index\`.`);
     if (bytes.byteLength !== entry.tokens * entry.bytesPerId) throw new EngineError('model-file-invalid', `${entry.file} has ${bytes.byteLength} bytes; corpus/index.json expects ${entry.tokens * entry.bytesPerId}.`);
     const all = entry.bytesPerId === 1 ? bytes : new Uint16Array(bytes.buffer, bytes.byteOffset, entry.tokens);
-    const documents = entry.documents.map((d) => ({ title: `${d.year} · ${d.president}`, start: d.start, length: d.length }));
-    return { documents, ids: entry.documents.map((d) => all.subarray(d.start, d.start + d.length)) };
+    return entry.documents.map((d) => all.subarray(d.start, d.start + d.length));
   }
 
   private async tokenizeTexts(texts: { name: string; text: string }[], options: Options): Promise<{ documents: CorpusDocument[]; ids: ArrayLike<number>[] }> {

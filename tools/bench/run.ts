@@ -5,7 +5,8 @@
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
  * BENCH_ONLY=experiments runs only the IndexedDB rows (BENCH_ONLY=experiments-list only the list at 10,000 records), BENCH_ONLY=keyspace only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
- * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node, and its model rows in Chromium); BENCH_DIST=<folder> measures another build than dist/.
+ * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node, and its model rows in Chromium), BENCH_ONLY=corpus only the corpus view's (∞-gram) rows;
+ * BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,6 +15,7 @@ import { createStaticServer, listen } from '../serve.mjs';
 import { benchmarkText } from './benchText';
 import { runBrowserBench, runExperimentsBench } from './browserBench';
 import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
+import { runCorpusBrowserBench, runCorpusNodeBench } from './corpusBench';
 import { runExperimentsListBench } from './experimentsListBench';
 import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
@@ -24,7 +26,7 @@ import type { Figure } from './stats';
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
 function formatValue(figure: Figure): string {
-  const digits = figure.unit === 'ms' && figure.median < 10 ? 1 : 0;
+  const digits = (figure.unit === 'ms' || figure.unit === 'µs') && figure.median < 10 ? 1 : 0;
   return `${figure.median.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${figure.unit}`;
 }
 
@@ -91,8 +93,16 @@ async function main(): Promise<void> {
       console.log('Chromium bigram and layers (built app)…');
       figures = figures.concat(await runBigramBrowserBench(url, text, chromiumPath));
     }
+    if (only === null || only === 'corpus') {
+      console.log('Chromium corpus view (built app): ∞-gram index and scoring…');
+      figures = figures.concat(await runCorpusBrowserBench(url, text, chromiumPath));
+    }
   } finally {
     server.close();
+  }
+  if (only === null || only === 'corpus') {
+    console.log('Node corpus view (core): ∞-gram index, counts, scoring, API client…');
+    figures = figures.concat(await runCorpusNodeBench(text));
   }
   if (only === null || only === 'bigram') {
     console.log('Node bigram and layers (CLI engine)…');

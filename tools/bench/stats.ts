@@ -22,7 +22,7 @@ export interface Figure {
   name: string;
   /** Where: `Chromium WASM (2 threads)` or `Node CLI (onnxruntime-node)`. */
   backend: string;
-  unit: 'ms' | 'tokens/s' | 'MB' | 'x';
+  unit: 'ms' | 'µs' | 'tokens/s' | 'MB' | 'x';
   median: number;
   runs: number[];
 }
