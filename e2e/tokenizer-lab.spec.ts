@@ -21,8 +21,11 @@ test.describe('tokenizer lab', () => {
     await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await page.getByTestId('nav.view.tokenizers').click();
 
-    await test.step('the picker lists the model and the seven shipped tokenizers with algorithm, vocabulary and size', async () => {
-      await expect(page.getByTestId('tokenizers.option')).toHaveCount(8);
+    await test.step('the picker lists the model and the eight shipped tokenizers with algorithm, vocabulary and size', async () => {
+      await expect(page.getByTestId('tokenizers.option')).toHaveCount(9);
+      for (const id of ['llama-2', 'mistral-7b']) {
+        await expect(page.locator(`[data-testid="tokenizers.option"][data-tokenizer="${id}"]`)).toContainText(/SentencePiece BPE with byte fallback · 32,000 tokens/);
+      }
       await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="gemma-3"]')).toContainText(/SentencePiece BPE with byte fallback · 262,145 tokens · \d+\.\d MB to fetch/);
       await expect(page.locator('[data-testid="tokenizers.option"][data-tokenizer="model"]')).toContainText(`${DEFAULT_MODEL} (loaded model)`);
     });
@@ -85,6 +88,17 @@ test.describe('tokenizer lab', () => {
       const gpt2Cells = page.locator('[data-testid="tokenizers.chars.row"][data-tokenizer="gpt2"] [data-testid="tokenizers.chars.cell"]');
       await expect(gpt2Cells).toHaveCount('tokenization'.length);
       await expect(gpt2Cells.first()).toHaveAttribute('data-token-length', '6');
+    });
+
+    await test.step("Llama 2 gives Meta's ids (the infini-gram API documentation's example), Mistral 7B its own", async () => {
+      await selectOnly(page, ['llama-2', 'mistral-7b']);
+      await page.getByTestId('tokenizers.text').fill('natural language processing');
+      await expect(page.getByTestId('tokenizers.status')).toHaveAttribute('data-status', 'ready');
+      const ids = (id: string) => page.locator(`[data-testid="tokenizers.row"][data-tokenizer="${id}"] [data-testid="tokenizers.chip"]`);
+      await expect(ids('llama-2')).toHaveCount(3);
+      expect(await ids('llama-2').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-token-id')))).toEqual(['5613', '4086', '9068']);
+      await expect(ids('mistral-7b')).toHaveCount(3);
+      expect(await ids('mistral-7b').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-token-id')))).toEqual(['4229', '3842', '9457']);
     });
   });
 

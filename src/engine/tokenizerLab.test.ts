@@ -47,7 +47,7 @@ describe('TokenizerLab', () => {
     const files = diskFiles();
     const lab = new TokenizerLab(files, () => sotuGpt);
     const list = await lab.list();
-    expect(list.map((t) => t.id)).toEqual([MODEL_TOKENIZER_ID, 'gpt2', 'gpt-4o', 'llama-2', 'llama-3', 'qwen3', 'gemma-3', 'deepseek-v3']);
+    expect(list.map((t) => t.id)).toEqual([MODEL_TOKENIZER_ID, 'gpt2', 'gpt-4o', 'llama-2', 'llama-3', 'qwen3', 'gemma-3', 'deepseek-v3', 'mistral-7b']);
     expect(list[0]).toMatchObject({ label: 'sotu-gpt (loaded model)', kind: 'model', algorithm: 'byte-level BPE', ready: true, downloadBytes: 0 });
     const gpt2 = list.find((t) => t.id === 'gpt2')!;
     expect(gpt2).toMatchObject({ label: 'GPT-2', algorithm: 'byte-level BPE', vocabularySize: 50257, ready: false, kind: 'shipped' });

