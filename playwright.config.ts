@@ -4,6 +4,8 @@
  */
 import { defineConfig } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { REPLICA_IDS, REPLICAS_DIR } from './e2e/replicaIds';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -16,6 +18,10 @@ if (!existsSync(CHROMIUM_PATH)) {
 
 export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 4317);
 export const HUB_PORT = Number(process.env.E2E_HUB_PORT ?? 4318);
+/** The loopback infini-gram API (tools/infinigram-server.mjs); the same port on 127.0.0.2 stands for an unreachable API host (nothing listens there). */
+export const INFINIGRAM_PORT = Number(process.env.E2E_INFINIGRAM_PORT ?? 4319);
+/** Its corpus: a few sentences tokenized at start with the Llama 2 tokenizer the app ships (tools/infinigram-corpus.ts). */
+const INFINIGRAM_CORPUS = join(tmpdir(), `tokenscope-infinigram-corpus-${INFINIGRAM_PORT}.json`);
 /** The built app to test; another folder (`vite build --outDir X`) lets two checkouts' runs not share dist/. */
 const APP_DIR = process.env.E2E_DIST ?? 'dist';
 
@@ -47,8 +53,11 @@ export default defineConfig({
   ],
   webServer: [
     {
-      // The loopback Hub is allowed in the page's Content-Security-Policy (connect-src) like a user's own Hub host.
-      command: `node tools/serve.mjs --port ${APP_PORT} --dir ${APP_DIR} --quiet --connect-src http://127.0.0.1:${HUB_PORT}`,
+      // The loopback Hub is allowed in the page's Content-Security-Policy (connect-src) like a user's own Hub host,
+      // and so are the loopback infini-gram API and its unreachable twin on 127.0.0.2.
+      command:
+        `node tools/serve.mjs --port ${APP_PORT} --dir ${APP_DIR} --quiet --connect-src http://127.0.0.1:${HUB_PORT} ` +
+        `--connect-src http://127.0.0.1:${INFINIGRAM_PORT} --connect-src http://127.0.0.2:${INFINIGRAM_PORT}`,
       url: `http://127.0.0.1:${APP_PORT}/`,
       reuseExistingServer: false,
       timeout: 30_000,
@@ -60,6 +69,13 @@ export default defineConfig({
       url: `http://127.0.0.1:${HUB_PORT}/__requests`,
       reuseExistingServer: false,
       timeout: 30_000,
+    },
+    {
+      // The infini-gram API's test double for e2e/corpus-api.spec.ts, answering for the default index.
+      command: `npx tsx tools/infinigram-corpus.ts --out ${INFINIGRAM_CORPUS} && node tools/infinigram-server.mjs --port ${INFINIGRAM_PORT} --corpus ${INFINIGRAM_CORPUS} --index v4_rpj_llama_s4`,
+      url: `http://127.0.0.1:${INFINIGRAM_PORT}/__requests`,
+      reuseExistingServer: false,
+      timeout: 60_000,
     },
   ],
 });

@@ -16,8 +16,9 @@ function zodWithoutEval(chunk: Rolldown.RenderedChunk): string {
 }
 
 export default defineConfig(({ command }) => {
-  // The same headers as `npm start` (tools/serve.mjs): isolation, CSP, nosniff, no Referer.
-  // Extra Hub hosts the page may fetch from: TOKENSCOPE_CONNECT_SRC="http://127.0.0.1:9000".
+  // The same headers as `npm start` (tools/serve.mjs): isolation, CSP, nosniff, no Referer. The
+  // policy's connect-src allows the Hub and the infini-gram API (https://api.infini-gram.io) by
+  // default; extra hosts: TOKENSCOPE_CONNECT_SRC="http://127.0.0.1:9000".
   const connectSources = connectSourcesFromEnv();
   // The dev server injects an inline React refresh preamble and <style> elements: Vite puts
   // this nonce on them. One per server start is enough for a loopback development server; the

@@ -107,7 +107,7 @@ test('the training split beside the model: counts equal a scan of the shipped to
 
 test('an index of the user\'s own files: a span\'s source names the file', async ({ page }) => {
   const dir = mkdtempSync(join(tmpdir(), 'tokenscope-corpus-'));
-  writeFileSync(join(dir, 'notes.txt'), 'The quokka of Rottnest Island smiles at every visitor, naïvely — 日本語 too.');
+  writeFileSync(join(dir, 'notes.txt'), 'Look: the quokka of Rottnest Island smiles at every visitor, naïvely — 日本語 too.');
   writeFileSync(join(dir, 'other.md'), 'Nothing to see here but a line of text.');
   writeFileSync(join(dir, 'empty.txt'), '');
   await openCorpus(page);
@@ -126,13 +126,29 @@ test('an index of the user\'s own files: a span\'s source names the file', async
     await expect(page.getByTestId('corpus.info')).toContainText('2 documents');
   });
 
+  await test.step('a file dropped on the box joins them', async () => {
+    const drop = await page.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['Dropped words about the quokka of Rottnest Island.'], 'dropped.txt', { type: 'text/plain' }));
+      return data;
+    });
+    await page.getByTestId('corpus.texts').dispatchEvent('drop', { dataTransfer: drop });
+    await expect(page.getByTestId('corpus.file-list')).toContainText('dropped.txt');
+    await page.getByTestId('corpus.build').click();
+    await expect(page.getByTestId('corpus.info')).toContainText('3 documents');
+  });
+
   await test.step('the position after a copied span shows it and its file', async () => {
     await score(page, 'Yesterday the quokka of Rottnest Island smiles', await tokenCount(page, 'Yesterday the quokka of Rottnest Island smiles'));
     const ids = await chipIds(page);
-    await page.getByTestId('corpus.chip').nth(ids.length - 1).click();
+    // The token after " Island" (" sm" on the GPT-2-style tokenizer; " smiles" is two tokens): its context ends with
+    // " the quokka of Rottnest Island", which occurs in notes.txt and in dropped.txt.
+    await page.getByTestId('corpus.chip').nth(ids.length - 2).click();
     const span = page.getByTestId('corpus.span');
-    await expect(span).toHaveAttribute('data-occurrences', '1');
     expect(Number(await span.getAttribute('data-length'))).toBeGreaterThanOrEqual(5);
-    await expect(page.getByTestId('corpus.occurrence')).toContainText('notes.txt');
+    await expect(span).toHaveAttribute('data-occurrences', '2');
+    await expect(page.getByTestId('corpus.occurrence')).toHaveCount(2);
+    await expect(page.getByTestId('corpus.occurrence').filter({ hasText: 'notes.txt' })).toHaveCount(1);
+    await expect(page.getByTestId('corpus.occurrence').filter({ hasText: 'dropped.txt' })).toHaveCount(1);
   });
 });

@@ -46,7 +46,8 @@ test('the page and its scripts are sent with the CSP, nosniff and no Referer', a
     expect(policy, path).not.toContain("'unsafe-eval'");
     expect(policy, path).toContain("worker-src 'self';");
     expect(policy, path).toContain("style-src 'self';");
-    expect(policy, path).toMatch(new RegExp(`connect-src 'self' https://huggingface\\.co https://\\*\\.huggingface\\.co https://\\*\\.hf\\.co ${hubOrigin.replace(/\./g, '\\.')};`));
+    // The infini-gram API by default, then the hosts playwright.config.ts gives: the loopback Hub and the loopback infini-gram API (and its unreachable twin).
+    expect(policy, path).toMatch(new RegExp(`connect-src 'self' https://huggingface\\.co https://\\*\\.huggingface\\.co https://\\*\\.hf\\.co https://api\\.infini-gram\\.io ${hubOrigin.replace(/\./g, '\\.')}[ ;]`));
     expect(policy, path).toContain("object-src 'none'");
     expect(headers['x-content-type-options'], path).toBe('nosniff');
     expect(headers['referrer-policy'], path).toBe('no-referrer');

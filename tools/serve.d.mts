@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 export const ISOLATION_HEADERS: Record<string, string>;
 export const HUB_CONNECT_SOURCES: string[];
+export const INFINI_GRAM_CONNECT_SOURCES: string[];
 export function connectSourceOf(url: string): string;
 export function contentSecurityPolicy(extraConnectSources?: string[], options?: { nonce?: string }): string;
 export function securityHeaders(extraConnectSources?: string[], options?: { nonce?: string }): Record<string, string>;

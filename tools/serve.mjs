@@ -46,6 +46,13 @@ export const ISOLATION_HEADERS = {
 export const HUB_CONNECT_SOURCES = ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
 
 /**
+ * The public infini-gram API (the corpus view's web-scale ∞-gram; src/core/ngram/infiniGramApi.ts):
+ * allowed by default so the setting works out of the box, though the app sends it nothing until
+ * the user turns the API on in Settings.
+ */
+export const INFINI_GRAM_CONNECT_SOURCES = ['https://api.infini-gram.io'];
+
+/**
  * A connect-src entry for a host given on the command line: its origin (CSP would read a path
  * as a path prefix, which a redirect ignores anyway). Throws on anything but an http(s) URL,
  * so nothing else can be smuggled into the policy.
@@ -63,13 +70,13 @@ export function connectSourceOf(url) {
  * ('wasm-unsafe-eval' lets WebAssembly compile, and nothing else: no eval, no inline script).
  * Styles come from our stylesheet; React's style props go through the CSSOM, which CSP does not
  * restrict. Images: ours, `data:` (index.html's empty icon) and `blob:` (a chart exported as PNG
- * is drawn from a blob URL). Fetches: our origin, the Hub, and the hosts given.
+ * is drawn from a blob URL). Fetches: our origin, the Hub, the infini-gram API, and the hosts given.
  *
  * `nonce` is for the Vite dev server only, whose React refresh preamble is an inline script
  * and whose CSS arrives as <style> elements; the built app needs neither.
  */
 export function contentSecurityPolicy(extraConnectSources = [], { nonce } = {}) {
-  const connect = ["'self'", ...HUB_CONNECT_SOURCES, ...extraConnectSources.map(connectSourceOf)];
+  const connect = ["'self'", ...HUB_CONNECT_SOURCES, ...INFINI_GRAM_CONNECT_SOURCES, ...extraConnectSources.map(connectSourceOf)];
   const ours = nonce ? `'self' 'nonce-${nonce}'` : "'self'";
   return [
     "default-src 'self'",

@@ -6,17 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSourceOf, connectSourcesFromEnv, contentSecurityPolicy, createStaticServer } from './serve.mjs';
 
 describe('the Content-Security-Policy of tools/serve.mjs', () => {
-  it('allows scripts, workers and wasm from our origin only, no inline code, fetches from us and the Hub', () => {
+  it('allows scripts, workers and wasm from our origin only, no inline code, fetches from us, the Hub and the infini-gram API', () => {
     expect(contentSecurityPolicy()).toBe(
       "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
-        "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co; " +
+        "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co https://api.infini-gram.io; " +
         "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     );
   });
 
   it('adds each extra Hub host as an origin, once', () => {
     expect(contentSecurityPolicy(['http://127.0.0.1:4318/slow-40/', 'http://127.0.0.1:4318', 'https://mirror.example/hub/'])).toContain(
-      "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co http://127.0.0.1:4318 https://mirror.example;",
+      "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co https://api.infini-gram.io http://127.0.0.1:4318 https://mirror.example;",
     );
   });
 

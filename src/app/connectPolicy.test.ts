@@ -30,6 +30,16 @@ describe('the page connect policy', () => {
     expect(allowed('https://evil.example/?https://huggingface.co')).toBe(false);
   });
 
+  it('allows the public infini-gram API by default (https only), and the loopback test double only when given', () => {
+    const sources = connectSourcesOf(contentSecurityPolicy())!;
+    expect(sources).toContain('https://api.infini-gram.io');
+    expect(connectAllowed('https://api.infini-gram.io/', sources, PAGE)).toBe(true);
+    expect(connectAllowed('http://api.infini-gram.io/', sources, PAGE)).toBe(false);
+    expect(connectAllowed('https://evil.infini-gram.io/', sources, PAGE)).toBe(false);
+    expect(connectAllowed('http://127.0.0.1:4319/', sources, PAGE)).toBe(false);
+    expect(connectAllowed('http://127.0.0.1:4319/delay-20000/', connectSourcesOf(contentSecurityPolicy(['http://127.0.0.1:4319']))!, PAGE)).toBe(true);
+  });
+
   it('matches schemes, wildcards, ports and paths as CSP does', () => {
     const allowed = (url: string, ...sources: string[]) => connectAllowed(url, sources, PAGE);
     expect(allowed('https://any.example/', '*')).toBe(true);
@@ -51,6 +61,9 @@ describe('the page connect policy', () => {
     expect(connectRefusalMessage('http://127.0.0.1:4499/tokenscope/x/resolve/main/config.json')).toBe(
       "This server's Content-Security-Policy does not let the page fetch from http://127.0.0.1:4499, so nothing can be loaded from there. " +
         'Whoever runs it can allow that host: npm start -- --connect-src http://127.0.0.1:4499 (or TOKENSCOPE_CONNECT_SRC=http://127.0.0.1:4499 npm run dev).',
+    );
+    expect(connectRefusalMessage('http://127.0.0.1:9/x/', 'the infini-gram API there cannot be asked')).toMatch(
+      /^This server's Content-Security-Policy does not let the page fetch from http:\/\/127\.0\.0\.1:9, so the infini-gram API there cannot be asked\. /,
     );
   });
 });

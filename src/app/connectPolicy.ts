@@ -52,10 +52,13 @@ function defaultPort(protocol: string): string {
   return protocol === 'https:' ? '443' : '80';
 }
 
-/** What a person reads when the policy refuses `url`: which host, and how to allow it. */
-export function connectRefusalMessage(url: string): string {
+/**
+ * What a person reads when the policy refuses `url`: which host, what that stops (`consequence`,
+ * e.g. "the infini-gram API there cannot be asked"), and how to allow it.
+ */
+export function connectRefusalMessage(url: string, consequence = 'nothing can be loaded from there'): string {
   const origin = new URL(url).origin;
-  return `This server's Content-Security-Policy does not let the page fetch from ${origin}, so nothing can be loaded from there. ` +
+  return `This server's Content-Security-Policy does not let the page fetch from ${origin}, so ${consequence}. ` +
     `Whoever runs it can allow that host: npm start -- --connect-src ${origin} (or TOKENSCOPE_CONNECT_SRC=${origin} npm run dev).`;
 }
 
@@ -69,9 +72,9 @@ function readPagePolicy(): Promise<string | null> {
   return pagePolicy;
 }
 
-/** Why the page may not fetch from `url`, as a sentence; null when it may (or when that cannot be told). */
-export async function connectRefusal(url: string): Promise<string | null> {
+/** Why the page may not fetch from `url` (connectRefusalMessage); null when it may (or when that cannot be told). */
+export async function connectRefusal(url: string, consequence?: string): Promise<string | null> {
   const sources = connectSourcesOf(await readPagePolicy());
   if (sources === null || connectAllowed(url, sources, location.href)) return null;
-  return connectRefusalMessage(url);
+  return connectRefusalMessage(url, consequence);
 }

@@ -379,6 +379,11 @@ export class TokenizerLab {
     return this.manifestEntries;
   }
 
+  /** A tokenizer of the lab by id (shipped, added, or the loaded model's), loaded once and shared. */
+  async tokenizerById(id: string): Promise<LabTokenizer> {
+    return (await this.tokenizer(id)).tokenizer;
+  }
+
   private async tokenizer(id: string): Promise<{ tokenizer: LabTokenizer; cacheKey: string }> {
     if (id === MODEL_TOKENIZER_ID) {
       const tokenizer = this.modelTokenizer();

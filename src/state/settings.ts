@@ -4,6 +4,11 @@
  */
 import { z } from 'zod';
 import { DEFAULT_HUB_URL } from '../engine/sources';
+import { INFINI_GRAM_API_ENDPOINT, INFINI_GRAM_INDEXES } from '../core/ngram/infiniGramApiTypes';
+
+/** The index the corpus view asks by default: RedPajama (Llama 2 tokens), the API documentation's example. */
+export const DEFAULT_INFINI_GRAM_INDEX = 'v4_rpj_llama_s4';
+const infiniGramIndexNames = INFINI_GRAM_INDEXES.map((index) => index.name) as [string, ...string[]];
 
 export const settingsSchema = z.object({
   /** `auto` uses WebGPU when there is an adapter. */
@@ -27,7 +32,24 @@ export const settingsSchema = z.object({
   cautious: z.boolean().default(false),
   /** The distribution bars' axis. */
   probabilityScale: z.enum(['linear', 'log']).default('linear'),
+  /** Ask the infini-gram API (a second ∞-gram backend, web-scale corpora) in the corpus view. Off: nothing is ever sent. */
+  infiniGramApi: z.boolean().default(false),
+  /** The infini-gram API's host (its endpoint: queries are POSTed to this URL). */
+  infiniGramUrl: z.string().url().refine((url) => infiniGramHostProblem(url) === null).default(INFINI_GRAM_API_ENDPOINT).catch(INFINI_GRAM_API_ENDPOINT),
+  /** The API's index; a name no longer listed falls back to the default rather than resetting every setting. */
+  infiniGramIndex: z.enum(infiniGramIndexNames).default(DEFAULT_INFINI_GRAM_INDEX).catch(DEFAULT_INFINI_GRAM_INDEX),
 });
+
+/** Why a typed infini-gram API host cannot be used, as one sentence; null when it can. */
+export function infiniGramHostProblem(url: string): string | null {
+  const mustBe = `The infini-gram API host must be an http(s) URL, like ${INFINI_GRAM_API_ENDPOINT}.`;
+  try {
+    const { protocol } = new URL(url.trim());
+    return protocol === 'http:' || protocol === 'https:' ? null : mustBe;
+  } catch {
+    return mustBe;
+  }
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 

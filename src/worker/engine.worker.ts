@@ -10,6 +10,7 @@ import { httpTokenizerFiles, TokenizerLab } from '../engine/tokenizerLab';
 import { SecondModel } from '../engine/modelComparison';
 import { CorpusIndexService } from '../engine/corpusIndex';
 import { memoryCorpusIndexStore, openCorpusIndexStore } from '../storage/corpusIndexStore';
+import { CorpusApiService, labIndexTokenizers } from '../engine/corpusApi';
 import { createEngineService } from './engineService';
 import { createRequestHandler } from './handler';
 import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from './protocol';
@@ -31,6 +32,9 @@ const tokenizerLab = new TokenizerLab(httpTokenizerFiles(new URL('tokenizers/', 
 // Without IndexedDB (some private windows) indexes live only as long as the worker.
 const corpus = new CorpusIndexService(engine, typeof indexedDB === 'undefined' ? memoryCorpusIndexStore() : openCorpusIndexStore());
 
+// The infini-gram API backend: Llama 2 (and GPT-2) from the tokenizer lab; its answer cache is opened on the first query.
+const corpusApi = new CorpusApiService({ tokenizers: labIndexTokenizers(tokenizerLab) });
+
 const send = (message: ReplyMessage, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 const handler = createRequestHandler(
@@ -39,6 +43,7 @@ const handler = createRequestHandler(
     tokenizerLab,
     secondModel,
     corpus,
+    corpusApi,
     misbehave: (how) => {
       if (how === 'close') self.close();
       else if (how === 'hang') for (;;) { /* blocks the worker's only thread: heartbeats stop */ }

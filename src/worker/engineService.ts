@@ -10,6 +10,7 @@ import type { ModelSource } from '../engine/types';
 import { benchKeyQueries } from '../engine/keySpaceBench';
 import { expandCandidatesOnEngine, runIcnOnEngine } from '../engine/icnModel';
 import type { CorpusIndexService } from '../engine/corpusIndex';
+import type { CorpusApiService } from '../engine/corpusApi';
 import type { EngineService } from './handler';
 
 export interface ServiceOptions {
@@ -23,6 +24,8 @@ export interface ServiceOptions {
   secondModel: SecondModel;
   /** The corpus view's ∞-gram index over the loaded model's tokens. */
   corpus: CorpusIndexService;
+  /** The corpus view's infini-gram API backend (asked only when the user turned it on). */
+  corpusApi: CorpusApiService;
 }
 
 export function createEngineService(engine: Engine, hubStore: ModelFileStore, options: ServiceOptions): EngineService {
@@ -83,6 +86,7 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     corpusOpen: (source, { signal, onProgress }) => options.corpus.open(source, { signal, onProgress }),
     corpusScore: (params, { signal }) => options.corpus.score(params, { signal }),
     corpusPosition: (params, { signal }) => options.corpus.position(params, { signal }),
+    corpusApiNext: (params, { signal }) => options.corpusApi.next(params, { signal }),
     keyNeighbours: (params) => engine.keySpace().neighbours(params),
     keySim: (params) => engine.keySpace().keySim(params),
     keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),

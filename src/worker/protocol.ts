@@ -25,6 +25,7 @@ import type { IcnProbe } from '../core/keyspace/icn';
 import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
 import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
 import type { CorpusIndexInfo, CorpusPositionParams, CorpusPositionResult, CorpusProgress, CorpusScoreParams, CorpusScoreResult, CorpusSourceParams } from '../engine/corpusTypes';
+import type { CorpusApiParams, CorpusApiResult } from '../engine/corpusApi';
 import type { CompareModelsParams, CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../engine/modelComparison';
 
 export interface EngineCalls {
@@ -78,6 +79,8 @@ export interface EngineCalls {
   corpusScore: { params: CorpusScoreParams; result: CorpusScoreResult };
   /** One position: both next-token distributions and where the matching span occurs. */
   corpusPosition: { params: CorpusPositionParams; result: CorpusPositionResult };
+  /** The infini-gram API's ∞-gram next tokens at a byte offset of a text, the context re-tokenized with the index's tokenizer (engine/corpusApi.ts); only when the user turned the API on. */
+  corpusApiNext: { params: CorpusApiParams; result: CorpusApiResult };
   keyNeighbours: { params: NeighboursParams; result: NeighboursResult };
   keySim: { params: KeySimParams; result: KeySimResult };
   keyMap: { params: Record<string, never>; result: KeyMapResult };

@@ -10,6 +10,7 @@ import type { TokenView } from '../../engine/types';
 import { engineClient } from '../../state/engineActions';
 import { useEngineTask } from '../bigram/useEngineTask';
 import { visibleToken } from '../next-token/visibleToken';
+import { CorpusApiPanel } from './CorpusApiPanel';
 
 const TOP_K = 10;
 const OCCURRENCES = 10;
@@ -66,6 +67,7 @@ export function CorpusPositionView({ ids, position, actualId, width }: CorpusPos
             <small className="hint">{infiniGram.endOfDocumentCount.toLocaleString('en-US')} of the occurrences end a document (counted in the rest).</small>
           )}
         </figure>
+        <CorpusApiPanel position={position} width={half} />
       </div>
       <div className="corpus__span" data-testid="corpus.span" data-length={span.length} data-occurrences={span.totalOccurrences}>
         {span.length === 0 ? (

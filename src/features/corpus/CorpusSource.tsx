@@ -76,7 +76,7 @@ export function CorpusSource({ model, split, onOpened }: CorpusSourceProps) {
         </label>
       </fieldset>
       {!useSplit && (
-        <div className="corpus__texts"
+        <div className="corpus__texts" data-testid="corpus.texts"
           onDragOver={(e) => e.preventDefault()}
           onDrop={(e) => { e.preventDefault(); void addFiles(e.dataTransfer.files); }}>
           <label>
