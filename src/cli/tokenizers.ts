@@ -42,7 +42,7 @@ export interface TokenizerArgs {
 export const TOKENIZER_USAGE = `Tokenizer-lab commands:
   npm run cli -- tokenize <file|-> --tokenizer <name|path>
       the lab's tokenization with byte offsets and no model: a shipped tokenizer (public/tokenizers/index.json:
-      gpt2, gpt-4o, llama-2, llama-3, qwen3, gemma-3, deepseek-v3), an embedded model's (sotu-gpt, ...),
+      gpt2, gpt-4o, llama-2, llama-3, qwen3, gemma-3, deepseek-v3, mistral-7b), an embedded model's (sotu-gpt, ...),
       a tokenizer.json file or a folder holding one, or a Hub id (with --allow-network or --hub-url)
   npm run cli -- compare-tokenizers <file|-> [--tokenizers a,b,c] [--pretty]
       per tokenizer (default: every shipped one): tokens, characters and bytes per token, fertility, share of

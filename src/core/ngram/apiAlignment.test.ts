@@ -1,9 +1,8 @@
 /**
  * Model positions → infini-gram API queries on bytes, with a small greedy tokenizer whose cuts
  * are easy to see, and with the SentencePiece tokenizer shipped as public/tokenizers/llama-2.
- * NOTE: that file's ids are not Meta Llama 2's, which the API's indexes use ("University of
- * Washington" encodes as 2900 302 5924, the API documentation says 3014 310 7660); the
- * alignment itself does not depend on which vocabulary it is.
+ * (Meta's vocabulary, the one the API's indexes use: src/engine/tokenizerLabReference.test.ts
+ * proves it); the alignment itself does not depend on which vocabulary it is.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
