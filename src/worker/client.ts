@@ -76,10 +76,12 @@ interface Pending {
  * Requests that may block the worker (heartbeats included) for a long time: creating ONNX
  * Runtime sessions, and the tokenizer lab tokenizing up to 1 MB in one synchronous call
  * (Mistral 7B's SentencePiece: 12.6 s for 1 MB measured in Node on a loaded 2-core machine) or building Gemma 3's
- * 262k-token tokenizer. They get loadHangTimeoutMs.
+ * 262k-token tokenizer, or the corpus view building a suffix array in one synchronous call
+ * (seconds for a training split of 2 million tokens, more for the byte models' 9.7 million).
+ * They get loadHangTimeoutMs.
  */
 // The key-space kinds read and normalise the key matrices on first use (seconds for a Hub model) and the map runs a PCA.
-const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap', 'benchKeyQueries']);
+const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'corpusOpen', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap', 'benchKeyQueries']);
 
 export const DEFAULT_HANG_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOAD_HANG_TIMEOUT_MS = 180_000;
