@@ -10,7 +10,7 @@ import { readAddresses, splitOf } from '../../tools/corpus/corpus';
 import { createNodeRuntime } from '../cli/nodeRuntime';
 import { softmax } from '../core/distribution';
 import { memoryCorpusIndexStore } from '../storage/corpusIndexStore';
-import { CorpusIndexService } from './corpusIndex';
+import { CorpusIndexService, type CorpusModel } from './corpusIndex';
 import type { CorpusSourceParams, TrainingSplitEntry } from './corpusTypes';
 import { Engine } from './engine';
 
@@ -121,6 +121,31 @@ describe('the corpus view on sotu-gpt (Node)', () => {
     await expect(service.open({ ...source, entry: { ...source.entry, sha256: '0'.repeat(64) } })).rejects.toThrow(/SHA-256/);
     await expect(service.open(trainingSplit('sotu-bytes'))).rejects.toThrow(/vocabulary of 257 tokens/);
     await expect(service.score({ ids: new Array(20_001).fill(ids[0]) })).rejects.toThrow(/20,000 tokens/);
+  });
+
+  it('refuses to read an index with the tokens of another model that has the same vocabulary size', async () => {
+    const other = new Engine(createNodeRuntime());
+    await other.load({ source: { kind: 'embedded', id: 'sotu-llama' }, backend: 'wasm', dtype: 'auto' });
+    // One worker, one service: the user switches models under it.
+    let active = engine;
+    const switching: CorpusModel = {
+      get modelInfo() { return active.modelInfo; },
+      tokenize: (params) => active.tokenize(params),
+      startTokenId: () => active.startTokenId(),
+      score: (params, options) => active.score(params, options),
+      step: (params, options) => active.step(params, options),
+    };
+    try {
+      expect(other.modelInfo!.vocabSize).toBe(engine.modelInfo!.vocabSize);
+      const service = new CorpusIndexService(switching, memoryCorpusIndexStore(), readLocal);
+      await service.open({ kind: 'texts', label: 'one', texts: [{ name: 'a.txt', text: 'We the people' }] });
+      active = other;
+      await expect(service.score({ ids: [1, 2] })).rejects.toThrow(/another model than sotu-llama/);
+      await service.open({ kind: 'texts', label: 'one', texts: [{ name: 'a.txt', text: 'We the people' }] });
+      expect((await service.score({ ids: other.tokenize({ text: 'We the' }).ids })).suffixLength[1]).toBe(1);
+    } finally {
+      await other.unload();
+    }
   });
 });
 

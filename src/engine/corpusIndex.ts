@@ -36,6 +36,8 @@ export interface CorpusIndexStore {
 
 interface OpenIndex {
   key: string;
+  /** The model whose tokenizer the index's ids are in (models that share a tokenizer share an index). */
+  modelKey: string;
   label: string;
   source: CorpusSourceParams['kind'];
   index: InfiniGramIndex;
@@ -82,13 +84,16 @@ export class CorpusIndexService {
       // The same token ids under the same vocabulary give the same index, whichever model asks.
       key = `${info.vocabSize}:${await sha256Hex(joinIds(ids))}`;
     }
-    if (this.current?.key === key) return { ...this.describe(this.current), fromStore: true, elapsedMs: 0, storedBytes: null, storageProblem: null };
+    if (this.current?.key === key) {
+      this.current.modelKey = info.key;
+      return { ...this.describe(this.current), fromStore: true, elapsedMs: 0, storedBytes: null, storageProblem: null };
+    }
 
     const readStarted = performance.now();
     const stored = await this.store.get(key).catch(() => undefined);
     if (stored) {
       options.onProgress?.({ phase: 'reading', fraction: 0 });
-      this.current = { key, label: source.label, source: source.kind, index: InfiniGramIndex.fromBytes(stored.bytes), documents };
+      this.current = { key, modelKey: info.key, label: source.label, source: source.kind, index: InfiniGramIndex.fromBytes(stored.bytes), documents };
       return { ...this.describe(this.current), fromStore: true, elapsedMs: performance.now() - readStarted, storedBytes: stored.bytes.byteLength, storageProblem: null };
     }
     ids ??= await this.fetchSplit(source as CorpusSourceParams & { kind: 'training-split' }, options);
@@ -96,7 +101,7 @@ export class CorpusIndexService {
     throwIfCancelled(options.signal, 'Building the corpus index');
     const index = InfiniGramIndex.build(ids, { onProgress: (fraction) => options.onProgress?.({ phase: 'building', fraction }) });
     const elapsedMs = performance.now() - started;
-    this.current = { key, label: source.label, source: source.kind, index, documents };
+    this.current = { key, modelKey: info.key, label: source.label, source: source.kind, index, documents };
     options.onProgress?.({ phase: 'storing', fraction: 0 });
     const bytes = index.toBytes();
     let storageProblem: string | null = null;
@@ -179,8 +184,10 @@ export class CorpusIndexService {
   }
 
   private requireIndex(): OpenIndex {
-    this.requireModel();
+    const info = this.requireModel();
     if (!this.current) throw new EngineError('bad-request', 'No corpus is open: choose the training split or add texts first.');
+    // Two models may have the same vocabulary size and different tokenizers (sotu-gpt and sotu-llama): ids would be read wrongly.
+    if (this.current.modelKey !== info.key) throw new EngineError('bad-request', `The open corpus was tokenized for another model than ${info.label}: open it again for this model.`);
     return this.current;
   }
 
