@@ -67,6 +67,21 @@ test('the app loads its model and scores text on WASM under the policy, with no 
   expect(await violations()).toEqual([]);
 });
 
+test('a chart exported as SVG and PNG under the policy reports no violation', async ({ page }) => {
+  const violations = await recordViolations(page);
+  const app = new TokenscopePage(page);
+  await app.open({ backend: 'wasm' });
+  await app.expectModel(`embedded:${DEFAULT_MODEL}`);
+  await app.typeText('The Union is strong');
+  await app.expectDistribution();
+  for (const format of ['svg', 'png']) {
+    const download = page.waitForEvent('download');
+    await page.getByTestId(`distribution.export.${format}`).click();
+    expect((await download).suggestedFilename()).toMatch(new RegExp(`\\.${format}$`));
+  }
+  expect(await violations()).toEqual([]);
+});
+
 test('an injected inline script, an inline handler and a fetch to an unlisted host are refused', async ({ page }) => {
   const violations = await recordViolations(page);
   const app = new TokenscopePage(page);

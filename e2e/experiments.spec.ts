@@ -169,7 +169,7 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
     expect(svg.startsWith('<?xml')).toBe(true);
     expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
     expect(svg).not.toContain('var(--');
-    expect(svg).toMatch(/fill:rgb\(47, 93, 155\)/); // --accent, resolved
+    expect(svg).toMatch(/fill: ?rgb\(47, 93, 155\)/); // --accent, resolved
     const pngDownload = page.waitForEvent('download');
     await page.getByTestId('distribution.export.png').click();
     const png = readFileSync(await (await pngDownload).path());

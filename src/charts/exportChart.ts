@@ -18,8 +18,9 @@ export function standaloneSvg(svg: SVGSVGElement, title: string): string {
   sources.forEach((source, i) => {
     const computed = getComputedStyle(source);
     const target = targets[i] as SVGElement;
-    const inline = STYLE_PROPERTIES.map((name) => `${name}:${computed.getPropertyValue(name)}`).join(';');
-    target.setAttribute('style', inline);
+    // Through CSSOM, not setAttribute('style'): the page's Content-Security-Policy (no inline
+    // styles) reports every style attribute set as markup; the serialised clone carries it all the same.
+    target.style.cssText = STYLE_PROPERTIES.map((name) => `${name}:${computed.getPropertyValue(name)}`).join(';');
     target.removeAttribute('class');
   });
   const { width, height } = svg.getBoundingClientRect();
