@@ -7,6 +7,7 @@ import { TokenizerLab } from '../features/tokenizers/TokenizerLab';
 import { KeySpaceView } from '../features/keyspace/KeySpaceView';
 import { BigramView } from '../features/bigram/BigramView';
 import { CorpusView } from '../features/corpus/CorpusView';
+import { BatchView } from '../features/batch/BatchView';
 import { useKeySpace } from '../state/keySpaceStore';
 import { useSession } from '../state/sessionStore';
 import { BackendBadge } from './BackendBadge';
@@ -16,7 +17,7 @@ import { SettingsPanel } from './SettingsPanel';
 type Panel = 'models' | 'settings' | null;
 
 /** The main views; each lives in src/features/<view>/. */
-export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace' | 'bigram' | 'corpus';
+export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace' | 'bigram' | 'corpus' | 'batch';
 
 const VIEWS: { view: View; label: string }[] = [
   { view: 'lab', label: 'Next token' },
@@ -24,6 +25,7 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'keyspace', label: 'Key space' },
   { view: 'bigram', label: 'Bigram & layers' },
   { view: 'corpus', label: 'Corpus' },
+  { view: 'batch', label: 'Batch' },
   { view: 'experiments', label: 'Experiments' },
 ];
 
@@ -34,6 +36,7 @@ function MainView({ view, setView }: { view: View; setView: (view: View) => void
     case 'keyspace': return <KeySpaceView />;
     case 'bigram': return <BigramView />;
     case 'corpus': return <CorpusView />;
+    case 'batch': return <BatchView />;
     case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
   }
 }

@@ -15,6 +15,7 @@ import { KEY_SPACE_COMMANDS, KEY_SPACE_USAGE, keySimOutput, neighborsOutput, par
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 import { BIGRAM_COMMANDS, BIGRAM_USAGE, bigramOutput, lensOutput, parseBigramArgs, type BigramArgs } from './bigram';
 import { NGRAM_COMMANDS, NGRAM_USAGE, parseNgramArgs, runNgramCli, type NgramArgs } from './ngram';
+import { BATCH_COMMANDS, BATCH_USAGE, parseBatchArgs, runBatchCli, type BatchArgs } from './batch';
 import { compareTokenizersOutput, labTokenizeOutput, languageBiasOutput, nextBytesOutput, parseTokenizerArgs, TOKENIZER_COMMANDS, TOKENIZER_USAGE, type TokenizerArgs } from './tokenizers';
 
 async function readInput(input: string): Promise<string> {
@@ -145,22 +146,23 @@ export function failureText(error: unknown, debug: boolean): string {
 }
 
 async function main(): Promise<void> {
-  let args: CliArgs | KeySpaceArgs | BigramArgs | TokenizerArgs | NgramArgs;
+  let args: CliArgs | KeySpaceArgs | BigramArgs | TokenizerArgs | NgramArgs | BatchArgs;
   const argv = process.argv.slice(2);
-  const help = `${USAGE}\n\n${KEY_SPACE_USAGE}\n\n${BIGRAM_USAGE}\n\n${TOKENIZER_USAGE}\n\n${NGRAM_USAGE}\n`;
+  const help = `${USAGE}\n\n${KEY_SPACE_USAGE}\n\n${BIGRAM_USAGE}\n\n${TOKENIZER_USAGE}\n\n${NGRAM_USAGE}\n\n${BATCH_USAGE}\n`;
   if (['--help', '-h', 'help'].includes(argv[0])) {
     process.stdout.write(help);
     return;
   }
   try {
     args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : BIGRAM_COMMANDS.includes(argv[0]) ? parseBigramArgs(argv)
-      : TOKENIZER_COMMANDS.includes(argv[0]) ? parseTokenizerArgs(argv) : NGRAM_COMMANDS.includes(argv[0]) ? parseNgramArgs(argv) : parseArgs(argv);
+      : TOKENIZER_COMMANDS.includes(argv[0]) ? parseTokenizerArgs(argv) : NGRAM_COMMANDS.includes(argv[0]) ? parseNgramArgs(argv)
+        : BATCH_COMMANDS.includes(argv[0]) ? parseBatchArgs(argv) : parseArgs(argv);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${help}`);
     process.exit(2);
   }
   try {
-    const output = 'ngram' in args ? await runNgramCli(args) : 'token' in args ? await runKeySpaceCli(args) : 'lensPositions' in args ? await runBigramCli(args)
+    const output = 'batch' in args ? await runBatchCli(args) : 'ngram' in args ? await runNgramCli(args) : 'token' in args ? await runKeySpaceCli(args) : 'lensPositions' in args ? await runBigramCli(args)
       : 'tokenizers' in args ? await runTokenizerCli(args) : await runCli(args);
     process.stdout.write(`${JSON.stringify(output, null, args.pretty ? 2 : undefined)}\n`);
     // export: a record whose numbers do not reproduce is a failure a script can see.

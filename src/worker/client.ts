@@ -81,7 +81,8 @@ interface Pending {
  * They get loadHangTimeoutMs.
  */
 // The key-space kinds read and normalise the key matrices on first use (seconds for a Hub model) and the map runs a PCA.
-const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'corpusOpen', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap', 'benchKeyQueries']);
+// A batch run (and the scoring set) loads each of its models inside the request, as `load` does.
+const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'corpusOpen', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap', 'benchKeyQueries', 'batchRun', 'batchScore']);
 
 export const DEFAULT_HANG_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOAD_HANG_TIMEOUT_MS = 180_000;

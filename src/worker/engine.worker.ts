@@ -11,6 +11,8 @@ import { SecondModel } from '../engine/modelComparison';
 import { CorpusIndexService } from '../engine/corpusIndex';
 import { memoryCorpusIndexStore, openCorpusIndexStore } from '../storage/corpusIndexStore';
 import { CorpusApiService, labIndexTokenizers } from '../engine/corpusApi';
+import { BatchService } from '../engine/batchService';
+import { memoryBatchStore, openBatchStore } from '../storage/batchStore';
 import { createEngineService } from './engineService';
 import { createRequestHandler } from './handler';
 import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from './protocol';
@@ -35,6 +37,9 @@ const corpus = new CorpusIndexService(engine, typeof indexedDB === 'undefined' ?
 // The infini-gram API backend: Llama 2 (and GPT-2) from the tokenizer lab; its answer cache is opened on the first query.
 const corpusApi = new CorpusApiService({ tokenizers: labIndexTokenizers(tokenizerLab) });
 
+// Batch runs: their own Engine (the runner needs one to itself), each result written to IndexedDB from here.
+const batches = new BatchService(new Engine(runtime), typeof indexedDB === 'undefined' ? memoryBatchStore() : openBatchStore());
+
 const send = (message: ReplyMessage, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 const handler = createRequestHandler(
@@ -44,6 +49,7 @@ const handler = createRequestHandler(
     secondModel,
     corpus,
     corpusApi,
+    batches,
     misbehave: (how) => {
       if (how === 'close') self.close();
       else if (how === 'hang') for (;;) { /* blocks the worker's only thread: heartbeats stop */ }

@@ -11,6 +11,7 @@ import { benchKeyQueries } from '../engine/keySpaceBench';
 import { expandCandidatesOnEngine, runIcnOnEngine } from '../engine/icnModel';
 import type { CorpusIndexService } from '../engine/corpusIndex';
 import type { CorpusApiService } from '../engine/corpusApi';
+import type { BatchService } from '../engine/batchService';
 import type { EngineService } from './handler';
 
 export interface ServiceOptions {
@@ -26,6 +27,8 @@ export interface ServiceOptions {
   corpus: CorpusIndexService;
   /** The corpus view's infini-gram API backend (asked only when the user turned it on). */
   corpusApi: CorpusApiService;
+  /** Batch runs, on an Engine of their own (the runner needs its engine to itself). */
+  batches: BatchService;
 }
 
 export function createEngineService(engine: Engine, hubStore: ModelFileStore, options: ServiceOptions): EngineService {
@@ -87,6 +90,8 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     corpusScore: (params, { signal }) => options.corpus.score(params, { signal }),
     corpusPosition: (params, { signal }) => options.corpus.position(params, { signal }),
     corpusApiNext: (params, { signal }) => options.corpusApi.next(params, { signal }),
+    batchRun: (params, context) => options.batches.run(params, context),
+    batchScore: (params, context) => options.batches.score(params, context),
     keyNeighbours: (params) => engine.keySpace().neighbours(params),
     keySim: (params) => engine.keySpace().keySim(params),
     keyMap: (_params, { signal }) => engine.keySpace().keyMap(signal),

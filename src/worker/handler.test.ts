@@ -21,7 +21,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
     keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused, benchKeyQueries: unused, keyIcn: unused, keyExpand: unused,
     bigramAnalyze: unused, bigramInternals: unused, bigramTable: unused, bigramSetCorpus: unused, bigramCorpus: unused, bigramLens: unused,
     corpusOpen: unused, corpusScore: unused, corpusPosition: unused,
-    corpusApiNext: unused,
+    corpusApiNext: unused, batchRun: unused, batchScore: unused,
     ...overrides,
   };
 }

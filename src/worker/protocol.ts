@@ -27,6 +27,7 @@ import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabToken
 import type { CorpusIndexInfo, CorpusPositionParams, CorpusPositionResult, CorpusProgress, CorpusScoreParams, CorpusScoreResult, CorpusSourceParams } from '../engine/corpusTypes';
 import type { CorpusApiParams, CorpusApiResult } from '../engine/corpusApi';
 import type { CompareModelsParams, CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../engine/modelComparison';
+import type { BatchRunParams, BatchRunProgress, BatchRunSummary, BatchScoreParams, ScoreTextsResult } from '../engine/batchService';
 
 export interface EngineCalls {
   probe: { params: Record<string, never>; result: BackendReport };
@@ -88,6 +89,13 @@ export interface EngineCalls {
   keyIcn: { params: IcnParams; result: IcnProbe[]; progress: IcnProgress };
   /** Each candidate first token expanded greedily to a whole answer (the spurious split, as the paper; docs/PAPERS.md section 1). */
   keyExpand: { params: ExpandParams; result: ExpandedCandidate[]; progress: { done: number; total: number } };
+  /**
+   * Batch runs (engine/batchService.ts) on the worker's batch engine: the tasks of the definition not yet stored under
+   * batchId, each result written to IndexedDB (storage/batchStore.ts) before its progress; cancel = pause or cancel.
+   */
+  batchRun: { params: BatchRunParams; result: BatchRunSummary; progress: BatchRunProgress };
+  /** The scoring set: GLTR statistics of each text on a model loaded in the batch engine; progress: texts done. */
+  batchScore: { params: BatchScoreParams; result: ScoreTextsResult; progress: { done: number; total: number } };
   /** Benchmark only (`?testApi=1` pages): single k-NN queries timed in the worker. */
   benchKeyQueries: { params: KeyQueryBenchParams; result: KeyQueryBenchResult };
   /** Test builds only: make the worker misbehave so recovery can be tested end to end. */

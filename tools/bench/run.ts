@@ -5,7 +5,8 @@
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
  * BENCH_ONLY=experiments runs only the IndexedDB rows (BENCH_ONLY=experiments-list only the list at 10,000 records), BENCH_ONLY=keyspace only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
- * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node, and its model rows in Chromium), BENCH_ONLY=corpus only the corpus view's (∞-gram) rows;
+ * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node, and its model rows in Chromium), BENCH_ONLY=corpus only the corpus view's (∞-gram) rows,
+ * BENCH_ONLY=batch only the batch runs' rows (the bundled ToM set: samples per second in Chromium and Node, the runner's overhead over bare generation);
  * BENCH_DIST=<folder> measures another build than dist/.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { benchmarkText } from './benchText';
 import { runBrowserBench, runExperimentsBench } from './browserBench';
 import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
 import { runCorpusBrowserBench, runCorpusNodeBench } from './corpusBench';
+import { runBatchBrowserBench, runBatchNodeBench } from './batchBench';
 import { runExperimentsListBench } from './experimentsListBench';
 import { runKeySpaceBench } from './keySpaceBench';
 import { runNodeBench } from './nodeBench';
@@ -97,12 +99,20 @@ async function main(): Promise<void> {
       console.log('Chromium corpus view (built app): ∞-gram index and scoring…');
       figures = figures.concat(await runCorpusBrowserBench(url, text, chromiumPath));
     }
+    if (only === null || only === 'batch') {
+      console.log('Chromium batch runs (built app): the bundled ToM set through the worker…');
+      figures = figures.concat(await runBatchBrowserBench(url, chromiumPath, modelId));
+    }
   } finally {
     server.close();
   }
   if (only === null || only === 'corpus') {
     console.log('Node corpus view (core): ∞-gram index, counts, scoring, API client…');
     figures = figures.concat(await runCorpusNodeBench(text));
+  }
+  if (only === null || only === 'batch') {
+    console.log('Node batch runs (CLI engine): the bundled ToM set, runner and bare generation…');
+    figures = figures.concat(await runBatchNodeBench(modelId));
   }
   if (only === null || only === 'bigram') {
     console.log('Node bigram and layers (CLI engine)…');
