@@ -28,7 +28,7 @@ import type { Figure } from './stats';
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
 function formatValue(figure: Figure): string {
-  const digits = (figure.unit === 'ms' || figure.unit === 'µs') && figure.median < 10 ? 1 : 0;
+  const digits = figure.unit === 'x' ? 2 : (figure.unit === 'ms' || figure.unit === 'µs') && figure.median < 10 ? 1 : 0;
   return `${figure.median.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${figure.unit}`;
 }
 
