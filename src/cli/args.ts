@@ -242,3 +242,14 @@ export function readCommandOptions(
 export function onlyFor(command: string, which: string, flag: string): void {
   if (command !== which) throw new UsageError(`${flag} is only for ${which}.`);
 }
+
+/** `--shard i/n` with 0 ≤ i < n: this run takes the tasks or lines k with k mod n = i. */
+export function shardOption(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!(count >= 1 && index >= 0 && index < count && count <= 1_000_000)) {
+    throw new UsageError(`--shard must be i/n with 0 ≤ i < n (e.g. 0/4), got "${value}".`);
+  }
+  return { index, count };
+}

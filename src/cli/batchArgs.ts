@@ -3,7 +3,7 @@
  * can be tested without a model.
  */
 import type { BatchProgress } from '../engine/batchRunner';
-import { integerOption, readCommandOptions, UsageError, type CommonOptions } from './args';
+import { integerOption, readCommandOptions, shardOption, UsageError, type CommonOptions } from './args';
 
 export type BatchSubcommand = 'run' | 'merge' | 'table' | 'score' | 'plan' | 'bench';
 export const BATCH_COMMANDS: readonly string[] = ['batch'];
@@ -76,16 +76,6 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs {
   return args;
 }
 
-/** i/n with 0 ≤ i < n. */
-export function shardOption(value: string): { index: number; count: number } {
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = match ? Number(match[1]) : NaN;
-  const count = match ? Number(match[2]) : NaN;
-  if (!(count >= 1 && index >= 0 && index < count && count <= 1_000_000)) {
-    throw new UsageError(`--shard must be i/n with 0 ≤ i < n (e.g. 0/4), got "${value}".`);
-  }
-  return { index, count };
-}
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;

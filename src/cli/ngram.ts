@@ -29,7 +29,7 @@ import type { CorpusSourceParams, TrainingSplitEntry } from '../engine/corpusTyp
 import { Engine } from '../engine/engine';
 import type { ModelInfo } from '../engine/types';
 import { memoryCorpusIndexStore } from '../storage/corpusIndexStore';
-import { integerOption, readCommandOptions, resolveModelArgument, UsageError } from './args';
+import { integerOption, readCommandOptions, resolveModelArgument, shardOption, UsageError } from './args';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
 
 export type NgramSubcommand = 'build' | 'count' | 'ntd' | 'infgram' | 'score';
@@ -93,16 +93,6 @@ export const NGRAM_USAGE = `∞-gram commands (the corpus view's index; texts ar
       Contexts past 499 tokens are cut; argmax and sparse come from the API's sampled distribution when a suffix
       occurs over 1,000 times (approximatePositions says how often)`;
 
-/** i/n with 0 ≤ i < n. */
-function shardOption(value: string): { index: number; count: number } {
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = match ? Number(match[1]) : NaN;
-  const count = match ? Number(match[2]) : NaN;
-  if (!(count >= 1 && index >= 0 && index < count && count <= 1_000_000)) {
-    throw new UsageError(`--shard must be i/n with 0 ≤ i < n (e.g. 0/4), got "${value}".`);
-  }
-  return { index, count };
-}
 
 export function parseNgramArgs(argv: readonly string[]): NgramArgs {
   const [command, sub, ...rest] = argv;

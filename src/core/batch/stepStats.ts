@@ -10,6 +10,8 @@
  * entropyBits(softmax(·)) of core/distribution within rounding (the tests check 1e-12).
  */
 
+import { maxLogit } from '../distribution/softmax';
+
 export interface StepStatistics {
   /** ln p(token) at temperature 1. */
   logProb: number;
@@ -19,13 +21,7 @@ export interface StepStatistics {
 
 export function stepStatistics(logits: ArrayLike<number>, tokenId: number): StepStatistics {
   if (!(Number.isInteger(tokenId) && tokenId >= 0 && tokenId < logits.length)) throw new RangeError(`token ${tokenId} is outside the vocabulary (${logits.length})`);
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) {
-    const z = logits[i];
-    if (z !== z || z === Infinity) throw new RangeError(`logit ${i} is ${z}: logits must be finite or -Infinity`);
-    if (z > max) max = z;
-  }
-  if (max === -Infinity) throw new RangeError('every logit is -Infinity: no token has any probability');
+  const max = maxLogit(logits);
   let sum = 0;
   let weighted = 0;
   for (let i = 0; i < logits.length; i++) {

@@ -22,7 +22,7 @@ export function assertTemperature(temperature: number): void {
 }
 
 /** The largest logit; throws on an empty vocabulary, NaN, +Infinity, or all logits -Infinity. */
-function maxLogit(logits: Scores): number {
+export function maxLogit(logits: Scores): number {
   if (logits.length === 0) throw new RangeError('logits are empty');
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) {

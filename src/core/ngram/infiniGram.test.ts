@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../distribution/rng';
 import { InfiniGramIndex } from './infiniGram';
 
+/** Uniform floats in [0, 1) from the project's seeded generator. */
 function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.nextFloat64();
 }
 
 // ---- The oracle: brute force over the documents, no suffix array. ----

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createRng } from '../distribution/rng';
 import { buildSuffixArray } from './suffixArray';
 
 /** mulberry32: a small seeded generator, so every failing case can be replayed. */
+/** Uniform floats in [0, 1) from the project's seeded generator. */
 function makeRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.nextFloat64();
 }
 
 /** body symbols (all ≥ 1) followed by the sentinel 0. */
