@@ -14,7 +14,8 @@ import { nextOutput } from './next';
 import { KEY_SPACE_COMMANDS, KEY_SPACE_USAGE, keySimOutput, neighborsOutput, parseKeySpaceArgs, type KeySpaceArgs } from './keyspace';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 import { BIGRAM_COMMANDS, BIGRAM_USAGE, bigramOutput, lensOutput, parseBigramArgs, type BigramArgs } from './bigram';
-import { NGRAM_COMMANDS, NGRAM_USAGE, parseNgramArgs, runNgramCli, type NgramArgs } from './ngram';
+import { runNgramCli } from './ngram';
+import { NGRAM_COMMANDS, NGRAM_USAGE, parseNgramArgs, type NgramArgs } from './ngramArgs';
 import { BATCH_COMMANDS, BATCH_USAGE, parseBatchArgs, runBatchCli, type BatchArgs } from './batch';
 import { compareTokenizersOutput, labTokenizeOutput, languageBiasOutput, nextBytesOutput, parseTokenizerArgs, TOKENIZER_COMMANDS, TOKENIZER_USAGE, type TokenizerArgs } from './tokenizers';
 

@@ -14,7 +14,8 @@ import { InfiniGramIndex } from '../core/ngram/infiniGram';
 import { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { Engine } from '../engine/engine';
 import { UsageError } from './args';
-import { parseNgramArgs, runNgramCli } from './ngram';
+import { runNgramCli } from './ngram';
+import { parseNgramArgs } from './ngramArgs';
 import { createNodeRuntime, REPO_ROOT } from './nodeRuntime';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenscope-cli-ngram-'));
