@@ -9,6 +9,7 @@
  */
 import { InfiniGramIndex } from '../core/ngram/infiniGram';
 import { softmax, topNIndices } from '../core/distribution';
+import { messageOf } from '../core/messageOf';
 import { bytesProblem, LIMITS, tokensProblem } from '../core/limits';
 import { utf8Length } from '../core/tokenizers/words';
 import type {
@@ -108,7 +109,7 @@ export class CorpusIndexService {
     try {
       await this.store.put({ key, label: source.label, documents, bytes, storedAt: new Date().toISOString() });
     } catch (error) {
-      storageProblem = `The index works but was not kept in this browser (${error instanceof Error ? error.message : String(error)}): it is built again next time.`;
+      storageProblem = `The index works but was not kept in this browser (${messageOf(error)}): it is built again next time.`;
     }
     return { ...this.describe(this.current), fromStore: false, elapsedMs, storedBytes: storageProblem ? null : bytes.byteLength, storageProblem };
   }
@@ -239,7 +240,7 @@ async function fetchWithProgress(url: string, onFraction: (fraction: number) => 
     response = await fetch(url, { signal });
   } catch (error) {
     throwIfCancelled(signal, 'Fetching the corpus');
-    throw new EngineError('network', `${url} could not be fetched: ${error instanceof Error ? error.message : String(error)}`);
+    throw new EngineError('network', `${url} could not be fetched: ${messageOf(error)}`);
   }
   if (!response.ok || !response.body) throw new EngineError('network', `${url} could not be fetched (HTTP ${response.status}).`);
   const total = Number(response.headers.get('content-length')) || 0;

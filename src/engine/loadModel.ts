@@ -10,6 +10,7 @@ import { contextLengthOf, onnxPathFor, parseJsonFile, parseModelConfig, resolveD
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
 import type { Backend, Dtype, FileProgress, LoadProgress } from './types';
+import { messageOf } from '../core/messageOf';
 
 export interface LoadRequest {
   provider: ModelFileProvider;
@@ -196,10 +197,6 @@ function checkOnnxBytes(bytes: Uint8Array, path: string, label: string): void {
     const what = bytes.byteLength < 16 ? `only ${bytes.byteLength} bytes long` : 'a JSON document';
     throw new EngineError('model-file-invalid', `${label}: ${path} is not an ONNX model (it is ${what}).`, path);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export { contextLengthOf };

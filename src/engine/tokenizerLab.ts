@@ -16,6 +16,7 @@ import { cancelledError, EngineError, yieldToEventLoop } from './errors';
 import { isHubModelId } from './sources';
 import { bytesProblem, LIMITS } from '../core/limits';
 import { LAB_DEFAULT_DISPLAY_BYTES, MODEL_TOKENIZER_ID } from './tokenizerLabLimits';
+import { messageOf } from '../core/messageOf';
 
 export { LAB_DEFAULT_DISPLAY_BYTES, MODEL_TOKENIZER_ID };
 
@@ -127,8 +128,6 @@ export interface LabCallOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LabProgress) => void;
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function toLabToken(token: TokenSpan): LabToken {
   return { id: token.id, start: token.start, end: token.end, text: token.text, special: token.special, byteFallback: token.byteFallback };

@@ -16,6 +16,7 @@ import { engineClient } from './engineActions';
 import { useBatches, type ShownResults } from './batchState';
 import { useSession } from './sessionStore';
 import { listEntries } from './batchListing';
+import { messageOf } from '../core/messageOf';
 
 const set = useBatches.setState;
 const get = useBatches.getState;
@@ -42,10 +43,6 @@ export function batchStore(): Promise<BatchStore> {
     }
   })();
   return storePromise;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export function report(error: unknown): void {

@@ -5,7 +5,8 @@
 import { bundledScoringSet } from '../core/batch/examples';
 import { parseResultFile } from '../core/batch/results';
 import { engineClient } from './engineActions';
-import { messageOf, report } from './batchActions';
+import { messageOf } from '../core/messageOf';
+import { report } from './batchActions';
 import { IMPORTED_ID, useBatches } from './batchState';
 import { useSession } from './sessionStore';
 import { EngineCallError } from '../worker/client';

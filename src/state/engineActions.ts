@@ -9,6 +9,7 @@ import { createEngineWorker } from '../worker/createEngineWorker';
 import { resetLabForModel, restoreLab, scheduleAnalysis } from './labActions';
 import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
+import { messageOf } from '../core/messageOf';
 
 /** The strongest embedded model; public/models/models.json names the same `default` (a unit test checks). */
 export const DEFAULT_MODEL_ID = 'sotu-gpt-long';
@@ -166,6 +167,3 @@ export async function clearCachedModels(modelId?: string): Promise<number> {
   return deletedFiles;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

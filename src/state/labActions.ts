@@ -14,6 +14,7 @@ import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineActions';
 import { useSession, type LabState } from './sessionStore';
 import { storeText, type Settings } from './settings';
+import { messageOf } from '../core/messageOf';
 
 const set = useSession.setState;
 const get = useSession.getState;
@@ -332,6 +333,3 @@ function isQuietError(error: unknown): boolean {
   return (error instanceof EngineCallError && error.code === 'cancelled') || error instanceof WorkerRestartedError;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

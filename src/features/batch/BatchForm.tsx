@@ -7,6 +7,7 @@ import { useId, useMemo, useState } from 'react';
 import type { BatchDefinition } from '../../core/batch/definition';
 import { bundledBatch } from '../../core/batch/examples';
 import { DEFAULT_FORM, formDefinition, type BatchFormValues, type ModelOption } from './batchForm';
+import { messageOf } from '../../core/messageOf';
 
 export interface BatchFormProps {
   options: readonly ModelOption[];
@@ -42,7 +43,7 @@ export function BatchForm({ options, optionsError, busy, onStart, onScore, scori
     try {
       change({ prompts: await file.text(), promptsFile: file.name });
     } catch (error) {
-      setFileError(`Could not read ${file.name}: ${error instanceof Error ? error.message : String(error)}`);
+      setFileError(`Could not read ${file.name}: ${messageOf(error)}`);
     }
   };
   const tomTasks = tom.prompts.length * tom.grid.temperature.length * tom.samplesPerCell;

@@ -6,6 +6,7 @@
 import { BatchDefinitionError, parseBatchDefinition, type BatchDefinition, type BatchModel, type BatchPrompt } from '../../core/batch/definition';
 import { taskCount } from '../../core/batch/tasks';
 import { detectPromptFormat, parsePrompts, PromptParseError, type PromptFormat } from '../../core/batch/prompts';
+import { messageOf } from '../../core/messageOf';
 
 export interface BatchFormValues {
   name: string;
@@ -142,6 +143,3 @@ function readablePath(line: string): string {
   return `${name}${match[2] !== undefined ? ` (value ${Number(match[2]) + 1})` : ''}${match[3]}: ${match[4]}`;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -5,7 +5,7 @@
 import type { BigramPositionComparison } from '../../core/bigram/compare';
 import type { TokenView } from '../../engine/types';
 import { useCallback } from 'react';
-import { VirtualChipList } from '../next-token/VirtualChipList';
+import { moveBetweenChips, VirtualChipList } from '../next-token/VirtualChipList';
 import { visibleToken } from '../next-token/visibleToken';
 import { BIGRAM_LEGEND, bigramColour, bigramTextColour } from './bigramColours';
 
@@ -17,15 +17,6 @@ export interface BigramChipsProps {
 }
 
 export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsProps) {
-  const move = (event: React.KeyboardEvent, position: number) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
-    event.preventDefault();
-    const next = Math.min(rows.length - 1, Math.max(0, position + step));
-    onSelect(next);
-    // The neighbour is on screen or in the block just past it, which the list keeps rendered.
-    event.currentTarget.closest('.chips')?.querySelector<HTMLElement>(`[data-position="${next}"]`)?.focus();
-  };
   const endsLine = useCallback((i: number) => (tokens[rows[i]?.position]?.text ?? '').includes('\n'), [tokens, rows]);
   const renderChip = (i: number) => {
     const row = rows[i];
@@ -35,7 +26,7 @@ export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsPro
         style={{ background: bigramColour(row.bigramness), color: bigramTextColour(row.bigramness) }}
         aria-pressed={selected === row.position}
         title={`after “${tokens[row.position]?.text ?? ''}”: bigramness ${row.bigramness.toFixed(2)}, JS ${row.jsNats.toFixed(3)} nats, top-1 ${row.top1Agrees ? 'agrees' : 'differs'}`}
-        onClick={() => onSelect(row.position)} onKeyDown={(e) => move(e, row.position)}>
+        onClick={() => onSelect(row.position)} onKeyDown={(e) => moveBetweenChips(e, row.position, rows.length, onSelect)}>
         {visibleToken(tokens[row.position]?.text ?? '')}
       </button>
     );

@@ -7,7 +7,7 @@
  * that tokenizer, and what is approximate. Progress while it waits; every failure is one
  * sentence with a Retry, and the local index beside it is unaffected.
  */
-import { useContext, useEffect, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { connectRefusal } from '../../app/connectPolicy';
 import type { CorpusApiResult } from '../../engine/corpusApi';
@@ -15,7 +15,7 @@ import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { useEngineTask } from '../bigram/useEngineTask';
 import { visibleToken } from '../next-token/visibleToken';
-import { corpusApiRequest, CorpusApiSourceContext } from './corpusApiRequest';
+import { corpusApiRequest, type CorpusApiSource } from './corpusApiRequest';
 
 const TOP_K = 10;
 
@@ -29,13 +29,14 @@ const hostOf = (url: string) => {
 const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 export interface CorpusApiPanelProps {
+  /** The scored text and the model's tokens of it. */
+  source: CorpusApiSource;
   /** The selected model position: the API is asked about the text before it. */
   position: number;
   width: number;
 }
 
-export function CorpusApiPanel({ position, width }: CorpusApiPanelProps) {
-  const source = useContext(CorpusApiSourceContext);
+export function CorpusApiPanel({ source, position, width }: CorpusApiPanelProps) {
   const infiniGramApi = useSession((s) => s.settings.infiniGramApi);
   const infiniGramUrl = useSession((s) => s.settings.infiniGramUrl);
   const infiniGramIndex = useSession((s) => s.settings.infiniGramIndex);

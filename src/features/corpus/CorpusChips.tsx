@@ -5,7 +5,7 @@
  */
 import { useCallback } from 'react';
 import type { TokenView } from '../../engine/types';
-import { VirtualChipList } from '../next-token/VirtualChipList';
+import { moveBetweenChips, VirtualChipList } from '../next-token/VirtualChipList';
 import { visibleToken } from '../next-token/visibleToken';
 import { EFFECTIVE_N_LEGEND, effectiveNColour, effectiveNTextColour } from './corpusColours';
 
@@ -19,14 +19,6 @@ export interface CorpusChipsProps {
 }
 
 export function CorpusChips({ tokens, suffixLength, infiniGramProbability, modelProbability, selected, onSelect }: CorpusChipsProps) {
-  const move = (event: React.KeyboardEvent, position: number) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
-    event.preventDefault();
-    const next = Math.min(tokens.length - 1, Math.max(0, position + step));
-    onSelect(next);
-    event.currentTarget.closest('.chips')?.querySelector<HTMLElement>(`[data-position="${next}"]`)?.focus();
-  };
   const endsLine = useCallback((i: number) => (tokens[i]?.text ?? '').includes('\n'), [tokens]);
   const renderChip = (i: number) => {
     const n = suffixLength[i] + 1;
@@ -36,7 +28,7 @@ export function CorpusChips({ tokens, suffixLength, infiniGramProbability, model
         style={{ background: effectiveNColour(n), color: effectiveNTextColour(n) }}
         aria-pressed={selected === i}
         title={`effective n ${n} · P∞ ${infiniGramProbability[i].toPrecision(3)} · model ${modelProbability[i].toPrecision(3)}`}
-        onClick={() => onSelect(i)} onKeyDown={(e) => move(e, i)}>
+        onClick={() => onSelect(i)} onKeyDown={(e) => moveBetweenChips(e, i, tokens.length, onSelect)}>
         {visibleToken(tokens[i]?.text ?? '')}
       </button>
     );

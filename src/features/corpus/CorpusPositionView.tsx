@@ -11,6 +11,7 @@ import { engineClient } from '../../state/engineActions';
 import { useEngineTask } from '../bigram/useEngineTask';
 import { visibleToken } from '../next-token/visibleToken';
 import { CorpusApiPanel } from './CorpusApiPanel';
+import type { CorpusApiSource } from './corpusApiRequest';
 
 const TOP_K = 10;
 const OCCURRENCES = 10;
@@ -21,6 +22,8 @@ interface Detail {
 }
 
 export interface CorpusPositionViewProps {
+  /** The scored text and the model's tokens of it (the infini-gram API re-tokenizes the text before the position). */
+  source: CorpusApiSource;
   ids: number[];
   /** The selected token: its prediction is made at this position, from the tokens before it. */
   position: number;
@@ -28,7 +31,7 @@ export interface CorpusPositionViewProps {
   width: number;
 }
 
-export function CorpusPositionView({ ids, position, actualId, width }: CorpusPositionViewProps) {
+export function CorpusPositionView({ source, ids, position, actualId, width }: CorpusPositionViewProps) {
   const task = useEngineTask<Detail, never>();
   useEffect(() => {
     task.run(async (signal) => {
@@ -67,7 +70,7 @@ export function CorpusPositionView({ ids, position, actualId, width }: CorpusPos
             <small className="hint">{infiniGram.endOfDocumentCount.toLocaleString('en-US')} of the occurrences end a document (counted in the rest).</small>
           )}
         </figure>
-        <CorpusApiPanel position={position} width={half} />
+        <CorpusApiPanel source={source} position={position} width={half} />
       </div>
       <div className="corpus__span" data-testid="corpus.span" data-length={span.length} data-occurrences={span.totalOccurrences}>
         {span.length === 0 ? (

@@ -18,7 +18,6 @@ import { useWidth } from '../next-token/useWidth';
 import { CorpusChips } from './CorpusChips';
 import { CorpusInterpolation } from './CorpusInterpolation';
 import { CorpusPositionView } from './CorpusPositionView';
-import { CorpusApiSourceContext } from './corpusApiRequest';
 import { CorpusSource } from './CorpusSource';
 import { useTrainingSplit } from './useTrainingSplit';
 import './corpus.css';
@@ -109,7 +108,7 @@ export function CorpusView() {
           )}
           {selected === null
             ? <p className="bigram__note" data-testid="corpus.hint">Click a token (or focus one and use ← →) to see both predictions and where the matching span occurs.</p>
-            : <CorpusApiSourceContext value={shown}><CorpusPositionView ids={shown.ids} position={selected} actualId={shown.ids[selected] ?? null} width={width} /></CorpusApiSourceContext>}
+            : <CorpusPositionView source={shown} ids={shown.ids} position={selected} actualId={shown.ids[selected] ?? null} width={width} />}
           <figure className="corpus__figure">
             <figcaption>Tokens by effective n, and how often the ∞-gram agrees (solid: all tokens; dashed: sparse ones)</figcaption>
             <AgreementChart bins={summary.bins} width={Math.min(width, 760)} lastBinOpen={summary.bins.length === MAX_EFFECTIVE_N_BIN} />

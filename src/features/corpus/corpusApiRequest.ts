@@ -1,10 +1,8 @@
 /**
  * What the corpus view's infini-gram API panel asks for, as plain functions: the byte offset of
  * a model position in the text, and the worker call's parameters, or null while the API is off
- * (then nothing is sent anywhere). The text and the model's tokens reach the panel through
- * CorpusApiSourceContext, which the corpus view provides around the selected position.
+ * (then nothing is sent anywhere).
  */
-import { createContext } from 'react';
 import { utf8Length } from '../../core/tokenizers/words';
 import type { CorpusApiParams } from '../../engine/corpusApi';
 import type { TokenView } from '../../engine/types';
@@ -15,8 +13,6 @@ export interface CorpusApiSource {
   text: string;
   tokens: readonly TokenView[];
 }
-
-export const CorpusApiSourceContext = createContext<CorpusApiSource | null>(null);
 
 export interface ModelByteOffset {
   /** UTF-8 offset in the text where the model's token at the position starts. */

@@ -67,6 +67,20 @@ export function VirtualChipList({ count, endsLine, renderChip, keepIndex, classN
   );
 }
 
+/**
+ * ← → on a chip of a list whose chips are one button each (data-position = index): selects the
+ * neighbour and moves the focus to it. The neighbour is on screen or in the block just past it,
+ * which the list keeps rendered.
+ */
+export function moveBetweenChips(event: React.KeyboardEvent<HTMLElement>, position: number, count: number, onSelect: (position: number) => void): void {
+  const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+  if (step === 0) return;
+  event.preventDefault();
+  const next = Math.min(count - 1, Math.max(0, position + step));
+  onSelect(next);
+  event.currentTarget.closest('.chips')?.querySelector<HTMLElement>(`[data-position="${next}"]`)?.focus();
+}
+
 /** Scrolls the list (not the page) by the least amount that shows the chip. */
 function scrollWithin(container: HTMLElement, chip: HTMLElement): void {
   const box = container.getBoundingClientRect();
