@@ -113,6 +113,13 @@ test('an index of the user\'s own files: a span\'s source names the file', async
   await openCorpus(page);
   await page.getByTestId('corpus.kind.texts').check();
 
+  await test.step('files over the corpus limit are refused by their size, before they are read', async () => {
+    writeFileSync(join(dir, 'huge.txt'), Buffer.alloc(20_000_001, 0x61));
+    await page.getByTestId('corpus.files').setInputFiles(join(dir, 'huge.txt'));
+    await expect(page.getByTestId('corpus.texts.error')).toContainText('The total of these files is 20.0 MB (20,000,001 bytes); a corpus of your texts takes up to 20.0 MB.');
+    await expect(page.getByTestId('corpus.file-list')).toHaveCount(0);
+  });
+
   await test.step('an empty file gives no corpus, and says why', async () => {
     await page.getByTestId('corpus.files').setInputFiles(join(dir, 'empty.txt'));
     await page.getByTestId('corpus.build').click();

@@ -61,12 +61,6 @@ export class CorpusIndexService {
     private readonly fetchBytes: (url: string, onFraction: (fraction: number) => void, signal?: AbortSignal) => Promise<Uint8Array> = fetchWithProgress,
   ) {}
 
-  /** The open index, if any (its key and size). */
-  get openIndex(): { key: string; label: string; tokenCount: number; documentCount: number } | null {
-    const c = this.current;
-    return c ? { key: c.key, label: c.label, tokenCount: c.index.tokenCount, documentCount: c.documents.length } : null;
-  }
-
   async open(source: CorpusSourceParams, options: Options = {}): Promise<CorpusIndexInfo> {
     const info = this.requireModel();
     let documents: CorpusDocument[];

@@ -4,9 +4,10 @@
  * loaded model's tokenizer; they never leave the browser). Progress and Cancel while it is
  * built; afterwards, what was built and whether it is kept.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { formatBytes } from '../../core/formatBytes';
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
+import { messageOf } from '../../core/messageOf';
 import { utf8Length } from '../../core/tokenizers/words';
 import type { CorpusIndexInfo, CorpusProgress, CorpusSourceParams } from '../../engine/corpusTypes';
 import type { ModelInfo } from '../../engine/types';
@@ -33,6 +34,7 @@ export function CorpusSource({ model, split, onOpened }: CorpusSourceProps) {
   const [kind, setKind] = useState<'training-split' | 'texts'>('training-split');
   const [texts, setTexts] = useState<{ name: string; text: string }[]>([]);
   const [pasted, setPasted] = useState('');
+  const [fileError, setFileError] = useState<string | null>(null);
   const task = useEngineTask<CorpusIndexInfo, CorpusProgress>();
   const useSplit = kind === 'training-split' && split !== null;
 
@@ -51,12 +53,21 @@ export function CorpusSource({ model, split, onOpened }: CorpusSourceProps) {
     if (split && kind === 'training-split') open({ kind: 'training-split', url: split.url, entry: split.entry, label: `${model.label}'s training split` });
   }, [split, kind]);
 
-  const allTexts = pasted.trim() ? [...texts, { name: 'pasted text', text: pasted }] : texts;
-  const tooLarge = bytesProblem(LIMITS.corpusTexts, allTexts.reduce((sum, t) => sum + utf8Length(t.text), 0), 'These texts');
+  const allTexts = useMemo(() => (pasted.trim() ? [...texts, { name: 'pasted text', text: pasted }] : texts), [texts, pasted]);
+  // Up to 20 MB of text: measured when the texts change, not on every render.
+  const tooLarge = useMemo(() => bytesProblem(LIMITS.corpusTexts, allTexts.reduce((sum, t) => sum + utf8Length(t.text), 0), 'The total of these texts'), [allTexts]);
   const addFiles = async (files: FileList | null) => {
     if (!files) return;
-    const read = await Promise.all([...files].map(async (file) => ({ name: file.name, text: await file.text() })));
-    setTexts((current) => [...current, ...read]);
+    setFileError(null);
+    // Refused by size before anything is read: a huge file never reaches memory.
+    const oversize = bytesProblem(LIMITS.corpusTexts, [...files].reduce((sum, f) => sum + f.size, 0), 'The total of these files');
+    if (oversize) return setFileError(oversize);
+    try {
+      const read = await Promise.all([...files].map(async (file) => ({ name: file.name, text: await file.text() })));
+      setTexts((current) => [...current, ...read]);
+    } catch (error) {
+      setFileError(`The files could not be read: ${messageOf(error)}`);
+    }
   };
   const info = task.result;
 
@@ -95,7 +106,7 @@ export function CorpusSource({ model, split, onOpened }: CorpusSourceProps) {
           )}
           <label htmlFor="corpus-paste">Or paste a text</label>
           <textarea id="corpus-paste" rows={3} value={pasted} data-testid="corpus.paste" onChange={(e) => setPasted(e.target.value)} />
-          {tooLarge && <p className="notice notice--error" role="alert">{tooLarge}</p>}
+          {(fileError ?? tooLarge) && <p className="notice notice--error" role="alert" data-testid="corpus.texts.error">{fileError ?? tooLarge}</p>}
           <button type="button" data-testid="corpus.build" disabled={allTexts.length === 0 || tooLarge !== null || task.status === 'working'}
             onClick={() => open({ kind: 'texts', texts: allTexts, label: allTexts.length === 1 ? allTexts[0].name : `${allTexts.length} texts` })}>
             Index {allTexts.length === 1 ? 'this text' : `these ${allTexts.length} texts`}
