@@ -39,6 +39,9 @@ export async function startEngine(options: { testApi: boolean; selection?: Model
     onRestart: (reason) => void recoverFromRestart(reason),
   });
   await probeBackend();
+  // A model the user picked while the backend was probed (a folder, a Hub id) wins over the
+  // start-up default: loading the default now would abort the user's load.
+  if (loadController || get().model) return;
   await loadModel(options.selection ?? DEFAULT_SELECTION);
 }
 
