@@ -26,7 +26,7 @@ export interface BatchArgs extends CommonOptions {
   quiet: boolean;
 }
 
-export const BATCH_USAGE = `Batch commands (prompt sets × models × sampling grids × samples; README "Batch runs"):
+export const BATCH_USAGE = `Batch commands (prompt sets × models × sampling grids × samples; docs/FEATURES.md "Batch runs"):
   npm run cli -- batch run <batch.json|bundled:tom> --out <results.jsonl> [--shard i/n] [--resume] [--model id ...]
       every task of the definition (or of shard i of n: tasks k with k mod n = i), one JSON line per sample;
       --resume finishes an interrupted run in the same file; --model (repeatable) replaces the definition's

@@ -18,7 +18,7 @@ export async function repeat(runs: number, measure: () => Promise<number>, warmu
 }
 
 export interface Figure {
-  /** What was measured, as the README table names it. */
+  /** What was measured, as the tables in docs/BENCHMARKS.md name it. */
   name: string;
   /** Where: `Chromium WASM (2 threads)` or `Node CLI (onnxruntime-node)`. */
   backend: string;

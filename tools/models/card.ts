@@ -142,7 +142,7 @@ Validation perplexity against the best n-gram (order ${best.order}): ${lowerOrHi
 Loss: ${f(evaluation.validation.lossNatsPerToken, 4)} nats/token on validation, ${f(evaluation.test.lossNatsPerToken, 4)} on test.${metrics.comparison.sotuGptValidationBitsPerByte === null ? '' : `
 Bits per byte beside sotu-gpt (another tokenizer, same text): ${f(evaluation.validation.bitsPerByte, 4)} against sotu-gpt's ${f(metrics.comparison.sotuGptValidationBitsPerByte, 4)} on validation.`}
 
-Rebuild: \`npm run models\` (see the README's "Embedded models" section).
+Rebuild: \`npm run models\` (see docs/MODELS.md, "Rebuilding them").
 `;
   writeFileSync(join(outDir, 'MODEL_CARD.md'), card);
   console.log(`wrote ${outDir}/metrics.json and MODEL_CARD.md`);
