@@ -3,9 +3,9 @@
  * (a screenful in the DOM, not tens of thousands of elements), the model runs in the worker,
  * and no frame of the app's own code blocks the main thread for long (LoAF, Event Timing).
  */
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { clickWhile, hasStatus, readResponsiveness, watchResponsiveness } from './responsiveness';
-import { DEFAULT_MODEL, TokenscopePage } from './tokenscopePage';
+import { DEFAULT_MODEL, pasteText, TokenscopePage } from './tokenscopePage';
 
 /** Varied English prose with numbers and line breaks, cut to `bytes`. */
 function prose(bytes: number): string {
@@ -23,14 +23,6 @@ function prose(bytes: number): string {
   return text.slice(0, bytes);
 }
 
-/** Sets a text box's value at once, as a paste does (fill types 200 kB character by character). */
-async function paste(box: Locator, text: string): Promise<void> {
-  await box.evaluate((element, value) => {
-    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(element, value);
-    element.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
-
 test('the next-token lab on its largest text: a screenful of chips, clicks taken throughout (times measured), keys reach the end', async ({ page }, testInfo) => {
   test.setTimeout(600_000);
   const app = new TokenscopePage(page);
@@ -39,7 +31,10 @@ test('the next-token lab on its largest text: a screenful of chips, clicks taken
   await app.expectDistribution();
   await watchResponsiveness(page);
   const status = page.getByTestId('analysis.status');
-  await paste(app.text, prose(199_000));
+  await pasteText(app.text, prose(199_000));
+  // Over 100 kB the text is held outside the text box (which would lay it all out again on every resize).
+  await expect(page.getByTestId('text.input.long')).toHaveAttribute('data-bytes', '199000');
+  await expect(app.text).toHaveCount(0);
   await expect(status).toContainText(/Scoring window \d+ of/, { timeout: 60_000 });
 
   const clicks = await clickWhile(page, page.getByTestId('nav.settings'), () => hasStatus(page, 'analysis.status', 'running'));
@@ -63,6 +58,14 @@ test('the next-token lab on its largest text: a screenful of chips, clicks taken
 
   await readResponsiveness(page, testInfo, 'next-token lab');
   expect(clicks).toBeGreaterThan(3);
+
+  await test.step('a paste into the card replaces the long text, which goes back in the text box', async () => {
+    await pasteText(page.getByTestId('text.input.long'), 'The Union is strong');
+    await expect(app.text).toHaveValue('The Union is strong');
+    await expect(page.getByTestId('text.input.long')).toHaveCount(0);
+    await expect(status).toContainText('tokens scored');
+    await app.expectDistribution();
+  });
 });
 
 test('the bigram view on its largest text: a screenful of chips, clicks taken throughout (times measured), Cancel works', async ({ page }, testInfo) => {
@@ -74,7 +77,7 @@ test('the bigram view on its largest text: a screenful of chips, clicks taken th
   const progress = page.getByTestId('bigram.progress');
   await watchResponsiveness(page);
   // About 19,000 tokens: under the view's 20,000.
-  await paste(page.getByTestId('bigram.text'), prose(82_000));
+  await pasteText(page.getByTestId('bigram.text'), prose(82_000));
   await page.getByTestId('bigram.compare').click();
   await expect(progress).toHaveAttribute('data-status', 'working');
   const clicks = await clickWhile(page, page.getByTestId('nav.settings'), () => hasStatus(page, 'bigram.progress', 'working'));
@@ -90,7 +93,7 @@ test('the bigram view on its largest text: a screenful of chips, clicks taken th
   expect(clicks).toBeGreaterThan(3);
 
   await test.step('Cancel stops the largest comparison', async () => {
-    await paste(page.getByTestId('bigram.text'), prose(81_000));
+    await pasteText(page.getByTestId('bigram.text'), prose(81_000));
     await page.getByTestId('bigram.compare').click();
     await expect(progress).toHaveAttribute('data-status', 'working');
     await page.getByTestId('bigram.progress.cancel').click();

@@ -41,6 +41,10 @@ test.describe('next-token lab on WASM', () => {
     await test.step('1 MB of text is refused with a clear message and the tab keeps working', async () => {
       await app.text.fill('a'.repeat(1_000_000));
       await expect(page.getByTestId('text.too-long')).toContainText('not scored');
+      // Held outside the text box, which comes back when the text is cleared.
+      await expect(page.getByTestId('text.input.long')).toContainText('1.0 MB of text, 1 line');
+      await page.getByTestId('text.input.long.clear').click();
+      await expect(app.text).toHaveValue('');
       await app.typeText('Back to a short text');
       await expect(page.getByTestId('text.too-long')).toHaveCount(0);
       await app.expectDistribution();
@@ -55,6 +59,8 @@ test.describe('next-token lab on WASM', () => {
       await expect(page.getByTestId('analysis.status')).not.toContainText('tokens scored');
       await expect(page.getByTestId('distribution.bar')).toHaveCount(0);
       await expect(page.getByTestId('text.chip')).toHaveCount(0);
+      await page.getByTestId('text.input.long.edit').click();
+      await expect(app.text).toHaveValue('b'.repeat(250_000));
     });
 
     await test.step('odd Unicode renders and scores', async () => {

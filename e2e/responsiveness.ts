@@ -26,19 +26,28 @@ export interface Responsiveness {
 
 declare global {
   interface Window {
-    __responsiveness?: { frames: { duration: number; scripts: { source: string; duration: number }[] }[]; clicks: number[] };
+    __responsiveness?: { frames: LongFrame[]; clicks: number[] };
   }
+}
+
+/** One long animation frame: its length, the part spent in style and layout, and its scripts. */
+interface LongFrame {
+  duration: number;
+  styleAndLayoutMs: number;
+  scripts: { source: string; duration: number }[];
 }
 
 export async function watchResponsiveness(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const record = { frames: [] as { duration: number; scripts: { source: string; duration: number }[] }[], clicks: [] as number[] };
+    const record = { frames: [] as LongFrame[], clicks: [] as number[] };
     window.__responsiveness = record;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as (PerformanceEntry & { scripts?: { sourceURL: string; sourceFunctionName: string; invoker: string; duration: number }[] })[]) {
+      type LoafEntry = PerformanceEntry & { styleAndLayoutStart?: number; scripts?: { sourceURL: string; sourceFunctionName: string; invoker: string; duration: number }[] };
+      for (const entry of list.getEntries() as LoafEntry[]) {
         record.frames.push({
           duration: entry.duration,
-          scripts: (entry.scripts ?? []).map((s) => ({ source: `${s.sourceURL}: ${s.sourceFunctionName || s.invoker}`, duration: s.duration })),
+          styleAndLayoutMs: entry.styleAndLayoutStart ? entry.startTime + entry.duration - entry.styleAndLayoutStart : 0,
+          scripts: (entry.scripts ?? []).map((s) => ({ source: `${s.sourceURL}: ${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ''}`, duration: s.duration })),
         });
       }
     }).observe({ type: 'long-animation-frame', buffered: false });
@@ -67,6 +76,9 @@ export async function readResponsiveness(page: Page, testInfo: TestInfo, label: 
   }
   const result = { longestAppScriptMs, longestAppScript, longestAppFrameMs, clickToPaintMs: raw.clicks, longFrames: raw.frames.length };
   await testInfo.attach(`responsiveness: ${label}`, { body: JSON.stringify({ ...result, frames: raw.frames }, null, 2), contentType: 'application/json' });
+  const longest = [...raw.frames].sort((a, b) => b.duration - a.duration).slice(0, 3);
+  const described = longest.map((f) => `${f.duration.toFixed(0)} ms (style and layout ${f.styleAndLayoutMs.toFixed(0)} ms; ${f.scripts.map((s) => `${s.source.replace(origin, '')} ${s.duration.toFixed(0)} ms`).join(', ') || 'no script'})`);
+  console.log(`longest frames, ${label}: ${described.join(' | ') || 'none'}`);
   console.log(`responsiveness (measured, the issue's bar is 100 ms), ${label}: longest app script ${longestAppScriptMs.toFixed(0)} ms (${longestAppScript}), longest frame with app code ${longestAppFrameMs.toFixed(0)} ms, ${result.longFrames} long frames, clicks ${raw.clicks.map((c) => c.toFixed(0)).join(', ') || 'all under 16'} ms`);
   return result;
 }

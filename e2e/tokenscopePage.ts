@@ -76,3 +76,22 @@ export class TokenscopePage {
     return this.page.locator(`[data-testid="load.file"][data-path="${path}"]`);
   }
 }
+
+/**
+ * Pastes a text as the user's Ctrl+V does, selecting everything first: a paste event with the
+ * text on its clipboard, which the app may take (long texts); where the app lets it through,
+ * the text is inserted as the browser would (a synthetic paste inserts nothing by itself, and
+ * `fill` types 200 kB character by character).
+ */
+export async function pasteText(target: Locator, text: string): Promise<void> {
+  await target.evaluate((element, value) => {
+    (element as HTMLElement).focus();
+    if (element instanceof HTMLTextAreaElement) element.select();
+    const clipboardData = new DataTransfer();
+    clipboardData.setData('text/plain', value);
+    const paste = new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true });
+    if (!element.dispatchEvent(paste) || !(element instanceof HTMLTextAreaElement)) return;
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!.call(element, value);
+    element.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+}

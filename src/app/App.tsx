@@ -1,5 +1,5 @@
 /** The shell: header with the current model and the backend badge, the first view, and a side panel. */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { ExperimentsView } from '../features/experiments/ExperimentsView';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
@@ -29,7 +29,8 @@ const VIEWS: { view: View; label: string }[] = [
   { view: 'experiments', label: 'Experiments' },
 ];
 
-function MainView({ view, setView }: { view: View; setView: (view: View) => void }) {
+/** Memoised: opening Models or Settings re-renders the header and the side panel, not the view (which may hold a long text). */
+const MainView = memo(function MainView({ view, setView }: { view: View; setView: (view: View) => void }) {
   switch (view) {
     case 'lab': return <NextTokenPanel />;
     case 'tokenizers': return <TokenizerLab />;
@@ -39,7 +40,7 @@ function MainView({ view, setView }: { view: View; setView: (view: View) => void
     case 'batch': return <BatchView />;
     case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
   }
-}
+});
 
 export function App() {
   const model = useSession((s) => s.model);

@@ -5,13 +5,18 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { limitsHelp } from '../cli/args';
-import { bytesProblem, LIMITS, limitSentence, tokensProblem } from './limits';
+import { formatBytes } from './formatBytes';
+import { bytesProblem, LIMITS, limitSentence, TEXT_BOX_MAX_BYTES, tokensProblem } from './limits';
 
-function readmeLimitRows(): [string, string][] {
+function readmeLimitsSection(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const section = readme.split('\n### Limits\n')[1]?.split('\n## ')[0];
   if (!section) throw new Error('README.md has no "### Limits" section');
-  return section.split('\n')
+  return section;
+}
+
+function readmeLimitRows(): [string, string][] {
+  return readmeLimitsSection().split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| where') && !line.startsWith('| ---'))
     .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()) as [string, string]);
 }
@@ -19,6 +24,10 @@ function readmeLimitRows(): [string, string][] {
 describe('input limits', () => {
   it('are the same in the README as in the code', () => {
     expect(readmeLimitRows()).toEqual(Object.values(LIMITS).map((limit) => [limit.where, limitSentence(limit)]));
+  });
+
+  it('say in the README from what size a text is held outside the text box', () => {
+    expect(readmeLimitsSection().replace(/\s+/g, ' ')).toContain(`A text over ${formatBytes(TEXT_BOX_MAX_BYTES)} is held outside the text box`);
   });
 
   it('are the same in the CLI help', () => {

@@ -33,6 +33,12 @@ export const LIMITS = {
   nextBytes: { name: 'the exact next byte', where: 'Exact next byte (bias lens), `cli next-bytes`', maxBytes: 200, maxTokens: null },
 } as const satisfies Record<string, InputLimit>;
 
+/**
+ * Texts longer than this are not put in a view's text box (a textarea lays out all of its text
+ * on every width change): the view holds them and shows a card instead (LongTextBox).
+ */
+export const TEXT_BOX_MAX_BYTES = 100_000;
+
 /** "up to 50,000 tokens (about 200 kB of English) and 200 kB": what each view and the CLI's help say. */
 export function limitSentence(limit: InputLimit): string {
   if (limit.maxTokens === null) return `up to ${size(limit.maxBytes)}`;

@@ -4,7 +4,7 @@
  */
 import type { BigramPositionComparison } from '../../core/bigram/compare';
 import type { TokenView } from '../../engine/types';
-import { useCallback } from 'react';
+import { memo, useCallback } from 'react';
 import { moveBetweenChips, VirtualChipList } from '../next-token/VirtualChipList';
 import { visibleToken } from '../next-token/visibleToken';
 import { BIGRAM_LEGEND, bigramColour, bigramTextColour } from './bigramColours';
@@ -16,7 +16,8 @@ export interface BigramChipsProps {
   onSelect: (position: number) => void;
 }
 
-export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsProps) {
+/** Memoised: the view re-renders on every step of progress and on any click in the app, the chips only when their props change. */
+export const BigramChips = memo(function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsProps) {
   const endsLine = useCallback((i: number) => (tokens[rows[i]?.position]?.text ?? '').includes('\n'), [tokens, rows]);
   const renderChip = (i: number) => {
     const row = rows[i];
@@ -42,4 +43,4 @@ export function BigramChips({ tokens, rows, selected, onSelect }: BigramChipsPro
       </p>
     </>
   );
-}
+});

@@ -20,6 +20,7 @@ import { PositionDetail } from './PositionDetail';
 import { ProgressLine } from './ProgressLine';
 import { useEngineTask } from './useEngineTask';
 import './bigram.css';
+import { LongTextBox } from '../next-token/LongTextBox';
 
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.bigramView);
@@ -78,8 +79,7 @@ export function BigramView() {
         of Chang &amp; Bergen 2025).
       </p>
       <label className="next-token__label" htmlFor="bigram-text">Text <span className="hint">({TEXT_LIMIT})</span></label>
-      <textarea id="bigram-text" className="next-token__text" data-testid="bigram.text" rows={4} spellCheck={false} value={text}
-        onChange={(e) => setText(e.target.value)}
+      <LongTextBox id="bigram-text" className="next-token__text" testId="bigram.text" rows={4} value={text} onChange={setText}
         onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compare(text); }} />
       <div className="bigram__row">
         <button type="button" onClick={() => compare(text)} disabled={!text.trim()} data-testid="bigram.compare">Compare (Ctrl+Enter)</button>

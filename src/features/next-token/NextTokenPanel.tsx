@@ -20,6 +20,7 @@ import { DistributionPanel } from './DistributionPanel';
 import { GenerateControls } from './GenerateControls';
 import { GltrPanels } from './GltrPanels';
 import { SamplingControls } from './SamplingControls';
+import { LongTextBox } from './LongTextBox';
 import { TokenChips } from './TokenChips';
 import { useWidth } from './useWidth';
 
@@ -72,7 +73,7 @@ export function NextTokenPanel() {
   return (
     <section className="next-token" aria-label="Next-token lab">
       <label className="next-token__label" htmlFor="text-input">Text <span className="hint">({TEXT_LIMIT})</span></label>
-      <textarea id="text-input" data-testid="text.input" className="next-token__text" value={text} spellCheck={false} onChange={(e) => onTextChange(e.target.value)} rows={4} />
+      <LongTextBox id="text-input" testId="text.input" className="next-token__text" value={text} onChange={onTextChange} rows={4} />
       {tooLong && (
         <p className="notice notice--error" role="alert" data-testid="text.too-long">
           {tooLong} It is kept here but not scored: shorten it, or score the whole file with the CLI: <code>npm run cli -- score file.txt</code>.

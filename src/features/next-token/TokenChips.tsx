@@ -6,11 +6,12 @@
  * chips near the visible part of the list are in the DOM (VirtualChipList).
  */
 import { hsl } from 'd3';
-import { Fragment, memo, useCallback, useMemo, type KeyboardEvent } from 'react';
+import { Fragment, memo, useCallback, useMemo, type KeyboardEvent, type ReactElement } from 'react';
 import type { PositionMetrics } from '../../core/lab/positionMetrics';
 import { metricValue, type MetricScale } from '../../core/lab/tokenColours';
 import type { TokenView } from '../../engine/types';
 import { formatProbability } from '../../charts/ProbabilityBars';
+import { formatCount } from '../../core/formatCount';
 import { VirtualChipList } from './VirtualChipList';
 
 export interface TokenChipsProps {
@@ -43,12 +44,15 @@ function describe(token: TokenView, index: number, byteStart: number, metrics: P
   const byteEnd = byteStart + token.bytesHex.length / 2;
   const lines = [`#${index} · id ${token.id}${token.special ? ' (special)' : ''} · bytes ${byteStart}–${byteEnd}`];
   if (metrics) {
-    lines.push(`p ${formatProbability(Math.exp(metrics.logProb))} · rank ${metrics.rank.toLocaleString('en-US')} · ${(-metrics.logProb / Math.LN2).toFixed(2)} bits`);
+    lines.push(`p ${formatProbability(Math.exp(metrics.logProb))} · rank ${formatCount(metrics.rank)} · ${(-metrics.logProb / Math.LN2).toFixed(2)} bits`);
     lines.push(`entropy ${(metrics.entropyNats / Math.LN2).toFixed(2)} bits · p/top ${metrics.probabilityRelativeToTop.toFixed(3)}`);
     if (metrics.topTokenId !== token.id) lines.push(`the model expected ${JSON.stringify(tokenText(metrics.topTokenId))}`);
   }
   return lines.join('\n');
 }
+
+/** Chips kept built at once: a few screenfuls, so scrolling back and forth reuses them. */
+const MAX_CACHED_CHIPS = 5_000;
 
 /** Memoised: the lab re-renders on every window of progress, the chips only when their props change. */
 export const TokenChips = memo(function TokenChips({ tokens, metrics, continuationStart, scale, thresholds, selected, onSelect, tokenText }: TokenChipsProps) {
@@ -66,37 +70,24 @@ export const TokenChips = memo(function TokenChips({ tokens, metrics, continuati
   }, [tokens]);
   const endsLine = useCallback((i: number) => i < tokens.length && tokens[i].text.includes('\n'), [tokens]);
 
-  const renderChip = (i: number) => {
-    if (i === tokens.length) {
-      return (
-        <span
-          key="end"
-          id={`chip-${tokens.length}`}
-          role="option"
-          aria-selected={selected === tokens.length}
-          className={`chip chip--end${selected === tokens.length ? ' chip--selected' : ''}`}
-          title="The next token after the text"
-          data-testid="text.chip.end"
-          data-position={tokens.length}
-          onClick={() => onSelect(tokens.length)}
-        >
-          next ▸
-        </span>
-      );
-    }
+  // A chip's element is built once per text, scores and colours (its hover text and colour
+  // cost more than the rest of a render): re-renders for a scroll, a resize or a new
+  // selection hand React the same elements, which it skips. The selected chip is built anew.
+  const chipCache = useMemo(() => new Map<number, ReactElement>(), [tokens, metrics, continuationStart, scale, thresholds, onSelect, tokenText]);
+  const buildChip = (i: number, isSelected: boolean): ReactElement => {
     const token = tokens[i];
     const m = metrics?.[i];
     const colour = m ? scale.colour(metricValue(m, scale.metric, thresholds)) : undefined;
     // Light text on the darkest colours keeps every token readable.
     const dark = colour !== undefined && hsl(colour).l < 0.45;
-    const classes = ['chip', token.special && 'chip--special', i >= continuationStart && 'chip--generated', i === selected && 'chip--selected'].filter(Boolean).join(' ');
+    const classes = ['chip', token.special && 'chip--special', i >= continuationStart && 'chip--generated', isSelected && 'chip--selected'].filter(Boolean).join(' ');
     const parts = pieces(token.text);
     return (
       <Fragment key={i}>
         <span
           id={`chip-${i}`}
           role="option"
-          aria-selected={i === selected}
+          aria-selected={isSelected}
           className={classes}
           style={colour ? { background: colour, color: dark ? '#fff' : undefined } : undefined}
           title={describe(token, i, byteStarts[i], m, tokenText)}
@@ -114,6 +105,34 @@ export const TokenChips = memo(function TokenChips({ tokens, metrics, continuati
         {parts.some((p) => p.kind === 'newline') ? <br /> : <wbr />}
       </Fragment>
     );
+  };
+
+  const renderChip = (i: number): ReactElement => {
+    if (i === tokens.length) {
+      return (
+        <span
+          key="end"
+          id={`chip-${tokens.length}`}
+          role="option"
+          aria-selected={selected === tokens.length}
+          className={`chip chip--end${selected === tokens.length ? ' chip--selected' : ''}`}
+          title="The next token after the text"
+          data-testid="text.chip.end"
+          data-position={tokens.length}
+          onClick={() => onSelect(tokens.length)}
+        >
+          next ▸
+        </span>
+      );
+    }
+    if (i === selected) return buildChip(i, true);
+    let chip = chipCache.get(i);
+    if (!chip) {
+      if (chipCache.size >= MAX_CACHED_CHIPS) chipCache.clear();
+      chip = buildChip(i, false);
+      chipCache.set(i, chip);
+    }
+    return chip;
   };
 
   return (

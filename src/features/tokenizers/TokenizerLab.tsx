@@ -15,6 +15,7 @@ import { LanguageBiasPanel } from './LanguageBiasPanel';
 import { CharPositionsPanel } from './CharPositionsPanel';
 import { readLabPrefs, storeLabPrefs } from './labPrefs';
 import { labProgressText } from './labProgress';
+import { LongTextBox } from '../next-token/LongTextBox';
 import { MetricsTable } from './MetricsTable';
 import { ParityPanel } from './ParityPanel';
 import { TokenizerPicker } from './TokenizerPicker';
@@ -41,7 +42,11 @@ export function TokenizerLab() {
   const tooLong = bytesProblem(LIMITS.tokenizerLab, textBytes);
 
   // Memoised: hovering re-renders the view, and the text may be 1 MB.
-  const tokenizeKey = useMemo(() => (ids.length && !tooLong ? JSON.stringify([modelKey, ids, prefs.text]) : null), [modelKey, ids, prefs.text, tooLong]);
+  const [tokenizeRun, setTokenizeRun] = useState(0);
+  // Rebuilt only when one of its parts changes (ids by value: the list is fetched again after
+  // each run), since it holds the text and comparing two 1 MB keys costs milliseconds.
+  const idsKey = ids.join('\n');
+  const tokenizeKey = useMemo(() => (idsKey && !tooLong ? JSON.stringify([modelKey, idsKey, tokenizeRun, prefs.text]) : null), [modelKey, idsKey, tokenizeRun, prefs.text, tooLong]);
   const tokenized = useLabCall(tokenizeKey, (signal, onProgress) => lab.tokenize(ids, prefs.text, signal, onProgress), TEXT_SETTLE_MS);
   const parity = useLabCall(ids.length ? JSON.stringify([modelKey, ids]) : null, (signal, onProgress) => lab.parity(ids, signal, onProgress), TEXT_SETTLE_MS);
   // Tokenizers fetched by this request are in memory now: the picker says so.
@@ -49,13 +54,17 @@ export function TokenizerLab() {
 
   const working = tokenized.status === 'working';
   const rows: LabRow[] = ids.flatMap((id) => {
-    const row = tokenized.partialRows.find((r) => r.tokenizerId === id) ?? tokenized.result?.rows.find((r) => r.tokenizerId === id);
+    // While a new text is worked on, a tokenizer's previous row stays until its new one comes;
+    // after a cancel only the new text's rows are shown.
+    const previous = tokenized.status === 'cancelled' ? undefined : tokenized.result?.rows.find((r) => r.tokenizerId === id);
+    const row = tokenized.partialRows.find((r) => r.tokenizerId === id) ?? previous;
     return row ? [row] : [];
   });
   const pending = ids.filter((id) => !rows.some((r) => r.tokenizerId === id)).map((id) => {
     const info = available.find((t) => t.id === id)!;
     const now = tokenized.progress?.tokenizerId === id ? tokenized.progress.phase : 'waiting';
-    const what = now === 'loading' ? `fetching ${formatBytes(info.downloadBytes)} and building…` : now === 'tokenizing' ? 'tokenizing…' : 'waiting…';
+    const what = tokenized.status === 'cancelled' ? 'not tokenized (cancelled)'
+      : now === 'loading' ? `fetching ${formatBytes(info.downloadBytes)} and building…` : now === 'tokenizing' ? 'tokenizing…' : 'waiting…';
     return { tokenizerId: id, label: info.label, what };
   });
   const shown = tokenized.result;
@@ -70,13 +79,17 @@ export function TokenizerLab() {
         setListVersion((v) => v + 1);
       }} />
       <label className="next-token__label" htmlFor="tlab-text">Text <span className="hint">({TEXT_LIMIT})</span></label>
-      <textarea id="tlab-text" className="next-token__text" data-testid="tokenizers.text" rows={3} spellCheck={false} value={prefs.text}
-        onChange={(e) => setPrefs((p) => ({ ...p, text: e.target.value }))} />
+      <LongTextBox id="tlab-text" className="next-token__text" testId="tokenizers.text" rows={3} value={prefs.text}
+        onChange={(text) => setPrefs((p) => ({ ...p, text }))} />
       <p className="next-token__status" data-testid="tokenizers.status" data-status={status}>
         {tooLong
           ? <span className="error" role="alert">{tooLong}</span>
-          : working && tokenized.progress
-            ? labProgressText(tokenized.progress)
+          : working
+            ? <>{tokenized.progress ? labProgressText(tokenized.progress) : 'Tokenizing…'}{' '}
+                <button type="button" data-testid="tokenizers.cancel" onClick={tokenized.cancel}>Cancel</button></>
+            : tokenized.status === 'cancelled'
+            ? <>Stopped: the rows finished before Cancel are shown.{' '}
+                <button type="button" data-testid="tokenizers.again" onClick={() => setTokenizeRun((n) => n + 1)}>Tokenize again</button></>
             : tokenized.error ?? (shown && shown.shownBytes < shown.textBytes
               ? `Chips show the tokens of the first ${formatBytes(shown.shownBytes)} of ${formatBytes(shown.textBytes)}; counts and metrics cover the whole text.`
               : ids.length === 0 ? 'Pick one or more tokenizers.' : 'Hover a token: the tokens covering the same bytes light up in every row.')}

@@ -4,7 +4,7 @@
  * words where they disagree most, and the totals. Then the sanity view: the exact next byte
  * after a prompt on each model, side by side; they are different models and need not agree.
  */
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
 import type { CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../../engine/modelComparison';
 import { WordBitsChart } from '../../charts/WordBitsChart';
@@ -87,7 +87,8 @@ function NextBytesBoth({ result }: { result: NextBytesBothResult }) {
   );
 }
 
-export function TwoModelsPanel({ text }: { text: string }) {
+/** Memoised: the lab re-renders on every step of its progress, and the text may be 1 MB. */
+export const TwoModelsPanel = memo(function TwoModelsPanel({ text }: { text: string }) {
   const model = useSession((s) => s.model);
   const { models } = useEmbeddedModels();
   const loadedId = model?.source.kind === 'embedded' ? model.source.id : null;
@@ -96,7 +97,8 @@ export function TwoModelsPanel({ text }: { text: string }) {
   const [stopped, setStopped] = useState(false);
   const [progress, setProgress] = useState<CompareModelsProgress | null>(null);
   const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
-  const tooLong = bytesProblem(LIMITS.twoModels, utf8Length(text));
+  const textBytes = useMemo(() => utf8Length(text), [text]);
+  const tooLong = bytesProblem(LIMITS.twoModels, textBytes);
   const other = { kind: 'embedded' as const, id: otherId };
 
   const key = model && text && !tooLong && !stopped ? JSON.stringify([model.key, otherId, text]) : null;
@@ -156,4 +158,4 @@ export function TwoModelsPanel({ text }: { text: string }) {
       {nextBytes.result && <NextBytesBoth result={nextBytes.result} />}
     </div>
   );
-}
+});

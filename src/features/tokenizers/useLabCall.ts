@@ -1,15 +1,15 @@
 /**
  * One tokenizer-lab request at a time per view part: a new request (after a short settle for
- * typing) cancels the older one in the worker; rows that arrive as progress are shown before
- * the whole result.
+ * typing) cancels the older one in the worker, and so does `cancel()`; rows that arrive as
+ * progress are shown before the whole result (and kept after a cancel).
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LabProgress, LabRow } from '../../engine/tokenizerLab';
 import { engineClient } from '../../state/engineActions';
 import { EngineCallError } from '../../worker/client';
 
 export interface LabCallState<R> {
-  status: 'idle' | 'working' | 'ready' | 'error';
+  status: 'idle' | 'working' | 'ready' | 'error' | 'cancelled';
   result: R | null;
   /** Rows finished so far (from progress), while working. */
   partialRows: readonly LabRow[];
@@ -19,6 +19,11 @@ export interface LabCallState<R> {
 
 const IDLE = { status: 'idle', result: null, partialRows: [], progress: null, error: null } as const;
 
+export interface LabCall<R> extends LabCallState<R> {
+  /** Stops the request in the worker (between tokenizers); the rows finished so far stay. */
+  cancel: () => void;
+}
+
 /**
  * Runs `call` whenever `key` changes (null: nothing to ask), `settleMs` after the last change.
  * NOTE: `call` is read when the key changes; everything it depends on must be in the key.
@@ -27,14 +32,16 @@ export function useLabCall<R>(
   key: string | null,
   call: (signal: AbortSignal, onProgress: (progress: LabProgress) => void) => Promise<R>,
   settleMs = 0,
-): LabCallState<R> {
+): LabCall<R> {
   const [state, setState] = useState<LabCallState<R>>(IDLE);
+  const running = useRef<AbortController | null>(null);
   useEffect(() => {
     if (key === null) {
       setState(IDLE);
       return;
     }
     const controller = new AbortController();
+    running.current = controller;
     setState((s) => ({ ...s, status: 'working', partialRows: [], progress: null, error: null }));
     const timer = setTimeout(() => {
       const onProgress = (progress: LabProgress) => {
@@ -54,7 +61,13 @@ export function useLabCall<R>(
       controller.abort();
     };
   }, [key]);
-  return state;
+  const cancel = useCallback(() => {
+    const controller = running.current;
+    if (!controller || controller.signal.aborted) return;
+    controller.abort();
+    setState((s) => (s.status === 'working' ? { ...s, status: 'cancelled', progress: null } : s));
+  }, []);
+  return { ...state, cancel };
 }
 
 /** Client call shorthand for the lab's kinds. */
