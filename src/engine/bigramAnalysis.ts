@@ -11,17 +11,20 @@ import {
 } from '../core/bigram';
 import { firstMlpPathLogits } from '../core/bigram/firstMlpPath';
 import { logitLens } from '../core/bigram/layers';
-import { entropyBits, softmax, topNIndices } from '../core/distribution';
+import { entropyBits, softmax } from '../core/distribution';
 import { LIMITS, tokensProblem } from '../core/limits';
 import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
 import { exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
+import { topProbabilities, type BigramCallOptions } from './analysisShared';
 import { analysedStretch, collectHiddenStates, computeLayerContext, layerContextKey, layerStatisticsAt, type LayerContext } from './layerAnalysis';
 import type { InternalsResult, ModelInternals } from './modelInternals';
 import type {
-  ApproximationScore, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
+  ApproximationScore, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramTableParams, BigramTableResult,
   BigramTableRow, CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult, TokenProbability,
 } from './bigramTypes';
+
+export { topProbabilities, type BigramCallOptions } from './analysisShared';
 
 /** Sequences of [start, token] per forward pass. */
 const CONTEXT_ONE_BATCH = 32;
@@ -30,15 +33,6 @@ const CONTEXT_ONE_CACHE_FLOATS = 8 * 1024 * 1024;
 const MAX_TABLE_ROWS = 4096;
 /** Full-context logits held at once while comparing a long text (floats; ~32 MB). */
 const CHUNK_LOGITS_FLOATS = 8 * 1024 * 1024;
-
-export interface BigramCallOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: BigramProgress) => void;
-}
-
-export function topProbabilities(probabilities: Float64Array, k: number): TokenProbability[] {
-  return Array.from(topNIndices(probabilities, k), (id) => ({ id, probability: probabilities[id] }));
-}
 
 export class BigramAnalyzer {
   private contextOne = new Map<number, Float32Array>();

@@ -12,7 +12,7 @@ import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
 import { forwardAndRead } from './onnxRuntimeQueue';
 import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from './bigramTypes';
-import { topProbabilities, type BigramCallOptions } from './bigramAnalysis';
+import { topProbabilities, type BigramCallOptions } from './analysisShared';
 import type { ModelInternals } from './modelInternals';
 
 export interface HiddenStates {

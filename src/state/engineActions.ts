@@ -6,10 +6,14 @@
 import { sourceLabel } from '../engine/sources';
 import { EngineCallError, EngineClient, WorkerRestartedError } from '../worker/client';
 import { createEngineWorker } from '../worker/createEngineWorker';
+import { engineClient, hasEngineClient, setEngineClient } from './engineClient';
 import { resetLabForModel, restoreLab, scheduleAnalysis } from './labActions';
 import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
 import { messageOf } from '../core/messageOf';
+
+/** The worker client lives in engineClient.ts (labActions.ts needs it too); components import it from here. */
+export { engineClient } from './engineClient';
 
 /** The strongest embedded model; public/models/models.json names the same `default` (a unit test checks). */
 export const DEFAULT_MODEL_ID = 'sotu-gpt-long';
@@ -17,7 +21,6 @@ export const DEFAULT_SELECTION: ModelSelection = { source: { kind: 'embedded', i
 
 const TEXT_SETTLE_MS = 120;
 
-let client: EngineClient | null = null;
 let loadController: AbortController | null = null;
 /** A restart we asked for (a backend switch) is not a failure to report. */
 let requestedRestartReason: string | null = null;
@@ -25,19 +28,16 @@ let requestedRestartReason: string | null = null;
 const set = useSession.setState;
 const get = useSession.getState;
 
-export function engineClient(): EngineClient {
-  if (!client) throw new Error('startEngine() has not run');
-  return client;
-}
-
 /** Starts the worker, probes the backend and loads the default (or given) model. */
 export async function startEngine(options: { testApi: boolean; selection?: ModelSelection }): Promise<void> {
-  if (client) return;
-  client = new EngineClient({
-    createWorker: () => createEngineWorker({ testApi: options.testApi }),
-    onHealth: (health) => set({ workerHealth: health }),
-    onRestart: (reason) => void recoverFromRestart(reason),
-  });
+  if (hasEngineClient()) return;
+  setEngineClient(
+    new EngineClient({
+      createWorker: () => createEngineWorker({ testApi: options.testApi }),
+      onHealth: (health) => set({ workerHealth: health }),
+      onRestart: (reason) => void recoverFromRestart(reason),
+    }),
+  );
   await probeBackend();
   // A model the user picked while the backend was probed (a folder, a Hub id) wins over the
   // start-up default: loading the default now would abort the user's load.
@@ -144,7 +144,7 @@ export function updateSettings(patch: Partial<Settings>): void {
   const settings = { ...previous, ...patch };
   set({ settings });
   storeSettings(settings);
-  if (settings.backend !== previous.backend && client) {
+  if (settings.backend !== previous.backend && hasEngineClient()) {
     // A backend change needs a fresh ONNX Runtime: restart the worker; it reloads the model.
     restartWorker(`backend set to ${settings.backend}`);
     return;

@@ -28,7 +28,7 @@ const fakeClient = {
     throw new Error(`unexpected call ${kind}`);
   }),
 };
-vi.mock('./engineActions', () => ({ engineClient: () => fakeClient }));
+vi.mock('./engineClient', () => ({ engineClient: () => fakeClient }));
 
 const { generate, stopGeneration } = await import('./labActions');
 

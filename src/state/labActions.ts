@@ -11,7 +11,7 @@ import { bytesProblem, LIMITS } from '../core/limits';
 import { utf8Length } from '../core/tokenizers/words';
 import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKind } from '../core/lab/branchTree';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
-import { engineClient } from './engineActions';
+import { engineClient } from './engineClient';
 import { useSession, type LabState } from './sessionStore';
 import { storeText, type Settings } from './settings';
 import { messageOf } from '../core/messageOf';

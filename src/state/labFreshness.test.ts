@@ -8,7 +8,7 @@ import type { AnalyzeResult, PositionMetrics } from '../engine/types';
 import { EMPTY_LAB, useSession, type LabState } from './sessionStore';
 
 const engineCall = vi.hoisted(() => vi.fn());
-vi.mock('./engineActions', () => ({ engineClient: () => ({ call: engineCall }) }));
+vi.mock('./engineClient', () => ({ engineClient: () => ({ call: engineCall }) }));
 const { analysisFreshness, currentRow, refreshAnalysis, refuseText } = await import('./labActions');
 const isAnalysisCurrent = (lab: LabState) => analysisFreshness(lab).current;
 const analysisPrefixStillValid = (lab: LabState) => analysisFreshness(lab).validPrefix;

@@ -24,6 +24,9 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type St
 import type { EntryChange, EntryStore, StoredEntry } from './entryStore';
 import { DatabaseBlockedError, DatabaseClosedError, StorageError, StorageFullError, isQuotaExceeded } from './errors';
 import { listKeyOf, type ListKey } from './summary';
+import type { CloseReason, ExperimentsDatabase } from './connection';
+
+export type { CloseReason, ExperimentsDatabase } from './connection';
 
 export const DATABASE_NAME = 'tokenscope';
 /** Bump with a new `if (oldVersion < n)` step in `upgrade`; never edit an old step. */
@@ -49,8 +52,6 @@ interface TokenscopeSchema extends DBSchema {
   [META]: { key: string; value: number };
 }
 
-export type CloseReason = 'versionchange' | 'terminated' | 'closed';
-
 export interface OpenDatabaseOptions {
   /** Database name; tests use a fresh one each. */
   name?: string;
@@ -65,16 +66,6 @@ export interface OpenDatabaseOptions {
    * error's `whenUnblocked` then opens the database once they let go.
    */
   blockedTimeoutMs?: number;
-}
-
-/** An open experiments database. */
-export interface ExperimentsDatabase {
-  readonly name: string;
-  /** Why the connection is closed, or null while it is open. */
-  readonly closedReason: CloseReason | null;
-  /** The entry store the experiments repository runs on. */
-  readonly entries: EntryStore;
-  close(): void;
 }
 
 /**

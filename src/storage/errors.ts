@@ -2,7 +2,7 @@
  * Errors the storage layer throws on purpose. Each has a `code` for the UI to switch on and a
  * message a user can act on.
  */
-import type { ExperimentsDatabase } from './database';
+import type { ExperimentsDatabase } from './connection';
 
 export type StorageErrorCode =
   | 'stale-revision'

@@ -11,37 +11,11 @@
  * matchAnswer (match.ts) and cellStatistics (statistics.ts) are re-exported from here.
  */
 import { z } from 'zod';
-import type { SamplingSettingsRecord } from './tasks';
+import type { SampleResult } from './sampleResult';
 
 export { DEFAULT_MATCH_MODE, MATCH_MODES, matchAnswer, normaliseAnswer, type MatchMode } from './match';
 export { batchTable, cellStatistics, wilsonInterval, type CellStatistics, type TableRow } from './statistics';
-
-export type StoppedBy = 'max-tokens' | 'stop-string' | 'end-of-text';
-
-export interface SampleResult {
-  /** batchId(def): files of different definitions never mix. */
-  batch: string;
-  /** The task's index in the canonical order (batchTasks). */
-  task: number;
-  promptId: string;
-  modelKey: string;
-  cellKey: string;
-  sample: number;
-  /** taskSeed(…); token i was drawn with positionSeed(seed, i). */
-  seed: number;
-  settings: SamplingSettingsRecord;
-  /** The generated text: without an end-of-text token, cut before a stop string. */
-  completion: string;
-  /** Every drawn token, the end-of-text token or the one that completed a stop string included. */
-  tokenIds: number[];
-  /** ln p of each drawn token under the model's own distribution (temperature 1). */
-  logProbs: number[];
-  /** Entropy in bits of the model's temperature-1 distribution at each step. */
-  entropyBits: number[];
-  stoppedBy: StoppedBy;
-  /** Whether the completion matches an expected answer; null when the prompt has none. */
-  matched: boolean | null;
-}
+export type { SampleResult, StoppedBy } from './sampleResult';
 
 /** The canonical line (no newline): fixed key order, so equal results give equal bytes. */
 export function resultLine(r: SampleResult): string {

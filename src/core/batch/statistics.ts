@@ -4,7 +4,7 @@
  * in `batch table`.
  */
 import type { SamplingSettingsRecord } from './tasks';
-import type { SampleResult } from './results';
+import type { SampleResult } from './sampleResult';
 
 /** z for a two-sided 95% interval: the 0.975 quantile of the standard normal. */
 const Z95 = 1.959963984540054;

@@ -9,7 +9,20 @@
  * common case of a continuing match costs one narrowing. Only when the match breaks do we search
  * afresh, for the longest suffix of tokens[0..i] (at most L long), by binary lifting.
  */
-import type { InfiniGramIndex } from './infiniGram';
+import type { RankRange } from './infiniGramTypes';
+
+/**
+ * The part of InfiniGramIndex (infiniGram.ts) scoring reads. An interface here rather than an
+ * import of infiniGram.ts, which imports this file: no import cycle.
+ */
+export interface ScoringIndex {
+  rootRange(): RankRange;
+  narrow(range: RankRange, depth: number, token: number): RankRange;
+  find(tokens: ArrayLike<number>, from?: number, to?: number): RankRange;
+  longestSuffixLength(tokens: ArrayLike<number>, end: number, maxLength?: number): number;
+  isSparse(range: RankRange, depth: number): boolean;
+  argmaxToken(range: RankRange, depth: number): number;
+}
 
 export interface TextScores {
   /** Number of positions (tokens.length). Every column has this length. */
@@ -43,7 +56,7 @@ export interface TextScores {
 /** Argmax cache keys pack (range start, depth); deeper ranges are rare and not cached. */
 const DEPTH_KEY_LIMIT = 2 ** 21;
 
-export function scoreTokens(index: InfiniGramIndex, tokens: ArrayLike<number>): TextScores {
+export function scoreTokens(index: ScoringIndex, tokens: ArrayLike<number>): TextScores {
   const m = tokens.length;
   const scores: TextScores = {
     length: m,
