@@ -59,7 +59,19 @@ test('the next-token lab on its largest text: a screenful of chips, clicks taken
   await readResponsiveness(page, testInfo, 'next-token lab');
   expect(clicks).toBeGreaterThan(3);
 
+  await test.step('an edit at the end of the whole text runs at most the last two windows', async () => {
+    await page.getByTestId('text.input.long.edit').click();
+    await app.text.press('ControlOrMeta+End');
+    await app.text.pressSequentially(' And more.');
+    await expect(status).toContainText('kept from before the edit', { timeout: 120_000 });
+    const run = Number((await status.innerText()).match(/model run on ([\d,]+) tokens/)![1].replace(/,/g, ''));
+    expect(run).toBeLessThanOrEqual(2 * 256);
+    expect(Number(await page.getByTestId('text.chips').getAttribute('data-token-count'))).toBeGreaterThan(tokenCount);
+  });
+
   await test.step('a paste into the card replaces the long text, which goes back in the text box', async () => {
+    await pasteText(app.text, prose(150_000));
+    await expect(page.getByTestId('text.input.long')).toHaveAttribute('data-bytes', '150000');
     await pasteText(page.getByTestId('text.input.long'), 'The Union is strong');
     await expect(app.text).toHaveValue('The Union is strong');
     await expect(page.getByTestId('text.input.long')).toHaveCount(0);

@@ -1,7 +1,8 @@
 /**
  * The index on real text: the State of the Union training split (`npm run corpus` writes
- * .cache/corpus/*.json), tokenised crudely by words and punctuation with a Map to ids. Skipped
- * when the corpus has not been prepared.
+ * .cache/corpus/*.json, in about a second; `npm test` runs it first), tokenised crudely by words
+ * and punctuation with a Map to ids. Skipped when the corpus has not been prepared (a bare
+ * `npx vitest`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -23,12 +23,20 @@ export interface LongTextBoxProps {
   onKeyDown?: (event: KeyboardEvent<HTMLTextAreaElement>) => void;
 }
 
+/** Whether a text is over TEXT_BOX_MAX_BYTES (its UTF-8 bytes are at least its length and at most three times it). */
+function isLong(text: string): boolean {
+  if (text.length * 3 <= TEXT_BOX_MAX_BYTES) return false;
+  return text.length > TEXT_BOX_MAX_BYTES || utf8Length(text) > TEXT_BOX_MAX_BYTES;
+}
+
 /** How much of a long text the card shows. */
 const START_SHOWN_CHARS = 400;
 
 export function LongTextBox({ id, testId, value, onChange, rows, className, onKeyDown }: LongTextBoxProps) {
   const [editInBox, setEditInBox] = useState(false);
   const bytes = useMemo(() => utf8Length(value), [value]);
+  // The choice to edit in the box holds for one long text: once the text is short, it is forgotten.
+  if (editInBox && bytes <= TEXT_BOX_MAX_BYTES) setEditInBox(false);
   // A transition: React may split the render of a view around a long text into short tasks
   // (a view that keeps its text in React state; an external store renders at once).
   const replace = (text: string) => startTransition(() => {
@@ -40,9 +48,8 @@ export function LongTextBox({ id, testId, value, onChange, rows, className, onKe
     const box = event.currentTarget;
     const pasted = event.clipboardData.getData('text/plain');
     const next = box.value.slice(0, box.selectionStart) + pasted + box.value.slice(box.selectionEnd);
-    // A string's UTF-8 bytes are at least its length and at most three times it.
-    const fits = next.length * 3 <= TEXT_BOX_MAX_BYTES || (next.length <= TEXT_BOX_MAX_BYTES && utf8Length(next) <= TEXT_BOX_MAX_BYTES);
-    if (editInBox || fits) return; // the browser pastes as usual
+    // Editing a long text in the box (the user's choice), only a long paste leaves it.
+    if (!isLong(editInBox ? pasted : next)) return; // the browser pastes as usual
     event.preventDefault();
     replace(next);
   };

@@ -3,7 +3,7 @@
  * typing) cancels the older one in the worker, and so does `cancel()`; rows that arrive as
  * progress are shown before the whole result (and kept after a cancel).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import type { LabProgress, LabRow } from '../../engine/tokenizerLab';
 import { engineClient } from '../../state/engineActions';
 import { EngineCallError } from '../../worker/client';
@@ -46,10 +46,11 @@ export function useLabCall<R>(
     const timer = setTimeout(() => {
       const onProgress = (progress: LabProgress) => {
         if (controller.signal.aborted) return;
-        setState((s) => ({ ...s, progress, partialRows: progress.row ? [...s.partialRows, progress.row] : s.partialRows }));
+        // A transition: a row of a long text is thousands of chips, rendered in short slices.
+        startTransition(() => setState((s) => ({ ...s, progress, partialRows: progress.row ? [...s.partialRows, progress.row] : s.partialRows })));
       };
       Promise.resolve().then(() => call(controller.signal, onProgress)).then(
-        (result) => { if (!controller.signal.aborted) setState({ status: 'ready', result, partialRows: [], progress: null, error: null }); },
+        (result) => { if (!controller.signal.aborted) startTransition(() => setState({ status: 'ready', result, partialRows: [], progress: null, error: null })); },
         (error: unknown) => {
           if (controller.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
           setState((s) => ({ ...s, status: 'error', progress: null, error: error instanceof Error ? error.message : String(error) }));
