@@ -12,7 +12,9 @@ import { tokenscopeServing } from './tools/vite/plugins.mjs';
  * in the build, the worker and the dev server's pre-bundled dependencies.
  */
 function zodWithoutEval(chunk: Rolldown.RenderedChunk): string {
-  return chunk.moduleIds.some((id) => id.includes('/node_modules/zod/')) ? 'globalThis.__zod_globalConfig ??= { jitless: true };' : '';
+  return chunk.moduleIds.some((id) => id.includes('/node_modules/zod/'))
+    ? 'globalThis.__zod_globalConfig ??= { jitless: true };'
+    : '';
 }
 
 export default defineConfig(({ command }) => {
@@ -30,7 +32,10 @@ export default defineConfig(({ command }) => {
     server: { headers: securityHeaders(connectSources, { nonce: devNonce }), host: '127.0.0.1' },
     preview: { headers: securityHeaders(connectSources), host: '127.0.0.1' },
     // transformers.js and ONNX Runtime load their own wasm: pre-bundling breaks those URLs.
-    optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'], rolldownOptions: { output: { intro: zodWithoutEval } } },
+    optimizeDeps: {
+      exclude: ['@huggingface/transformers', 'onnxruntime-web'],
+      rolldownOptions: { output: { intro: zodWithoutEval } },
+    },
     // ORT's "extern wasm" build loads its glue and binary from env.wasm.wasmPaths (our /ort/
     // copies) instead of inlining the glue and emitting a second 27 MB wasm into assets/.
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },

@@ -2,7 +2,11 @@ import { expect, test } from '@playwright/test';
 import { expectForwardMatchesPyTorch } from './fixture';
 import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
-test('opens on the default model with no network and shows the badge and a distribution', async ({ page, context, baseURL }) => {
+test('opens on the default model with no network and shows the badge and a distribution', async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const appOrigin = new URL(baseURL!).origin;
   const outside: string[] = [];
   await test.step('cut the network: only the app origin answers', async () => {
@@ -30,12 +34,15 @@ test('opens on the default model with no network and shows the badge and a distr
     expect(await app.bars.count()).toBe(20);
     await expect(app.tail).toContainText(/other 8,172 tokens/);
     const total = await page.evaluate(() =>
-      [...document.querySelectorAll('[data-testid="distribution.bar"],[data-testid="distribution.tail"]')]
-        .reduce((sum, el) => sum + Number(el.getAttribute('data-probability')), 0));
+      [...document.querySelectorAll('[data-testid="distribution.bar"],[data-testid="distribution.tail"]')].reduce(
+        (sum, el) => sum + Number(el.getAttribute('data-probability')),
+        0,
+      ),
+    );
     expect(total).toBeCloseTo(1, 4);
   });
 
-  await test.step('the logits equal PyTorch\'s for the reference prompt', async () => {
+  await test.step("the logits equal PyTorch's for the reference prompt", async () => {
     await expectForwardMatchesPyTorch(page, 1e-3);
   });
 

@@ -26,24 +26,35 @@ interface CellOnScreen {
 }
 
 async function tableOnScreen(page: Page): Promise<CellOnScreen[]> {
-  return page.getByTestId('batch.cell').evaluateAll((rows) => rows.map((row) => ({
-    cell: row.getAttribute('data-cell')!,
-    samples: Number(row.getAttribute('data-samples')),
-    judged: Number(row.getAttribute('data-judged')),
-    matched: Number(row.getAttribute('data-matched')),
-    distinct: Number(row.getAttribute('data-distinct')),
-    accuracy: row.querySelector('[data-testid="batch.cell.accuracy"]')!.textContent!,
-    entropy: row.querySelector('[data-testid="batch.cell.entropy"]')!.textContent!,
-  })));
+  return page.getByTestId('batch.cell').evaluateAll((rows) =>
+    rows.map((row) => ({
+      cell: row.getAttribute('data-cell')!,
+      samples: Number(row.getAttribute('data-samples')),
+      judged: Number(row.getAttribute('data-judged')),
+      matched: Number(row.getAttribute('data-matched')),
+      distinct: Number(row.getAttribute('data-distinct')),
+      accuracy: row.querySelector('[data-testid="batch.cell.accuracy"]')!.textContent!,
+      entropy: row.querySelector('[data-testid="batch.cell.entropy"]')!.textContent!,
+    })),
+  );
 }
 
-const asShown = (rows: TableRow[]): CellOnScreen[] => rows.map((r) => ({
-  cell: r.cellKey, samples: r.samples, judged: r.judged, matched: r.matched, distinct: r.distinctCompletions,
-  accuracy: formatAccuracy(r.accuracy), entropy: formatBits(r.meanEntropyBits),
-}));
+const asShown = (rows: TableRow[]): CellOnScreen[] =>
+  rows.map((r) => ({
+    cell: r.cellKey,
+    samples: r.samples,
+    judged: r.judged,
+    matched: r.matched,
+    distinct: r.distinctCompletions,
+    accuracy: formatAccuracy(r.accuracy),
+    entropy: formatBits(r.meanEntropyBits),
+  }));
 
 function cli(args: string[]): string {
-  return execFileSync('npx', ['tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('npx', ['tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 test('the ToM set: run, pause, resume, reload mid-run, resume, and the table equals the CLI’s', async ({ page }) => {
@@ -61,7 +72,11 @@ test('the ToM set: run, pause, resume, reload mid-run, resume, and the table equ
   const dir = mkdtempSync(join(tmpdir(), 'tokenscope-batch-e2e-'));
   const cliFile = join(dir, 'cli.jsonl');
   cli(['batch', 'run', 'bundled:tom', '--out', cliFile, '--quiet']);
-  const cliTable = JSON.parse(cli(['batch', 'table', cliFile])) as { batch: string; samples: number; cells: TableRow[] };
+  const cliTable = JSON.parse(cli(['batch', 'table', cliFile])) as {
+    batch: string;
+    samples: number;
+    cells: TableRow[];
+  };
   const cliResults = parseResultFile(readFileSync(cliFile, 'utf8'), cliFile).results;
   expect(cliTable.samples).toBe(total);
 
@@ -95,7 +110,9 @@ test('the ToM set: run, pause, resume, reload mid-run, resume, and the table equ
     await item.getByTestId('batch.item.resume').click();
     await expect(item).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
     await expect(item).toHaveAttribute('data-stored', String(total));
-    await expect(page.getByTestId('batch.notice')).toContainText(`${total} samples (${total - storedBefore} run now, ${storedBefore} stored before)`);
+    await expect(page.getByTestId('batch.notice')).toContainText(
+      `${total} samples (${total - storedBefore} run now, ${storedBefore} stored before)`,
+    );
     await expect(page.getByTestId('batch.results')).toHaveAttribute('data-samples', String(total));
   });
 
@@ -108,13 +125,27 @@ test('the ToM set: run, pause, resume, reload mid-run, resume, and the table equ
     browserResults = parseResultFile(text, 'the browser export').results;
     expect(browserResults.map((r) => r.task)).toEqual(cliResults.map((r) => r.task));
     expect(browserResults[0].batch).toBe(cliTable.batch);
-    const differing = browserResults.filter((r, i) => r.completion !== cliResults[i].completion || r.tokenIds.join() !== cliResults[i].tokenIds.join());
+    const differing = browserResults.filter(
+      (r, i) => r.completion !== cliResults[i].completion || r.tokenIds.join() !== cliResults[i].tokenIds.join(),
+    );
     expect(differing.map((r) => `task ${r.task}: ${JSON.stringify(r.completion)}`)).toEqual([]);
     let largest = 0;
-    browserResults.forEach((r, i) => r.logProbs.forEach((lp, j) => (largest = Math.max(largest, Math.abs(lp - cliResults[i].logProbs[j]), Math.abs(r.entropyBits[j] - cliResults[i].entropyBits[j])))));
+    browserResults.forEach((r, i) =>
+      r.logProbs.forEach(
+        (lp, j) =>
+          (largest = Math.max(
+            largest,
+            Math.abs(lp - cliResults[i].logProbs[j]),
+            Math.abs(r.entropyBits[j] - cliResults[i].entropyBits[j]),
+          )),
+      ),
+    );
     expect(largest).toBeLessThan(1e-3);
     const identicalLines = browserResults.filter((r, i) => JSON.stringify(r) === JSON.stringify(cliResults[i])).length;
-    test.info().annotations.push({ type: 'logits', description: `stored at the reload: ${storedBefore}; largest |Δ log p| or |Δ entropy| browser vs CLI: ${largest.toExponential(2)}; byte-identical lines: ${identicalLines} of ${total}` });
+    test.info().annotations.push({
+      type: 'logits',
+      description: `stored at the reload: ${storedBefore}; largest |Δ log p| or |Δ entropy| browser vs CLI: ${largest.toExponential(2)}; byte-identical lines: ${identicalLines} of ${total}`,
+    });
   });
 
   await test.step('the CLI’s file imported shows the same table, and compares cell by cell with the browser’s batch', async () => {

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { withoutGraphOutputs, withRenamedBytes } from './onnxSplice';
 import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
-const PARAGRAPH = 'Fellow-Citizens of the Senate and of the House of Representatives: the state of the Union is strong, and the United States of America will meet the duties of the year.';
+const PARAGRAPH =
+  'Fellow-Citizens of the Senate and of the House of Representatives: the state of the Union is strong, and the United States of America will meet the duties of the year.';
 
 async function openBigram(page: Page): Promise<TokenscopePage> {
   const app = new TokenscopePage(page);
@@ -22,10 +23,14 @@ async function compare(page: Page, text: string): Promise<void> {
 
 /** Bigramness of every chip, as the page shows it. */
 async function chipBigramness(page: Page): Promise<number[]> {
-  return page.getByTestId('bigram.chip').evaluateAll((chips) => chips.map((c) => Number(c.getAttribute('data-bigramness'))));
+  return page
+    .getByTestId('bigram.chip')
+    .evaluateAll((chips) => chips.map((c) => Number(c.getAttribute('data-bigramness'))));
 }
 
-test('a pasted paragraph is coloured by how bigram each prediction is; the layer view shows where it forms', async ({ page }) => {
+test('a pasted paragraph is coloured by how bigram each prediction is; the layer view shows where it forms', async ({
+  page,
+}) => {
   await openBigram(page);
 
   await test.step('compare: one chip per token, the first position is fully bigram, the summary agrees with the chips', async () => {
@@ -50,7 +55,8 @@ test('a pasted paragraph is coloured by how bigram each prediction is; the layer
     const kl = await page.getByTestId('bigram.lens.kl').allTextContents();
     expect(Number(kl[4])).toBeLessThan(1e-3);
     expect(Number(kl[0])).toBeGreaterThan(Number(kl[4]));
-    for (const chart of ['kl', 'cosine', 'recall', 'rout']) await expect(page.getByTestId(`bigram.chart.${chart}`)).toBeVisible();
+    for (const chart of ['kl', 'cosine', 'recall', 'rout'])
+      await expect(page.getByTestId(`bigram.chart.${chart}`)).toBeVisible();
     const cells = page.getByTestId('bigram.covariance.cell');
     await expect(cells).toHaveCount(25);
     expect(Number(await cells.nth(0).getAttribute('data-value'))).toBeCloseTo(1, 6);
@@ -81,7 +87,7 @@ test('a pasted paragraph is coloured by how bigram each prediction is; the layer
     await page.getByTestId('bigram.table.build').click();
     await expect(page.getByTestId('bigram.table.row')).toHaveCount(50);
     await page.getByTestId('bigram.table.build').click();
-    await expect(page.getByTestId('bigram.table.info')).toContainText('0 computed now, 50 from this model\'s cache');
+    await expect(page.getByTestId('bigram.table.info')).toContainText("0 computed now, 50 from this model's cache");
   });
 });
 
@@ -90,7 +96,11 @@ test('a long text shows progress and can be cancelled; the view then still compa
   // The view compares the lab's text when it opens; a cancelled comparison leaves those chips.
   await expect(page.getByTestId('bigram.summary')).toBeVisible();
   const before = await page.getByTestId('bigram.chip').count();
-  const long = Array.from({ length: 700 }, (_, i) => `Section ${i}: the Congress shall report on the revenue of ${1790 + i} and the duties upon ${i % 7 ? 'imports' : 'tonnage'}.`).join(' ');
+  const long = Array.from(
+    { length: 700 },
+    (_, i) =>
+      `Section ${i}: the Congress shall report on the revenue of ${1790 + i} and the duties upon ${i % 7 ? 'imports' : 'tonnage'}.`,
+  ).join(' ');
   await compare(page, long);
   const progress = page.getByTestId('bigram.progress');
   await expect(progress).toHaveAttribute('data-status', 'working');
@@ -109,14 +119,19 @@ function strippedSotuGpt(name: string, rename: boolean): string {
   const source = resolve('public/models/sotu-gpt');
   const root = join(mkdtempSync(join(tmpdir(), 'tokenscope-e2e-')), name);
   mkdirSync(join(root, 'onnx'), { recursive: true });
-  for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(source, file), join(root, file));
-  let onnx = withoutGraphOutputs(new Uint8Array(readFileSync(join(source, 'onnx/model.onnx'))), (n) => n.startsWith('hidden_states.'));
+  for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'])
+    copyFileSync(join(source, file), join(root, file));
+  let onnx = withoutGraphOutputs(new Uint8Array(readFileSync(join(source, 'onnx/model.onnx'))), (n) =>
+    n.startsWith('hidden_states.'),
+  );
   if (rename) onnx = withRenamedBytes(onnx, '/model/blocks.', '/model/stages.');
   writeFileSync(join(root, 'onnx/model.onnx'), onnx);
   return root;
 }
 
-test('a graph without hidden_states outputs gets its residual stream added by node name; the view says which', async ({ page }) => {
+test('a graph without hidden_states outputs gets its residual stream added by node name; the view says which', async ({
+  page,
+}) => {
   const app = await openBigram(page);
   await app.loadFolder(strippedSotuGpt('sotu-gpt-no-hidden', false));
   await app.expectModel('folder:sotu-gpt-no-hidden');
@@ -124,13 +139,17 @@ test('a graph without hidden_states outputs gets its residual stream added by no
   await expect(page.getByTestId('bigram.summary')).toBeVisible();
   await page.getByTestId('bigram.chip').nth(8).click();
   await expect(page.getByTestId('bigram.layers')).toHaveAttribute('data-status', 'ready');
-  await expect(page.getByTestId('bigram.layers.residual')).toContainText('added to the graph as outputs, found by node name (/model/blocks.N');
+  await expect(page.getByTestId('bigram.layers.residual')).toContainText(
+    'added to the graph as outputs, found by node name (/model/blocks.N',
+  );
   await expect(page.getByTestId('bigram.lens.row')).toHaveCount(5);
   const kl = await page.getByTestId('bigram.lens.kl').allTextContents();
   expect(Number(kl[4])).toBeLessThan(1e-3);
 });
 
-test('a model without readable internals explains why the layer views are off; the bigram view still works', async ({ page }) => {
+test('a model without readable internals explains why the layer views are off; the bigram view still works', async ({
+  page,
+}) => {
   const app = await openBigram(page);
   await app.loadFolder(strippedSotuGpt('sotu-gpt-renamed', true));
   await app.expectModel('folder:sotu-gpt-renamed');

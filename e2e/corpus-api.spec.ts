@@ -16,7 +16,9 @@ const REFUSED_URL = 'http://127.0.0.1:9/';
 /** The test corpus (tools/infinigram-corpus.ts) follows "The state of the Union is" with " strong" twice and " sound" once. */
 const TEXT = 'The state of the Union is strong';
 
-async function apiRequests(request: APIRequestContext): Promise<{ path: string; queryType: string | null; status: number }[]> {
+async function apiRequests(
+  request: APIRequestContext,
+): Promise<{ path: string; queryType: string | null; status: number }[]> {
   return (await request.get(`${API_URL}__requests`)).json();
 }
 
@@ -26,7 +28,10 @@ async function setApiHost(page: Page, url: string) {
   await expect(page.getByTestId('settings.infinigram.use')).toBeDisabled();
 }
 
-test('the infini-gram API beside the model: silent while off, its distribution when on, one sentence when unreachable', async ({ page, request }) => {
+test('the infini-gram API beside the model: silent while off, its distribution when on, one sentence when unreachable', async ({
+  page,
+  request,
+}) => {
   const app = new TokenscopePage(page);
   await app.open();
   await app.expectModel(`embedded:${DEFAULT_MODEL}`);
@@ -81,7 +86,9 @@ test('the infini-gram API beside the model: silent while off, its distribution w
   await test.step('an unreachable host: one sentence, and the local ∞-gram keeps working', async () => {
     await setApiHost(page, UNREACHABLE_URL);
     const error = page.getByTestId('corpus.api.error');
-    await expect(error).toHaveText(/^The infini-gram API at 127\.0\.0\.2:\d+ could not be reached \(offline, a wrong address, or a server that does not accept requests from this page\)\.$/);
+    await expect(error).toHaveText(
+      /^The infini-gram API at 127\.0\.0\.2:\d+ could not be reached \(offline, a wrong address, or a server that does not accept requests from this page\)\.$/,
+    );
     await expect(localBars.getByTestId('distribution.bar').first()).toBeVisible();
     // Another position: the local index answers, the API says the same sentence again.
     const last = Number(await lastChip.getAttribute('data-position'));
@@ -97,7 +104,9 @@ test('the infini-gram API beside the model: silent while off, its distribution w
   await test.step("a host the page's Content-Security-Policy refuses: Settings and the view say so and how to allow it", async () => {
     await setApiHost(page, REFUSED_URL);
     await expect(page.getByTestId('settings.infinigram.policy')).toContainText('--connect-src http://127.0.0.1:9');
-    await expect(page.getByTestId('corpus.api.error')).toContainText("Content-Security-Policy does not let the page fetch from http://127.0.0.1:9, so the infini-gram API there cannot be asked.");
+    await expect(page.getByTestId('corpus.api.error')).toContainText(
+      'Content-Security-Policy does not let the page fetch from http://127.0.0.1:9, so the infini-gram API there cannot be asked.',
+    );
   });
 
   await test.step('off again: the view says so, and moving through positions sends nothing', async () => {

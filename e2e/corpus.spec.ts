@@ -10,8 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_MODEL, TokenscopePage } from './tokenscopePage';
 
-interface SplitEntry { file: string; tokens: number; documents: { year: number; president: string; start: number; length: number }[] }
-const filesIndex = JSON.parse(readFileSync('public/corpus/index.json', 'utf8')) as { models: Record<string, string>; corpora: Record<string, SplitEntry> };
+interface SplitEntry {
+  file: string;
+  tokens: number;
+  documents: { year: number; president: string; start: number; length: number }[];
+}
+const filesIndex = JSON.parse(readFileSync('public/corpus/index.json', 'utf8')) as {
+  models: Record<string, string>;
+  corpora: Record<string, SplitEntry>;
+};
 const split = filesIndex.corpora[filesIndex.models[DEFAULT_MODEL]];
 const splitBytes = readFileSync(join('public/corpus', split.file));
 const splitIds = new Uint16Array(splitBytes.buffer, splitBytes.byteOffset, split.tokens);
@@ -40,10 +47,14 @@ async function openCorpus(page: Page): Promise<TokenscopePage> {
 /** Tokens of a text under the loaded model, from the app's test API. */
 async function tokenCount(page: Page, text: string): Promise<number> {
   type Api = { __tokenscope: { call(kind: 'tokenize', params: { text: string }): Promise<{ ids: number[] }> } };
-  return page.evaluate(async (t) => (await (window as unknown as Api).__tokenscope.call('tokenize', { text: t })).ids.length, text);
+  return page.evaluate(
+    async (t) => (await (window as unknown as Api).__tokenscope.call('tokenize', { text: t })).ids.length,
+    text,
+  );
 }
 
-const chipIds = (page: Page) => page.getByTestId('corpus.chip').evaluateAll((chips) => chips.map((c) => Number(c.getAttribute('data-token-id'))));
+const chipIds = (page: Page) =>
+  page.getByTestId('corpus.chip').evaluateAll((chips) => chips.map((c) => Number(c.getAttribute('data-token-id'))));
 
 /** Scores a text and waits for its chips: one per token, as many as the summary counts. */
 async function score(page: Page, text: string, tokens: number): Promise<void> {
@@ -53,7 +64,9 @@ async function score(page: Page, text: string, tokens: number): Promise<void> {
   await expect.poll(async () => (await chipIds(page)).length).toBe(tokens);
 }
 
-test('the training split beside the model: counts equal a scan of the shipped tokens, spans name their address', async ({ page }) => {
+test('the training split beside the model: counts equal a scan of the shipped tokens, spans name their address', async ({
+  page,
+}) => {
   await openCorpus(page);
 
   await test.step('the training split is indexed on first use, with its size', async () => {
@@ -67,7 +80,9 @@ test('the training split beside the model: counts equal a scan of the shipped to
   await test.step('scoring: one chip per token, effective n from a scan of the corpus', async () => {
     await score(page, text, await tokenCount(page, text));
     const ids = await chipIds(page);
-    const effective = await page.getByTestId('corpus.chip').evaluateAll((chips) => chips.map((c) => Number(c.getAttribute('data-effective-n'))));
+    const effective = await page
+      .getByTestId('corpus.chip')
+      .evaluateAll((chips) => chips.map((c) => Number(c.getAttribute('data-effective-n'))));
     // Position 9: its suffix occurs, one token longer does not.
     const i = 9;
     const suffixLength = effective[i] - 1;
@@ -105,9 +120,12 @@ test('the training split beside the model: counts equal a scan of the shipped to
   });
 });
 
-test('an index of the user\'s own files: a span\'s source names the file', async ({ page }) => {
+test("an index of the user's own files: a span's source names the file", async ({ page }) => {
   const dir = mkdtempSync(join(tmpdir(), 'tokenscope-corpus-'));
-  writeFileSync(join(dir, 'notes.txt'), 'Look: the quokka of Rottnest Island smiles at every visitor, naïvely — 日本語 too.');
+  writeFileSync(
+    join(dir, 'notes.txt'),
+    'Look: the quokka of Rottnest Island smiles at every visitor, naïvely — 日本語 too.',
+  );
   writeFileSync(join(dir, 'other.md'), 'Nothing to see here but a line of text.');
   writeFileSync(join(dir, 'empty.txt'), '');
   await openCorpus(page);
@@ -116,7 +134,9 @@ test('an index of the user\'s own files: a span\'s source names the file', async
   await test.step('files over the corpus limit are refused by their size, before they are read', async () => {
     writeFileSync(join(dir, 'huge.txt'), Buffer.alloc(20_000_001, 0x61));
     await page.getByTestId('corpus.files').setInputFiles(join(dir, 'huge.txt'));
-    await expect(page.getByTestId('corpus.texts.error')).toContainText('The total of these files is 20.0 MB (20,000,001 bytes); a corpus of your texts takes up to 20.0 MB.');
+    await expect(page.getByTestId('corpus.texts.error')).toContainText(
+      'The total of these files is 20.0 MB (20,000,001 bytes); a corpus of your texts takes up to 20.0 MB.',
+    );
     await expect(page.getByTestId('corpus.file-list')).toHaveCount(0);
   });
 
@@ -126,7 +146,7 @@ test('an index of the user\'s own files: a span\'s source names the file', async
     await expect(page.getByTestId('corpus.error')).toContainText('no tokens');
   });
 
-  await test.step('two files are indexed with the model\'s tokenizer', async () => {
+  await test.step("two files are indexed with the model's tokenizer", async () => {
     await page.getByRole('button', { name: 'Remove empty.txt' }).click();
     await page.getByTestId('corpus.files').setInputFiles([join(dir, 'notes.txt'), join(dir, 'other.md')]);
     await page.getByTestId('corpus.build').click();
@@ -136,7 +156,9 @@ test('an index of the user\'s own files: a span\'s source names the file', async
   await test.step('a file dropped on the box joins them', async () => {
     const drop = await page.evaluateHandle(() => {
       const data = new DataTransfer();
-      data.items.add(new File(['Dropped words about the quokka of Rottnest Island.'], 'dropped.txt', { type: 'text/plain' }));
+      data.items.add(
+        new File(['Dropped words about the quokka of Rottnest Island.'], 'dropped.txt', { type: 'text/plain' }),
+      );
       return data;
     });
     await page.getByTestId('corpus.texts').dispatchEvent('drop', { dataTransfer: drop });
@@ -146,11 +168,18 @@ test('an index of the user\'s own files: a span\'s source names the file', async
   });
 
   await test.step('the position after a copied span shows it and its file', async () => {
-    await score(page, 'Yesterday the quokka of Rottnest Island smiles', await tokenCount(page, 'Yesterday the quokka of Rottnest Island smiles'));
+    await score(
+      page,
+      'Yesterday the quokka of Rottnest Island smiles',
+      await tokenCount(page, 'Yesterday the quokka of Rottnest Island smiles'),
+    );
     const ids = await chipIds(page);
     // The token after " Island" (" sm" on the GPT-2-style tokenizer; " smiles" is two tokens): its context ends with
     // " the quokka of Rottnest Island", which occurs in notes.txt and in dropped.txt.
-    await page.getByTestId('corpus.chip').nth(ids.length - 2).click();
+    await page
+      .getByTestId('corpus.chip')
+      .nth(ids.length - 2)
+      .click();
     const span = page.getByTestId('corpus.span');
     expect(Number(await span.getAttribute('data-length'))).toBeGreaterThanOrEqual(5);
     await expect(span).toHaveAttribute('data-occurrences', '2');

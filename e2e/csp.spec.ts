@@ -21,15 +21,26 @@ async function recordViolations(page: Page): Promise<() => Promise<string[]>> {
       if (message.text().startsWith(prefix)) inWorkers.push(message.text().slice(prefix.length));
     });
     void worker
-      .evaluate((prefix) => self.addEventListener('securitypolicyviolation', (event) => console.log(`${prefix}${event.effectiveDirective} ${event.blockedURI}`)), prefix)
+      .evaluate(
+        (prefix) =>
+          self.addEventListener('securitypolicyviolation', (event) =>
+            console.log(`${prefix}${event.effectiveDirective} ${event.blockedURI}`),
+          ),
+        prefix,
+      )
       .catch(() => undefined); // a worker that already ended
   });
   await page.addInitScript(() => {
     const seen: string[] = [];
     (window as unknown as { __violations: string[] }).__violations = seen;
-    document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.effectiveDirective} ${event.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (event) =>
+      seen.push(`${event.effectiveDirective} ${event.blockedURI}`),
+    );
   });
-  return async () => [...(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)), ...inWorkers];
+  return async () => [
+    ...(await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations)),
+    ...inWorkers,
+  ];
 }
 
 test('the page and its scripts are sent with the CSP, nosniff and no Referer', async ({ page, request }) => {
@@ -47,7 +58,11 @@ test('the page and its scripts are sent with the CSP, nosniff and no Referer', a
     expect(policy, path).toContain("worker-src 'self';");
     expect(policy, path).toContain("style-src 'self';");
     // The infini-gram API by default, then the hosts playwright.config.ts gives: the loopback Hub and the loopback infini-gram API (and its unreachable twin).
-    expect(policy, path).toMatch(new RegExp(`connect-src 'self' https://huggingface\\.co https://\\*\\.huggingface\\.co https://\\*\\.hf\\.co https://api\\.infini-gram\\.io ${hubOrigin.replace(/\./g, '\\.')}[ ;]`));
+    expect(policy, path).toMatch(
+      new RegExp(
+        `connect-src 'self' https://huggingface\\.co https://\\*\\.huggingface\\.co https://\\*\\.hf\\.co https://api\\.infini-gram\\.io ${hubOrigin.replace(/\./g, '\\.')}[ ;]`,
+      ),
+    );
     expect(policy, path).toContain("object-src 'none'");
     expect(headers['x-content-type-options'], path).toBe('nosniff');
     expect(headers['referrer-policy'], path).toBe('no-referrer');
@@ -96,17 +111,29 @@ test('an injected inline script, an inline handler and a fetch to an unlisted ho
     image.setAttribute('onerror', 'window.__inlineHandlerRan = true;');
     image.src = '/no-such-image.png';
     document.body.append(image);
-    const fetched = async (url: string) => fetch(url).then(() => 'fetched', () => 'refused');
+    const fetched = async (url: string) =>
+      fetch(url).then(
+        () => 'fetched',
+        () => 'refused',
+      );
     const unlisted = await fetched('http://127.0.0.1:9/tokenscope/x/resolve/main/config.json');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    return { inlineScript: flags.__inlineScriptRan ?? false, inlineHandler: flags.__inlineHandlerRan ?? false, unlisted };
+    return {
+      inlineScript: flags.__inlineScriptRan ?? false,
+      inlineHandler: flags.__inlineHandlerRan ?? false,
+      unlisted,
+    };
   });
   expect(outcome).toEqual({ inlineScript: false, inlineHandler: false, unlisted: 'refused' });
-  await expect.poll(violations).toEqual(expect.arrayContaining([
-    'script-src-elem inline',
-    'script-src-attr inline',
-    'connect-src http://127.0.0.1:9/tokenscope/x/resolve/main/config.json',
-  ]));
+  await expect
+    .poll(violations)
+    .toEqual(
+      expect.arrayContaining([
+        'script-src-elem inline',
+        'script-src-attr inline',
+        'connect-src http://127.0.0.1:9/tokenscope/x/resolve/main/config.json',
+      ]),
+    );
   // The loopback Hub given to the server with --connect-src is allowed.
   expect(await page.evaluate(async (url) => (await fetch(`${url}__requests`)).ok, HUB_URL)).toBe(true);
 });
@@ -118,6 +145,8 @@ test("the engine's worker is under the policy too: a Hub host it does not list i
   await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   await app.loadHubModel('tokenscope/sotu-gpt', 'fp32');
   await expect(app.loadError).toContainText('tokenscope/sotu-gpt');
-  await expect.poll(violations).toContain('connect-src http://127.0.0.1:9/tokenscope/sotu-gpt/resolve/main/config.json');
+  await expect
+    .poll(violations)
+    .toContain('connect-src http://127.0.0.1:9/tokenscope/sotu-gpt/resolve/main/config.json');
   await app.expectModel(`embedded:${DEFAULT_MODEL}`);
 });

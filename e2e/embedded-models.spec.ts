@@ -3,7 +3,10 @@ import { test } from '@playwright/test';
 import { expectForwardMatchesPyTorch } from './fixture';
 import { TokenscopePage } from './tokenscopePage';
 
-const manifest = JSON.parse(readFileSync('public/models/models.json', 'utf8')) as { default: string; models: { id: string }[] };
+const manifest = JSON.parse(readFileSync('public/models/models.json', 'utf8')) as {
+  default: string;
+  models: { id: string }[];
+};
 
 for (const { id } of manifest.models.filter((m) => m.id !== manifest.default)) {
   test(`the embedded ${id} loads in the browser and predicts as PyTorch does`, async ({ page }) => {
@@ -15,7 +18,7 @@ for (const { id } of manifest.models.filter((m) => m.id !== manifest.default)) {
       await page.getByTestId(`model.embedded.${id}`).click();
       await app.expectModel(`embedded:${id}`);
     });
-    await test.step('a distribution for the text, and logits equal to PyTorch\'s', async () => {
+    await test.step("a distribution for the text, and logits equal to PyTorch's", async () => {
       await app.typeText('Fellow-Citizens of the Senate and House');
       await app.expectDistribution();
       await expectForwardMatchesPyTorch(page, 1e-3, id);

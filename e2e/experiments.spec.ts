@@ -8,7 +8,11 @@ import { TokenscopePage, DEFAULT_MODEL } from './tokenscopePage';
 
 /** The bars on screen: token id and the probability shown, in order. */
 async function barsOnScreen(page: Page): Promise<string[]> {
-  return page.getByTestId('distribution.bar').evaluateAll((bars) => bars.map((b) => `${b.getAttribute('data-token-id')}:${b.getAttribute('data-probability') ?? b.textContent}`));
+  return page
+    .getByTestId('distribution.bar')
+    .evaluateAll((bars) =>
+      bars.map((b) => `${b.getAttribute('data-token-id')}:${b.getAttribute('data-probability') ?? b.textContent}`),
+    );
 }
 
 async function saveAs(page: Page, name: string): Promise<void> {
@@ -17,7 +21,10 @@ async function saveAs(page: Page, name: string): Promise<void> {
   await expect(page.getByTestId('experiment.notice')).toContainText(`“${name}”`);
 }
 
-test('save, reload, open: the lab comes back with its tree, seed and selection; export and import into a fresh profile', async ({ page, browser }) => {
+test('save, reload, open: the lab comes back with its tree, seed and selection; export and import into a fresh profile', async ({
+  page,
+  browser,
+}) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
   await app.expectModel(`embedded:${DEFAULT_MODEL}`);
@@ -81,7 +88,9 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
     await expect(page.getByTestId('experiments.row')).toContainText('Union, renamed');
     await expect(page.getByTestId('experiments.row')).toContainText('demo, sotu');
     await page.getByTestId('experiments.edit').click();
-    await expect(page.getByTestId('experiments.notes.input')).toHaveValue('Seed 11 gives " of"; see the clicked branch.');
+    await expect(page.getByTestId('experiments.notes.input')).toHaveValue(
+      'Seed 11 gives " of"; see the clicked branch.',
+    );
     await page.getByTestId('experiments.edit.save').click();
     await page.getByTestId('experiments.delete').click();
     await expect(page.getByTestId('experiments.row')).toHaveCount(0);
@@ -113,15 +122,27 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
     await other.getByTestId('experiments.export-all').click();
     const again = JSON.parse(readFileSync(await (await reexported).path(), 'utf8'));
     expect(again.experiments).toEqual(exported.experiments);
-    await other.getByTestId('experiments.import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"') });
+    await other
+      .getByTestId('experiments.import')
+      .setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"nope"') });
     await expect(other.getByTestId('experiments.notice')).toContainText('broken.json cannot be imported');
     await fresh.close();
 
     // The CLI re-runs the browser's record under Node (onnxruntime-node) and finds the same numbers.
-    const cli = JSON.parse(execFileSync('npx', ['tsx', 'src/cli/main.ts', 'export', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const cli = JSON.parse(
+      execFileSync('npx', ['tsx', 'src/cli/main.ts', 'export', path], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
     expect(cli.experiments).toHaveLength(1);
     // modelFileDifferences []: the SHA-256 the browser computed equal Node's for the same files.
-    expect(cli.experiments[0]).toMatchObject({ reproduced: true, problems: [], distributionsCompared: 1, modelFileDifferences: [] });
+    expect(cli.experiments[0]).toMatchObject({
+      reproduced: true,
+      problems: [],
+      distributionsCompared: 1,
+      modelFileDifferences: [],
+    });
     expect(cli.experiments[0].positionsCompared).toBeGreaterThan(4);
   });
 });
@@ -174,7 +195,11 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
     await page.getByTestId('distribution.export.png').click();
     const png = readFileSync(await (await pngDownload).path());
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    const chartWidth = await page.getByTestId('distribution.chart').locator('svg').first().evaluate((el) => Math.ceil(el.getBoundingClientRect().width));
+    const chartWidth = await page
+      .getByTestId('distribution.chart')
+      .locator('svg')
+      .first()
+      .evaluate((el) => Math.ceil(el.getBoundingClientRect().width));
     expect(png.readUInt32BE(16)).toBe(chartWidth * 2);
     // The other charts have the same buttons: GLTR's rank-bucket histogram.
     const gltrDownload = page.waitForEvent('download');
@@ -190,7 +215,10 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
 
   await page.getByTestId('nav.view.experiments').click();
   await expect(page.getByTestId('experiments.row')).toHaveCount(2);
-  const row = (name: string) => page.getByTestId('experiments.row').filter({ has: page.getByTestId('experiments.name').getByText(name, { exact: true }) });
+  const row = (name: string) =>
+    page
+      .getByTestId('experiments.row')
+      .filter({ has: page.getByTestId('experiments.name').getByText(name, { exact: true }) });
 
   await test.step('a record and its duplicate: per position, no change', async () => {
     await row('People, longer').getByTestId('experiments.duplicate').click();
@@ -222,7 +250,10 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
   });
 });
 
-test('two tabs saving at the same time both keep their records; a full disk keeps work in memory', async ({ page, context }) => {
+test('two tabs saving at the same time both keep their records; a full disk keeps work in memory', async ({
+  page,
+  context,
+}) => {
   const second = await context.newPage();
   const apps = [new TokenscopePage(page), new TokenscopePage(second)];
   for (const [i, app] of apps.entries()) {

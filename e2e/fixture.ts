@@ -20,7 +20,11 @@ export function readFixture(modelId = DEFAULT_MODEL): { promptIds: number[]; log
 }
 
 /** Runs a forward pass in the page's engine and checks every logit against PyTorch's. */
-export async function expectForwardMatchesPyTorch(page: Page, tolerance: number, modelId = DEFAULT_MODEL): Promise<void> {
+export async function expectForwardMatchesPyTorch(
+  page: Page,
+  tolerance: number,
+  modelId = DEFAULT_MODEL,
+): Promise<void> {
   const { promptIds, logits } = readFixture(modelId);
   const engineLogits = await page.evaluate(async (ids) => {
     const result = await window.__tokenscope!.call('forward', { ids });
@@ -28,6 +32,7 @@ export async function expectForwardMatchesPyTorch(page: Page, tolerance: number,
   }, promptIds);
   expect(engineLogits).toHaveLength(logits.length);
   let maxDifference = 0;
-  for (let i = 0; i < logits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(engineLogits[i] - logits[i]));
+  for (let i = 0; i < logits.length; i++)
+    maxDifference = Math.max(maxDifference, Math.abs(engineLogits[i] - logits[i]));
   expect(maxDifference).toBeLessThan(tolerance);
 }

@@ -78,7 +78,11 @@ function editedLink(url: string, edit: (payload: Record<string, unknown>) => voi
   return `${start}#share=${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
 }
 
-test('a share link keeps the Hub host its model came from, and asks before loading from a host that is not yours', async ({ page, browser, request }) => {
+test('a share link keeps the Hub host its model came from, and asks before loading from a host that is not yours', async ({
+  page,
+  browser,
+  request,
+}) => {
   const app = new TokenscopePage(page);
   await app.open({ hub: HUB_URL, backend: 'wasm' });
   await app.loadHubModel('tokenscope/sotu-gpt', 'fp32');
@@ -86,7 +90,9 @@ test('a share link keeps the Hub host its model came from, and asks before loadi
   await app.typeText('We the People');
   await app.expectDistribution();
   const link = await shareLink(page);
-  const payload = JSON.parse(Buffer.from(link.split('#share=')[1], 'base64url').toString('utf8')) as { hubHost?: string };
+  const payload = JSON.parse(Buffer.from(link.split('#share=')[1], 'base64url').toString('utf8')) as {
+    hubHost?: string;
+  };
   expect(payload.hubHost).toBe(HUB_URL);
 
   const fresh = await browser.newContext();
@@ -98,7 +104,9 @@ test('a share link keeps the Hub host its model came from, and asks before loadi
     await other.goto(link);
     await otherApp.expectModel(`embedded:${DEFAULT_MODEL}`);
     const pending = other.getByTestId('experiment.link.pending');
-    await expect(pending).toContainText(`loads tokenscope/sotu-gpt from the Hub host ${HUB_URL}, not from your Hub host (https://huggingface.co/)`);
+    await expect(pending).toContainText(
+      `loads tokenscope/sotu-gpt from the Hub host ${HUB_URL}, not from your Hub host (https://huggingface.co/)`,
+    );
     // Nothing was fetched from the link's host before the user agreed.
     expect((await hubRequests(request)).length).toBe(requestsBefore);
     await other.getByTestId('experiment.link.load').click();
@@ -110,9 +118,15 @@ test('a share link keeps the Hub host its model came from, and asks before loadi
   });
 
   await test.step('a host the page’s Content-Security-Policy does not list cannot be loaded, and the notice says why', async () => {
-    await other.goto(editedLink(link, (p) => { p.hubHost = 'http://127.0.0.1:9/'; }));
+    await other.goto(
+      editedLink(link, (p) => {
+        p.hubHost = 'http://127.0.0.1:9/';
+      }),
+    );
     const pending = other.getByTestId('experiment.link.pending');
-    await expect(pending).toContainText("This server's Content-Security-Policy does not let the page fetch from http://127.0.0.1:9");
+    await expect(pending).toContainText(
+      "This server's Content-Security-Policy does not let the page fetch from http://127.0.0.1:9",
+    );
     await expect(pending).toContainText('--connect-src http://127.0.0.1:9');
     await expect(other.getByTestId('experiment.link.load')).toHaveCount(0);
   });
@@ -123,11 +137,16 @@ test('a share link keeps the Hub host its model came from, and asks before loadi
     await app.expectModel('hub:tokenscope/sotu-gpt');
     await expect(app.text).toHaveValue('We the People');
     await expect(page.getByTestId('experiment.link.pending')).toHaveCount(0);
-    await expect(page.getByTestId('experiment.notice')).toContainText(`Opened the shared analysis: same model, text, settings and seed (model from ${HUB_URL})`);
+    await expect(page.getByTestId('experiment.notice')).toContainText(
+      `Opened the shared analysis: same model, text, settings and seed (model from ${HUB_URL})`,
+    );
   });
 });
 
-test("a folder model's link says the folder must be opened by hand, and opens once it is", async ({ page, browser }) => {
+test("a folder model's link says the folder must be opened by hand, and opens once it is", async ({
+  page,
+  browser,
+}) => {
   const folder = `${process.cwd()}/public/models/sotu-gpt`;
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
@@ -144,7 +163,9 @@ test("a folder model's link says the folder must be opened by hand, and opens on
   await otherApp.expectModel(`embedded:${DEFAULT_MODEL}`);
   const pending = other.getByTestId('experiment.link.pending');
   await expect(pending).toHaveAttribute('data-kind', 'folder');
-  await expect(pending).toContainText('made with the model folder “sotu-gpt”, which a link cannot carry. Open that folder in Models by hand');
+  await expect(pending).toContainText(
+    'made with the model folder “sotu-gpt”, which a link cannot carry. Open that folder in Models by hand',
+  );
   await otherApp.loadFolder(folder);
   await otherApp.expectModel('folder:sotu-gpt');
   await expect(otherApp.text).toHaveValue('The Congress');

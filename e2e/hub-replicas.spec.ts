@@ -29,16 +29,38 @@ interface ReplicaCase {
 const SOFT_CAPPED = /soft-capped logits have no linear key space/;
 const CASES: ReplicaCase[] = [
   { id: 'Xenova/gpt2', folder: 'gpt2', dtype: 'q8', file: 'model_quantized.onnx', keys: /uint8 MatMulInteger/ },
-  { id: 'onnx-community/Llama-replica', folder: 'llama', dtype: 'q8', file: 'model_quantized.onnx', keys: /int8 MatMulInteger/ },
+  {
+    id: 'onnx-community/Llama-replica',
+    folder: 'llama',
+    dtype: 'q8',
+    file: 'model_quantized.onnx',
+    keys: /int8 MatMulInteger/,
+  },
   { id: 'onnx-community/Llama-replica', folder: 'llama', dtype: 'fp32', file: 'model.onnx', keys: /float32/ },
-  { id: 'onnx-community/Qwen2.5-replica', folder: 'qwen2', dtype: 'q8', file: 'model_quantized.onnx', keys: /uint8 MatMulInteger/ },
-  { id: 'replicas/gemma2', folder: 'gemma2', dtype: 'q4', file: 'model_q4.onnx', keys: SOFT_CAPPED, noLens: SOFT_CAPPED },
+  {
+    id: 'onnx-community/Qwen2.5-replica',
+    folder: 'qwen2',
+    dtype: 'q8',
+    file: 'model_quantized.onnx',
+    keys: /uint8 MatMulInteger/,
+  },
+  {
+    id: 'replicas/gemma2',
+    folder: 'gemma2',
+    dtype: 'q4',
+    file: 'model_q4.onnx',
+    keys: SOFT_CAPPED,
+    noLens: SOFT_CAPPED,
+  },
 ];
 
 const TEXT = 'The state of the Union is strong, and 東京 is far.';
 
 async function forwardLogits(page: Page, ids: number[]): Promise<number[]> {
-  return page.evaluate(async (input) => Array.from((await window.__tokenscope!.call('forward', { ids: input })).logits), ids);
+  return page.evaluate(
+    async (input) => Array.from((await window.__tokenscope!.call('forward', { ids: input })).logits),
+    ids,
+  );
 }
 
 for (const replica of CASES) {
@@ -54,8 +76,13 @@ for (const replica of CASES) {
     await test.step('next-token lab: logits equal onnxruntime-node on the same file within 1e-4', async () => {
       await app.typeText(TEXT);
       await app.expectDistribution();
-      const config = JSON.parse(readFileSync(join(REPLICAS_DIR, replica.folder, 'config.json'), 'utf8')) as { bos_token_id?: number };
-      const textIds = await page.evaluate(async (text) => (await window.__tokenscope!.call('tokenize', { text })).ids, TEXT);
+      const config = JSON.parse(readFileSync(join(REPLICAS_DIR, replica.folder, 'config.json'), 'utf8')) as {
+        bos_token_id?: number;
+      };
+      const textIds = await page.evaluate(
+        async (text) => (await window.__tokenscope!.call('tokenize', { text })).ids,
+        TEXT,
+      );
       const ids = [config.bos_token_id ?? 0, ...textIds];
       const folder = join(REPLICAS_DIR, replica.folder);
       const session = await ortSession(new Uint8Array(readFileSync(join(folder, 'onnx', replica.file))), folder);
@@ -70,7 +97,8 @@ for (const replica of CASES) {
 
     await test.step('key space: the head read in its stored encoding, or why there is none', async () => {
       await page.getByTestId('nav.view.keyspace').click();
-      const where = replica.keys === SOFT_CAPPED ? page.getByTestId('keyspace.error') : page.getByTestId('keyspace.info');
+      const where =
+        replica.keys === SOFT_CAPPED ? page.getByTestId('keyspace.error') : page.getByTestId('keyspace.info');
       await expect(where).toContainText(replica.keys);
     });
 
@@ -92,24 +120,31 @@ for (const replica of CASES) {
       expect(kl.at(-1)!).toBeLessThan(replica.dtype === 'fp32' ? 1e-3 : 1e-2);
     });
 
-    await test.step('tokenizer lab: the model\'s own tokenizer and the next byte after a cut word', async () => {
+    await test.step("tokenizer lab: the model's own tokenizer and the next byte after a cut word", async () => {
       await page.getByTestId('nav.view.tokenizers').click();
       const text = 'The Union 東京';
       await page.getByTestId('tokenizers.text').fill(text);
       const row = page.locator('[data-testid="tokenizers.row"][data-tokenizer="model"]');
-      await expect(row.getByTestId('tokenizers.chip').last()).toHaveAttribute('data-end', String(new TextEncoder().encode(text).length));
+      await expect(row.getByTestId('tokenizers.chip').last()).toHaveAttribute(
+        'data-end',
+        String(new TextEncoder().encode(text).length),
+      );
       await page.getByTestId('tokenizers.bias.prompt').fill('the State of the Uni');
-      await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first()).toBeVisible({ timeout: 180_000 });
+      await expect(page.getByTestId('tokenizers.bias.exact.bytes').locator('tr').first()).toBeVisible({
+        timeout: 180_000,
+      });
       await expect(page.getByTestId('tokenizers.bias.exact.bound')).toBeVisible();
     });
 
-    await test.step('experiments: the lab saved under the model\'s id', async () => {
+    await test.step("experiments: the lab saved under the model's id", async () => {
       await page.getByTestId('nav.view.lab').click();
       await app.expectDistribution();
       await page.getByTestId('experiment.save.name').fill(`replica ${replica.folder}`);
       await page.getByTestId('experiment.save.button').click();
       await page.getByTestId('nav.view.experiments').click();
-      await expect(page.getByTestId('experiments.row').filter({ hasText: `replica ${replica.folder}` })).toContainText(replica.id);
+      await expect(page.getByTestId('experiments.row').filter({ hasText: `replica ${replica.folder}` })).toContainText(
+        replica.id,
+      );
     });
   });
 }

@@ -26,7 +26,10 @@ function referenceCosineNeighbours(tokenId: number, k: number): number[] {
 }
 
 async function tokenIds(page: Page, testId: string): Promise<number[]> {
-  return (await page.getByTestId(testId).getByTestId('keyspace.neighbour').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-token-id')))));
+  return await page
+    .getByTestId(testId)
+    .getByTestId('keyspace.neighbour')
+    .evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('data-token-id'))));
 }
 
 test('key space of the default model, linked to the prediction after "The United States of"', async ({ page }) => {
@@ -68,9 +71,15 @@ test('key space of the default model, linked to the prediction after "The United
     // The chart marks every look-alike; the list shows the first 40 of them.
     const marked = await page.locator('[data-testid="keyspace.keysim.point"][data-kind="look-alike"]').count();
     expect(await lookAlikes.count()).toBe(Math.min(40, marked));
-    await expect(page.getByTestId('keyspace.keysim')).toContainText(`Mid-ranked look-alikes (${marked} of 90 beyond the top 10)`);
+    await expect(page.getByTestId('keyspace.keysim')).toContainText(
+      `Mid-ranked look-alikes (${marked} of 90 beyond the top 10)`,
+    );
     lookAlikeId = Number(await lookAlikes.first().getAttribute('data-token-id'));
-    const rank = Number(await page.locator(`[data-testid="keyspace.keysim.point"][data-token-id="${lookAlikeId}"]`).getAttribute('data-rank'));
+    const rank = Number(
+      await page
+        .locator(`[data-testid="keyspace.keysim.point"][data-token-id="${lookAlikeId}"]`)
+        .getAttribute('data-rank'),
+    );
     expect(rank).toBeGreaterThan(10);
   });
 
@@ -110,7 +119,10 @@ test('key space of the default model, linked to the prediction after "The United
     await expect(main).toBeVisible();
     const total = Number(await main.getAttribute('data-count')) + Number(await other.getAttribute('data-count'));
     expect(total).toBe(90);
-    const correct = Number(await main.getAttribute('data-correct')) + Number(await other.getAttribute('data-correct')) + Number(await page.getByTestId('keyspace.split.top').getAttribute('data-correct'));
+    const correct =
+      Number(await main.getAttribute('data-correct')) +
+      Number(await other.getAttribute('data-correct')) +
+      Number(await page.getByTestId('keyspace.split.top').getAttribute('data-correct'));
     expect(correct).toBeGreaterThanOrEqual(1); // " America" is among the top 100 candidates
   });
 

@@ -8,7 +8,9 @@ import { TokenscopePage } from './tokenscopePage';
 
 /** Token ids of the generated (continuation) chips, in order. */
 export async function continuationIds(page: Page): Promise<string[]> {
-  return page.locator('[data-testid="text.chip"].chip--generated').evaluateAll((chips) => chips.map((c) => c.getAttribute('data-token-id') ?? ''));
+  return page
+    .locator('[data-testid="text.chip"].chip--generated')
+    .evaluateAll((chips) => chips.map((c) => c.getAttribute('data-token-id') ?? ''));
 }
 
 async function setRange(page: Page, testId: string, value: number): Promise<void> {
@@ -35,7 +37,10 @@ export async function labScenario(page: Page, modelId: string, text: string): Pr
     await expect(app.chart).toHaveAttribute('data-position', '2');
     await app.expectDistribution();
     const actualId = await chips.nth(2).getAttribute('data-token-id');
-    await expect(page.locator(`[data-testid="distribution.bar"][data-actual="true"]`)).toHaveAttribute('data-token-id', actualId!);
+    await expect(page.locator(`[data-testid="distribution.bar"][data-actual="true"]`)).toHaveAttribute(
+      'data-token-id',
+      actualId!,
+    );
     await expect(page.getByTestId('distribution.summary')).toContainText('Position 2');
   });
 

@@ -10,7 +10,13 @@ const SOTU_GPT = resolve('public/models/sotu-gpt');
 function brokenFolder(name: string, options: { omit?: string[]; replace?: Record<string, string> }): string {
   const root = join(mkdtempSync(join(tmpdir(), 'tokenscope-e2e-')), name);
   mkdirSync(join(root, 'onnx'), { recursive: true });
-  for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) {
+  for (const file of [
+    'config.json',
+    'generation_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    'onnx/model.onnx',
+  ]) {
     if (options.omit?.includes(file)) continue;
     if (options.replace?.[file] !== undefined) writeFileSync(join(root, file), options.replace[file]);
     else copyFileSync(join(SOTU_GPT, file), join(root, file));

@@ -12,8 +12,11 @@ function prose(bytes: number): string {
   const sentences = [
     'The state of the Union is strong, and the Congress has before it the work of a free people.',
     'We must keep faith with those who came before us and build for those who follow.',
-    'Our economy grew by', 'percent last year, and', 'new jobs were created in every State.',
-    'I ask the Congress to pass this bill before the end of the session.', 'Let us work together.\n',
+    'Our economy grew by',
+    'percent last year, and',
+    'new jobs were created in every State.',
+    'I ask the Congress to pass this bill before the end of the session.',
+    'Let us work together.\n',
   ];
   let text = '';
   for (let i = 0; text.length < bytes; i++) {
@@ -23,7 +26,9 @@ function prose(bytes: number): string {
   return text.slice(0, bytes);
 }
 
-test('the next-token lab on its largest text: a screenful of chips, clicks taken throughout (times measured), keys reach the end', async ({ page }, testInfo) => {
+test('the next-token lab on its largest text: a screenful of chips, clicks taken throughout (times measured), keys reach the end', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(600_000);
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
@@ -37,7 +42,9 @@ test('the next-token lab on its largest text: a screenful of chips, clicks taken
   await expect(app.text).toHaveCount(0);
   await expect(status).toContainText(/Scoring window \d+ of/, { timeout: 60_000 });
 
-  const clicks = await clickWhile(page, page.getByTestId('nav.settings'), () => hasStatus(page, 'analysis.status', 'running'));
+  const clicks = await clickWhile(page, page.getByTestId('nav.settings'), () =>
+    hasStatus(page, 'analysis.status', 'running'),
+  );
   await expect(status).toContainText('tokens scored', { timeout: 300_000 });
   const tokenCount = Number(await page.getByTestId('text.chips').getAttribute('data-token-count'));
   expect(tokenCount).toBeGreaterThan(40_000);
@@ -52,7 +59,10 @@ test('the next-token lab on its largest text: a screenful of chips, clicks taken
     await expect(page.getByTestId('text.chip.end')).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByTestId('text.chip.end')).toBeInViewport();
     await page.keyboard.press('ArrowLeft');
-    await expect(page.locator(`[data-testid="text.chip"][data-position="${tokenCount - 1}"]`)).toHaveAttribute('aria-selected', 'true');
+    await expect(page.locator(`[data-testid="text.chip"][data-position="${tokenCount - 1}"]`)).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
     await app.expectDistribution();
   });
 
@@ -80,7 +90,9 @@ test('the next-token lab on its largest text: a screenful of chips, clicks taken
   });
 });
 
-test('the bigram view on its largest text: a screenful of chips, clicks taken throughout (times measured), Cancel works', async ({ page }, testInfo) => {
+test('the bigram view on its largest text: a screenful of chips, clicks taken throughout (times measured), Cancel works', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(600_000);
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
@@ -92,7 +104,9 @@ test('the bigram view on its largest text: a screenful of chips, clicks taken th
   await pasteText(page.getByTestId('bigram.text'), prose(82_000));
   await page.getByTestId('bigram.compare').click();
   await expect(progress).toHaveAttribute('data-status', 'working');
-  const clicks = await clickWhile(page, page.getByTestId('nav.settings'), () => hasStatus(page, 'bigram.progress', 'working'));
+  const clicks = await clickWhile(page, page.getByTestId('nav.settings'), () =>
+    hasStatus(page, 'bigram.progress', 'working'),
+  );
   await expect(progress).toHaveCount(0, { timeout: 300_000 });
   await expect(page.getByTestId('bigram.progress.error')).toHaveCount(0);
   await expect(page.getByTestId('bigram.stale')).toHaveCount(0);

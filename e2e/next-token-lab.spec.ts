@@ -81,7 +81,9 @@ test('a long text: Cancel stops the scoring, and an edit at the end runs only th
   await app.expectModel(`embedded:${DEFAULT_MODEL}`);
   const status = page.getByTestId('analysis.status');
   // About 30 KB of prose: several thousand tokens, dozens of 256-token windows.
-  const text = 'The state of the Union is strong, and the Congress has before it the work of a free people. '.repeat(330);
+  const text = 'The state of the Union is strong, and the Congress has before it the work of a free people. '.repeat(
+    330,
+  );
   await app.text.fill(text);
   await expect(status).toContainText(/Scoring window [3-9] of/);
   await page.getByTestId('analysis.cancel').click();
@@ -107,7 +109,9 @@ test('a long text: Cancel stops the scoring, and an edit at the end runs only th
   });
 });
 
-test('keyboard: Enter on Greedy step keeps the focus there for the next step; arrow keys move between the bars', async ({ page }) => {
+test('keyboard: Enter on Greedy step keeps the focus there for the next step; arrow keys move between the bars', async ({
+  page,
+}) => {
   const app = new TokenscopePage(page);
   await app.open({ backend: 'wasm' });
   await app.expectModel(`embedded:${DEFAULT_MODEL}`);

@@ -19,7 +19,11 @@ export function withRenamedBytes(bytes: Uint8Array, from: string, to: string): U
   for (let i = 0; i + a.length <= out.length; i++) {
     let match = true;
     for (let j = 0; j < a.length && match; j++) match = out[i + j] === a[j];
-    if (match) { out.set(b, i); count++; i += a.length - 1; }
+    if (match) {
+      out.set(b, i);
+      count++;
+      i += a.length - 1;
+    }
   }
   if (count === 0) throw new Error(`"${from}" does not occur in the model`);
   return out;

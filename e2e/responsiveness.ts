@@ -42,12 +42,20 @@ export async function watchResponsiveness(page: Page): Promise<void> {
     const record = { frames: [] as LongFrame[], clicks: [] as number[] };
     window.__responsiveness = record;
     new PerformanceObserver((list) => {
-      type LoafEntry = PerformanceEntry & { styleAndLayoutStart?: number; scripts?: { sourceURL: string; sourceFunctionName: string; invoker: string; duration: number }[] };
+      type LoafEntry = PerformanceEntry & {
+        styleAndLayoutStart?: number;
+        scripts?: { sourceURL: string; sourceFunctionName: string; invoker: string; duration: number }[];
+      };
       for (const entry of list.getEntries() as LoafEntry[]) {
         record.frames.push({
           duration: entry.duration,
-          styleAndLayoutMs: entry.styleAndLayoutStart ? entry.startTime + entry.duration - entry.styleAndLayoutStart : 0,
-          scripts: (entry.scripts ?? []).map((s) => ({ source: `${s.sourceURL}: ${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ''}`, duration: s.duration })),
+          styleAndLayoutMs: entry.styleAndLayoutStart
+            ? entry.startTime + entry.duration - entry.styleAndLayoutStart
+            : 0,
+          scripts: (entry.scripts ?? []).map((s) => ({
+            source: `${s.sourceURL}: ${s.invoker}${s.sourceFunctionName ? ` (${s.sourceFunctionName})` : ''}`,
+            duration: s.duration,
+          })),
         });
       }
     }).observe({ type: 'long-animation-frame', buffered: false });
@@ -74,18 +82,35 @@ export async function readResponsiveness(page: Page, testInfo: TestInfo, label: 
       }
     }
   }
-  const result = { longestAppScriptMs, longestAppScript, longestAppFrameMs, clickToPaintMs: raw.clicks, longFrames: raw.frames.length };
-  await testInfo.attach(`responsiveness: ${label}`, { body: JSON.stringify({ ...result, frames: raw.frames }, null, 2), contentType: 'application/json' });
+  const result = {
+    longestAppScriptMs,
+    longestAppScript,
+    longestAppFrameMs,
+    clickToPaintMs: raw.clicks,
+    longFrames: raw.frames.length,
+  };
+  await testInfo.attach(`responsiveness: ${label}`, {
+    body: JSON.stringify({ ...result, frames: raw.frames }, null, 2),
+    contentType: 'application/json',
+  });
   const longest = [...raw.frames].sort((a, b) => b.duration - a.duration).slice(0, 3);
-  const described = longest.map((f) => `${f.duration.toFixed(0)} ms (style and layout ${f.styleAndLayoutMs.toFixed(0)} ms; ${f.scripts.map((s) => `${s.source.replace(origin, '')} ${s.duration.toFixed(0)} ms`).join(', ') || 'no script'})`);
+  const described = longest.map(
+    (f) =>
+      `${f.duration.toFixed(0)} ms (style and layout ${f.styleAndLayoutMs.toFixed(0)} ms; ${f.scripts.map((s) => `${s.source.replace(origin, '')} ${s.duration.toFixed(0)} ms`).join(', ') || 'no script'})`,
+  );
   console.log(`longest frames, ${label}: ${described.join(' | ') || 'none'}`);
-  console.log(`responsiveness (measured, the issue's bar is 100 ms), ${label}: longest app script ${longestAppScriptMs.toFixed(0)} ms (${longestAppScript}), longest frame with app code ${longestAppFrameMs.toFixed(0)} ms, ${result.longFrames} long frames, clicks ${raw.clicks.map((c) => c.toFixed(0)).join(', ') || 'all under 16'} ms`);
+  console.log(
+    `responsiveness (measured, the issue's bar is 100 ms), ${label}: longest app script ${longestAppScriptMs.toFixed(0)} ms (${longestAppScript}), longest frame with app code ${longestAppFrameMs.toFixed(0)} ms, ${result.longFrames} long frames, clicks ${raw.clicks.map((c) => c.toFixed(0)).join(', ') || 'all under 16'} ms`,
+  );
   return result;
 }
 
 /** Whether the element with this test id is there with this data-status (without waiting for it). */
 export function hasStatus(page: Page, testId: string, status: string): Promise<boolean> {
-  return page.evaluate(([id, wanted]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-status') === wanted, [testId, status]);
+  return page.evaluate(
+    ([id, wanted]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-status') === wanted,
+    [testId, status],
+  );
 }
 
 /** Clicks a harmless button every second while `busy` holds: each click's answer is measured. */

@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, type Locator, type Page } from '@playwright/test';
 
-const manifest = JSON.parse(readFileSync('public/models/models.json', 'utf8')) as { default: string; secondDefault: string };
+const manifest = JSON.parse(readFileSync('public/models/models.json', 'utf8')) as {
+  default: string;
+  secondDefault: string;
+};
 /** The model the app opens on (public/models/models.json's `default`). */
 export const DEFAULT_MODEL = manifest.default;
 /** The two-model comparison's default other model when the default is loaded. */

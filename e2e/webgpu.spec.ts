@@ -82,16 +82,28 @@ test('the bigram view and its layer view run on WebGPU', async ({ page }) => {
 // cost the WebGPU path anything: the asyncify ONNX Runtime build, its workers and WebGPU itself
 // run with no violation in the page or in a worker (a listener is added to each as it starts).
 test('runs on WebGPU under the Content-Security-Policy, with no violation', async ({ page, request }) => {
-  expect((await request.get('/')).headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval';");
+  expect((await request.get('/')).headers()['content-security-policy']).toContain(
+    "script-src 'self' 'wasm-unsafe-eval';",
+  );
   const violations: string[] = [];
   page.on('worker', (worker) => {
-    worker.on('console', (message) => { if (message.text().startsWith('violation: ')) violations.push(message.text()); });
-    void worker.evaluate(() => self.addEventListener('securitypolicyviolation', (e) => console.log(`violation: ${e.effectiveDirective} ${e.blockedURI}`))).catch(() => undefined);
+    worker.on('console', (message) => {
+      if (message.text().startsWith('violation: ')) violations.push(message.text());
+    });
+    void worker
+      .evaluate(() =>
+        self.addEventListener('securitypolicyviolation', (e) =>
+          console.log(`violation: ${e.effectiveDirective} ${e.blockedURI}`),
+        ),
+      )
+      .catch(() => undefined);
   });
   await page.exposeFunction('__reportViolation', (text: string) => violations.push(text));
   await page.addInitScript(() => {
     const report = (window as unknown as { __reportViolation: (text: string) => void }).__reportViolation;
-    document.addEventListener('securitypolicyviolation', (e) => report(`violation: ${e.effectiveDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      report(`violation: ${e.effectiveDirective} ${e.blockedURI}`),
+    );
   });
   const app = new TokenscopePage(page);
   await app.open();

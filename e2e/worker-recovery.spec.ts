@@ -13,13 +13,18 @@ test('killing the worker mid-request restarts it and keeps the text', async ({ p
       const api = window.__tokenscope!;
       api.setHangTimeoutMs(3000);
       const ids = Array.from({ length: 3000 }, (_, i) => (i * 37) % 8000);
-      const scoring = api.call('score', { ids }).then(() => 'finished', (error: Error) => error.name);
+      const scoring = api.call('score', { ids }).then(
+        () => 'finished',
+        (error: Error) => error.name,
+      );
       (window as unknown as { scoring: Promise<string> }).scoring = scoring;
       await new Promise((r) => setTimeout(r, 300));
       api.killWorker();
     });
     await expect(app.workerNotice).toContainText('restarted');
-    expect(await page.evaluate(() => (window as unknown as { scoring: Promise<string> }).scoring)).toBe('WorkerRestartedError');
+    expect(await page.evaluate(() => (window as unknown as { scoring: Promise<string> }).scoring)).toBe(
+      'WorkerRestartedError',
+    );
   });
 
   await test.step('the model comes back and the text is unchanged', async () => {
@@ -67,7 +72,8 @@ test('killing the worker mid-generation keeps the continuations and the selected
       api.killWorker();
       const { tree, selected } = api.state().lab;
       const ids: string[] = [];
-      for (let node = tree.nodes[tree.currentId]; node && node.parentId !== null; node = tree.nodes[node.parentId]) ids.unshift(String(node.tokenId));
+      for (let node = tree.nodes[tree.currentId]; node && node.parentId !== null; node = tree.nodes[node.parentId])
+        ids.unshift(String(node.tokenId));
       return { ids, selected };
     });
     await expect(app.workerNotice).toContainText('restarted');

@@ -117,7 +117,11 @@ describe('the checker, on a planted graph', () => {
   const keys = violations.map(violationKey);
 
   it('sees import type, re-exports and dynamic import(), and resolves a folder to its index', () => {
-    expect(listImports("import type { X } from './x';\nexport * from './y';\nconst m = import('./z');\n")).toEqual(['./x', './y', './z']);
+    expect(listImports("import type { X } from './x';\nexport * from './y';\nconst m = import('./z');\n")).toEqual([
+      './x',
+      './y',
+      './z',
+    ]);
     expect(resolveImport('src/worker/client.ts', '../engine', new Set(planted.keys()))).toBe('src/engine/index.ts');
     expect(resolveImport('src/engine/a.ts', './b.js', new Set(planted.keys()))).toBe('src/engine/b.ts');
     expect(graph.edges.get('src/engine/b.ts')).toEqual(['src/engine/a.ts']);
@@ -151,7 +155,11 @@ describe('the checker, on a planted graph', () => {
 
   it('lets the allowlist through, and names entries that no longer occur', () => {
     const allowed = [...keys, 'src/core/gone.ts -> src/app/App.tsx'];
-    expect(checkAllowlist(violations, allowed)).toEqual({ unexpected: [], stale: ['src/core/gone.ts -> src/app/App.tsx'], duplicates: [] });
+    expect(checkAllowlist(violations, allowed)).toEqual({
+      unexpected: [],
+      stale: ['src/core/gone.ts -> src/app/App.tsx'],
+      duplicates: [],
+    });
     const partial = checkAllowlist(violations, keys.slice(1));
     expect(partial.unexpected.map(violationKey)).toEqual([keys[0]]);
   });

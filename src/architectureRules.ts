@@ -169,9 +169,33 @@ export function packageName(specifier: string): string {
 }
 
 const NODE_BUILTINS = new Set([
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'http', 'http2',
-  'https', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'tls', 'url', 'util',
-  'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'http',
+  'http2',
+  'https',
+  'module',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ]);
 
 export function isNodeBuiltin(specifier: string): boolean {
@@ -349,9 +373,19 @@ export function layerViolations(graph: ImportGraph): Violation[] {
     }
     for (const specifier of graph.packages.get(from) ?? []) {
       if (forbidsPackage(rule, specifier)) {
-        violations.push({ kind: 'package', from, to: specifier, reason: `${fromLayer} may not import the package ${specifier} (${rule.why})` });
+        violations.push({
+          kind: 'package',
+          from,
+          to: specifier,
+          reason: `${fromLayer} may not import the package ${specifier} (${rule.why})`,
+        });
       } else if (rule.noNodeBuiltins && !isTestFile(from) && isNodeBuiltin(specifier)) {
-        violations.push({ kind: 'package', from, to: specifier, reason: `${fromLayer} may not import the Node built-in ${specifier}: it runs in the browser` });
+        violations.push({
+          kind: 'package',
+          from,
+          to: specifier,
+          reason: `${fromLayer} may not import the Node built-in ${specifier}: it runs in the browser`,
+        });
       }
     }
   }

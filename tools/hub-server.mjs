@@ -28,7 +28,8 @@ export function embeddedModelMap(modelsDir = join(REPO_ROOT, 'public', 'models')
   const map = {};
   if (!existsSync(modelsDir)) return map;
   for (const name of readdirSync(modelsDir)) {
-    if (!name.includes('.tmp') && existsSync(join(modelsDir, name, 'config.json'))) map[`tokenscope/${name}`] = join(modelsDir, name);
+    if (!name.includes('.tmp') && existsSync(join(modelsDir, name, 'config.json')))
+      map[`tokenscope/${name}`] = join(modelsDir, name);
   }
   return map;
 }
@@ -36,7 +37,12 @@ export function embeddedModelMap(modelsDir = join(REPO_ROOT, 'public', 'models')
 function parseRequestPath(pathname) {
   const match = /^(?:\/slow-(\d+))?\/([\w.-]+\/[\w.-]+)\/resolve\/([\w.-]+)\/(.+)$/.exec(pathname);
   if (!match) return null;
-  return { delayMs: Math.min(MAX_DELAY_MS, Number(match[1] ?? 0)), modelId: match[2], revision: match[3], file: decodeURIComponent(match[4]) };
+  return {
+    delayMs: Math.min(MAX_DELAY_MS, Number(match[1] ?? 0)),
+    modelId: match[2],
+    revision: match[3],
+    file: decodeURIComponent(match[4]),
+  };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -45,11 +51,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function streamThrottled(res, file, delayMs) {
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   let closed = false;
-  res.on('close', () => { closed = true; stream.destroy(); });
+  res.on('close', () => {
+    closed = true;
+    stream.destroy();
+  });
   try {
     for await (const chunk of stream) {
       if (closed) return;
-      if (!res.write(chunk)) await new Promise((r) => { res.once('drain', r); res.once('close', r); });
+      if (!res.write(chunk))
+        await new Promise((r) => {
+          res.once('drain', r);
+          res.once('close', r);
+        });
       if (delayMs > 0) await sleep(delayMs);
     }
     if (!closed) res.end();
@@ -86,7 +99,13 @@ export function startHubServer({ port = 0, models = embeddedModelMap() } = {}) {
     const parsed = parseRequestPath(pathname);
     const root = parsed && folders[parsed.modelId];
     const file = root && resolve(root, parsed.file);
-    if (!parsed || !root || !(file === root || file.startsWith(root + sep)) || !existsSync(file) || !statSync(file).isFile()) {
+    if (
+      !parsed ||
+      !root ||
+      !(file === root || file.startsWith(root + sep)) ||
+      !existsSync(file) ||
+      !statSync(file).isFile()
+    ) {
       requests.push({ path: pathname, status: 404 });
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Entry not found');
       return;
@@ -106,7 +125,11 @@ export function startHubServer({ port = 0, models = embeddedModelMap() } = {}) {
       resolvePromise({
         url,
         requests,
-        close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+        close: () =>
+          new Promise((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
       });
     });
   });

@@ -44,8 +44,15 @@ export function loadTokenizer(dir = LLAMA_2_TOKENIZER_DIR): LabTokenizer {
 }
 
 /** The sentences as documents of token ids (no BOS, as the API's indexes hold them), with the pieces of the ids used. */
-export function buildInfiniGramCorpus(tokenizer: Pick<LabTokenizer, 'encode' | 'rawToken' | 'idLimit'>, sentences: readonly string[] = INFINI_GRAM_TEST_SENTENCES): TestCorpus {
-  const documents = sentences.map((text) => ({ text, token_ids: tokenizer.encode(text), metadata: JSON.stringify({ text }) }));
+export function buildInfiniGramCorpus(
+  tokenizer: Pick<LabTokenizer, 'encode' | 'rawToken' | 'idLimit'>,
+  sentences: readonly string[] = INFINI_GRAM_TEST_SENTENCES,
+): TestCorpus {
+  const documents = sentences.map((text) => ({
+    text,
+    token_ids: tokenizer.encode(text),
+    metadata: JSON.stringify({ text }),
+  }));
   const vocab: Record<number, string> = {};
   for (const doc of documents) for (const id of doc.token_ids) vocab[id] = tokenizer.rawToken(id);
   // The server refuses ids at or above vocabSize; the separator 65535 must stay above it.

@@ -21,7 +21,16 @@ export interface InfiniGramServer {
 }
 export const SEPARATOR: 65535;
 /** Six sentences in Meta Llama 2 token ids, with their vocabulary pieces. */
-export const BUILTIN_CORPUS: { documents: { text: string; token_ids: number[]; metadata: string }[]; vocab: Record<number, string>; vocabSize: number };
+export const BUILTIN_CORPUS: {
+  documents: { text: string; token_ids: number[]; metadata: string }[];
+  vocab: Record<number, string>;
+  vocabSize: number;
+};
 export function buildIndex(corpus: InfiniGramCorpus): unknown;
 export function answer(index: unknown, body: Record<string, unknown>): Record<string, unknown>;
-export function startInfiniGramServer(options?: { port?: number; corpus?: InfiniGramCorpus; indexes?: string[]; faults?: InfiniGramFaults }): Promise<InfiniGramServer>;
+export function startInfiniGramServer(options?: {
+  port?: number;
+  corpus?: InfiniGramCorpus;
+  indexes?: string[];
+  faults?: InfiniGramFaults;
+}): Promise<InfiniGramServer>;

@@ -53,19 +53,71 @@ const DEFAULT_DISP_LEN = 1000;
 export const BUILTIN_CORPUS = {
   vocabSize: 32000,
   documents: [
-    { text: 'Natural language processing is a field of computer science.', token_ids: [18385, 4086, 9068, 338, 263, 1746, 310, 6601, 10466, 29889] },
+    {
+      text: 'Natural language processing is a field of computer science.',
+      token_ids: [18385, 4086, 9068, 338, 263, 1746, 310, 6601, 10466, 29889],
+    },
     { text: 'The University of Washington is in Seattle.', token_ids: [450, 3014, 310, 7660, 338, 297, 27689, 29889] },
-    { text: 'The quick brown fox jumps over the lazy dog.', token_ids: [450, 4996, 17354, 1701, 29916, 432, 17204, 975, 278, 17366, 11203, 29889] },
-    { text: 'The quick brown fox is quick, and the lazy dog is lazy.', token_ids: [450, 4996, 17354, 1701, 29916, 338, 4996, 29892, 322, 278, 17366, 11203, 338, 17366, 29889] },
-    { text: 'We like natural language processing and deep learning.', token_ids: [1334, 763, 5613, 4086, 9068, 322, 6483, 6509, 29889] },
-    { text: 'A naïve reader of 日本語 text.', token_ids: [319, 1055, 30085, 345, 9591, 310, 29871, 30325, 30346, 30968, 1426, 29889] },
+    {
+      text: 'The quick brown fox jumps over the lazy dog.',
+      token_ids: [450, 4996, 17354, 1701, 29916, 432, 17204, 975, 278, 17366, 11203, 29889],
+    },
+    {
+      text: 'The quick brown fox is quick, and the lazy dog is lazy.',
+      token_ids: [450, 4996, 17354, 1701, 29916, 338, 4996, 29892, 322, 278, 17366, 11203, 338, 17366, 29889],
+    },
+    {
+      text: 'We like natural language processing and deep learning.',
+      token_ids: [1334, 763, 5613, 4086, 9068, 322, 6483, 6509, 29889],
+    },
+    {
+      text: 'A naïve reader of 日本語 text.',
+      token_ids: [319, 1055, 30085, 345, 9591, 310, 29871, 30325, 30346, 30968, 1426, 29889],
+    },
   ].map((d) => ({ ...d, metadata: JSON.stringify({ text: d.text }) })),
   vocab: {
-    263: '▁a', 278: '▁the', 297: '▁in', 310: '▁of', 319: '▁A', 322: '▁and', 338: '▁is', 345: 've', 432: '▁j', 450: '▁The', 763: '▁like',
-    975: '▁over', 1055: '▁na', 1334: '▁We', 1426: '▁text', 1701: '▁fo', 1746: '▁field', 3014: '▁University', 4086: '▁language',
-    4996: '▁quick', 5613: '▁natural', 6483: '▁deep', 6509: '▁learning', 6601: '▁computer', 7660: '▁Washington', 9068: '▁processing',
-    9591: '▁reader', 10466: '▁science', 11203: '▁dog', 17204: 'umps', 17354: '▁brown', 17366: '▁lazy', 18385: '▁Natural', 27689: '▁Seattle',
-    29871: '▁', 29889: '.', 29892: ',', 29916: 'x', 30085: 'ï', 30325: '日', 30346: '本', 30968: '語',
+    263: '▁a',
+    278: '▁the',
+    297: '▁in',
+    310: '▁of',
+    319: '▁A',
+    322: '▁and',
+    338: '▁is',
+    345: 've',
+    432: '▁j',
+    450: '▁The',
+    763: '▁like',
+    975: '▁over',
+    1055: '▁na',
+    1334: '▁We',
+    1426: '▁text',
+    1701: '▁fo',
+    1746: '▁field',
+    3014: '▁University',
+    4086: '▁language',
+    4996: '▁quick',
+    5613: '▁natural',
+    6483: '▁deep',
+    6509: '▁learning',
+    6601: '▁computer',
+    7660: '▁Washington',
+    9068: '▁processing',
+    9591: '▁reader',
+    10466: '▁science',
+    11203: '▁dog',
+    17204: 'umps',
+    17354: '▁brown',
+    17366: '▁lazy',
+    18385: '▁Natural',
+    27689: '▁Seattle',
+    29871: '▁',
+    29889: '.',
+    29892: ',',
+    29916: 'x',
+    30085: 'ï',
+    30325: '日',
+    30346: '本',
+    30968: '語',
   },
 };
 
@@ -135,7 +187,8 @@ function ntd(ix, ids, maxSupport) {
   const counts = new Map();
   countNextTokens(tokenAt, lo, hi, unit, counts);
   const result = {};
-  for (const [token, n] of [...counts].sort((a, b) => a[0] - b[0])) result[token] = { cont_cnt: n, prob: n / (hi - lo), token: piece(ix, token) };
+  for (const [token, n] of [...counts].sort((a, b) => a[0] - b[0]))
+    result[token] = { cont_cnt: n, prob: n / (hi - lo), token: piece(ix, token) };
   return { prompt_cnt: hi - lo, result_by_token_id: result, approx: unit > 1 };
 }
 
@@ -155,11 +208,16 @@ function longestSuffix(ix, ids) {
 
 const piece = (ix, id) => (id === SEPARATOR ? '\\xff\\xff' : (ix.vocab[id] ?? `<${id}>`));
 /** Text of ids, SentencePiece style (▁ is a space); ids without a vocabulary entry read <id>. */
-const decode = (ix, ids) => ids.map((id) => piece(ix, id)).join('').replaceAll('▁', ' ');
+const decode = (ix, ids) =>
+  ids
+    .map((id) => piece(ix, id))
+    .join('')
+    .replaceAll('▁', ' ');
 
 function getDocByRank(ix, ids, s, rank, maxDispLen) {
   if (!(Number.isInteger(s) && s === 0)) return { error: 's must be an integer in range [0, 1)' };
-  if (!(Number.isInteger(rank) && rank >= 0 && rank < ix.tokens.length)) return { error: `rank must be an integer in range [0, ${ix.tokens.length})` };
+  if (!(Number.isInteger(rank) && rank >= 0 && rank < ix.tokens.length))
+    return { error: `rank must be an integer in range [0, ${ix.tokens.length})` };
   const ptr = ix.suffixArray[rank];
   let docIx = 0;
   while (docIx + 1 < ix.docStarts.length && ix.docStarts[docIx + 1] <= ptr) docIx++;
@@ -171,7 +229,7 @@ function getDocByRank(ix, ids, s, rank, maxDispLen) {
   const window = ix.tokens.slice(dispStart, dispEnd);
   const spans = [];
   let plain = [];
-  for (let i = 0; i < window.length; ) {
+  for (let i = 0; i < window.length;) {
     if (ids.length > 0 && startsWith(window, i, ids)) {
       if (plain.length) spans.push([decode(ix, plain), null]);
       spans.push([decode(ix, ids), '0']);
@@ -181,7 +239,16 @@ function getDocByRank(ix, ids, s, rank, maxDispLen) {
   }
   if (plain.length) spans.push([decode(ix, plain), null]);
   const doc = ix.docs[docIx];
-  return { doc_ix: docIx, doc_len: docEnd - docStart, disp_len: window.length, needle_offset: ptr - dispStart, metadata: doc.metadata, token_ids: window, spans, blocked: false };
+  return {
+    doc_ix: docIx,
+    doc_len: docEnd - docStart,
+    disp_len: window.length,
+    needle_offset: ptr - dispStart,
+    metadata: doc.metadata,
+    token_ids: window,
+    spans,
+    blocked: false,
+  };
 }
 
 const checkMaxSupport = (v) => v === undefined || (Number.isInteger(v) && v > 0 && v <= MAX_SUPPORT);
@@ -191,15 +258,19 @@ const checkDispLen = (v) => v === undefined || (Number.isInteger(v) && v > 0 && 
 export function answer(ix, body) {
   const { query_type: type, query_ids: ids } = body;
   if (body.query !== undefined) return { error: 'This test server takes query_ids only (it has no tokenizer).' };
-  if (!Array.isArray(ids) || !ids.every(Number.isInteger)) return { error: 'query_ids must be a list of integers (CNF queries are not supported by this test server)!' };
+  if (!Array.isArray(ids) || !ids.every(Number.isInteger))
+    return { error: 'query_ids must be a list of integers (CNF queries are not supported by this test server)!' };
   if (ids.length > MAX_QUERY_TOKENS) return { error: `Please limit your input to <= ${MAX_QUERY_TOKENS} tokens!` };
-  if (ids.some((id) => id < 0 || (id >= ix.vocabSize && id !== SEPARATOR))) return { error: 'Some item(s) in your query_ids are out-of-range!' };
+  if (ids.some((id) => id < 0 || (id >= ix.vocabSize && id !== SEPARATOR)))
+    return { error: 'Some item(s) in your query_ids are out-of-range!' };
   const started = performance.now();
   let result;
   if (type === 'count') result = { count: count(ix, ids), approx: false };
-  else if ((type === 'prob' || type === 'infgram_prob') && ids.length === 0) result = { error: 'Please provide a non-empty query!' };
+  else if ((type === 'prob' || type === 'infgram_prob') && ids.length === 0)
+    result = { error: 'Please provide a non-empty query!' };
   else if (type === 'prob') result = prob(ix, ids.slice(0, -1), ids.at(-1));
-  else if ((type === 'ntd' || type === 'infgram_ntd') && !checkMaxSupport(body.max_support)) result = { error: `max_support must be an integer in [1, ${MAX_SUPPORT}]!` };
+  else if ((type === 'ntd' || type === 'infgram_ntd') && !checkMaxSupport(body.max_support))
+    result = { error: `max_support must be an integer in [1, ${MAX_SUPPORT}]!` };
   else if (type === 'ntd') result = ntd(ix, ids, body.max_support ?? MAX_SUPPORT);
   else if (type === 'infgram_prob') {
     const context = ids.slice(0, -1);
@@ -209,12 +280,17 @@ export function answer(ix, body) {
   } else if (type === 'infgram_ntd') {
     const length = longestSuffix(ix, ids);
     // Python's ids[-0:] is the whole list: the real server's longest_suffix is the whole query when suffix_len is 0.
-    result = { ...ntd(ix, ids.slice(ids.length - length), body.max_support ?? MAX_SUPPORT), suffix_len: length, longest_suffix: decode(ix, length === 0 ? ids : ids.slice(-length)) };
+    result = {
+      ...ntd(ix, ids.slice(ids.length - length), body.max_support ?? MAX_SUPPORT),
+      suffix_len: length,
+      longest_suffix: decode(ix, length === 0 ? ids : ids.slice(-length)),
+    };
   } else if (type === 'find') {
     const [lo, hi] = find(ix, ids);
     result = { cnt: hi - lo, segment_by_shard: [[lo, hi]] };
   } else if (type === 'get_doc_by_rank') {
-    if (!checkDispLen(body.max_disp_len)) result = { error: `max_disp_len must be an integer in [1, ${MAX_DISP_LEN}]!` };
+    if (!checkDispLen(body.max_disp_len))
+      result = { error: `max_disp_len must be an integer in [1, ${MAX_DISP_LEN}]!` };
     else result = getDocByRank(ix, ids, body.s, body.rank, body.max_disp_len ?? DEFAULT_DISP_LEN);
   }
   if (!result) return { error: `Invalid query_type: ${type}` };
@@ -244,7 +320,12 @@ function parseFaults(pathname, defaults) {
  * `faults`: { delayMs, status, retryAfter, malformed } applied to every path. Resolves with
  * { url, indexes, requests, close }.
  */
-export function startInfiniGramServer({ port = 0, corpus = BUILTIN_CORPUS, indexes = ['v4_pileval_llama'], faults = {} } = {}) {
+export function startInfiniGramServer({
+  port = 0,
+  corpus = BUILTIN_CORPUS,
+  indexes = ['v4_pileval_llama'],
+  faults = {},
+} = {}) {
   const ix = buildIndex(corpus);
   const requests = [];
   const seenByPath = new Map();
@@ -255,10 +336,18 @@ export function startInfiniGramServer({ port = 0, corpus = BUILTIN_CORPUS, index
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
     const send = (status, body, headers = {}) => {
       if (res.destroyed) return;
-      res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
+      res
+        .writeHead(status, { 'Content-Type': 'application/json', ...headers })
+        .end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'Content-Type', 'Access-Control-Max-Age': '600' }).end();
+      res
+        .writeHead(204, {
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': 'Content-Type',
+          'Access-Control-Max-Age': '600',
+        })
+        .end();
       return;
     }
     if (req.method === 'GET' && pathname === '/__requests') return send(200, requests);
@@ -292,23 +381,34 @@ export function startInfiniGramServer({ port = 0, corpus = BUILTIN_CORPUS, index
       if (f.delayMs) {
         await new Promise((done) => {
           const timer = setTimeout(done, f.delayMs);
-          res.once('close', () => { clearTimeout(timer); done(); });
+          res.once('close', () => {
+            clearTimeout(timer);
+            done();
+          });
         });
       }
       const faulty = f.failCount === undefined || seen <= f.failCount;
       if (faulty && f.status) {
         const headers = f.status === 429 && f.retryAfter !== undefined ? { 'Retry-After': String(f.retryAfter) } : {};
-        return reply(f.status, { error: f.status === 429 ? 'Too many requests' : `[Flask] Internal server error: simulated ${f.status}` }, headers);
+        return reply(
+          f.status,
+          { error: f.status === 429 ? 'Too many requests' : `[Flask] Internal server error: simulated ${f.status}` },
+          headers,
+        );
       }
       if (faulty && f.malformed) return reply(200, '{"count": 12, "appr');
       for (const key of ['index', 'query_type']) {
         if (body?.[key] === undefined) return reply(400, { error: `[Flask] Missing required field: '${key}'` });
       }
-      if ((body.query === undefined) === (body.query_ids === undefined)) return reply(400, { error: '[Flask] Exactly one of query and query_ids must be present!' });
+      if ((body.query === undefined) === (body.query_ids === undefined))
+        return reply(400, { error: '[Flask] Exactly one of query and query_ids must be present!' });
       if (!indexes.includes(body.index)) return reply(400, { error: `[Flask] Invalid index: ${body.index}` });
-      if (!QUERY_TYPES.has(body.query_type)) return reply(400, { error: `[Flask] Invalid query_type: ${body.query_type}` });
+      if (!QUERY_TYPES.has(body.query_type))
+        return reply(400, { error: `[Flask] Invalid query_type: ${body.query_type}` });
       if (body.query_type === 'get_doc_by_rank' && (body.s === undefined || body.rank === undefined)) {
-        return reply(500, { error: "[Flask] Internal server error: get_doc_by_rank() missing required argument: 's' or 'rank'" });
+        return reply(500, {
+          error: "[Flask] Internal server error: get_doc_by_rank() missing required argument: 's' or 'rank'",
+        });
       }
       reply(200, answer(ix, body));
     });
@@ -321,7 +421,11 @@ export function startInfiniGramServer({ port = 0, corpus = BUILTIN_CORPUS, index
         url: `http://127.0.0.1:${server.address().port}/`,
         indexes,
         requests,
-        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
+        close: () =>
+          new Promise((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });
@@ -345,7 +449,9 @@ async function main() {
     else throw new Error(`Unknown option ${arg}`);
   }
   const server = await startInfiniGramServer({ port, corpus, indexes: indexes.length ? indexes : undefined, faults });
-  console.log(`infini-gram test server at ${server.url} answering for ${server.indexes.join(', ')} (${corpus.documents.length} documents)`);
+  console.log(
+    `infini-gram test server at ${server.url} answering for ${server.indexes.join(', ')} (${corpus.documents.length} documents)`,
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

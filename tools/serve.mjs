@@ -76,7 +76,12 @@ export function connectSourceOf(url) {
  * and whose CSS arrives as <style> elements; the built app needs neither.
  */
 export function contentSecurityPolicy(extraConnectSources = [], { nonce } = {}) {
-  const connect = ["'self'", ...HUB_CONNECT_SOURCES, ...INFINI_GRAM_CONNECT_SOURCES, ...extraConnectSources.map(connectSourceOf)];
+  const connect = [
+    "'self'",
+    ...HUB_CONNECT_SOURCES,
+    ...INFINI_GRAM_CONNECT_SOURCES,
+    ...extraConnectSources.map(connectSourceOf),
+  ];
   const ours = nonce ? `'self' 'nonce-${nonce}'` : "'self'";
   return [
     "default-src 'self'",
@@ -178,7 +183,10 @@ export function createStaticServer(rootDir, options = {}) {
       res.writeHead(304).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream', 'Content-Length': stats.size });
+    res.writeHead(200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': stats.size,
+    });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });
@@ -214,7 +222,9 @@ async function main() {
   if (!options.quiet) {
     console.log('Cross-origin isolated (COOP/COEP), works offline. Press Ctrl+C to stop.');
     const hosts = options.connectSources.map(connectSourceOf);
-    console.log(`Hub hosts the page may fetch from: huggingface.co${hosts.length ? `, ${hosts.join(', ')}` : ''} (add more with --connect-src <url>).`);
+    console.log(
+      `Hub hosts the page may fetch from: huggingface.co${hosts.length ? `, ${hosts.join(', ')}` : ''} (add more with --connect-src <url>).`,
+    );
   }
 }
 

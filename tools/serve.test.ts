@@ -15,7 +15,9 @@ describe('the Content-Security-Policy of tools/serve.mjs', () => {
   });
 
   it('adds each extra Hub host as an origin, once', () => {
-    expect(contentSecurityPolicy(['http://127.0.0.1:4318/slow-40/', 'http://127.0.0.1:4318', 'https://mirror.example/hub/'])).toContain(
+    expect(
+      contentSecurityPolicy(['http://127.0.0.1:4318/slow-40/', 'http://127.0.0.1:4318', 'https://mirror.example/hub/']),
+    ).toContain(
       "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co https://api.infini-gram.io http://127.0.0.1:4318 https://mirror.example;",
     );
   });
@@ -29,13 +31,17 @@ describe('the Content-Security-Policy of tools/serve.mjs', () => {
   });
 
   it('puts a nonce on scripts and styles only when asked (the Vite dev server)', () => {
-    expect(contentSecurityPolicy([], { nonce: 'abc' })).toContain("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'nonce-abc';");
+    expect(contentSecurityPolicy([], { nonce: 'abc' })).toContain(
+      "script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'nonce-abc';",
+    );
   });
 
   it('reads extra hosts from TOKENSCOPE_CONNECT_SRC', () => {
-    expect(connectSourcesFromEnv({ TOKENSCOPE_CONNECT_SRC: ' http://127.0.0.1:9000/  https://b.example,https://c.example ' })).toEqual([
-      'http://127.0.0.1:9000/', 'https://b.example', 'https://c.example',
-    ]);
+    expect(
+      connectSourcesFromEnv({
+        TOKENSCOPE_CONNECT_SRC: ' http://127.0.0.1:9000/  https://b.example,https://c.example ',
+      }),
+    ).toEqual(['http://127.0.0.1:9000/', 'https://b.example', 'https://c.example']);
     expect(connectSourcesFromEnv({})).toEqual([]);
   });
 });

@@ -32,13 +32,20 @@ const VIEWS: { view: View; label: string }[] = [
 /** Memoised: opening Models or Settings re-renders the header and the side panel, not the view (which may hold a long text). */
 const MainView = memo(function MainView({ view, setView }: { view: View; setView: (view: View) => void }) {
   switch (view) {
-    case 'lab': return <NextTokenPanel />;
-    case 'tokenizers': return <TokenizerLab />;
-    case 'keyspace': return <KeySpaceView />;
-    case 'bigram': return <BigramView />;
-    case 'corpus': return <CorpusView />;
-    case 'batch': return <BatchView />;
-    case 'experiments': return <ExperimentsView onOpened={() => setView('lab')} />;
+    case 'lab':
+      return <NextTokenPanel />;
+    case 'tokenizers':
+      return <TokenizerLab />;
+    case 'keyspace':
+      return <KeySpaceView />;
+    case 'bigram':
+      return <BigramView />;
+    case 'corpus':
+      return <CorpusView />;
+    case 'batch':
+      return <BatchView />;
+    case 'experiments':
+      return <ExperimentsView onOpened={() => setView('lab')} />;
   }
 });
 
@@ -49,7 +56,9 @@ export function App() {
   const [view, setView] = useState<View>('lab');
   // A "key space" link anywhere in the app (openKeySpace) switches to that view.
   const keySpaceRequests = useKeySpace((s) => s.openRequests);
-  useEffect(() => { if (keySpaceRequests > 0) setView('keyspace'); }, [keySpaceRequests]);
+  useEffect(() => {
+    if (keySpaceRequests > 0) setView('keyspace');
+  }, [keySpaceRequests]);
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
   const showPicker = panel === 'models' || loading.status !== 'idle';
   return (
@@ -57,17 +66,36 @@ export function App() {
       <header className="app__header">
         <h1>Tokenscope</h1>
         <span className="app__model" data-testid="model.current" data-model={model?.key ?? ''}>
-          {model ? `${model.label} · vocab ${model.vocabSize.toLocaleString('en-US')} · context ${model.contextTokens}` : 'no model yet'}
+          {model
+            ? `${model.label} · vocab ${model.vocabSize.toLocaleString('en-US')} · context ${model.contextTokens}`
+            : 'no model yet'}
         </span>
         <BackendBadge />
         <nav className="app__views" aria-label="Views">
           {VIEWS.map((v) => (
-            <button key={v.view} type="button" data-testid={`nav.view.${v.view}`} aria-pressed={view === v.view} onClick={() => setView(v.view)}>{v.label}</button>
+            <button
+              key={v.view}
+              type="button"
+              data-testid={`nav.view.${v.view}`}
+              aria-pressed={view === v.view}
+              onClick={() => setView(v.view)}
+            >
+              {v.label}
+            </button>
           ))}
         </nav>
         <nav className="app__nav">
-          <button type="button" data-testid="nav.models" aria-pressed={showPicker} onClick={() => toggle('models')}>Models</button>
-          <button type="button" data-testid="nav.settings" aria-pressed={panel === 'settings'} onClick={() => toggle('settings')}>Settings</button>
+          <button type="button" data-testid="nav.models" aria-pressed={showPicker} onClick={() => toggle('models')}>
+            Models
+          </button>
+          <button
+            type="button"
+            data-testid="nav.settings"
+            aria-pressed={panel === 'settings'}
+            onClick={() => toggle('settings')}
+          >
+            Settings
+          </button>
         </nav>
       </header>
       <Notices />

@@ -18,15 +18,31 @@ export function BackendBadge() {
     );
   }
   const threadNote = model.backend === 'wasm' && report ? singleThreadReason(report) : null;
-  const why = [model.webgpuNotUsedReason && `WebGPU not used: ${model.webgpuNotUsedReason}`, threadNote && `one thread: ${threadNote}`]
+  const why = [
+    model.webgpuNotUsedReason && `WebGPU not used: ${model.webgpuNotUsedReason}`,
+    threadNote && `one thread: ${threadNote}`,
+  ]
     .filter(Boolean)
     .join(' · ');
   return (
-    <div className="badge" data-testid="backend.badge" data-backend={model.backend} data-threads={model.threads} data-dtype={model.dtype} title={why || undefined}>
+    <div
+      className="badge"
+      data-testid="backend.badge"
+      data-backend={model.backend}
+      data-threads={model.threads}
+      data-dtype={model.dtype}
+      title={why || undefined}
+    >
       <strong>{BACKEND_NAMES[model.backend]}</strong>
-      <span>{model.threads} {model.threads === 1 ? 'thread' : 'threads'}</span>
+      <span>
+        {model.threads} {model.threads === 1 ? 'thread' : 'threads'}
+      </span>
       <span>{model.dtype}</span>
-      {why && <span className="badge__why" data-testid="backend.reason">{why}</span>}
+      {why && (
+        <span className="badge__why" data-testid="backend.reason">
+          {why}
+        </span>
+      )}
     </div>
   );
 }

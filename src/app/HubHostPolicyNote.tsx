@@ -11,10 +11,18 @@ export function HubHostPolicyNote({ hubUrl }: { hubUrl: string }) {
     let current = true;
     setRefusal(null);
     connectRefusal(hubUrl).then(
-      (text) => { if (current) setRefusal(text); },
+      (text) => {
+        if (current) setRefusal(text);
+      },
       () => undefined, // not a URL: the field says so itself
     );
-    return () => { current = false; };
+    return () => {
+      current = false;
+    };
   }, [hubUrl]);
-  return refusal ? <p className="error" role="alert" data-testid="hub.policy">{refusal}</p> : null;
+  return refusal ? (
+    <p className="error" role="alert" data-testid="hub.policy">
+      {refusal}
+    </p>
+  ) : null;
 }

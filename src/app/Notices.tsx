@@ -14,7 +14,10 @@ export function Notices() {
       )}
       {notice && (
         <div className="notice" role="status" data-testid="worker.notice">
-          {notice} <button type="button" onClick={dismissWorkerNotice}>Dismiss</button>
+          {notice}{' '}
+          <button type="button" onClick={dismissWorkerNotice}>
+            Dismiss
+          </button>
         </div>
       )}
     </>

@@ -21,29 +21,70 @@ export function SettingsPanel() {
       <fieldset>
         <legend>Backend</legend>
         <label>
-          <input type="radio" name="backend" data-testid="settings.backend.auto" checked={settings.backend === 'auto'} onChange={() => updateSettings({ backend: 'auto' })} />
-          Automatic (WebGPU when available{report ? (report.webgpuAdapter ? `: ${report.webgpuAdapterName}` : `: ${report.webgpuUnavailableReason}`) : ''})
+          <input
+            type="radio"
+            name="backend"
+            data-testid="settings.backend.auto"
+            checked={settings.backend === 'auto'}
+            onChange={() => updateSettings({ backend: 'auto' })}
+          />
+          Automatic (WebGPU when available
+          {report
+            ? report.webgpuAdapter
+              ? `: ${report.webgpuAdapterName}`
+              : `: ${report.webgpuUnavailableReason}`
+            : ''}
+          )
         </label>
         <label>
-          <input type="radio" name="backend" data-testid="settings.backend.wasm" checked={settings.backend === 'wasm'} onChange={() => updateSettings({ backend: 'wasm' })} />
+          <input
+            type="radio"
+            name="backend"
+            data-testid="settings.backend.wasm"
+            checked={settings.backend === 'wasm'}
+            onChange={() => updateSettings({ backend: 'wasm' })}
+          />
           Always WASM (CPU)
         </label>
       </fieldset>
       <label>
         Bars in the distribution
-        <input type="number" min={1} max={200} value={settings.topN} data-testid="settings.topN" onChange={(event) => {
-          const value = Number(event.target.value);
-          if (Number.isInteger(value) && value >= 1 && value <= 200) updateSettings({ topN: value });
-        }} />
+        <input
+          type="number"
+          min={1}
+          max={200}
+          value={settings.topN}
+          data-testid="settings.topN"
+          onChange={(event) => {
+            const value = Number(event.target.value);
+            if (Number.isInteger(value) && value >= 1 && value <= 200) updateSettings({ topN: value });
+          }}
+        />
       </label>
-      <form onSubmit={(event) => { event.preventDefault(); if (hubProblem === null) updateSettings({ hubUrl: withTrailingSlash(hubDraft.trim()) }); }}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (hubProblem === null) updateSettings({ hubUrl: withTrailingSlash(hubDraft.trim()) });
+        }}
+      >
         <label>
           Hub host
-          <input value={hubDraft} data-testid="settings.hubUrl" aria-invalid={hubProblem !== null}
-            aria-describedby={hubProblem ? 'hub-host-problem' : undefined} onChange={(event) => setHubDraft(event.target.value)} />
+          <input
+            value={hubDraft}
+            data-testid="settings.hubUrl"
+            aria-invalid={hubProblem !== null}
+            aria-describedby={hubProblem ? 'hub-host-problem' : undefined}
+            onChange={(event) => setHubDraft(event.target.value)}
+          />
         </label>
-        <button type="submit" disabled={hubProblem !== null || hubDraft === settings.hubUrl}>Use</button>
-        {hubProblem && <p className="error" id="hub-host-problem" data-testid="settings.hubUrl.problem">{hubProblem}</p>}
+        <button type="submit" disabled={hubProblem !== null || hubDraft === settings.hubUrl}>
+          Use
+        </button>
+        {hubProblem && (
+          <p className="error" id="hub-host-problem" data-testid="settings.hubUrl.problem">
+            {hubProblem}
+          </p>
+        )}
         <HubHostPolicyNote hubUrl={settings.hubUrl} />
       </form>
       <InfiniGramSettings />
@@ -66,26 +107,57 @@ function InfiniGramSettings() {
     <fieldset data-testid="settings.infinigram" style={{ minWidth: 0 }}>
       <legend>infini-gram API (corpus view)</legend>
       <label>
-        <input type="checkbox" checked={settings.infiniGramApi} data-testid="settings.infinigram.enabled"
-          onChange={(event) => updateSettings({ infiniGramApi: event.target.checked })} />
-        {' '}Use the infini-gram API in the corpus view: the text before the selected position goes to the host below as{' '}
+        <input
+          type="checkbox"
+          checked={settings.infiniGramApi}
+          data-testid="settings.infinigram.enabled"
+          onChange={(event) => updateSettings({ infiniGramApi: event.target.checked })}
+        />{' '}
+        Use the infini-gram API in the corpus view: the text before the selected position goes to the host below as{' '}
         {index ? TOKENIZER_LABELS[index.tokenizer] : 'the index tokenizer’s'} token ids (off: nothing is sent anywhere)
       </label>
-      <form onSubmit={(event) => { event.preventDefault(); if (problem === null) updateSettings({ infiniGramUrl: withTrailingSlash(draft.trim()) }); }}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (problem === null) updateSettings({ infiniGramUrl: withTrailingSlash(draft.trim()) });
+        }}
+      >
         <label>
           API host
-          <input value={draft} data-testid="settings.infinigram.url" aria-invalid={problem !== null}
-            aria-describedby={problem ? 'infinigram-host-problem' : undefined} onChange={(event) => setDraft(event.target.value)} />
+          <input
+            value={draft}
+            data-testid="settings.infinigram.url"
+            aria-invalid={problem !== null}
+            aria-describedby={problem ? 'infinigram-host-problem' : undefined}
+            onChange={(event) => setDraft(event.target.value)}
+          />
         </label>
-        <button type="submit" data-testid="settings.infinigram.use" disabled={problem !== null || draft === settings.infiniGramUrl}>Use</button>
-        {problem && <p className="error" id="infinigram-host-problem" data-testid="settings.infinigram.url.problem">{problem}</p>}
+        <button
+          type="submit"
+          data-testid="settings.infinigram.use"
+          disabled={problem !== null || draft === settings.infiniGramUrl}
+        >
+          Use
+        </button>
+        {problem && (
+          <p className="error" id="infinigram-host-problem" data-testid="settings.infinigram.url.problem">
+            {problem}
+          </p>
+        )}
         <InfiniGramHostPolicyNote url={settings.infiniGramUrl} />
       </form>
       <label>
         Index{' '}
-        <select value={settings.infiniGramIndex} data-testid="settings.infinigram.index" style={{ minWidth: 0, maxWidth: '100%' }} onChange={(event) => updateSettings({ infiniGramIndex: event.target.value })}>
+        <select
+          value={settings.infiniGramIndex}
+          data-testid="settings.infinigram.index"
+          style={{ minWidth: 0, maxWidth: '100%' }}
+          onChange={(event) => updateSettings({ infiniGramIndex: event.target.value })}
+        >
           {INFINI_GRAM_INDEXES.map((i) => (
-            <option key={i.name} value={i.name}>{i.corpus} · {i.name} ({TOKENIZER_LABELS[i.tokenizer]} tokens)</option>
+            <option key={i.name} value={i.name}>
+              {i.corpus} · {i.name} ({TOKENIZER_LABELS[i.tokenizer]} tokens)
+            </option>
           ))}
         </select>
       </label>
@@ -100,10 +172,18 @@ function InfiniGramHostPolicyNote({ url }: { url: string }) {
     let current = true;
     setRefusal(null);
     connectRefusal(url, 'the infini-gram API there cannot be asked').then(
-      (text) => { if (current) setRefusal(text); },
+      (text) => {
+        if (current) setRefusal(text);
+      },
       () => undefined, // not a URL: the field says so itself
     );
-    return () => { current = false; };
+    return () => {
+      current = false;
+    };
   }, [url]);
-  return refusal ? <p className="error" role="alert" data-testid="settings.infinigram.policy">{refusal}</p> : null;
+  return refusal ? (
+    <p className="error" role="alert" data-testid="settings.infinigram.policy">
+      {refusal}
+    </p>
+  ) : null;
 }

@@ -6,7 +6,10 @@ const PAGE = 'http://127.0.0.1:4173/?hub=x#share=abc';
 
 describe('the page connect policy', () => {
   it('reads connect-src, falls back to default-src, and is null when nothing restricts connections', () => {
-    expect(connectSourcesOf("default-src 'self'; connect-src 'self' https://a.example")).toEqual(["'self'", 'https://a.example']);
+    expect(connectSourcesOf("default-src 'self'; connect-src 'self' https://a.example")).toEqual([
+      "'self'",
+      'https://a.example',
+    ]);
     expect(connectSourcesOf("default-src 'none'; img-src 'self'")).toEqual(["'none'"]);
     expect(connectSourcesOf("img-src 'self'")).toBeNull();
     expect(connectSourcesOf(null)).toBeNull();
@@ -37,7 +40,13 @@ describe('the page connect policy', () => {
     expect(connectAllowed('http://api.infini-gram.io/', sources, PAGE)).toBe(false);
     expect(connectAllowed('https://evil.infini-gram.io/', sources, PAGE)).toBe(false);
     expect(connectAllowed('http://127.0.0.1:4319/', sources, PAGE)).toBe(false);
-    expect(connectAllowed('http://127.0.0.1:4319/delay-20000/', connectSourcesOf(contentSecurityPolicy(['http://127.0.0.1:4319']))!, PAGE)).toBe(true);
+    expect(
+      connectAllowed(
+        'http://127.0.0.1:4319/delay-20000/',
+        connectSourcesOf(contentSecurityPolicy(['http://127.0.0.1:4319']))!,
+        PAGE,
+      ),
+    ).toBe(true);
   });
 
   it('matches schemes, wildcards, ports and paths as CSP does', () => {

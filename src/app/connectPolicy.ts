@@ -29,7 +29,8 @@ const HOST_SOURCE = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\*|(?:\*\.)?[^:/]+)(?::(\*|\
 export function connectAllowed(url: string, sources: string[], pageUrl: string): boolean {
   const target = new URL(url);
   const page = new URL(pageUrl);
-  const schemeMatches = (scheme: string) => target.protocol === scheme || (scheme === 'http:' && target.protocol === 'https:');
+  const schemeMatches = (scheme: string) =>
+    target.protocol === scheme || (scheme === 'http:' && target.protocol === 'https:');
   return sources.some((source) => {
     const lower = source.toLowerCase();
     if (lower === "'self'") return target.origin === page.origin;
@@ -40,10 +41,16 @@ export function connectAllowed(url: string, sources: string[], pageUrl: string):
     if (!parts) return false;
     const [, scheme, host, port, path] = parts;
     if (!schemeMatches(scheme ? `${scheme}:` : page.protocol)) return false;
-    const hostMatches = host === '*' || (host.startsWith('*.') ? target.hostname.endsWith(host.slice(1)) : target.hostname === host);
+    const hostMatches =
+      host === '*' || (host.startsWith('*.') ? target.hostname.endsWith(host.slice(1)) : target.hostname === host);
     // No port in the source: the URL must use its scheme's default port (URL.port is then '').
-    const portMatches = port === '*' || (port === undefined ? target.port === '' : target.port === port || (target.port === '' && defaultPort(target.protocol) === port));
-    const pathMatches = !path || path === '/' || (path.endsWith('/') ? target.pathname.startsWith(path) : target.pathname === path);
+    const portMatches =
+      port === '*' ||
+      (port === undefined
+        ? target.port === ''
+        : target.port === port || (target.port === '' && defaultPort(target.protocol) === port));
+    const pathMatches =
+      !path || path === '/' || (path.endsWith('/') ? target.pathname.startsWith(path) : target.pathname === path);
     return hostMatches && portMatches && pathMatches;
   });
 }
@@ -58,8 +65,10 @@ function defaultPort(protocol: string): string {
  */
 export function connectRefusalMessage(url: string, consequence = 'nothing can be loaded from there'): string {
   const origin = new URL(url).origin;
-  return `This server's Content-Security-Policy does not let the page fetch from ${origin}, so ${consequence}. ` +
-    `Whoever runs it can allow that host: npm start -- --connect-src ${origin} (or TOKENSCOPE_CONNECT_SRC=${origin} npm run dev).`;
+  return (
+    `This server's Content-Security-Policy does not let the page fetch from ${origin}, so ${consequence}. ` +
+    `Whoever runs it can allow that host: npm start -- --connect-src ${origin} (or TOKENSCOPE_CONNECT_SRC=${origin} npm run dev).`
+  );
 }
 
 let pagePolicy: Promise<string | null> | null = null;

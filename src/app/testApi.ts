@@ -32,10 +32,15 @@ declare global {
 export function installTestApi(): void {
   window.__tokenscope = {
     killWorker: () => engineClient().rawWorker.terminate(),
-    misbehave: async (how) => { await engineClient().call('debugMisbehave', { how }); },
-    setHangTimeoutMs: (ms) => { engineClient().hangTimeoutMs = ms; },
+    misbehave: async (how) => {
+      await engineClient().call('debugMisbehave', { how });
+    },
+    setHangTimeoutMs: (ms) => {
+      engineClient().hangTimeoutMs = ms;
+    },
     workerGeneration: () => engineClient().generation,
-    call: ((kind: never, params: never, options: never) => engineClient().call(kind, params, options)) as TokenscopeTestApi['call'],
+    call: ((kind: never, params: never, options: never) =>
+      engineClient().call(kind, params, options)) as TokenscopeTestApi['call'],
     state: useSession.getState,
     simulateFullStorageOnNextSave,
     benchmarkStorage: async (count, samples) => {
@@ -45,7 +50,10 @@ export function installTestApi(): void {
       const name = `tokenscope-bench-${Date.now()}`;
       const database = await openExperimentsDatabase({ name });
       try {
-        const result = await benchmarkRepository(createExperimentsRepository(database.entries, { appVersion: 'bench' }), { count, samples });
+        const result = await benchmarkRepository(
+          createExperimentsRepository(database.entries, { appVersion: 'bench' }),
+          { count, samples },
+        );
         // The first list of a new connection (a new tab, or after another tab wrote) reads every summary.
         const firstLists: number[] = [];
         for (let i = 0; i < 5; i++) {

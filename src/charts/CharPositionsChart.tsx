@@ -29,25 +29,69 @@ export function CharPositionsChart({ rows }: CharPositionsChartProps) {
   const columns = Math.max(1, ...rows.map((r) => r.cells.length));
   const width = LABEL_PX + columns * CELL_PX + 8;
   return (
-    <svg width={width} height={rows.length * ROW_PX + 4} role="img" aria-label="Each character's containing-token length and offset, per tokenizer" data-testid="tokenizers.chars.chart">
+    <svg
+      width={width}
+      height={rows.length * ROW_PX + 4}
+      role="img"
+      aria-label="Each character's containing-token length and offset, per tokenizer"
+      data-testid="tokenizers.chars.chart"
+    >
       {rows.map((row, r) => (
-        <g key={row.id} transform={`translate(0, ${r * ROW_PX + 2})`} data-testid="tokenizers.chars.row" data-tokenizer={row.id}>
-          <text x={LABEL_PX - 8} y={20} textAnchor="end" className="tlab-chars__label">{row.label}</text>
+        <g
+          key={row.id}
+          transform={`translate(0, ${r * ROW_PX + 2})`}
+          data-testid="tokenizers.chars.row"
+          data-tokenizer={row.id}
+        >
+          <text x={LABEL_PX - 8} y={20} textAnchor="end" className="tlab-chars__label">
+            {row.label}
+          </text>
           {row.cells.map((cell, i) => {
             const x = LABEL_PX + i * CELL_PX;
             const dark = cell.tokenLength + 2 > longest * 0.75;
             return (
-              <g key={i} transform={`translate(${x}, 0)`} data-testid="tokenizers.chars.cell" data-token-length={cell.tokenLength} data-offset={cell.offsetInToken}>
+              <g
+                key={i}
+                transform={`translate(${x}, 0)`}
+                data-testid="tokenizers.chars.cell"
+                data-token-length={cell.tokenLength}
+                data-offset={cell.offsetInToken}
+              >
                 <title>{`${JSON.stringify(cell.char)}: in a token of ${cell.tokenLength} characters, at offset ${cell.offsetInToken}${cell.splitAcrossTokens ? ' (its bytes are split across tokens)' : ''}`}</title>
                 <rect width={CELL_PX} height={28} fill={shade(cell.tokenLength)} stroke="#fff" />
-                <text x={CELL_PX / 2} y={19} textAnchor="middle" className="tlab-chars__char" fill={dark ? '#fff' : undefined}>{cell.char === ' ' ? '␣' : cell.char}</text>
-                <text x={CELL_PX / 2} y={40} textAnchor="middle" className="tlab-chars__numbers">{`${cell.tokenLength}·${cell.offsetInToken}`}</text>
-                {(i === 0 || row.cells[i - 1].token !== cell.token) && <line x1={0} x2={0} y1={-1} y2={30} className="tlab-chars__boundary" />}
-                {cell.splitAcrossTokens && <line x1={3} x2={CELL_PX - 3} y1={26} y2={26} className="tlab-chars__split" />}
+                <text
+                  x={CELL_PX / 2}
+                  y={19}
+                  textAnchor="middle"
+                  className="tlab-chars__char"
+                  fill={dark ? '#fff' : undefined}
+                >
+                  {cell.char === ' ' ? '␣' : cell.char}
+                </text>
+                <text
+                  x={CELL_PX / 2}
+                  y={40}
+                  textAnchor="middle"
+                  className="tlab-chars__numbers"
+                >{`${cell.tokenLength}·${cell.offsetInToken}`}</text>
+                {(i === 0 || row.cells[i - 1].token !== cell.token) && (
+                  <line x1={0} x2={0} y1={-1} y2={30} className="tlab-chars__boundary" />
+                )}
+                {cell.splitAcrossTokens && (
+                  <line x1={3} x2={CELL_PX - 3} y1={26} y2={26} className="tlab-chars__split" />
+                )}
               </g>
             );
           })}
-          {row.cells.length > 0 && <line x1={LABEL_PX + row.cells.length * CELL_PX} x2={LABEL_PX + row.cells.length * CELL_PX} y1={-1} y2={30} className="tlab-chars__boundary" />}
+          {row.cells.length > 0 && (
+            <line
+              x1={LABEL_PX + row.cells.length * CELL_PX}
+              x2={LABEL_PX + row.cells.length * CELL_PX}
+              y1={-1}
+              y2={30}
+              className="tlab-chars__boundary"
+            />
+          )}
         </g>
       ))}
     </svg>

@@ -3,7 +3,15 @@ import { useRef, useState, type ReactNode, type RefObject } from 'react';
 import { downloadBlob } from '../app/download';
 import { chartFileName, standaloneSvg, svgToPng } from './exportChart';
 
-export function ChartExport({ title, containerRef, testId }: { title: string; containerRef: RefObject<HTMLElement | null>; testId: string }) {
+export function ChartExport({
+  title,
+  containerRef,
+  testId,
+}: {
+  title: string;
+  containerRef: RefObject<HTMLElement | null>;
+  testId: string;
+}) {
   const [error, setError] = useState<string | null>(null);
   const save = async (format: 'svg' | 'png') => {
     setError(null);
@@ -15,7 +23,8 @@ export function ChartExport({ title, containerRef, testId }: { title: string; co
     try {
       const markup = standaloneSvg(svg, title);
       const { width, height } = svg.getBoundingClientRect();
-      const blob = format === 'svg' ? new Blob([markup], { type: 'image/svg+xml' }) : await svgToPng(markup, width, height);
+      const blob =
+        format === 'svg' ? new Blob([markup], { type: 'image/svg+xml' }) : await svgToPng(markup, width, height);
       downloadBlob(chartFileName(title, format), blob);
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
@@ -23,9 +32,27 @@ export function ChartExport({ title, containerRef, testId }: { title: string; co
   };
   return (
     <span className="chart-export">
-      <button type="button" data-testid={`${testId}.svg`} title={`Save “${title}” as SVG`} onClick={() => void save('svg')}>SVG</button>
-      <button type="button" data-testid={`${testId}.png`} title={`Save “${title}” as PNG (2× size)`} onClick={() => void save('png')}>PNG</button>
-      {error && <span className="notice notice--error" role="alert">{error}</span>}
+      <button
+        type="button"
+        data-testid={`${testId}.svg`}
+        title={`Save “${title}” as SVG`}
+        onClick={() => void save('svg')}
+      >
+        SVG
+      </button>
+      <button
+        type="button"
+        data-testid={`${testId}.png`}
+        title={`Save “${title}” as PNG (2× size)`}
+        onClick={() => void save('png')}
+      >
+        PNG
+      </button>
+      {error && (
+        <span className="notice notice--error" role="alert">
+          {error}
+        </span>
+      )}
     </span>
   );
 }
@@ -35,7 +62,9 @@ export function ExportableChart({ title, testId, children }: { title: string; te
   const ref = useRef<HTMLDivElement>(null);
   return (
     <div className="exportable-chart">
-      <div className="exportable-chart__tools"><ChartExport title={title} containerRef={ref} testId={testId} /></div>
+      <div className="exportable-chart__tools">
+        <ChartExport title={title} containerRef={ref} testId={testId} />
+      </div>
       <div ref={ref}>{children}</div>
     </div>
   );

@@ -17,7 +17,9 @@ export function CovarianceHeatmap({ title, matrix, size, testId, note }: Covaria
   const n = Math.round(Math.sqrt(matrix.length));
   const layers = Array.from({ length: n }, (_, i) => i);
   const band = scaleBand<number>().domain(layers).range([AXIS_PX, size]).padding(0.04);
-  const colour = scaleSequential((t) => interpolateViridis(1 - t)).domain([0, 1]).clamp(true);
+  const colour = scaleSequential((t) => interpolateViridis(1 - t))
+    .domain([0, 1])
+    .clamp(true);
   const value = (i: number, j: number) => matrix[i * n + j];
   const rows = layers.map((i) => `layer ${i}: ${layers.map((j) => value(i, j).toFixed(2)).join(' ')}`).join('; ');
   return (
@@ -26,18 +28,34 @@ export function CovarianceHeatmap({ title, matrix, size, testId, note }: Covaria
       <svg width={size} height={size} role="img" aria-label={`${title}. ${rows}`}>
         {layers.map((i) => (
           <g key={i}>
-            <text x={AXIS_PX - 4} y={band(i)! + band.bandwidth() / 2 + 4} textAnchor="end" className="heatmap__tick">{i}</text>
-            <text x={band(i)! + band.bandwidth() / 2} y={AXIS_PX - 6} textAnchor="middle" className="heatmap__tick">{i}</text>
+            <text x={AXIS_PX - 4} y={band(i)! + band.bandwidth() / 2 + 4} textAnchor="end" className="heatmap__tick">
+              {i}
+            </text>
+            <text x={band(i)! + band.bandwidth() / 2} y={AXIS_PX - 6} textAnchor="middle" className="heatmap__tick">
+              {i}
+            </text>
             {layers.map((j) => (
-              <rect key={j} x={band(j)} y={band(i)} width={band.bandwidth()} height={band.bandwidth()}
-                fill={Number.isFinite(value(i, j)) ? colour(value(i, j)) : '#ccc'} data-testid={testId ? `${testId}.cell` : undefined} data-value={value(i, j)}>
+              <rect
+                key={j}
+                x={band(j)}
+                y={band(i)}
+                width={band.bandwidth()}
+                height={band.bandwidth()}
+                fill={Number.isFinite(value(i, j)) ? colour(value(i, j)) : '#ccc'}
+                data-testid={testId ? `${testId}.cell` : undefined}
+                data-value={value(i, j)}
+              >
                 <title>{`layers ${i} and ${j}: ${value(i, j).toFixed(3)}`}</title>
               </rect>
             ))}
           </g>
         ))}
       </svg>
-      {note && <p className="heatmap__note" data-testid={testId ? `${testId}.note` : undefined}>{note}</p>}
+      {note && (
+        <p className="heatmap__note" data-testid={testId ? `${testId}.note` : undefined}>
+          {note}
+        </p>
+      )}
     </figure>
   );
 }

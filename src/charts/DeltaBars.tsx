@@ -26,21 +26,43 @@ const LABEL_PX = 44;
 
 export function DeltaBars({ title, bars, width, height = 140, unit, testId }: DeltaBarsProps) {
   const largest = Math.max(1e-9, ...bars.map((b) => Math.abs(b.delta ?? 0)));
-  const y = scaleLinear().domain([-largest, largest]).range([height - 6, 6]);
+  const y = scaleLinear()
+    .domain([-largest, largest])
+    .range([height - 6, 6]);
   const slot = (width - LABEL_PX) / Math.max(1, bars.length);
   return (
-    <svg width={width} height={height} role="img" aria-label={`${title}: ${bars.length} positions, largest difference ${largest.toPrecision(3)} ${unit}`} data-testid={testId}>
-      <text x={0} y={12} className="delta__label">+{largest.toPrecision(2)}</text>
-      <text x={0} y={height / 2 + 4} className="delta__label">0 {unit}</text>
-      <text x={0} y={height - 4} className="delta__label">−{largest.toPrecision(2)}</text>
+    <svg
+      width={width}
+      height={height}
+      role="img"
+      aria-label={`${title}: ${bars.length} positions, largest difference ${largest.toPrecision(3)} ${unit}`}
+      data-testid={testId}
+    >
+      <text x={0} y={12} className="delta__label">
+        +{largest.toPrecision(2)}
+      </text>
+      <text x={0} y={height / 2 + 4} className="delta__label">
+        0 {unit}
+      </text>
+      <text x={0} y={height - 4} className="delta__label">
+        −{largest.toPrecision(2)}
+      </text>
       <line x1={LABEL_PX} x2={width} y1={y(0)} y2={y(0)} className="delta__zero" />
-      {bars.map((bar, i) => bar.delta === null ? null : (
-        <rect key={bar.key} data-delta={bar.delta} className={bar.delta >= 0 ? 'delta__bar delta__bar--up' : 'delta__bar delta__bar--down'}
-          x={LABEL_PX + i * slot + (slot > 3 ? 0.5 : 0)} width={Math.max(1, slot - (slot > 3 ? 1 : 0))}
-          y={Math.min(y(0), y(bar.delta))} height={Math.max(bar.delta === 0 ? 0 : 1, Math.abs(y(bar.delta) - y(0)))}>
-          <title>{bar.detail}</title>
-        </rect>
-      ))}
+      {bars.map((bar, i) =>
+        bar.delta === null ? null : (
+          <rect
+            key={bar.key}
+            data-delta={bar.delta}
+            className={bar.delta >= 0 ? 'delta__bar delta__bar--up' : 'delta__bar delta__bar--down'}
+            x={LABEL_PX + i * slot + (slot > 3 ? 0.5 : 0)}
+            width={Math.max(1, slot - (slot > 3 ? 1 : 0))}
+            y={Math.min(y(0), y(bar.delta))}
+            height={Math.max(bar.delta === 0 ? 0 : 1, Math.abs(y(bar.delta) - y(0)))}
+          >
+            <title>{bar.detail}</title>
+          </rect>
+        ),
+      )}
     </svg>
   );
 }

@@ -29,24 +29,62 @@ function path(values: readonly number[], x: (v: number) => number, y: (v: number
 }
 
 export function DiversityCurve({ series, totalProbes, width, height = 240 }: DiversityCurveProps) {
-  const x = scaleLinear().domain([1, Math.max(2, totalProbes)]).range([MARGIN.left, width - MARGIN.right]);
+  const x = scaleLinear()
+    .domain([1, Math.max(2, totalProbes)])
+    .range([MARGIN.left, width - MARGIN.right]);
   const max = Math.max(1, ...series.flatMap((s) => s.unique));
-  const y = scaleLinear().domain([0, max]).range([height - MARGIN.bottom, MARGIN.top]).nice();
+  const y = scaleLinear()
+    .domain([0, max])
+    .range([height - MARGIN.bottom, MARGIN.top])
+    .nice();
   return (
     <figure className="diversity-curve" data-testid="keyspace.icn.chart">
-      <svg width={width} height={height} role="img" aria-label={`Unique answers against probes: ${series.map((s) => `${s.label} ${s.unique.at(-1) ?? 0}${s.uniqueCorrect ? ` (${s.uniqueCorrect.at(-1) ?? 0} correct)` : ''} after ${s.unique.length}`).join('; ')}`}>
+      <svg
+        width={width}
+        height={height}
+        role="img"
+        aria-label={`Unique answers against probes: ${series.map((s) => `${s.label} ${s.unique.at(-1) ?? 0}${s.uniqueCorrect ? ` (${s.uniqueCorrect.at(-1) ?? 0} correct)` : ''} after ${s.unique.length}`).join('; ')}`}
+      >
         {y.ticks(5).map((t) => (
           <g key={t} transform={`translate(0, ${y(t)})`}>
             <line x1={MARGIN.left} x2={width - MARGIN.right} className="chart__grid" />
-            <text x={MARGIN.left - 6} dominantBaseline="middle" textAnchor="end" className="chart__tick">{t}</text>
+            <text x={MARGIN.left - 6} dominantBaseline="middle" textAnchor="end" className="chart__tick">
+              {t}
+            </text>
           </g>
         ))}
-        {x.ticks(6).map((t) => <text key={t} x={x(t)} y={height - MARGIN.bottom + 14} textAnchor="middle" className="chart__tick">{t}</text>)}
-        <text x={(MARGIN.left + width - MARGIN.right) / 2} y={height - 4} textAnchor="middle" className="chart__axis-label">probes</text>
+        {x.ticks(6).map((t) => (
+          <text key={t} x={x(t)} y={height - MARGIN.bottom + 14} textAnchor="middle" className="chart__tick">
+            {t}
+          </text>
+        ))}
+        <text
+          x={(MARGIN.left + width - MARGIN.right) / 2}
+          y={height - 4}
+          textAnchor="middle"
+          className="chart__axis-label"
+        >
+          probes
+        </text>
         {series.map((s, i) => (
-          <g key={s.id} data-testid="keyspace.icn.series" data-method={s.id} data-probes={s.unique.length} data-unique={s.unique.at(-1) ?? 0} data-unique-correct={s.uniqueCorrect?.at(-1) ?? ''}>
-            <path d={path(s.unique, x, y)} fill="none" stroke={schemeTableau10[i]} strokeWidth={1.5} strokeDasharray={s.uniqueCorrect ? '4 3' : undefined} />
-            {s.uniqueCorrect && <path d={path(s.uniqueCorrect, x, y)} fill="none" stroke={schemeTableau10[i]} strokeWidth={2.5} />}
+          <g
+            key={s.id}
+            data-testid="keyspace.icn.series"
+            data-method={s.id}
+            data-probes={s.unique.length}
+            data-unique={s.unique.at(-1) ?? 0}
+            data-unique-correct={s.uniqueCorrect?.at(-1) ?? ''}
+          >
+            <path
+              d={path(s.unique, x, y)}
+              fill="none"
+              stroke={schemeTableau10[i]}
+              strokeWidth={1.5}
+              strokeDasharray={s.uniqueCorrect ? '4 3' : undefined}
+            />
+            {s.uniqueCorrect && (
+              <path d={path(s.uniqueCorrect, x, y)} fill="none" stroke={schemeTableau10[i]} strokeWidth={2.5} />
+            )}
           </g>
         ))}
       </svg>
@@ -54,7 +92,9 @@ export function DiversityCurve({ series, totalProbes, width, height = 240 }: Div
         {/* Lines can coincide (every probe a new answer), so the counts are written out too. */}
         {series.map((s, i) => (
           <span key={s.id}>
-            <span className="legend__swatch" style={{ background: schemeTableau10[i] }} /> {s.label}: {s.unique.at(-1) ?? 0} unique{s.uniqueCorrect ? `, ${s.uniqueCorrect.at(-1) ?? 0} correct` : ''} after {s.unique.length}
+            <span className="legend__swatch" style={{ background: schemeTableau10[i] }} /> {s.label}:{' '}
+            {s.unique.at(-1) ?? 0} unique{s.uniqueCorrect ? `, ${s.uniqueCorrect.at(-1) ?? 0} correct` : ''} after{' '}
+            {s.unique.length}
           </span>
         ))}
         {series.some((s) => s.uniqueCorrect) && <span>solid: unique correct answers; dashed: all unique answers</span>}

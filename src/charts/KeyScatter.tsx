@@ -35,12 +35,23 @@ export function probabilityColour(probability: number): string {
 export function KeyScatter({ points, topK, width, height = 300, focusTokenId = null, onSelect }: KeyScatterProps) {
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
-  const x = scaleLinear().domain([Math.min(...xs), Math.max(...xs)]).range([PAD, width - PAD]);
-  const y = scaleLinear().domain([Math.min(...ys), Math.max(...ys)]).range([height - PAD, PAD]);
+  const x = scaleLinear()
+    .domain([Math.min(...xs), Math.max(...xs)])
+    .range([PAD, width - PAD]);
+  const y = scaleLinear()
+    .domain([Math.min(...ys), Math.max(...ys)])
+    .range([height - PAD, PAD]);
   // Draw the most probable last so they sit on top.
   const ordered = [...points].sort((a, b) => b.rank - a.rank);
   return (
-    <svg className="key-scatter" width={width} height={height} role="group" aria-label="Top candidates' keys on the first two principal axes" data-testid="keyspace.map.candidates">
+    <svg
+      className="key-scatter"
+      width={width}
+      height={height}
+      role="group"
+      aria-label="Top candidates' keys on the first two principal axes"
+      data-testid="keyspace.map.candidates"
+    >
       {ordered.map((p) => (
         <g
           key={p.tokenId}
@@ -52,11 +63,24 @@ export function KeyScatter({ points, topK, width, height = 300, focusTokenId = n
           tabIndex={onSelect ? 0 : undefined}
           aria-label={p.description}
           onClick={onSelect ? () => onSelect(p.tokenId) : undefined}
-          onKeyDown={onSelect ? (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(p.tokenId); } } : undefined}
+          onKeyDown={
+            onSelect
+              ? (e) => {
+                  if (e.key === 'Enter' || e.key === ' ') {
+                    e.preventDefault();
+                    onSelect(p.tokenId);
+                  }
+                }
+              : undefined
+          }
         >
           <title>{p.description}</title>
           <circle r={p.rank <= topK ? 6 : 4.5} fill={probabilityColour(p.probability)} />
-          {p.rank <= topK && <text x={8} y={4} className="key-scatter__label">{p.label}</text>}
+          {p.rank <= topK && (
+            <text x={8} y={4} className="key-scatter__label">
+              {p.label}
+            </text>
+          )}
         </g>
       ))}
     </svg>

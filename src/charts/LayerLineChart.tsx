@@ -21,14 +21,32 @@ export interface LayerLineChartProps {
 
 const MARGIN = { top: 8, right: 12, bottom: 22, left: 40 };
 
-export function LayerLineChart({ title, series, yDomain, width, height = 150, format = (v) => v.toFixed(2), testId }: LayerLineChartProps) {
+export function LayerLineChart({
+  title,
+  series,
+  yDomain,
+  width,
+  height = 150,
+  format = (v) => v.toFixed(2),
+  testId,
+}: LayerLineChartProps) {
   const layers = Math.max(1, ...series.map((s) => s.values.length));
   const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
   const domain = yDomain ?? [Math.min(0, ...finite), Math.max(1e-9, ...finite)];
-  const x = scaleLinear().domain([0, Math.max(1, layers - 1)]).range([MARGIN.left, width - MARGIN.right]);
-  const y = scaleLinear().domain(domain).nice().range([height - MARGIN.bottom, MARGIN.top]);
-  const path = line<number>().defined((v) => Number.isFinite(v)).x((_, i) => x(i)).y((v) => y(v));
-  const describe = series.map((s) => `${s.label}: ${s.values.map((v, i) => `layer ${i} ${format(v)}`).join(', ')}`).join('; ');
+  const x = scaleLinear()
+    .domain([0, Math.max(1, layers - 1)])
+    .range([MARGIN.left, width - MARGIN.right]);
+  const y = scaleLinear()
+    .domain(domain)
+    .nice()
+    .range([height - MARGIN.bottom, MARGIN.top]);
+  const path = line<number>()
+    .defined((v) => Number.isFinite(v))
+    .x((_, i) => x(i))
+    .y((v) => y(v));
+  const describe = series
+    .map((s) => `${s.label}: ${s.values.map((v, i) => `layer ${i} ${format(v)}`).join(', ')}`)
+    .join('; ');
   return (
     <figure className="layer-chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
@@ -36,23 +54,37 @@ export function LayerLineChart({ title, series, yDomain, width, height = 150, fo
         {y.ticks(4).map((t) => (
           <g key={t}>
             <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} stroke="#e5e2da" />
-            <text x={MARGIN.left - 4} y={y(t) + 4} textAnchor="end" className="layer-chart__tick">{format(t)}</text>
+            <text x={MARGIN.left - 4} y={y(t) + 4} textAnchor="end" className="layer-chart__tick">
+              {format(t)}
+            </text>
           </g>
         ))}
         {Array.from({ length: layers }, (_, i) => (
-          <text key={i} x={x(i)} y={height - 6} textAnchor="middle" className="layer-chart__tick">{i}</text>
+          <text key={i} x={x(i)} y={height - 6} textAnchor="middle" className="layer-chart__tick">
+            {i}
+          </text>
         ))}
         {series.map((s) => (
           <g key={s.label}>
             <path d={path([...s.values]) ?? ''} fill="none" stroke={s.colour} strokeWidth={2} />
-            {s.values.map((v, i) => Number.isFinite(v) && (
-              <circle key={i} cx={x(i)} cy={y(v)} r={3} fill={s.colour}><title>{`${s.label}, layer ${i}: ${format(v)}`}</title></circle>
-            ))}
+            {s.values.map(
+              (v, i) =>
+                Number.isFinite(v) && (
+                  <circle key={i} cx={x(i)} cy={y(v)} r={3} fill={s.colour}>
+                    <title>{`${s.label}, layer ${i}: ${format(v)}`}</title>
+                  </circle>
+                ),
+            )}
           </g>
         ))}
       </svg>
       <ul className="layer-chart__legend">
-        {series.map((s) => <li key={s.label}><span style={{ background: s.colour }} />{s.label}</li>)}
+        {series.map((s) => (
+          <li key={s.label}>
+            <span style={{ background: s.colour }} />
+            {s.label}
+          </li>
+        ))}
       </ul>
     </figure>
   );

@@ -39,11 +39,21 @@ export function seriesColour(index: number): string {
 const parityDescription = (value: number) => `${value.toFixed(2)}× English`;
 
 export function ParityChart({
-  languages, series, width, domainMax, tickFormat = (t) => `${t}×`, referenceValue = 1, describe = parityDescription,
-  ariaLabel = 'Tokens per language relative to English, per tokenizer', testId = 'tokenizers.parity.chart',
+  languages,
+  series,
+  width,
+  domainMax,
+  tickFormat = (t) => `${t}×`,
+  referenceValue = 1,
+  describe = parityDescription,
+  ariaLabel = 'Tokens per language relative to English, per tokenizer',
+  testId = 'tokenizers.parity.chart',
 }: ParityChartProps) {
   const max = domainMax ?? Math.max(2, ...series.flatMap((s) => Object.values(s.relative)));
-  const x = scaleLinear().domain([0, max]).range([LABEL_PX, width - 12]).nice();
+  const x = scaleLinear()
+    .domain([0, max])
+    .range([LABEL_PX, width - 12])
+    .nice();
   const height = TOP_PX + languages.length * ROW_PX + 6;
   const ticks = x.ticks(Math.max(2, Math.floor((width - LABEL_PX) / 60)));
   return (
@@ -51,15 +61,23 @@ export function ParityChart({
       <svg width={width} height={height} role="img" aria-label={ariaLabel}>
         {ticks.map((t) => (
           <g key={t} transform={`translate(${x(t)}, 0)`}>
-            <line y1={TOP_PX - 4} y2={height - 4} className={t === referenceValue ? 'tlab-parity-chart__one' : 'tlab-parity-chart__grid'} />
-            <text y={TOP_PX - 8} textAnchor="middle" className="tlab-parity-chart__tick">{tickFormat(t)}</text>
+            <line
+              y1={TOP_PX - 4}
+              y2={height - 4}
+              className={t === referenceValue ? 'tlab-parity-chart__one' : 'tlab-parity-chart__grid'}
+            />
+            <text y={TOP_PX - 8} textAnchor="middle" className="tlab-parity-chart__tick">
+              {tickFormat(t)}
+            </text>
           </g>
         ))}
         {languages.map((language, row) => {
           const y = TOP_PX + row * ROW_PX + ROW_PX / 2;
           return (
             <g key={language.code}>
-              <text x={LABEL_PX - 6} y={y + 4} textAnchor="end" className="tlab-parity-chart__label">{language.name}</text>
+              <text x={LABEL_PX - 6} y={y + 4} textAnchor="end" className="tlab-parity-chart__label">
+                {language.name}
+              </text>
               {series.map((s, i) => {
                 const value = s.relative[language.code];
                 if (value === undefined) return null;
@@ -75,7 +93,9 @@ export function ParityChart({
       </svg>
       <figcaption className="legend">
         {series.map((s, i) => (
-          <span key={s.id}><span className="legend__swatch" style={{ background: seriesColour(i) }} /> {s.label}</span>
+          <span key={s.id}>
+            <span className="legend__swatch" style={{ background: seriesColour(i) }} /> {s.label}
+          </span>
         ))}
       </figcaption>
     </figure>

@@ -60,14 +60,31 @@ export function formatProbability(p: number): string {
   return `${percent.toExponential(1)}%`;
 }
 
-export function ProbabilityBars({ bars, tailProbability, tailShownProbability, tailCount, width, scale = 'linear', onSelect, onInspect, inspectLabel = 'Inspect', pendingFocusRow }: ProbabilityBarsProps) {
+export function ProbabilityBars({
+  bars,
+  tailProbability,
+  tailShownProbability,
+  tailCount,
+  width,
+  scale = 'linear',
+  onSelect,
+  onInspect,
+  inspectLabel = 'Inspect',
+  pendingFocusRow,
+}: ProbabilityBarsProps) {
   const left = RANK_WIDTH_PX + LABEL_WIDTH_PX;
   const barSpace = Math.max(40, width - left - VALUE_WIDTH_PX - (onInspect ? INSPECT_WIDTH_PX : 0));
   const x = useMemo(() => {
     const largest = Math.max(...bars.map((b) => Math.max(b.probability, b.shownProbability ?? 0)), 1e-12);
     if (scale === 'log') {
-      const smallest = Math.min(...bars.flatMap((b) => [b.probability, b.shownProbability ?? 1]).filter((p) => p > 0), 1);
-      const axis = scaleLog().domain([Math.max(LOG_FLOOR, smallest / 2), Math.max(largest, LOG_FLOOR * 10)]).range([0, barSpace]).clamp(true);
+      const smallest = Math.min(
+        ...bars.flatMap((b) => [b.probability, b.shownProbability ?? 1]).filter((p) => p > 0),
+        1,
+      );
+      const axis = scaleLog()
+        .domain([Math.max(LOG_FLOOR, smallest / 2), Math.max(largest, LOG_FLOOR * 10)])
+        .range([0, barSpace])
+        .clamp(true);
       return (p: number) => (p > 0 ? axis(Math.max(p, LOG_FLOOR)) : 0);
     }
     // Scaled to the candidates, so they stay readable when the tail holds most of the mass;
@@ -75,7 +92,12 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
     const axis = scaleLinear().domain([0, largest]).range([0, barSpace]);
     return (p: number) => axis(p);
   }, [bars, barSpace, scale]);
-  const tail: ProbabilityBar = { key: 'tail', label: `other ${tailCount.toLocaleString('en-US')} tokens`, probability: tailProbability, shownProbability: tailShownProbability };
+  const tail: ProbabilityBar = {
+    key: 'tail',
+    label: `other ${tailCount.toLocaleString('en-US')} tokens`,
+    probability: tailProbability,
+    shownProbability: tailShownProbability,
+  };
   const rows = [...bars.map((bar) => ({ bar, tail: false })), ...(tailCount > 0 ? [{ bar: tail, tail: true }] : [])];
   // One tab stop for the whole chart (roving tabindex): ↑ ↓ Home End move between bars, → and ← between a bar and its inspect button.
   const svgRef = useRef<SVGSVGElement>(null);
@@ -97,8 +119,12 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
   });
   const onRowKey = (event: KeyboardEvent, index: number, part: 'bar' | 'inspect') => {
     const moves: Record<string, [number, 'bar' | 'inspect']> = {
-      ArrowDown: [index + 1, part], ArrowUp: [index - 1, part], Home: [0, part], End: [bars.length - 1, part],
-      ArrowRight: [index, onInspect ? 'inspect' : part], ArrowLeft: [index, onSelect ? 'bar' : part],
+      ArrowDown: [index + 1, part],
+      ArrowUp: [index - 1, part],
+      Home: [0, part],
+      End: [bars.length - 1, part],
+      ArrowRight: [index, onInspect ? 'inspect' : part],
+      ArrowLeft: [index, onSelect ? 'bar' : part],
     };
     if (!(event.key in moves)) return;
     event.preventDefault();
@@ -106,14 +132,33 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
     focusRow(...moves[event.key]);
   };
   return (
-    <svg ref={svgRef} className="probability-bars" width={width} height={rows.length * ROW_HEIGHT_PX} role="list" aria-label="Next-token probabilities: arrow keys move between the bars">
+    <svg
+      ref={svgRef}
+      className="probability-bars"
+      width={width}
+      height={rows.length * ROW_HEIGHT_PX}
+      role="list"
+      aria-label="Next-token probabilities: arrow keys move between the bars"
+    >
       {rows.map(({ bar, tail: isTail }, i) => {
         const shown = bar.shownProbability ?? bar.probability;
         const changed = Math.abs(shown - bar.probability) > 1e-12;
         const removed = Boolean(bar.removedBy);
         const selectable = !isTail && onSelect !== undefined;
-        const classes = ['bar', isTail && 'bar--tail', removed && 'bar--removed', bar.isActual && 'bar--actual', selectable && 'bar--selectable'].filter(Boolean).join(' ');
-        const value = removed ? `${formatProbability(bar.probability)} · cut by ${bar.removedBy}` : changed ? `${formatProbability(bar.probability)} → ${formatProbability(shown)}` : formatProbability(bar.probability);
+        const classes = [
+          'bar',
+          isTail && 'bar--tail',
+          removed && 'bar--removed',
+          bar.isActual && 'bar--actual',
+          selectable && 'bar--selectable',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        const value = removed
+          ? `${formatProbability(bar.probability)} · cut by ${bar.removedBy}`
+          : changed
+            ? `${formatProbability(bar.probability)} → ${formatProbability(shown)}`
+            : formatProbability(bar.probability);
         return (
           <g
             // By row, not by token: after Enter appends a token, the focused row stays in the page with the next distribution's bar.
@@ -130,26 +175,66 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
             data-actual={bar.isActual ? 'true' : undefined}
             className={classes}
             onClick={selectable ? () => onSelect(bar) : undefined}
-            onKeyDown={selectable ? (event) => {
-              if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); onSelect(bar); } else onRowKey(event, i, 'bar');
-            } : undefined}
+            onKeyDown={
+              selectable
+                ? (event) => {
+                    if (event.key === 'Enter' || event.key === ' ') {
+                      event.preventDefault();
+                      onSelect(bar);
+                    } else onRowKey(event, i, 'bar');
+                  }
+                : undefined
+            }
             onFocus={selectable ? () => setActiveBar(i) : undefined}
           >
             <title>{`${bar.label}: ${value}${bar.detail ? ` (${bar.detail})` : ''}`}</title>
             {/* The whole row is the click target, not just the drawn marks. */}
             <rect className="bar__hit" x={0} y={0} width={width} height={ROW_HEIGHT_PX} fill="transparent" />
-            <text className="bar__rank" x={RANK_WIDTH_PX - 8} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="end">
+            <text
+              className="bar__rank"
+              x={RANK_WIDTH_PX - 8}
+              y={ROW_HEIGHT_PX / 2}
+              dominantBaseline="middle"
+              textAnchor="end"
+            >
               {bar.rank !== undefined ? `#${bar.rank.toLocaleString('en-US')}` : ''}
             </text>
             <text className="bar__label" x={left - 8} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="end">
               {bar.label}
             </text>
-            <rect className="bar__model" x={left} y={3} height={ROW_HEIGHT_PX - 6} width={Math.max(1, Math.min(barSpace, x(bar.probability)))} rx={2} />
+            <rect
+              className="bar__model"
+              x={left}
+              y={3}
+              height={ROW_HEIGHT_PX - 6}
+              width={Math.max(1, Math.min(barSpace, x(bar.probability)))}
+              rx={2}
+            />
             {!removed && (
-              <rect className={`bar__fill${x(shown) > barSpace ? ' bar__fill--cut' : ''}`} x={left} y={7} height={ROW_HEIGHT_PX - 14} width={Math.max(1, Math.min(barSpace, x(shown)))} rx={2} />
+              <rect
+                className={`bar__fill${x(shown) > barSpace ? ' bar__fill--cut' : ''}`}
+                x={left}
+                y={7}
+                height={ROW_HEIGHT_PX - 14}
+                width={Math.max(1, Math.min(barSpace, x(shown)))}
+                rx={2}
+              />
             )}
-            {removed && <line className="bar__strike" x1={left} x2={left + Math.max(8, Math.min(barSpace, x(bar.probability)))} y1={ROW_HEIGHT_PX / 2} y2={ROW_HEIGHT_PX / 2} />}
-            <text className="bar__value" x={left + Math.min(barSpace, Math.max(x(bar.probability), x(shown))) + 6} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle">
+            {removed && (
+              <line
+                className="bar__strike"
+                x1={left}
+                x2={left + Math.max(8, Math.min(barSpace, x(bar.probability)))}
+                y1={ROW_HEIGHT_PX / 2}
+                y2={ROW_HEIGHT_PX / 2}
+              />
+            )}
+            <text
+              className="bar__value"
+              x={left + Math.min(barSpace, Math.max(x(bar.probability), x(shown))) + 6}
+              y={ROW_HEIGHT_PX / 2}
+              dominantBaseline="middle"
+            >
               {value}
             </text>
             {onInspect && !isTail && (
@@ -161,15 +246,27 @@ export function ProbabilityBars({ bars, tailProbability, tailShownProbability, t
                 aria-label={`${inspectLabel}: ${bar.label}`}
                 data-testid="distribution.bar.inspect"
                 data-token-id={bar.key}
-                onClick={(event) => { event.stopPropagation(); onInspect(bar); }}
-                onKeyDown={(event) => {
-                  if (event.key === 'Enter' || event.key === ' ') { event.preventDefault(); event.stopPropagation(); onInspect(bar); } else onRowKey(event, i, 'inspect');
+                onClick={(event) => {
+                  event.stopPropagation();
+                  onInspect(bar);
                 }}
-                onFocus={(event) => { event.stopPropagation(); setActiveBar(i); }}
+                onKeyDown={(event) => {
+                  if (event.key === 'Enter' || event.key === ' ') {
+                    event.preventDefault();
+                    event.stopPropagation();
+                    onInspect(bar);
+                  } else onRowKey(event, i, 'inspect');
+                }}
+                onFocus={(event) => {
+                  event.stopPropagation();
+                  setActiveBar(i);
+                }}
               >
                 <title>{`${inspectLabel}: ${bar.label}`}</title>
                 <rect width={INSPECT_WIDTH_PX} height={ROW_HEIGHT_PX} fill="transparent" />
-                <text x={INSPECT_WIDTH_PX / 2} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="middle">⌖</text>
+                <text x={INSPECT_WIDTH_PX / 2} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="middle">
+                  ⌖
+                </text>
               </g>
             )}
           </g>

@@ -40,54 +40,132 @@ export function pointKind(point: Pick<RankKeySimPoint, 'rank' | 'keySim'>, topK:
   return point.keySim >= threshold ? 'look-alike' : 'other';
 }
 
-export function RankKeySimChart({ points, topK, threshold, baseline, width, height = 260, onSelect }: RankKeySimChartProps) {
+export function RankKeySimChart({
+  points,
+  topK,
+  threshold,
+  baseline,
+  width,
+  height = 260,
+  onSelect,
+}: RankKeySimChartProps) {
   const maxRank = Math.max(2, ...points.map((p) => p.rank));
-  const x = useMemo(() => scaleLog().domain([1, maxRank]).range([MARGIN.left, width - MARGIN.right]), [maxRank, width]);
+  const x = useMemo(
+    () =>
+      scaleLog()
+        .domain([1, maxRank])
+        .range([MARGIN.left, width - MARGIN.right]),
+    [maxRank, width],
+  );
   const finite = points.map((p) => p.keySim).filter(Number.isFinite);
   const yMin = Math.min(0, baseline, ...finite);
-  const y = useMemo(() => scaleLinear().domain([yMin, 1]).range([height - MARGIN.bottom, MARGIN.top]).nice(), [yMin, height]);
+  const y = useMemo(
+    () =>
+      scaleLinear()
+        .domain([yMin, 1])
+        .range([height - MARGIN.bottom, MARGIN.top])
+        .nice(),
+    [yMin, height],
+  );
   const xTicks = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].filter((t) => t <= maxRank);
   return (
-    <svg className="rank-keysim" width={width} height={height} role="group" aria-label={`Rank against key similarity to the top ${topK} keys`} data-testid="keyspace.keysim.chart">
+    <svg
+      className="rank-keysim"
+      width={width}
+      height={height}
+      role="group"
+      aria-label={`Rank against key similarity to the top ${topK} keys`}
+      data-testid="keyspace.keysim.chart"
+    >
       {y.ticks(5).map((t) => (
         <g key={t} transform={`translate(0, ${y(t)})`}>
           <line x1={MARGIN.left} x2={width - MARGIN.right} className="chart__grid" />
-          <text x={MARGIN.left - 6} dominantBaseline="middle" textAnchor="end" className="chart__tick">{t.toFixed(1)}</text>
+          <text x={MARGIN.left - 6} dominantBaseline="middle" textAnchor="end" className="chart__tick">
+            {t.toFixed(1)}
+          </text>
         </g>
       ))}
       {xTicks.map((t) => (
-        <text key={t} x={x(t)} y={height - MARGIN.bottom + 14} textAnchor="middle" className="chart__tick">{t}</text>
+        <text key={t} x={x(t)} y={height - MARGIN.bottom + 14} textAnchor="middle" className="chart__tick">
+          {t}
+        </text>
       ))}
-      <text x={(MARGIN.left + width - MARGIN.right) / 2} y={height - 4} textAnchor="middle" className="chart__axis-label">rank by logit (log scale)</text>
-      <text transform={`translate(12, ${(MARGIN.top + height - MARGIN.bottom) / 2}) rotate(-90)`} textAnchor="middle" className="chart__axis-label">keySim</text>
-      <line x1={x(topK + 0.5)} x2={x(topK + 0.5)} y1={MARGIN.top} y2={height - MARGIN.bottom} className="rank-keysim__topk" />
-      <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(threshold)} y2={y(threshold)} className="rank-keysim__threshold" />
-      <text x={width - MARGIN.right} y={y(threshold) - 4} textAnchor="end" className="chart__tick">look-alike ≥ {threshold.toFixed(2)}</text>
-      <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(baseline)} y2={y(baseline)} className="rank-keysim__baseline" />
-      <text x={width - MARGIN.right} y={y(baseline) + 12} textAnchor="end" className="chart__tick">median of random key pairs</text>
-      {points.filter((p) => Number.isFinite(p.keySim)).map((p) => {
-        const kind = pointKind(p, topK, threshold);
-        const selectable = onSelect !== undefined;
-        return (
-          <g
-            key={p.tokenId}
-            transform={`translate(${x(p.rank)}, ${y(p.keySim)})`}
-            className={`rank-keysim__point rank-keysim__point--${kind}`}
-            data-testid="keyspace.keysim.point"
-            data-token-id={p.tokenId}
-            data-rank={p.rank}
-            data-kind={kind}
-            role={selectable ? 'button' : undefined}
-            tabIndex={selectable ? 0 : undefined}
-            aria-label={p.description}
-            onClick={selectable ? () => onSelect(p.tokenId) : undefined}
-            onKeyDown={selectable ? (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onSelect(p.tokenId); } } : undefined}
-          >
-            <title>{p.description}</title>
-            {kind === 'top' ? <rect x={-4.5} y={-4.5} width={9} height={9} /> : <circle r={4.5} />}
-          </g>
-        );
-      })}
+      <text
+        x={(MARGIN.left + width - MARGIN.right) / 2}
+        y={height - 4}
+        textAnchor="middle"
+        className="chart__axis-label"
+      >
+        rank by logit (log scale)
+      </text>
+      <text
+        transform={`translate(12, ${(MARGIN.top + height - MARGIN.bottom) / 2}) rotate(-90)`}
+        textAnchor="middle"
+        className="chart__axis-label"
+      >
+        keySim
+      </text>
+      <line
+        x1={x(topK + 0.5)}
+        x2={x(topK + 0.5)}
+        y1={MARGIN.top}
+        y2={height - MARGIN.bottom}
+        className="rank-keysim__topk"
+      />
+      <line
+        x1={MARGIN.left}
+        x2={width - MARGIN.right}
+        y1={y(threshold)}
+        y2={y(threshold)}
+        className="rank-keysim__threshold"
+      />
+      <text x={width - MARGIN.right} y={y(threshold) - 4} textAnchor="end" className="chart__tick">
+        look-alike ≥ {threshold.toFixed(2)}
+      </text>
+      <line
+        x1={MARGIN.left}
+        x2={width - MARGIN.right}
+        y1={y(baseline)}
+        y2={y(baseline)}
+        className="rank-keysim__baseline"
+      />
+      <text x={width - MARGIN.right} y={y(baseline) + 12} textAnchor="end" className="chart__tick">
+        median of random key pairs
+      </text>
+      {points
+        .filter((p) => Number.isFinite(p.keySim))
+        .map((p) => {
+          const kind = pointKind(p, topK, threshold);
+          const selectable = onSelect !== undefined;
+          return (
+            <g
+              key={p.tokenId}
+              transform={`translate(${x(p.rank)}, ${y(p.keySim)})`}
+              className={`rank-keysim__point rank-keysim__point--${kind}`}
+              data-testid="keyspace.keysim.point"
+              data-token-id={p.tokenId}
+              data-rank={p.rank}
+              data-kind={kind}
+              role={selectable ? 'button' : undefined}
+              tabIndex={selectable ? 0 : undefined}
+              aria-label={p.description}
+              onClick={selectable ? () => onSelect(p.tokenId) : undefined}
+              onKeyDown={
+                selectable
+                  ? (e) => {
+                      if (e.key === 'Enter' || e.key === ' ') {
+                        e.preventDefault();
+                        onSelect(p.tokenId);
+                      }
+                    }
+                  : undefined
+              }
+            >
+              <title>{p.description}</title>
+              {kind === 'top' ? <rect x={-4.5} y={-4.5} width={9} height={9} /> : <circle r={4.5} />}
+            </g>
+          );
+        })}
     </svg>
   );
 }

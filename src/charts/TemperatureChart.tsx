@@ -32,14 +32,33 @@ export interface TemperatureChartProps {
 
 const MARGIN = { top: 10, right: 14, bottom: 34, left: 46 };
 
-export function TemperatureChart({ title, series, yLabel, yDomain, width, height = 180, format = (v) => v.toFixed(2), testId }: TemperatureChartProps) {
+export function TemperatureChart({
+  title,
+  series,
+  yLabel,
+  yDomain,
+  width,
+  height = 180,
+  format = (v) => v.toFixed(2),
+  testId,
+}: TemperatureChartProps) {
   const points = series.flatMap((s) => s.points);
   const xMax = Math.max(1, ...points.map((p) => p.x));
   const yMax = Math.max(1e-9, ...points.map((p) => Math.max(p.y, p.high ?? p.y)));
-  const x = scaleLinear().domain([0, xMax]).nice().range([MARGIN.left, width - MARGIN.right]);
-  const y = scaleLinear().domain(yDomain ?? [0, yMax]).nice().range([height - MARGIN.bottom, MARGIN.top]);
-  const path = line<TemperaturePoint>().x((p) => x(p.x)).y((p) => y(p.y));
-  const describe = series.map((s) => `${s.label}: ${s.points.map((p) => `temperature ${p.x} ${format(p.y)}`).join(', ')}`).join('; ');
+  const x = scaleLinear()
+    .domain([0, xMax])
+    .nice()
+    .range([MARGIN.left, width - MARGIN.right]);
+  const y = scaleLinear()
+    .domain(yDomain ?? [0, yMax])
+    .nice()
+    .range([height - MARGIN.bottom, MARGIN.top]);
+  const path = line<TemperaturePoint>()
+    .x((p) => x(p.x))
+    .y((p) => y(p.y));
+  const describe = series
+    .map((s) => `${s.label}: ${s.points.map((p) => `temperature ${p.x} ${format(p.y)}`).join(', ')}`)
+    .join('; ');
   return (
     <figure className="temperature-chart" data-testid={testId}>
       <figcaption>{title}</figcaption>
@@ -47,20 +66,53 @@ export function TemperatureChart({ title, series, yLabel, yDomain, width, height
         {y.ticks(4).map((t) => (
           <g key={`y${t}`}>
             <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} stroke="#e5e2da" />
-            <text x={MARGIN.left - 4} y={y(t) + 4} textAnchor="end" className="temperature-chart__tick">{format(t)}</text>
+            <text x={MARGIN.left - 4} y={y(t) + 4} textAnchor="end" className="temperature-chart__tick">
+              {format(t)}
+            </text>
           </g>
         ))}
         {x.ticks(5).map((t) => (
-          <text key={`x${t}`} x={x(t)} y={height - MARGIN.bottom + 14} textAnchor="middle" className="temperature-chart__tick">{t}</text>
+          <text
+            key={`x${t}`}
+            x={x(t)}
+            y={height - MARGIN.bottom + 14}
+            textAnchor="middle"
+            className="temperature-chart__tick"
+          >
+            {t}
+          </text>
         ))}
-        <text x={(MARGIN.left + width - MARGIN.right) / 2} y={height - 4} textAnchor="middle" className="temperature-chart__axis">temperature</text>
-        <text transform={`translate(11 ${(height - MARGIN.bottom + MARGIN.top) / 2}) rotate(-90)`} textAnchor="middle" className="temperature-chart__axis">{yLabel}</text>
+        <text
+          x={(MARGIN.left + width - MARGIN.right) / 2}
+          y={height - 4}
+          textAnchor="middle"
+          className="temperature-chart__axis"
+        >
+          temperature
+        </text>
+        <text
+          transform={`translate(11 ${(height - MARGIN.bottom + MARGIN.top) / 2}) rotate(-90)`}
+          textAnchor="middle"
+          className="temperature-chart__axis"
+        >
+          {yLabel}
+        </text>
         {series.map((s) => (
           <g key={s.label}>
             <path d={path([...s.points]) ?? ''} fill="none" stroke={s.colour} strokeWidth={2} />
             {s.points.map((p) => (
               <g key={p.x}>
-                {p.low !== undefined && p.high !== undefined && <line x1={x(p.x)} x2={x(p.x)} y1={y(p.low)} y2={y(p.high)} stroke={s.colour} strokeOpacity={0.5} strokeWidth={6} />}
+                {p.low !== undefined && p.high !== undefined && (
+                  <line
+                    x1={x(p.x)}
+                    x2={x(p.x)}
+                    y1={y(p.low)}
+                    y2={y(p.high)}
+                    stroke={s.colour}
+                    strokeOpacity={0.5}
+                    strokeWidth={6}
+                  />
+                )}
                 <circle cx={x(p.x)} cy={y(p.y)} r={3.5} fill={s.colour}>
                   <title>{`${s.label}, temperature ${p.x}: ${format(p.y)}${p.low !== undefined && p.high !== undefined ? ` (${format(p.low)}–${format(p.high)})` : ''}`}</title>
                 </circle>
@@ -70,7 +122,12 @@ export function TemperatureChart({ title, series, yLabel, yDomain, width, height
         ))}
       </svg>
       <ul className="temperature-chart__legend">
-        {series.map((s) => <li key={s.label}><span style={{ background: s.colour }} />{s.label}</li>)}
+        {series.map((s) => (
+          <li key={s.label}>
+            <span style={{ background: s.colour }} />
+            {s.label}
+          </li>
+        ))}
       </ul>
     </figure>
   );

@@ -26,15 +26,28 @@ const PAD = 10;
 const PICK_RADIUS_PX = 6;
 
 function bounds(coordinates: Float32Array) {
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    maxX = -Infinity,
+    minY = Infinity,
+    maxY = -Infinity;
   for (let i = 0; i < coordinates.length; i += 2) {
-    minX = Math.min(minX, coordinates[i]); maxX = Math.max(maxX, coordinates[i]);
-    minY = Math.min(minY, coordinates[i + 1]); maxY = Math.max(maxY, coordinates[i + 1]);
+    minX = Math.min(minX, coordinates[i]);
+    maxX = Math.max(maxX, coordinates[i]);
+    minY = Math.min(minY, coordinates[i + 1]);
+    maxY = Math.max(maxY, coordinates[i + 1]);
   }
   return { minX, maxX: maxX > minX ? maxX : minX + 1, minY, maxY: maxY > minY ? maxY : minY + 1 };
 }
 
-export function VocabularyMap({ coordinates, highlighted, focusTokenId = null, width, height = 320, onSelect, label }: VocabularyMapProps) {
+export function VocabularyMap({
+  coordinates,
+  highlighted,
+  focusTokenId = null,
+  width,
+  height = 320,
+  onSelect,
+  label,
+}: VocabularyMapProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const box = useMemo(() => bounds(coordinates), [coordinates]);
   const toX = (v: number) => PAD + ((v - box.minX) / (box.maxX - box.minX)) * (width - 2 * PAD);
@@ -50,7 +63,8 @@ export function VocabularyMap({ coordinates, highlighted, focusTokenId = null, w
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, width, height);
     context.fillStyle = 'rgba(90, 90, 100, 0.35)';
-    for (let i = 0; i < coordinates.length; i += 2) context.fillRect(toX(coordinates[i]) - 0.75, toY(coordinates[i + 1]) - 0.75, 1.5, 1.5);
+    for (let i = 0; i < coordinates.length; i += 2)
+      context.fillRect(toX(coordinates[i]) - 0.75, toY(coordinates[i + 1]) - 0.75, 1.5, 1.5);
     for (const key of highlighted) {
       context.fillStyle = key.colour;
       context.beginPath();
@@ -77,7 +91,10 @@ export function VocabularyMap({ coordinates, highlighted, focusTokenId = null, w
       let bestDistance = PICK_RADIUS_PX ** 2;
       for (const id of ids) {
         const d = (toX(coordinates[2 * id]) - px) ** 2 + (toY(coordinates[2 * id + 1]) - py) ** 2;
-        if (d <= bestDistance) { best = id; bestDistance = d; }
+        if (d <= bestDistance) {
+          best = id;
+          bestDistance = d;
+        }
       }
       return best;
     };

@@ -28,17 +28,27 @@ const TOP_PX = 8;
 
 export function WordBitsChart({ words, labelA, labelB, height }: WordBitsChartProps) {
   const max = Math.max(1, ...words.flatMap((w) => [w.bitsPerByteA, w.bitsPerByteB]));
-  const y = scaleLinear().domain([0, max]).range([height - BOTTOM_PX, TOP_PX]).nice();
+  const y = scaleLinear()
+    .domain([0, max])
+    .range([height - BOTTOM_PX, TOP_PX])
+    .nice();
   const width = LEFT_PX + words.length * WORD_PX + 8;
   const base = y(0);
   return (
     <figure className="tlab-words-chart" data-testid="tokenizers.models.chart">
       <div className="tlab-chars__scroll">
-        <svg width={width} height={height} role="img" aria-label={`Bits per byte of each word, ${labelA} and ${labelB}`}>
+        <svg
+          width={width}
+          height={height}
+          role="img"
+          aria-label={`Bits per byte of each word, ${labelA} and ${labelB}`}
+        >
           {y.ticks(4).map((t) => (
             <g key={t} transform={`translate(0, ${y(t)})`}>
               <line x1={LEFT_PX - 3} x2={width} className="tlab-parity-chart__grid" />
-              <text x={LEFT_PX - 5} y={3} textAnchor="end" className="tlab-parity-chart__tick">{t}</text>
+              <text x={LEFT_PX - 5} y={3} textAnchor="end" className="tlab-parity-chart__tick">
+                {t}
+              </text>
             </g>
           ))}
           {words.map((word, i) => {
@@ -46,10 +56,33 @@ export function WordBitsChart({ words, labelA, labelB, height }: WordBitsChartPr
             return (
               <g key={i} data-testid="tokenizers.models.word">
                 <title>{`${word.text}: ${labelA} ${word.bitsPerByteA.toFixed(2)}, ${labelB} ${word.bitsPerByteB.toFixed(2)} bits/byte`}</title>
-                <rect x={x} y={y(word.bitsPerByteA)} width={BAR_PX} height={base - y(word.bitsPerByteA)} fill={seriesColour(0)} />
-                <rect x={x + BAR_PX} y={y(word.bitsPerByteB)} width={BAR_PX} height={base - y(word.bitsPerByteB)} fill={seriesColour(1)} />
-                {word.marked && <rect x={x - 1} y={TOP_PX} width={2 * BAR_PX + 2} height={base - TOP_PX} className="tlab-words-chart__mark" />}
-                <text transform={`translate(${x + BAR_PX}, ${base + 6}) rotate(60)`} className="tlab-parity-chart__label">
+                <rect
+                  x={x}
+                  y={y(word.bitsPerByteA)}
+                  width={BAR_PX}
+                  height={base - y(word.bitsPerByteA)}
+                  fill={seriesColour(0)}
+                />
+                <rect
+                  x={x + BAR_PX}
+                  y={y(word.bitsPerByteB)}
+                  width={BAR_PX}
+                  height={base - y(word.bitsPerByteB)}
+                  fill={seriesColour(1)}
+                />
+                {word.marked && (
+                  <rect
+                    x={x - 1}
+                    y={TOP_PX}
+                    width={2 * BAR_PX + 2}
+                    height={base - TOP_PX}
+                    className="tlab-words-chart__mark"
+                  />
+                )}
+                <text
+                  transform={`translate(${x + BAR_PX}, ${base + 6}) rotate(60)`}
+                  className="tlab-parity-chart__label"
+                >
                   {word.text.length > 10 ? `${word.text.slice(0, 9)}…` : word.text}
                 </text>
               </g>
@@ -58,8 +91,12 @@ export function WordBitsChart({ words, labelA, labelB, height }: WordBitsChartPr
         </svg>
       </div>
       <figcaption className="legend">
-        <span><span className="legend__swatch" style={{ background: seriesColour(0) }} /> {labelA}</span>
-        <span><span className="legend__swatch" style={{ background: seriesColour(1) }} /> {labelB}</span>
+        <span>
+          <span className="legend__swatch" style={{ background: seriesColour(0) }} /> {labelA}
+        </span>
+        <span>
+          <span className="legend__swatch" style={{ background: seriesColour(1) }} /> {labelB}
+        </span>
         <span>bits per byte of each word (outlined: largest disagreements)</span>
       </figcaption>
     </figure>

@@ -6,8 +6,20 @@
 
 /** The presentation properties our charts use; copying all computed styles would bloat files 100×. */
 const STYLE_PROPERTIES = [
-  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'opacity',
-  'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'text-decoration', 'visibility',
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+  'dominant-baseline',
+  'text-decoration',
+  'visibility',
 ] as const;
 
 /** The SVG as a standalone document: inlined styles, namespaces, size and a white background. */
@@ -53,7 +65,9 @@ export async function svgToPng(markup: string, width: number, height: number, sc
     if (!context) throw new Error('This browser cannot draw on a canvas, so no PNG can be made; use SVG.');
     context.scale(scale, scale);
     context.drawImage(image, 0, 0, width, height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The PNG could not be encoded.'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The PNG could not be encoded.'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -61,6 +75,11 @@ export async function svgToPng(markup: string, width: number, height: number, sc
 
 /** A file name from a chart title: lower case, dashes, no path characters. */
 export function chartFileName(title: string, extension: 'svg' | 'png'): string {
-  const stem = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'chart';
+  const stem =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'chart';
   return `tokenscope-${stem}.${extension}`;
 }

@@ -6,8 +6,16 @@ import { EMBEDDED_MODELS_DIR } from './nodeRuntime';
 
 describe('parseArgs', () => {
   it('reads a command, a file and options', () => {
-    expect(parseArgs(['score', 'speech.txt', '--model', 'sotu-gpt', '--top-k', '3', '--stride', '64', '--pretty'])).toMatchObject({
-      command: 'score', input: 'speech.txt', model: 'sotu-gpt', topK: 3, strideTokens: 64, pretty: true, allowNetwork: false,
+    expect(
+      parseArgs(['score', 'speech.txt', '--model', 'sotu-gpt', '--top-k', '3', '--stride', '64', '--pretty']),
+    ).toMatchObject({
+      command: 'score',
+      input: 'speech.txt',
+      model: 'sotu-gpt',
+      topK: 3,
+      strideTokens: 64,
+      pretty: true,
+      allowNetwork: false,
     });
   });
 
@@ -23,20 +31,50 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['score', 'x', '--verbose'])).toThrow(UsageError);
   });
 
-  it('reads next\'s sampling options, with the pipeline\'s defaults (filters off, temperature 1, seed 0)', () => {
+  it("reads next's sampling options, with the pipeline's defaults (filters off, temperature 1, seed 0)", () => {
     expect(parseArgs(['next', '-'])).toMatchObject({
-      command: 'next', sampling: { temperature: 1, topK: 0, topP: 1, minP: 0 }, seed: 0, top: 10, mode: 'sample',
+      command: 'next',
+      sampling: { temperature: 1, topK: 0, topP: 1, minP: 0 },
+      seed: 0,
+      top: 10,
+      mode: 'sample',
     });
-    expect(parseArgs(['next', 'x', '--temperature', '0.7', '--top-k', '0', '--top-p', '0.9', '--min-p', '0.05', '--seed', '4294967295', '--top', '3', '--greedy'])).toMatchObject({
-      sampling: { temperature: 0.7, topK: 0, topP: 0.9, minP: 0.05 }, seed: 4294967295, top: 3, mode: 'greedy',
+    expect(
+      parseArgs([
+        'next',
+        'x',
+        '--temperature',
+        '0.7',
+        '--top-k',
+        '0',
+        '--top-p',
+        '0.9',
+        '--min-p',
+        '0.05',
+        '--seed',
+        '4294967295',
+        '--top',
+        '3',
+        '--greedy',
+      ]),
+    ).toMatchObject({
+      sampling: { temperature: 0.7, topK: 0, topP: 0.9, minP: 0.05 },
+      seed: 4294967295,
+      top: 3,
+      mode: 'greedy',
     });
     expect(parseArgs(['next', 'x', '--top-k', '5']).sampling.topK).toBe(5);
     expect(parseArgs(['score', 'x', '--top-k', '5']).sampling.topK).toBe(0); // score's --top-k is its alternatives
   });
 
   it('rejects out-of-range sampling options with a usage message that names the flag', () => {
-    const next = (...options: string[]) => () => parseArgs(['next', 'x', ...options]);
-    expect(next('--temperature', '0')).toThrow('--temperature must be a number > 0, got "0" (for the most probable token use --greedy).');
+    const next =
+      (...options: string[]) =>
+      () =>
+        parseArgs(['next', 'x', ...options]);
+    expect(next('--temperature', '0')).toThrow(
+      '--temperature must be a number > 0, got "0" (for the most probable token use --greedy).',
+    );
     expect(next('--temperature', '-1')).toThrow(UsageError);
     expect(next('--temperature', 'Infinity')).toThrow(/--temperature must be a number > 0/);
     expect(next('--temperature', '')).toThrow(/--temperature must be a number > 0/);
@@ -59,6 +97,8 @@ describe('resolveModelArgument', () => {
     expect(resolveModelArgument(folder, EMBEDDED_MODELS_DIR)).toEqual({ kind: 'path', path: folder });
     expect(resolveModelArgument('sotu-gpt', EMBEDDED_MODELS_DIR)).toEqual({ kind: 'embedded', id: 'sotu-gpt' });
     expect(resolveModelArgument('Xenova/gpt2', EMBEDDED_MODELS_DIR)).toEqual({ kind: 'hub', id: 'Xenova/gpt2' });
-    expect(() => resolveModelArgument('no-such-model', EMBEDDED_MODELS_DIR)).toThrow(/neither a folder nor an embedded model/);
+    expect(() => resolveModelArgument('no-such-model', EMBEDDED_MODELS_DIR)).toThrow(
+      /neither a folder nor an embedded model/,
+    );
   });
 });

@@ -2,7 +2,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LIMITS, limitSentence } from '../core/limits';
-import { assertTemperature, DEFAULT_SAMPLING_SETTINGS, type NextTokenMode, type SamplingSettings } from '../core/distribution';
+import {
+  assertTemperature,
+  DEFAULT_SAMPLING_SETTINGS,
+  type NextTokenMode,
+  type SamplingSettings,
+} from '../core/distribution';
 import type { ModelSource } from '../engine/types';
 import { isHubModelId } from '../engine/sources';
 
@@ -41,7 +46,11 @@ export class UsageError extends Error {}
 /** The input limits the app's views and these commands share (core/limits), as the README's table states them. */
 export function limitsHelp(): string {
   const rows = Object.values(LIMITS).map((limit) => `  ${limit.where}: ${limitSentence(limit)}`);
-  return ['Limits (the same in the app):', ...rows, '  score, tokenize, next: no limit (texts past the context run in sliding windows)'].join('\n');
+  return [
+    'Limits (the same in the app):',
+    ...rows,
+    '  score, tokenize, next: no limit (texts past the context run in sliding windows)',
+  ].join('\n');
 }
 
 export const USAGE = `Usage: npm run cli -- <command> <file|-> [options]
@@ -97,7 +106,9 @@ function temperatureValue(value: string): number {
   try {
     assertTemperature(t); // the pipeline's own rule, so the CLI accepts exactly what it accepts
   } catch {
-    throw new UsageError(`--temperature must be a number > 0, got "${value}" (for the most probable token use --greedy).`);
+    throw new UsageError(
+      `--temperature must be a number > 0, got "${value}" (for the most probable token use --greedy).`,
+    );
   }
   return t;
 }
@@ -110,13 +121,15 @@ function unitIntervalValue(flag: string, value: string, off: string): number {
 
 function countValue(flag: string, value: string): number {
   const n = numberOrNaN(value);
-  if (!(Number.isInteger(n) && n >= 0)) throw new UsageError(`${flag} must be an integer >= 0 (0 = off), got "${value}".`);
+  if (!(Number.isInteger(n) && n >= 0))
+    throw new UsageError(`${flag} must be an integer >= 0 (0 = off), got "${value}".`);
   return n;
 }
 
 function seedValue(value: string): number {
   const n = numberOrNaN(value);
-  if (!(Number.isInteger(n) && n >= 0 && n <= MAX_SEED)) throw new UsageError(`--seed must be an integer in [0, ${MAX_SEED}], got "${value}".`);
+  if (!(Number.isInteger(n) && n >= 0 && n <= MAX_SEED))
+    throw new UsageError(`--seed must be an integer in [0, ${MAX_SEED}], got "${value}".`);
   return n;
 }
 
@@ -125,8 +138,18 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const used = new Set<string>();
   let topKValue: string | undefined;
   const args: Omit<CliArgs, 'command' | 'input' | 'inputs' | 'modelGiven'> = {
-    model: 'sotu-gpt', topK: 5, strideTokens: undefined, allowNetwork: false, hubUrl: undefined, addSpecialTokens: false, pretty: false,
-    sampling: { ...DEFAULT_SAMPLING_SETTINGS }, seed: 0, top: 10, mode: 'sample', tokenizer: undefined,
+    model: 'sotu-gpt',
+    topK: 5,
+    strideTokens: undefined,
+    allowNetwork: false,
+    hubUrl: undefined,
+    addSpecialTokens: false,
+    pretty: false,
+    sampling: { ...DEFAULT_SAMPLING_SETTINGS },
+    seed: 0,
+    top: 10,
+    mode: 'sample',
+    tokenizer: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -137,20 +160,48 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     };
     if (arg.startsWith('--')) used.add(arg);
     switch (arg) {
-      case '--model': args.model = value(); break;
-      case '--top-k': topKValue = value(); break;
-      case '--stride': args.strideTokens = positiveInt(arg, value()); break;
-      case '--allow-network': args.allowNetwork = true; break;
-      case '--hub-url': args.hubUrl = value(); break;
-      case '--special': args.addSpecialTokens = true; break;
-      case '--pretty': args.pretty = true; break;
-      case '--temperature': args.sampling.temperature = temperatureValue(value()); break;
-      case '--top-p': args.sampling.topP = unitIntervalValue(arg, value(), '1 = off'); break;
-      case '--min-p': args.sampling.minP = unitIntervalValue(arg, value(), '0 = off'); break;
-      case '--seed': args.seed = seedValue(value()); break;
-      case '--top': args.top = positiveInt(arg, value()); break;
-      case '--greedy': args.mode = 'greedy'; break;
-      case '--tokenizer': args.tokenizer = value(); break;
+      case '--model':
+        args.model = value();
+        break;
+      case '--top-k':
+        topKValue = value();
+        break;
+      case '--stride':
+        args.strideTokens = positiveInt(arg, value());
+        break;
+      case '--allow-network':
+        args.allowNetwork = true;
+        break;
+      case '--hub-url':
+        args.hubUrl = value();
+        break;
+      case '--special':
+        args.addSpecialTokens = true;
+        break;
+      case '--pretty':
+        args.pretty = true;
+        break;
+      case '--temperature':
+        args.sampling.temperature = temperatureValue(value());
+        break;
+      case '--top-p':
+        args.sampling.topP = unitIntervalValue(arg, value(), '1 = off');
+        break;
+      case '--min-p':
+        args.sampling.minP = unitIntervalValue(arg, value(), '0 = off');
+        break;
+      case '--seed':
+        args.seed = seedValue(value());
+        break;
+      case '--top':
+        args.top = positiveInt(arg, value());
+        break;
+      case '--greedy':
+        args.mode = 'greedy';
+        break;
+      case '--tokenizer':
+        args.tokenizer = value();
+        break;
       default:
         if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg}.`);
         positional.push(arg);
@@ -158,15 +209,24 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const [command, input, ...extra] = positional;
   if (!command) throw new UsageError('Missing command.');
-  if (!COMMANDS.includes(command as CliCommand)) throw new UsageError(`Unknown command "${command}" (expected ${COMMANDS.join(', ')}).`);
-  if (!input) throw new UsageError(command === 'export' ? 'export needs one or more experiment JSON files.' : `${command} needs a text file (or - for standard input).`);
+  if (!COMMANDS.includes(command as CliCommand))
+    throw new UsageError(`Unknown command "${command}" (expected ${COMMANDS.join(', ')}).`);
+  if (!input)
+    throw new UsageError(
+      command === 'export'
+        ? 'export needs one or more experiment JSON files.'
+        : `${command} needs a text file (or - for standard input).`,
+    );
   if (extra.length > 0 && command !== 'export') throw new UsageError(`Unexpected arguments: ${extra.join(' ')}.`);
   if (used.has('--tokenizer')) {
-    if (command !== 'tokenize') throw new UsageError('--tokenizer is only for tokenize (compare-tokenizers takes --tokenizers a,b,c).');
-    if (used.has('--model') || used.has('--special')) throw new UsageError('--tokenizer tokenizes without a model: leave out --model and --special.');
+    if (command !== 'tokenize')
+      throw new UsageError('--tokenizer is only for tokenize (compare-tokenizers takes --tokenizers a,b,c).');
+    if (used.has('--model') || used.has('--special'))
+      throw new UsageError('--tokenizer tokenizes without a model: leave out --model and --special.');
   }
   if (command === 'next') {
-    if (used.has('--stride')) throw new UsageError('--stride is only for score (next sees the last context-length tokens).');
+    if (used.has('--stride'))
+      throw new UsageError('--stride is only for score (next sees the last context-length tokens).');
     if (topKValue !== undefined) args.sampling.topK = countValue('--top-k', topKValue);
   } else {
     const misplaced = NEXT_ONLY_OPTIONS.find((flag) => used.has(flag));
@@ -184,7 +244,8 @@ export function resolveModelArgument(model: string, embeddedDir: string): ModelS
   if (existsSync(model) && statSync(model).isDirectory()) return { kind: 'path', path: model };
   if (!model.includes('/') && existsSync(join(embeddedDir, model))) return { kind: 'embedded', id: model };
   if (isHubModelId(model)) {
-    if (!model.includes('/')) throw new UsageError(`"${model}" is neither a folder nor an embedded model (see public/models/).`);
+    if (!model.includes('/'))
+      throw new UsageError(`"${model}" is neither a folder nor an embedded model (see public/models/).`);
     return { kind: 'hub', id: model };
   }
   throw new UsageError(`"${model}" is neither a folder, an embedded model, nor a Hub model id.`);
@@ -193,7 +254,8 @@ export function resolveModelArgument(model: string, embeddedDir: string): ModelS
 /** An integer option in [min, max], or a usage error that names the flag. */
 export function integerOption(flag: string, value: string, min: number, max: number): number {
   const n = value.trim() === '' ? NaN : Number(value);
-  if (!(Number.isInteger(n) && n >= min && n <= max)) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}".`);
+  if (!(Number.isInteger(n) && n >= min && n <= max))
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}".`);
   return n;
 }
 
@@ -226,10 +288,18 @@ export function readCommandOptions(
     };
     if (own(arg, value)) continue;
     switch (arg) {
-      case '--model': common.model = value(); break;
-      case '--allow-network': common.allowNetwork = true; break;
-      case '--hub-url': common.hubUrl = value(); break;
-      case '--pretty': common.pretty = true; break;
+      case '--model':
+        common.model = value();
+        break;
+      case '--allow-network':
+        common.allowNetwork = true;
+        break;
+      case '--hub-url':
+        common.hubUrl = value();
+        break;
+      case '--pretty':
+        common.pretty = true;
+        break;
       default:
         if (arg.startsWith('--')) throw new UsageError(`Unknown option ${arg} for ${command}.`);
         positional.push(arg);

@@ -45,7 +45,9 @@ async function readText(path: string, what: string): Promise<string> {
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `The ${what} ${path} does not exist.` : `Cannot read ${path}: ${(error as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT' ? `The ${what} ${path} does not exist.` : `Cannot read ${path}: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -73,16 +75,22 @@ async function readDefinition(reference: string, models: readonly string[]): Pro
   else {
     const text = await readText(reference, 'batch definition');
     def = asUsageError(() => parseBatchDefinition(text, reference));
-    for (const model of def.models) if (model.source.kind === 'folder') folders.set(model.source.folderName, resolve(dirname(reference), model.source.folderName));
+    for (const model of def.models)
+      if (model.source.kind === 'folder')
+        folders.set(model.source.folderName, resolve(dirname(reference), model.source.folderName));
   }
   if (models.length > 0) {
     const replaced: BatchModel[] = models.map((model) => {
       const source = resolveModelArgument(model, EMBEDDED_MODELS_DIR);
       if (source.kind === 'embedded') return { id: source.id, source: { kind: 'embedded', fileHashes: [] } };
-      if (source.kind === 'hub') return { id: source.id, source: { kind: 'hub', revision: source.revision ?? 'main', fileHashes: [] } };
+      if (source.kind === 'hub')
+        return { id: source.id, source: { kind: 'hub', revision: source.revision ?? 'main', fileHashes: [] } };
       const path = source.kind === 'path' ? source.path : model;
       folders.set(basename(resolve(path)), path);
-      return { id: basename(resolve(path)), source: { kind: 'folder', folderName: basename(resolve(path)), fileHashes: [] } };
+      return {
+        id: basename(resolve(path)),
+        source: { kind: 'folder', folderName: basename(resolve(path)), fileHashes: [] },
+      };
     });
     def = asUsageError(() => parseBatchDefinition({ ...def, models: replaced }, reference));
   }
@@ -94,13 +102,23 @@ function loadParamsFor(folders: Map<string, string>) {
     const { source } = model;
     const dtype = model.dtype ?? 'auto';
     if (source.kind === 'embedded') return { source: { kind: 'embedded', id: model.id }, backend: 'wasm', dtype };
-    if (source.kind === 'hub') return { source: { kind: 'hub', id: model.id, revision: source.revision }, backend: 'wasm', dtype };
-    return { source: { kind: 'path', path: folders.get(source.folderName) ?? source.folderName }, backend: 'wasm', dtype };
+    if (source.kind === 'hub')
+      return { source: { kind: 'hub', id: model.id, revision: source.revision }, backend: 'wasm', dtype };
+    return {
+      source: { kind: 'path', path: folders.get(source.folderName) ?? source.folderName },
+      backend: 'wasm',
+      dtype,
+    };
   };
 }
 
-async function withEngine<T>(args: BatchArgs, options: BatchRunOptions, work: (engine: CliEngine) => Promise<T>): Promise<T> {
-  const engine = options.engine ?? new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
+async function withEngine<T>(
+  args: BatchArgs,
+  options: BatchRunOptions,
+  work: (engine: CliEngine) => Promise<T>,
+): Promise<T> {
+  const engine =
+    options.engine ?? new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
   try {
     return await work(engine);
   } finally {
@@ -110,12 +128,18 @@ async function withEngine<T>(args: BatchArgs, options: BatchRunOptions, work: (e
 
 export async function runBatchCli(args: BatchArgs, options: BatchRunOptions = {}): Promise<unknown> {
   switch (args.batch) {
-    case 'run': return runOutput(args, options);
-    case 'merge': return mergeOutput(args);
-    case 'table': return tableOutput(args);
-    case 'score': return scoreOutput(args, options);
-    case 'plan': return planOutput(args);
-    case 'bench': return benchOutput(args, options);
+    case 'run':
+      return runOutput(args, options);
+    case 'merge':
+      return mergeOutput(args);
+    case 'table':
+      return tableOutput(args);
+    case 'score':
+      return scoreOutput(args, options);
+    case 'plan':
+      return planOutput(args);
+    case 'bench':
+      return benchOutput(args, options);
   }
 }
 
@@ -125,11 +149,16 @@ async function runOutput(args: BatchArgs, options: BatchRunOptions) {
   const id = batchId(def);
   const done = new Set<number>();
   const exists = existsSync(out);
-  if (exists && !args.resume) throw new UsageError(`${out} already exists: pass --resume to finish that run, or remove the file to start over.`);
+  if (exists && !args.resume)
+    throw new UsageError(`${out} already exists: pass --resume to finish that run, or remove the file to start over.`);
   const parsed = asUsageError(() => parseResultFile(exists ? readFileSync(out, 'utf8') : '', out, true));
   for (const r of parsed.results) {
-    if (r.batch !== id) throw new UsageError(`${out} holds results of another batch definition (batch ${r.batch}, this one is ${id}).`);
-    if (args.shard && r.task % args.shard.count !== args.shard.index) throw new UsageError(`${out} holds task ${r.task}, which is not in shard ${args.shard.index}/${args.shard.count}.`);
+    if (r.batch !== id)
+      throw new UsageError(`${out} holds results of another batch definition (batch ${r.batch}, this one is ${id}).`);
+    if (args.shard && r.task % args.shard.count !== args.shard.index)
+      throw new UsageError(
+        `${out} holds task ${r.task}, which is not in shard ${args.shard.index}/${args.shard.count}.`,
+      );
     done.add(r.task);
   }
   // A line cut off by a kill: drop it; its task is not done and runs again.
@@ -152,21 +181,30 @@ async function runOutput(args: BatchArgs, options: BatchRunOptions) {
     process.stderr.write(`${formatProgress(p)}\n`);
   };
   try {
-    const summary = await withEngine(args, options, (engine) => runBatch(def, { engine, loadParams: loadParamsFor(folders) }, {
-      isDone: (task) => done.has(task.index),
-      // One write per line: a kill leaves whole lines and at most one cut-off last line.
-      onResult: (result) => {
-        writeSync(fd, `${resultLine(result)}\n`);
-        written++;
-      },
-      onProgress: report,
-      signal: controller.signal,
-      shard: args.shard ?? undefined,
-    }));
+    const summary = await withEngine(args, options, (engine) =>
+      runBatch(
+        def,
+        { engine, loadParams: loadParamsFor(folders) },
+        {
+          isDone: (task) => done.has(task.index),
+          // One write per line: a kill leaves whole lines and at most one cut-off last line.
+          onResult: (result) => {
+            writeSync(fd, `${resultLine(result)}\n`);
+            written++;
+          },
+          onProgress: report,
+          signal: controller.signal,
+          shard: args.shard ?? undefined,
+        },
+      ),
+    );
     return { name: def.name, out, shard: args.shard, droppedPartialLine: parsed.partialTail !== null, ...summary };
   } catch (error) {
     if (controller.signal.aborted && isAbortError(error)) {
-      throw new EngineError('cancelled', `Stopped after ${written} new samples (${done.size + written} in ${out}): run the same command with --resume to finish.`);
+      throw new EngineError(
+        'cancelled',
+        `Stopped after ${written} new samples (${done.size + written} in ${out}): run the same command with --resume to finish.`,
+      );
     }
     throw error;
   } finally {
@@ -180,7 +218,10 @@ async function runOutput(args: BatchArgs, options: BatchRunOptions) {
 }
 
 /** Every file's results merged (canonical order, each task once); errors name the file and line. */
-function readResults(paths: readonly string[], allowPartialTail: boolean): { results: SampleResult[]; partialLines: number } {
+function readResults(
+  paths: readonly string[],
+  allowPartialTail: boolean,
+): { results: SampleResult[]; partialLines: number } {
   for (const path of paths) if (!existsSync(path)) throw new UsageError(`The results file ${path} does not exist.`);
   let partialLines = 0;
   const groups = paths.map((path) => {
@@ -199,13 +240,25 @@ async function mergeOutput(args: BatchArgs) {
   mkdirSync(dirname(resolve(out)), { recursive: true });
   await writeFile(temporary, results.map((r) => `${resultLine(r)}\n`).join(''));
   await rename(temporary, out);
-  return { out, files: args.inputs.length, results: results.length, batch: results[0]?.batch ?? null, firstTask: results[0]?.task ?? null, lastTask: results.at(-1)?.task ?? null };
+  return {
+    out,
+    files: args.inputs.length,
+    results: results.length,
+    batch: results[0]?.batch ?? null,
+    firstTask: results[0]?.task ?? null,
+    lastTask: results.at(-1)?.task ?? null,
+  };
 }
 
 async function tableOutput(args: BatchArgs) {
   // A run still writing may have a cut-off last line: the table leaves it out.
   const { results, partialLines } = readResults(args.inputs, true);
-  return { batch: results[0]?.batch ?? null, samples: results.length, ignoredPartialLines: partialLines, cells: batchTable(results) };
+  return {
+    batch: results[0]?.batch ?? null,
+    samples: results.length,
+    ignoredPartialLines: partialLines,
+    cells: batchTable(results),
+  };
 }
 
 async function readScoringSet(reference: string): Promise<ScoringSet> {
@@ -224,7 +277,9 @@ async function scoreOutput(args: BatchArgs, options: BatchRunOptions) {
   const output = await withEngine(args, options, async (engine) => {
     const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
     const scored = await scoreTexts(engine, set.texts, {
-      onProgress: (done, total) => { if (!args.quiet) process.stderr.write(`batch score: ${done}/${total} texts\n`); },
+      onProgress: (done, total) => {
+        if (!args.quiet) process.stderr.write(`batch score: ${done}/${total} texts\n`);
+      },
     });
     return { name: set.name, model: { label: info.label, key: info.key }, ...scored };
   });
@@ -235,10 +290,20 @@ async function scoreOutput(args: BatchArgs, options: BatchRunOptions) {
 async function planOutput(args: BatchArgs) {
   const { def } = await readDefinition(args.inputs[0], args.models);
   const tasks = taskCount(def);
-  const perShard = Array.from({ length: args.shards }, (_, i) => Math.floor(tasks / args.shards) + (i < tasks % args.shards ? 1 : 0));
+  const perShard = Array.from(
+    { length: args.shards },
+    (_, i) => Math.floor(tasks / args.shards) + (i < tasks % args.shards ? 1 : 0),
+  );
   return {
-    batch: batchId(def), name: def.name, prompts: def.prompts.length, models: def.models.map((m) => m.id),
-    cells: batchCells(def).map((c) => c.key), samplesPerCell: def.samplesPerCell, tasks, shards: args.shards, tasksPerShard: perShard,
+    batch: batchId(def),
+    name: def.name,
+    prompts: def.prompts.length,
+    models: def.models.map((m) => m.id),
+    cells: batchCells(def).map((c) => c.key),
+    samplesPerCell: def.samplesPerCell,
+    tasks,
+    shards: args.shards,
+    tasksPerShard: perShard,
   };
 }
 

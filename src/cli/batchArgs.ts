@@ -47,35 +47,74 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs {
   const [command, sub, ...rest] = argv;
   if (!BATCH_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
   if (!SUBCOMMANDS.includes(sub as BatchSubcommand)) {
-    throw new UsageError(sub === undefined ? `batch needs a subcommand: ${SUBCOMMANDS.join(', ')}.` : `Unknown batch subcommand "${sub}" (expected ${SUBCOMMANDS.join(', ')}).`);
+    throw new UsageError(
+      sub === undefined
+        ? `batch needs a subcommand: ${SUBCOMMANDS.join(', ')}.`
+        : `Unknown batch subcommand "${sub}" (expected ${SUBCOMMANDS.join(', ')}).`,
+    );
   }
   const args: BatchArgs = {
-    command: 'batch', batch: sub as BatchSubcommand, inputs: [], out: null, shard: null, resume: false, models: [], shards: 1, rounds: 3, quiet: false,
-    model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
+    command: 'batch',
+    batch: sub as BatchSubcommand,
+    inputs: [],
+    out: null,
+    shard: null,
+    resume: false,
+    models: [],
+    shards: 1,
+    rounds: 3,
+    quiet: false,
+    model: 'sotu-gpt',
+    allowNetwork: false,
+    hubUrl: undefined,
+    pretty: false,
   };
   const only = (flag: string, ...which: BatchSubcommand[]) => {
     if (!which.includes(args.batch)) throw new UsageError(`${flag} is only for batch ${which.join(' and batch ')}.`);
   };
   args.inputs = readCommandOptions(`batch ${sub}`, rest, args, (flag, value) => {
     switch (flag) {
-      case '--out': only(flag, 'run', 'merge', 'score'); args.out = value(); return true;
-      case '--shard': only(flag, 'run'); args.shard = shardOption(value()); return true;
-      case '--resume': only(flag, 'run'); args.resume = true; return true;
-      case '--quiet': only(flag, 'run', 'score'); args.quiet = true; return true;
-      case '--model': only(flag, 'run', 'plan', 'score', 'bench'); args.models.push(value()); return true;
-      case '--rounds': only(flag, 'bench'); args.rounds = integerOption(flag, value(), 1, 20); return true;
-      case '--shards': only(flag, 'plan'); args.shards = integerOption(flag, value(), 1, 1_000_000); return true;
-      default: return false;
+      case '--out':
+        only(flag, 'run', 'merge', 'score');
+        args.out = value();
+        return true;
+      case '--shard':
+        only(flag, 'run');
+        args.shard = shardOption(value());
+        return true;
+      case '--resume':
+        only(flag, 'run');
+        args.resume = true;
+        return true;
+      case '--quiet':
+        only(flag, 'run', 'score');
+        args.quiet = true;
+        return true;
+      case '--model':
+        only(flag, 'run', 'plan', 'score', 'bench');
+        args.models.push(value());
+        return true;
+      case '--rounds':
+        only(flag, 'bench');
+        args.rounds = integerOption(flag, value(), 1, 20);
+        return true;
+      case '--shards':
+        only(flag, 'plan');
+        args.shards = integerOption(flag, value(), 1, 1_000_000);
+        return true;
+      default:
+        return false;
     }
   });
   const one = args.batch !== 'merge' && args.batch !== 'table';
-  if (args.inputs.length === 0) throw new UsageError(`batch ${sub} needs ${one ? 'a file (or bundled:<name>)' : 'one or more results files'}.`);
+  if (args.inputs.length === 0)
+    throw new UsageError(`batch ${sub} needs ${one ? 'a file (or bundled:<name>)' : 'one or more results files'}.`);
   if (one && args.inputs.length > 1) throw new UsageError(`Unexpected argument "${args.inputs[1]}".`);
-  if ((args.batch === 'run' || args.batch === 'merge') && !args.out) throw new UsageError(`batch ${sub} needs --out <file.jsonl>.`);
+  if ((args.batch === 'run' || args.batch === 'merge') && !args.out)
+    throw new UsageError(`batch ${sub} needs --out <file.jsonl>.`);
   if (args.batch === 'score' && args.models.length > 1) throw new UsageError('batch score takes one --model.');
   return args;
 }
-
 
 function duration(seconds: number): string {
   if (seconds < 60) return `${Math.round(seconds)}s`;

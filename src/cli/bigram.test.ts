@@ -11,14 +11,21 @@ writeFileSync(file, 'Fellow-Citizens of the Senate and House of Representatives:
 
 describe('bigram and lens commands', () => {
   it('parses options and rejects ones for the other command', () => {
-    expect(parseBigramArgs(['lens', file, '--position', '-1'])).toMatchObject({ command: 'lens', input: file, position: -1 });
+    expect(parseBigramArgs(['lens', file, '--position', '-1'])).toMatchObject({
+      command: 'lens',
+      input: file,
+      position: -1,
+    });
     expect(() => parseBigramArgs(['bigram', file, '--position', '2'])).toThrow(UsageError);
     expect(() => parseBigramArgs(['lens'])).toThrow(/needs a text file/);
   });
 
   it('bigram: one row per token, summary, and the corpus reference from the training split', async () => {
     const out = (await runBigramCli(parseBigramArgs(['bigram', file, '--corpus', 'train']))) as {
-      tokenCount: number; positions: { bigramness: number }[]; summary: { positions: number }; corpus: { scores: { name: string }[] };
+      tokenCount: number;
+      positions: { bigramness: number }[];
+      summary: { positions: number };
+      corpus: { scores: { name: string }[] };
     };
     expect(out.positions).toHaveLength(out.tokenCount);
     expect(out.summary.positions).toBe(out.tokenCount);
@@ -28,7 +35,9 @@ describe('bigram and lens commands', () => {
 
   it('lens: per-layer statistics at the last position, KL to final 0 at the last layer', async () => {
     const out = (await runBigramCli(parseBigramArgs(['lens', file, '--lens-positions', '8']))) as {
-      tokenCount: number; layerCount: number; selected: { position: number; layers: { klToFinalNats: number }[] };
+      tokenCount: number;
+      layerCount: number;
+      selected: { position: number; layers: { klToFinalNats: number }[] };
     };
     expect(out.selected.position).toBe(out.tokenCount - 1);
     expect(out.selected.layers).toHaveLength(out.layerCount + 1);

@@ -42,17 +42,38 @@ export function parseBigramArgs(argv: readonly string[]): BigramArgs {
   const [command, ...rest] = argv;
   if (!BIGRAM_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const args: BigramArgs = {
-    command: command as BigramCommand, input: '', corpus: null, position: null, maxPositions: 512, lensPositions: 128,
-    model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
+    command: command as BigramCommand,
+    input: '',
+    corpus: null,
+    position: null,
+    maxPositions: 512,
+    lensPositions: 128,
+    model: 'sotu-gpt',
+    allowNetwork: false,
+    hubUrl: undefined,
+    pretty: false,
   };
   const only = (flag: string, which: BigramCommand) => onlyFor(args.command, which, flag);
   const positional = readCommandOptions(args.command, rest, args, (arg, value) => {
     switch (arg) {
-      case '--corpus': only(arg, 'bigram'); args.corpus = value(); return true;
-      case '--position': only(arg, 'lens'); args.position = integerOption(arg, value(), -1_000_000, 1_000_000); return true;
-      case '--max-positions': only(arg, 'lens'); args.maxPositions = integerOption(arg, value(), 2, 4096); return true;
-      case '--lens-positions': only(arg, 'lens'); args.lensPositions = integerOption(arg, value(), 1, 4096); return true;
-      default: return false;
+      case '--corpus':
+        only(arg, 'bigram');
+        args.corpus = value();
+        return true;
+      case '--position':
+        only(arg, 'lens');
+        args.position = integerOption(arg, value(), -1_000_000, 1_000_000);
+        return true;
+      case '--max-positions':
+        only(arg, 'lens');
+        args.maxPositions = integerOption(arg, value(), 2, 4096);
+        return true;
+      case '--lens-positions':
+        only(arg, 'lens');
+        args.lensPositions = integerOption(arg, value(), 1, 4096);
+        return true;
+      default:
+        return false;
     }
   });
   if (positional.length > 1) throw new UsageError(`Unexpected argument "${positional[1]}".`);
@@ -64,14 +85,22 @@ export function parseBigramArgs(argv: readonly string[]): BigramArgs {
 async function setCorpus(engine: Engine, corpus: string, model: string): Promise<void> {
   const analyzer = engine.bigramAnalyzer();
   if (corpus === 'train') {
-    const index = JSON.parse(await readFile(join(REPO_ROOT, 'public', 'bigram', 'index.json'), 'utf8')) as Record<string, { file: string }>;
+    const index = JSON.parse(await readFile(join(REPO_ROOT, 'public', 'bigram', 'index.json'), 'utf8')) as Record<
+      string,
+      { file: string }
+    >;
     const entry = index[model];
-    if (!entry) throw new UsageError(`--corpus train needs an embedded model with a training split (${Object.keys(index).join(', ')}); give a text file instead.`);
+    if (!entry)
+      throw new UsageError(
+        `--corpus train needs an embedded model with a training split (${Object.keys(index).join(', ')}); give a text file instead.`,
+      );
     const bytes = new Uint8Array(await readFile(join(REPO_ROOT, 'public', 'bigram', entry.file)));
     analyzer.setCorpus({ kind: 'file', label: `${model} training split`, bytes });
     return;
   }
-  const text = await readFile(corpus, 'utf8').catch(() => { throw new UsageError(`The corpus file ${corpus} cannot be read.`); });
+  const text = await readFile(corpus, 'utf8').catch(() => {
+    throw new UsageError(`The corpus file ${corpus} cannot be read.`);
+  });
   analyzer.setCorpus({ kind: 'text', label: corpus, text });
 }
 
@@ -80,17 +109,38 @@ export async function bigramOutput(engine: Engine, ids: readonly number[], args:
   const view = (id: number | null) => (id === null ? null : engine.tokenViews([id])[0].text);
   const result = await analyzer.analyze(ids);
   const positions = result.rows.map((r) => ({
-    position: r.position, token: view(r.tokenId), next: view(r.nextTokenId),
-    klNats: r.klNats, jsNats: r.jsNats, bigramness: r.bigramness, top1Agrees: r.top1Agrees,
-    top1Full: view(r.top1Full), top1Bigram: view(r.top1Bigram), nextRankFull: r.nextRankFull, nextRankBigram: r.nextRankBigram,
+    position: r.position,
+    token: view(r.tokenId),
+    next: view(r.nextTokenId),
+    klNats: r.klNats,
+    jsNats: r.jsNats,
+    bigramness: r.bigramness,
+    top1Agrees: r.top1Agrees,
+    top1Full: view(r.top1Full),
+    top1Bigram: view(r.top1Bigram),
+    nextRankFull: r.nextRankFull,
+    nextRankBigram: r.nextRankBigram,
   }));
-  const corpus = args.corpus === null ? null : (await setCorpus(engine, args.corpus, args.model), await analyzer.compareWithCorpus({ ids: [...ids] }));
-  return { tokenCount: ids.length, summary: result.summary, internals: result.internals, elapsedMs: Math.round(result.elapsedMs), positions, corpus };
+  const corpus =
+    args.corpus === null
+      ? null
+      : (await setCorpus(engine, args.corpus, args.model), await analyzer.compareWithCorpus({ ids: [...ids] }));
+  return {
+    tokenCount: ids.length,
+    summary: result.summary,
+    internals: result.internals,
+    elapsedMs: Math.round(result.elapsedMs),
+    positions,
+    corpus,
+  };
 }
 
 export async function lensOutput(engine: Engine, ids: readonly number[], args: BigramArgs) {
-  const position = args.position === null ? ids.length - 1 : args.position < 0 ? ids.length + args.position : args.position;
-  const lens = await engine.bigramAnalyzer().lens({ ids: [...ids], position, maxPositions: args.maxPositions, lensPositions: args.lensPositions });
+  const position =
+    args.position === null ? ids.length - 1 : args.position < 0 ? ids.length + args.position : args.position;
+  const lens = await engine
+    .bigramAnalyzer()
+    .lens({ ids: [...ids], position, maxPositions: args.maxPositions, lensPositions: args.lensPositions });
   const view = (id: number) => engine.tokenViews([id])[0].text;
   return {
     ...lens,

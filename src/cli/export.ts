@@ -6,7 +6,16 @@
  * tokenize, analyze after the start token, the row at the saved position, distributionView.
  */
 import { readFile } from 'node:fs/promises';
-import { compareExperiments, EXPORT_FORMAT, EXPORT_FORMAT_VERSION, modelFileDifferences, parseImportFile, REPRODUCTION_TOLERANCE, reproduces, type Experiment } from '../core/experiments';
+import {
+  compareExperiments,
+  EXPORT_FORMAT,
+  EXPORT_FORMAT_VERSION,
+  modelFileDifferences,
+  parseImportFile,
+  REPRODUCTION_TOLERANCE,
+  reproduces,
+  type Experiment,
+} from '../core/experiments';
 import { pathTokens } from '../core/lab/branchTree';
 import { distributionView } from '../core/lab/distributionView';
 import { resultsSnapshot, treeFromRecord } from '../core/lab/experimentRecord';
@@ -37,16 +46,29 @@ async function recordsOf(file: string): Promise<{ experiments: Experiment[]; ski
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   let parsed = parseImportFile(text);
   if (!parsed.ok) {
     // A bare record (not wrapped in an export file) is accepted too.
-    const wrapped = parseImportFile(JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_FORMAT_VERSION, exportedAt: new Date(0).toISOString(), experiments: [safeJson(text)] }));
-    if (!wrapped.ok || wrapped.experiments.length === 0) throw new UsageError(`${file} is not an experiments file: ${parsed.error}`);
+    const wrapped = parseImportFile(
+      JSON.stringify({
+        format: EXPORT_FORMAT,
+        version: EXPORT_FORMAT_VERSION,
+        exportedAt: new Date(0).toISOString(),
+        experiments: [safeJson(text)],
+      }),
+    );
+    if (!wrapped.ok || wrapped.experiments.length === 0)
+      throw new UsageError(`${file} is not an experiments file: ${parsed.error}`);
     parsed = wrapped;
   }
-  return { experiments: parsed.experiments, skipped: parsed.skipped.map((s) => `record ${s.index + 1}: ${s.reasons.join('; ')}`) };
+  return {
+    experiments: parsed.experiments,
+    skipped: parsed.skipped.map((s) => `record ${s.index + 1}: ${s.reasons.join('; ')}`),
+  };
 }
 
 function safeJson(text: string): unknown {
@@ -61,7 +83,9 @@ function sourceOf(record: Experiment): ModelSource {
   const { model } = record;
   if (model.source.kind === 'embedded') return { kind: 'embedded', id: model.id };
   if (model.source.kind === 'hub') return { kind: 'hub', id: model.id, revision: model.source.revision };
-  throw new UsageError(`"${record.name}" used the local folder “${model.source.folderName}”: pass it with --model <folder>.`);
+  throw new UsageError(
+    `"${record.name}" used the local folder “${model.source.folderName}”: pass it with --model <folder>.`,
+  );
 }
 
 /** Re-runs one record on a loaded engine: the same results snapshot the app would save. */
@@ -75,10 +99,19 @@ export async function rerunResults(engine: Engine, record: Experiment): Promise<
     if (saved.position > ids.length) continue;
     const row = await engine.row({ ids, position: saved.position });
     const view = distributionView(row.logits, settings, saved.top.length, null);
-    distributions.push({ position: saved.position, top: view.rows.map((r) => ({ tokenId: r.tokenId, probability: r.probability })), tailMass: view.tail.probability });
+    distributions.push({
+      position: saved.position,
+      top: view.rows.map((r) => ({ tokenId: r.tokenId, probability: r.probability })),
+      tailMass: view.tail.probability,
+    });
   }
   const tokens = engine.vocabulary().tokens;
-  return resultsSnapshot({ ids, positions: analysis.positions }, distributions, (id) => tokens[id] ?? `#${id}`, engine.modelInfo!.vocabSize);
+  return resultsSnapshot(
+    { ids, positions: analysis.positions },
+    distributions,
+    (id) => tokens[id] ?? `#${id}`,
+    engine.modelInfo!.vocabSize,
+  );
 }
 
 export async function exportOutput(args: CliArgs, modelGiven: boolean) {
@@ -100,11 +133,22 @@ export async function exportOutput(args: CliArgs, modelGiven: boolean) {
         }
         const fresh = await rerunResults(engine, record);
         const base = {
-          file, id: record.id, name: record.name, model: engine.modelInfo!.label,
+          file,
+          id: record.id,
+          name: record.name,
+          model: engine.modelInfo!.label,
           modelFileDifferences: modelFileDifferences(record.model.source.fileHashes, engine.modelInfo!.fileHashes),
         };
         if (!record.results) {
-          verdicts.push({ ...base, reproduced: null, problems: ['the record kept no results: re-ran, nothing to compare'], positionsCompared: 0, maxAbsDeltaBits: null, rankChanges: null, distributionsCompared: 0 });
+          verdicts.push({
+            ...base,
+            reproduced: null,
+            problems: ['the record kept no results: re-ran, nothing to compare'],
+            positionsCompared: 0,
+            maxAbsDeltaBits: null,
+            rankChanges: null,
+            distributionsCompared: 0,
+          });
           continue;
         }
         const comparison = compareExperiments(

@@ -42,23 +42,46 @@ export function parseKeySpaceArgs(argv: readonly string[]): KeySpaceArgs {
   const [command, ...rest] = argv;
   if (!KEY_SPACE_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const args: KeySpaceArgs = {
-    command: command as KeySpaceCommand, input: null, token: null, k: 10, metric: 'cosine', topN: 100, topK: 10, minKeySim: null,
-    model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
+    command: command as KeySpaceCommand,
+    input: null,
+    token: null,
+    k: 10,
+    metric: 'cosine',
+    topN: 100,
+    topK: 10,
+    minKeySim: null,
+    model: 'sotu-gpt',
+    allowNetwork: false,
+    hubUrl: undefined,
+    pretty: false,
   };
   const only = (flag: string, which: KeySpaceCommand) => onlyFor(args.command, which, flag);
   const positional = readCommandOptions(args.command, rest, args, (arg, value) => {
     switch (arg) {
-      case '--token': only(arg, 'neighbors'); args.token = value(); return true;
-      case '--k': only(arg, 'neighbors'); args.k = integerOption(arg, value(), 1, 1000); return true;
+      case '--token':
+        only(arg, 'neighbors');
+        args.token = value();
+        return true;
+      case '--k':
+        only(arg, 'neighbors');
+        args.k = integerOption(arg, value(), 1, 1000);
+        return true;
       case '--metric': {
         only(arg, 'neighbors');
         const metric = value();
-        if (metric !== 'cosine' && metric !== 'dot') throw new UsageError(`--metric must be cosine or dot, got "${metric}".`);
+        if (metric !== 'cosine' && metric !== 'dot')
+          throw new UsageError(`--metric must be cosine or dot, got "${metric}".`);
         args.metric = metric;
         return true;
       }
-      case '--top-n': only(arg, 'keysim'); args.topN = integerOption(arg, value(), 2, 10_000); return true;
-      case '--top-k': only(arg, 'keysim'); args.topK = integerOption(arg, value(), 1, 1000); return true;
+      case '--top-n':
+        only(arg, 'keysim');
+        args.topN = integerOption(arg, value(), 2, 10_000);
+        return true;
+      case '--top-k':
+        only(arg, 'keysim');
+        args.topK = integerOption(arg, value(), 1, 1000);
+        return true;
       case '--min-keysim': {
         only(arg, 'keysim');
         const raw = value();
@@ -67,14 +90,16 @@ export function parseKeySpaceArgs(argv: readonly string[]): KeySpaceArgs {
         args.minKeySim = x;
         return true;
       }
-      default: return false;
+      default:
+        return false;
     }
   });
   const allowed = args.command === 'neighbors' ? 0 : 1;
   if (positional.length > allowed) throw new UsageError(`Unexpected argument "${positional[allowed]}".`);
   args.input = positional[0] ?? null;
   if (args.command === 'neighbors' && args.token === null) throw new UsageError('neighbors needs --token <id|text>.');
-  if (args.command === 'keysim' && args.input === null) throw new UsageError('keysim needs a text file (or - for standard input).');
+  if (args.command === 'keysim' && args.input === null)
+    throw new UsageError('keysim needs a text file (or - for standard input).');
   return args;
 }
 
@@ -83,7 +108,9 @@ function resolveToken(engine: Engine, token: string): number {
   const found = findTokens(token, engine.vocabulary().tokens);
   if (found.kind === 'none') {
     const pieces = engine.tokenize({ text: token }).tokens.map((t) => JSON.stringify(t.text));
-    throw new UsageError(`${found.message}${pieces.length > 1 ? ` The tokenizer cuts it into ${pieces.join(' + ')}.` : ''}`);
+    throw new UsageError(
+      `${found.message}${pieces.length > 1 ? ` The tokenizer cuts it into ${pieces.join(' + ')}.` : ''}`,
+    );
   }
   return found.tokenIds[0];
 }
@@ -94,12 +121,17 @@ export function neighborsOutput(engine: Engine, args: KeySpaceArgs) {
   const tokenId = resolveToken(engine, args.token!);
   const result = keySpace.neighbours({ tokenId, k: args.k });
   const text = (id: number) => engine.tokenViews([id])[0].text;
-  const list = (rows: { tokenId: number; similarity: number }[]) => rows.map((r, i) => ({ rank: i + 1, tokenId: r.tokenId, token: text(r.tokenId), similarity: r.similarity }));
+  const list = (rows: { tokenId: number; similarity: number }[]) =>
+    rows.map((r, i) => ({ rank: i + 1, tokenId: r.tokenId, token: text(r.tokenId), similarity: r.similarity }));
   return {
     token: { tokenId, token: text(tokenId) },
     metric: args.metric,
     k: args.k,
-    keys: { ...info.output, tied: info.tied, inputEmbedding: info.input ? 'untied: its neighbours are in inputNeighbours' : info.inputReason },
+    keys: {
+      ...info.output,
+      tied: info.tied,
+      inputEmbedding: info.input ? 'untied: its neighbours are in inputNeighbours' : info.inputReason,
+    },
     neighbours: list(result.output[args.metric]),
     inputNeighbours: result.input ? list(result.input[args.metric]) : null,
     elapsedMs: Math.round(result.elapsedMs * 10) / 10,
@@ -126,7 +158,13 @@ export async function keySimOutput(engine: Engine, info: ModelInfo, textIds: rea
       probability: c.probability,
       logit: c.logit,
       keySim: Number.isFinite(c.keySim) ? c.keySim : null,
-      nearestTop: c.nearestTopRank ? { rank: c.nearestTopRank, tokenId: result.candidates[c.nearestTopRank - 1].tokenId, token: text(result.candidates[c.nearestTopRank - 1].tokenId) } : null,
+      nearestTop: c.nearestTopRank
+        ? {
+            rank: c.nearestTopRank,
+            tokenId: result.candidates[c.nearestTopRank - 1].tokenId,
+            token: text(result.candidates[c.nearestTopRank - 1].tokenId),
+          }
+        : null,
       lookAlike: c.rank > result.topK && c.keySim >= threshold,
     })),
   };

@@ -11,13 +11,29 @@ import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
 import { parseArgs, resolveModelArgument, USAGE, UsageError, type CliArgs } from './args';
 import { exportOutput } from './export';
 import { nextOutput } from './next';
-import { KEY_SPACE_COMMANDS, KEY_SPACE_USAGE, keySimOutput, neighborsOutput, parseKeySpaceArgs, type KeySpaceArgs } from './keyspace';
+import {
+  KEY_SPACE_COMMANDS,
+  KEY_SPACE_USAGE,
+  keySimOutput,
+  neighborsOutput,
+  parseKeySpaceArgs,
+  type KeySpaceArgs,
+} from './keyspace';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 import { BIGRAM_COMMANDS, BIGRAM_USAGE, bigramOutput, lensOutput, parseBigramArgs, type BigramArgs } from './bigram';
 import { runNgramCli } from './ngram';
 import { NGRAM_COMMANDS, NGRAM_USAGE, parseNgramArgs, type NgramArgs } from './ngramArgs';
 import { BATCH_COMMANDS, BATCH_USAGE, parseBatchArgs, runBatchCli, type BatchArgs } from './batch';
-import { compareTokenizersOutput, labTokenizeOutput, languageBiasOutput, nextBytesOutput, parseTokenizerArgs, TOKENIZER_COMMANDS, TOKENIZER_USAGE, type TokenizerArgs } from './tokenizers';
+import {
+  compareTokenizersOutput,
+  labTokenizeOutput,
+  languageBiasOutput,
+  nextBytesOutput,
+  parseTokenizerArgs,
+  TOKENIZER_COMMANDS,
+  TOKENIZER_USAGE,
+  type TokenizerArgs,
+} from './tokenizers';
 
 async function readInput(input: string): Promise<string> {
   if (input === '-') {
@@ -29,14 +45,24 @@ async function readInput(input: string): Promise<string> {
     return await readFile(input, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `The text file ${input} does not exist.` : `Cannot read ${input}: ${(error as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `The text file ${input} does not exist.`
+        : `Cannot read ${input}: ${(error as Error).message}`,
+    );
   }
 }
 
 function modelSummary(info: ModelInfo) {
   return {
-    label: info.label, backend: info.backend, dtype: info.dtype, modelFile: info.modelFile, modelType: info.modelType,
-    vocabSize: info.vocabSize, contextTokens: info.contextTokens, byteScheme: info.byteScheme,
+    label: info.label,
+    backend: info.backend,
+    dtype: info.dtype,
+    modelFile: info.modelFile,
+    modelType: info.modelType,
+    vocabSize: info.vocabSize,
+    contextTokens: info.contextTokens,
+    byteScheme: info.byteScheme,
   };
 }
 
@@ -80,12 +106,23 @@ export async function runCli(args: CliArgs): Promise<unknown> {
   try {
     const tokenized = engine.tokenize({ text, addSpecialTokens: args.addSpecialTokens });
     if (args.command === 'tokenize') {
-      return { model: modelSummary(info), tokenCount: tokenized.ids.length, ids: tokenized.ids, tokens: tokenized.tokens };
+      return {
+        model: modelSummary(info),
+        tokenCount: tokenized.ids.length,
+        ids: tokenized.ids,
+        tokens: tokenized.tokens,
+      };
     }
-    if (args.command === 'next') return { model: modelSummary(info), ...(await nextOutput(engine, info, tokenized.ids, args)) };
+    if (args.command === 'next')
+      return { model: modelSummary(info), ...(await nextOutput(engine, info, tokenized.ids, args)) };
     const result = await engine.score({ ids: tokenized.ids, topK: args.topK, strideTokens: args.strideTokens });
     const view = (id: number) => engine.tokenViews([id])[0];
-    return { model: modelSummary(info), tokenCount: tokenized.ids.length, firstToken: tokenized.tokens[0] ?? null, ...scoreOutput(result, view) };
+    return {
+      model: modelSummary(info),
+      tokenCount: tokenized.ids.length,
+      firstToken: tokenized.tokens[0] ?? null,
+      ...scoreOutput(result, view),
+    };
   } finally {
     await engine.unload();
   }
@@ -99,7 +136,10 @@ export async function runKeySpaceCli(args: KeySpaceArgs): Promise<unknown> {
   const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
   try {
     if (args.command === 'neighbors') return { model: modelSummary(info), ...neighborsOutput(engine, args) };
-    return { model: modelSummary(info), ...(await keySimOutput(engine, info, engine.tokenize({ text: text! }).ids, args)) };
+    return {
+      model: modelSummary(info),
+      ...(await keySimOutput(engine, info, engine.tokenize({ text: text! }).ids, args)),
+    };
   } finally {
     await engine.unload();
   }
@@ -130,7 +170,8 @@ export async function runTokenizerCli(args: TokenizerArgs): Promise<unknown> {
   const engine = new Engine(createNodeRuntime({ allowNetwork: args.allowNetwork, hubUrl: args.hubUrl }));
   const info = await engine.load({ source, backend: 'wasm', dtype: 'auto' });
   try {
-    if (args.command === 'language-bias') return { model: modelSummary(info), ...(await languageBiasOutput(engine, args)) };
+    if (args.command === 'language-bias')
+      return { model: modelSummary(info), ...(await languageBiasOutput(engine, args)) };
     return { model: modelSummary(info), ...(await nextBytesOutput(engine, text, args)) };
   } finally {
     await engine.unload();
@@ -155,16 +196,34 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    args = KEY_SPACE_COMMANDS.includes(argv[0]) ? parseKeySpaceArgs(argv) : BIGRAM_COMMANDS.includes(argv[0]) ? parseBigramArgs(argv)
-      : TOKENIZER_COMMANDS.includes(argv[0]) ? parseTokenizerArgs(argv) : NGRAM_COMMANDS.includes(argv[0]) ? parseNgramArgs(argv)
-        : BATCH_COMMANDS.includes(argv[0]) ? parseBatchArgs(argv) : parseArgs(argv);
+    args = KEY_SPACE_COMMANDS.includes(argv[0])
+      ? parseKeySpaceArgs(argv)
+      : BIGRAM_COMMANDS.includes(argv[0])
+        ? parseBigramArgs(argv)
+        : TOKENIZER_COMMANDS.includes(argv[0])
+          ? parseTokenizerArgs(argv)
+          : NGRAM_COMMANDS.includes(argv[0])
+            ? parseNgramArgs(argv)
+            : BATCH_COMMANDS.includes(argv[0])
+              ? parseBatchArgs(argv)
+              : parseArgs(argv);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${help}`);
     process.exit(2);
   }
   try {
-    const output = 'batch' in args ? await runBatchCli(args) : 'ngram' in args ? await runNgramCli(args) : 'token' in args ? await runKeySpaceCli(args) : 'lensPositions' in args ? await runBigramCli(args)
-      : 'tokenizers' in args ? await runTokenizerCli(args) : await runCli(args);
+    const output =
+      'batch' in args
+        ? await runBatchCli(args)
+        : 'ngram' in args
+          ? await runNgramCli(args)
+          : 'token' in args
+            ? await runKeySpaceCli(args)
+            : 'lensPositions' in args
+              ? await runBigramCli(args)
+              : 'tokenizers' in args
+                ? await runTokenizerCli(args)
+                : await runCli(args);
     process.stdout.write(`${JSON.stringify(output, null, args.pretty ? 2 : undefined)}\n`);
     // export: a record whose numbers do not reproduce is a failure a script can see.
     if ((output as { allReproduced?: boolean }).allReproduced === false) process.exit(1);
@@ -180,5 +239,6 @@ async function main(): Promise<void> {
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
 if (invokedDirectly) await main();

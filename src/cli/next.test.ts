@@ -40,25 +40,34 @@ describe('CLI next', () => {
     const engine = new Engine(createNodeRuntime());
     await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
     // As the app's lab: the start token, then the text.
-    const { logits } = await engine.step({ ids: nextContext(engine.tokenize({ text: TEXT }).ids, engine.modelInfo!).ids });
+    const { logits } = await engine.step({
+      ids: nextContext(engine.tokenize({ text: TEXT }).ids, engine.modelInfo!).ids,
+    });
     await engine.unload();
     const settings = { temperature: 1.5, topK: 0, topP: 0.9, minP: 0 };
     const drawn: number[] = [];
     for (const seed of [0, 1, 2]) {
       const output = await next('--temperature', '1.5', '--top-p', '0.9', '--seed', String(seed));
-      expect(output.sampled.tokenId, `seed ${seed}`).toBe(sampleToken(samplingPipeline(logits, settings).probabilities, createRng(seed)));
+      expect(output.sampled.tokenId, `seed ${seed}`).toBe(
+        sampleToken(samplingPipeline(logits, settings).probabilities, createRng(seed)),
+      );
       drawn.push(output.sampled.tokenId);
     }
     expect(new Set(drawn).size).toBeGreaterThan(1); // the seed matters
-    expect(await next('--temperature', '1.5', '--top-p', '0.9', '--seed', '1')).toEqual(await next('--temperature', '1.5', '--top-p', '0.9', '--seed', '1'));
+    expect(await next('--temperature', '1.5', '--top-p', '0.9', '--seed', '1')).toEqual(
+      await next('--temperature', '1.5', '--top-p', '0.9', '--seed', '1'),
+    );
   });
 
-  it('with no filters shows the model\'s own distribution: every token kept, entropy unchanged, rows + tail = 1', async () => {
+  it("with no filters shows the model's own distribution: every token kept, entropy unchanged, rows + tail = 1", async () => {
     const output = await next('--top', '5');
     expect(output.textTokens).toBe(5);
     expect(output.contextTokens).toBe(6);
     expect(output.stages.map((s) => [s.name, s.active, s.keptCount])).toEqual([
-      ['temperature', false, 8192], ['topK', false, 8192], ['topP', false, 8192], ['minP', false, 8192],
+      ['temperature', false, 8192],
+      ['topK', false, 8192],
+      ['topP', false, 8192],
+      ['minP', false, 8192],
     ]);
     expect(output.entropyBits.after).toBeCloseTo(output.entropyBits.before, 12);
     expect(output.top.map((r) => r.rank)).toEqual([1, 2, 3, 4, 5]);

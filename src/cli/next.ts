@@ -35,7 +35,10 @@ function afterEachStage(pipeline: SamplingPipeline, rawProbability: number, toke
 }
 
 /** The context of the prediction: the start token, then the text's ids, as the app's lab scores them. */
-export function nextContext(ids: readonly number[], info: Pick<ModelInfo, 'bosTokenId' | 'eosTokenId'>): { ids: number[]; startTokenId: number } {
+export function nextContext(
+  ids: readonly number[],
+  info: Pick<ModelInfo, 'bosTokenId' | 'eosTokenId'>,
+): { ids: number[]; startTokenId: number } {
   const startTokenId = info.bosTokenId ?? info.eosTokenId ?? 0;
   return { ids: [startTokenId, ...ids], startTokenId };
 }
@@ -55,7 +58,13 @@ export async function nextOutput(engine: Engine, info: ModelInfo, textIds: reado
   let rank = 0;
   const top = topIds.map((id, i) => {
     if (i === 0 || logits[id] !== logits[topIds[i - 1]]) rank = i + 1;
-    return { rank, tokenId: id, token: views[i].text, probability: raw[id], after: afterEachStage(pipeline, raw[id], id) };
+    return {
+      rank,
+      tokenId: id,
+      token: views[i].text,
+      probability: raw[id],
+      after: afterEachStage(pipeline, raw[id], id),
+    };
   });
 
   const inTop = new Uint8Array(logits.length);
@@ -74,9 +83,20 @@ export async function nextOutput(engine: Engine, info: ModelInfo, textIds: reado
     contextTokens: step.contextTokens,
     settings: { ...args.sampling, seed: args.seed, mode: args.mode },
     entropyBits: { before: entropyBits(raw), after: entropyBits(final) },
-    stages: pipeline.stages.map((s) => ({ name: s.name, active: s.active, keptCount: s.keptCount, keptProbability: 1 - s.removedProbability })),
+    stages: pipeline.stages.map((s) => ({
+      name: s.name,
+      active: s.active,
+      keptCount: s.keptCount,
+      keptProbability: 1 - s.removedProbability,
+    })),
     top,
     tail: { tokenCount: logits.length - topIds.length, probability: tailRaw, probabilityAfter: tailFinal },
-    sampled: { tokenId, token: views[topIds.length].text, probability: final[tokenId], rawProbability: raw[tokenId], rank: tokenRank(logits, tokenId) },
+    sampled: {
+      tokenId,
+      token: views[topIds.length].text,
+      probability: final[tokenId],
+      rawProbability: raw[tokenId],
+      rank: tokenRank(logits, tokenId),
+    },
   };
 }

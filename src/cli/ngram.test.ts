@@ -24,9 +24,11 @@ const file = (name: string, text: string) => {
   writeFileSync(path, text);
   return path;
 };
-const TEXT_A = 'The state of the Union is strong. The state of the economy is sound, and the state of the Union is good.\n'
-  + 'We the people of the United States, in order to form a more perfect Union.';
-const TEXT_B = 'The state of the economy is strong, and the people of the nation are free. Of the people, by the people.';
+const TEXT_A =
+  'The state of the Union is strong. The state of the economy is sound, and the state of the Union is good.\n' +
+  'We the people of the United States, in order to form a more perfect Union.';
+const TEXT_B =
+  'The state of the economy is strong, and the people of the nation are free. Of the people, by the people.';
 const fileA = file('a.txt', TEXT_A);
 const fileB = file('b.txt', TEXT_B);
 const indexPath = join(dir, 'small.idx');
@@ -34,7 +36,8 @@ const indexPath = join(dir, 'small.idx');
 const run = (...argv: string[]) => runNgramCli(parseNgramArgs(['ngram', ...argv])) as Promise<Record<string, any>>;
 /** The same on the test's loaded sotu-gpt (no load per call: the query loops stay fast). */
 let shared: Engine;
-const runOn = (...argv: string[]) => runNgramCli(parseNgramArgs(['ngram', ...argv]), { engine: shared }) as Promise<Record<string, any>>;
+const runOn = (...argv: string[]) =>
+  runNgramCli(parseNgramArgs(['ngram', ...argv]), { engine: shared }) as Promise<Record<string, any>>;
 
 // ---- brute force over the documents' token ids -------------------------------------------------
 let docs: number[][] = [];
@@ -48,11 +51,13 @@ function occurrences(q: readonly number[]): [number, number][] {
   });
   return out;
 }
-const bruteCount = (q: readonly number[]) => (q.length === 0 ? docs.reduce((s, d) => s + d.length, 0) : occurrences(q).length);
+const bruteCount = (q: readonly number[]) =>
+  q.length === 0 ? docs.reduce((s, d) => s + d.length, 0) : occurrences(q).length;
 function bruteNext(q: readonly number[]): { contextCount: number; endOfDocument: number; counts: Map<number, number> } {
   const counts = new Map<number, number>();
   let endOfDocument = 0;
-  const starts = q.length === 0 ? docs.flatMap((d, di) => d.map((_, p) => [di, p] as [number, number])) : occurrences(q);
+  const starts =
+    q.length === 0 ? docs.flatMap((d, di) => d.map((_, p) => [di, p] as [number, number])) : occurrences(q);
   for (const [di, p] of starts) {
     const next = docs[di][p + q.length];
     if (next === undefined) endOfDocument++;
@@ -73,7 +78,10 @@ function bruteInfgram(context: readonly number[], next?: number) {
     ntd,
   };
 }
-const sortedRows = (counts: Map<number, number>) => [...counts].map(([tokenId, count]) => ({ tokenId, count })).sort((a, b) => b.count - a.count || a.tokenId - b.tokenId);
+const sortedRows = (counts: Map<number, number>) =>
+  [...counts]
+    .map(([tokenId, count]) => ({ tokenId, count }))
+    .sort((a, b) => b.count - a.count || a.tokenId - b.tokenId);
 
 describe('ngram CLI', () => {
   let engine: Engine;
@@ -89,27 +97,53 @@ describe('ngram CLI', () => {
   afterAll(() => engine.unload());
 
   it('parses the subcommands and refuses options of others', () => {
-    expect(parseNgramArgs(['ngram', 'score', '--index', 'i', '--in', 'a', '--out', 'b', '--shard', '1/3'])).toMatchObject({ ngram: 'score', shard: { index: 1, count: 3 } });
-    expect(() => parseNgramArgs(['ngram', 'score', '--index', 'i', '--in', 'a', '--out', 'b', '--shard', '3/3'])).toThrow(/--shard must be i\/n/);
-    expect(() => parseNgramArgs(['ngram', 'count', '--index', 'i', '--top', '3', 'x'])).toThrow(/--top is only for ngram ntd and ngram infgram/);
+    expect(
+      parseNgramArgs(['ngram', 'score', '--index', 'i', '--in', 'a', '--out', 'b', '--shard', '1/3']),
+    ).toMatchObject({ ngram: 'score', shard: { index: 1, count: 3 } });
+    expect(() =>
+      parseNgramArgs(['ngram', 'score', '--index', 'i', '--in', 'a', '--out', 'b', '--shard', '3/3']),
+    ).toThrow(/--shard must be i\/n/);
+    expect(() => parseNgramArgs(['ngram', 'count', '--index', 'i', '--top', '3', 'x'])).toThrow(
+      /--top is only for ngram ntd and ngram infgram/,
+    );
     expect(() => parseNgramArgs(['ngram', 'build', fileA])).toThrow(/needs --out/);
     expect(() => parseNgramArgs(['ngram', 'build', '--training-split', fileA, '--out', 'x'])).toThrow(/not both/);
     expect(() => parseNgramArgs(['ngram', 'frobnicate'])).toThrow(UsageError);
-    expect(() => parseNgramArgs(['ngram', 'score', '--api', 'http://x/', '--in', 'a', '--out', 'b'])).toThrow(/--api needs --api-index/);
+    expect(() => parseNgramArgs(['ngram', 'score', '--api', 'http://x/', '--in', 'a', '--out', 'b'])).toThrow(
+      /--api needs --api-index/,
+    );
   });
 
-  it('build writes the index and its sidecar; the index holds exactly the files\' tokens', () => {
+  it("build writes the index and its sidecar; the index holds exactly the files' tokens", () => {
     expect(build).toMatchObject({ source: 'files', documentCount: 2, tokenCount: docs[0].length + docs[1].length });
     const sidecar = JSON.parse(readFileSync(`${indexPath}.json`, 'utf8'));
-    expect(sidecar).toMatchObject({ format: 'tokenscope-ngram-index', model: 'embedded:sotu-gpt', vocabSize: 8192, documentCount: 2 });
-    expect(sidecar.documents).toEqual([{ title: fileA, start: 0, length: docs[0].length }, { title: fileB, start: docs[0].length, length: docs[1].length }]);
+    expect(sidecar).toMatchObject({
+      format: 'tokenscope-ngram-index',
+      model: 'embedded:sotu-gpt',
+      vocabSize: 8192,
+      documentCount: 2,
+    });
+    expect(sidecar.documents).toEqual([
+      { title: fileA, start: 0, length: docs[0].length },
+      { title: fileB, start: docs[0].length, length: docs[1].length },
+    ]);
     expect(typeof sidecar.buildMs).toBe('number');
     const index = InfiniGramIndex.fromBytes(new Uint8Array(readFileSync(indexPath)));
     expect(Array.from(index.documentTokens(0))).toEqual(docs[0]);
     expect(Array.from(index.documentTokens(1))).toEqual(docs[1]);
   });
 
-  const QUERIES = ['', ' of the', ' the', 'The state of the', ' state of the Union is', ' people', '.', ' zebra crossing', 'Of the people, by the people.'];
+  const QUERIES = [
+    '',
+    ' of the',
+    ' the',
+    'The state of the',
+    ' state of the Union is',
+    ' people',
+    '.',
+    ' zebra crossing',
+    'Of the people, by the people.',
+  ];
 
   it('count equals a brute-force scan', async () => {
     for (const text of QUERIES) {
@@ -125,13 +159,23 @@ describe('ngram CLI', () => {
       const brute = bruteNext(tokenize(text));
       expect(out.contextCount, text).toBe(brute.contextCount);
       expect(out.endOfDocumentCount, text).toBe(brute.endOfDocument);
-      expect(out.next.map((r: any) => ({ tokenId: r.tokenId, count: r.count })), text).toEqual(sortedRows(brute.counts));
+      expect(
+        out.next.map((r: any) => ({ tokenId: r.tokenId, count: r.count })),
+        text,
+      ).toEqual(sortedRows(brute.counts));
       for (const r of out.next) expect(r.probability).toBeCloseTo(r.count / brute.contextCount, 12);
     }
   });
 
   it('infgram equals the brute-force backoff: suffix length, counts, sparse, P∞ of --next', async () => {
-    const cases: [string, string][] = [[' the state of the', ' Union'], ['Yesterday the state of the', ' economy'], ['We the people of the', ' United'], ['Nothing like this', ' the'], ['', ' the'], [' in order to form a more perfect', ' Union']];
+    const cases: [string, string][] = [
+      [' the state of the', ' Union'],
+      ['Yesterday the state of the', ' economy'],
+      ['We the people of the', ' United'],
+      ['Nothing like this', ' the'],
+      ['', ' the'],
+      [' in order to form a more perfect', ' Union'],
+    ];
     for (const [context, next] of cases) {
       const out = await runOn('infgram', '--index', indexPath, '--top', '1000', '--next', next, context);
       const ids = tokenize(context);
@@ -145,7 +189,9 @@ describe('ngram CLI', () => {
       expect(out.next.probability, context).toBeCloseTo(brute.probability!, 12);
       expect(out.top.map((r: any) => ({ tokenId: r.tokenId, count: r.count }))).toEqual(sortedRows(brute.ntd.counts));
     }
-    await expect(runOn('infgram', '--index', indexPath, '--next', ' United States', 'x')).rejects.toThrow(/is 2 tokens for sotu-gpt/);
+    await expect(runOn('infgram', '--index', indexPath, '--next', ' United States', 'x')).rejects.toThrow(
+      /is 2 tokens for sotu-gpt/,
+    );
   });
 
   describe('score', () => {
@@ -159,11 +205,15 @@ describe('ngram CLI', () => {
       { id: 'e', text: 'Of the people, by the people, for the people. 日本 😀' },
     ];
     const input = file('in.jsonl', `${lines.map((l) => (l === null ? '' : JSON.stringify(l))).join('\n')}\n`);
-    const score = (out: string, ...extra: string[]) => runOn('score', '--index', indexPath, '--in', input, '--out', join(dir, out), '--with-model', ...extra);
+    const score = (out: string, ...extra: string[]) =>
+      runOn('score', '--index', indexPath, '--in', input, '--out', join(dir, out), '--with-model', ...extra);
 
     it('per token P∞, suffix length and sparse equal the brute force; the summary adds up', async () => {
       const summary = await score('all.jsonl');
-      const records = readFileSync(join(dir, 'all.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const records = readFileSync(join(dir, 'all.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(records.map((r) => r.line)).toEqual([1, 2, 4, 5, 6, 7]);
       expect(summary).toMatchObject({ shard: '0/1', inputLines: 7, blankLines: 1, scoredLines: 6 });
       let tokens = 0;
@@ -182,8 +232,14 @@ describe('ngram CLI', () => {
         expect(r.model.probability).toHaveLength(ids.length);
         if (ids.length === 0) expect(r.summary.agreement).toBeNull();
         else {
-          expect(r.summary.agreement).toBeCloseTo(r.infiniGramProbability.filter((p: number) => p > 0.5).length / ids.length, 12);
-          expect(r.model.perplexity).toBeCloseTo(Math.exp(-r.model.probability.reduce((s: number, p: number) => s + Math.log(p), 0) / ids.length), 9);
+          expect(r.summary.agreement).toBeCloseTo(
+            r.infiniGramProbability.filter((p: number) => p > 0.5).length / ids.length,
+            12,
+          );
+          expect(r.model.perplexity).toBeCloseTo(
+            Math.exp(-r.model.probability.reduce((s: number, p: number) => s + Math.log(p), 0) / ids.length),
+            9,
+          );
         }
       }
       expect(summary.tokens).toBe(tokens);
@@ -208,55 +264,112 @@ describe('ngram CLI', () => {
       const bad = file('bad.jsonl', `${JSON.stringify(lines[0])}\n{"id": 3, "text": oops}\n`);
       const out = join(dir, 'bad-out.jsonl');
       // Shard 1/2 would not score line 2, but every line is checked: each shard fails alike.
-      await expect(runOn('score', '--index', indexPath, '--in', bad, '--out', out, '--shard', '0/2')).rejects.toThrow(/bad\.jsonl line 2 is not valid JSON/);
+      await expect(runOn('score', '--index', indexPath, '--in', bad, '--out', out, '--shard', '0/2')).rejects.toThrow(
+        /bad\.jsonl line 2 is not valid JSON/,
+      );
       expect(existsSync(out)).toBe(false);
       const noText = file('notext.jsonl', '{"id": 1, "txt": "x"}\n');
-      await expect(run('score', '--index', indexPath, '--in', noText, '--out', out)).rejects.toThrow(/notext\.jsonl line 1 has no "text" string/);
+      await expect(run('score', '--index', indexPath, '--in', noText, '--out', out)).rejects.toThrow(
+        /notext\.jsonl line 1 has no "text" string/,
+      );
       const long = file('long.jsonl', `${JSON.stringify({ id: 1, text: 'a'.repeat(200_001) })}\n`);
-      await expect(run('score', '--index', indexPath, '--in', long, '--out', out)).rejects.toThrow(/long\.jsonl line 1: The text is 200 kB \(200,001 bytes\); the corpus view takes/);
+      await expect(run('score', '--index', indexPath, '--in', long, '--out', out)).rejects.toThrow(
+        /long\.jsonl line 1: The text is 200 kB \(200,001 bytes\); the corpus view takes/,
+      );
     });
   });
 
   it('errors: an unknown model, a missing index, another tokenizer, the training split of a non-embedded model', async () => {
-    await expect(run('build', fileA, '--out', join(dir, 'x.idx'), '--model', 'no-such-model')).rejects.toThrow(/"no-such-model" is neither a folder nor an embedded model/);
-    await expect(run('count', '--index', join(dir, 'missing.idx'), ' the')).rejects.toThrow(/missing\.idx does not exist: build one with ngram build/);
-    await expect(run('build', join(dir, 'nope.txt'), '--out', join(dir, 'x.idx'))).rejects.toThrow(/nope\.txt does not exist/);
-    await expect(run('count', '--index', indexPath, '--model', 'sotu-llama', ' the')).rejects.toThrow(/built with the tokenizer of sotu-gpt; sotu-llama tokenizes differently: pass --model sotu-gpt/);
-    await expect(run('build', '--training-split', '--model', join(REPO_ROOT, 'public', 'models', 'sotu-gpt'), '--out', join(dir, 'x.idx'))).rejects.toThrow(/--training-split needs an embedded model with a training split/);
+    await expect(run('build', fileA, '--out', join(dir, 'x.idx'), '--model', 'no-such-model')).rejects.toThrow(
+      /"no-such-model" is neither a folder nor an embedded model/,
+    );
+    await expect(run('count', '--index', join(dir, 'missing.idx'), ' the')).rejects.toThrow(
+      /missing\.idx does not exist: build one with ngram build/,
+    );
+    await expect(run('build', join(dir, 'nope.txt'), '--out', join(dir, 'x.idx'))).rejects.toThrow(
+      /nope\.txt does not exist/,
+    );
+    await expect(run('count', '--index', indexPath, '--model', 'sotu-llama', ' the')).rejects.toThrow(
+      /built with the tokenizer of sotu-gpt; sotu-llama tokenizes differently: pass --model sotu-gpt/,
+    );
+    await expect(
+      run(
+        'build',
+        '--training-split',
+        '--model',
+        join(REPO_ROOT, 'public', 'models', 'sotu-gpt'),
+        '--out',
+        join(dir, 'x.idx'),
+      ),
+    ).rejects.toThrow(/--training-split needs an embedded model with a training split/);
     const notIndex = file('junk.idx', 'not an index');
     writeFileSync(`${notIndex}.json`, readFileSync(`${indexPath}.json`));
     await expect(run('count', '--index', notIndex, ' the')).rejects.toThrow(/junk\.idx is not a usable ∞-gram index/);
   });
 
   it('the real command line dispatches ngram (exit status 2 and one line for a missing index)', () => {
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'ngram', 'count', '--index', '/no/such.idx', 'the'], { encoding: 'utf8' });
-    expect(cli.stderr).toBe('tokenscope: The index file /no/such.idx does not exist: build one with ngram build --out /no/such.idx.\n');
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'ngram', 'count', '--index', '/no/such.idx', 'the'],
+      { encoding: 'utf8' },
+    );
+    expect(cli.stderr).toBe(
+      'tokenscope: The index file /no/such.idx does not exist: build one with ngram build --out /no/such.idx.\n',
+    );
     expect(cli.status).toBe(2);
   });
 });
 
 describe('ngram score --api (loopback infini-gram server)', () => {
   // A corpus of GPT-2 ids (the index v4_pileval_gpt2 names that tokenizer, which the tokenizer lab ships).
-  const gpt2 = LabTokenizer.fromText(readFileSync(join(REPO_ROOT, 'public', 'tokenizers', 'gpt2', 'tokenizer.json'), 'utf8'));
-  const corpusTexts = ['The quick brown fox jumps over the lazy dog.', 'The quick brown fox is quick, and the lazy dog is lazy.', 'We like natural language processing and deep learning.'];
+  const gpt2 = LabTokenizer.fromText(
+    readFileSync(join(REPO_ROOT, 'public', 'tokenizers', 'gpt2', 'tokenizer.json'), 'utf8'),
+  );
+  const corpusTexts = [
+    'The quick brown fox jumps over the lazy dog.',
+    'The quick brown fox is quick, and the lazy dog is lazy.',
+    'We like natural language processing and deep learning.',
+  ];
   const documents = corpusTexts.map((t) => gpt2.encode(t));
   let server: InfiniGramServer;
   beforeAll(async () => {
-    server = await startInfiniGramServer({ corpus: { documents, vocabSize: 50257 }, indexes: ['v4_pileval_gpt2', 'v4_pileval_llama'] });
+    server = await startInfiniGramServer({
+      corpus: { documents, vocabSize: 50257 },
+      indexes: ['v4_pileval_gpt2', 'v4_pileval_llama'],
+    });
   });
   afterAll(() => server.close());
 
-  const input = file('api-in.jsonl', ['The quick brown fox is lazy.', 'We like deep learning and natural language processing.', 'A lazy dog.']
-    .map((text, i) => JSON.stringify({ id: i, text })).join('\n'));
-  const score = (out: string, ...extra: string[]) => run('score', '--api', server.url, '--api-index', 'v4_pileval_gpt2', '--in', input, '--out', join(dir, out), ...extra);
+  const input = file(
+    'api-in.jsonl',
+    ['The quick brown fox is lazy.', 'We like deep learning and natural language processing.', 'A lazy dog.']
+      .map((text, i) => JSON.stringify({ id: i, text }))
+      .join('\n'),
+  );
+  const score = (out: string, ...extra: string[]) =>
+    run(
+      'score',
+      '--api',
+      server.url,
+      '--api-index',
+      'v4_pileval_gpt2',
+      '--in',
+      input,
+      '--out',
+      join(dir, out),
+      ...extra,
+    );
 
-  it('tokenizes with the index\'s tokenizer; suffix lengths and P∞ equal a local index of the same ids; shards merge byte for byte', async () => {
+  it("tokenizes with the index's tokenizer; suffix lengths and P∞ equal a local index of the same ids; shards merge byte for byte", async () => {
     const summary = await score('api.jsonl');
     expect(summary.backend).toMatchObject({ kind: 'api', index: 'v4_pileval_gpt2', tokenizer: 'gpt2' });
     expect(summary.model).toBeUndefined(); // no model needed without --with-model
     const local = InfiniGramIndex.build(documents);
     const whole = readFileSync(join(dir, 'api.jsonl'), 'utf8');
-    for (const r of whole.trim().split('\n').map((l) => JSON.parse(l))) {
+    for (const r of whole
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))) {
       const scores = local.scoreText(r.tokenIds);
       expect(r.tokenIds).toEqual(gpt2.encode(JSON.parse(readFileSync(input, 'utf8').split('\n')[r.line - 1]).text));
       expect(r.suffixLength).toEqual(Array.from(scores.suffixLength));
@@ -267,15 +380,40 @@ describe('ngram score --api (loopback infini-gram server)', () => {
     }
     await score('api0.jsonl', '--shard', '0/2');
     await score('api1.jsonl', '--shard', '1/2');
-    const merged = ['api0.jsonl', 'api1.jsonl'].flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
+    const merged = ['api0.jsonl', 'api1.jsonl']
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
       .sort((a, b) => JSON.parse(a).line - JSON.parse(b).line);
     expect(`${merged.join('\n')}\n`).toBe(whole);
   });
 
-  it('refuses a tokenizer that does not give a Llama 2 index\'s ids, and an unreachable host in one sentence', async () => {
-    await expect(run('score', '--api', server.url, '--api-index', 'v4_pileval_llama', '--api-tokenizer', 'gpt2', '--in', input, '--out', join(dir, 'x.jsonl')))
-      .rejects.toThrow(/v4_pileval_llama holds Llama 2 token ids, but the tokenizer "gpt2" encodes/);
-    await expect(run('score', '--api', 'http://127.0.0.1:9/', '--api-index', 'v4_pileval_gpt2', '--in', input, '--out', join(dir, 'x.jsonl')))
-      .rejects.toThrow(/api-in\.jsonl line 1: The infini-gram API at 127\.0\.0\.1:9 could not be reached/);
+  it("refuses a tokenizer that does not give a Llama 2 index's ids, and an unreachable host in one sentence", async () => {
+    await expect(
+      run(
+        'score',
+        '--api',
+        server.url,
+        '--api-index',
+        'v4_pileval_llama',
+        '--api-tokenizer',
+        'gpt2',
+        '--in',
+        input,
+        '--out',
+        join(dir, 'x.jsonl'),
+      ),
+    ).rejects.toThrow(/v4_pileval_llama holds Llama 2 token ids, but the tokenizer "gpt2" encodes/);
+    await expect(
+      run(
+        'score',
+        '--api',
+        'http://127.0.0.1:9/',
+        '--api-index',
+        'v4_pileval_gpt2',
+        '--in',
+        input,
+        '--out',
+        join(dir, 'x.jsonl'),
+      ),
+    ).rejects.toThrow(/api-in\.jsonl line 1: The infini-gram API at 127\.0\.0\.1:9 could not be reached/);
   });
 });

@@ -21,7 +21,12 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { bytesProblem, LIMITS, tokensProblem } from '../core/limits';
 import { InfiniGramIndex } from '../core/ngram/infiniGram';
-import { createInfiniGramApi, INFINI_GRAM_INDEXES, INFINI_GRAM_LIMITS, type InfiniGramApi } from '../core/ngram/infiniGramApi';
+import {
+  createInfiniGramApi,
+  INFINI_GRAM_INDEXES,
+  INFINI_GRAM_LIMITS,
+  type InfiniGramApi,
+} from '../core/ngram/infiniGramApi';
 import { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { utf8Length } from '../core/tokenizers/words';
 import { CorpusIndexService } from '../engine/corpusIndex';
@@ -32,7 +37,6 @@ import { memoryCorpusIndexStore } from '../storage/corpusIndexStore';
 import { resolveModelArgument, UsageError } from './args';
 import type { NgramArgs } from './ngramArgs';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
-
 
 /** What INDEX.json says about INDEX. */
 export interface NgramIndexSidecar {
@@ -100,7 +104,11 @@ async function loadEngine(args: NgramArgs, options: NgramRunOptions): Promise<Lo
 }
 
 /** Runs `work` with the model loaded, and unloads it. */
-async function withModel<T>(args: NgramArgs, options: NgramRunOptions, work: (engine: Engine, info: ModelInfo) => Promise<T>): Promise<T> {
+async function withModel<T>(
+  args: NgramArgs,
+  options: NgramRunOptions,
+  work: (engine: Engine, info: ModelInfo) => Promise<T>,
+): Promise<T> {
   const loaded = await loadEngine(args, options);
   try {
     return await work(loaded.engine, loaded.info);
@@ -111,9 +119,12 @@ async function withModel<T>(args: NgramArgs, options: NgramRunOptions, work: (en
 
 export async function runNgramCli(args: NgramArgs, options: NgramRunOptions = {}): Promise<unknown> {
   switch (args.ngram) {
-    case 'build': return buildOutput(args, options);
-    case 'score': return scoreOutput(args, options);
-    default: return queryOutput(args, options);
+    case 'build':
+      return buildOutput(args, options);
+    case 'score':
+      return scoreOutput(args, options);
+    default:
+      return queryOutput(args, options);
   }
 }
 
@@ -128,16 +139,24 @@ interface CorpusIndexFile {
 
 async function trainingSplitSource(model: string, info: ModelInfo): Promise<CorpusSourceParams> {
   const listPath = join(REPO_ROOT, 'public', 'corpus', 'index.json');
-  if (!existsSync(listPath)) throw new UsageError('public/corpus/index.json is missing: run npm run corpus-index first.');
+  if (!existsSync(listPath))
+    throw new UsageError('public/corpus/index.json is missing: run npm run corpus-index first.');
   const list = JSON.parse(await readFile(listPath, 'utf8')) as CorpusIndexFile;
   const withSplit = Object.keys(list.models).join(', ');
   const embeddedId = info.source.kind === 'embedded' ? info.source.id : null;
   const corpus = embeddedId === null ? undefined : list.models[embeddedId];
   if (corpus === undefined) {
-    throw new UsageError(`--training-split needs an embedded model with a training split (${withSplit}); "${model}" has none: index text files instead.`);
+    throw new UsageError(
+      `--training-split needs an embedded model with a training split (${withSplit}); "${model}" has none: index text files instead.`,
+    );
   }
   const entry = list.corpora[corpus];
-  return { kind: 'training-split', url: join(REPO_ROOT, 'public', 'corpus', entry.file), entry, label: `${embeddedId} training split (${list.split})` };
+  return {
+    kind: 'training-split',
+    url: join(REPO_ROOT, 'public', 'corpus', entry.file),
+    entry,
+    label: `${embeddedId} training split (${list.split})`,
+  };
 }
 
 async function textsSource(files: readonly string[]): Promise<CorpusSourceParams> {
@@ -147,11 +166,19 @@ async function textsSource(files: readonly string[]): Promise<CorpusSourceParams
       texts.push({ name: file, text: await readFile(file, 'utf8') });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(code === 'ENOENT' ? `The text file ${file} does not exist.` : `Cannot read ${file}: ${(error as Error).message}`);
+      throw new UsageError(
+        code === 'ENOENT'
+          ? `The text file ${file} does not exist.`
+          : `Cannot read ${file}: ${(error as Error).message}`,
+      );
     }
   }
   // The app's limit on a corpus of one's own texts, before anything is tokenized.
-  const tooLarge = bytesProblem(LIMITS.corpusTexts, texts.reduce((sum, t) => sum + utf8Length(t.text), 0), files.length === 1 ? 'This file' : `These ${files.length} files`);
+  const tooLarge = bytesProblem(
+    LIMITS.corpusTexts,
+    texts.reduce((sum, t) => sum + utf8Length(t.text), 0),
+    files.length === 1 ? 'This file' : `These ${files.length} files`,
+  );
   if (tooLarge) throw new UsageError(tooLarge);
   return { kind: 'texts', texts, label: files.length === 1 ? basename(files[0]) : `${files.length} files` };
 }
@@ -168,10 +195,19 @@ async function buildOutput(args: NgramArgs, options: NgramRunOptions) {
     const record = await store.get(opened.key);
     if (!record) throw new Error(opened.storageProblem ?? 'The index was built but not kept.');
     const sidecar: NgramIndexSidecar = {
-      format: 'tokenscope-ngram-index', version: 1, model: info.key, modelLabel: info.label, tokenizerSha256: tokenizerHash(info),
-      vocabSize: info.vocabSize, source: args.trainingSplit ? 'training-split' : 'files', key: opened.key,
-      documents: record.documents, documentCount: opened.documentCount, tokenCount: opened.tokenCount,
-      buildMs: Math.round(opened.elapsedMs), indexBytes: record.bytes.byteLength,
+      format: 'tokenscope-ngram-index',
+      version: 1,
+      model: info.key,
+      modelLabel: info.label,
+      tokenizerSha256: tokenizerHash(info),
+      vocabSize: info.vocabSize,
+      source: args.trainingSplit ? 'training-split' : 'files',
+      key: opened.key,
+      documents: record.documents,
+      documentCount: opened.documentCount,
+      tokenCount: opened.tokenCount,
+      buildMs: Math.round(opened.elapsedMs),
+      indexBytes: record.bytes.byteLength,
     };
     try {
       await writeFile(out, record.bytes);
@@ -207,16 +243,19 @@ interface OpenedIndex {
 }
 
 async function readIndex(path: string): Promise<OpenedIndex> {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`The index file ${path} does not exist: build one with ngram build --out ${path}.`);
+  if (!existsSync(path) || !statSync(path).isFile())
+    throw new UsageError(`The index file ${path} does not exist: build one with ngram build --out ${path}.`);
   const sidecarPath = `${path}.json`;
-  if (!existsSync(sidecarPath)) throw new UsageError(`${sidecarPath} is missing: ngram build writes it beside the index; build the index again.`);
+  if (!existsSync(sidecarPath))
+    throw new UsageError(`${sidecarPath} is missing: ngram build writes it beside the index; build the index again.`);
   let sidecar: NgramIndexSidecar;
   try {
     sidecar = JSON.parse(await readFile(sidecarPath, 'utf8')) as NgramIndexSidecar;
   } catch (error) {
     throw new UsageError(`${sidecarPath} cannot be read: ${(error as Error).message}`);
   }
-  if (sidecar?.format !== 'tokenscope-ngram-index') throw new UsageError(`${sidecarPath} is not an ngram index description (written by ngram build).`);
+  if (sidecar?.format !== 'tokenscope-ngram-index')
+    throw new UsageError(`${sidecarPath} is not an ngram index description (written by ngram build).`);
   let index: InfiniGramIndex;
   try {
     // A copy: the index's typed arrays need an aligned buffer of their own.
@@ -224,7 +263,10 @@ async function readIndex(path: string): Promise<OpenedIndex> {
   } catch (error) {
     throw new UsageError(`${path} is not a usable ∞-gram index: ${(error as Error).message}`);
   }
-  if (index.tokenCount !== sidecar.tokenCount) throw new UsageError(`${path} has ${index.tokenCount} tokens but ${sidecarPath} says ${sidecar.tokenCount}: they do not belong together.`);
+  if (index.tokenCount !== sidecar.tokenCount)
+    throw new UsageError(
+      `${path} has ${index.tokenCount} tokens but ${sidecarPath} says ${sidecar.tokenCount}: they do not belong together.`,
+    );
   return { path, index, sidecar };
 }
 
@@ -232,9 +274,12 @@ async function readIndex(path: string): Promise<OpenedIndex> {
 function checkTokenizer(opened: OpenedIndex, info: ModelInfo): void {
   const { sidecar, path } = opened;
   const hash = tokenizerHash(info);
-  const same = sidecar.tokenizerSha256 !== null && hash !== null ? sidecar.tokenizerSha256 === hash : sidecar.model === info.key;
+  const same =
+    sidecar.tokenizerSha256 !== null && hash !== null ? sidecar.tokenizerSha256 === hash : sidecar.model === info.key;
   if (!same || sidecar.vocabSize !== info.vocabSize) {
-    throw new UsageError(`${path} was built with the tokenizer of ${sidecar.modelLabel}; ${info.label} tokenizes differently: pass --model ${sidecar.modelLabel}.`);
+    throw new UsageError(
+      `${path} was built with the tokenizer of ${sidecar.modelLabel}; ${info.label} tokenizes differently: pass --model ${sidecar.modelLabel}.`,
+    );
   }
 }
 
@@ -256,31 +301,57 @@ async function queryOutput(args: NgramArgs, options: NgramRunOptions) {
     const view = (id: number) => engine.tokenViews([id])[0].text;
     const tokens = (list: ArrayLike<number>) => Array.from(list, view);
     const where = (locations: { documentIndex: number; tokenOffset: number }[]) =>
-      locations.map((l) => ({ document: sidecar.documents[l.documentIndex]?.title ?? null, documentIndex: l.documentIndex, tokenOffset: l.tokenOffset }));
-    const head = { model: modelSummary(info), index: { path: opened.path, tokenCount: index.tokenCount, documentCount: index.documentCount } };
+      locations.map((l) => ({
+        document: sidecar.documents[l.documentIndex]?.title ?? null,
+        documentIndex: l.documentIndex,
+        tokenOffset: l.tokenOffset,
+      }));
+    const head = {
+      model: modelSummary(info),
+      index: { path: opened.path, tokenCount: index.tokenCount, documentCount: index.documentCount },
+    };
     const started = performance.now();
     if (args.ngram === 'count') {
       const count = index.count(ids);
       return {
-        ...head, text, tokenCount: ids.length, tokenIds: ids, tokens: tokens(ids), count,
-        occurrences: ids.length === 0 ? [] : where(index.locate(ids, 10)), elapsedMs: msSince(started),
+        ...head,
+        text,
+        tokenCount: ids.length,
+        tokenIds: ids,
+        tokens: tokens(ids),
+        count,
+        occurrences: ids.length === 0 ? [] : where(index.locate(ids, 10)),
+        elapsedMs: msSince(started),
       };
     }
     const rows = (entries: { token: number; count: number; probability: number }[]) =>
-      entries.slice(0, args.top).map((e) => ({ tokenId: e.token, token: view(e.token), count: e.count, probability: e.probability }));
+      entries
+        .slice(0, args.top)
+        .map((e) => ({ tokenId: e.token, token: view(e.token), count: e.count, probability: e.probability }));
     if (args.ngram === 'ntd') {
       const ntd = index.nextTokenDistribution(ids);
       return {
-        ...head, context: text, tokenCount: ids.length, tokenIds: ids, tokens: tokens(ids),
-        contextCount: ntd.contextCount, distinctNextTokens: ntd.entries.length, endOfDocumentCount: ntd.endOfDocumentCount,
-        next: rows(ntd.entries), elapsedMs: msSince(started),
+        ...head,
+        context: text,
+        tokenCount: ids.length,
+        tokenIds: ids,
+        tokens: tokens(ids),
+        contextCount: ntd.contextCount,
+        distinctNextTokens: ntd.entries.length,
+        endOfDocumentCount: ntd.endOfDocumentCount,
+        next: rows(ntd.entries),
+        elapsedMs: msSince(started),
       };
     }
     let nextId: number | undefined;
     if (args.next !== null) {
       const nextIds = engine.tokenize({ text: args.next }).ids;
       if (nextIds.length !== 1) {
-        throw new UsageError(`--next "${args.next}" is ${nextIds.length} tokens for ${info.label} (${tokens(nextIds).map((t) => JSON.stringify(t)).join(' ')}): give one token (mind the leading space).`);
+        throw new UsageError(
+          `--next "${args.next}" is ${nextIds.length} tokens for ${info.label} (${tokens(nextIds)
+            .map((t) => JSON.stringify(t))
+            .join(' ')}): give one token (mind the leading space).`,
+        );
       }
       nextId = nextIds[0];
     }
@@ -288,12 +359,24 @@ async function queryOutput(args: NgramArgs, options: NgramRunOptions) {
     const suffix = ids.slice(ids.length - result.suffixLength);
     const distribution = result.distribution!;
     return {
-      ...head, context: text, tokenCount: ids.length, tokenIds: ids, tokens: tokens(ids),
-      suffixLength: result.suffixLength, effectiveN: result.effectiveN, longestSuffix: tokens(suffix).join(''), longestSuffixTokens: tokens(suffix),
-      contextCount: result.contextCount, sparse: result.sparse,
-      distinctNextTokens: distribution.entries.length, endOfDocumentCount: distribution.endOfDocumentCount,
+      ...head,
+      context: text,
+      tokenCount: ids.length,
+      tokenIds: ids,
+      tokens: tokens(ids),
+      suffixLength: result.suffixLength,
+      effectiveN: result.effectiveN,
+      longestSuffix: tokens(suffix).join(''),
+      longestSuffixTokens: tokens(suffix),
+      contextCount: result.contextCount,
+      sparse: result.sparse,
+      distinctNextTokens: distribution.entries.length,
+      endOfDocumentCount: distribution.endOfDocumentCount,
       top: rows(distribution.entries),
-      next: nextId === undefined ? null : { tokenId: nextId, token: view(nextId), count: result.count, probability: result.probability },
+      next:
+        nextId === undefined
+          ? null
+          : { tokenId: nextId, token: view(nextId), count: result.count, probability: result.probability },
       occurrences: result.suffixLength === 0 ? [] : where(index.locate(suffix, 10)),
       elapsedMs: msSince(started),
     };
@@ -383,10 +466,12 @@ function parseLine(raw: string, where: string): { id: string | number; text: str
   } catch (error) {
     throw new UsageError(`${where} is not valid JSON (${(error as Error).message}).`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${where} is not a JSON object with "id" and "text".`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`${where} is not a JSON object with "id" and "text".`);
   const { id, text } = value as { id?: unknown; text?: unknown };
   if (typeof text !== 'string') throw new UsageError(`${where} has no "text" string.`);
-  if (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) throw new UsageError(`${where} has no "id" (a string or a number).`);
+  if (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id)))
+    throw new UsageError(`${where} has no "id" (a string or a number).`);
   const tooLong = bytesProblem(LIMITS.corpusView, utf8Length(text), 'The text');
   if (tooLong) throw new UsageError(`${where}: ${tooLong}`);
   return { id, text };
@@ -401,11 +486,23 @@ interface Scorer {
 
 function localScorer(opened: OpenedIndex, engine: Engine): Scorer {
   return {
-    backend: { kind: 'index', path: opened.path, tokenCount: opened.index.tokenCount, documentCount: opened.index.documentCount, model: opened.sidecar.modelLabel },
+    backend: {
+      kind: 'index',
+      path: opened.path,
+      tokenCount: opened.index.tokenCount,
+      documentCount: opened.index.documentCount,
+      model: opened.sidecar.modelLabel,
+    },
     tokenize: (text) => engine.tokenize({ text }).ids,
     columns: async (ids) => {
       const s = opened.index.scoreText(ids);
-      return { suffixLength: s.suffixLength, probability: s.probability, sparse: s.sparse, agrees: s.agrees, argmaxAgrees: s.argmaxAgrees };
+      return {
+        suffixLength: s.suffixLength,
+        probability: s.probability,
+        sparse: s.sparse,
+        agrees: s.agrees,
+        argmaxAgrees: s.argmaxAgrees,
+      };
     },
   };
 }
@@ -415,19 +512,32 @@ async function apiTokenizer(args: NgramArgs): Promise<{ name: string; tokenizer:
   let name = args.apiTokenizer;
   if (name === null) {
     const known = INFINI_GRAM_INDEXES.find((i) => i.name === args.apiIndex);
-    if (!known) throw new UsageError(`"${args.apiIndex}" is not an index the infini-gram documentation lists: say which tokenizer its ids come from with --api-tokenizer <name|tokenizer.json>.`);
+    if (!known)
+      throw new UsageError(
+        `"${args.apiIndex}" is not an index the infini-gram documentation lists: say which tokenizer its ids come from with --api-tokenizer <name|tokenizer.json>.`,
+      );
     name = known.tokenizer;
   }
   const shipped = join(REPO_ROOT, 'public', 'tokenizers', name);
-  const folder = existsSync(name) && statSync(name).isDirectory() ? name : !name.includes('/') && existsSync(shipped) ? shipped : null;
+  const folder =
+    existsSync(name) && statSync(name).isDirectory()
+      ? name
+      : !name.includes('/') && existsSync(shipped)
+        ? shipped
+        : null;
   const file = folder ? join(folder, 'tokenizer.json') : existsSync(name) ? name : null;
   if (!file || !existsSync(file)) {
-    throw new UsageError(`The tokenizer "${name}" of ${args.apiIndex} is not shipped in public/tokenizers (npm run tokenizers) nor a file: pass --api-tokenizer <tokenizer.json of that tokenizer>.`);
+    throw new UsageError(
+      `The tokenizer "${name}" of ${args.apiIndex} is not shipped in public/tokenizers (npm run tokenizers) nor a file: pass --api-tokenizer <tokenizer.json of that tokenizer>.`,
+    );
   }
   const config = join(folder ?? join(file, '..'), 'tokenizer_config.json');
   let tokenizer: LabTokenizer;
   try {
-    tokenizer = LabTokenizer.fromText(await readFile(file, 'utf8'), existsSync(config) ? await readFile(config, 'utf8') : undefined);
+    tokenizer = LabTokenizer.fromText(
+      await readFile(file, 'utf8'),
+      existsSync(config) ? await readFile(config, 'utf8') : undefined,
+    );
   } catch (error) {
     throw new UsageError(`${file} cannot be used as a tokenizer: ${(error as Error).message}`);
   }
@@ -436,7 +546,9 @@ async function apiTokenizer(args: NgramArgs): Promise<{ name: string; tokenizer:
   if (INFINI_GRAM_INDEXES.find((i) => i.name === args.apiIndex)?.tokenizer === 'llama-2') {
     const ids = tokenizer.encode(LLAMA_2_PROBE.text);
     if (ids.join(' ') !== LLAMA_2_PROBE.ids.join(' ')) {
-      throw new UsageError(`${args.apiIndex} holds Llama 2 token ids, but the tokenizer "${name}" encodes "${LLAMA_2_PROBE.text}" as ${ids.join(' ')}, not Llama 2's ${LLAMA_2_PROBE.ids.join(' ')}: pass --api-tokenizer <Meta's Llama 2 tokenizer.json>.`);
+      throw new UsageError(
+        `${args.apiIndex} holds Llama 2 token ids, but the tokenizer "${name}" encodes "${LLAMA_2_PROBE.text}" as ${ids.join(' ')}, not Llama 2's ${LLAMA_2_PROBE.ids.join(' ')}: pass --api-tokenizer <Meta's Llama 2 tokenizer.json>.`,
+      );
     }
   }
   return { name, tokenizer };
@@ -459,7 +571,11 @@ async function mapPool<T>(length: number, concurrency: number, work: (i: number)
   return out;
 }
 
-function apiScorer(api: InfiniGramApi, tokenizer: { name: string; tokenizer: LabTokenizer }, concurrency: number): Scorer {
+function apiScorer(
+  api: InfiniGramApi,
+  tokenizer: { name: string; tokenizer: LabTokenizer },
+  concurrency: number,
+): Scorer {
   // A prob query holds the context and the token: the context keeps its last 499 ids (the API's 500).
   const room = INFINI_GRAM_LIMITS.maxQueryTokens - 1;
   const separator = INFINI_GRAM_LIMITS.documentSeparator;
@@ -469,7 +585,10 @@ function apiScorer(api: InfiniGramApi, tokenizer: { name: string; tokenizer: Lab
     columns: async (ids) => {
       const rows = await mapPool(ids.length, concurrency, async (i) => {
         const context = ids.slice(Math.max(0, i - room), i);
-        const [prob, ntd] = await Promise.all([api.infiniGramProbability(context, ids[i]), api.infiniGramDistribution(context)]);
+        const [prob, ntd] = await Promise.all([
+          api.infiniGramProbability(context, ids[i]),
+          api.infiniGramDistribution(context),
+        ]);
         const tokens = ntd.tokens.filter((t) => t.tokenId !== separator);
         const argmax = tokens.length ? tokens[0].tokenId : -1;
         const probability = prob.prob ?? NaN;
@@ -520,7 +639,13 @@ interface LineContext {
 }
 
 /** The output record of one input line; everything in it is a function of the line, index and model. */
-async function scoreLine(id: string | number, text: string, lineNumber: number, where: string, c: LineContext): Promise<Record<string, unknown>> {
+async function scoreLine(
+  id: string | number,
+  text: string,
+  lineNumber: number,
+  where: string,
+  c: LineContext,
+): Promise<Record<string, unknown>> {
   const ids = c.scorer.tokenize(text);
   const tooMany = tokensProblem(LIMITS.corpusView, ids.length);
   if (tooMany) throw new UsageError(`${where}: ${tooMany}`);
@@ -556,11 +681,18 @@ async function scoreLine(id: string | number, text: string, lineNumber: number, 
   if (c.engine) {
     const engine = c.engine;
     const modelIds = c.sameTokens ? ids : engine.tokenize({ text }).ids;
-    const probability = modelIds.length === 0 ? [] : (await engine.score({ ids: [engine.startTokenId(), ...modelIds], topK: 1 })).positions.map((p) => p.probability);
+    const probability =
+      modelIds.length === 0
+        ? []
+        : (await engine.score({ ids: [engine.startTokenId(), ...modelIds], topK: 1 })).positions.map(
+            (p) => p.probability,
+          );
     const { perplexity, nats } = perplexityOf(probability);
     c.totals.modelTokens += probability.length;
     c.totals.modelNats += nats;
-    record.model = c.sameTokens ? { probability, perplexity } : { tokenCount: modelIds.length, tokenIds: modelIds, probability, perplexity };
+    record.model = c.sameTokens
+      ? { probability, perplexity }
+      : { tokenCount: modelIds.length, tokenIds: modelIds, probability, perplexity };
     c.timings.model += performance.now() - t1;
   }
   return record;
@@ -569,7 +701,8 @@ async function scoreLine(id: string | number, text: string, lineNumber: number, 
 async function scoreOutput(args: NgramArgs, options: NgramRunOptions) {
   const inPath = args.in!;
   const outPath = args.out!;
-  if (!existsSync(inPath) || !statSync(inPath).isFile()) throw new UsageError(`The input file ${inPath} does not exist.`);
+  if (!existsSync(inPath) || !statSync(inPath).isFile())
+    throw new UsageError(`The input file ${inPath} does not exist.`);
   const opened = args.api === null ? await readIndex(args.index!) : null;
   const tokenizer = args.api === null ? null : await apiTokenizer(args);
   const loaded = opened !== null || args.withModel ? await loadEngine(args, options) : null;
@@ -581,7 +714,11 @@ async function scoreOutput(args: NgramArgs, options: NgramRunOptions) {
       ? localScorer(opened, loaded!.engine)
       : apiScorer(createInfiniGramApi({ endpoint: args.api!, index: args.apiIndex! }), tokenizer!, args.apiConcurrency);
     const context: LineContext = {
-      scorer, engine: args.withModel ? loaded!.engine : null, sameTokens: opened !== null, totals: new Totals(), timings: { infiniGram: 0, model: 0 },
+      scorer,
+      engine: args.withModel ? loaded!.engine : null,
+      sameTokens: opened !== null,
+      totals: new Totals(),
+      timings: { infiniGram: 0, model: 0 },
     };
     const started = performance.now();
     let lines = 0;
@@ -626,9 +763,18 @@ async function scoreOutput(args: NgramArgs, options: NgramRunOptions) {
         meanEffectiveN: totals.tokens ? totals.effectiveNSum / totals.tokens : null,
         medianEffectiveN: totals.medianEffectiveN(),
         ...(args.api === null ? {} : { approximatePositions: totals.approximate }),
-        ...(args.withModel ? { modelTokens: totals.modelTokens, modelPerplexity: totals.modelTokens ? Math.exp(totals.modelNats / totals.modelTokens) : null } : {}),
+        ...(args.withModel
+          ? {
+              modelTokens: totals.modelTokens,
+              modelPerplexity: totals.modelTokens ? Math.exp(totals.modelNats / totals.modelTokens) : null,
+            }
+          : {}),
       },
-      elapsedMs: { total: Math.round(performance.now() - started), infiniGram: Math.round(timings.infiniGram), ...(args.withModel ? { model: Math.round(timings.model) } : {}) },
+      elapsedMs: {
+        total: Math.round(performance.now() - started),
+        infiniGram: Math.round(timings.infiniGram),
+        ...(args.withModel ? { model: Math.round(timings.model) } : {}),
+      },
     };
   } catch (error) {
     await rm(tmpPath, { force: true });

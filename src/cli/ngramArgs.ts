@@ -63,17 +63,37 @@ export const NGRAM_USAGE = `∞-gram commands (the corpus view's index; texts ar
       Contexts past 499 tokens are cut; argmax and sparse come from the API's sampled distribution when a suffix
       occurs over 1,000 times (approximatePositions says how often)`;
 
-
 export function parseNgramArgs(argv: readonly string[]): NgramArgs {
   const [command, sub, ...rest] = argv;
   if (!NGRAM_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
   if (!SUBCOMMANDS.includes(sub as NgramSubcommand)) {
-    throw new UsageError(sub === undefined ? `ngram needs a subcommand: ${SUBCOMMANDS.join(', ')}.` : `Unknown ngram subcommand "${sub}" (expected ${SUBCOMMANDS.join(', ')}).`);
+    throw new UsageError(
+      sub === undefined
+        ? `ngram needs a subcommand: ${SUBCOMMANDS.join(', ')}.`
+        : `Unknown ngram subcommand "${sub}" (expected ${SUBCOMMANDS.join(', ')}).`,
+    );
   }
   const args: NgramArgs = {
-    command: 'ngram', ngram: sub as NgramSubcommand, inputs: [], trainingSplit: false, out: null, index: null, top: 10, next: null,
-    in: null, shard: { index: 0, count: 1 }, withModel: false, api: null, apiIndex: null, apiTokenizer: null, apiConcurrency: 4,
-    model: 'sotu-gpt', modelGiven: false, allowNetwork: false, hubUrl: undefined, pretty: false,
+    command: 'ngram',
+    ngram: sub as NgramSubcommand,
+    inputs: [],
+    trainingSplit: false,
+    out: null,
+    index: null,
+    top: 10,
+    next: null,
+    in: null,
+    shard: { index: 0, count: 1 },
+    withModel: false,
+    api: null,
+    apiIndex: null,
+    apiTokenizer: null,
+    apiConcurrency: 4,
+    model: 'sotu-gpt',
+    modelGiven: false,
+    allowNetwork: false,
+    hubUrl: undefined,
+    pretty: false,
   };
   const name = `ngram ${args.ngram}`;
   const only = (flag: string, ...which: NgramSubcommand[]) => {
@@ -81,44 +101,93 @@ export function parseNgramArgs(argv: readonly string[]): NgramArgs {
   };
   const positional = readCommandOptions(name, rest, args, (arg, value) => {
     switch (arg) {
-      case '--training-split': only(arg, 'build'); args.trainingSplit = true; return true;
-      case '--out': only(arg, 'build', 'score'); args.out = value(); return true;
-      case '--index': only(arg, 'count', 'ntd', 'infgram', 'score'); args.index = value(); return true;
-      case '--top': only(arg, 'ntd', 'infgram'); args.top = integerOption(arg, value(), 1, 100_000); return true;
-      case '--next': only(arg, 'infgram'); args.next = value(); return true;
-      case '--in': only(arg, 'score'); args.in = value(); return true;
-      case '--shard': only(arg, 'score'); args.shard = shardOption(value()); return true;
-      case '--with-model': only(arg, 'score'); args.withModel = true; return true;
-      case '--api': only(arg, 'score'); args.api = value(); return true;
-      case '--api-index': only(arg, 'score'); args.apiIndex = value(); return true;
-      case '--api-tokenizer': only(arg, 'score'); args.apiTokenizer = value(); return true;
-      case '--api-concurrency': only(arg, 'score'); args.apiConcurrency = integerOption(arg, value(), 1, 32); return true;
-      case '--model': args.modelGiven = true; return false;
-      default: return false;
+      case '--training-split':
+        only(arg, 'build');
+        args.trainingSplit = true;
+        return true;
+      case '--out':
+        only(arg, 'build', 'score');
+        args.out = value();
+        return true;
+      case '--index':
+        only(arg, 'count', 'ntd', 'infgram', 'score');
+        args.index = value();
+        return true;
+      case '--top':
+        only(arg, 'ntd', 'infgram');
+        args.top = integerOption(arg, value(), 1, 100_000);
+        return true;
+      case '--next':
+        only(arg, 'infgram');
+        args.next = value();
+        return true;
+      case '--in':
+        only(arg, 'score');
+        args.in = value();
+        return true;
+      case '--shard':
+        only(arg, 'score');
+        args.shard = shardOption(value());
+        return true;
+      case '--with-model':
+        only(arg, 'score');
+        args.withModel = true;
+        return true;
+      case '--api':
+        only(arg, 'score');
+        args.api = value();
+        return true;
+      case '--api-index':
+        only(arg, 'score');
+        args.apiIndex = value();
+        return true;
+      case '--api-tokenizer':
+        only(arg, 'score');
+        args.apiTokenizer = value();
+        return true;
+      case '--api-concurrency':
+        only(arg, 'score');
+        args.apiConcurrency = integerOption(arg, value(), 1, 32);
+        return true;
+      case '--model':
+        args.modelGiven = true;
+        return false;
+      default:
+        return false;
     }
   });
   switch (args.ngram) {
     case 'build':
       if (!args.out) throw new UsageError('ngram build needs --out <index file>.');
-      if (args.trainingSplit && positional.length > 0) throw new UsageError('ngram build takes --training-split or text files, not both.');
-      if (!args.trainingSplit && positional.length === 0) throw new UsageError('ngram build needs --training-split or one or more text files.');
+      if (args.trainingSplit && positional.length > 0)
+        throw new UsageError('ngram build takes --training-split or text files, not both.');
+      if (!args.trainingSplit && positional.length === 0)
+        throw new UsageError('ngram build needs --training-split or one or more text files.');
       args.inputs = positional;
       break;
-    case 'count': case 'ntd': case 'infgram':
+    case 'count':
+    case 'ntd':
+    case 'infgram':
       if (!args.index) throw new UsageError(`${name} needs --index <index file> (written by ngram build).`);
       if (positional.length === 0) throw new UsageError(`${name} needs a text (or - for standard input).`);
-      if (positional.length > 1) throw new UsageError(`Unexpected argument "${positional[1]}" (quote a text with spaces).`);
+      if (positional.length > 1)
+        throw new UsageError(`Unexpected argument "${positional[1]}" (quote a text with spaces).`);
       args.inputs = positional;
       break;
     case 'score':
-      if (positional.length > 0) throw new UsageError(`Unexpected argument "${positional[0]}" (ngram score reads --in).`);
+      if (positional.length > 0)
+        throw new UsageError(`Unexpected argument "${positional[0]}" (ngram score reads --in).`);
       if (!args.in) throw new UsageError('ngram score needs --in <file.jsonl>.');
       if (!args.out) throw new UsageError('ngram score needs --out <file.jsonl>.');
       if (args.api !== null) {
         if (args.index) throw new UsageError('ngram score takes --index or --api, not both.');
-        if (!args.apiIndex) throw new UsageError(`--api needs --api-index <name> (e.g. ${INFINI_GRAM_INDEXES.map((i) => i.name).find((n) => n.includes('pile'))}).`);
+        if (!args.apiIndex)
+          throw new UsageError(
+            `--api needs --api-index <name> (e.g. ${INFINI_GRAM_INDEXES.map((i) => i.name).find((n) => n.includes('pile'))}).`,
+          );
       } else {
-        if (args.apiIndex || args.apiTokenizer) throw new UsageError('--api-index and --api-tokenizer go with --api <url>.');
+        if (args.apiIndex || args.apiTokenizer)
+          throw new UsageError('--api-index and --api-tokenizer go with --api <url>.');
         if (!args.index) throw new UsageError('ngram score needs --index <index file> (or --api <url>).');
       }
       break;

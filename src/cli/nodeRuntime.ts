@@ -45,7 +45,11 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): EngineRunti
         case 'embedded': {
           const folder = join(EMBEDDED_MODELS_DIR, source.id);
           if (!existsSync(join(folder, 'config.json'))) {
-            throw new EngineError('model-file-missing', `The embedded model "${source.id}" is not in ${EMBEDDED_MODELS_DIR} (no config.json there).`, 'config.json');
+            throw new EngineError(
+              'model-file-missing',
+              `The embedded model "${source.id}" is not in ${EMBEDDED_MODELS_DIR} (no config.json there).`,
+              'config.json',
+            );
           }
           return { provider: new FsFileProvider(folder), key: `embedded:${source.id}`, label: source.id };
         }
@@ -56,13 +60,20 @@ export function createNodeRuntime(options: NodeRuntimeOptions = {}): EngineRunti
           return { provider: new FsFileProvider(source.path), key: `path:${source.path}`, label: source.path };
         case 'hub': {
           if (!options.allowNetwork && !options.hubUrl) {
-            throw new EngineError('bad-request', `"${source.id}" is a Hub model id: pass --allow-network to download it (or --hub-url for a local Hub-style server).`);
+            throw new EngineError(
+              'bad-request',
+              `"${source.id}" is a Hub model id: pass --allow-network to download it (or --hub-url for a local Hub-style server).`,
+            );
           }
           const base = hubBaseUrl(source, options.hubUrl);
           return { provider: new HttpFileProvider(base, source.id), key: `hub:${source.id}`, label: source.id };
         }
         case 'folder':
-          return { provider: new BlobFileProvider(source.name, source.files), key: `folder:${source.name}`, label: `folder "${source.name}"` };
+          return {
+            provider: new BlobFileProvider(source.name, source.files),
+            key: `folder:${source.name}`,
+            label: `folder "${source.name}"`,
+          };
       }
     },
   };

@@ -62,7 +62,10 @@ export const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
 
 /** `a,b,c` as a list; an empty one is a usage error. */
 function commaList(flag: string, text: string, what: string): string[] {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${flag} needs one or more ${what}, separated by commas.`);
   return items;
 }
@@ -71,32 +74,60 @@ export function parseTokenizerArgs(argv: readonly string[]): TokenizerArgs {
   const [command, ...rest] = argv;
   if (!TOKENIZER_COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}".`);
   const args: TokenizerArgs = {
-    command: command as TokenizerCommand, input: '', tokenizers: null, top: null, pruneBelow: null, languages: null, perLanguage: null,
-    model: 'sotu-gpt', allowNetwork: false, hubUrl: undefined, pretty: false,
+    command: command as TokenizerCommand,
+    input: '',
+    tokenizers: null,
+    top: null,
+    pruneBelow: null,
+    languages: null,
+    perLanguage: null,
+    model: 'sotu-gpt',
+    allowNetwork: false,
+    hubUrl: undefined,
+    pretty: false,
   };
   const only = (flag: string, which: TokenizerCommand) => onlyFor(args.command, which, flag);
   const positional = readCommandOptions(args.command, rest, args, (arg, value) => {
     switch (arg) {
-      case '--tokenizers': only(arg, 'compare-tokenizers'); args.tokenizers = commaList(arg, value(), 'names'); return true;
-      case '--top': only(arg, 'next-bytes'); args.top = integerOption(arg, value(), 1, 256); return true;
+      case '--tokenizers':
+        only(arg, 'compare-tokenizers');
+        args.tokenizers = commaList(arg, value(), 'names');
+        return true;
+      case '--top':
+        only(arg, 'next-bytes');
+        args.top = integerOption(arg, value(), 1, 256);
+        return true;
       case '--prune-below': {
         only(arg, 'next-bytes');
         const text = value();
         const p = Number(text);
-        if (text.trim() === '' || !(p >= 0 && p < 1)) throw new UsageError(`--prune-below must be a probability from 0 to below 1, got "${text}".`);
+        if (text.trim() === '' || !(p >= 0 && p < 1))
+          throw new UsageError(`--prune-below must be a probability from 0 to below 1, got "${text}".`);
         args.pruneBelow = p;
         return true;
       }
-      case '--languages': only(arg, 'language-bias'); args.languages = commaList(arg, value(), 'language codes'); return true;
-      case '--per-language': only(arg, 'language-bias'); args.perLanguage = integerOption(arg, value(), 1, 6); return true;
+      case '--languages':
+        only(arg, 'language-bias');
+        args.languages = commaList(arg, value(), 'language codes');
+        return true;
+      case '--per-language':
+        only(arg, 'language-bias');
+        args.perLanguage = integerOption(arg, value(), 1, 6);
+        return true;
       // Only next-bytes and language-bias run a model; the common loop then reads the value.
-      case '--model': if (args.command === 'compare-tokenizers') only(arg, 'next-bytes'); return false;
-      default: return false;
+      case '--model':
+        if (args.command === 'compare-tokenizers') only(arg, 'next-bytes');
+        return false;
+      default:
+        return false;
     }
   });
   if (args.command === 'language-bias') {
     // Its prompts are the project's own (cut from the parallel sentences), not a file.
-    if (positional.length > 0) throw new UsageError(`language-bias takes no text file (got "${positional[0]}"); its prompts are cut from the parallel sentences.`);
+    if (positional.length > 0)
+      throw new UsageError(
+        `language-bias takes no text file (got "${positional[0]}"); its prompts are cut from the parallel sentences.`,
+      );
     return args;
   }
   if (positional.length > 1) throw new UsageError(`Unexpected argument "${positional[1]}".`);
@@ -130,21 +161,36 @@ export async function resolveLabTokenizer(lab: TokenizerLab, name: string, netwo
   const list = await lab.list();
   if (list.some((t) => t.id === name && t.kind === 'shipped')) return name;
   const embedded = join(EMBEDDED_MODELS_DIR, name);
-  const folder = existsSync(name) && statSync(name).isDirectory() ? name : !name.includes('/') && existsSync(embedded) ? embedded : null;
+  const folder =
+    existsSync(name) && statSync(name).isDirectory()
+      ? name
+      : !name.includes('/') && existsSync(embedded)
+        ? embedded
+        : null;
   const file = folder ? join(folder, 'tokenizer.json') : existsSync(name) ? name : null;
   if (file) {
     if (!existsSync(file)) throw new UsageError(`${folder} has no tokenizer.json.`);
     const config = join(dirname(file), 'tokenizer_config.json');
     const label = folder ? basename(folder) : file;
-    const info = await lab.add({ kind: 'file', name: label, tokenizerJson: readFileSync(file, 'utf8'), tokenizerConfig: existsSync(config) ? readFileSync(config, 'utf8') : undefined });
+    const info = await lab.add({
+      kind: 'file',
+      name: label,
+      tokenizerJson: readFileSync(file, 'utf8'),
+      tokenizerConfig: existsSync(config) ? readFileSync(config, 'utf8') : undefined,
+    });
     return info.id;
   }
   if (name.includes('/') && isHubModelId(name)) {
-    if (!network.allowNetwork && !network.hubUrl) throw new UsageError(`"${name}" is a Hub id: add --allow-network (or --hub-url <host>) to download its tokenizer.`);
+    if (!network.allowNetwork && !network.hubUrl)
+      throw new UsageError(
+        `"${name}" is a Hub id: add --allow-network (or --hub-url <host>) to download its tokenizer.`,
+      );
     return (await lab.add({ kind: 'hub', id: name, host: network.hubUrl ?? 'https://huggingface.co' })).id;
   }
   const shipped = list.filter((t) => t.kind === 'shipped').map((t) => t.id);
-  throw new UsageError(`"${name}" is not a shipped tokenizer (${shipped.join(', ')}), an embedded model, a file or folder, or a Hub id.`);
+  throw new UsageError(
+    `"${name}" is not a shipped tokenizer (${shipped.join(', ')}), an embedded model, a file or folder, or a Hub id.`,
+  );
 }
 
 /** The lab's rows for these tokenizers, every token kept (the lab's own limits apply: 1 MB of text). */
@@ -163,7 +209,14 @@ export async function labTokenizeOutput(text: string, name: string, network: Net
     tokenizer: { name, label: row.label, algorithm: row.algorithm, alignment: row.alignment },
     tokenCount: row.tokenCount,
     ids: row.tokens.map((t) => t.id),
-    tokens: row.tokens.map((t) => ({ id: t.id, text: t.text, start: t.start, end: t.end, special: t.special, byteFallback: t.byteFallback })),
+    tokens: row.tokens.map((t) => ({
+      id: t.id,
+      text: t.text,
+      start: t.start,
+      end: t.end,
+      special: t.special,
+      byteFallback: t.byteFallback,
+    })),
   };
 }
 
@@ -173,15 +226,33 @@ export async function compareTokenizersOutput(text: string, args: TokenizerArgs)
   const rows = await labRows(text, names, args);
   const first = rows.find((r) => r.status === 'ok');
   return {
-    text: first?.status === 'ok' ? { characters: first.metrics.characters, bytes: first.metrics.bytes, words: first.metrics.words, wordDefinition: first.metrics.wordDefinition } : null,
-    tokenizers: rows.map((row, i) => row.status === 'error'
-      ? { name: names[i], label: row.label, status: 'error' as const, message: row.message, file: row.file }
-      : {
-        name: names[i], label: row.label, status: 'ok' as const, algorithm: row.algorithm, alignment: row.alignment,
-        tokens: row.metrics.tokens, charactersPerToken: row.metrics.charactersPerToken, bytesPerToken: row.metrics.bytesPerToken,
-        fertility: row.metrics.fertility, splitWordShare: row.metrics.splitWordShare, numbers: row.metrics.numbers,
-        elapsedMs: Math.round(row.elapsedMs),
-      }),
+    text:
+      first?.status === 'ok'
+        ? {
+            characters: first.metrics.characters,
+            bytes: first.metrics.bytes,
+            words: first.metrics.words,
+            wordDefinition: first.metrics.wordDefinition,
+          }
+        : null,
+    tokenizers: rows.map((row, i) =>
+      row.status === 'error'
+        ? { name: names[i], label: row.label, status: 'error' as const, message: row.message, file: row.file }
+        : {
+            name: names[i],
+            label: row.label,
+            status: 'ok' as const,
+            algorithm: row.algorithm,
+            alignment: row.alignment,
+            tokens: row.metrics.tokens,
+            charactersPerToken: row.metrics.charactersPerToken,
+            bytesPerToken: row.metrics.bytesPerToken,
+            fertility: row.metrics.fertility,
+            splitWordShare: row.metrics.splitWordShare,
+            numbers: row.metrics.numbers,
+            elapsedMs: Math.round(row.elapsedMs),
+          },
+    ),
     failedTokenizers: rows.filter((r) => r.status === 'error').length,
   };
 }
@@ -191,7 +262,11 @@ export async function compareTokenizersOutput(text: string, args: TokenizerArgs)
  * lemma's rounds in core/tokenizers/lemmaOnModel.ts, as the lab runs them), with how exact it
  * is: "exact", or "exact within" the bound when --prune-below left candidates unchecked.
  */
-export async function nextBytesOutput(engine: Engine, text: string, options: Pick<TokenizerArgs, 'top' | 'pruneBelow'>) {
+export async function nextBytesOutput(
+  engine: Engine,
+  text: string,
+  options: Pick<TokenizerArgs, 'top' | 'pruneBelow'>,
+) {
   const started = performance.now();
   const tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
   const prompt = new TextEncoder().encode(text);
@@ -199,7 +274,10 @@ export async function nextBytesOutput(engine: Engine, text: string, options: Pic
   // The lab's bias lens limit: the covers, and so the forward passes, grow with the prompt.
   const tooLong = bytesProblem(LIMITS.nextBytes, prompt.length, 'The prompt');
   if (tooLong) throw new UsageError(tooLong);
-  const result = await exactNextBytesOnModel(prompt, tokenizer, { ...lemmaDepsOn(engine, tokenizer), pruneBelow: options.pruneBelow ?? undefined });
+  const result = await exactNextBytesOnModel(prompt, tokenizer, {
+    ...lemmaDepsOn(engine, tokenizer),
+    pruneBelow: options.pruneBelow ?? undefined,
+  });
   const bytes = Array.from(result.probabilities)
     .map((probability, byte) => ({ byte, label: byteLabel(byte), probability }))
     .filter((b) => b.probability > 0)
@@ -215,7 +293,9 @@ export async function nextBytesOutput(engine: Engine, text: string, options: Pic
     elapsedMs: Math.round(performance.now() - started),
     exactness: exactnessLabel(result.errorBound),
     errorBound: result.errorBound,
-    ...(options.pruneBelow !== null ? { pruneBelow: options.pruneBelow, uncheckedProbability: result.uncheckedProbability } : {}),
+    ...(options.pruneBelow !== null
+      ? { pruneBelow: options.pruneBelow, uncheckedProbability: result.uncheckedProbability }
+      : {}),
     continuationProbability: result.continuationProbability,
     nextBytes: top === null ? bytes : bytes.slice(0, top),
     nextBytesListed: Math.min(bytes.length, top ?? bytes.length),
@@ -232,6 +312,9 @@ export async function nextBytesOutput(engine: Engine, text: string, options: Pic
  */
 export async function languageBiasOutput(engine: Engine, options: Pick<TokenizerArgs, 'languages' | 'perLanguage'>) {
   const tokenizer = new TokenizerLab(diskTokenizerFiles(), () => engine.modelTokenizerFiles()).modelTokenizer();
-  const result = await computeLanguageBias({ languages: options.languages ?? undefined, perLanguage: options.perLanguage ?? undefined }, lemmaDepsOn(engine, tokenizer));
+  const result = await computeLanguageBias(
+    { languages: options.languages ?? undefined, perLanguage: options.perLanguage ?? undefined },
+    lemmaDepsOn(engine, tokenizer),
+  );
   return { ...result, elapsedMs: Math.round(result.elapsedMs) };
 }

@@ -13,6 +13,7 @@ export function checkWholeNumber(text: string, label: string, min: number, max: 
   if (trimmed === '') return { ok: false, problem: `${label} is empty: type ${range}.` };
   // Number() reads "1e1" and "0x10" too; a person typing a count types digits.
   const value = /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-  if (!(Number.isInteger(value) && value >= min && value <= max)) return { ok: false, problem: `${label} must be ${range}; “${trimmed}” is not.` };
+  if (!(Number.isInteger(value) && value >= min && value <= max))
+    return { ok: false, problem: `${label} must be ${range}; “${trimmed}” is not.` };
   return { ok: true, value };
 }

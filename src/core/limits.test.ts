@@ -16,9 +16,16 @@ function readmeLimitsSection(): string {
 }
 
 function readmeLimitRows(): [string, string][] {
-  return readmeLimitsSection().split('\n')
+  return readmeLimitsSection()
+    .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| where') && !line.startsWith('| ---'))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()) as [string, string]);
+    .map(
+      (line) =>
+        line
+          .split('|')
+          .slice(1, -1)
+          .map((cell) => cell.trim()) as [string, string],
+    );
 }
 
 describe('input limits', () => {
@@ -27,20 +34,29 @@ describe('input limits', () => {
   });
 
   it('say in the README from what size a text is held outside the text box', () => {
-    expect(readmeLimitsSection().replace(/\s+/g, ' ')).toContain(`A text over ${formatBytes(TEXT_BOX_MAX_BYTES)} is held outside the text box`);
+    expect(readmeLimitsSection().replace(/\s+/g, ' ')).toContain(
+      `A text over ${formatBytes(TEXT_BOX_MAX_BYTES)} is held outside the text box`,
+    );
   });
 
   it('are the same in the CLI help', () => {
-    for (const limit of Object.values(LIMITS)) expect(limitsHelp()).toContain(`  ${limit.where}: ${limitSentence(limit)}`);
+    for (const limit of Object.values(LIMITS))
+      expect(limitsHelp()).toContain(`  ${limit.where}: ${limitSentence(limit)}`);
   });
 
   it('are checked at the limit, not one past it', () => {
     const lab = LIMITS.nextTokenLab;
     expect(bytesProblem(lab, lab.maxBytes)).toBeNull();
-    expect(bytesProblem(lab, lab.maxBytes + 1)).toBe('This text is 200 kB (200,001 bytes); the next-token lab takes up to 50,000 tokens (about 200 kB of English) and 200 kB.');
+    expect(bytesProblem(lab, lab.maxBytes + 1)).toBe(
+      'This text is 200 kB (200,001 bytes); the next-token lab takes up to 50,000 tokens (about 200 kB of English) and 200 kB.',
+    );
     expect(tokensProblem(lab, lab.maxTokens)).toBeNull();
-    expect(tokensProblem(lab, lab.maxTokens + 1)).toMatch(/^The text has 50,001 tokens; the next-token lab takes up to 50,000 tokens/);
+    expect(tokensProblem(lab, lab.maxTokens + 1)).toMatch(
+      /^The text has 50,001 tokens; the next-token lab takes up to 50,000 tokens/,
+    );
     expect(tokensProblem(LIMITS.tokenizerLab, 10 ** 9)).toBeNull();
-    expect(bytesProblem(LIMITS.nextBytes, 201, 'The prompt')).toBe('The prompt is 201 bytes; the exact next byte takes up to 200 bytes.');
+    expect(bytesProblem(LIMITS.nextBytes, 201, 'The prompt')).toBe(
+      'The prompt is 201 bytes; the exact next byte takes up to 200 bytes.',
+    );
   });
 });

@@ -26,11 +26,31 @@ export const ENGLISH_BYTES_PER_TOKEN = 4;
 export const LIMITS = {
   nextTokenLab: { name: 'the next-token lab', where: 'Next-token lab', maxBytes: 200_000, maxTokens: 50_000 },
   bigramView: { name: 'the bigram view', where: 'Bigram view, `cli bigram`', maxBytes: 200_000, maxTokens: 20_000 },
-  tokenizerLab: { name: 'the tokenizer lab', where: 'Tokenizer lab, `cli compare-tokenizers`', maxBytes: 1_000_000, maxTokens: null },
+  tokenizerLab: {
+    name: 'the tokenizer lab',
+    where: 'Tokenizer lab, `cli compare-tokenizers`',
+    maxBytes: 1_000_000,
+    maxTokens: null,
+  },
   twoModels: { name: 'the two-model comparison', where: 'Two models on one text', maxBytes: 20_000, maxTokens: null },
-  corpusView: { name: 'the corpus view', where: 'Corpus view (the text scored), `cli ngram score`', maxBytes: 200_000, maxTokens: 20_000 },
-  corpusTexts: { name: 'a corpus of your texts', where: 'Corpus view (your texts indexed), `cli ngram build`', maxBytes: 20_000_000, maxTokens: null },
-  nextBytes: { name: 'the exact next byte', where: 'Exact next byte (bias lens), `cli next-bytes`', maxBytes: 200, maxTokens: null },
+  corpusView: {
+    name: 'the corpus view',
+    where: 'Corpus view (the text scored), `cli ngram score`',
+    maxBytes: 200_000,
+    maxTokens: 20_000,
+  },
+  corpusTexts: {
+    name: 'a corpus of your texts',
+    where: 'Corpus view (your texts indexed), `cli ngram build`',
+    maxBytes: 20_000_000,
+    maxTokens: null,
+  },
+  nextBytes: {
+    name: 'the exact next byte',
+    where: 'Exact next byte (bias lens), `cli next-bytes`',
+    maxBytes: 200,
+    maxTokens: null,
+  },
 } as const satisfies Record<string, InputLimit>;
 
 /**

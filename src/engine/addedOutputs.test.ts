@@ -20,9 +20,13 @@ function strippedCopy(id: string): string {
   const source = resolve('public/models', id);
   const root = join(mkdtempSync(join(tmpdir(), 'tokenscope-added-')), `${id}-no-hidden`);
   mkdirSync(join(root, 'onnx'), { recursive: true });
-  for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(source, file), join(root, file));
+  for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json'])
+    copyFileSync(join(source, file), join(root, file));
   const onnx = new Uint8Array(readFileSync(join(source, 'onnx/model.onnx')));
-  writeFileSync(join(root, 'onnx/model.onnx'), withoutGraphOutputs(onnx, (name) => name.startsWith('hidden_states.')));
+  writeFileSync(
+    join(root, 'onnx/model.onnx'),
+    withoutGraphOutputs(onnx, (name) => name.startsWith('hidden_states.')),
+  );
   return root;
 }
 
@@ -54,7 +58,7 @@ describe.each([
     expect(report.layerCount).toBe(4);
     expect(report.residualSource).toContain('added to the graph');
     expect(report.residualSource).toContain(scope);
-    expect(original.bigramAnalyzer().internalsReport().residualSource).toContain('the graph\'s outputs');
+    expect(original.bigramAnalyzer().internalsReport().residualSource).toContain("the graph's outputs");
   });
 
   it('gives the same lens statistics as the original export, within 1e-4', async () => {
@@ -62,7 +66,14 @@ describe.each([
     const got: LensResult = await stripped.bigramAnalyzer().lens({ ids, position: 5, lensPositions: 16 });
     expect(got.layers).toHaveLength(5);
     for (const [l, layer] of want.layers.entries()) {
-      for (const key of ['klToFinalMeanNats', 'outSurprisalPearson', 'recallAt1', 'recallAt10', 'cosineToCurrentEmbedding', 'cosineToNextKey'] as const) {
+      for (const key of [
+        'klToFinalMeanNats',
+        'outSurprisalPearson',
+        'recallAt1',
+        'recallAt10',
+        'cosineToCurrentEmbedding',
+        'cosineToNextKey',
+      ] as const) {
         expect(Math.abs(got.layers[l][key] - layer[key])).toBeLessThan(1e-4);
       }
       expect(Math.abs(got.selected.layers[l].klToFinalNats - want.selected.layers[l].klToFinalNats)).toBeLessThan(1e-4);

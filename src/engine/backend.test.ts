@@ -26,11 +26,19 @@ describe('probeBrowserBackend', () => {
   it('names the adapter it finds', async () => {
     const gpu = { requestAdapter: async () => ({ info: { vendor: 'google', architecture: 'swiftshader' } }) };
     const report = await probeBrowserBackend({ navigator: { gpu }, crossOriginIsolated: false });
-    expect(report).toMatchObject({ webgpuAdapter: true, webgpuAdapterName: 'google swiftshader', crossOriginIsolated: false });
+    expect(report).toMatchObject({
+      webgpuAdapter: true,
+      webgpuAdapterName: 'google swiftshader',
+      crossOriginIsolated: false,
+    });
   });
 
   it('turns a failing requestAdapter into a reason', async () => {
-    const gpu = { requestAdapter: async () => { throw new Error('blocked'); } };
+    const gpu = {
+      requestAdapter: async () => {
+        throw new Error('blocked');
+      },
+    };
     const report = await probeBrowserBackend({ navigator: { gpu } });
     expect(report.webgpuUnavailableReason).toBe('requestAdapter() failed: blocked');
   });
@@ -42,11 +50,19 @@ describe('chooseBackend', () => {
   });
 
   it('honours a forced WASM choice and says so', () => {
-    expect(chooseBackend(isolated, 'wasm')).toEqual({ backend: 'wasm', threads: 2, webgpuNotUsedReason: 'WASM was chosen in the settings' });
+    expect(chooseBackend(isolated, 'wasm')).toEqual({
+      backend: 'wasm',
+      threads: 2,
+      webgpuNotUsedReason: 'WASM was chosen in the settings',
+    });
   });
 
   it('falls back to WASM with the probe reason', () => {
-    const noGpu = { ...isolated, webgpuAdapter: false, webgpuUnavailableReason: 'no WebGPU adapter (GPU blocked or unsupported)' };
+    const noGpu = {
+      ...isolated,
+      webgpuAdapter: false,
+      webgpuUnavailableReason: 'no WebGPU adapter (GPU blocked or unsupported)',
+    };
     expect(chooseBackend(noGpu, 'auto').webgpuNotUsedReason).toBe('no WebGPU adapter (GPU blocked or unsupported)');
   });
 });

@@ -23,19 +23,36 @@ export async function probeBrowserBackend(scope: {
   };
   const gpu = scope.navigator.gpu as GpuLike | undefined;
   if (!gpu) {
-    return { ...base, webgpuAdapter: false, webgpuAdapterName: null, webgpuUnavailableReason: 'this browser has no WebGPU API' };
+    return {
+      ...base,
+      webgpuAdapter: false,
+      webgpuAdapterName: null,
+      webgpuUnavailableReason: 'this browser has no WebGPU API',
+    };
   }
   try {
     const adapter = await gpu.requestAdapter();
     if (!adapter) {
-      return { ...base, webgpuAdapter: false, webgpuAdapterName: null, webgpuUnavailableReason: 'no WebGPU adapter (GPU blocked or unsupported)' };
+      return {
+        ...base,
+        webgpuAdapter: false,
+        webgpuAdapterName: null,
+        webgpuUnavailableReason: 'no WebGPU adapter (GPU blocked or unsupported)',
+      };
     }
     const info = adapter.info ?? {};
-    const name = [info.vendor, info.architecture, info.description].filter((part) => part && part.length > 0).join(' ') || 'unnamed adapter';
+    const name =
+      [info.vendor, info.architecture, info.description].filter((part) => part && part.length > 0).join(' ') ||
+      'unnamed adapter';
     return { ...base, webgpuAdapter: true, webgpuAdapterName: name, webgpuUnavailableReason: null };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ...base, webgpuAdapter: false, webgpuAdapterName: null, webgpuUnavailableReason: `requestAdapter() failed: ${message}` };
+    return {
+      ...base,
+      webgpuAdapter: false,
+      webgpuAdapterName: null,
+      webgpuUnavailableReason: `requestAdapter() failed: ${message}`,
+    };
   }
 }
 
@@ -56,7 +73,9 @@ export function chooseBackend(report: BackendReport, preference: BackendPreferen
 }
 
 /** Why WASM runs with one thread, when it does. */
-export function singleThreadReason(report: Pick<BackendReport, 'crossOriginIsolated' | 'hardwareConcurrency'>): string | null {
+export function singleThreadReason(
+  report: Pick<BackendReport, 'crossOriginIsolated' | 'hardwareConcurrency'>,
+): string | null {
   if (!report.crossOriginIsolated) return 'the page is not cross-origin isolated (COOP/COEP headers missing)';
   if (report.hardwareConcurrency <= 1) return 'this device reports one CPU core';
   return null;

@@ -21,8 +21,12 @@ import type { ModelInfo } from './types';
 function subset(changes: Partial<BatchDefinition> = {}): BatchDefinition {
   const tom = bundledBatch('tom');
   return parseBatchDefinition({
-    ...tom, prompts: tom.prompts.slice(0, 4), models: [{ id: 'sotu-gpt', source: { kind: 'embedded', fileHashes: [] } }],
-    grid: { ...tom.grid, temperature: [0.01, 1, 2], maxNewTokens: 4 }, samplesPerCell: 2, ...changes,
+    ...tom,
+    prompts: tom.prompts.slice(0, 4),
+    models: [{ id: 'sotu-gpt', source: { kind: 'embedded', fileHashes: [] } }],
+    grid: { ...tom.grid, temperature: [0.01, 1, 2], maxNewTokens: 4 },
+    samplesPerCell: 2,
+    ...changes,
   });
 }
 
@@ -37,11 +41,27 @@ const kept: BatchEngine = {
   startTokenId: () => engine.startTokenId(),
   windowTokens: () => engine.windowTokens(),
 };
-const deps = { engine: kept, loadParams: () => ({ source: { kind: 'embedded' as const, id: 'sotu-gpt' }, backend: 'wasm' as const, dtype: 'auto' as const }) };
+const deps = {
+  engine: kept,
+  loadParams: () => ({
+    source: { kind: 'embedded' as const, id: 'sotu-gpt' },
+    backend: 'wasm' as const,
+    dtype: 'auto' as const,
+  }),
+};
 
-async function run(def: BatchDefinition, options: RunBatchOptions = {}): Promise<{ lines: string; results: SampleResult[] }> {
+async function run(
+  def: BatchDefinition,
+  options: RunBatchOptions = {},
+): Promise<{ lines: string; results: SampleResult[] }> {
   const results: SampleResult[] = [];
-  await runBatch(def, deps, { ...options, onResult: (r, task) => { results.push(r); return options.onResult?.(r, task); } });
+  await runBatch(def, deps, {
+    ...options,
+    onResult: (r, task) => {
+      results.push(r);
+      return options.onResult?.(r, task);
+    },
+  });
   return { lines: results.map((r) => `${resultLine(r)}\n`).join(''), results };
 }
 
@@ -87,10 +107,16 @@ describe('batch runner on sotu-gpt (Node)', () => {
 
   it('prompts past the context window slide the same way in every order', async () => {
     const long = Array(7).fill(def.prompts[0].prompt).join(' ');
-    const windowed = subset({ prompts: [{ id: 'long', prompt: long }, def.prompts[1], { id: 'long2', prompt: `${long} Again,` }], grid: { ...def.grid, temperature: [1] } });
+    const windowed = subset({
+      prompts: [{ id: 'long', prompt: long }, def.prompts[1], { id: 'long2', prompt: `${long} Again,` }],
+      grid: { ...def.grid, temperature: [1] },
+    });
     expect(engine.tokenize({ text: long }).ids.length).toBeGreaterThan(engine.windowTokens());
     const whole = await run(windowed);
-    const shards = [(await run(windowed, { shard: { index: 1, count: 2 } })).lines, (await run(windowed, { shard: { index: 0, count: 2 } })).lines];
+    const shards = [
+      (await run(windowed, { shard: { index: 1, count: 2 } })).lines,
+      (await run(windowed, { shard: { index: 0, count: 2 } })).lines,
+    ];
     expect(mergeResultFiles(shards)).toBe(whole.lines);
     expect(whole.results).toHaveLength(6);
   });
@@ -107,7 +133,9 @@ describe('batch runner on sotu-gpt (Node)', () => {
   });
 
   it('reordering cells and prompts moves tasks but changes no sample', async () => {
-    const reordered = await run(subset({ prompts: [...def.prompts].reverse(), grid: { ...def.grid, temperature: [2, 0.01, 1] } }));
+    const reordered = await run(
+      subset({ prompts: [...def.prompts].reverse(), grid: { ...def.grid, temperature: [2, 0.01, 1] } }),
+    );
     const strip = (r: SampleResult) => JSON.stringify({ ...r, batch: '', task: 0 });
     const byKey = new Map(full.results.map((r) => [`${r.promptId}|${r.cellKey}|${r.sample}`, strip(r)]));
     for (const r of reordered.results) expect(strip(r)).toBe(byKey.get(`${r.promptId}|${r.cellKey}|${r.sample}`));
@@ -119,7 +147,10 @@ describe('batch runner on sotu-gpt (Node)', () => {
     const firstRun = run(def, {
       signal: controller.signal,
       // Cells hold 8 tasks: the 5th result is in the middle of the first cell.
-      onResult: (r) => { stored.push(`${resultLine(r)}\n`); if (stored.length === 5) controller.abort(); },
+      onResult: (r) => {
+        stored.push(`${resultLine(r)}\n`);
+        if (stored.length === 5) controller.abort();
+      },
     });
     await expect(firstRun).rejects.toThrow(/cancelled/);
     expect(stored).toHaveLength(5);
@@ -132,7 +163,7 @@ describe('batch runner on sotu-gpt (Node)', () => {
     expect(progress.at(-1)!.tokensPerSecond).toBeGreaterThan(0);
   });
 
-  it('the benchmark\'s loops generate the same tokens; the runner needs fewer forward passes than the bare loop', async () => {
+  it("the benchmark's loops generate the same tokens; the runner needs fewer forward passes than the bare loop", async () => {
     const bench = await benchBatchRunner(subset({ prompts: def.prompts.slice(0, 2) }), kept, info, 1);
     expect(bench.sameTokens).toBe(bench.samples);
     expect(bench.runner.steps).toBe(bench.sameSteps.steps);
@@ -157,7 +188,13 @@ describe('stop rules (scripted engine)', () => {
   const TEXT = ['', 'a', '.', ' b'];
   function scripted(script: number[]): BatchEngine {
     return {
-      load: async () => ({ label: 'fake', loadMs: 0, eosTokenId: 0, fileHashes: [{ path: 'onnx/model.onnx', sha256: 'a'.repeat(64) }] }) as unknown as ModelInfo,
+      load: async () =>
+        ({
+          label: 'fake',
+          loadMs: 0,
+          eosTokenId: 0,
+          fileHashes: [{ path: 'onnx/model.onnx', sha256: 'a'.repeat(64) }],
+        }) as unknown as ModelInfo,
       tokenize: ({ text }) => ({ ids: [...text].map((c) => (c === 'a' ? 1 : 3)), tokens: [] }),
       decode: (ids) => ids.map((id) => TEXT[id]).join(''),
       step: async ({ ids }) => {
@@ -170,21 +207,42 @@ describe('stop rules (scripted engine)', () => {
     };
   }
   const def = parseBatchDefinition({
-    name: 's', seed: 1, prompts: [{ id: 'x', prompt: 'a', expected: ['a'] }], models: [{ id: 'fake', source: { kind: 'embedded' } }],
-    grid: { temperature: [1], maxNewTokens: 3, stop: ['.'] }, samplesPerCell: 1,
+    name: 's',
+    seed: 1,
+    prompts: [{ id: 'x', prompt: 'a', expected: ['a'] }],
+    models: [{ id: 'fake', source: { kind: 'embedded' } }],
+    grid: { temperature: [1], maxNewTokens: 3, stop: ['.'] },
+    samplesPerCell: 1,
   });
   const runScript = async (script: number[], d = def) => {
     const results: SampleResult[] = [];
-    await runBatch(d, { engine: scripted(script), loadParams: () => ({ source: { kind: 'embedded', id: 'fake' }, backend: 'wasm', dtype: 'auto' }) }, { onResult: (r) => void results.push(r) });
+    await runBatch(
+      d,
+      {
+        engine: scripted(script),
+        loadParams: () => ({ source: { kind: 'embedded', id: 'fake' }, backend: 'wasm', dtype: 'auto' }),
+      },
+      { onResult: (r) => void results.push(r) },
+    );
     return results[0];
   };
 
   it('cuts the completion before a stop string and keeps the drawn tokens', async () => {
-    expect(await runScript([1, 2, 3])).toMatchObject({ completion: 'a', tokenIds: [1, 2], stoppedBy: 'stop-string', matched: true });
+    expect(await runScript([1, 2, 3])).toMatchObject({
+      completion: 'a',
+      tokenIds: [1, 2],
+      stoppedBy: 'stop-string',
+      matched: true,
+    });
   });
 
   it('stops at end-of-text, which is not part of the completion', async () => {
-    expect(await runScript([3, 0, 1])).toMatchObject({ completion: ' b', tokenIds: [3, 0], stoppedBy: 'end-of-text', matched: false });
+    expect(await runScript([3, 0, 1])).toMatchObject({
+      completion: ' b',
+      tokenIds: [3, 0],
+      stoppedBy: 'end-of-text',
+      matched: false,
+    });
   });
 
   it('stops after maxNewTokens', async () => {
@@ -194,8 +252,15 @@ describe('stop rules (scripted engine)', () => {
     expect(r.entropyBits.every((h) => h >= 0 && h < 1e-6)).toBe(true);
   });
 
-  it('refuses a model whose files differ from the definition\'s hashes', async () => {
-    const pinned = parseBatchDefinition({ ...def, models: [{ id: 'fake', source: { kind: 'embedded', fileHashes: [{ path: 'onnx/model.onnx', sha256: 'b'.repeat(64) }] } }] });
-    await expect(runScript([1], pinned)).rejects.toThrow(/embedded:fake: onnx\/model\.onnx has SHA-256 a{64}, not b{64}/);
+  it("refuses a model whose files differ from the definition's hashes", async () => {
+    const pinned = parseBatchDefinition({
+      ...def,
+      models: [
+        { id: 'fake', source: { kind: 'embedded', fileHashes: [{ path: 'onnx/model.onnx', sha256: 'b'.repeat(64) }] } },
+      ],
+    });
+    await expect(runScript([1], pinned)).rejects.toThrow(
+      /embedded:fake: onnx\/model\.onnx has SHA-256 a{64}, not b{64}/,
+    );
   });
 });

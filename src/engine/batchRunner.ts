@@ -84,13 +84,21 @@ function checkFileHashes(model: BatchModel, key: string, info: ModelInfo): void 
   for (const expected of model.source.fileHashes) {
     const loaded = info.fileHashes.find((h) => h.path === expected.path);
     if (loaded?.sha256 !== expected.sha256) {
-      throw new EngineError('model-file-invalid', `${key}: ${expected.path} ${loaded ? `has SHA-256 ${loaded.sha256}, not ${expected.sha256}` : 'was not loaded'}, as the batch definition says.`, expected.path);
+      throw new EngineError(
+        'model-file-invalid',
+        `${key}: ${expected.path} ${loaded ? `has SHA-256 ${loaded.sha256}, not ${expected.sha256}` : 'was not loaded'}, as the batch definition says.`,
+        expected.path,
+      );
     }
   }
 }
 
 /** Runs the definition's tasks (those of the shard, not yet done) and reports each result. */
-export async function runBatch(def: BatchDefinition, deps: BatchDeps, options: RunBatchOptions = {}): Promise<BatchRunSummary> {
+export async function runBatch(
+  def: BatchDefinition,
+  deps: BatchDeps,
+  options: RunBatchOptions = {},
+): Promise<BatchRunSummary> {
   const started = performance.now();
   const id = batchId(def);
   const all = batchTasks(def);
@@ -109,7 +117,12 @@ export async function runBatch(def: BatchDefinition, deps: BatchDeps, options: R
     if (!options.onProgress) return;
     const seconds = (performance.now() - started) / 1000;
     options.onProgress({
-      modelKey, loading, cellsDone, cellsTotal, samplesDone: skipped + ran, samplesTotal: tasks.length,
+      modelKey,
+      loading,
+      cellsDone,
+      cellsTotal,
+      samplesDone: skipped + ran,
+      samplesTotal: tasks.length,
       tokensPerSecond: ran > 0 ? tokens / seconds : null,
       secondsLeft: ran > 0 ? ((tasks.length - skipped - ran) * seconds) / ran : null,
     });
@@ -139,7 +152,15 @@ export async function runBatch(def: BatchDefinition, deps: BatchDeps, options: R
     }
   }
   progress(null, false);
-  return { batch: id, tasks: tasks.length, skipped, ran, tokens, elapsedMs: Math.round(performance.now() - started), models };
+  return {
+    batch: id,
+    tasks: tasks.length,
+    skipped,
+    ran,
+    tokens,
+    elapsedMs: Math.round(performance.now() - started),
+    models,
+  };
 }
 
 /** Longest time between two turns of the event loop, so a worker sees a pause request soon. */
@@ -228,8 +249,19 @@ export class SampleGenerator {
     this.steps.finish();
     const expected = promptDef.expected;
     return {
-      batch: this.batch, task: task.index, promptId: task.promptId, modelKey: task.modelKey, cellKey: task.cellKey, sample: task.sample, seed: task.seed,
-      settings: { ...settings }, completion, tokenIds, logProbs, entropyBits: entropies, stoppedBy,
+      batch: this.batch,
+      task: task.index,
+      promptId: task.promptId,
+      modelKey: task.modelKey,
+      cellKey: task.cellKey,
+      sample: task.sample,
+      seed: task.seed,
+      settings: { ...settings },
+      completion,
+      tokenIds,
+      logProbs,
+      entropyBits: entropies,
+      stoppedBy,
       matched: expected ? matchAnswer(completion, expected, promptDef.match ?? DEFAULT_MATCH_MODE) : null,
     };
   }

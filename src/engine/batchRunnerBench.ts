@@ -51,7 +51,9 @@ type Loop = 'bare' | 'sameSteps' | 'runner';
 
 /** CPU seconds of the process (all threads) where the platform says (Node); NaN elsewhere. */
 function cpuSeconds(): number {
-  const usage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage?.();
+  const usage = (
+    globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }
+  ).process?.cpuUsage?.();
   return usage ? (usage.user + usage.system) / 1e6 : NaN;
 }
 
@@ -59,8 +61,11 @@ function cpuSeconds(): number {
 function timed(engine: BatchEngine) {
   const stats = { seconds: 0, steps: 0, computedTokens: 0 };
   const wrapped: BatchEngine = {
-    load: engine.load.bind(engine), tokenize: engine.tokenize.bind(engine), decode: engine.decode.bind(engine),
-    startTokenId: engine.startTokenId.bind(engine), windowTokens: engine.windowTokens.bind(engine),
+    load: engine.load.bind(engine),
+    tokenize: engine.tokenize.bind(engine),
+    decode: engine.decode.bind(engine),
+    startTokenId: engine.startTokenId.bind(engine),
+    windowTokens: engine.windowTokens.bind(engine),
     step: async (params, options) => {
       const began = performance.now();
       const result = await engine.step(params, options);
@@ -93,8 +98,12 @@ async function round(loop: Loop, def: BatchDefinition, base: BatchEngine, info: 
     const prompt = prompts[task.promptIndex];
     const generated: number[] = [];
     for (let i = 0; i < def.grid.maxNewTokens; i++) {
-      const logits = loop === 'bare' ? (await engine.step({ ids: [start, ...prompt, ...generated] })).logits
-        : i === 0 ? await steps.first(prompt, def.grid.maxNewTokens) : await steps.next(generated);
+      const logits =
+        loop === 'bare'
+          ? (await engine.step({ ids: [start, ...prompt, ...generated] })).logits
+          : i === 0
+            ? await steps.first(prompt, def.grid.maxNewTokens)
+            : await steps.next(generated);
       const { tokenId } = sampleNext(logits, settings, positionSeed(task.seed, i));
       generated.push(tokenId);
       if (tokenId === info.eosTokenId) break;
@@ -106,11 +115,27 @@ async function round(loop: Loop, def: BatchDefinition, base: BatchEngine, info: 
   }
   const seconds = (performance.now() - began) / 1000;
   const cpu = cpuSeconds() - cpuBefore;
-  return { seconds, tokens, timing: { samplesPerSecond: tokens.length / seconds, stepSeconds: stats.seconds, otherSeconds: seconds - stats.seconds, cpuSeconds: cpu, steps: stats.steps, computedTokens: stats.computedTokens } };
+  return {
+    seconds,
+    tokens,
+    timing: {
+      samplesPerSecond: tokens.length / seconds,
+      stepSeconds: stats.seconds,
+      otherSeconds: seconds - stats.seconds,
+      cpuSeconds: cpu,
+      steps: stats.steps,
+      computedTokens: stats.computedTokens,
+    },
+  };
 }
 
 /** Runs `def`'s tasks (the loaded model stands for every model of the definition) `rounds` times with each loop. */
-export async function benchBatchRunner(def: BatchDefinition, engine: BatchEngine, info: Pick<ModelInfo, 'eosTokenId'>, rounds = 3): Promise<BatchBenchResult> {
+export async function benchBatchRunner(
+  def: BatchDefinition,
+  engine: BatchEngine,
+  info: Pick<ModelInfo, 'eosTokenId'>,
+  rounds = 3,
+): Promise<BatchBenchResult> {
   await round('bare', def, engine, info); // warm-up: ONNX Runtime's first runs of each shape are slow
   const best: Partial<Record<Loop, Awaited<ReturnType<typeof round>>>> = {};
   for (let r = 0; r < rounds; r++) {
@@ -121,7 +146,11 @@ export async function benchBatchRunner(def: BatchDefinition, engine: BatchEngine
   }
   const { bare, runner, sameSteps } = best as Record<Loop, Awaited<ReturnType<typeof round>>>;
   return {
-    samples: runner.tokens.length, rounds, bare: bare.timing, sameSteps: sameSteps.timing, runner: runner.timing,
+    samples: runner.tokens.length,
+    rounds,
+    bare: bare.timing,
+    sameSteps: sameSteps.timing,
+    runner: runner.timing,
     overhead: runner.seconds / bare.seconds - 1,
     bookkeepingOverhead: runner.seconds / sameSteps.seconds - 1,
     sameTokens: runner.tokens.filter((t, i) => t.join() === bare.tokens[i].join()).length,

@@ -26,12 +26,22 @@ function fakeEngine(): BatchEngine & Pick<Engine, 'analyze' | 'unload'> & { load
       engine.loads++;
       return { label: 'fake', loadMs: 0, eosTokenId: null, fileHashes: [] } as unknown as ModelInfo;
     },
-    unload: async () => { engine.unloads++; },
-    analyze: async () => { throw new Error('not used'); },
-    tokenize: ({ text }: { text: string }) => ({ ids: [...text].map((c) => Math.max(1, LETTERS.indexOf(c))), tokens: [] }),
+    unload: async () => {
+      engine.unloads++;
+    },
+    analyze: async () => {
+      throw new Error('not used');
+    },
+    tokenize: ({ text }: { text: string }) => ({
+      ids: [...text].map((c) => Math.max(1, LETTERS.indexOf(c))),
+      tokens: [],
+    }),
     decode: (ids: readonly number[]) => ids.map((id) => LETTERS[id] ?? '?').join(''),
     step: async ({ ids }: { ids: number[] }) => {
-      const logits = Float32Array.from({ length: 8 }, (_, v) => Math.sin(v * 1.7 + ids.reduce((a, b) => a * 3 + b, 0) * 0.37) * 2);
+      const logits = Float32Array.from(
+        { length: 8 },
+        (_, v) => Math.sin(v * 1.7 + ids.reduce((a, b) => a * 3 + b, 0) * 0.37) * 2,
+      );
       return { logits, vocabSize: 8, contextTokens: ids.length, reusedTokens: 0, computedTokens: 1, elapsedMs: 0 };
     },
     startTokenId: () => 0,
@@ -41,16 +51,28 @@ function fakeEngine(): BatchEngine & Pick<Engine, 'analyze' | 'unload'> & { load
 }
 
 const definition = parseBatchDefinition({
-  name: 'fake', seed: 3,
-  prompts: [{ id: 'p1', prompt: 'abc', expected: ['d'], match: 'prefix' }, { id: 'p2', prompt: 'gfe' }],
+  name: 'fake',
+  seed: 3,
+  prompts: [
+    { id: 'p1', prompt: 'abc', expected: ['d'], match: 'prefix' },
+    { id: 'p2', prompt: 'gfe' },
+  ],
   models: [{ id: 'fake', source: { kind: 'embedded' } }],
   grid: { temperature: [0.5, 2], maxNewTokens: 3, stop: ['.'] },
   samplesPerCell: 3,
 });
 const params: BatchRunParams = { batchId: 'b1', definition, backend: 'wasm' };
-const lines = (results: readonly SampleResult[]) => [...results].sort((a, b) => a.task - b.task).map(resultLine).join('\n');
+const lines = (results: readonly SampleResult[]) =>
+  [...results]
+    .sort((a, b) => a.task - b.task)
+    .map(resultLine)
+    .join('\n');
 
-async function run(service: BatchService, controller = new AbortController(), onProgress: (p: BatchRunProgress) => void = () => {}) {
+async function run(
+  service: BatchService,
+  controller = new AbortController(),
+  onProgress: (p: BatchRunProgress) => void = () => {},
+) {
   return service.run(params, { signal: controller.signal, onProgress });
 }
 
@@ -76,9 +98,11 @@ describe('batch service (worker)', () => {
     const service = new BatchService(fakeEngine(), store);
     const controller = new AbortController();
     let seen = 0;
-    await expect(run(service, controller, (p) => {
-      if (p.result && ++seen === 5) controller.abort();
-    })).rejects.toThrow(/cancelled/);
+    await expect(
+      run(service, controller, (p) => {
+        if (p.result && ++seen === 5) controller.abort();
+      }),
+    ).rejects.toThrow(/cancelled/);
     expect(await store.countResults('b1')).toBe(5);
     const progress: BatchRunProgress[] = [];
     const resumed = await run(service, undefined, (p) => progress.push(p));
@@ -101,32 +125,52 @@ describe('batch service (worker)', () => {
   });
 
   it('says so when a folder model of the definition is not at hand, before running anything', async () => {
-    const folder = parseBatchDefinition({ ...definition, models: [{ id: 'mine', source: { kind: 'folder', folderName: 'mine' } }] });
+    const folder = parseBatchDefinition({
+      ...definition,
+      models: [{ id: 'mine', source: { kind: 'folder', folderName: 'mine' } }],
+    });
     const engine = fakeEngine();
     const service = new BatchService(engine, memoryBatchStore());
-    await expect(service.run({ ...params, definition: folder }, { signal: new AbortController().signal, onProgress: () => {} }))
-      .rejects.toThrow('The batch needs the folder model "mine": open that folder under Models, then resume the batch.');
+    await expect(
+      service.run({ ...params, definition: folder }, { signal: new AbortController().signal, onProgress: () => {} }),
+    ).rejects.toThrow('The batch needs the folder model "mine": open that folder under Models, then resume the batch.');
     expect(engine.loads).toBe(0);
     const files = [{ path: 'config.json', blob: new Blob(['{}']) }];
-    expect(batchLoadParams(folder.models[0], { backend: 'wasm', folders: [{ name: 'mine', files }] })).toEqual({ source: { kind: 'folder', name: 'mine', files }, backend: 'wasm', dtype: 'auto' });
+    expect(batchLoadParams(folder.models[0], { backend: 'wasm', folders: [{ name: 'mine', files }] })).toEqual({
+      source: { kind: 'folder', name: 'mine', files },
+      backend: 'wasm',
+      dtype: 'auto',
+    });
   });
 
   it('passes the Hub host and revision to the load', () => {
-    const hub = parseBatchDefinition({ ...definition, models: [{ id: 'org/m', source: { kind: 'hub', revision: 'v2' }, dtype: 'q8' }] });
-    expect(batchLoadParams(hub.models[0], { backend: 'auto', hubHost: 'http://127.0.0.1:1/' }))
-      .toEqual({ source: { kind: 'hub', id: 'org/m', revision: 'v2', host: 'http://127.0.0.1:1/' }, backend: 'auto', dtype: 'q8' });
+    const hub = parseBatchDefinition({
+      ...definition,
+      models: [{ id: 'org/m', source: { kind: 'hub', revision: 'v2' }, dtype: 'q8' }],
+    });
+    expect(batchLoadParams(hub.models[0], { backend: 'auto', hubHost: 'http://127.0.0.1:1/' })).toEqual({
+      source: { kind: 'hub', id: 'org/m', revision: 'v2', host: 'http://127.0.0.1:1/' },
+      backend: 'auto',
+      dtype: 'q8',
+    });
   });
 
   it('stops at a full disk with its sentence, the stored results kept', async () => {
     const store = memoryBatchStore();
     let writes = 0;
-    const full = { ...store, putResult: async (...args: Parameters<typeof store.putResult>) => {
-      if (++writes > 3) throw new StorageError('storage-full', 'The browser\'s storage for this site is full.');
-      return store.putResult(...args);
-    } };
+    const full = {
+      ...store,
+      putResult: async (...args: Parameters<typeof store.putResult>) => {
+        if (++writes > 3) throw new StorageError('storage-full', "The browser's storage for this site is full.");
+        return store.putResult(...args);
+      },
+    };
     const reported: SampleResult[] = [];
-    await expect(run(new BatchService(fakeEngine(), full), undefined, (p) => { if (p.result) reported.push(p.result); }))
-      .rejects.toThrow('The browser\'s storage for this site is full.');
+    await expect(
+      run(new BatchService(fakeEngine(), full), undefined, (p) => {
+        if (p.result) reported.push(p.result);
+      }),
+    ).rejects.toThrow("The browser's storage for this site is full.");
     expect(await store.countResults('b1')).toBe(3);
     expect(reported).toHaveLength(3);
   });

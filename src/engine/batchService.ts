@@ -55,16 +55,31 @@ interface CallOptions<P> {
 }
 
 /** How the worker loads a model of a definition. */
-export function batchLoadParams(model: BatchModel, params: Pick<BatchRunParams, 'backend' | 'hubHost' | 'folders'>): LoadParams {
+export function batchLoadParams(
+  model: BatchModel,
+  params: Pick<BatchRunParams, 'backend' | 'hubHost' | 'folders'>,
+): LoadParams {
   const { source } = model;
   const dtype = model.dtype ?? 'auto';
   if (source.kind === 'embedded') return { source: { kind: 'embedded', id: model.id }, backend: params.backend, dtype };
   if (source.kind === 'hub') {
-    return { source: { kind: 'hub', id: model.id, revision: source.revision, ...(params.hubHost ? { host: params.hubHost } : {}) }, backend: params.backend, dtype };
+    return {
+      source: {
+        kind: 'hub',
+        id: model.id,
+        revision: source.revision,
+        ...(params.hubHost ? { host: params.hubHost } : {}),
+      },
+      backend: params.backend,
+      dtype,
+    };
   }
   const folder = params.folders?.find((f) => f.name === source.folderName);
   if (!folder) {
-    throw new EngineError('bad-request', `The batch needs the folder model "${source.folderName}": open that folder under Models, then resume the batch.`);
+    throw new EngineError(
+      'bad-request',
+      `The batch needs the folder model "${source.folderName}": open that folder under Models, then resume the batch.`,
+    );
   }
   return { source: { kind: 'folder', name: folder.name, files: folder.files }, backend: params.backend, dtype };
 }
@@ -86,18 +101,22 @@ export class BatchService {
       const done = await this.store.doneKeys(params.batchId);
       let finished: SampleResult | null = null;
       try {
-        return await runBatch(def, { engine: this.engine, loadParams: (model) => batchLoadParams(model, params) }, {
-          isDone: (task) => done.has(task.key),
-          onResult: async (result, task) => {
-            await this.store.putResult(params.batchId, task.key, result);
-            finished = result;
+        return await runBatch(
+          def,
+          { engine: this.engine, loadParams: (model) => batchLoadParams(model, params) },
+          {
+            isDone: (task) => done.has(task.key),
+            onResult: async (result, task) => {
+              await this.store.putResult(params.batchId, task.key, result);
+              finished = result;
+            },
+            onProgress: (progress) => {
+              options.onProgress({ ...progress, result: finished });
+              finished = null;
+            },
+            signal: options.signal,
           },
-          onProgress: (progress) => {
-            options.onProgress({ ...progress, result: finished });
-            finished = null;
-          },
-          signal: options.signal,
-        });
+        );
       } finally {
         // The batch's model is not kept between runs: a resume loads it again (as it would after a reload).
         await this.engine.unload();
@@ -108,9 +127,15 @@ export class BatchService {
   /** GLTR statistics of each text on the given model (the "scoring" set). */
   score(params: BatchScoreParams, options: CallOptions<{ done: number; total: number }>): Promise<ScoreTextsResult> {
     return this.exclusive(options.signal, async () => {
-      await this.engine.load({ source: params.source, backend: params.backend, dtype: 'auto' }, { signal: options.signal });
+      await this.engine.load(
+        { source: params.source, backend: params.backend, dtype: 'auto' },
+        { signal: options.signal },
+      );
       try {
-        return await scoreTexts(this.engine, params.texts, { signal: options.signal, onProgress: (done, total) => options.onProgress({ done, total }) });
+        return await scoreTexts(this.engine, params.texts, {
+          signal: options.signal,
+          onProgress: (done, total) => options.onProgress({ done, total }),
+        });
       } finally {
         await this.engine.unload();
       }
@@ -119,9 +144,11 @@ export class BatchService {
 
   private async exclusive<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
     const previous = this.current;
-    if (previous && !previous.signal.aborted) throw new EngineError('bad-request', 'Another batch is running: pause or cancel it first.');
+    if (previous && !previous.signal.aborted)
+      throw new EngineError('bad-request', 'Another batch is running: pause or cancel it first.');
     if (previous) await previous.finished.catch(() => undefined);
-    if (this.current !== null && this.current !== previous) throw new EngineError('bad-request', 'Another batch started meanwhile: pause or cancel it first.');
+    if (this.current !== null && this.current !== previous)
+      throw new EngineError('bad-request', 'Another batch started meanwhile: pause or cancel it first.');
     const finished = work();
     const entry = { signal, finished };
     this.current = entry;

@@ -34,11 +34,17 @@ function fakeLogits(ids: readonly number[]): Float32Array {
 describe('computeBiasLens', () => {
   it("gives the lemma's exact next byte with a model that answers asynchronously, counting forward passes", async () => {
     const calls: number[][] = [];
-    const result = await computeBiasLens({ prompt: 'the State of the Uni' }, {
-      tokenizer: sotu,
-      startTokenId: START,
-      nextLogits: async (ids) => { calls.push(ids); return fakeLogits(ids); },
-    });
+    const result = await computeBiasLens(
+      { prompt: 'the State of the Uni' },
+      {
+        tokenizer: sotu,
+        startTokenId: START,
+        nextLogits: async (ids) => {
+          calls.push(ids);
+          return fakeLogits(ids);
+        },
+      },
+    );
     expect(calls.every((ids) => ids[0] === START)).toBe(true);
     expect(result.exact.forwardPasses).toBe(new Set(calls.map((c) => c.join(','))).size);
     // A vocabulary under 50,000 tokens: every candidate checked, so the result is exact.
@@ -49,15 +55,24 @@ describe('computeBiasLens', () => {
     const boundary = stableBoundary(x, tokenizer);
     expect(new TextDecoder().decode(x.subarray(boundary))).toBe(' Uni');
     expect(result.exact.boundary).toBe(boundary);
-    const direct = exactNextByteDistribution(x, tokenizer, (prefix) => logSoftmax(fakeLogits([START, ...prefix])), { boundary, validityCheckMinProbability: 1e-6 });
-    const best = [...direct.probabilities].map((p, b) => ({ b, p })).sort((a, b) => b.p - a.p || a.b - b.b).slice(0, 8);
+    const direct = exactNextByteDistribution(x, tokenizer, (prefix) => logSoftmax(fakeLogits([START, ...prefix])), {
+      boundary,
+      validityCheckMinProbability: 1e-6,
+    });
+    const best = [...direct.probabilities]
+      .map((p, b) => ({ b, p }))
+      .sort((a, b) => b.p - a.p || a.b - b.b)
+      .slice(0, 8);
     expect(result.exact.bytes.map((r) => r.byte)).toEqual(best.map((r) => r.b));
     result.exact.bytes.forEach((r, i) => expect(r.probability).toBeCloseTo(best[i].p, 12));
     expect(direct.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
   });
 
   it('heals the last token and lists the naive next token after the prompt as tokenized', async () => {
-    const result = await computeBiasLens({ prompt: 'the State of the Uni', top: 5 }, { tokenizer: sotu, startTokenId: START, nextLogits: async (ids) => fakeLogits(ids) });
+    const result = await computeBiasLens(
+      { prompt: 'the State of the Uni', top: 5 },
+      { tokenizer: sotu, startTokenId: START, nextLogits: async (ids) => fakeLogits(ids) },
+    );
     expect(result.tokens.map((t) => t.text).join('')).toBe('the State of the Uni');
     expect(result.naive.tokens).toHaveLength(5);
     expect(result.healed?.removed).toBe(result.tokens.at(-1)!.text);
@@ -82,18 +97,27 @@ describe('computeBiasLens on sotu-gpt (Node)', () => {
     const engine = new Engine(createNodeRuntime());
     const info = await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
     try {
-      const result = await computeBiasLens({ prompt: 'the State of the Uni' }, {
-        tokenizer: sotu,
-        startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
-        nextLogits: async (ids) => (await engine.step({ ids })).logits,
-      });
+      const result = await computeBiasLens(
+        { prompt: 'the State of the Uni' },
+        {
+          tokenizer: sotu,
+          startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
+          nextLogits: async (ids) => (await engine.step({ ids })).logits,
+        },
+      );
       // Measured: exact t 0.76 (" United"), o 0.24 (" Union"); naive (after "i"): t + o ≈ 0.08; healed (after " Un"): v 0.68.
-      const mass = (rows: { label: string; probability: number }[]) => rows.filter((b) => b.label === 't' || b.label === 'o').reduce((sum, b) => sum + b.probability, 0);
+      const mass = (rows: { label: string; probability: number }[]) =>
+        rows.filter((b) => b.label === 't' || b.label === 'o').reduce((sum, b) => sum + b.probability, 0);
       expect(result.tokens.map((t) => t.text)).toEqual(['the', ' State', ' of', ' the', ' Un', 'i']);
       expect(mass(result.exact.bytes)).toBeGreaterThan(0.99);
       expect(mass(result.naive.bytes)).toBeLessThan(0.3);
       expect(mass(result.healed!.bytes)).toBeLessThan(0.3);
-      expect(result.exact.characters.map((c) => c.character).slice(0, 2).sort()).toEqual(['o', 't']);
+      expect(
+        result.exact.characters
+          .map((c) => c.character)
+          .slice(0, 2)
+          .sort(),
+      ).toEqual(['o', 't']);
       expect(result.exact.forwardPasses).toBeGreaterThan(1);
     } finally {
       await engine.unload();

@@ -5,7 +5,13 @@
  * the byte-token representation lemma, run on the model by core/tokenizers/lemmaOnModel.ts
  * (which says how exact they are: every candidate checked, or pruned with an error bound).
  */
-import { modelRounds, exactNextBytesOnModel, TooManyForwardPassesError, type LemmaOnModelResult, type ModelRounds } from '../core/tokenizers/lemmaOnModel';
+import {
+  modelRounds,
+  exactNextBytesOnModel,
+  TooManyForwardPassesError,
+  type LemmaOnModelResult,
+  type ModelRounds,
+} from '../core/tokenizers/lemmaOnModel';
 import type { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { TokenByteIndex } from '../core/tokenizers/tokenByteIndex';
 import { naiveNextByteDistribution, tokenHealing } from '../core/tokenizers/tokenHealing';
@@ -42,7 +48,13 @@ export interface BiasLensResult {
   tokens: LabToken[];
   naive: { tokens: TokenProbability[]; bytes: ByteProbability[] };
   /** Null when the prompt has no token to back up. */
-  healed: { removed: string; tokens: TokenProbability[]; bytes: ByteProbability[]; allowedMass: number; sameBytesProbability: number } | null;
+  healed: {
+    removed: string;
+    tokens: TokenProbability[];
+    bytes: ByteProbability[];
+    allowedMass: number;
+    sameBytesProbability: number;
+  } | null;
   exact: {
     bytes: ByteProbability[];
     characters: { character: string; probability: number }[];
@@ -98,8 +110,14 @@ export function topBytes(probabilities: ArrayLike<number>, top: number): BytePro
 }
 
 function topTokens(logProbs: ArrayLike<number>, tokenizer: LabTokenizer, top: number): TokenProbability[] {
-  const ids = Array.from({ length: logProbs.length }, (_, id) => id).sort((a, b) => logProbs[b] - logProbs[a]).slice(0, top);
-  return ids.map((id) => ({ id, text: renderTokenBytes(tokenizer.tokenBytes(id)), probability: Math.exp(logProbs[id]) }));
+  const ids = Array.from({ length: logProbs.length }, (_, id) => id)
+    .sort((a, b) => logProbs[b] - logProbs[a])
+    .slice(0, top);
+  return ids.map((id) => ({
+    id,
+    text: renderTokenBytes(tokenizer.tokenBytes(id)),
+    probability: Math.exp(logProbs[id]),
+  }));
 }
 
 /** The exact next byte after a prompt on a model (the lemma alone, without naive and healing). */
@@ -153,20 +171,33 @@ export async function asEngineErrors<T>(run: Promise<T>, signal: AbortSignal | u
 
 function promptBytes(prompt: string): Uint8Array {
   const x = encoder.encode(prompt);
-  if (x.length === 0) throw new EngineError('bad-request', 'Type a prompt: the lens needs text that ends mid-word or with a space.');
+  if (x.length === 0)
+    throw new EngineError('bad-request', 'Type a prompt: the lens needs text that ends mid-word or with a space.');
   const tooLong = bytesProblem(LIMITS.nextBytes, x.length, 'The prompt');
   if (tooLong) throw new EngineError('bad-request', tooLong);
   return x;
 }
 
 /** The lemma on the model after the prompt's bytes `x`, pruned only on large vocabularies. */
-export function exactAfter(x: Uint8Array, deps: BiasLensDeps, rounds: ModelRounds, index: TokenByteIndex, minCharacterProbability?: number): Promise<LemmaOnModelResult> {
+export function exactAfter(
+  x: Uint8Array,
+  deps: BiasLensDeps,
+  rounds: ModelRounds,
+  index: TokenByteIndex,
+  minCharacterProbability?: number,
+): Promise<LemmaOnModelResult> {
   const pruneBelow = deps.tokenizer.vocabularyBytes().length > PRUNE_ABOVE_VOCABULARY ? PRUNE_BELOW : undefined;
-  return asEngineErrors(exactNextBytesOnModel(x, deps.tokenizer, { ...deps, rounds, index, pruneBelow, minCharacterProbability }), deps.signal);
+  return asEngineErrors(
+    exactNextBytesOnModel(x, deps.tokenizer, { ...deps, rounds, index, pruneBelow, minCharacterProbability }),
+    deps.signal,
+  );
 }
 
 const sortedCharacters = (characters: { character: string; probability: number }[], top: number) =>
-  [...characters].sort((a, b) => b.probability - a.probability).slice(0, top).map((c) => ({ character: c.character, probability: c.probability }));
+  [...characters]
+    .sort((a, b) => b.probability - a.probability)
+    .slice(0, top)
+    .map((c) => ({ character: c.character, probability: c.probability }));
 
 /**
  * The whole exact next-byte distribution after a prompt (the CLI's `next-bytes`, the
@@ -203,17 +234,35 @@ export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps
   const rounds = roundsFor(deps, vocabulary.length);
 
   const ids = tokenizer.encode(params.prompt);
-  const naiveLog = await asEngineErrors(rounds.withModel((lm) => lm(ids)), deps.signal);
-  const healing = await asEngineErrors(rounds.withModel((lm) => tokenHealing(ids, vocabulary, lm, index)), deps.signal);
+  const naiveLog = await asEngineErrors(
+    rounds.withModel((lm) => lm(ids)),
+    deps.signal,
+  );
+  const healing = await asEngineErrors(
+    rounds.withModel((lm) => tokenHealing(ids, vocabulary, lm, index)),
+    deps.signal,
+  );
   const exact = await exactAfter(x, deps, rounds, index);
   const tokenization = tokenizer.tokenize(params.prompt);
   return {
     prompt: params.prompt,
-    tokens: tokenization.tokens.map((t) => ({ id: t.id, start: t.start, end: t.end, text: t.text, special: t.special, byteFallback: t.byteFallback })),
-    naive: { tokens: topTokens(naiveLog, tokenizer, top), bytes: topBytes(naiveNextByteDistribution(naiveLog, vocabulary), top) },
+    tokens: tokenization.tokens.map((t) => ({
+      id: t.id,
+      start: t.start,
+      end: t.end,
+      text: t.text,
+      special: t.special,
+      byteFallback: t.byteFallback,
+    })),
+    naive: {
+      tokens: topTokens(naiveLog, tokenizer, top),
+      bytes: topBytes(naiveNextByteDistribution(naiveLog, vocabulary), top),
+    },
     healed: healing && {
       removed: renderTokenBytes(healing.removedBytes),
-      tokens: healing.candidates.slice(0, top).map((c) => ({ id: c.id, text: renderTokenBytes(vocabulary[c.id]), probability: c.probability })),
+      tokens: healing.candidates
+        .slice(0, top)
+        .map((c) => ({ id: c.id, text: renderTokenBytes(vocabulary[c.id]), probability: c.probability })),
       bytes: topBytes(healing.nextByteProbabilities, top),
       allowedMass: healing.allowedMass,
       sameBytesProbability: healing.sameBytesProbability,

@@ -21,7 +21,6 @@ function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s (Node)', (id) => {
-
   const engine = new Engine(createNodeRuntime());
   let ids: number[] = [];
   let start = 0;
@@ -36,7 +35,9 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s
   it('context-1 rows (batched) equal running the model on [start, token] directly, within 1e-4', async () => {
     const rows = new Map<number, Float32Array>();
     const distinct = [...new Set(ids)];
-    const { batches } = await engine.bigramAnalyzer().contextOneLogits(distinct, { onRow: (token, row) => rows.set(token, row) });
+    const { batches } = await engine
+      .bigramAnalyzer()
+      .contextOneLogits(distinct, { onRow: (token, row) => rows.set(token, row) });
     expect(batches).toBeGreaterThan(0);
     for (const token of distinct.slice(0, 6)) {
       const direct = await engine.step({ ids: [start, token], useCache: false });
@@ -55,18 +56,27 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s
     expect(result.internals.available).toBe(true);
   });
 
-  it('the logit lens at the last layer equals the model\'s logits within 1e-4', async () => {
+  it("the logit lens at the last layer equals the model's logits within 1e-4", async () => {
     const read = engine.bigramAnalyzer().internals();
     if (!read.ok) throw new Error(read.reason);
     const { internals } = read;
     const L = internals.layerCount;
     const seq = [start, ...ids];
-    const hidden = await collectHiddenStates(engine['require']().runnable, seq, L, { firstIndex: 1, layers: [L], withLogits: true });
+    const hidden = await collectHiddenStates(engine['require']().runnable, seq, L, {
+      firstIndex: 1,
+      layers: [L],
+      withLogits: true,
+    });
     const d = internals.hiddenSize;
     const vocab = internals.unembedding.rows;
     let max = 0;
     for (const k of [0, 5, ids.length - 1]) {
-      const lens = logitLens(hidden.layers.get(L)!.subarray(k * d, (k + 1) * d), internals.finalNorm, internals.unembedding, internals.unembeddingBias);
+      const lens = logitLens(
+        hidden.layers.get(L)!.subarray(k * d, (k + 1) * d),
+        internals.finalNorm,
+        internals.unembedding,
+        internals.unembeddingBias,
+      );
       max = Math.max(max, maxAbsDifference(lens, hidden.logits!.subarray(k * vocab, (k + 1) * vocab)));
     }
     expect(max).toBeLessThan(1e-4);
@@ -77,7 +87,10 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s
     if (!read.ok || !read.internals.firstBlock) throw new Error('no first block');
     const { internals } = read;
     const token = ids[3];
-    const hidden = await collectHiddenStates(engine['require']().runnable, [token], internals.layerCount, { firstIndex: 0, layers: [1] });
+    const hidden = await collectHiddenStates(engine['require']().runnable, [token], internals.layerCount, {
+      firstIndex: 0,
+      layers: [1],
+    });
     const path = firstBlockSelfOnly(token, 0, internals.inputEmbedding, internals.firstBlock!);
     expect(maxAbsDifference(path, hidden.layers.get(1)!)).toBeLessThan(1e-4);
   });
@@ -103,13 +116,21 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s
     const fresh = await analyzer.lens({ ids, position: 6, lensPositions: 4 });
     expect(fresh.reusedStretch).toBe(false);
     expect(reused.selected).toEqual(fresh.selected);
-    const edited = await analyzer.lens({ ids: [...ids.slice(0, 7), ids[0], ...ids.slice(8)], position: 6, lensPositions: 4 });
+    const edited = await analyzer.lens({
+      ids: [...ids.slice(0, 7), ids[0], ...ids.slice(8)],
+      position: 6,
+      lensPositions: 4,
+    });
     expect(edited.reusedStretch).toBe(false);
   });
 
   it('the corpus reference from a text scores each approximation and rejects a wrong file', async () => {
     const analyzer = engine.bigramAnalyzer();
-    const info = analyzer.setCorpus({ kind: 'text', label: 'sample', text: `${TEXT} ${TEXT} The Senate and the House.` });
+    const info = analyzer.setCorpus({
+      kind: 'text',
+      label: 'sample',
+      text: `${TEXT} ${TEXT} The Senate and the House.`,
+    });
     expect(info.tokens).toBeGreaterThan(ids.length);
     const result = await analyzer.compareWithCorpus({ ids });
     expect(result.scores.map((s) => s.name)).toEqual(['full-model', 'context-1', 'early-exit-1', 'first-mlp-only']);
@@ -120,6 +141,8 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-llama'])('bigram and layers on %s
     expect(table.rows[0].corpusTop!.length).toBeGreaterThan(0);
     const again = await analyzer.table({ tokenIds: null, count: 5 });
     expect(again.cachedRows).toBe(5);
-    expect(() => analyzer.setCorpus({ kind: 'file', label: 'bad.bin', bytes: new TextEncoder().encode('<html>') })).toThrow(/bad\.bin: not a Tokenscope/);
+    expect(() =>
+      analyzer.setCorpus({ kind: 'file', label: 'bad.bin', bytes: new TextEncoder().encode('<html>') }),
+    ).toThrow(/bad\.bin: not a Tokenscope/);
   });
 });

@@ -6,8 +6,17 @@
  */
 import { Tensor } from '@huggingface/transformers';
 import {
-  bigramDistribution, comparePosition, countBigrams, crossEntropyBits, decodeCorpusBigram, hasContext, mostFrequentTokens, pearson,
-  summarizeBigram, type BigramPositionComparison, type CorpusBigram,
+  bigramDistribution,
+  comparePosition,
+  countBigrams,
+  crossEntropyBits,
+  decodeCorpusBigram,
+  hasContext,
+  mostFrequentTokens,
+  pearson,
+  summarizeBigram,
+  type BigramPositionComparison,
+  type CorpusBigram,
 } from '../core/bigram';
 import { firstMlpPathLogits } from '../core/bigram/firstMlpPath';
 import { logitLens } from '../core/bigram/layers';
@@ -17,11 +26,29 @@ import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
 import { exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
 import { topProbabilities, type BigramCallOptions } from './analysisShared';
-import { analysedStretch, collectHiddenStates, computeLayerContext, layerContextKey, layerStatisticsAt, type LayerContext } from './layerAnalysis';
+import {
+  analysedStretch,
+  collectHiddenStates,
+  computeLayerContext,
+  layerContextKey,
+  layerStatisticsAt,
+  type LayerContext,
+} from './layerAnalysis';
 import type { InternalsResult, ModelInternals } from './modelInternals';
 import type {
-  ApproximationScore, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramTableParams, BigramTableResult,
-  BigramTableRow, CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult, TokenProbability,
+  ApproximationScore,
+  BigramAnalyzeResult,
+  BigramCorpusParams,
+  BigramCorpusResult,
+  BigramTableParams,
+  BigramTableResult,
+  BigramTableRow,
+  CorpusInfo,
+  CorpusSource,
+  InternalsReport,
+  LensParams,
+  LensResult,
+  TokenProbability,
 } from './bigramTypes';
 
 export { topProbabilities, type BigramCallOptions } from './analysisShared';
@@ -56,7 +83,11 @@ export class BigramAnalyzer {
   /** The model the layer views run: the loaded one, or (opened on first use) one whose graph outputs the residual stream. */
   private async layerRunnable(internals: ModelInternals): Promise<RunnableModel> {
     if (!internals.outputsAdded) return this.runnable;
-    if (!this.openWithOutputs) throw new EngineError('unsupported-model', 'This runtime cannot open a second session with the residual stream added as outputs.');
+    if (!this.openWithOutputs)
+      throw new EngineError(
+        'unsupported-model',
+        'This runtime cannot open a second session with the residual stream added as outputs.',
+      );
     this.layerModel ??= this.openWithOutputs(internals.hiddenStateNames);
     try {
       return await this.layerModel;
@@ -73,10 +104,22 @@ export class BigramAnalyzer {
 
   internalsReport(): InternalsReport {
     const read = this.internals();
-    if (!read.ok) return { available: false, reason: read.reason, layerCount: null, finalNormSource: null, residualSource: null, firstMlpPath: false };
+    if (!read.ok)
+      return {
+        available: false,
+        reason: read.reason,
+        layerCount: null,
+        finalNormSource: null,
+        residualSource: null,
+        firstMlpPath: false,
+      };
     return {
-      available: true, reason: null, layerCount: read.internals.layerCount, finalNormSource: read.internals.finalNormSource,
-      residualSource: read.internals.residualSource, firstMlpPath: read.internals.firstBlock !== null,
+      available: true,
+      reason: null,
+      layerCount: read.internals.layerCount,
+      finalNormSource: read.internals.finalNormSource,
+      residualSource: read.internals.residualSource,
+      firstMlpPath: read.internals.firstBlock !== null,
     };
   }
 
@@ -84,7 +127,10 @@ export class BigramAnalyzer {
    * Context-1 logits for each distinct token: the model run on [start, token], batched.
    * `onRow` gets each row as it is computed (rows are cached only while the cache has room).
    */
-  async contextOneLogits(tokenIds: readonly number[], options: BigramCallOptions & { onRow?: (id: number, row: Float32Array) => void } = {}): Promise<{ computed: number; batches: number }> {
+  async contextOneLogits(
+    tokenIds: readonly number[],
+    options: BigramCallOptions & { onRow?: (id: number, row: Float32Array) => void } = {},
+  ): Promise<{ computed: number; batches: number }> {
     checkIds(tokenIds, this.runnable.vocabSize);
     const vocab = this.runnable.vocabSize;
     const distinct = [...new Set(tokenIds)];
@@ -98,13 +144,20 @@ export class BigramAnalyzer {
       throwIfCancelled(options.signal, 'The bigram predictions');
       const batch = missing.slice(b * CONTEXT_ONE_BATCH, (b + 1) * CONTEXT_ONE_BATCH);
       const ids = new BigInt64Array(batch.length * 2);
-      batch.forEach((id, i) => { ids[2 * i] = BigInt(this.startTokenId); ids[2 * i + 1] = BigInt(id); });
+      batch.forEach((id, i) => {
+        ids[2 * i] = BigInt(this.startTokenId);
+        ids[2 * i + 1] = BigInt(id);
+      });
       const inputs = {
         input_ids: new Tensor('int64', ids, [batch.length, 2]),
         attention_mask: new Tensor('int64', new BigInt64Array(batch.length * 2).fill(1n), [batch.length, 2]),
       };
       const logits = await forwardAndRead(this.runnable.model, inputs, async (outputs) => {
-        if (outputs.logits.dims[2] !== vocab) throw new EngineError('runtime', `The model produced ${outputs.logits.dims[2]} logits per position, expected ${vocab}.`);
+        if (outputs.logits.dims[2] !== vocab)
+          throw new EngineError(
+            'runtime',
+            `The model produced ${outputs.logits.dims[2]} logits per position, expected ${vocab}.`,
+          );
         return logitsAsFloat32(outputs.logits);
       });
       batch.forEach((id, i) => {
@@ -137,18 +190,40 @@ export class BigramAnalyzer {
       const from = c * chunk;
       const to = Math.min(ids.length, from + chunk);
       // Sequence index p + 1 holds the prediction after text token p.
-      const full = await forwardAll(this.runnable, [this.startTokenId, ...ids.slice(0, to)], { fromPosition: from + 1, signal: options.signal });
+      const full = await forwardAll(this.runnable, [this.startTokenId, ...ids.slice(0, to)], {
+        fromPosition: from + 1,
+        signal: options.signal,
+      });
       options.onProgress?.({ phase: 'full-context', done: c + 1, total: chunks });
       const rowsById = new Map<number, Float32Array>();
-      const run = await this.contextOneLogits(ids.slice(from, to), { ...options, onRow: (id, row) => rowsById.set(id, row) });
+      const run = await this.contextOneLogits(ids.slice(from, to), {
+        ...options,
+        onRow: (id, row) => rowsById.set(id, row),
+      });
       computed += run.computed;
       batches += run.batches;
       for (let p = from; p < to; p++) {
         const k = p - from;
-        rows.push(comparePosition(p, ids[p], p + 1 < ids.length ? ids[p + 1] : null, full.logits.subarray(k * vocab, (k + 1) * vocab), rowsById.get(ids[p])!));
+        rows.push(
+          comparePosition(
+            p,
+            ids[p],
+            p + 1 < ids.length ? ids[p + 1] : null,
+            full.logits.subarray(k * vocab, (k + 1) * vocab),
+            rowsById.get(ids[p])!,
+          ),
+        );
       }
     }
-    return { startTokenId: this.startTokenId, rows, summary: summarizeBigram(rows), contextOneComputed: computed, contextOneBatches: batches, internals: this.internalsReport(), elapsedMs: performance.now() - started };
+    return {
+      startTokenId: this.startTokenId,
+      rows,
+      summary: summarizeBigram(rows),
+      contextOneComputed: computed,
+      contextOneBatches: batches,
+      internals: this.internalsReport(),
+      elapsedMs: performance.now() - started,
+    };
   }
 
   /** Sets the corpus bigram reference: a counts file, or a text tokenized with the model's tokenizer. */
@@ -160,10 +235,15 @@ export class BigramAnalyzer {
       } catch (error) {
         throw new EngineError('bad-request', `${source.label}: ${(error as Error).message}.`);
       }
-      if (counts.vocabSize !== this.runnable.vocabSize) throw new EngineError('bad-request', `${source.label} counts a vocabulary of ${counts.vocabSize} tokens; the loaded model has ${this.runnable.vocabSize}.`);
+      if (counts.vocabSize !== this.runnable.vocabSize)
+        throw new EngineError(
+          'bad-request',
+          `${source.label} counts a vocabulary of ${counts.vocabSize} tokens; the loaded model has ${this.runnable.vocabSize}.`,
+        );
     } else {
       const tokens = this.encode(source.text);
-      if (tokens.length < 2) throw new EngineError('bad-request', 'The reference text needs at least two tokens to count bigrams.');
+      if (tokens.length < 2)
+        throw new EngineError('bad-request', 'The reference text needs at least two tokens to count bigrams.');
       counts = countBigrams(tokens, this.runnable.vocabSize);
     }
     const contexts = counts.contextCounts.reduce((n, c) => n + (c > 0 ? 1 : 0), 0);
@@ -181,7 +261,8 @@ export class BigramAnalyzer {
       if (!corpus) throw new EngineError('bad-request', 'Without a corpus reference, name the tokens to tabulate.');
       tokenIds = mostFrequentTokens(corpus.counts, Math.min(params.count ?? 200, MAX_TABLE_ROWS));
     }
-    if (tokenIds.length > MAX_TABLE_ROWS) throw new EngineError('bad-request', `At most ${MAX_TABLE_ROWS} rows per table (asked for ${tokenIds.length}).`);
+    if (tokenIds.length > MAX_TABLE_ROWS)
+      throw new EngineError('bad-request', `At most ${MAX_TABLE_ROWS} rows per table (asked for ${tokenIds.length}).`);
     const keyOf = (id: number) => `${corpus?.info.label ?? ''}|${topK}|${id}`;
     const missing = tokenIds.filter((id) => !this.tableRows.has(keyOf(id)));
     await this.contextOneLogits(missing, {
@@ -200,18 +281,32 @@ export class BigramAnalyzer {
             ce = crossEntropyBits(target, probabilities);
           } else corpusTop = [];
         }
-        this.tableRows.set(keyOf(id), { tokenId: id, top: topProbabilities(probabilities, topK), entropyBits: entropyBits(probabilities), corpusTop, corpusCrossEntropyBits: ce, corpusContextCount: count });
+        this.tableRows.set(keyOf(id), {
+          tokenId: id,
+          top: topProbabilities(probabilities, topK),
+          entropyBits: entropyBits(probabilities),
+          corpusTop,
+          corpusCrossEntropyBits: ce,
+          corpusContextCount: count,
+        });
       },
     });
-    return { rows: tokenIds.map((id) => this.tableRows.get(keyOf(id))!), cachedRows: tokenIds.length - new Set(missing).size, computedRows: new Set(missing).size, corpusLabel: corpus?.info.label ?? null };
+    return {
+      rows: tokenIds.map((id) => this.tableRows.get(keyOf(id))!),
+      cachedRows: tokenIds.length - new Set(missing).size,
+      computedRows: new Set(missing).size,
+      corpusLabel: corpus?.info.label ?? null,
+    };
   }
 
   /** How close the full model and each bigram approximation come to the corpus bigram, over a text's positions. */
   async compareWithCorpus(params: BigramCorpusParams, options: BigramCallOptions = {}): Promise<BigramCorpusResult> {
     const corpus = this.corpus;
-    if (!corpus) throw new EngineError('bad-request', 'No corpus reference is set: pick the training split or give a text first.');
+    if (!corpus)
+      throw new EngineError('bad-request', 'No corpus reference is set: pick the training split or give a text first.');
     const ids = params.ids.slice(0, (params.maxPositions ?? 256) + 1);
-    if (ids.length < 2) throw new EngineError('bad-request', 'The text needs at least two tokens to compare with the corpus.');
+    if (ids.length < 2)
+      throw new EngineError('bad-request', 'The text needs at least two tokens to compare with the corpus.');
     checkIds(ids, this.runnable.vocabSize);
     const vocab = this.runnable.vocabSize;
     const positions = ids.length - 1;
@@ -220,7 +315,9 @@ export class BigramAnalyzer {
     const unavailable: BigramCorpusResult['unavailable'] = [];
 
     const full = await forwardAll(this.runnable, [this.startTokenId, ...ids.slice(0, positions)], {
-      fromPosition: 1, signal: options.signal, onProgress: (p) => options.onProgress?.({ phase: 'full-context', done: p.doneWindows, total: p.totalWindows }),
+      fromPosition: 1,
+      signal: options.signal,
+      onProgress: (p) => options.onProgress?.({ phase: 'full-context', done: p.doneWindows, total: p.totalWindows }),
     });
     predictions.set('full-model', (i) => full.logits.subarray(i * vocab, (i + 1) * vocab));
     const contextOne = new Map<number, Float32Array>();
@@ -232,12 +329,28 @@ export class BigramAnalyzer {
       unavailable.push({ name: 'early-exit-1', reason: read.reason }, { name: 'first-mlp-only', reason: read.reason });
     } else {
       const { internals } = read;
-      const hidden = await collectHiddenStates(await this.layerRunnable(internals), [this.startTokenId, ...ids.slice(0, positions)], internals.layerCount, {
-        firstIndex: 1, layers: [1], outputNames: internals.hiddenStateNames, signal: options.signal, onProgress: (p) => options.onProgress?.({ ...p, phase: 'hidden-states' }),
-      });
+      const hidden = await collectHiddenStates(
+        await this.layerRunnable(internals),
+        [this.startTokenId, ...ids.slice(0, positions)],
+        internals.layerCount,
+        {
+          firstIndex: 1,
+          layers: [1],
+          outputNames: internals.hiddenStateNames,
+          signal: options.signal,
+          onProgress: (p) => options.onProgress?.({ ...p, phase: 'hidden-states' }),
+        },
+      );
       const layerOne = hidden.layers.get(1)!;
       const d = internals.hiddenSize;
-      predictions.set('early-exit-1', (i) => logitLens(layerOne.subarray(i * d, (i + 1) * d), internals.finalNorm, internals.unembedding, internals.unembeddingBias));
+      predictions.set('early-exit-1', (i) =>
+        logitLens(
+          layerOne.subarray(i * d, (i + 1) * d),
+          internals.finalNorm,
+          internals.unembedding,
+          internals.unembeddingBias,
+        ),
+      );
       const block = internals.firstBlock;
       if (block) {
         const cache = new Map<number, Float64Array>();
@@ -248,7 +361,11 @@ export class BigramAnalyzer {
           return cache.get(w)!;
         });
       } else {
-        unavailable.push({ name: 'first-mlp-only', reason: 'The first-MLP-only path reads the first block\'s fp32 weights by the node names of a GPT-2 export (tools/models/gpt.py) or a Llama export (/model/layers.0/…/v_proj, gate_proj); this graph is laid out differently (fused or quantized ops, or other names).' });
+        unavailable.push({
+          name: 'first-mlp-only',
+          reason:
+            "The first-MLP-only path reads the first block's fp32 weights by the node names of a GPT-2 export (tools/models/gpt.py) or a Llama export (/model/layers.0/…/v_proj, gate_proj); this graph is laid out differently (fused or quantized ops, or other names).",
+        });
       }
     }
 
@@ -264,7 +381,12 @@ export class BigramAnalyzer {
         model.push(-Math.log2(q[ids[i + 1]]));
         reference.push(-Math.log2(targets[i][ids[i + 1]]));
       }
-      scores.push({ name: name as ApproximationScore['name'], crossEntropyBits: ce / positions, surprisalPearson: pearson(model, reference), positions });
+      scores.push({
+        name: name as ApproximationScore['name'],
+        crossEntropyBits: ce / positions,
+        surprisalPearson: pearson(model, reference),
+        positions,
+      });
       options.onProgress?.({ phase: 'corpus', done: scores.length, total: predictions.size });
     }
     const seen = ids.slice(0, positions).filter((w) => hasContext(corpus.counts, w)).length;
@@ -282,23 +404,51 @@ export class BigramAnalyzer {
     const started = performance.now();
     const { ids, position } = params;
     if (ids.length === 0) throw new EngineError('bad-request', 'The text has no tokens.');
-    if (!(Number.isInteger(position) && position >= 0 && position < ids.length)) throw new EngineError('bad-request', `Position ${position} is outside 0..${ids.length - 1}.`);
+    if (!(Number.isInteger(position) && position >= 0 && position < ids.length))
+      throw new EngineError('bad-request', `Position ${position} is outside 0..${ids.length - 1}.`);
     checkIds(ids, this.runnable.vocabSize);
     const lensPositions = params.lensPositions ?? 128;
     const maxPositions = Math.max(2, params.maxPositions ?? 512);
     let context = this.layerContext;
-    const covered = context !== null && position >= context.first && position < context.first + context.count
-      && context.key === layerContextKey(ids, context.first, context.count, lensPositions) && context.count === Math.min(ids.length, maxPositions);
+    const covered =
+      context !== null &&
+      position >= context.first &&
+      position < context.first + context.count &&
+      context.key === layerContextKey(ids, context.first, context.count, lensPositions) &&
+      context.count === Math.min(ids.length, maxPositions);
     if (!covered) {
       this.layerContext = null;
-      context = await computeLayerContext(await this.layerRunnable(read.internals), this.startTokenId, read.internals, ids, analysedStretch(ids.length, position, maxPositions), lensPositions, options);
+      context = await computeLayerContext(
+        await this.layerRunnable(read.internals),
+        this.startTokenId,
+        read.internals,
+        ids,
+        analysedStretch(ids.length, position, maxPositions),
+        lensPositions,
+        options,
+      );
       this.layerContext = context;
     }
-    const selected = layerStatisticsAt(context!, read.internals, ids, position, params.topK ?? 5, this.runnable.vocabSize);
+    const selected = layerStatisticsAt(
+      context!,
+      read.internals,
+      ids,
+      position,
+      params.topK ?? 5,
+      this.runnable.vocabSize,
+    );
     const { layers, covariance, covarianceStandardised, first, count, lensPositionCount } = context!;
     return {
-      layerCount: read.internals.layerCount, firstPosition: first, positionCount: count, lensPositionCount, layers, selected,
-      covariance, covarianceStandardised, reusedStretch: covered, elapsedMs: performance.now() - started,
+      layerCount: read.internals.layerCount,
+      firstPosition: first,
+      positionCount: count,
+      lensPositionCount,
+      layers,
+      selected,
+      covariance,
+      covarianceStandardised,
+      reusedStretch: covered,
+      elapsedMs: performance.now() - started,
     };
   }
 
@@ -310,6 +460,9 @@ export class BigramAnalyzer {
     // The engine resets on unload: the second session goes with the model.
     const layerModel = this.layerModel;
     this.layerModel = null;
-    void layerModel?.then((r) => exclusiveOnnxRuntime(() => r.model.dispose()), () => undefined);
+    void layerModel?.then(
+      (r) => exclusiveOnnxRuntime(() => r.model.dispose()),
+      () => undefined,
+    );
   }
 }

@@ -34,7 +34,10 @@ export function createBrowserRuntime(options: BrowserRuntimeOptions): EngineRunt
       const build = choice.backend === 'webgpu' ? 'webgpu' : 'wasm';
       if (preparedFor !== null && preparedFor !== build) {
         // ONNX Runtime initialises its wasm once per realm: switching builds needs a new worker.
-        throw new EngineError('needs-new-worker', `This worker runs ONNX Runtime's ${preparedFor} build; switching to ${choice.backend} needs a fresh worker.`);
+        throw new EngineError(
+          'needs-new-worker',
+          `This worker runs ONNX Runtime's ${preparedFor} build; switching to ${choice.backend} needs a fresh worker.`,
+        );
       }
       preparedFor = build;
       configureTransformers({
@@ -51,16 +54,27 @@ export function createBrowserRuntime(options: BrowserRuntimeOptions): EngineRunt
       switch (source.kind) {
         case 'embedded': {
           const base = new URL(`models/${encodeURIComponent(source.id)}/`, options.appBaseUrl).href;
-          return { provider: new HttpFileProvider(base, label, { revalidate: true, htmlPageMeansMissing: true }), key, label };
+          return {
+            provider: new HttpFileProvider(base, label, { revalidate: true, htmlPageMeansMissing: true }),
+            key,
+            label,
+          };
         }
         case 'hub':
-          return { provider: new CachingFileProvider(new HttpFileProvider(hubBaseUrl(source), label), options.hubStore), key, label };
+          return {
+            provider: new CachingFileProvider(new HttpFileProvider(hubBaseUrl(source), label), options.hubStore),
+            key,
+            label,
+          };
         case 'folder': {
           const provider = new BlobFileProvider(source.name, source.files);
           return { provider, key, label, availablePaths: provider.paths() };
         }
         case 'path':
-          throw new EngineError('bad-request', 'A file-system path can only be loaded by the CLI; in the browser, open the folder instead.');
+          throw new EngineError(
+            'bad-request',
+            'A file-system path can only be loaded by the CLI; in the browser, open the folder instead.',
+          );
       }
     },
   };

@@ -21,7 +21,8 @@ const TOKENIZERS_DIR = fileURLToPath(new URL('../../public/tokenizers/', import.
 const INDEX = 'v4_rpj_llama_s4';
 const diskFiles: TokenizerFiles = {
   where: (path) => join(TOKENIZERS_DIR, path),
-  read: async (path) => (existsSync(join(TOKENIZERS_DIR, path)) ? readFileSync(join(TOKENIZERS_DIR, path), 'utf8') : null),
+  read: async (path) =>
+    existsSync(join(TOKENIZERS_DIR, path)) ? readFileSync(join(TOKENIZERS_DIR, path), 'utf8') : null,
 };
 
 let server: InfiniGramServer;
@@ -32,9 +33,20 @@ const utf8 = (s: string) => new TextEncoder().encode(s).length;
 
 function service(options: { timeoutMs?: number; cache?: InfiniGramCache } = {}) {
   const cache = options.cache ?? createMemoryInfiniGramCache();
-  return new CorpusApiService({ tokenizers: labIndexTokenizers(lab), openCache: async () => cache, timeoutMs: options.timeoutMs });
+  return new CorpusApiService({
+    tokenizers: labIndexTokenizers(lab),
+    openCache: async () => cache,
+    timeoutMs: options.timeoutMs,
+  });
 }
-const params = (text: string, byteOffset: number, rest: Partial<CorpusApiParams> = {}): CorpusApiParams => ({ text, byteOffset, topK: 10, endpoint: server.url, index: INDEX, ...rest });
+const params = (text: string, byteOffset: number, rest: Partial<CorpusApiParams> = {}): CorpusApiParams => ({
+  text,
+  byteOffset,
+  topK: 10,
+  endpoint: server.url,
+  index: INDEX,
+  ...rest,
+});
 
 /** The ∞-gram by brute force: the longest suffix of ids that occurs, and the counts of what follows it. */
 function naiveInfiniGram(ids: readonly number[]) {
@@ -56,7 +68,10 @@ function naiveInfiniGram(ids: readonly number[]) {
 }
 
 async function failure(promise: Promise<unknown>): Promise<EngineError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(EngineError);
   return error as EngineError;
 }
@@ -87,12 +102,21 @@ describe('the infini-gram API backend of the corpus view', () => {
     const result = await service().next(params(TEXT, utf8(CONTEXT)));
     const ids = tokenizer.encode(CONTEXT);
     const naive = naiveInfiniGram(ids);
-    expect(result).toMatchObject({ index: INDEX, corpus: 'RedPajama', tokenizerId: 'llama-2', tokenizerLabel: 'Llama 2', queryTokens: ids.length, contextTokens: ids.length });
+    expect(result).toMatchObject({
+      index: INDEX,
+      corpus: 'RedPajama',
+      tokenizerId: 'llama-2',
+      tokenizerLabel: 'Llama 2',
+      queryTokens: ids.length,
+      contextTokens: ids.length,
+    });
     expect(result.suffixLength).toBe(naive.suffixLength);
     expect(result.suffixLength).toBe(ids.length); // the whole context occurs (three sentences start with it)
     expect(result.promptCount).toBe(naive.promptCount);
     expect(result.promptCount).toBe(3);
-    expect(result.rows.map((r) => [r.tokenId, r.count])).toEqual([...naive.next].sort((a, b) => b[1] - a[1] || a[0] - b[0]));
+    expect(result.rows.map((r) => [r.tokenId, r.count])).toEqual(
+      [...naive.next].sort((a, b) => b[1] - a[1] || a[0] - b[0]),
+    );
     expect(result.rows.reduce((s, r) => s + r.probability, 0)).toBeCloseTo(1);
     // " strong" follows twice, " sound" once, in any vocabulary that keeps " strong" / " sound" whole or not.
     const strong = tokenizer.encode(TEXT)[ids.length];
@@ -134,7 +158,9 @@ describe('the infini-gram API backend of the corpus view', () => {
 
     const text = 'A naïve reader';
     const inside = await service().next(params(text, utf8('A na') + 1)); // between the two bytes of "ï"
-    expect(inside.notes).toEqual(['The position falls inside a character, so the context stops before it (1 byte of it left out).']);
+    expect(inside.notes).toEqual([
+      'The position falls inside a character, so the context stops before it (1 byte of it left out).',
+    ]);
     expect(inside.approximate).toBe(true);
 
     const atEnd = await service().next(params(TEXT, utf8(TEXT)));
@@ -148,7 +174,9 @@ describe('the infini-gram API backend of the corpus view', () => {
     expect(result.contextTokens).toBeGreaterThan(499);
     expect(result.notes).toHaveLength(2);
     expect(result.notes[0]).toMatch(/^Only the last 4,09\d bytes of the text before the position were re-tokenized\.$/);
-    expect(result.notes[1]).toMatch(/^Only the last 499 tokens of the context's [\d,]+ were sent \(the API takes at most 500\)\.$/);
+    expect(result.notes[1]).toMatch(
+      /^Only the last 499 tokens of the context's [\d,]+ were sent \(the API takes at most 500\)\.$/,
+    );
   });
 
   it('caches answers: the same position again costs the server nothing', async () => {
@@ -164,14 +192,20 @@ describe('the infini-gram API backend of the corpus view', () => {
   });
 
   it('turns a timeout, an unreachable host, a server error and a rate limit into one sentence each, never cached', async () => {
-    const timeout = await failure(service({ timeoutMs: 300 }).next(params(TEXT, utf8(CONTEXT), { endpoint: `${server.url}delay-5000/` })));
+    const timeout = await failure(
+      service({ timeoutMs: 300 }).next(params(TEXT, utf8(CONTEXT), { endpoint: `${server.url}delay-5000/` })),
+    );
     expect(timeout.code).toBe('network');
     expect(timeout.message).toMatch(/^The infini-gram API at 127\.0\.0\.1:\d+ did not answer within 0\.3 s\.$/);
 
     const port = await closedPort();
-    const unreachable = await failure(service().next(params(TEXT, utf8(CONTEXT), { endpoint: `http://127.0.0.1:${port}/` })));
+    const unreachable = await failure(
+      service().next(params(TEXT, utf8(CONTEXT), { endpoint: `http://127.0.0.1:${port}/` })),
+    );
     expect(unreachable.code).toBe('network');
-    expect(unreachable.message).toMatch(new RegExp(`^The infini-gram API at 127\\.0\\.0\\.1:${port} could not be reached`));
+    expect(unreachable.message).toMatch(
+      new RegExp(`^The infini-gram API at 127\\.0\\.0\\.1:${port} could not be reached`),
+    );
     oneSentence(unreachable.message);
 
     const cache = createMemoryInfiniGramCache();
@@ -182,14 +216,18 @@ describe('the infini-gram API backend of the corpus view', () => {
     expect(await cache.size()).toBe(0);
     expect((await service({ cache }).next(params(TEXT, utf8(CONTEXT), { endpoint: flaky }))).fromCache).toBe(false);
 
-    const limited = await failure(service().next(params(TEXT, utf8(CONTEXT), { endpoint: `${server.url}status-429/retry-after-60/` })));
+    const limited = await failure(
+      service().next(params(TEXT, utf8(CONTEXT), { endpoint: `${server.url}status-429/retry-after-60/` })),
+    );
     expect(limited.message).toMatch(/is limiting requests; try again in 60 s\.$/);
   });
 
   it('stops waiting when cancelled', async () => {
     const controller = new AbortController();
     const started = Date.now();
-    const pending = service().next(params(TEXT, utf8(CONTEXT), { endpoint: `${server.url}delay-5000/` }), { signal: controller.signal });
+    const pending = service().next(params(TEXT, utf8(CONTEXT), { endpoint: `${server.url}delay-5000/` }), {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 200);
     const error = await failure(pending);
     expect(error.code).toBe('cancelled');
@@ -205,7 +243,10 @@ describe('the infini-gram API backend of the corpus view', () => {
       oneSentence(error.message);
     };
     await refused(params(TEXT, 3, { index: 'v9_nothing' }), /no infini-gram index "v9_nothing"/);
-    await refused(params(TEXT, 3, { index: 'v4_dolmasample_olmo' }), /holds OLMo token ids, and the tokenizer lab does not ship/);
+    await refused(
+      params(TEXT, 3, { index: 'v4_dolmasample_olmo' }),
+      /holds OLMo token ids, and the tokenizer lab does not ship/,
+    );
     await refused(params(TEXT, 3, { endpoint: 'ftp://example.org/' }), /must be an http\(s\) URL/);
     await refused(params(TEXT, 999), /outside the text/);
     await refused(params(TEXT, 3, { topK: 0 }), /topK/);
@@ -215,7 +256,11 @@ describe('the infini-gram API backend of the corpus view', () => {
   it('asks a GPT-2 index in GPT-2 tokens', async () => {
     const gpt2 = await labIndexTokenizers(lab)('gpt2');
     const result = await service().next(params(TEXT, utf8(CONTEXT), { index: 'v4_pileval_gpt2' }));
-    expect(result).toMatchObject({ tokenizerId: 'gpt2', tokenizerLabel: 'GPT-2', queryTokens: gpt2.encode(CONTEXT).length });
+    expect(result).toMatchObject({
+      tokenizerId: 'gpt2',
+      tokenizerLabel: 'GPT-2',
+      queryTokens: gpt2.encode(CONTEXT).length,
+    });
     expect(server.requests.at(-1)).toMatchObject({ queryType: 'infgram_ntd', status: 200 });
   });
 });

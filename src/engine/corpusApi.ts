@@ -22,7 +22,13 @@ import {
 } from '../core/ngram/infiniGramApi';
 import { bytesToHex } from '../core/tokenization/tokenBytes';
 import { bytesProblem, LIMITS } from '../core/limits';
-import { createMemoryInfiniGramCache, infiniGramCacheKey, openInfiniGramCache, withCache, type InfiniGramCache } from '../storage/infiniGramCache';
+import {
+  createMemoryInfiniGramCache,
+  infiniGramCacheKey,
+  openInfiniGramCache,
+  withCache,
+  type InfiniGramCache,
+} from '../storage/infiniGramCache';
 import { EngineError, throwIfCancelled } from './errors';
 import type { TokenizerLab } from './tokenizerLab';
 
@@ -130,7 +136,9 @@ export function labIndexTokenizers(lab: TokenizerLab): ApiIndexTokenizers {
 export async function defaultInfiniGramCache(): Promise<InfiniGramCache> {
   if (typeof indexedDB === 'undefined') return createMemoryInfiniGramCache();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), CACHE_OPEN_TIMEOUT_MS); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), CACHE_OPEN_TIMEOUT_MS);
+  });
   try {
     return await Promise.race([openInfiniGramCache(), timeout]);
   } catch {
@@ -163,7 +171,11 @@ function checkParams(params: CorpusApiParams, textBytes: number) {
     throw new EngineError('bad-request', `The infini-gram API host must be an http(s) URL, not "${params.endpoint}".`);
   }
   const index = INFINI_GRAM_INDEXES.find((i) => i.name === params.index);
-  if (!index) throw new EngineError('bad-request', `There is no infini-gram index "${params.index}" in Tokenscope's list; choose one in Settings.`);
+  if (!index)
+    throw new EngineError(
+      'bad-request',
+      `There is no infini-gram index "${params.index}" in Tokenscope's list; choose one in Settings.`,
+    );
   return index;
 }
 
@@ -179,7 +191,10 @@ export class CorpusApiService {
     const index = checkParams(params, textBytes);
     const { labId, label } = LAB_TOKENIZERS[index.tokenizer];
     if (labId === null) {
-      throw new EngineError('bad-request', `The index ${index.name} holds ${label} token ids, and the tokenizer lab does not ship the ${label} tokenizer; choose a Llama 2 index in Settings.`);
+      throw new EngineError(
+        'bad-request',
+        `The index ${index.name} holds ${label} token ids, and the tokenizer lab does not ship the ${label} tokenizer; choose a Llama 2 index in Settings.`,
+      );
     }
     const tokenizer = await this.options.tokenizers(labId);
     throwIfCancelled(signal, 'The infini-gram query');
@@ -198,7 +213,12 @@ export class CorpusApiService {
 
     const cache = await this.openCache();
     throwIfCancelled(signal, 'The infini-gram query');
-    const raw = createInfiniGramApi({ endpoint: params.endpoint, index: index.name, fetch: this.options.fetch, timeoutMs: this.options.timeoutMs });
+    const raw = createInfiniGramApi({
+      endpoint: params.endpoint,
+      index: index.name,
+      fetch: this.options.fetch,
+      timeoutMs: this.options.timeoutMs,
+    });
     const api: InfiniGramApi = withCache(raw, cache);
     const key = infiniGramCacheKey(raw.endpoint, raw.index, 'infgram_ntd', query.queryIds, { maxSupport: undefined });
     const fromCache = (await cache.get(key).catch(() => undefined)) !== undefined;
@@ -206,7 +226,8 @@ export class CorpusApiService {
     try {
       answer = await api.infiniGramDistribution(query.queryIds, { signal });
     } catch (error) {
-      if (error instanceof InfiniGramApiError) throw new EngineError(error.kind === 'cancelled' ? 'cancelled' : 'network', error.message);
+      if (error instanceof InfiniGramApiError)
+        throw new EngineError(error.kind === 'cancelled' ? 'cancelled' : 'network', error.message);
       throw error;
     }
 
@@ -227,20 +248,34 @@ export class CorpusApiService {
     }));
     const contextTail = query.queryIds.slice(-CONTEXT_TAIL_TOKENS).map((id) => {
       const shown = decode(id);
-      return typeof shown === 'string' ? shown : apiTokenRows([{ tokenId: id, prob: 0, count: 0 }], () => shown)[0].text;
+      return typeof shown === 'string'
+        ? shown
+        : apiTokenRows([{ tokenId: id, prob: 0, count: 0 }], () => shown)[0].text;
     });
 
     const notes: string[] = [];
     if (query.droppedBytes > 0) {
-      notes.push(`The position falls inside a character, so the context stops before it (${plural(query.droppedBytes, 'byte')} of it left out).`);
+      notes.push(
+        `The position falls inside a character, so the context stops before it (${plural(query.droppedBytes, 'byte')} of it left out).`,
+      );
     } else if (!query.boundaryAgrees) {
-      notes.push(`${label} would not end a token here (it reads the context's last bytes as part of a longer token), so the corpus holds few or no continuations of this context.`);
+      notes.push(
+        `${label} would not end a token here (it reads the context's last bytes as part of a longer token), so the corpus holds few or no continuations of this context.`,
+      );
     }
-    if (query.windowStart > 0) notes.push(`Only the last ${plural(query.contextEnd - query.windowStart, 'byte')} of the text before the position were re-tokenized.`);
+    if (query.windowStart > 0)
+      notes.push(
+        `Only the last ${plural(query.contextEnd - query.windowStart, 'byte')} of the text before the position were re-tokenized.`,
+      );
     if (query.truncatedTokens > 0) {
-      notes.push(`Only the last ${plural(query.queryIds.length, 'token')} of the context's ${contextTokens.toLocaleString('en-US')} were sent (the API takes at most ${INFINI_GRAM_LIMITS.maxQueryTokens}).`);
+      notes.push(
+        `Only the last ${plural(query.queryIds.length, 'token')} of the context's ${contextTokens.toLocaleString('en-US')} were sent (the API takes at most ${INFINI_GRAM_LIMITS.maxQueryTokens}).`,
+      );
     }
-    if (answer.approx) notes.push(`The API counted a sample of the ${plural(answer.promptCount, 'occurrence')} of the context, not every one.`);
+    if (answer.approx)
+      notes.push(
+        `The API counted a sample of the ${plural(answer.promptCount, 'occurrence')} of the context, not every one.`,
+      );
 
     return {
       endpoint: params.endpoint,

@@ -15,7 +15,10 @@ import type { CorpusSourceParams, TrainingSplitEntry } from './corpusTypes';
 import { Engine } from './engine';
 
 const CORPUS_DIR = new URL('../../public/corpus/', import.meta.url);
-const filesIndex = JSON.parse(readFileSync(new URL('index.json', CORPUS_DIR), 'utf8')) as { models: Record<string, string>; corpora: Record<string, TrainingSplitEntry> };
+const filesIndex = JSON.parse(readFileSync(new URL('index.json', CORPUS_DIR), 'utf8')) as {
+  models: Record<string, string>;
+  corpora: Record<string, TrainingSplitEntry>;
+};
 const readLocal = async (url: string, onFraction: (fraction: number) => void) => {
   const bytes = new Uint8Array(readFileSync(new URL(url)));
   onFraction(1);
@@ -23,7 +26,12 @@ const readLocal = async (url: string, onFraction: (fraction: number) => void) =>
 };
 const trainingSplit = (modelId: string): CorpusSourceParams & { kind: 'training-split' } => {
   const entry = filesIndex.corpora[filesIndex.models[modelId]];
-  return { kind: 'training-split', url: new URL(entry.file, CORPUS_DIR).href, entry, label: `${modelId} training split` };
+  return {
+    kind: 'training-split',
+    url: new URL(entry.file, CORPUS_DIR).href,
+    entry,
+    label: `${modelId} training split`,
+  };
 };
 const trainAddresses = readAddresses().filter((_, i) => splitOf(i) === 'train');
 
@@ -32,7 +40,10 @@ const trainAddresses = readAddresses().filter((_, i) => splitOf(i) === 'train');
  * occurrence at a document's end counts in contextCount; the empty pattern occurs once per
  * token (the index's unigram counts no separators).
  */
-function bruteForceNext(documents: ArrayLike<number>[], pattern: number[]): { contextCount: number; next: Map<number, number> } {
+function bruteForceNext(
+  documents: ArrayLike<number>[],
+  pattern: number[],
+): { contextCount: number; next: Map<number, number> } {
   let contextCount = 0;
   const next = new Map<number, number>();
   for (const doc of documents) {
@@ -41,7 +52,8 @@ function bruteForceNext(documents: ArrayLike<number>[], pattern: number[]): { co
       while (k < pattern.length && doc[i + k] === pattern[k]) k++;
       if (k < pattern.length) continue;
       contextCount++;
-      if (i + pattern.length < doc.length) next.set(doc[i + pattern.length], (next.get(doc[i + pattern.length]) ?? 0) + 1);
+      if (i + pattern.length < doc.length)
+        next.set(doc[i + pattern.length], (next.get(doc[i + pattern.length]) ?? 0) + 1);
     }
   }
   return { contextCount, next };
@@ -54,10 +66,12 @@ describe('the corpus view on sotu-gpt (Node)', () => {
   const all = new Uint16Array(readFileSync(new URL(source.url)).buffer.slice(0));
   const documents = source.entry.documents.map((d) => all.subarray(d.start, d.start + d.length));
 
-  beforeAll(async () => { await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' }); });
+  beforeAll(async () => {
+    await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
+  });
   afterAll(() => engine.unload());
 
-  it('ships the training split as the model\'s own tokenizer encodes each address', () => {
+  it("ships the training split as the model's own tokenizer encodes each address", () => {
     expect(documents).toHaveLength(trainAddresses.length);
     for (const i of [0, 57, trainAddresses.length - 1]) {
       expect(source.entry.documents[i].year).toBe(trainAddresses[i].year);
@@ -67,8 +81,16 @@ describe('the corpus view on sotu-gpt (Node)', () => {
 
   it('builds the index once and reads it back from the store', async () => {
     const phases = new Set<string>();
-    const first = await new CorpusIndexService(engine, store, readLocal).open(source, { onProgress: (p) => phases.add(p.phase) });
-    expect(first).toMatchObject({ fromStore: false, documentCount: 210, tokenCount: source.entry.tokens, source: 'training-split', storageProblem: null });
+    const first = await new CorpusIndexService(engine, store, readLocal).open(source, {
+      onProgress: (p) => phases.add(p.phase),
+    });
+    expect(first).toMatchObject({
+      fromStore: false,
+      documentCount: 210,
+      tokenCount: source.entry.tokens,
+      source: 'training-split',
+      storageProblem: null,
+    });
     expect([...phases]).toEqual(expect.arrayContaining(['fetching', 'building', 'storing']));
     const again = await new CorpusIndexService(engine, store, readLocal).open(source);
     expect(again).toMatchObject({ fromStore: true, key: first.key, tokenCount: first.tokenCount });
@@ -84,7 +106,8 @@ describe('the corpus view on sotu-gpt (Node)', () => {
       const { contextCount, next } = bruteForceNext(documents, suffix);
       expect(contextCount).toBeGreaterThan(0);
       // One token longer never occurs (or the context starts at the text's start).
-      if (scored.suffixLength[i] < i) expect(bruteForceNext(documents, ids.slice(i - scored.suffixLength[i] - 1, i)).contextCount).toBe(0);
+      if (scored.suffixLength[i] < i)
+        expect(bruteForceNext(documents, ids.slice(i - scored.suffixLength[i] - 1, i)).contextCount).toBe(0);
       expect(scored.infiniGramProbability[i]).toBeCloseTo((next.get(ids[i]) ?? 0) / contextCount, 12);
     }
     const start = engine.startTokenId();
@@ -101,24 +124,41 @@ describe('the corpus view on sotu-gpt (Node)', () => {
     expect(position.span.totalOccurrences).toBe(contextCount);
     for (const o of position.span.occurrences) {
       expect(o.match).toEqual(suffix);
-      expect(Array.from(documents[o.documentIndex].subarray(o.tokenOffset, o.tokenOffset + suffix.length))).toEqual(suffix);
-      expect(o.title).toBe(`${source.entry.documents[o.documentIndex].year} · ${source.entry.documents[o.documentIndex].president}`);
+      expect(Array.from(documents[o.documentIndex].subarray(o.tokenOffset, o.tokenOffset + suffix.length))).toEqual(
+        suffix,
+      );
+      expect(o.title).toBe(
+        `${source.entry.documents[o.documentIndex].year} · ${source.entry.documents[o.documentIndex].president}`,
+      );
     }
     const modelTop = softmax((await engine.step({ ids: [start, ...ids.slice(0, 5)] })).logits);
     expect(position.model[0].probability).toBeCloseTo(Math.max(...modelTop), 6);
   });
 
-  it('indexes the user\'s texts under their names and refuses what it cannot use', async () => {
+  it("indexes the user's texts under their names and refuses what it cannot use", async () => {
     const service = new CorpusIndexService(engine, memoryCorpusIndexStore(), readLocal);
-    const info = await service.open({ kind: 'texts', label: 'two files', texts: [{ name: 'a.txt', text: 'We the people, naïve café — 日本語.' }, { name: 'b.md', text: 'We the people of the United States.' }] });
+    const info = await service.open({
+      kind: 'texts',
+      label: 'two files',
+      texts: [
+        { name: 'a.txt', text: 'We the people, naïve café — 日本語.' },
+        { name: 'b.md', text: 'We the people of the United States.' },
+      ],
+    });
     expect(info).toMatchObject({ documentCount: 2, source: 'texts', fromStore: false });
     const ids = engine.tokenize({ text: 'We the people of' }).ids;
     const at = await service.position({ ids, position: ids.length, topK: 3, occurrences: 5 });
     expect(at.span.length).toBe(ids.length);
     expect(at.span.occurrences.map((o) => o.title)).toEqual(['b.md']);
-    await expect(service.open({ kind: 'texts', label: 'empty', texts: [{ name: 'e.txt', text: '' }] })).rejects.toThrow(/no tokens/);
-    await expect(service.open({ kind: 'texts', label: 'huge', texts: [{ name: 'h.txt', text: 'x'.repeat(20_000_001) }] })).rejects.toThrow(/20\.0 MB/);
-    await expect(service.open({ ...source, entry: { ...source.entry, sha256: '0'.repeat(64) } })).rejects.toThrow(/SHA-256/);
+    await expect(service.open({ kind: 'texts', label: 'empty', texts: [{ name: 'e.txt', text: '' }] })).rejects.toThrow(
+      /no tokens/,
+    );
+    await expect(
+      service.open({ kind: 'texts', label: 'huge', texts: [{ name: 'h.txt', text: 'x'.repeat(20_000_001) }] }),
+    ).rejects.toThrow(/20\.0 MB/);
+    await expect(service.open({ ...source, entry: { ...source.entry, sha256: '0'.repeat(64) } })).rejects.toThrow(
+      /SHA-256/,
+    );
     await expect(service.open(trainingSplit('sotu-bytes'))).rejects.toThrow(/vocabulary of 257 tokens/);
     await expect(service.score({ ids: new Array(20_001).fill(ids[0]) })).rejects.toThrow(/20,000 tokens/);
   });
@@ -129,7 +169,9 @@ describe('the corpus view on sotu-gpt (Node)', () => {
     // One worker, one service: the user switches models under it.
     let active = engine;
     const switching: CorpusModel = {
-      get modelInfo() { return active.modelInfo; },
+      get modelInfo() {
+        return active.modelInfo;
+      },
       tokenize: (params) => active.tokenize(params),
       startTokenId: () => active.startTokenId(),
       score: (params, options) => active.score(params, options),
@@ -151,15 +193,19 @@ describe('the corpus view on sotu-gpt (Node)', () => {
 
 describe('the corpus view on sotu-bytes (Node)', () => {
   const engine = new Engine(createNodeRuntime());
-  beforeAll(async () => { await engine.load({ source: { kind: 'embedded', id: 'sotu-bytes' }, backend: 'wasm', dtype: 'auto' }); });
+  beforeAll(async () => {
+    await engine.load({ source: { kind: 'embedded', id: 'sotu-bytes' }, backend: 'wasm', dtype: 'auto' });
+  });
   afterAll(() => engine.unload());
 
-  it('reads one byte an id: a document is its address\'s UTF-8 bytes', async () => {
+  it("reads one byte an id: a document is its address's UTF-8 bytes", async () => {
     const source = trainingSplit('sotu-bytes');
     expect(source.entry.bytesPerId).toBe(1);
     const bytes = readFileSync(new URL(source.url));
     const doc = source.entry.documents[3];
-    expect(bytes.subarray(doc.start, doc.start + doc.length).equals(Buffer.from(trainAddresses[3].text, 'utf8'))).toBe(true);
+    expect(bytes.subarray(doc.start, doc.start + doc.length).equals(Buffer.from(trainAddresses[3].text, 'utf8'))).toBe(
+      true,
+    );
     const service = new CorpusIndexService(engine, memoryCorpusIndexStore(), readLocal);
     const info = await service.open(source);
     expect(info.tokenCount).toBe(source.entry.tokens);

@@ -88,7 +88,11 @@ export interface CorpusPositionParams {
   occurrences: number;
 }
 
-export interface TokenCount { id: number; count: number; probability: number }
+export interface TokenCount {
+  id: number;
+  count: number;
+  probability: number;
+}
 
 export interface CorpusOccurrence {
   documentIndex: number;

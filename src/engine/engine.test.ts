@@ -12,7 +12,13 @@ import { Engine } from './engine';
 import { EngineError } from './errors';
 
 const SOTU_GPT = join(EMBEDDED_MODELS_DIR, 'sotu-gpt');
-const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
+const MODEL_FILES = [
+  'config.json',
+  'generation_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'onnx/model.onnx',
+];
 
 function copyModel(options: { omit?: string[]; replace?: Record<string, string> } = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'tokenscope-engine-'));
@@ -26,7 +32,9 @@ function copyModel(options: { omit?: string[]; replace?: Record<string, string> 
 }
 
 async function loadError(engine: Engine, path: string): Promise<EngineError> {
-  const error = await engine.load({ source: { kind: 'path', path }, backend: 'wasm', dtype: 'auto' }).catch((e: unknown) => e);
+  const error = await engine
+    .load({ source: { kind: 'path', path }, backend: 'wasm', dtype: 'auto' })
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(EngineError);
   return error as EngineError;
 }
@@ -43,7 +51,13 @@ describe('Engine on sotu-gpt (Node)', () => {
 
   it('describes the loaded model', () => {
     expect(engine.modelInfo).toMatchObject({
-      key: 'embedded:sotu-gpt', backend: 'node-cpu', dtype: 'fp32', modelFile: 'onnx/model.onnx', vocabSize: 8192, contextTokens: 256, byteScheme: 'byte-level',
+      key: 'embedded:sotu-gpt',
+      backend: 'node-cpu',
+      dtype: 'fp32',
+      modelFile: 'onnx/model.onnx',
+      vocabSize: 8192,
+      contextTokens: 256,
+      byteScheme: 'byte-level',
     });
   });
 
@@ -65,7 +79,8 @@ describe('Engine on sotu-gpt (Node)', () => {
     const full = await engine.step({ ids: ids.slice(0, 21), useCache: false });
     expect(full.computedTokens).toBe(21);
     let maxDifference = 0;
-    for (let i = 0; i < full.logits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(full.logits[i] - cached.logits[i]));
+    for (let i = 0; i < full.logits.length; i++)
+      maxDifference = Math.max(maxDifference, Math.abs(full.logits[i] - cached.logits[i]));
     expect(maxDifference).toBeLessThan(1e-4);
   });
 
@@ -78,7 +93,8 @@ describe('Engine on sotu-gpt (Node)', () => {
     expect(result.computedTokens).toBe(edited.length - 5);
     const full = await engine.step({ ids: edited, useCache: false });
     let maxDifference = 0;
-    for (let i = 0; i < full.logits.length; i++) maxDifference = Math.max(maxDifference, Math.abs(full.logits[i] - result.logits[i]));
+    for (let i = 0; i < full.logits.length; i++)
+      maxDifference = Math.max(maxDifference, Math.abs(full.logits[i] - result.logits[i]));
     expect(maxDifference).toBeLessThan(1e-4);
   });
 
@@ -87,7 +103,10 @@ describe('Engine on sotu-gpt (Node)', () => {
     expect(ids.length).toBeGreaterThan(600);
     const stride = 100;
     const progress: number[] = [];
-    const score = await engine.score({ ids, topK: 3, strideTokens: stride }, { onProgress: (p) => progress.push(p.doneWindows / p.totalWindows) });
+    const score = await engine.score(
+      { ids, topK: 3, strideTokens: stride },
+      { onProgress: (p) => progress.push(p.doneWindows / p.totalWindows) },
+    );
     expect(score.positions.map((p) => p.position)).toEqual(ids.slice(1).map((_, i) => i + 1));
     const windows = planSlidingWindows(ids.length - 1, 256, stride);
     expect(score.windowCount).toBe(windows.length);
@@ -113,7 +132,9 @@ describe('Engine on sotu-gpt (Node)', () => {
     const tail = await engine.forward({ ids, fromPosition: ids.length - 3 });
     expect(tail.positionCount).toBe(3);
     const vocab = all.vocabSize;
-    expect(Array.from(tail.logits.subarray(0, 5))).toEqual(Array.from(all.logits.subarray((ids.length - 3) * vocab, (ids.length - 3) * vocab + 5)));
+    expect(Array.from(tail.logits.subarray(0, 5))).toEqual(
+      Array.from(all.logits.subarray((ids.length - 3) * vocab, (ids.length - 3) * vocab + 5)),
+    );
   });
 
   it('names a missing file and keeps the previous model', async () => {
@@ -126,7 +147,10 @@ describe('Engine on sotu-gpt (Node)', () => {
   });
 
   it('names an ONNX file that is really an HTML page, never "Unexpected token"', async () => {
-    const error = await loadError(engine, copyModel({ replace: { 'onnx/model.onnx': '<!doctype html><title>SPA</title>' } }));
+    const error = await loadError(
+      engine,
+      copyModel({ replace: { 'onnx/model.onnx': '<!doctype html><title>SPA</title>' } }),
+    );
     expect(error).toMatchObject({ code: 'model-file-invalid', file: 'onnx/model.onnx' });
     expect(error.message).not.toMatch(/Unexpected token/);
   });
@@ -140,7 +164,12 @@ describe('Engine on sotu-gpt (Node)', () => {
   });
 
   it('says which dtype file is missing', async () => {
-    const error = await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'q4' }).then(() => null, (e: unknown) => e as EngineError);
+    const error = await engine
+      .load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'q4' })
+      .then(
+        () => null,
+        (e: unknown) => e as EngineError,
+      );
     expect(error).toMatchObject({ code: 'model-file-missing', file: 'onnx/model_q4.onnx' });
     expect(error?.message).toMatch(/dtype "q4" needs this file/);
   });
@@ -148,19 +177,27 @@ describe('Engine on sotu-gpt (Node)', () => {
   it('stops a load whose signal is aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await engine.load({ source: { kind: 'path', path: copyModel() }, backend: 'wasm', dtype: 'auto' }, { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await engine
+      .load(
+        { source: { kind: 'path', path: copyModel() }, backend: 'wasm', dtype: 'auto' },
+        { signal: controller.signal },
+      )
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'cancelled' });
     expect(engine.modelInfo?.key).toBe('embedded:sotu-gpt');
   });
 
-  it('gives the logits PyTorch gives for the export\'s reference prompt', async () => {
-    const fixture = JSON.parse(readFileSync(join(REPO_ROOT, 'tools', 'models', 'fixtures', 'sotu-gpt.json'), 'utf8')) as { promptIds: number[]; logitsBase64: string };
+  it("gives the logits PyTorch gives for the export's reference prompt", async () => {
+    const fixture = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'tools', 'models', 'fixtures', 'sotu-gpt.json'), 'utf8'),
+    ) as { promptIds: number[]; logitsBase64: string };
     const bytes = Buffer.from(fixture.logitsBase64, 'base64');
     const expected = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     const { logits } = await engine.forward({ ids: fixture.promptIds });
     expect(logits.length).toBe(expected.length);
     let maxDifference = 0;
-    for (let i = 0; i < expected.length; i++) maxDifference = Math.max(maxDifference, Math.abs(logits[i] - expected[i]));
+    for (let i = 0; i < expected.length; i++)
+      maxDifference = Math.max(maxDifference, Math.abs(logits[i] - expected[i]));
     expect(maxDifference).toBeLessThan(1e-4);
   });
 

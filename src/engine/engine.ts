@@ -19,9 +19,28 @@ import { contextLengthOf, firstTokenId } from './modelConfig';
 import type { ModelTokenizerFiles } from './tokenizerLab';
 import { Vocabulary } from './vocabulary';
 import type {
-  AnalyzeParams, AnalyzeResult, RowParams, RowResult,
-  BackendChoice, BackendPreference, BackendReport, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo,
-  ModelSource, ScoreParams, ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
+  AnalyzeParams,
+  AnalyzeResult,
+  RowParams,
+  RowResult,
+  BackendChoice,
+  BackendPreference,
+  BackendReport,
+  ForwardParams,
+  ForwardResult,
+  LoadParams,
+  LoadProgress,
+  ModelInfo,
+  ModelSource,
+  ScoreParams,
+  ScoreResult,
+  StepParams,
+  StepResult,
+  TokenView,
+  TokenizeParams,
+  TokenizeResult,
+  VocabularyResult,
+  WindowProgress,
 } from './types';
 
 /** What differs between the browser worker and Node. */
@@ -106,17 +125,23 @@ export class Engine {
       const contextTokens = contextLengthOf(loaded.config);
       const vocabSize = loaded.config.vocab_size ?? loaded.tokenizer.get_vocab().size;
       const runnable: RunnableModel = { model: loaded.model, contextTokens, vocabSize };
-      const supportsPast = loaded.model.sessions.model?.inputNames.some((name: string) => name.startsWith('past_key_values.')) ?? false;
+      const supportsPast =
+        loaded.model.sessions.model?.inputNames.some((name: string) => name.startsWith('past_key_values.')) ?? false;
       const stepCache = new StepCache(runnable, supportsPast);
       // Warm-up: proves the session runs on this backend before the old model is dropped.
       await stepCache.step([firstTokenId(loaded.config.bos_token_id) ?? 0], false).catch((error: unknown) => {
-        throw new EngineError('model-file-invalid', `${resolved.label}: ${loaded.modelFile} loaded but could not run on ${choice.backend}: ${error instanceof Error ? error.message : String(error)}`, loaded.modelFile);
+        throw new EngineError(
+          'model-file-invalid',
+          `${resolved.label}: ${loaded.modelFile} loaded but could not run on ${choice.backend}: ${error instanceof Error ? error.message : String(error)}`,
+          loaded.modelFile,
+        );
       });
       if (controller.signal.aborted) {
         await exclusiveOnnxRuntime(() => loaded.model.dispose());
         throw cancelledError(`Loading ${resolved.label}`);
       }
-      const source = params.source.kind === 'folder' ? { kind: 'folder' as const, name: params.source.name } : params.source;
+      const source =
+        params.source.kind === 'folder' ? { kind: 'folder' as const, name: params.source.name } : params.source;
       const info: ModelInfo = {
         key: resolved.key,
         label: resolved.label,
@@ -158,13 +183,38 @@ export class Engine {
       // For a graph without hidden_states outputs, the layer views open the model again from a
       // copy whose graph outputs the residual stream values found by name (modelInternals.ts).
       const openWithOutputs = async (names: readonly string[]): Promise<RunnableModel> => {
-        if (!onnxBytes) throw new EngineError('unsupported-model', 'The model\'s ONNX file is not at hand to add the residual stream outputs.');
-        const model = await openModelWithOnnx(loaded, choice.backend, resolved.label, withGraphOutputs(onnxBytes, names));
+        if (!onnxBytes)
+          throw new EngineError(
+            'unsupported-model',
+            "The model's ONNX file is not at hand to add the residual stream outputs.",
+          );
+        const model = await openModelWithOnnx(
+          loaded,
+          choice.backend,
+          resolved.label,
+          withGraphOutputs(onnxBytes, names),
+        );
         return { ...runnable, model };
       };
-      const bigram = new BigramAnalyzer(runnable, startTokenId, () => readModelInternals(onnxBytes, loaded.config, outputNames, { externalData: externalDataFrom(loaded) }),
-        (text) => loaded.tokenizer.encode(text, { add_special_tokens: false }), openWithOutputs);
-      this.active = { info, model: loaded.model, tokenizer: loaded.tokenizer, vocabulary, runnable, stepCache, analyzer, tokenizerFiles, keySpace, bigram };
+      const bigram = new BigramAnalyzer(
+        runnable,
+        startTokenId,
+        () => readModelInternals(onnxBytes, loaded.config, outputNames, { externalData: externalDataFrom(loaded) }),
+        (text) => loaded.tokenizer.encode(text, { add_special_tokens: false }),
+        openWithOutputs,
+      );
+      this.active = {
+        info,
+        model: loaded.model,
+        tokenizer: loaded.tokenizer,
+        vocabulary,
+        runnable,
+        stepCache,
+        analyzer,
+        tokenizerFiles,
+        keySpace,
+        bigram,
+      };
       if (previous) await disposeActive(previous);
       return info;
     } finally {
@@ -206,7 +256,11 @@ export class Engine {
   }
 
   async forward(params: ForwardParams, options: CallOptions<WindowProgress> = {}): Promise<ForwardResult> {
-    return forwardAll(this.require().runnable, params.ids, { ...params, signal: options.signal, onProgress: options.onProgress });
+    return forwardAll(this.require().runnable, params.ids, {
+      ...params,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
   }
 
   async step(params: StepParams, options: CallOptions = {}): Promise<StepResult> {
@@ -215,12 +269,20 @@ export class Engine {
   }
 
   async score(params: ScoreParams, options: CallOptions<WindowProgress> = {}): Promise<ScoreResult> {
-    return scoreSequence(this.require().runnable, params.ids, { ...params, signal: options.signal, onProgress: options.onProgress });
+    return scoreSequence(this.require().runnable, params.ids, {
+      ...params,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
   }
 
   /** Every position of a text scored in one pass (after the model's start token), rows kept for `row`. */
   async analyze(params: AnalyzeParams, options: CallOptions<WindowProgress> = {}): Promise<AnalyzeResult> {
-    return this.require().analyzer.analyze(params.ids, { ...params, signal: options.signal, onProgress: options.onProgress });
+    return this.require().analyzer.analyze(params.ids, {
+      ...params,
+      signal: options.signal,
+      onProgress: options.onProgress,
+    });
   }
 
   /** The logits at one position of a text, from the last analysis when it covers it. */

@@ -53,7 +53,10 @@ export async function cancellationPoint(signal: AbortSignal | undefined, what: s
 }
 
 export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || (error instanceof EngineError && error.code === 'cancelled'));
+  return (
+    error instanceof Error &&
+    (error.name === 'AbortError' || (error instanceof EngineError && error.code === 'cancelled'))
+  );
 }
 
 /** Plain-data form of any thrown value, for replies and JSON output. */

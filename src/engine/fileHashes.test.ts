@@ -10,7 +10,8 @@ describe('hashModelFiles', () => {
     ]);
     const hashes = await hashModelFiles(files);
     expect(hashes.map((h) => h.path)).toEqual(['config.json', 'tokenizer.json']);
-    for (const { path, sha256 } of hashes) expect(sha256).toBe(createHash('sha256').update(files.get(path)!).digest('hex'));
+    for (const { path, sha256 } of hashes)
+      expect(sha256).toBe(createHash('sha256').update(files.get(path)!).digest('hex'));
     expect(hashes[0].sha256).toBe('039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81');
   });
 });

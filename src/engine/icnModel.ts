@@ -48,7 +48,11 @@ function engineIcnModel(engine: Engine, signal: AbortSignal | undefined, what: s
   };
 }
 
-export async function runIcnOnEngine(engine: Engine, params: IcnParams, options: { signal?: AbortSignal; onProgress?: (progress: IcnProgress) => void } = {}): Promise<IcnProbe[]> {
+export async function runIcnOnEngine(
+  engine: Engine,
+  params: IcnParams,
+  options: { signal?: AbortSignal; onProgress?: (progress: IcnProgress) => void } = {},
+): Promise<IcnProbe[]> {
   if (!engine.modelInfo) throw new EngineError('no-model', 'No model is loaded yet.');
   const model = engineIcnModel(engine, options.signal, 'In-context navigation');
   const totalProbes = params.runs * params.tolerance;
@@ -95,7 +99,13 @@ export async function expandCandidatesOnEngine(
   try {
     for (const tokenId of params.tokenIds) {
       const first = engine.decode([tokenId]);
-      const expanded = await expandAnswer(model, [...params.contextIds, tokenId], first, params.maxAnswerTokens ?? 64, options.signal);
+      const expanded = await expandAnswer(
+        model,
+        [...params.contextIds, tokenId],
+        first,
+        params.maxAnswerTokens ?? 64,
+        options.signal,
+      );
       out.push({ tokenId, ...expanded });
       options.onProgress?.({ done: out.length, total: params.tokenIds.length });
     }

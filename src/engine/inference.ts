@@ -4,7 +4,12 @@
  * that summarises each window as it goes instead of keeping every logits row.
  */
 import { DynamicCache, Tensor, type PreTrainedModel } from '@huggingface/transformers';
-import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextWindow } from '../core/context/slidingWindow';
+import {
+  lastContextWindow,
+  planSlidingWindows,
+  windowedTokenCost,
+  type ContextWindow,
+} from '../core/context/slidingWindow';
 import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
 import { scorePosition } from '../core/scoring/positionStats';
 import { cancellationPoint, EngineError } from './errors';
@@ -32,7 +37,11 @@ export function windowTokensFor(contextTokens: number, vocabSize: number): numbe
 }
 
 function int64Tensor(values: readonly number[]): Tensor {
-  return new Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [1, values.length]);
+  return new Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    [1, values.length],
+  );
 }
 
 function onesMask(length: number): Tensor {
@@ -64,19 +73,32 @@ export async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
 }
 
 /** One forward pass over ids[start, end) from position 0; returns its logits [length × V]. */
-export async function forwardWindow(runnable: RunnableModel, ids: readonly number[], window: ContextWindow): Promise<Float32Array> {
+export async function forwardWindow(
+  runnable: RunnableModel,
+  ids: readonly number[],
+  window: ContextWindow,
+): Promise<Float32Array> {
   const slice = ids.slice(window.start, window.end);
-  return forwardAndRead(runnable.model, { input_ids: int64Tensor(slice), attention_mask: onesMask(slice.length) }, async (outputs) => {
-    const logits = await logitsAsFloat32(outputs.logits);
-    const vocab = outputs.logits.dims[2];
-    if (vocab !== runnable.vocabSize) throw new EngineError('runtime', `The model produced ${vocab} logits per position, expected ${runnable.vocabSize}.`);
-    return logits;
-  });
+  return forwardAndRead(
+    runnable.model,
+    { input_ids: int64Tensor(slice), attention_mask: onesMask(slice.length) },
+    async (outputs) => {
+      const logits = await logitsAsFloat32(outputs.logits);
+      const vocab = outputs.logits.dims[2];
+      if (vocab !== runnable.vocabSize)
+        throw new EngineError(
+          'runtime',
+          `The model produced ${vocab} logits per position, expected ${runnable.vocabSize}.`,
+        );
+      return logits;
+    },
+  );
 }
 
 export function checkIds(ids: readonly number[], vocabSize: number): void {
   for (const id of ids) {
-    if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new EngineError('bad-request', `Token id ${id} is outside the vocabulary (0..${vocabSize - 1}).`);
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
+      throw new EngineError('bad-request', `Token id ${id} is outside the vocabulary (0..${vocabSize - 1}).`);
   }
 }
 
@@ -89,12 +111,18 @@ export function defaultStride(windowTokens: number): number {
 export async function forwardAll(
   runnable: RunnableModel,
   ids: readonly number[],
-  options: { fromPosition?: number; strideTokens?: number; signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void } = {},
+  options: {
+    fromPosition?: number;
+    strideTokens?: number;
+    signal?: AbortSignal;
+    onProgress?: (progress: WindowProgress) => void;
+  } = {},
 ): Promise<ForwardResult> {
   checkIds(ids, runnable.vocabSize);
   const started = performance.now();
   const fromPosition = options.fromPosition ?? 0;
-  if (fromPosition < 0 || fromPosition > ids.length) throw new EngineError('bad-request', `fromPosition ${fromPosition} is outside 0..${ids.length}.`);
+  if (fromPosition < 0 || fromPosition > ids.length)
+    throw new EngineError('bad-request', `fromPosition ${fromPosition} is outside 0..${ids.length}.`);
   const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
   const stride = Math.min(options.strideTokens ?? defaultStride(windowTokens), windowTokens);
   const vocab = runnable.vocabSize;
@@ -104,7 +132,10 @@ export async function forwardAll(
     await cancellationPoint(options.signal, 'The forward pass');
     const windowLogits = await forwardWindow(runnable, ids, window);
     const firstKept = Math.max(window.keepFrom, fromPosition);
-    logits.set(windowLogits.subarray((firstKept - window.start) * vocab, (window.end - window.start) * vocab), (firstKept - fromPosition) * vocab);
+    logits.set(
+      windowLogits.subarray((firstKept - window.start) * vocab, (window.end - window.start) * vocab),
+      (firstKept - fromPosition) * vocab,
+    );
     options.onProgress?.({ doneWindows: index + 1, totalWindows: windows.length });
   }
   return {
@@ -122,7 +153,12 @@ export async function forwardAll(
 export async function scoreSequence(
   runnable: RunnableModel,
   ids: readonly number[],
-  options: { topK?: number; strideTokens?: number; signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void } = {},
+  options: {
+    topK?: number;
+    strideTokens?: number;
+    signal?: AbortSignal;
+    onProgress?: (progress: WindowProgress) => void;
+  } = {},
 ): Promise<ScoreResult> {
   checkIds(ids, runnable.vocabSize);
   const started = performance.now();
@@ -142,7 +178,12 @@ export async function scoreSequence(
     }
     options.onProgress?.({ doneWindows: index + 1, totalWindows: windows.length });
   }
-  return { positions, windowCount: windows.length, processedTokens: windowedTokenCost(windows), elapsedMs: performance.now() - started };
+  return {
+    positions,
+    windowCount: windows.length,
+    processedTokens: windowedTokenCost(windows),
+    elapsedMs: performance.now() - started,
+  };
 }
 
 /** Rows of logits computed by one cached run: rows for positions [firstPosition, context length). */
@@ -163,7 +204,10 @@ export class StepCache {
   private past: TensorMap | null = null;
   private lastLogits: Float32Array | null = null;
 
-  constructor(private readonly runnable: RunnableModel, private readonly supportsPast: boolean) {}
+  constructor(
+    private readonly runnable: RunnableModel,
+    private readonly supportsPast: boolean,
+  ) {}
 
   /** Logits for the token after `ids`, computing only what the cache does not hold. */
   async step(ids: readonly number[], useCache = true): Promise<StepResult> {
@@ -193,7 +237,10 @@ export class StepCache {
   }
 
   /** `run`'s body: one ONNX Runtime job (the cache's GPU tensors are read and released in it too). */
-  private async runNow(context: readonly number[], options: { useCache?: boolean; maxReuse?: number }): Promise<CachedRun> {
+  private async runNow(
+    context: readonly number[],
+    options: { useCache?: boolean; maxReuse?: number },
+  ): Promise<CachedRun> {
     const useCache = (options.useCache ?? true) && this.supportsPast;
     const common = this.past ? commonPrefixLength(this.cachedIds, context) : 0;
     const reuse = useCache ? Math.min(common, context.length - 1, options.maxReuse ?? Infinity) : 0;
@@ -208,12 +255,18 @@ export class StepCache {
     const keep = new Set(Object.keys(outputs).filter(isPresent));
     const logits = await logitsAsFloat32(outputs.logits);
     const vocab = outputs.logits.dims[2];
-    if (vocab !== this.runnable.vocabSize) throw new EngineError('runtime', `The model produced ${vocab} logits per position, expected ${this.runnable.vocabSize}.`);
+    if (vocab !== this.runnable.vocabSize)
+      throw new EngineError(
+        'runtime',
+        `The model produced ${vocab} logits per position, expected ${this.runnable.vocabSize}.`,
+      );
     disposeGpuOutputs(outputs, isPresent);
     this.disposePast();
     this.lastLogits = null;
     if (useCache) {
-      this.past = Object.fromEntries([...keep].map((name) => [name.replace(/^present/, 'past_key_values'), outputs[name]]));
+      this.past = Object.fromEntries(
+        [...keep].map((name) => [name.replace(/^present/, 'past_key_values'), outputs[name]]),
+      );
       this.cachedIds = [...context];
     } else {
       disposeGpuOutputs(Object.fromEntries([...keep].map((name) => [name, outputs[name]])));
@@ -235,9 +288,14 @@ export class StepCache {
     for (const [name, tensor] of Object.entries(past)) {
       const [batch, heads, sequence, headSize] = tensor.dims;
       const data = (await tensorData(tensor)) as Float32Array | Uint16Array;
-      const kept = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(batch * heads * tokens * headSize);
+      const kept = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(
+        batch * heads * tokens * headSize,
+      );
       for (let block = 0; block < batch * heads; block++) {
-        kept.set(data.subarray(block * sequence * headSize, (block * sequence + tokens) * headSize), block * tokens * headSize);
+        kept.set(
+          data.subarray(block * sequence * headSize, (block * sequence + tokens) * headSize),
+          block * tokens * headSize,
+        );
       }
       cut[name] = new Tensor(tensor.type, kept, [batch, heads, tokens, headSize]);
     }
@@ -252,8 +310,20 @@ export class StepCache {
     this.past = null;
   }
 
-  private result(logits: Float32Array, contextTokens: number, reusedTokens: number, computedTokens: number, started: number): StepResult {
-    return { logits: logits.slice(), vocabSize: this.runnable.vocabSize, contextTokens, reusedTokens, computedTokens, elapsedMs: performance.now() - started };
+  private result(
+    logits: Float32Array,
+    contextTokens: number,
+    reusedTokens: number,
+    computedTokens: number,
+    started: number,
+  ): StepResult {
+    return {
+      logits: logits.slice(),
+      vocabSize: this.runnable.vocabSize,
+      contextTokens,
+      reusedTokens,
+      computedTokens,
+      elapsedMs: performance.now() - started,
+    };
   }
 }
-

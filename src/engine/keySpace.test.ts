@@ -17,8 +17,16 @@ const FIXTURES = join(REPO_ROOT, 'src', 'core', 'onnx', 'fixtures');
 const fixture = (name: string) => new Uint8Array(readFileSync(join(FIXTURES, name)));
 
 /** Independent oracle: every similarity in float64 from raw rows, full sort (desc, then id), self left out. */
-function reference(values: Float32Array, rows: number, cols: number, tokenId: number, k: number, metric: 'cosine' | 'dot') {
-  const norm = (r: number) => Math.sqrt(Array.from(values.subarray(r * cols, (r + 1) * cols), (v) => v * v).reduce((a, b) => a + b, 0));
+function reference(
+  values: Float32Array,
+  rows: number,
+  cols: number,
+  tokenId: number,
+  k: number,
+  metric: 'cosine' | 'dot',
+) {
+  const norm = (r: number) =>
+    Math.sqrt(Array.from(values.subarray(r * cols, (r + 1) * cols), (v) => v * v).reduce((a, b) => a + b, 0));
   const sims: number[] = [];
   for (let r = 0; r < rows; r++) {
     let dot = 0;
@@ -30,18 +38,30 @@ function reference(values: Float32Array, rows: number, cols: number, tokenId: nu
   return ids.slice(0, k).map((id) => ({ tokenId: id, similarity: sims[id] }));
 }
 
-function expectSame(found: { tokenId: number; similarity: number }[], expected: { tokenId: number; similarity: number }[]) {
+function expectSame(
+  found: { tokenId: number; similarity: number }[],
+  expected: { tokenId: number; similarity: number }[],
+) {
   expect(found.map((r) => r.tokenId)).toEqual(expected.map((r) => r.tokenId));
   found.forEach((r, i) => expect(Math.abs(r.similarity - expected[i].similarity)).toBeLessThan(1e-9));
 }
 
 describe('KeySpace over loaded files', () => {
-  const withExternal = () => new Map([['onnx/model.onnx', fixture('external.onnx')], ['onnx/external.weights', fixture('external.weights')]]);
+  const withExternal = () =>
+    new Map([
+      ['onnx/model.onnx', fixture('external.onnx')],
+      ['onnx/external.weights', fixture('external.weights')],
+    ]);
 
   it('reads an untied model whose weights live in an external data file, and gives input-embedding neighbours too', () => {
     const space = new KeySpace({ label: 'tiny', modelFile: 'onnx/model.onnx', files: withExternal() });
     const info = space.info();
-    expect(info).toMatchObject({ tied: false, output: { vocabularySize: 12, embeddingSize: 8 }, input: { vocabularySize: 12, embeddingSize: 8 }, inputReason: null });
+    expect(info).toMatchObject({
+      tied: false,
+      output: { vocabularySize: 12, embeddingSize: 8 },
+      input: { vocabularySize: 12, embeddingSize: 8 },
+      inputReason: null,
+    });
     const read = readKeyMatrices(fixture('external.onnx'), { externalData: () => fixture('external.weights') });
     if (!read.ok || !read.value.unembedding.ok || !read.value.inputEmbedding.ok) throw new Error('fixture unreadable');
     const found = space.neighbours({ tokenId: 3, k: 5 });
@@ -52,28 +72,50 @@ describe('KeySpace over loaded files', () => {
   });
 
   it('says which external file is missing instead of failing silently', () => {
-    const space = new KeySpace({ label: 'tiny', modelFile: 'onnx/model.onnx', files: new Map([['onnx/model.onnx', fixture('external.onnx')]]) });
-    const error = (() => { try { space.info(); } catch (e) { return e; } })();
+    const space = new KeySpace({
+      label: 'tiny',
+      modelFile: 'onnx/model.onnx',
+      files: new Map([['onnx/model.onnx', fixture('external.onnx')]]),
+    });
+    const error = (() => {
+      try {
+        space.info();
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).code).toBe('unsupported-model');
-    expect((error as EngineError).message).toMatch(/tiny: the unembedding .* cannot be read.*external file 'external.weights'/);
+    expect((error as EngineError).message).toMatch(
+      /tiny: the unembedding .* cannot be read.*external file 'external.weights'/,
+    );
   });
 
   it('names the op it cannot follow when the keys are computed, and keeps saying so', () => {
-    const space = new KeySpace({ label: 'odd', modelFile: 'onnx/model.onnx', files: new Map([['onnx/model.onnx', fixture('unsupported.onnx')]]) });
+    const space = new KeySpace({
+      label: 'odd',
+      modelFile: 'onnx/model.onnx',
+      files: new Map([['onnx/model.onnx', fixture('unsupported.onnx')]]),
+    });
     expect(() => space.info()).toThrow(/odd: the unembedding .* cannot be read.*Mul node/);
     expect(() => space.neighbours({ tokenId: 0, k: 1 })).toThrow(/Mul node/);
   });
 
   it('refuses a token outside the vocabulary and a bad k with a sentence', () => {
     const space = new KeySpace({ label: 'tiny', modelFile: 'onnx/model.onnx', files: withExternal() });
-    expect(() => space.neighbours({ tokenId: 12, k: 3 })).toThrow(/Token id 12 is not in this model's vocabulary \(0 to 11\)/);
+    expect(() => space.neighbours({ tokenId: 12, k: 3 })).toThrow(
+      /Token id 12 is not in this model's vocabulary \(0 to 11\)/,
+    );
     expect(() => space.neighbours({ tokenId: 1, k: 0 })).toThrow(/k must be an integer/);
     expect(() => space.keySim({ logits: new Float32Array(5) })).toThrow(/5 logits; this model has 12 keys/);
   });
 });
 
-interface Fixture { promptIds: number[]; lastHiddenStateBase64: string; logitsBase64: string }
+interface Fixture {
+  promptIds: number[];
+  lastHiddenStateBase64: string;
+  logitsBase64: string;
+}
 const float32FromBase64 = (base64: string) => {
   const buffer = Buffer.from(base64, 'base64');
   return new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
@@ -91,7 +133,9 @@ describe('KeySpace of the loaded sotu-gpt (Node engine)', () => {
   it('finds the tied 8,192 × 256 float32 unembedding through the logits Gemm', () => {
     const info = engine.keySpace().info();
     expect(info).toMatchObject({
-      tied: true, input: null, outputHasBias: false,
+      tied: true,
+      input: null,
+      outputHasBias: false,
       output: { vocabularySize: 8192, embeddingSize: 256, encoding: 'float32', sources: ['model.wte.weight'] },
     });
     expect(info.inputReason).toMatch(/tied/);
@@ -109,13 +153,16 @@ describe('KeySpace of the loaded sotu-gpt (Node engine)', () => {
     const values = read.value.unembedding.value.values;
     for (const tokenId of [0, 283, 1531, 8191]) {
       const found = engine.keySpace().neighbours({ tokenId, k: 10 });
-      for (const metric of ['cosine', 'dot'] as const) expectSame(found.output[metric], reference(values, 8192, 256, tokenId, 10, metric));
+      for (const metric of ['cosine', 'dot'] as const)
+        expectSame(found.output[metric], reference(values, 8192, 256, tokenId, 10, metric));
       expect(found.input).toBeNull();
     }
   });
 
   it("reproduces the engine's own logits: LN_f(final hidden state) · keys within 1e-4", async () => {
-    const fixture = JSON.parse(readFileSync(join(REPO_ROOT, 'tools', 'models', 'fixtures', 'sotu-gpt.json'), 'utf8')) as Fixture;
+    const fixture = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'tools', 'models', 'fixtures', 'sotu-gpt.json'), 'utf8'),
+    ) as Fixture;
     const { logits } = await engine.step({ ids: fixture.promptIds, useCache: false });
     const parsed = parseOnnxModel(modelBytes);
     if (!parsed.ok) throw new Error(parsed.reason);
@@ -172,8 +219,16 @@ describe('KeySpace of the loaded sotu-llama (Node engine): untied, RMSNorm', () 
 
   it('reads the lm_head keys and the separate input embedding, each against a float64 full sort', () => {
     const info = engine.keySpace().info();
-    expect(info).toMatchObject({ tied: false, outputHasBias: false, output: { vocabularySize: 8192, embeddingSize: 256, encoding: 'float32' } });
-    expect(info.input).toMatchObject({ vocabularySize: 8192, embeddingSize: 256, sources: ['model.embed_tokens.weight'] });
+    expect(info).toMatchObject({
+      tied: false,
+      outputHasBias: false,
+      output: { vocabularySize: 8192, embeddingSize: 256, encoding: 'float32' },
+    });
+    expect(info.input).toMatchObject({
+      vocabularySize: 8192,
+      embeddingSize: 256,
+      sources: ['model.embed_tokens.weight'],
+    });
     const read = readKeyMatrices(modelBytes);
     if (!read.ok || !read.value.unembedding.ok || !read.value.inputEmbedding.ok) throw new Error('unreadable');
     const keys = read.value.unembedding.value.values;
@@ -187,7 +242,9 @@ describe('KeySpace of the loaded sotu-llama (Node engine): untied, RMSNorm', () 
   });
 
   it("reproduces PyTorch's logits: RMSNorm(final hidden state) · keys within 1e-4", () => {
-    const fixture = JSON.parse(readFileSync(join(REPO_ROOT, 'tools', 'models', 'fixtures', 'sotu-llama.json'), 'utf8')) as Fixture;
+    const fixture = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'tools', 'models', 'fixtures', 'sotu-llama.json'), 'utf8'),
+    ) as Fixture;
     const parsed = parseOnnxModel(modelBytes);
     if (!parsed.ok) throw new Error(parsed.reason);
     const gain = resolveWeight(parsed.value, 'model.norm.weight');

@@ -5,7 +5,15 @@
  * keySim of a distribution, the PCA map). The maths is core/keyspace; this file only owns
  * the matrices and their lifetime.
  */
-import { createKeyIndex, keySimProfile, neighboursOfToken, pcaOfKeys, projectKeys, type KeyIndex, type KeyMetric } from '../core/keyspace';
+import {
+  createKeyIndex,
+  keySimProfile,
+  neighboursOfToken,
+  pcaOfKeys,
+  projectKeys,
+  type KeyIndex,
+  type KeyMetric,
+} from '../core/keyspace';
 import { readKeyMatrices, type EmbeddingMatrix } from '../core/onnx';
 import { EngineError, throwIfCancelled } from './errors';
 
@@ -133,7 +141,13 @@ interface Extracted {
 }
 
 function summary(matrix: EmbeddingMatrix): KeyMatrixSummary {
-  return { vocabularySize: matrix.vocabularySize, embeddingSize: matrix.embeddingSize, encoding: matrix.encoding, sources: matrix.sources, path: matrix.path };
+  return {
+    vocabularySize: matrix.vocabularySize,
+    embeddingSize: matrix.embeddingSize,
+    encoding: matrix.encoding,
+    sources: matrix.sources,
+    path: matrix.path,
+  };
 }
 
 /** The external data file `location` (relative to the ONNX file's folder) among the loaded files. */
@@ -200,16 +214,31 @@ export class KeySpace {
 
   private extractOnce(): Extracted {
     const files = this.files;
-    if (!files) throw new EngineError('unsupported-model', `${this.label}: the model file is no longer held; reload the model.`);
+    if (!files)
+      throw new EngineError('unsupported-model', `${this.label}: the model file is no longer held; reload the model.`);
     const bytes = files.files.get(files.modelFile);
-    if (!bytes) throw new EngineError('unsupported-model', `${this.label}: ${files.modelFile} was not kept after loading, so its weights cannot be read.`, files.modelFile);
+    if (!bytes)
+      throw new EngineError(
+        'unsupported-model',
+        `${this.label}: ${files.modelFile} was not kept after loading, so its weights cannot be read.`,
+        files.modelFile,
+      );
     const started = performance.now();
     const read = readKeyMatrices(bytes, { externalData: externalDataFrom(files) });
-    if (!read.ok) throw new EngineError('unsupported-model', `${this.label}: the weights in ${files.modelFile} cannot be read: ${read.reason}`, files.modelFile);
+    if (!read.ok)
+      throw new EngineError(
+        'unsupported-model',
+        `${this.label}: the weights in ${files.modelFile} cannot be read: ${read.reason}`,
+        files.modelFile,
+      );
     const { unembedding, inputEmbedding, tied } = read.value;
     const extractMs = performance.now() - started;
     if (!unembedding.ok) {
-      throw new EngineError('unsupported-model', `${this.label}: the unembedding (key) matrix in ${files.modelFile} cannot be read, so there is no key space for this model: ${unembedding.reason}`, files.modelFile);
+      throw new EngineError(
+        'unsupported-model',
+        `${this.label}: the unembedding (key) matrix in ${files.modelFile} cannot be read, so there is no key space for this model: ${unembedding.reason}`,
+        files.modelFile,
+      );
     }
     const normaliseStarted = performance.now();
     const u = unembedding.value;
@@ -247,9 +276,13 @@ export class KeySpace {
   neighbours(params: NeighboursParams): NeighboursResult {
     const { output, input } = this.extract();
     const { tokenId, k } = params;
-    if (!(Number.isInteger(k) && k >= 1 && k <= MAX_NEIGHBOURS)) throw new EngineError('bad-request', `k must be an integer from 1 to ${MAX_NEIGHBOURS} (got ${k}).`);
+    if (!(Number.isInteger(k) && k >= 1 && k <= MAX_NEIGHBOURS))
+      throw new EngineError('bad-request', `k must be an integer from 1 to ${MAX_NEIGHBOURS} (got ${k}).`);
     if (!(Number.isInteger(tokenId) && tokenId >= 0 && tokenId < output.keys.rows)) {
-      throw new EngineError('bad-request', `Token id ${tokenId} is not in this model's vocabulary (0 to ${output.keys.rows - 1}).`);
+      throw new EngineError(
+        'bad-request',
+        `Token id ${tokenId} is not in this model's vocabulary (0 to ${output.keys.rows - 1}).`,
+      );
     }
     const started = performance.now();
     const both = (index: KeyIndex) => ({
@@ -265,7 +298,10 @@ export class KeySpace {
     const { output, info } = this.extract();
     const started = performance.now();
     if (params.logits.length !== output.keys.rows) {
-      throw new EngineError('bad-request', `The distribution has ${params.logits.length} logits; this model has ${output.keys.rows} keys.`);
+      throw new EngineError(
+        'bad-request',
+        `The distribution has ${params.logits.length} logits; this model has ${output.keys.rows} keys.`,
+      );
     }
     const profile = (() => {
       try {
@@ -288,10 +324,18 @@ export class KeySpace {
     const { output } = this.extract();
     throwIfCancelled(signal, 'The key map');
     const started = performance.now();
-    const maxRows = Math.max(256, Math.min(MAP_MAX_ROWS, Math.floor(MAP_MAX_MULTIPLY_ADDS / (output.keys.cols ** 2 / 2))));
+    const maxRows = Math.max(
+      256,
+      Math.min(MAP_MAX_ROWS, Math.floor(MAP_MAX_MULTIPLY_ADDS / (output.keys.cols ** 2 / 2))),
+    );
     const pca = pcaOfKeys(output.keys, { components: 2, maxRows });
     const coordinates = projectKeys(output.keys, pca);
-    this.map = { coordinates, explainedVarianceRatio: pca.explainedVarianceRatio, rowsUsed: pca.rowsUsed, elapsedMs: performance.now() - started };
+    this.map = {
+      coordinates,
+      explainedVarianceRatio: pca.explainedVarianceRatio,
+      rowsUsed: pca.rowsUsed,
+      elapsedMs: performance.now() - started,
+    };
     return this.map;
   }
 

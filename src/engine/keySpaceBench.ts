@@ -45,8 +45,10 @@ function syntheticIndex(rows: number, cols: number): { index: KeyIndex; buildMs:
 export function benchKeyQueries(params: KeyQueryBenchParams, keySpace: () => KeySpace): KeyQueryBenchResult {
   const rows = params.rows ?? 50_257;
   const cols = params.cols ?? 768;
-  if (params.matrix === 'synthetic' && !(rows * cols <= 64e6 && rows > 0 && cols > 0)) throw new EngineError('bad-request', 'A synthetic matrix must have at most 64 M values.');
-  const { index, buildMs } = params.matrix === 'model' ? { index: keySpace().outputIndex(), buildMs: 0 } : syntheticIndex(rows, cols);
+  if (params.matrix === 'synthetic' && !(rows * cols <= 64e6 && rows > 0 && cols > 0))
+    throw new EngineError('bad-request', 'A synthetic matrix must have at most 64 M values.');
+  const { index, buildMs } =
+    params.matrix === 'model' ? { index: keySpace().outputIndex(), buildMs: 0 } : syntheticIndex(rows, cols);
   const queryMs: number[] = [];
   for (let q = 0; q < params.queries; q++) {
     const tokenId = (q * 7919 + 13) % index.keys.rows;

@@ -5,7 +5,16 @@
  * recall@k of the current token, cosine curves and the covariance similarity (core/bigram).
  */
 import { Tensor } from '@huggingface/transformers';
-import { cosineCurves, covarianceSimilarity, logitLens, pearson, rankOf, recallAtK, scoreAgainstRows, type Matrix } from '../core/bigram';
+import {
+  cosineCurves,
+  covarianceSimilarity,
+  logitLens,
+  pearson,
+  rankOf,
+  recallAtK,
+  scoreAgainstRows,
+  type Matrix,
+} from '../core/bigram';
 import { planSlidingWindows } from '../core/context/slidingWindow';
 import { klDivergenceNats, softmax } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
@@ -31,7 +40,11 @@ export async function collectHiddenStates(
   seq: readonly number[],
   layerCount: number,
   options: {
-    firstIndex: number; layers: readonly number[]; withLogits?: boolean; signal?: AbortSignal; onProgress?: (p: BigramProgress) => void;
+    firstIndex: number;
+    layers: readonly number[];
+    withLogits?: boolean;
+    signal?: AbortSignal;
+    onProgress?: (p: BigramProgress) => void;
     /** Output name of hidden state ℓ (ModelInternals.hiddenStateNames); `hidden_states.ℓ` when not given. */
     outputNames?: readonly string[];
   },
@@ -48,26 +61,41 @@ export async function collectHiddenStates(
     throwIfCancelled(options.signal, 'Reading the hidden states');
     const slice = seq.slice(window.start, window.end);
     const inputs = {
-      input_ids: new Tensor('int64', BigInt64Array.from(slice, (v) => BigInt(v)), [1, slice.length]),
+      input_ids: new Tensor(
+        'int64',
+        BigInt64Array.from(slice, (v) => BigInt(v)),
+        [1, slice.length],
+      ),
       attention_mask: new Tensor('int64', new BigInt64Array(slice.length).fill(1n), [1, slice.length]),
     };
     await forwardAndRead(runnable.model, inputs, async (outputs) => {
       const from = Math.max(window.keepFrom, options.firstIndex);
       for (const layer of options.layers) {
-        if (layer < 0 || layer > layerCount) throw new EngineError('bad-request', `Layer ${layer} is outside 0..${layerCount}.`);
+        if (layer < 0 || layer > layerCount)
+          throw new EngineError('bad-request', `Layer ${layer} is outside 0..${layerCount}.`);
         const name = options.outputNames?.[layer] ?? `hidden_states.${layer}`;
         const tensor = outputs[name];
-        if (!tensor) throw new EngineError('unsupported-model', `The model did not return ${name} (hidden state ${layer}).`);
+        if (!tensor)
+          throw new EngineError('unsupported-model', `The model did not return ${name} (hidden state ${layer}).`);
         const d = tensor.dims[2];
         const values = await logitsAsFloat32(tensor);
         let target = layers.get(layer);
-        if (!target) { target = new Float32Array(count * d); layers.set(layer, target); }
-        target.set(values.subarray((from - window.start) * d, (window.end - window.start) * d), (from - options.firstIndex) * d);
+        if (!target) {
+          target = new Float32Array(count * d);
+          layers.set(layer, target);
+        }
+        target.set(
+          values.subarray((from - window.start) * d, (window.end - window.start) * d),
+          (from - options.firstIndex) * d,
+        );
       }
       if (options.withLogits) {
         const values = await logitsAsFloat32(outputs.logits);
         logits ??= new Float32Array(count * vocab);
-        logits.set(values.subarray((from - window.start) * vocab, (window.end - window.start) * vocab), (from - options.firstIndex) * vocab);
+        logits.set(
+          values.subarray((from - window.start) * vocab, (window.end - window.start) * vocab),
+          (from - options.firstIndex) * vocab,
+        );
       }
     });
     options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
@@ -94,7 +122,11 @@ export interface LayerContext {
 }
 
 /** The stretch of text positions analysed for a selected position: up to maxPositions around it. */
-export function analysedStretch(textLength: number, position: number, maxPositions: number): { first: number; count: number } {
+export function analysedStretch(
+  textLength: number,
+  position: number,
+  maxPositions: number,
+): { first: number; count: number } {
   const first = Math.max(0, Math.min(position - Math.floor(maxPositions / 2), textLength - maxPositions));
   return { first, count: Math.min(textLength, maxPositions) };
 }
@@ -120,7 +152,12 @@ export async function computeLayerContext(
   const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
   // Text position i is sequence index i + 1 (after the start token).
   const hidden = await collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, first + count)], L, {
-    firstIndex: first + 1, layers: allLayers, withLogits: true, signal: options.signal, onProgress: options.onProgress, outputNames: internals.hiddenStateNames,
+    firstIndex: first + 1,
+    layers: allLayers,
+    withLogits: true,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    outputNames: internals.hiddenStateNames,
   });
   const vocab = runnable.vocabSize;
   const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));
@@ -139,7 +176,9 @@ export async function computeLayerContext(
     const next = nextIds[k];
     if (next !== null) modelSurprisal.push(-Math.log2(final[next]));
     for (const l of allLayers) {
-      const lens = softmax(logitLens(state(l, k), internals.finalNorm, internals.unembedding, internals.unembeddingBias));
+      const lens = softmax(
+        logitLens(state(l, k), internals.finalNorm, internals.unembedding, internals.unembeddingBias),
+      );
       kl[l].push(klDivergenceNats(final, lens));
       if (next !== null) lensSurprisal[l].push(-Math.log2(lens[next]));
       ranks[l].push(rankOf(scoreAgainstRows(internals.inputEmbedding, state(l, k)), currentIds[k]));
@@ -153,7 +192,9 @@ export async function computeLayerContext(
       layer: l,
       klToFinalMeanNats: kl[l].reduce((s, v) => s + v, 0) / kl[l].length,
       outSurprisalPearson: pearson(lensSurprisal[l], modelSurprisal),
-      recallAt1: r1, recallAt5: r5, recallAt10: r10,
+      recallAt1: r1,
+      recallAt5: r5,
+      recallAt10: r10,
       cosineToCurrentEmbedding: curves.toCurrentEmbedding[l],
       cosineToNextKey: curves.toNextKey[l],
     };
@@ -171,10 +212,18 @@ export async function computeLayerContext(
 }
 
 /** The per-layer view at one position of an analysed stretch: cheap (L + 1 lens rows). */
-export function layerStatisticsAt(context: LayerContext, internals: ModelInternals, ids: readonly number[], position: number, topK: number, vocab: number): LensResult['selected'] {
+export function layerStatisticsAt(
+  context: LayerContext,
+  internals: ModelInternals,
+  ids: readonly number[],
+  position: number,
+  topK: number,
+  vocab: number,
+): LensResult['selected'] {
   const d = internals.hiddenSize;
   const k = position - context.first;
-  if (k < 0 || k >= context.count) throw new EngineError('bad-request', `Position ${position} is outside the analysed stretch.`);
+  if (k < 0 || k >= context.count)
+    throw new EngineError('bad-request', `Position ${position} is outside the analysed stretch.`);
   const final = softmax(context.hidden.logits!.subarray(k * vocab, (k + 1) * vocab));
   const nextTokenId = position + 1 < ids.length ? ids[position + 1] : null;
   const layers: LensPositionLayer[] = Array.from({ length: internals.layerCount + 1 }, (_, l) => {

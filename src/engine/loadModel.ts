@@ -3,10 +3,23 @@
  * backend and dtype, read them all (with per-file progress and cancellation), check them,
  * then build the tokenizer and ONNX sessions through transformers.js.
  */
-import { AutoModelForCausalLM, AutoTokenizer, ModelRegistry, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  ModelRegistry,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+} from '@huggingface/transformers';
 import { EngineError, isAbortError, throwIfCancelled } from './errors';
 import { htmlPageError, looksLikeHtml, type ModelFileProvider } from './files/fileProvider';
-import { contextLengthOf, onnxPathFor, parseJsonFile, parseModelConfig, resolveDtype, type ModelConfig } from './modelConfig';
+import {
+  contextLengthOf,
+  onnxPathFor,
+  parseJsonFile,
+  parseModelConfig,
+  resolveDtype,
+  type ModelConfig,
+} from './modelConfig';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
 import type { Backend, Dtype, FileProgress, LoadProgress } from './types';
@@ -109,11 +122,19 @@ export async function readModelFiles(request: LoadRequest): Promise<LoadedFiles>
   const paths = [...new Set([...listed, ...TOKENIZER_FILES])].filter((path) => path !== 'config.json');
   progress.phase = 'downloading';
   for (const path of paths) {
-    progress.files.push({ path, state: 'waiting', loadedBytes: 0, totalBytes: null, optional: OPTIONAL_FILES.has(path) });
+    progress.files.push({
+      path,
+      state: 'waiting',
+      loadedBytes: 0,
+      totalBytes: null,
+      optional: OPTIONAL_FILES.has(path),
+    });
   }
   const files = new Map<string, Uint8Array>([['config.json', configBytes!]]);
   // Small JSON files first so a broken tokenizer fails before a large download.
-  const ordered = progress.files.slice(1).sort((a, b) => Number(a.path.endsWith('.json') === false) - Number(b.path.endsWith('.json') === false));
+  const ordered = progress.files
+    .slice(1)
+    .sort((a, b) => Number(a.path.endsWith('.json') === false) - Number(b.path.endsWith('.json') === false));
   const mainOnnxPath = onnxPathFor(modelFileName, dtype);
   for (const entry of ordered) {
     const mayUseLegacyName = entry.path === mainOnnxPath && request.modelFileName === undefined;
@@ -128,7 +149,8 @@ export async function readModelFiles(request: LoadRequest): Promise<LoadedFiles>
   }
   const tokenizerJson = parseJsonFile(files.get('tokenizer.json')!, 'tokenizer.json', label);
   parseJsonFile(files.get('tokenizer_config.json')!, 'tokenizer_config.json', label);
-  if (files.has('generation_config.json')) parseJsonFile(files.get('generation_config.json')!, 'generation_config.json', label);
+  if (files.has('generation_config.json'))
+    parseJsonFile(files.get('generation_config.json')!, 'generation_config.json', label);
   const modelFile = onnxPathFor(modelFileName, dtype);
   const onnxBytes = files.get(modelFile);
   if (onnxBytes) checkOnnxBytes(onnxBytes, modelFile, label);
@@ -141,14 +163,24 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
   throwIfCancelled(request.signal, `Loading ${request.label}`);
   request.onProgress?.({
     phase: 'initialising',
-    files: [...loaded.files].map(([path, bytes]) => ({ path, state: 'done', loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength, optional: OPTIONAL_FILES.has(path) })),
+    files: [...loaded.files].map(([path, bytes]) => ({
+      path,
+      state: 'done',
+      loadedBytes: bytes.byteLength,
+      totalBytes: bytes.byteLength,
+      optional: OPTIONAL_FILES.has(path),
+    })),
     loadedBytes: loaded.downloadedBytes,
     totalBytes: loaded.downloadedBytes,
   });
   const { modelKey, unregister } = registerModelFiles(loaded.files);
   try {
     const tokenizer = await AutoTokenizer.from_pretrained(modelKey).catch((error: unknown) => {
-      throw new EngineError('model-file-invalid', `${request.label}: the tokenizer (tokenizer.json, tokenizer_config.json) could not be built: ${messageOf(error)}`, 'tokenizer.json');
+      throw new EngineError(
+        'model-file-invalid',
+        `${request.label}: the tokenizer (tokenizer.json, tokenizer_config.json) could not be built: ${messageOf(error)}`,
+        'tokenizer.json',
+      );
     });
     const model = await createModel(modelKey, loaded, request.backend, request.label);
     return { ...loaded, model, tokenizer };
@@ -158,15 +190,29 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
 }
 
 function createModel(modelKey: string, loaded: LoadedFiles, backend: Backend, label: string): Promise<PreTrainedModel> {
-  const options = { config: loaded.config as never, dtype: loaded.dtype, device: deviceFor(backend), model_file_name: loaded.modelFileName };
+  const options = {
+    config: loaded.config as never,
+    dtype: loaded.dtype,
+    device: deviceFor(backend),
+    model_file_name: loaded.modelFileName,
+  };
   return exclusiveOnnxRuntime(() => AutoModelForCausalLM.from_pretrained(modelKey, options)).catch((error: unknown) => {
     if (isAbortError(error)) throw error;
-    throw new EngineError('model-file-invalid', `${label}: ${loaded.modelFile} could not be opened by ONNX Runtime (${backend}): ${messageOf(error)}`, loaded.modelFile);
+    throw new EngineError(
+      'model-file-invalid',
+      `${label}: ${loaded.modelFile} could not be opened by ONNX Runtime (${backend}): ${messageOf(error)}`,
+      loaded.modelFile,
+    );
   });
 }
 
 /** A second model on the same files with the ONNX file replaced (the layer views' copy with the residual stream as outputs). */
-export async function openModelWithOnnx(loaded: LoadedFiles, backend: Backend, label: string, onnxBytes: Uint8Array): Promise<PreTrainedModel> {
+export async function openModelWithOnnx(
+  loaded: LoadedFiles,
+  backend: Backend,
+  label: string,
+  onnxBytes: Uint8Array,
+): Promise<PreTrainedModel> {
   const files = new Map(loaded.files);
   files.set(loaded.modelFile, onnxBytes);
   const { modelKey, unregister } = registerModelFiles(files);
@@ -177,17 +223,28 @@ export async function openModelWithOnnx(loaded: LoadedFiles, backend: Backend, l
   }
 }
 
-function missingFileError(label: string, path: string, where: string, request: LoadRequest, legacyPath?: string): EngineError {
+function missingFileError(
+  label: string,
+  path: string,
+  where: string,
+  request: LoadRequest,
+  legacyPath?: string,
+): EngineError {
   const alsoTried = legacyPath ? ` (nor the older name ${legacyPath})` : '';
   let hint = '';
   if (path.startsWith('onnx/')) {
-    hint = request.dtype === 'auto'
-      ? ' Pick a dtype whose file the model has (fp32 is onnx/model.onnx, q8 is onnx/model_quantized.onnx).'
-      : ` The dtype "${request.dtype}" needs this file: pick another dtype.`;
+    hint =
+      request.dtype === 'auto'
+        ? ' Pick a dtype whose file the model has (fp32 is onnx/model.onnx, q8 is onnx/model_quantized.onnx).'
+        : ` The dtype "${request.dtype}" needs this file: pick another dtype.`;
   } else if (path === 'tokenizer_config.json') {
     hint = ' transformers.js needs it next to tokenizer.json.';
   }
-  return new EngineError('model-file-missing', `${label} is missing ${path}${alsoTried} (looked in ${where}).${hint}`, path);
+  return new EngineError(
+    'model-file-missing',
+    `${label} is missing ${path}${alsoTried} (looked in ${where}).${hint}`,
+    path,
+  );
 }
 
 /** Rejects files that are obviously not ONNX (an HTML error page, JSON, an empty file). */

@@ -31,7 +31,9 @@ describe('two models on one text', () => {
     expect(main.modelInfo?.label).toBe('sotu-gpt');
     expect(b.engine.modelInfo?.label).toBe('sotu-bytes');
     const loadedAt = b.engine.modelInfo;
-    expect(await second.ensure({ kind: 'embedded', id: 'sotu-bytes' }, main.modelInfo!)).toMatchObject({ engine: b.engine });
+    expect(await second.ensure({ kind: 'embedded', id: 'sotu-bytes' }, main.modelInfo!)).toMatchObject({
+      engine: b.engine,
+    });
     expect(b.engine.modelInfo).toBe(loadedAt);
   });
 
@@ -54,7 +56,10 @@ describe('two models on one text', () => {
     const bitsOfByte = ids.map((id, k) => -logSoftmax(logits.subarray(k * vocab, (k + 1) * vocab))[id] / Math.LN2);
     const word = result.words[3]; // " Senate", with its leading space
     expect(new TextDecoder().decode(bytes.subarray(word.start, word.end))).toBe(' Senate');
-    expect(word.bitsB).toBeCloseTo(bitsOfByte.slice(word.start, word.end).reduce((s, x) => s + x, 0), 3);
+    expect(word.bitsB).toBeCloseTo(
+      bitsOfByte.slice(word.start, word.end).reduce((s, x) => s + x, 0),
+      3,
+    );
 
     const diffs = result.largest.map((w) => Math.abs(w.differenceBitsPerByte));
     expect(diffs).toEqual([...diffs].sort((x, y) => y - x));
@@ -75,12 +80,17 @@ describe('two models on one text', () => {
 
   it('refuses an empty text and one over the limit', async () => {
     await expect(compareModelsOnText({ text: '' }, a, b)).rejects.toThrow(/Type a text/);
-    await expect(compareModelsOnText({ text: 'a'.repeat(LIMITS.twoModels.maxBytes + 1) }, a, b)).rejects.toThrow(/20,001 bytes\); the two-model comparison takes up to 20.0 kB/);
+    await expect(compareModelsOnText({ text: 'a'.repeat(LIMITS.twoModels.maxBytes + 1) }, a, b)).rejects.toThrow(
+      /20,001 bytes\); the two-model comparison takes up to 20.0 kB/,
+    );
   });
 
   it('gives the exact next byte on each model, saying which one has byte tokens', async () => {
     const result = await nextBytesOnBoth('the State of the Uni', [a, b]);
-    expect(result.models.map((m) => [m.label, m.tokensAreBytes])).toEqual([['sotu-gpt', false], ['sotu-bytes', true]]);
+    expect(result.models.map((m) => [m.label, m.tokensAreBytes])).toEqual([
+      ['sotu-gpt', false],
+      ['sotu-bytes', true],
+    ]);
     for (const model of result.models) {
       expect(model.bytes.length).toBeGreaterThan(0);
       expect(model.bytes.reduce((s, x) => s + x.probability, 0)).toBeLessThanOrEqual(1 + 1e-9);

@@ -11,7 +11,12 @@
  * lost); a second small model costs its weights in memory (the embedded ones: ~20 MB).
  * Both engines must share one runtime: ONNX Runtime is initialised once per worker.
  */
-import { compareOnBytes, largestDisagreements, type ScoredSpan, type WordBits } from '../core/tokenizers/byteAlignedBits';
+import {
+  compareOnBytes,
+  largestDisagreements,
+  type ScoredSpan,
+  type WordBits,
+} from '../core/tokenizers/byteAlignedBits';
 import { LabTokenizer } from '../core/tokenizers/labTokenizer';
 import { bytesProblem, LIMITS } from '../core/limits';
 import { utf8Length } from '../core/tokenizers/words';
@@ -19,8 +24,6 @@ import { computeExactNextBytes, lemmaDepsOn, topBytes, type ByteProbability } fr
 import type { Engine } from './engine';
 import { EngineError, throwIfCancelled } from './errors';
 import type { LoadProgress, ModelInfo, ModelSource } from './types';
-
-
 
 export interface CompareModelsParams {
   text: string;
@@ -96,18 +99,31 @@ export class SecondModel {
    * request stops waiting; the load finishes and is kept. Load progress goes to the request that
    * started it.
    */
-  async ensure(source: ModelSource, main: ModelInfo, options: { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void } = {}): Promise<ModelHandle> {
-    if (source.kind === 'folder') throw new EngineError('bad-request', 'The second model is an embedded model or a Hub id; load a folder as the main model instead.');
+  async ensure(
+    source: ModelSource,
+    main: ModelInfo,
+    options: { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void } = {},
+  ): Promise<ModelHandle> {
+    if (source.kind === 'folder')
+      throw new EngineError(
+        'bad-request',
+        'The second model is an embedded model or a Hub id; load a folder as the main model instead.',
+      );
     const sourceKey = JSON.stringify(source);
     if (this.loaded?.sourceKey !== sourceKey) {
       const handle = (async (): Promise<ModelHandle> => {
-        await this.engine.load({ source, backend: main.backend === 'webgpu' ? 'auto' : 'wasm', dtype: 'auto' }, { onProgress: options.onProgress });
+        await this.engine.load(
+          { source, backend: main.backend === 'webgpu' ? 'auto' : 'wasm', dtype: 'auto' },
+          { onProgress: options.onProgress },
+        );
         return { engine: this.engine, tokenizer: tokenizerOf(this.engine) };
       })();
       const entry = { sourceKey, handle };
       this.loaded = entry;
       // A failed load is forgotten, so the next request tries again.
-      handle.catch(() => { if (this.loaded === entry) this.loaded = null; });
+      handle.catch(() => {
+        if (this.loaded === entry) this.loaded = null;
+      });
     }
     const handle = await this.loaded!.handle;
     throwIfCancelled(options.signal, 'The comparison');
@@ -125,25 +141,47 @@ export function tokenizerOf(engine: Engine): LabTokenizer {
 const startTokenOf = (info: ModelInfo) => info.bosTokenId ?? info.eosTokenId ?? 0;
 
 /** Each token of the text with its byte span and surprisal, the text scored after the start token. */
-async function scoreOnBytes(model: ModelHandle, text: string, signal: AbortSignal | undefined, onProgress: (p: CompareModelsProgress) => void) {
+async function scoreOnBytes(
+  model: ModelHandle,
+  text: string,
+  signal: AbortSignal | undefined,
+  onProgress: (p: CompareModelsProgress) => void,
+) {
   const info = model.engine.modelInfo!;
   const tokenization = model.tokenizer.tokenize(text);
   const ids = tokenization.tokens.map((t) => t.id);
   // The lab tokenizer is built from the model's own files: a difference would misplace every bit.
   const engineIds = model.engine.tokenize({ text }).ids;
   if (engineIds.length !== ids.length || engineIds.some((id, i) => id !== ids[i])) {
-    throw new EngineError('runtime', `${info.label}: the lab's tokenization differs from the model's own; cannot align it on bytes.`);
+    throw new EngineError(
+      'runtime',
+      `${info.label}: the lab's tokenization differs from the model's own; cannot align it on bytes.`,
+    );
   }
   onProgress({ phase: 'scoring', label: info.label, done: 0, total: 1 });
-  const result = await model.engine.score({ ids: [startTokenOf(info), ...ids], topK: 1 }, {
-    signal,
-    onProgress: (w) => onProgress({ phase: 'scoring', label: info.label, done: w.doneWindows, total: w.totalWindows }),
-  });
-  const spans: ScoredSpan[] = tokenization.tokens.map((t, k) => ({ start: t.start, end: t.end, surprisalBits: -Math.log2(result.positions[k].probability) }));
+  const result = await model.engine.score(
+    { ids: [startTokenOf(info), ...ids], topK: 1 },
+    {
+      signal,
+      onProgress: (w) =>
+        onProgress({ phase: 'scoring', label: info.label, done: w.doneWindows, total: w.totalWindows }),
+    },
+  );
+  const spans: ScoredSpan[] = tokenization.tokens.map((t, k) => ({
+    start: t.start,
+    end: t.end,
+    surprisalBits: -Math.log2(result.positions[k].probability),
+  }));
   return { spans, processedTokens: result.processedTokens, elapsedMs: result.elapsedMs };
 }
 
-function summary(model: ModelHandle, tokens: number, bits: number, bytes: number, run: { processedTokens: number; elapsedMs: number }): ModelOnText {
+function summary(
+  model: ModelHandle,
+  tokens: number,
+  bits: number,
+  bytes: number,
+  run: { processedTokens: number; elapsedMs: number },
+): ModelOnText {
   return {
     label: model.engine.modelInfo!.label,
     tokenizerAlgorithm: model.tokenizer.description.algorithm,
@@ -182,7 +220,11 @@ export async function compareModelsOnText(
 }
 
 /** The exact next byte after a prompt on each model (on a byte-token model: its own next-byte distribution). */
-export async function nextBytesOnBoth(prompt: string, models: readonly ModelHandle[], options: { signal?: AbortSignal; top?: number } = {}): Promise<NextBytesBothResult> {
+export async function nextBytesOnBoth(
+  prompt: string,
+  models: readonly ModelHandle[],
+  options: { signal?: AbortSignal; top?: number } = {},
+): Promise<NextBytesBothResult> {
   const out: NextBytesBothResult['models'] = [];
   for (const model of models) {
     const info = model.engine.modelInfo!;

@@ -33,7 +33,11 @@ export function parseJsonFile(bytes: Uint8Array, path: string, modelLabel: strin
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw new EngineError('model-file-invalid', `${modelLabel}: ${path} cannot be read: it is not valid JSON (${(error as Error).message}).`, path);
+    throw new EngineError(
+      'model-file-invalid',
+      `${modelLabel}: ${path} cannot be read: it is not valid JSON (${(error as Error).message}).`,
+      path,
+    );
   }
 }
 
@@ -43,7 +47,11 @@ export function parseModelConfig(bytes: Uint8Array, modelLabel: string): ModelCo
   if (!result.success) {
     const issue = result.error.issues[0];
     const field = issue.path.join('.') || '(root)';
-    throw new EngineError('model-file-invalid', `${modelLabel}: config.json is not a model config (${field}: ${issue.message}).`, 'config.json');
+    throw new EngineError(
+      'model-file-invalid',
+      `${modelLabel}: config.json is not a model config (${field}: ${issue.message}).`,
+      'config.json',
+    );
   }
   return result.data;
 }

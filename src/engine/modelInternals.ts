@@ -6,7 +6,15 @@
  * block's weights (the "first-MLP-only" path). When something is missing, a sentence that
  * says what, so the UI can explain why the layer views are off while the bigram view works.
  */
-import { findInputEmbedding, findUnembedding, floatAttribute, parseOnnxModel, resolveWeight, type OnnxModel, type TensorReadOptions } from '../core/onnx';
+import {
+  findInputEmbedding,
+  findUnembedding,
+  floatAttribute,
+  parseOnnxModel,
+  resolveWeight,
+  type OnnxModel,
+  type TensorReadOptions,
+} from '../core/onnx';
 import { findResidualStream } from '../core/onnx/residualStream';
 import type { LayerNormParams, Matrix } from '../core/bigram/layers';
 import type { FirstBlockWeights } from '../core/bigram/firstMlpPath';
@@ -39,11 +47,18 @@ export interface ModelInternals {
 
 export type InternalsResult = { ok: true; internals: ModelInternals } | { ok: false; reason: string };
 
-interface TokenscopeConfig { hidden_states_outputs?: boolean; final_layer_norm?: string }
+interface TokenscopeConfig {
+  hidden_states_outputs?: boolean;
+  final_layer_norm?: string;
+}
 
 /** Counts the `hidden_states.{i}` outputs, null unless they are 0..L with no gap. */
 export function hiddenStateLayerCount(outputNames: readonly string[]): number | null {
-  const indices = outputNames.map((n) => /^hidden_states\.(\d+)$/.exec(n)?.[1]).filter((i): i is string => i !== undefined).map(Number).sort((a, b) => a - b);
+  const indices = outputNames
+    .map((n) => /^hidden_states\.(\d+)$/.exec(n)?.[1])
+    .filter((i): i is string => i !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
   if (indices.length < 2 || indices.some((value, i) => value !== i)) return null;
   return indices.length - 1;
 }
@@ -102,7 +117,10 @@ function tracedLayerNorm(model: OnnxModel, weights: Weights, name: string): Foun
   const bias = weights.vector(addBias.inputs[stored(addBias)]);
   const epsilon = weights.scalar(addEpsilon.inputs[stored(addEpsilon)]);
   if (!gain || !bias || epsilon === null || gain.length !== bias.length) return null;
-  return { norm: { gain, bias, epsilon }, source: `${mulGain.inputs[stored(mulGain)]}, ${addBias.inputs[stored(addBias)]} (LayerNorm traced into ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add; ε = ${epsilon})` };
+  return {
+    norm: { gain, bias, epsilon },
+    source: `${mulGain.inputs[stored(mulGain)]}, ${addBias.inputs[stored(addBias)]} (LayerNorm traced into ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add; ε = ${epsilon})`,
+  };
 }
 
 /**
@@ -112,32 +130,51 @@ function tracedLayerNorm(model: OnnxModel, weights: Weights, name: string): Foun
  * (Llama, Qwen2, Gemma exports; Gemma's (1 + w) gain is what the graph multiplies, so it is
  * read from the graph, not from the weight's name).
  */
-function normFeedingUnembedding(model: OnnxModel, weights: Weights, config: ModelConfig, input: string): FoundNorm | null {
+function normFeedingUnembedding(
+  model: OnnxModel,
+  weights: Weights,
+  config: ModelConfig,
+  input: string,
+): FoundNorm | null {
   const configRmsEpsilon = typeof config.rms_norm_eps === 'number' ? config.rms_norm_eps : 1e-6;
   let name = input;
   for (let hops = 0; name && hops < 8; hops++) {
     const node = model.graph.producers.get(name);
     if (!node) return null;
-    if (PASS_THROUGH.has(node.opType)) { name = node.inputs[0]; continue; }
+    if (PASS_THROUGH.has(node.opType)) {
+      name = node.inputs[0];
+      continue;
+    }
     if (node.opType === 'LayerNormalization' && node.outputs[0] === name) {
       const gain = weights.vector(node.inputs[1]);
       const bias = node.inputs[2] ? weights.vector(node.inputs[2]) : null;
       const epsilon = floatAttribute(node, 'epsilon', 1e-5);
-      return gain ? { norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon }, source: `${node.name || 'LayerNormalization'} (feeds the unembedding)` } : null;
+      return gain
+        ? {
+            norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon },
+            source: `${node.name || 'LayerNormalization'} (feeds the unembedding)`,
+          }
+        : null;
     }
     if (node.opType === 'SimplifiedLayerNormalization' || node.opType === 'SkipSimplifiedLayerNormalization') {
       // SkipSimplifiedLayerNormalization(input, skip, gamma): the residual Add is fused in.
       const gain = weights.vector(node.inputs[node.opType === 'SimplifiedLayerNormalization' ? 1 : 2]);
       if (!gain || node.outputs[0] !== name) return null;
       const epsilon = floatAttribute(node, 'epsilon', configRmsEpsilon);
-      return { norm: { gain, bias: new Float32Array(gain.length), epsilon, rms: true }, source: `${node.name || node.opType} (RMSNorm)` };
+      return {
+        norm: { gain, bias: new Float32Array(gain.length), epsilon, rms: true },
+        source: `${node.name || node.opType} (RMSNorm)`,
+      };
     }
     if (node.opType === 'Add') return tracedLayerNorm(model, weights, name);
     if (node.opType !== 'Mul' || typeof config.rms_norm_eps !== 'number') return null;
     const gainInput = node.inputs.find((input) => weights.isStored(input));
     const gain = gainInput ? weights.vector(gainInput) : null;
     if (!gain) return null;
-    return { norm: { gain, bias: new Float32Array(gain.length), epsilon: configRmsEpsilon, rms: true }, source: `${gainInput} (RMSNorm, ε = ${configRmsEpsilon} from config.json)` };
+    return {
+      norm: { gain, bias: new Float32Array(gain.length), epsilon: configRmsEpsilon, rms: true },
+      source: `${gainInput} (RMSNorm, ε = ${configRmsEpsilon} from config.json)`,
+    };
   }
   return null;
 }
@@ -147,7 +184,12 @@ function normFeedingUnembedding(model: OnnxModel, weights: Weights, config: Mode
  * has a bias, an RMSNorm when config.json has rms_norm_eps), else the norm feeding the
  * unembedding, else the LayerNormalization node last in the graph.
  */
-function findFinalNorm(model: OnnxModel, weights: Weights, config: ModelConfig, unembeddingInput: string): FoundNorm | null {
+function findFinalNorm(
+  model: OnnxModel,
+  weights: Weights,
+  config: ModelConfig,
+  unembeddingInput: string,
+): FoundNorm | null {
   const epsilon = typeof config.layer_norm_epsilon === 'number' ? config.layer_norm_epsilon : 1e-5;
   const named = (config.tokenscope as TokenscopeConfig | undefined)?.final_layer_norm;
   if (named) {
@@ -155,7 +197,10 @@ function findFinalNorm(model: OnnxModel, weights: Weights, config: ModelConfig, 
     const bias = weights.vector(`model.${named}.bias`);
     if (gain && bias) return { norm: { gain, bias, epsilon }, source: `model.${named} (config.json)` };
     if (gain && typeof config.rms_norm_eps === 'number') {
-      return { norm: { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps, rms: true }, source: `model.${named}, an RMSNorm (config.json)` };
+      return {
+        norm: { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps, rms: true },
+        source: `model.${named}, an RMSNorm (config.json)`,
+      };
     }
   }
   const feeding = normFeedingUnembedding(model, weights, config, unembeddingInput);
@@ -165,7 +210,10 @@ function findFinalNorm(model: OnnxModel, weights: Weights, config: ModelConfig, 
   const gain = last ? weights.vector(last.inputs[1]) : null;
   if (!last || !gain) return null;
   const bias = last.inputs[2] ? weights.vector(last.inputs[2]) : null;
-  return { norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon: floatAttribute(last, 'epsilon', epsilon) }, source: `${last.name || 'LayerNormalization'} (last in the graph)` };
+  return {
+    norm: { gain, bias: bias ?? new Float32Array(gain.length), epsilon: floatAttribute(last, 'epsilon', epsilon) },
+    source: `${last.name || 'LayerNormalization'} (last in the graph)`,
+  };
 }
 
 /** The first block of a tools/models/gpt.py export, by its node names; null when the graph is not laid out that way. */
@@ -213,7 +261,10 @@ function findLlamaFirstBlock(model: OnnxModel, weights: Weights, config: ModelCo
   const hidden = typeof config.hidden_size === 'number' ? config.hidden_size : null;
   const headDim = typeof config.head_dim === 'number' ? config.head_dim : heads && hidden ? hidden / heads : null;
   if (!headDim) return null;
-  const node = (name: string, scope: string) => model.graph.nodes.find((n) => n.name === `/model/layers.0/${name}` || n.name === `/model/layers.0/${scope}/${name}`);
+  const node = (name: string, scope: string) =>
+    model.graph.nodes.find(
+      (n) => n.name === `/model/layers.0/${name}` || n.name === `/model/layers.0/${scope}/${name}`,
+    );
   const weight = (name: string, scope: string) => {
     const found = node(`${name}/MatMul`, scope);
     return found?.opType === 'MatMul' ? weights.matrix(found.inputs[1]) : null;
@@ -221,27 +272,46 @@ function findLlamaFirstBlock(model: OnnxModel, weights: Weights, config: ModelCo
   const biasAdd = node('v_proj/Add', 'self_attn');
   const rms = (name: string): LayerNormParams | null => {
     const gain = weights.vector(`model.layers.0.${name}.weight`);
-    return gain ? { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps as number, rms: true } : null;
+    return gain
+      ? { gain, bias: new Float32Array(gain.length), epsilon: config.rms_norm_eps as number, rms: true }
+      : null;
   };
   const parts = {
-    ln1: rms('input_layernorm'), ln2: rms('post_attention_layernorm'),
-    v: weight('v_proj', 'self_attn'), o: weight('o_proj', 'self_attn'),
-    gate: weight('gate_proj', 'mlp'), up: weight('up_proj', 'mlp'), down: weight('down_proj', 'mlp'),
+    ln1: rms('input_layernorm'),
+    ln2: rms('post_attention_layernorm'),
+    v: weight('v_proj', 'self_attn'),
+    o: weight('o_proj', 'self_attn'),
+    gate: weight('gate_proj', 'mlp'),
+    up: weight('up_proj', 'mlp'),
+    down: weight('down_proj', 'mlp'),
   };
   if (Object.values(parts).some((part) => part === null)) return null;
-  const vBias = biasAdd ? biasAdd.inputs.map((input) => (model.graph.initializers.has(input) ? weights.vector(input) : null)).find((v) => v !== null) ?? null : null;
+  const vBias = biasAdd
+    ? (biasAdd.inputs
+        .map((input) => (model.graph.initializers.has(input) ? weights.vector(input) : null))
+        .find((v) => v !== null) ?? null)
+    : null;
   return { kind: 'llama', ...parts, vBias, headDim } as FirstBlockWeights;
 }
 
 /** The residual stream's output names: the exported `hidden_states.*`, else values found by node name and added to a copy of the graph. */
-function residualStream(model: OnnxModel, outputNames: readonly string[]): { names: string[]; source: string; outputsAdded: boolean } | { reason: string } {
+function residualStream(
+  model: OnnxModel,
+  outputNames: readonly string[],
+): { names: string[]; source: string; outputsAdded: boolean } | { reason: string } {
   const exported = hiddenStateLayerCount(outputNames);
   if (exported !== null) {
-    return { names: Array.from({ length: exported + 1 }, (_, l) => `hidden_states.${l}`), source: `the graph's outputs hidden_states.0 … hidden_states.${exported}`, outputsAdded: false };
+    return {
+      names: Array.from({ length: exported + 1 }, (_, l) => `hidden_states.${l}`),
+      source: `the graph's outputs hidden_states.0 … hidden_states.${exported}`,
+      outputsAdded: false,
+    };
   }
   const found = findResidualStream(model.graph);
   if (!found.ok) {
-    return { reason: `This model's ONNX graph does not output its residual stream (hidden_states.0 … hidden_states.L), and Tokenscope could not find it by node name to add it as outputs: ${found.reason}. The layer views cannot run; the bigram comparison works on any model.` };
+    return {
+      reason: `This model's ONNX graph does not output its residual stream (hidden_states.0 … hidden_states.L), and Tokenscope could not find it by node name to add it as outputs: ${found.reason}. The layer views cannot run; the bigram comparison works on any model.`,
+    };
   }
   const { names, pattern } = found.value;
   return {
@@ -252,8 +322,17 @@ function residualStream(model: OnnxModel, outputNames: readonly string[]): { nam
 }
 
 /** Reads the internals, or says why the layer views cannot run on this model. */
-export function readModelInternals(onnxBytes: Uint8Array | undefined, config: ModelConfig, outputNames: readonly string[], options: TensorReadOptions = {}): InternalsResult {
-  if (!onnxBytes) return { ok: false, reason: 'The model\'s ONNX file is not at hand to read its residual stream and weights (final norm, unembedding).' };
+export function readModelInternals(
+  onnxBytes: Uint8Array | undefined,
+  config: ModelConfig,
+  outputNames: readonly string[],
+  options: TensorReadOptions = {},
+): InternalsResult {
+  if (!onnxBytes)
+    return {
+      ok: false,
+      reason: "The model's ONNX file is not at hand to read its residual stream and weights (final norm, unembedding).",
+    };
   const parsed = parseOnnxModel(onnxBytes);
   if (!parsed.ok) return { ok: false, reason: `The ONNX file could not be read for its weights: ${parsed.reason}.` };
   const model = parsed.value;
@@ -263,16 +342,29 @@ export function readModelInternals(onnxBytes: Uint8Array | undefined, config: Mo
   const layerCount = residual.names.length - 1;
   const unembedding = findUnembedding(model, options);
   if (!unembedding.ok && unembedding.reason.startsWith('soft-capped')) {
-    return { ok: false, reason: `The logit lens needs logits that are one matrix product of the final hidden state, and this model's are not: ${unembedding.reason}. The bigram comparison works.` };
+    return {
+      ok: false,
+      reason: `The logit lens needs logits that are one matrix product of the final hidden state, and this model's are not: ${unembedding.reason}. The bigram comparison works.`,
+    };
   }
-  if (!unembedding.ok) return { ok: false, reason: `The unembedding could not be found in the ONNX graph: ${unembedding.reason}.` };
+  if (!unembedding.ok)
+    return { ok: false, reason: `The unembedding could not be found in the ONNX graph: ${unembedding.reason}.` };
   const inputEmbedding = findInputEmbedding(model, options);
-  if (!inputEmbedding.ok) return { ok: false, reason: `The input embedding could not be found in the ONNX graph: ${inputEmbedding.reason}.` };
+  if (!inputEmbedding.ok)
+    return { ok: false, reason: `The input embedding could not be found in the ONNX graph: ${inputEmbedding.reason}.` };
   const u = unembedding.value;
   const e = inputEmbedding.value;
   const finalNorm = findFinalNorm(model, weights, config, u.input);
-  if (!finalNorm) return { ok: false, reason: `The final norm could not be found (config.json names none, and '${u.input}', which the unembedding multiplies, is not the output of a LayerNorm or RMSNorm that Tokenscope recognises), so the logit lens cannot run.` };
-  if (finalNorm.norm.gain.length !== u.embeddingSize) return { ok: false, reason: `The final norm has ${finalNorm.norm.gain.length} dims but the unembedding has ${u.embeddingSize}.` };
+  if (!finalNorm)
+    return {
+      ok: false,
+      reason: `The final norm could not be found (config.json names none, and '${u.input}', which the unembedding multiplies, is not the output of a LayerNorm or RMSNorm that Tokenscope recognises), so the logit lens cannot run.`,
+    };
+  if (finalNorm.norm.gain.length !== u.embeddingSize)
+    return {
+      ok: false,
+      reason: `The final norm has ${finalNorm.norm.gain.length} dims but the unembedding has ${u.embeddingSize}.`,
+    };
   return {
     ok: true,
     internals: {

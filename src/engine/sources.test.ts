@@ -9,7 +9,9 @@ describe('hubModelIdProblem', () => {
 
   it('says why an id cannot be loaded, in one sentence', () => {
     expect(hubModelIdProblem('')).toBe('Type a model id, like Xenova/gpt2.');
-    expect(hubModelIdProblem('https://huggingface.co/Xenova/gpt2')).toBe('That is a web address: type only the model id, like Xenova/gpt2.');
+    expect(hubModelIdProblem('https://huggingface.co/Xenova/gpt2')).toBe(
+      'That is a web address: type only the model id, like Xenova/gpt2.',
+    );
     for (const id of ['gpt2', 'Xenova/gpt 2', 'a/b/c', '../etc', 'org/na--me']) {
       expect(hubModelIdProblem(id)).toMatch(/^Model ids look like org\/name \(.*\), like Xenova\/gpt2\.$/);
     }

@@ -47,18 +47,26 @@ export function hubHostProblem(url: string): string | null {
 /** Stable key for "same model" comparisons in the UI. */
 export function sourceKey(source: ModelSource): string {
   switch (source.kind) {
-    case 'embedded': return `embedded:${source.id}`;
-    case 'hub': return `hub:${source.id}`;
-    case 'folder': return `folder:${source.name}`;
-    case 'path': return `path:${source.path}`;
+    case 'embedded':
+      return `embedded:${source.id}`;
+    case 'hub':
+      return `hub:${source.id}`;
+    case 'folder':
+      return `folder:${source.name}`;
+    case 'path':
+      return `path:${source.path}`;
   }
 }
 
 export function sourceLabel(source: ModelSource): string {
   switch (source.kind) {
-    case 'embedded': return source.id;
-    case 'hub': return source.id;
-    case 'folder': return `folder "${source.name}"`;
-    case 'path': return source.path;
+    case 'embedded':
+      return source.id;
+    case 'hub':
+      return source.id;
+    case 'folder':
+      return `folder "${source.name}"`;
+    case 'path':
+      return source.path;
   }
 }

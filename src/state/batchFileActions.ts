@@ -20,7 +20,13 @@ export async function importResultsFile(file: File): Promise<void> {
     if (parsed.results.length === 0) throw new Error(`${file.name} holds no results.`);
     const imported = { id: IMPORTED_ID, name: file.name, definition: null, results: parsed.results };
     const cut = parsed.partialTail !== null ? ' Its last line was cut off (a run still writing?) and is left out.' : '';
-    set((s) => ({ imported, shown: imported, picked: s.picked.filter((p) => p !== IMPORTED_ID), comparison: null, notice: { kind: 'info', text: `Imported ${parsed.results.length} results from ${file.name}.${cut}` } }));
+    set((s) => ({
+      imported,
+      shown: imported,
+      picked: s.picked.filter((p) => p !== IMPORTED_ID),
+      comparison: null,
+      notice: { kind: 'info', text: `Imported ${parsed.results.length} results from ${file.name}.${cut}` },
+    }));
   } catch (error) {
     report(error);
   }
@@ -40,21 +46,41 @@ let scoringController: AbortController | null = null;
 /** GLTR statistics of the bundled scoring set on the loaded model, in the worker's batch engine. */
 export async function runScoringSet(): Promise<void> {
   const { selection, model, settings } = useSession.getState();
-  if (!selection || !model) return set({ scoring: { status: 'error', model: null, progress: null, result: null, error: 'Load a model first: the texts are scored on the loaded model.' } });
+  if (!selection || !model)
+    return set({
+      scoring: {
+        status: 'error',
+        model: null,
+        progress: null,
+        result: null,
+        error: 'Load a model first: the texts are scored on the loaded model.',
+      },
+    });
   scoringController?.abort();
   const controller = new AbortController();
   scoringController = controller;
   set({ scoring: { status: 'running', model: model.label, progress: null, result: null, error: null } });
   try {
     const texts = bundledScoringSet('scoring').texts;
-    const result = await engineClient().call('batchScore', { source: selection.source, backend: settings.backend, texts }, {
-      signal: controller.signal,
-      onProgress: (progress) => set((s) => ({ scoring: { ...s.scoring, progress } })),
-    });
+    const result = await engineClient().call(
+      'batchScore',
+      { source: selection.source, backend: settings.backend, texts },
+      {
+        signal: controller.signal,
+        onProgress: (progress) => set((s) => ({ scoring: { ...s.scoring, progress } })),
+      },
+    );
     set((s) => ({ scoring: { ...s.scoring, status: 'ready', progress: null, result } }));
   } catch (error) {
     const cancelled = error instanceof EngineCallError && error.code === 'cancelled';
-    set((s) => ({ scoring: { ...s.scoring, status: cancelled ? 'idle' : 'error', progress: null, error: cancelled ? null : messageOf(error) } }));
+    set((s) => ({
+      scoring: {
+        ...s.scoring,
+        status: cancelled ? 'idle' : 'error',
+        progress: null,
+        error: cancelled ? null : messageOf(error),
+      },
+    }));
   } finally {
     if (scoringController === controller) scoringController = null;
   }

@@ -68,6 +68,14 @@ export interface BatchViewState {
 }
 
 export const useBatches = create<BatchViewState>(() => ({
-  listStatus: 'idle', list: [], memoryOnlyReason: null, running: null, shown: null, imported: null, picked: [], comparison: null, notice: null,
+  listStatus: 'idle',
+  list: [],
+  memoryOnlyReason: null,
+  running: null,
+  shown: null,
+  imported: null,
+  picked: [],
+  comparison: null,
+  notice: null,
   scoring: { status: 'idle', model: null, progress: null, result: null, error: null },
 }));

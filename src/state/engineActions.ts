@@ -62,13 +62,26 @@ async function recoverFromRestart(reason: string): Promise<void> {
   const requested = reason === requestedRestartReason;
   requestedRestartReason = null;
   const before = get();
-  const kept = { modelKey: before.model?.key ?? null, text: before.text, tree: before.lab.tree, selected: before.lab.selected };
-  set({ model: null, ...(requested ? {} : { workerNotice: `The inference worker stopped (${reason}) and was restarted; your text, settings and continuations are kept.` }) });
+  const kept = {
+    modelKey: before.model?.key ?? null,
+    text: before.text,
+    tree: before.lab.tree,
+    selected: before.lab.selected,
+  };
+  set({
+    model: null,
+    ...(requested
+      ? {}
+      : {
+          workerNotice: `The inference worker stopped (${reason}) and was restarted; your text, settings and continuations are kept.`,
+        }),
+  });
   await probeBackend();
   const selection = get().selection ?? DEFAULT_SELECTION;
   const loaded = await loadModel(selection);
   const now = get();
-  if (loaded && now.model?.key === kept.modelKey && now.text === kept.text) await restoreLab(kept.text, kept.tree, kept.selected);
+  if (loaded && now.model?.key === kept.modelKey && now.text === kept.text)
+    await restoreLab(kept.text, kept.tree, kept.selected);
 }
 
 /**
@@ -82,19 +95,28 @@ export async function loadModel(selection: ModelSelection): Promise<boolean> {
   const label = sourceLabel(selection.source);
   set({ load: { status: 'loading', target: label, progress: null, error: null } });
   try {
-    const info = await engineClient().call('load', {
-      source: selection.source,
-      backend: get().settings.backend,
-      dtype: selection.dtype,
-      modelFileName: selection.modelFileName,
-    }, {
-      signal: controller.signal,
-      onProgress: (progress) => {
-        if (loadController === controller) set((s) => ({ load: { ...s.load, progress } }));
+    const info = await engineClient().call(
+      'load',
+      {
+        source: selection.source,
+        backend: get().settings.backend,
+        dtype: selection.dtype,
+        modelFileName: selection.modelFileName,
       },
-    });
+      {
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (loadController === controller) set((s) => ({ load: { ...s.load, progress } }));
+        },
+      },
+    );
     if (loadController !== controller) return false;
-    set({ model: info, selection, load: { status: 'idle', target: null, progress: null, error: null }, vocabulary: null });
+    set({
+      model: info,
+      selection,
+      load: { status: 'idle', target: null, progress: null, error: null },
+      vocabulary: null,
+    });
     resetLabForModel();
     set({ vocabulary: await engineClient().call('vocabulary', {}) });
     void refreshCachedModels();
@@ -113,7 +135,12 @@ export async function loadModel(selection: ModelSelection): Promise<boolean> {
     set({
       load: cancelled
         ? { status: 'idle', target: null, progress: null, error: null }
-        : { status: 'error', target: label, progress: null, error: { message: messageOf(error), file: error instanceof EngineCallError ? error.file : null } },
+        : {
+            status: 'error',
+            target: label,
+            progress: null,
+            error: { message: messageOf(error), file: error instanceof EngineCallError ? error.file : null },
+          },
     });
     return false;
   } finally {
@@ -169,4 +196,3 @@ export async function clearCachedModels(modelId?: string): Promise<number> {
   await refreshCachedModels();
   return deletedFiles;
 }
-

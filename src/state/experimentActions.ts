@@ -8,15 +8,35 @@ import packageJson from '../../package.json';
 import { parseImportFile, createExportFile } from '../core/experiments/importExport';
 import type { Experiment, ExperimentModel, ExperimentSettings } from '../core/experiments/schema';
 import { perTokenCsv } from '../core/experiments/csv';
-import { compareExperiments, modelFileDifferences, reproduces, type Comparison, type ComparedSide } from '../core/experiments/compare';
+import {
+  compareExperiments,
+  modelFileDifferences,
+  reproduces,
+  type Comparison,
+  type ComparedSide,
+} from '../core/experiments/compare';
 import { distributionView } from '../core/lab/distributionView';
 import { labToDraft, treeFromRecord } from '../core/lab/experimentRecord';
 import { COLOUR_METRICS } from '../core/lab/tokenColours';
 import type { ExperimentSummary } from '../storage';
-import { createMemoryRepository, estimateStorage, moveToDisk, openExperimentsStorage, requestPersistentStorage, type ExperimentsStorage } from '../storage/storageHealth';
+import {
+  createMemoryRepository,
+  estimateStorage,
+  moveToDisk,
+  openExperimentsStorage,
+  requestPersistentStorage,
+  type ExperimentsStorage,
+} from '../storage/storageHealth';
 import { isQuotaExceeded, StaleRevisionError, StorageFullError } from '../storage/errors';
 import {
-  holdingLock, interruptedImportMessage, newImportMarkerKey, readImportMarker, readImportMarkers, removeImportMarker, storageFullImportMessage, writeImportMarker,
+  holdingLock,
+  interruptedImportMessage,
+  newImportMarkerKey,
+  readImportMarker,
+  readImportMarkers,
+  removeImportMarker,
+  storageFullImportMessage,
+  writeImportMarker,
 } from '../storage/importProgress';
 import { loadModel, updateSettings } from './engineActions';
 import { restoreLab, samplingSettingsOf } from './labActions';
@@ -57,7 +77,17 @@ export interface ShownComparison {
 }
 
 export const useExperiments = create<ExperimentsState>(() => ({
-  status: 'idle', list: [], total: 0, problems: [], search: '', memoryOnlyReason: null, usage: null, lastDeleted: null, notice: null, comparison: null, picked: [],
+  status: 'idle',
+  list: [],
+  total: 0,
+  problems: [],
+  search: '',
+  memoryOnlyReason: null,
+  usage: null,
+  lastDeleted: null,
+  notice: null,
+  comparison: null,
+  picked: [],
 }));
 
 const set = useExperiments.setState;
@@ -68,8 +98,20 @@ function storage(): Promise<ExperimentsStorage> {
     appVersion: APP_VERSION,
     database: {
       // Said at once: the open waits (10 s) for the other tab before keeping work in memory.
-      onBlocked: () => set({ notice: { kind: 'error', text: 'Waiting for another Tokenscope tab: an older version keeps the experiments database open, so it cannot be upgraded. Close or reload that tab; your saved experiments are safe.' } }),
-      onClose: () => set({ notice: { kind: 'error', text: 'A newer version of Tokenscope opened the experiments database in another tab: reload this tab to keep saving.' } }),
+      onBlocked: () =>
+        set({
+          notice: {
+            kind: 'error',
+            text: 'Waiting for another Tokenscope tab: an older version keeps the experiments database open, so it cannot be upgraded. Close or reload that tab; your saved experiments are safe.',
+          },
+        }),
+      onClose: () =>
+        set({
+          notice: {
+            kind: 'error',
+            text: 'A newer version of Tokenscope opened the experiments database in another tab: reload this tab to keep saving.',
+          },
+        }),
     },
   }).then((opened) => {
     set({ memoryOnlyReason: opened.memoryOnlyReason });
@@ -85,7 +127,13 @@ async function useDiskAgain(disk: ExperimentsStorage): Promise<void> {
   storagePromise = Promise.resolve(disk);
   const moved = await moveToDisk(memory, disk.repository);
   const movedText = moved > 0 ? ` (${moved} kept in memory meanwhile moved there)` : '';
-  set({ memoryOnlyReason: null, notice: { kind: 'info', text: `The other tab let go of the experiments database: experiments are saved there again${movedText}.` } });
+  set({
+    memoryOnlyReason: null,
+    notice: {
+      kind: 'info',
+      text: `The other tab let go of the experiments database: experiments are saved there again${movedText}.`,
+    },
+  });
   await refreshExperiments();
 }
 
@@ -145,8 +193,10 @@ export function currentModel(): ExperimentModel | null {
   const model = useSession.getState().model;
   if (!model) return null;
   const source: ExperimentModel['source'] =
-    model.source.kind === 'hub' ? { kind: 'hub', revision: model.source.revision ?? 'main', fileHashes: model.fileHashes }
-      : model.source.kind === 'folder' ? { kind: 'folder', folderName: model.source.name, fileHashes: model.fileHashes }
+    model.source.kind === 'hub'
+      ? { kind: 'hub', revision: model.source.revision ?? 'main', fileHashes: model.fileHashes }
+      : model.source.kind === 'folder'
+        ? { kind: 'folder', folderName: model.source.name, fileHashes: model.fileHashes }
         : { kind: 'embedded', fileHashes: model.fileHashes };
   const id = model.source.kind === 'embedded' || model.source.kind === 'hub' ? model.source.id : model.label;
   return { id, source, dtype: model.dtype, backend: model.backend === 'node-cpu' ? 'wasm' : model.backend };
@@ -170,7 +220,14 @@ function currentDraft(name: string): ReturnType<typeof labToDraft> | null {
     selectedPosition: lab.selected,
     tokenText,
     analysis: analysed ? { ids: lab.analysedIds, positions: lab.analysis!.positions } : null,
-    distribution: view && lab.row ? { position: lab.row.position, top: view.rows.map((r) => ({ tokenId: r.tokenId, probability: r.probability })), tailMass: view.tail.probability } : null,
+    distribution:
+      view && lab.row
+        ? {
+            position: lab.row.position,
+            top: view.rows.map((r) => ({ tokenId: r.tokenId, probability: r.probability })),
+            tailMass: view.tail.probability,
+          }
+        : null,
   });
 }
 
@@ -221,9 +278,16 @@ async function keepInMemory(draft: NonNullable<ReturnType<typeof currentDraft>>)
     if (stored) await memory.insert(stored.experiment);
   }
   const saved = await memory.create(draft);
-  const reason = 'The browser’s storage for this site is full, so experiments are now kept in this tab’s memory only and are lost when it closes.';
+  const reason =
+    'The browser’s storage for this site is full, so experiments are now kept in this tab’s memory only and are lost when it closes.';
   storagePromise = Promise.resolve({ repository: memory, database: null, memoryOnlyReason: reason, onDiskLater: null });
-  set({ memoryOnlyReason: reason, notice: { kind: 'error', text: `Saved “${saved.experiment.name}” in memory only: storage is full. Export it now (Experiments → Export all).` } });
+  set({
+    memoryOnlyReason: reason,
+    notice: {
+      kind: 'error',
+      text: `Saved “${saved.experiment.name}” in memory only: storage is full. Export it now (Experiments → Export all).`,
+    },
+  });
   await refreshExperiments();
   return saved.experiment.id;
 }
@@ -262,18 +326,30 @@ export function hostOf(source: { host?: string }): string {
  * must be opened by hand). A Hub model comes from `hubHost`, by default the user's Hub host
  * (saved records do not keep the host).
  */
-export async function ensureModel(model: ExperimentModel, hubHost = useSession.getState().settings.hubUrl): Promise<boolean> {
+export async function ensureModel(
+  model: ExperimentModel,
+  hubHost = useSession.getState().settings.hubUrl,
+): Promise<boolean> {
   const current = currentModel();
   const loadedSource = useSession.getState().model?.source;
   const sameHost = loadedSource?.kind !== 'hub' || hostOf(loadedSource) === withTrailingSlash(hubHost);
   if (current && current.id === model.id && current.source.kind === model.source.kind && sameHost) return true;
   if (model.source.kind === 'folder') {
-    set({ notice: { kind: 'error', text: `This experiment used the local folder “${model.source.folderName}”: open that folder in Models first.` } });
+    set({
+      notice: {
+        kind: 'error',
+        text: `This experiment used the local folder “${model.source.folderName}”: open that folder in Models first.`,
+      },
+    });
     return false;
   }
-  const source = model.source.kind === 'hub' ? { kind: 'hub' as const, id: model.id, revision: model.source.revision, host: withTrailingSlash(hubHost) } : { kind: 'embedded' as const, id: model.id };
+  const source =
+    model.source.kind === 'hub'
+      ? { kind: 'hub' as const, id: model.id, revision: model.source.revision, host: withTrailingSlash(hubHost) }
+      : { kind: 'embedded' as const, id: model.id };
   const loaded = await loadModel({ source, dtype: 'auto' });
-  if (!loaded) set({ notice: { kind: 'error', text: `Could not load ${model.id} for this experiment (see the model picker).` } });
+  if (!loaded)
+    set({ notice: { kind: 'error', text: `Could not load ${model.id} for this experiment (see the model picker).` } });
   return loaded;
 }
 
@@ -293,7 +369,15 @@ export async function compareSaved(idA: string, idB: string): Promise<void> {
     const repo = await repository();
     const [a, b] = await Promise.all([repo.get(idA), repo.get(idB)]);
     if (!a || !b) throw new Error('One of the two experiments no longer exists.');
-    set({ comparison: { nameA: a.experiment.name, nameB: b.experiment.name, verdict: null, modelFiles: null, comparison: compareExperiments(sideOf(a.experiment), sideOf(b.experiment)) } });
+    set({
+      comparison: {
+        nameA: a.experiment.name,
+        nameB: b.experiment.name,
+        verdict: null,
+        modelFiles: null,
+        comparison: compareExperiments(sideOf(a.experiment), sideOf(b.experiment)),
+      },
+    });
   } catch (error) {
     report(error);
   }
@@ -320,7 +404,15 @@ export async function rerunExperiment(id: string): Promise<boolean> {
     const model = useSession.getState().model!;
     const comparison = compareExperiments(sideOf(saved), { ...sideOf(fresh), name: `re-run on ${model.label}` });
     const modelFiles = modelFileDifferences(saved.model.source.fileHashes, model.fileHashes);
-    set({ comparison: { nameA: saved.name, nameB: `re-run on ${model.label} (${model.backend})`, verdict: reproduces(comparison), modelFiles, comparison } });
+    set({
+      comparison: {
+        nameA: saved.name,
+        nameB: `re-run on ${model.label} (${model.backend})`,
+        verdict: reproduces(comparison),
+        modelFiles,
+        comparison,
+      },
+    });
     return true;
   } catch (error) {
     report(error);
@@ -339,10 +431,21 @@ export async function experimentNotes(id: string): Promise<string> {
  * started from: if another tab changed the experiment since, nothing is overwritten and the
  * notice says so (the list then shows the other tab's version).
  */
-export async function editExperiment(id: string, revision: number, changes: { name: string; tagsText: string; notes: string }): Promise<void> {
+export async function editExperiment(
+  id: string,
+  revision: number,
+  changes: { name: string; tagsText: string; notes: string },
+): Promise<void> {
   try {
     const repo = await repository();
-    const tags = [...new Set(changes.tagsText.split(',').map((t) => t.trim()).filter(Boolean))];
+    const tags = [
+      ...new Set(
+        changes.tagsText
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      ),
+    ];
     const name = changes.name.trim();
     const saved = await repo.update(id, revision, { ...(name ? { name } : {}), tags, notes: changes.notes });
     set({ notice: { kind: 'info', text: `Saved the changes to “${saved.experiment.name}”.` } });
@@ -394,7 +497,11 @@ export async function exportExperiments(id?: string): Promise<void> {
     const repo = await repository();
     const ids = id ? [id] : (await repo.list()).experiments.map((e) => e.id);
     const records = (await Promise.all(ids.map((i) => repo.get(i)))).filter((r) => r !== null).map((r) => r.experiment);
-    download(id ? `tokenscope-${id}.json` : 'tokenscope-experiments.json', 'application/json', createExportFile(records, { exportedAt: new Date().toISOString() }));
+    download(
+      id ? `tokenscope-${id}.json` : 'tokenscope-experiments.json',
+      'application/json',
+      createExportFile(records, { exportedAt: new Date().toISOString() }),
+    );
   } catch (error) {
     report(error);
   }
@@ -440,25 +547,50 @@ export async function importExperiments(file: File): Promise<void> {
     const markerKey = newImportMarkerKey();
     // The lock is held before the marker exists: another tab never sees a running import's marker unlocked.
     await holdingLock(markerKey, async () => {
-      writeImportMarker(browserStorage(), markerKey, { fileName: file.name, ids: parsed.experiments.map((e) => e.id), startedAt: new Date().toISOString() });
+      writeImportMarker(browserStorage(), markerKey, {
+        fileName: file.name,
+        ids: parsed.experiments.map((e) => e.id),
+        startedAt: new Date().toISOString(),
+      });
       try {
         for (let start = 0; start < total.records; start += IMPORT_BATCH) {
           const result = await repo.insertMany(parsed.experiments.slice(start, start + IMPORT_BATCH));
           total.added += result.added.length;
           total.alreadyStored += result.alreadyStored.length;
           const done = total.added + total.alreadyStored;
-          if (done < total.records) set({ notice: { kind: 'info', text: `Importing ${file.name}: ${done.toLocaleString('en-US')} of ${plural(total.records, 'record')}…` } });
+          if (done < total.records)
+            set({
+              notice: {
+                kind: 'info',
+                text: `Importing ${file.name}: ${done.toLocaleString('en-US')} of ${plural(total.records, 'record')}…`,
+              },
+            });
         }
       } finally {
         removeImportMarker(browserStorage(), markerKey);
       }
     });
-    const skipped = parsed.skipped.map((s) => `record ${s.index + 1}${s.name ? ` (“${s.name}”)` : ''}: ${s.reasons.join('; ')}`);
-    const already = total.alreadyStored > 0 ? ` ${plural(total.alreadyStored, 'experiment')} of the file ${total.alreadyStored === 1 ? 'was' : 'were'} already stored (not duplicated).` : '';
-    set({ notice: { kind: skipped.length ? 'error' : 'info', text: `Imported ${plural(total.added, 'experiment')} from ${file.name}.${already}${skipped.length ? ` Skipped ${skipped.length}: ${skipped.join(' · ')}` : ''}` } });
+    const skipped = parsed.skipped.map(
+      (s) => `record ${s.index + 1}${s.name ? ` (“${s.name}”)` : ''}: ${s.reasons.join('; ')}`,
+    );
+    const already =
+      total.alreadyStored > 0
+        ? ` ${plural(total.alreadyStored, 'experiment')} of the file ${total.alreadyStored === 1 ? 'was' : 'were'} already stored (not duplicated).`
+        : '';
+    set({
+      notice: {
+        kind: skipped.length ? 'error' : 'info',
+        text: `Imported ${plural(total.added, 'experiment')} from ${file.name}.${already}${skipped.length ? ` Skipped ${skipped.length}: ${skipped.join(' · ')}` : ''}`,
+      },
+    });
   } catch (error) {
     if (error instanceof StorageFullError || isQuotaExceeded(error)) {
-      set({ notice: { kind: 'error', text: storageFullImportMessage(file.name, total.added + total.alreadyStored, total.records) } });
+      set({
+        notice: {
+          kind: 'error',
+          text: storageFullImportMessage(file.name, total.added + total.alreadyStored, total.records),
+        },
+      });
     } else {
       report(error);
     }
@@ -482,7 +614,9 @@ export function reportInterruptedImports(): void {
         const { experiments } = await (await repository()).list({ deleted: 'include' });
         const stored = new Set(experiments.map((e) => e.id));
         const imported = marker.ids.filter((id) => stored.has(id)).length;
-        set({ notice: { kind: 'error', text: interruptedImportMessage(marker.fileName, imported, marker.ids.length) } });
+        set({
+          notice: { kind: 'error', text: interruptedImportMessage(marker.fileName, imported, marker.ids.length) },
+        });
         removeImportMarker(storageArea, key);
       } catch (error) {
         report(error);
@@ -502,9 +636,12 @@ if (typeof window !== 'undefined') {
 
 export async function askForPersistentStorage(): Promise<void> {
   const answer = await requestPersistentStorage();
-  const text = answer === 'granted' ? 'The browser will keep experiments unless you clear them.'
-    : answer === 'denied' ? 'The browser did not grant persistent storage; export important experiments.'
-      : 'This browser cannot promise to keep storage; export important experiments.';
+  const text =
+    answer === 'granted'
+      ? 'The browser will keep experiments unless you clear them.'
+      : answer === 'denied'
+        ? 'The browser did not grant persistent storage; export important experiments.'
+        : 'This browser cannot promise to keep storage; export important experiments.';
   set({ notice: { kind: answer === 'granted' ? 'info' : 'error', text } });
   await refreshExperiments();
 }

@@ -75,13 +75,17 @@ describe('generate with cautious steps', () => {
       throw new Error('the worker lost the model');
     };
     await expect(generate(5, 'sample')).resolves.toBe(0);
-    expect(useSession.getState().lab).toMatchObject({ status: 'error', error: 'the worker lost the model', generation: null });
+    expect(useSession.getState().lab).toMatchObject({
+      status: 'error',
+      error: 'the worker lost the model',
+      generation: null,
+    });
   });
 
   it('ends "Generate N" at N: the last chosen trial is cut to fit', async () => {
     // The stop token is unlikely, so trials run to their 32-token limit: every chosen trial is longer than what is left.
     stepLogits = () => Float32Array.from([0, 0, 0, -6]);
-    const generated = await generate(5, "sample");
+    const generated = await generate(5, 'sample');
     expect(useSession.getState().lab.error).toBeNull();
     expect(generated).toBe(5);
     const lab = useSession.getState().lab;

@@ -4,7 +4,15 @@
  * sampling, generate N tokens with a stop, walk the branch tree. The maths of what is drawn
  * is pure core code over the kept logits row; only these actions call the model.
  */
-import { CNTP_STOP_TEXTS, cautiousStopTokenIds, logSumExp, positionSeed, sampleNext, type NextTokenMode, type SamplingSettings } from '../core/distribution';
+import {
+  CNTP_STOP_TEXTS,
+  cautiousStopTokenIds,
+  logSumExp,
+  positionSeed,
+  sampleNext,
+  type NextTokenMode,
+  type SamplingSettings,
+} from '../core/distribution';
 import { cautiousStep } from '../core/lab/cautiousDecoding';
 import { commonPrefixLength } from '../core/context/tokenPrefix';
 import { bytesProblem, LIMITS } from '../core/limits';
@@ -62,7 +70,17 @@ export function currentRow(lab: LabState, freshness = analysisFreshness(lab)): L
 
 /** The lab with no text: what a new model or a refused text leaves. */
 function noTextLab(): Partial<LabState> {
-  return { textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], analysis: null, analysedIds: [], row: null, selected: null, cautiousSteps: [] };
+  return {
+    textIds: [],
+    textTokens: [],
+    tree: emptyTree(),
+    continuationTokens: [],
+    analysis: null,
+    analysedIds: [],
+    row: null,
+    selected: null,
+    cautiousSteps: [],
+  };
 }
 
 /**
@@ -117,7 +135,18 @@ export async function refreshAnalysis(): Promise<boolean> {
       const sameTokens = ids.length === get().lab.textIds.length && ids.every((id, i) => id === get().lab.textIds[i]);
       tokenizedText = text;
       // A different prompt starts a new tree of continuations, unless an experiment brings its own.
-      patchLab(sameTokens ? { textTokens: tokens } : { textIds: ids, textTokens: tokens, tree: emptyTree(), continuationTokens: [], selected: null, cautiousSteps: [] });
+      patchLab(
+        sameTokens
+          ? { textTokens: tokens }
+          : {
+              textIds: ids,
+              textTokens: tokens,
+              tree: emptyTree(),
+              continuationTokens: [],
+              selected: null,
+              cautiousSteps: [],
+            },
+      );
       if (pendingRestore && pendingRestore.text === text) {
         patchLab({ tree: pendingRestore.tree, selected: pendingRestore.selected });
         pendingRestore = null;
@@ -127,16 +156,28 @@ export async function refreshAnalysis(): Promise<boolean> {
     const continuation = pathTokens(lab.tree);
     // Views already on screen are kept; only tokens after the common prefix are asked for (one per generated step).
     let known = 0;
-    while (known < continuation.length && known < lab.continuationTokens.length && lab.continuationTokens[known].id === continuation[known]) known++;
-    const fresh = known < continuation.length ? await client.call('tokenViews', { ids: continuation.slice(known) }, { signal: controller.signal }) : [];
+    while (
+      known < continuation.length &&
+      known < lab.continuationTokens.length &&
+      lab.continuationTokens[known].id === continuation[known]
+    )
+      known++;
+    const fresh =
+      known < continuation.length
+        ? await client.call('tokenViews', { ids: continuation.slice(known) }, { signal: controller.signal })
+        : [];
     const continuationTokens = [...lab.continuationTokens.slice(0, known), ...fresh];
     const ids = [...lab.textIds, ...continuation];
-    const analysis = await client.call('analyze', { ids }, {
-      signal: controller.signal,
-      onProgress: (progress) => {
-        if (analysisController === controller) patchLab({ progress });
+    const analysis = await client.call(
+      'analyze',
+      { ids },
+      {
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (analysisController === controller) patchLab({ progress });
+        },
       },
-    });
+    );
     if (analysisController !== controller) return false;
     const selected = lab.selected !== null && lab.selected <= ids.length ? lab.selected : null;
     patchLab({ status: 'ready', analysis, analysedIds: ids, continuationTokens, progress: null, selected });
@@ -218,13 +259,24 @@ export function canAppendAt(lab: LabState): boolean {
  * Appends a token at the shown position: at the end it extends the continuation; inside the
  * continuation it branches there. The model's probability is stored on the tree's edge.
  */
-export async function appendToken(tokenId: number, how: StepKind, sampledProbability: number | null = null, seed: number | null = null): Promise<boolean> {
+export async function appendToken(
+  tokenId: number,
+  how: StepKind,
+  sampledProbability: number | null = null,
+  seed: number | null = null,
+): Promise<boolean> {
   const lab = get().lab;
   if (!lab.row || !canAppendAt(lab)) return false;
   const parentId = nodeAtPosition(lab, lab.row.position);
   if (parentId === null) return false;
   const probability = probabilityOf(lab.row.logits, tokenId);
-  const tree: BranchTree = appendStep(moveTo(lab.tree, parentId), { tokenId, probability, sampledProbability, how, seed });
+  const tree: BranchTree = appendStep(moveTo(lab.tree, parentId), {
+    tokenId,
+    probability,
+    sampledProbability,
+    how,
+    seed,
+  });
   patchLab({ tree, selected: null });
   return refreshAnalysis();
 }
@@ -247,7 +299,11 @@ export async function stepOnce(mode: NextTokenMode): Promise<boolean> {
 export async function generate(count: number, mode: NextTokenMode): Promise<number> {
   if (get().lab.generation) return 0;
   stopRequested = false;
-  patchLab({ generation: { done: 0, total: count }, selected: null, ...(get().settings.cautious ? { cautiousSteps: [] } : {}) });
+  patchLab({
+    generation: { done: 0, total: count },
+    selected: null,
+    ...(get().settings.cautious ? { cautiousSteps: [] } : {}),
+  });
   let done = 0;
   try {
     if (get().lab.row?.position !== get().lab.analysedIds.length) await loadRow();
@@ -293,10 +349,18 @@ async function stepCautiously(maxTokens: number): Promise<number> {
   const appendedCount = Math.min(result.appended.tokenIds.length, maxTokens);
   result.appended.tokenIds.slice(0, appendedCount).forEach((tokenId, i) => {
     tree = appendStep(tree, {
-      tokenId, probability: Math.exp(result.appended.rawLogProbs[i]), sampledProbability: Math.exp(result.appended.logProbs[i]), how: 'cautious', seed: i === 0 ? seed : null,
+      tokenId,
+      probability: Math.exp(result.appended.rawLogProbs[i]),
+      sampledProbability: Math.exp(result.appended.logProbs[i]),
+      how: 'cautious',
+      seed: i === 0 ? seed : null,
     });
   });
-  patchLab((current) => ({ tree, selected: null, cautiousSteps: [...current.cautiousSteps, { depth, result, appendedCount }] }));
+  patchLab((current) => ({
+    tree,
+    selected: null,
+    cautiousSteps: [...current.cautiousSteps, { depth, result, appendedCount }],
+  }));
   return (await refreshAnalysis()) ? appendedCount : 0;
 }
 
@@ -332,4 +396,3 @@ function probabilityOf(logits: Float32Array, tokenId: number): number {
 function isQuietError(error: unknown): boolean {
   return (error instanceof EngineCallError && error.code === 'cancelled') || error instanceof WorkerRestartedError;
 }
-

@@ -37,11 +37,19 @@ export function startLabDraftAutosave(): void {
     onError: (error) => console.warn('The lab draft could not be kept in localStorage:', error),
   });
   useSession.subscribe((state, previous) => {
-    const changed = state.lab.tree !== previous.lab.tree || state.lab.selected !== previous.lab.selected || state.model !== previous.model || state.lab.status !== previous.lab.status;
+    const changed =
+      state.lab.tree !== previous.lab.tree ||
+      state.lab.selected !== previous.lab.selected ||
+      state.model !== previous.model ||
+      state.lab.status !== previous.lab.status;
     // Only an analysed lab: while a text is being tokenized or a model loads the tree may be stale or not yet restored.
     if (!changed || !state.model || state.lab.status !== 'ready') return;
     const tokens = state.vocabulary?.tokens;
-    autosave.schedule(JSON.stringify(labDraftOf(state.model.key, state.text, state.lab.tree, state.lab.selected, (id) => tokens?.[id] ?? `#${id}`)));
+    autosave.schedule(
+      JSON.stringify(
+        labDraftOf(state.model.key, state.text, state.lab.tree, state.lab.selected, (id) => tokens?.[id] ?? `#${id}`),
+      ),
+    );
   });
   flushOnPageHide(autosave);
 }

@@ -58,7 +58,11 @@ describe('the analysis on screen and the text being edited', () => {
   });
 
   it('keeps a refused text clear when the tokens of the previous text arrive just after the refusal', async () => {
-    useSession.setState({ lab: { ...EMPTY_LAB, tree: emptyTree() }, model: { id: 'm' } as never, text: 'The previous text' });
+    useSession.setState({
+      lab: { ...EMPTY_LAB, tree: emptyTree() },
+      model: { id: 'm' } as never,
+      text: 'The previous text',
+    });
     let answerTokenize: (value: unknown) => void = () => {};
     engineCall.mockImplementation((method: string) => {
       if (method === 'tokenize') return new Promise((resolve) => (answerTokenize = resolve));

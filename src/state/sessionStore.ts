@@ -6,7 +6,16 @@ import { create } from 'zustand';
 import { emptyTree, type BranchTree } from '../core/lab/branchTree';
 import type { CautiousStepResult } from '../core/lab/cautiousDecoding';
 import type {
-  AnalyzeResult, BackendReport, CachedModelEntry, Dtype, LoadProgress, ModelInfo, ModelSource, TokenView, VocabularyResult, WindowProgress,
+  AnalyzeResult,
+  BackendReport,
+  CachedModelEntry,
+  Dtype,
+  LoadProgress,
+  ModelInfo,
+  ModelSource,
+  TokenView,
+  VocabularyResult,
+  WindowProgress,
 } from '../engine/types';
 import type { WorkerHealth } from '../worker/client';
 import { readStoredSettings, readStoredText, settingsFromQuery, type Settings } from './settings';
@@ -54,8 +63,19 @@ export interface LabState {
 }
 
 export const EMPTY_LAB: LabState = {
-  textIds: [], textTokens: [], tree: emptyTree(), continuationTokens: [], status: 'idle', error: null, progress: null,
-  analysis: null, analysedIds: [], selected: null, row: null, generation: null, cautiousSteps: [],
+  textIds: [],
+  textTokens: [],
+  tree: emptyTree(),
+  continuationTokens: [],
+  status: 'idle',
+  error: null,
+  progress: null,
+  analysis: null,
+  analysedIds: [],
+  selected: null,
+  row: null,
+  generation: null,
+  cautiousSteps: [],
 };
 
 export interface SessionState {

@@ -22,7 +22,11 @@ describe('settings', () => {
   });
 
   it('reads overrides from the URL and ignores invalid ones', () => {
-    expect(settingsFromQuery('?backend=wasm&hub=http://127.0.0.1:9000/&topN=5')).toEqual({ backend: 'wasm', hubUrl: 'http://127.0.0.1:9000/', topN: 5 });
+    expect(settingsFromQuery('?backend=wasm&hub=http://127.0.0.1:9000/&topN=5')).toEqual({
+      backend: 'wasm',
+      hubUrl: 'http://127.0.0.1:9000/',
+      topN: 5,
+    });
     expect(settingsFromQuery('?backend=gpu&topN=0')).toEqual({});
   });
 });

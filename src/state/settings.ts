@@ -35,7 +35,12 @@ export const settingsSchema = z.object({
   /** Ask the infini-gram API (a second ∞-gram backend, web-scale corpora) in the corpus view. Off: nothing is ever sent. */
   infiniGramApi: z.boolean().default(false),
   /** The infini-gram API's host (its endpoint: queries are POSTed to this URL). */
-  infiniGramUrl: z.string().url().refine((url) => infiniGramHostProblem(url) === null).default(INFINI_GRAM_API_ENDPOINT).catch(INFINI_GRAM_API_ENDPOINT),
+  infiniGramUrl: z
+    .string()
+    .url()
+    .refine((url) => infiniGramHostProblem(url) === null)
+    .default(INFINI_GRAM_API_ENDPOINT)
+    .catch(INFINI_GRAM_API_ENDPOINT),
   /** The API's index; a name no longer listed falls back to the default rather than resetting every setting. */
   infiniGramIndex: z.enum(infiniGramIndexNames).default(DEFAULT_INFINI_GRAM_INDEX).catch(DEFAULT_INFINI_GRAM_INDEX),
 });
@@ -79,7 +84,9 @@ export function readStoredSettings(store: KeyValueStorage | null = storage()): S
   if (!raw) return DEFAULT_SETTINGS;
   try {
     const parsed = settingsSchema.partial().safeParse(JSON.parse(raw));
-    return parsed.success ? settingsSchema.parse({ ...DEFAULT_SETTINGS, ...stripUndefined(parsed.data) }) : DEFAULT_SETTINGS;
+    return parsed.success
+      ? settingsSchema.parse({ ...DEFAULT_SETTINGS, ...stripUndefined(parsed.data) })
+      : DEFAULT_SETTINGS;
   } catch {
     return DEFAULT_SETTINGS;
   }

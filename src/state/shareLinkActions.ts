@@ -31,13 +31,20 @@ export function currentShareLink(): { ok: true; url: string } | { ok: false; err
   const model = currentModel();
   if (!model || !loaded) return { ok: false, error: 'Load a model first.' };
   // Only a host other than the default goes into the link: most links stay as they were.
-  const hubHost = loaded.source.kind === 'hub' && hostOf(loaded.source) !== DEFAULT_HUB_URL ? hostOf(loaded.source) : undefined;
+  const hubHost =
+    loaded.source.kind === 'hub' && hostOf(loaded.source) !== DEFAULT_HUB_URL ? hostOf(loaded.source) : undefined;
   const encoded = encodeShareLink({
     // File hashes stay in saved records: a link carries inputs only, and text needs the room.
     model: { ...model, source: { ...model.source, fileHashes: [] } },
     ...(hubHost ? { hubHost } : {}),
     text,
-    settings: { ...samplingSettingsOf(settings), seed: settings.seed, colourMetric: settings.colourMetric, view: 'text', selectedPosition: lab.selected },
+    settings: {
+      ...samplingSettingsOf(settings),
+      seed: settings.seed,
+      colourMetric: settings.colourMetric,
+      view: 'text',
+      selectedPosition: lab.selected,
+    },
   });
   if (!encoded.ok) return { ok: false, error: `No link: ${encoded.errors.join('; ')}` };
   return { ok: true, url: `${location.origin}${location.pathname}#share=${encoded.value}` };

@@ -9,7 +9,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseBatchDefinition } from '../core/batch/definition';
 import { batchTasks } from '../core/batch/tasks';
 import type { SampleResult } from '../core/batch/results';
-import { BATCH_STORAGE_FULL_MESSAGE, memoryBatchStore, openBatchStore, type BatchStore, type StoredBatch } from './batchStore';
+import {
+  BATCH_STORAGE_FULL_MESSAGE,
+  memoryBatchStore,
+  openBatchStore,
+  type BatchStore,
+  type StoredBatch,
+} from './batchStore';
 import { DATABASE_NAME } from './database';
 import { StorageError } from './errors';
 
@@ -17,8 +23,12 @@ let counter = 0;
 const freshName = () => `tokenscope-batches-test-${process.pid}-${++counter}`;
 
 const definition = parseBatchDefinition({
-  name: 'two prompts', seed: 7,
-  prompts: [{ id: 'a', prompt: 'A is', expected: ['x'] }, { id: 'b', prompt: 'B is' }],
+  name: 'two prompts',
+  seed: 7,
+  prompts: [
+    { id: 'a', prompt: 'A is', expected: ['x'] },
+    { id: 'b', prompt: 'B is' },
+  ],
   models: [{ id: 'sotu-gpt', source: { kind: 'embedded' } }],
   grid: { temperature: [0.5, 1], maxNewTokens: 2 },
   samplesPerCell: 2,
@@ -32,8 +42,20 @@ function batch(id: string, createdAt = '2025-01-01T00:00:00.000Z'): StoredBatch 
 function result(index: number): SampleResult {
   const task = tasks[index];
   return {
-    batch: '0123456789abcdef', task: task.index, promptId: task.promptId, modelKey: task.modelKey, cellKey: task.cellKey, sample: task.sample, seed: task.seed,
-    settings: { temperature: 1, topK: 0, topP: 1, minP: 0 }, completion: ` x${index}`, tokenIds: [index], logProbs: [-0.5], entropyBits: [1.25], stoppedBy: 'max-tokens', matched: null,
+    batch: '0123456789abcdef',
+    task: task.index,
+    promptId: task.promptId,
+    modelKey: task.modelKey,
+    cellKey: task.cellKey,
+    sample: task.sample,
+    seed: task.seed,
+    settings: { temperature: 1, topK: 0, topP: 1, minP: 0 },
+    completion: ` x${index}`,
+    tokenIds: [index],
+    logProbs: [-0.5],
+    entropyBits: [1.25],
+    stoppedBy: 'max-tokens',
+    matched: null,
   };
 }
 

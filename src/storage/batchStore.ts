@@ -67,7 +67,9 @@ export const BATCH_STORAGE_FULL_MESSAGE =
 
 /** Quota errors become the sentence above; anything else passes unchanged. */
 function quotaToSentence(error: unknown, transactionError: unknown = null): unknown {
-  return isQuotaExceeded(error) || isQuotaExceeded(transactionError) ? new StorageError('storage-full', BATCH_STORAGE_FULL_MESSAGE) : error;
+  return isQuotaExceeded(error) || isQuotaExceeded(transactionError)
+    ? new StorageError('storage-full', BATCH_STORAGE_FULL_MESSAGE)
+    : error;
 }
 
 type Writable = typeof BATCHES | typeof RESULTS;
@@ -77,7 +79,11 @@ type Writable = typeof BATCHES | typeof RESULTS;
  * (QuotaExceededError) or only abort the transaction (the request then fails with AbortError
  * and the transaction's error is the quota one): both become the sentence above.
  */
-async function write<T>(database: IDBPDatabase<BatchSchema>, stores: Writable[], work: (tx: IDBPTransaction<BatchSchema, Writable[], 'readwrite'>) => Promise<T>): Promise<T> {
+async function write<T>(
+  database: IDBPDatabase<BatchSchema>,
+  stores: Writable[],
+  work: (tx: IDBPTransaction<BatchSchema, Writable[], 'readwrite'>) => Promise<T>,
+): Promise<T> {
   let tx: IDBPTransaction<BatchSchema, Writable[], 'readwrite'> | null = null;
   try {
     tx = database.transaction(stores, 'readwrite');
@@ -95,7 +101,8 @@ async function write<T>(database: IDBPDatabase<BatchSchema>, stores: Writable[],
 }
 
 const byTask = (a: SampleResult, b: SampleResult) => a.task - b.task;
-const newestFirst = (a: StoredBatch, b: StoredBatch) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+const newestFirst = (a: StoredBatch, b: StoredBatch) =>
+  b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
 /** Every [id, key] with this id: a string key sorts before any array, and every string before []. */
 const rangeOf = (id: string) => IDBKeyRange.bound([id], [id, []]);
 
@@ -122,22 +129,32 @@ export function openBatchStore(name = BATCH_DATABASE_NAME): BatchStore {
   return {
     listBatches: async () => (await (await db()).getAll(BATCHES)).sort(newestFirst),
     getBatch: async (id) => (await db()).get(BATCHES, id),
-    putBatch: async (batch) => write(await db(), [BATCHES], async (tx) => { await tx.objectStore(BATCHES).put(batch); }),
-    setStatus: async (id, status) => write(await db(), [BATCHES], async (tx) => {
-      const store = tx.objectStore(BATCHES);
-      const batch = await store.get(id);
-      if (!batch) throw notFound(id);
-      const updated = { ...batch, status, updatedAt: new Date().toISOString() };
-      await store.put(updated);
-      return updated;
-    }),
-    putResult: async (batchId, key, result) => write(await db(), [RESULTS], async (tx) => { await tx.objectStore(RESULTS).put({ batchId, key, result }); }),
-    results: async (batchId) => (await (await db()).getAll(RESULTS, rangeOf(batchId))).map((r) => r.result).sort(byTask),
-    doneKeys: async (batchId) => new Set((await (await db()).getAllKeys(RESULTS, rangeOf(batchId))).map((key) => key[1])),
+    putBatch: async (batch) =>
+      write(await db(), [BATCHES], async (tx) => {
+        await tx.objectStore(BATCHES).put(batch);
+      }),
+    setStatus: async (id, status) =>
+      write(await db(), [BATCHES], async (tx) => {
+        const store = tx.objectStore(BATCHES);
+        const batch = await store.get(id);
+        if (!batch) throw notFound(id);
+        const updated = { ...batch, status, updatedAt: new Date().toISOString() };
+        await store.put(updated);
+        return updated;
+      }),
+    putResult: async (batchId, key, result) =>
+      write(await db(), [RESULTS], async (tx) => {
+        await tx.objectStore(RESULTS).put({ batchId, key, result });
+      }),
+    results: async (batchId) =>
+      (await (await db()).getAll(RESULTS, rangeOf(batchId))).map((r) => r.result).sort(byTask),
+    doneKeys: async (batchId) =>
+      new Set((await (await db()).getAllKeys(RESULTS, rangeOf(batchId))).map((key) => key[1])),
     countResults: async (batchId) => (await db()).count(RESULTS, rangeOf(batchId)),
-    deleteBatch: async (id) => write(await db(), [BATCHES, RESULTS], async (tx) => {
-      await Promise.all([tx.objectStore(BATCHES).delete(id), tx.objectStore(RESULTS).delete(rangeOf(id))]);
-    }),
+    deleteBatch: async (id) =>
+      write(await db(), [BATCHES, RESULTS], async (tx) => {
+        await Promise.all([tx.objectStore(BATCHES).delete(id), tx.objectStore(RESULTS).delete(rangeOf(id))]);
+      }),
     close: () => {
       void opened?.then((d) => d.close());
       opened = null;
@@ -153,7 +170,9 @@ export function memoryBatchStore(): BatchStore {
   return {
     listBatches: async () => [...batches.values()].map((b) => structuredClone(b)).sort(newestFirst),
     getBatch: async (id) => structuredClone(batches.get(id)),
-    putBatch: async (batch) => { batches.set(batch.id, structuredClone(batch)); },
+    putBatch: async (batch) => {
+      batches.set(batch.id, structuredClone(batch));
+    },
     setStatus: async (id, status) => {
       const batch = batches.get(id);
       if (!batch) throw notFound(id);
@@ -161,11 +180,16 @@ export function memoryBatchStore(): BatchStore {
       batches.set(id, updated);
       return structuredClone(updated);
     },
-    putResult: async (batchId, key, result) => { results.set(batchId, of(batchId).set(key, structuredClone(result))); },
+    putResult: async (batchId, key, result) => {
+      results.set(batchId, of(batchId).set(key, structuredClone(result)));
+    },
     results: async (batchId) => [...of(batchId).values()].map((r) => structuredClone(r)).sort(byTask),
     doneKeys: async (batchId) => new Set(of(batchId).keys()),
     countResults: async (batchId) => of(batchId).size,
-    deleteBatch: async (id) => { batches.delete(id); results.delete(id); },
+    deleteBatch: async (id) => {
+      batches.delete(id);
+      results.delete(id);
+    },
     close: () => {},
   };
 }

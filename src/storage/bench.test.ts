@@ -15,7 +15,13 @@ describe('storage benchmark', () => {
     expect(await repository.count()).toBe(23); // 20 filled + 3 timed saves after filling
     expect((await repository.list({ search: 'tenth' })).experiments).toHaveLength(2);
     expect(result.count).toBe(20);
-    for (const key of ['saveMedianMs', 'saveWhenFullMedianMs', 'listMedianMs', 'searchMedianMs', 'getMedianMs'] as const) {
+    for (const key of [
+      'saveMedianMs',
+      'saveWhenFullMedianMs',
+      'listMedianMs',
+      'searchMedianMs',
+      'getMedianMs',
+    ] as const) {
       expect(Number.isFinite(result[key]) && result[key] >= 0).toBe(true);
     }
     expect(result.storedBytes).toBeGreaterThan(20 * 1_000);

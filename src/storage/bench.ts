@@ -49,7 +49,10 @@ async function timed(operation: () => Promise<unknown>): Promise<number> {
  * const result = await benchmarkRepository(createExperimentsRepository(database.entries, { appVersion }));
  * console.table(result);
  */
-export async function benchmarkRepository(repository: ExperimentsRepository, options: BenchOptions = {}): Promise<BenchResult> {
+export async function benchmarkRepository(
+  repository: ExperimentsRepository,
+  options: BenchOptions = {},
+): Promise<BenchResult> {
   const count = options.count ?? 1_000;
   const samples = options.samples ?? 25;
   const saveTimes: number[] = [];
@@ -78,7 +81,9 @@ export async function benchmarkRepository(repository: ExperimentsRepository, opt
     getTimes.push(await timed(() => repository.get(ids[(s * 7919) % ids.length])));
   }
   for (let s = 0; s < samples; s++) {
-    const draft = toDraft(exampleExperiment({ seed: count + s + 1, positions: options.positions ?? 300, name: `Bench extra ${s}` }));
+    const draft = toDraft(
+      exampleExperiment({ seed: count + s + 1, positions: options.positions ?? 300, name: `Bench extra ${s}` }),
+    );
     saveWhenFullTimes.push(await timed(() => repository.create(draft)));
   }
   return {

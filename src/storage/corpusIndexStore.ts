@@ -50,8 +50,12 @@ export function openCorpusIndexStore(name = CORPUS_DATABASE_NAME): CorpusIndexSt
   };
   return {
     get: async (key) => (await db()).get(INDEXES, key),
-    put: async (record) => { await (await db()).put(INDEXES, record); },
-    delete: async (key) => { await (await db()).delete(INDEXES, key); },
+    put: async (record) => {
+      await (await db()).put(INDEXES, record);
+    },
+    delete: async (key) => {
+      await (await db()).delete(INDEXES, key);
+    },
   };
 }
 
@@ -60,7 +64,11 @@ export function memoryCorpusIndexStore(): CorpusIndexStorage {
   const records = new Map<string, StoredCorpusIndex>();
   return {
     get: async (key) => records.get(key),
-    put: async (record) => { records.set(record.key, record); },
-    delete: async (key) => { records.delete(key); },
+    put: async (record) => {
+      records.set(record.key, record);
+    },
+    delete: async (key) => {
+      records.delete(key);
+    },
   };
 }

@@ -17,7 +17,9 @@ describe('experiments database', () => {
     database.close();
     const raw = await openDB(name);
     expect(raw.version).toBe(DATABASE_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual([STORE_NAMES.experiments, STORE_NAMES.summaries, STORE_NAMES.meta].sort());
+    expect([...raw.objectStoreNames].sort()).toEqual(
+      [STORE_NAMES.experiments, STORE_NAMES.summaries, STORE_NAMES.meta].sort(),
+    );
     const tx = raw.transaction(STORE_NAMES.summaries);
     const summaries = tx.objectStore(STORE_NAMES.summaries);
     expect([...summaries.indexNames].sort()).toEqual(['listed', 'modelId', 'name', 'tags', 'updatedAt']);
@@ -52,7 +54,9 @@ describe('experiments database', () => {
 
     // When the old tab finally closes, the late connection is closed too, so it blocks nobody.
     oldTab.close();
-    const later = await openDB(name, DATABASE_VERSION + 2, { blocked: () => expect.fail('the late connection was left open') });
+    const later = await openDB(name, DATABASE_VERSION + 2, {
+      blocked: () => expect.fail('the late connection was left open'),
+    });
     expect(later.version).toBe(DATABASE_VERSION + 2);
     later.close();
   });
@@ -62,7 +66,9 @@ describe('experiments database', () => {
     (await openExperimentsDatabase({ name })).close();
     // An old tab that ignores versionchange and keeps its connection open.
     const oldTab = await openDB(name, DATABASE_VERSION);
-    const error = await openExperimentsDatabase({ name, version: DATABASE_VERSION + 1, blockedTimeoutMs: 50 }).catch((e: unknown) => e);
+    const error = await openExperimentsDatabase({ name, version: DATABASE_VERSION + 1, blockedTimeoutMs: 50 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseBlockedError);
     oldTab.close();
     const database = await (error as DatabaseBlockedError).whenUnblocked!;
@@ -76,8 +82,12 @@ describe('experiments database', () => {
     const name = freshName();
     const first = await openExperimentsDatabase({ name });
     const second = await openExperimentsDatabase({ name, blockedTimeoutMs: 50 });
-    const saved = await createExperimentsRepository(first.entries, { appVersion: '1' }).create(toDraft(exampleExperiment({ positions: 4 })));
-    expect(await createExperimentsRepository(second.entries, { appVersion: '1' }).get(saved.experiment.id)).toEqual(saved);
+    const saved = await createExperimentsRepository(first.entries, { appVersion: '1' }).create(
+      toDraft(exampleExperiment({ positions: 4 })),
+    );
+    expect(await createExperimentsRepository(second.entries, { appVersion: '1' }).get(saved.experiment.id)).toEqual(
+      saved,
+    );
     first.close();
     second.close();
   });
@@ -147,7 +157,10 @@ describe('experiments database', () => {
       },
     });
     const at = (minute: number) => `2026-11-20T10:${String(minute).padStart(2, '0')}:00.000Z`;
-    const records = [1, 2, 3, 4].map((i) => ({ ...exampleExperiment({ id: `v2-${i}`, name: `Old ${i}`, positions: 4 }), updatedAt: at(i) }));
+    const records = [1, 2, 3, 4].map((i) => ({
+      ...exampleExperiment({ id: `v2-${i}`, name: `Old ${i}`, positions: 4 }),
+      updatedAt: at(i),
+    }));
     for (const record of records.slice(0, 3)) await old.put(STORE_NAMES.experiments, record);
     await old.put(STORE_NAMES.experiments, records[3]); // no summary: written by hand
     await old.put(STORE_NAMES.summaries, summarise(records[0], 1, null));
@@ -181,7 +194,10 @@ describe('experiments database', () => {
     expect(await repository.listStart(10)).toMatchObject({ total: 1 });
     await repository.restore(b.experiment.id);
     expect(await names()).toEqual(['A, renamed', 'B']);
-    await repository.insertMany([exampleExperiment({ id: 'c', positions: 4 }), exampleExperiment({ id: 'd', positions: 4 })]);
+    await repository.insertMany([
+      exampleExperiment({ id: 'c', positions: 4 }),
+      exampleExperiment({ id: 'd', positions: 4 }),
+    ]);
     await repository.remove(a.experiment.id);
     // The count is kept by every write, not counted: counting the index walks all of it.
     const count = vi.spyOn(IDBIndex.prototype, 'count');
@@ -197,12 +213,16 @@ describe('experiments database', () => {
   it('reads a long list a page at a time (each page its own task), every summary once', async () => {
     const name = freshName();
     const writer = await openExperimentsDatabase({ name });
-    const records = Array.from({ length: 2_050 }, (_, i) => exampleExperiment({ id: `r-${String(i).padStart(4, '0')}`, seed: i + 1, positions: 2 }));
+    const records = Array.from({ length: 2_050 }, (_, i) =>
+      exampleExperiment({ id: `r-${String(i).padStart(4, '0')}`, seed: i + 1, positions: 2 }),
+    );
     await createExperimentsRepository(writer.entries, { appVersion: '1' }).insertMany(records);
     const reader = await openExperimentsDatabase({ name });
     const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
     try {
-      const ids = (await createExperimentsRepository(reader.entries, { appVersion: '1' }).list()).experiments.map((e) => e.id);
+      const ids = (await createExperimentsRepository(reader.entries, { appVersion: '1' }).list()).experiments.map(
+        (e) => e.id,
+      );
       expect(ids.sort()).toEqual(records.map((r) => r.id));
       expect(getAll.mock.calls.map(([, count]) => count)).toEqual([1_000, 1_000, 1_000]);
     } finally {
@@ -240,11 +260,14 @@ describe('experiments database', () => {
     const repository = createExperimentsRepository(database.entries, { appVersion: '1' });
     const realPut = IDBObjectStore.prototype.put;
     const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, ...args) {
-      if (this.name === STORE_NAMES.summaries) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      if (this.name === STORE_NAMES.summaries)
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return realPut.apply(this, args);
     });
     try {
-      await expect(repository.insert(exampleExperiment({ id: 'half-written', positions: 4 }))).rejects.toThrow(StorageFullError);
+      await expect(repository.insert(exampleExperiment({ id: 'half-written', positions: 4 }))).rejects.toThrow(
+        StorageFullError,
+      );
     } finally {
       put.mockRestore();
     }
@@ -262,7 +285,9 @@ describe('experiments database', () => {
     });
     try {
       await expect(repository.create(toDraft(exampleExperiment({ positions: 4 })))).rejects.toThrow(StorageFullError);
-      await expect(repository.create(toDraft(exampleExperiment({ positions: 4 })))).rejects.toThrow(/Export your experiments now/);
+      await expect(repository.create(toDraft(exampleExperiment({ positions: 4 })))).rejects.toThrow(
+        /Export your experiments now/,
+      );
     } finally {
       put.mockRestore();
     }

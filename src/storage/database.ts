@@ -157,7 +157,9 @@ export async function openExperimentsDatabase(options: OpenDatabaseOptions = {})
 }
 
 /** Version 3's migration: the list key on every stored summary (none on deleted or damaged ones); returns how many got one. */
-async function addListKeys(summaries: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], typeof SUMMARIES, 'versionchange'>): Promise<number> {
+async function addListKeys(
+  summaries: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], typeof SUMMARIES, 'versionchange'>,
+): Promise<number> {
   let listed = 0;
   for (let cursor = await summaries.openCursor(); cursor; cursor = await cursor.continue()) {
     if (!listKeyOf(cursor.value)) continue;
@@ -171,7 +173,9 @@ async function addListKeys(summaries: IDBPObjectStore<TokenscopeSchema, StoreNam
 const SUMMARY_PAGE = 1_000;
 
 /** Every summary, frozen, a page at a time (one getAll of 10,000 is one main-thread task of over 100 ms). */
-async function readAllInPages(store: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], typeof SUMMARIES, 'readonly'>): Promise<unknown[]> {
+async function readAllInPages(
+  store: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], typeof SUMMARIES, 'readonly'>,
+): Promise<unknown[]> {
   const all: unknown[] = [];
   let after: string | null = null;
   for (;;) {
@@ -185,7 +189,8 @@ async function readAllInPages(store: IDBPObjectStore<TokenscopeSchema, StoreName
 /** How a change moves the count of listed summaries: +1 when one joins the list, -1 when one leaves it. */
 function listedDelta(storedSummary: unknown, decision: EntryChange<unknown>): number {
   const wasListed = listKeyOf(storedSummary) !== undefined;
-  const isListed = 'write' in decision ? listKeyOf(decision.write.summary) !== undefined : 'remove' in decision ? false : wasListed;
+  const isListed =
+    'write' in decision ? listKeyOf(decision.write.summary) !== undefined : 'remove' in decision ? false : wasListed;
   return Number(isListed) - Number(wasListed);
 }
 
@@ -232,10 +237,14 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
         const recordIdsRead = tx.objectStore(EXPERIMENTS).getAllKeys();
         const [summaryIds, summaries] = filtered
           ? await Promise.all([
-            summaryStore.getAllKeys(),
-            filter.tag !== undefined ? summaryStore.index('tags').getAll(filter.tag) : summaryStore.index('modelId').getAll(filter.modelId),
-          ])
-          : await readAllInPages(summaryStore).then((all) => [all.map((summary) => (summary as { id: string }).id), all] as const);
+              summaryStore.getAllKeys(),
+              filter.tag !== undefined
+                ? summaryStore.index('tags').getAll(filter.tag)
+                : summaryStore.index('modelId').getAll(filter.modelId),
+            ])
+          : await readAllInPages(summaryStore).then(
+              (all) => [all.map((summary) => (summary as { id: string }).id), all] as const,
+            );
         const recordIds = await recordIdsRead;
         await tx.done;
         const records = new Set(recordIds);
@@ -245,7 +254,11 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
         const unsummarised = recordIds.filter((id) => !summarised.has(id));
         if (!filtered) {
           // Frozen (readAllInPages): the cache hands the same objects to every list.
-          cache = { changes, summaries: new Map(listed.map((summary) => [(summary as { id: string }).id, summary])), unsummarised: new Set(unsummarised) };
+          cache = {
+            changes,
+            summaries: new Map(listed.map((summary) => [(summary as { id: string }).id, summary])),
+            unsummarised: new Set(unsummarised),
+          };
         }
         return { summaries: listed, unsummarised };
       });
@@ -253,7 +266,10 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
     async read(id) {
       return guard(async () => {
         const tx = open().transaction([EXPERIMENTS, SUMMARIES], 'readonly');
-        const [record, summary] = await Promise.all([tx.objectStore(EXPERIMENTS).get(id), tx.objectStore(SUMMARIES).get(id)]);
+        const [record, summary] = await Promise.all([
+          tx.objectStore(EXPERIMENTS).get(id),
+          tx.objectStore(SUMMARIES).get(id),
+        ]);
         await tx.done;
         return record === undefined ? undefined : { record, summary };
       });
@@ -262,7 +278,10 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
       return guard(async () => {
         const tx = open().transaction([SUMMARIES, META], 'readonly');
         const listed = tx.objectStore(SUMMARIES).index(LISTED);
-        const [summaries, kept] = await Promise.all([listed.getAll(null, limit), tx.objectStore(META).get(LISTED_COUNT_KEY)]);
+        const [summaries, kept] = await Promise.all([
+          listed.getAll(null, limit),
+          tx.objectStore(META).get(LISTED_COUNT_KEY),
+        ]);
         // Counting the index walks all of it (a quarter of a second at 10,000): only when no count is kept.
         return { summaries, listedCount: kept ?? (await listed.count()) };
       });
@@ -274,7 +293,10 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
     modifyMany,
   };
 
-  async function modifyMany<T>(ids: readonly string[], change: (id: string, current: StoredEntry | undefined) => EntryChange<T>): Promise<T[]> {
+  async function modifyMany<T>(
+    ids: readonly string[],
+    change: (id: string, current: StoredEntry | undefined) => EntryChange<T>,
+  ): Promise<T[]> {
     return guard(async () => {
       const tx = open().transaction([EXPERIMENTS, SUMMARIES, META], 'readwrite');
       const experiments = tx.objectStore(EXPERIMENTS);
@@ -290,7 +312,9 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
       let decisions: EntryChange<T>[];
       const requests: Promise<unknown>[] = [];
       try {
-        decisions = ids.map((id, i) => change(id, records[i] === undefined ? undefined : { record: records[i], summary: stored[i] }));
+        decisions = ids.map((id, i) =>
+          change(id, records[i] === undefined ? undefined : { record: records[i], summary: stored[i] }),
+        );
         decisions.forEach((decision, i) => {
           if ('write' in decision) {
             requests.push(experiments.put(decision.write.record));
@@ -302,7 +326,8 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
         });
         if (requests.length > 0) requests.push(meta.put(changes, CHANGES_KEY));
         const listedChange = decisions.reduce((sum, decision, i) => sum + listedDelta(stored[i], decision), 0);
-        if (listedChange !== 0 && listedBefore !== undefined) requests.push(meta.put(listedBefore + listedChange, LISTED_COUNT_KEY));
+        if (listedChange !== 0 && listedBefore !== undefined)
+          requests.push(meta.put(listedBefore + listedChange, LISTED_COUNT_KEY));
       } catch (error) {
         // `change` threw, or a request threw at once (a full disk can): nothing of this transaction may commit.
         for (const request of requests) request.catch(() => undefined);
@@ -322,7 +347,12 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
   }
 
   /** After our own write right after what the cache holds: apply it; otherwise another tab wrote too. */
-  function updateCache(ids: readonly string[], decisions: EntryChange<unknown>[], changesBefore: number, changes: number): void {
+  function updateCache(
+    ids: readonly string[],
+    decisions: EntryChange<unknown>[],
+    changesBefore: number,
+    changes: number,
+  ): void {
     if (!cache || cache.changes !== changesBefore) {
       cache = null;
       return;

@@ -122,7 +122,10 @@ export interface PageLifecycleTarget {
  * microtask of the same task; behind a save in flight it may come too late.
  * `visibilitychange` is fired at the document and bubbles to the window.
  */
-export function flushOnPageHide(autosave: Pick<DraftAutosave<unknown>, 'flush'>, target: PageLifecycleTarget = window): () => void {
+export function flushOnPageHide(
+  autosave: Pick<DraftAutosave<unknown>, 'flush'>,
+  target: PageLifecycleTarget = window,
+): () => void {
   const onPageHide = () => void autosave.flush();
   const onVisibility = () => {
     if (target.document?.visibilityState === 'hidden') void autosave.flush();

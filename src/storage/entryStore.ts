@@ -16,9 +16,7 @@ export interface StoredEntry {
 
 /** What a `modify` callback decides: write a new entry, remove it, or leave it as it is. */
 export type EntryChange<T> =
-  | { write: { record: unknown; summary: unknown }; result: T }
-  | { remove: true; result: T }
-  | { keep: true; result: T };
+  { write: { record: unknown; summary: unknown }; result: T } | { remove: true; result: T } | { keep: true; result: T };
 
 export interface EntryStore {
   readonly kind: 'indexeddb' | 'memory';
@@ -45,7 +43,10 @@ export interface EntryStore {
    * `modify` for several entries in one transaction (imports): every change is made, or none
    * (a quota error mid-way leaves the store as it was). Results in the order of `ids`.
    */
-  modifyMany<T>(ids: readonly string[], change: (id: string, current: StoredEntry | undefined) => EntryChange<T>): Promise<T[]>;
+  modifyMany<T>(
+    ids: readonly string[],
+    change: (id: string, current: StoredEntry | undefined) => EntryChange<T>,
+  ): Promise<T[]>;
 }
 
 /**
@@ -58,7 +59,11 @@ export interface EntryStore {
 export function createMemoryEntryStore(): EntryStore {
   const entries = new Map<string, StoredEntry>();
   const apply = <T>(id: string, decision: EntryChange<T>): T => {
-    if ('write' in decision) entries.set(id, { record: structuredClone(decision.write.record), summary: deepFreeze(structuredClone(decision.write.summary)) });
+    if ('write' in decision)
+      entries.set(id, {
+        record: structuredClone(decision.write.record),
+        summary: deepFreeze(structuredClone(decision.write.summary)),
+      });
     else if ('remove' in decision) entries.delete(id);
     return decision.result;
   };

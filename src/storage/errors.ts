@@ -97,7 +97,10 @@ export class DatabaseBlockedError extends StorageError {
 
 export class StorageFullError extends StorageError {
   constructor() {
-    super('storage-full', "The browser's storage for this site is full: nothing more can be saved. Export your experiments now, then delete some.");
+    super(
+      'storage-full',
+      "The browser's storage for this site is full: nothing more can be saved. Export your experiments now, then delete some.",
+    );
   }
 }
 

@@ -21,7 +21,14 @@ export function exampleExperiments(count: number, options: ExampleFileOptions = 
   return Array.from({ length: count }, (_, k) => {
     const index = firstIndex + k;
     const createdAt = new Date(start + index * 1_000).toISOString();
-    return exampleExperiment({ id: `${idPrefix}-${index}`, name: `${namePrefix} ${index}`, seed: index + 1, positions, distributions: 1, createdAt });
+    return exampleExperiment({
+      id: `${idPrefix}-${index}`,
+      name: `${namePrefix} ${index}`,
+      seed: index + 1,
+      positions,
+      distributions: 1,
+      createdAt,
+    });
   });
 }
 

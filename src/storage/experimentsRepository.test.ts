@@ -22,20 +22,30 @@ afterEach(() => {
   opened = [];
 });
 
-describeRepositoryContract('IndexedDB', async (options) => createExperimentsRepository((await open(freshName())).entries, options));
+describeRepositoryContract('IndexedDB', async (options) =>
+  createExperimentsRepository((await open(freshName())).entries, options),
+);
 
 /** Two connections to one database, as two tabs of the app have. */
 async function twoTabs() {
   const name = freshName();
   const [a, b] = [await open(name), await open(name)];
   const options = { appVersion: '1.0.0' };
-  return { name, tabA: createExperimentsRepository(a.entries, options), tabB: createExperimentsRepository(b.entries, options) };
+  return {
+    name,
+    tabA: createExperimentsRepository(a.entries, options),
+    tabB: createExperimentsRepository(b.entries, options),
+  };
 }
 
 /** A version 1 record as the version 1 app stored it: no summary beside it. */
 const STORED_V1 = (() => {
   const { model: _model, ...rest } = exampleExperiment({ id: 'legacy-v1', name: 'Stored by version 1', positions: 6 });
-  return { ...rest, schemaVersion: 1, model: { id: 'Xenova/gpt2', source: 'hub', revision: 'abc123', dtype: 'q8', backend: 'wasm' } };
+  return {
+    ...rest,
+    schemaVersion: 1,
+    model: { id: 'Xenova/gpt2', source: 'hub', revision: 'abc123', dtype: 'q8', backend: 'wasm' },
+  };
 })();
 
 async function writeDirectly(name: string, record: unknown): Promise<void> {
@@ -73,12 +83,14 @@ describe('IndexedDB repository across tabs', () => {
     expect(stored!.experiment.notes).toBe((won[0] as PromiseFulfilledResult<typeof saved>).value.experiment.notes);
   });
 
-  it('refuses a tab\'s save after another tab changed the record', async () => {
+  it("refuses a tab's save after another tab changed the record", async () => {
     const { tabA, tabB } = await twoTabs();
     const saved = await tabA.create(toDraft(exampleExperiment({ positions: 8 })));
     const openedInB = await tabB.get(saved.experiment.id);
     await tabA.rename(saved.experiment.id, saved.revision, 'Renamed in A');
-    await expect(tabB.update(saved.experiment.id, openedInB!.revision, { notes: 'B' })).rejects.toThrow(StaleRevisionError);
+    await expect(tabB.update(saved.experiment.id, openedInB!.revision, { notes: 'B' })).rejects.toThrow(
+      StaleRevisionError,
+    );
     expect((await tabB.get(saved.experiment.id))!.experiment.name).toBe('Renamed in A');
   });
 
@@ -149,7 +161,9 @@ describe('IndexedDB repository with records it did not write', () => {
   it('keeps records across closing and reopening the database', async () => {
     const name = freshName();
     const first = await open(name);
-    const saved = await createExperimentsRepository(first.entries, { appVersion: '1.0.0' }).create(toDraft(exampleExperiment({ positions: 8 })));
+    const saved = await createExperimentsRepository(first.entries, { appVersion: '1.0.0' }).create(
+      toDraft(exampleExperiment({ positions: 8 })),
+    );
     first.close();
     const again = createExperimentsRepository((await open(name)).entries, { appVersion: '1.0.0' });
     expect(await again.get(saved.experiment.id)).toEqual(saved);

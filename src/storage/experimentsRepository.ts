@@ -169,7 +169,13 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
 
     async create(draft) {
       const time = now();
-      const identity = { schemaVersion: CURRENT_SCHEMA_VERSION, id: newId(), createdAt: time, updatedAt: time, appVersion: options.appVersion };
+      const identity = {
+        schemaVersion: CURRENT_SCHEMA_VERSION,
+        id: newId(),
+        createdAt: time,
+        updatedAt: time,
+        appVersion: options.appVersion,
+      };
       return addNew(validate({ ...draft, ...identity }));
     },
 
@@ -179,10 +185,13 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
 
     async insertMany(experiments) {
       const byId = new Map(experiments.map((experiment) => [experiment.id, validate(experiment)]));
-      if (byId.size !== experiments.length) throw new InvalidExperimentError(['the same id appears twice among the records to insert']);
+      if (byId.size !== experiments.length)
+        throw new InvalidExperimentError(['the same id appears twice among the records to insert']);
       const ids = [...byId.keys()];
       const outcomes = await store.modifyMany(ids, (id, current) =>
-        current ? { keep: true, result: 'already-stored' as const } : { ...write(byId.get(id)!, 1, null), result: 'added' as const },
+        current
+          ? { keep: true, result: 'already-stored' as const }
+          : { ...write(byId.get(id)!, 1, null), result: 'added' as const },
       );
       return {
         added: ids.filter((_, i) => outcomes[i] === 'added'),
@@ -224,7 +233,10 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
     async listStart(limit) {
       const newest = await store.readNewest(limit);
       const { entries } = await summaries.read(newest.summaries, false);
-      return { experiments: entries.map(({ summary }) => ({ ...summary, tags: [...summary.tags] })), total: newest.listedCount };
+      return {
+        experiments: entries.map(({ summary }) => ({ ...summary, tags: [...summary.tags] })),
+        total: newest.listedCount,
+      };
     },
 
     async update(id, expectedRevision, changes) {
@@ -264,7 +276,8 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
 
     restore: (id) => setDeleted(id, null),
 
-    remove: (id) => store.modify(id, (entry) => (entry ? { remove: true, result: true } : { keep: true, result: false })),
+    remove: (id) =>
+      store.modify(id, (entry) => (entry ? { remove: true, result: true } : { keep: true, result: false })),
 
     async purgeDeleted(before) {
       const { experiments } = await repository.list({ deleted: 'only' });
@@ -274,7 +287,9 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
         if (Date.parse(summary.deletedAt!) > limit) continue;
         // Re-checked inside the transaction: another tab may have restored it meanwhile.
         const gone = await store.modify(summary.id, (entry) =>
-          entry && summarySchema.safeParse(entry.summary).data?.deletedAt ? { remove: true, result: true } : { keep: true, result: false },
+          entry && summarySchema.safeParse(entry.summary).data?.deletedAt
+            ? { remove: true, result: true }
+            : { keep: true, result: false },
         );
         if (gone) removed++;
       }
@@ -295,7 +310,14 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
 
 /** The user's content of a record, without identity, times and version: what `create` takes. */
 export function toDraft(experiment: Experiment): ExperimentDraft {
-  const { schemaVersion: _version, id: _id, createdAt: _created, updatedAt: _updated, appVersion: _app, ...draft } = experiment;
+  const {
+    schemaVersion: _version,
+    id: _id,
+    createdAt: _created,
+    updatedAt: _updated,
+    appVersion: _app,
+    ...draft
+  } = experiment;
   return draft;
 }
 
@@ -316,7 +338,10 @@ function decode(id: string, entry: StoredEntry): StoredExperiment {
  * The summary of a record that was stored without one (by an older app or a direct write),
  * saved so the next list is fast; or why the record cannot be listed; null if it is gone.
  */
-async function summariseUnsummarised(store: EntryStore, id: string): Promise<ExperimentSummary | StoredRecordProblem | null> {
+async function summariseUnsummarised(
+  store: EntryStore,
+  id: string,
+): Promise<ExperimentSummary | StoredRecordProblem | null> {
   const entry = await store.read(id);
   if (!entry) return null;
   const parsed = parseExperiment(entry.record);

@@ -45,8 +45,16 @@ describe('import markers', () => {
 
   it('keeps two imports apart, oldest first, and drops an unreadable marker', () => {
     const storage = memoryStorage();
-    writeImportMarker(storage, newImportMarkerKey(), { fileName: 'later.json', ids: ['x'], startedAt: '2026-12-03T11:00:00.000Z' });
-    writeImportMarker(storage, newImportMarkerKey(), { fileName: 'earlier.json', ids: ['y'], startedAt: '2026-12-03T10:00:00.000Z' });
+    writeImportMarker(storage, newImportMarkerKey(), {
+      fileName: 'later.json',
+      ids: ['x'],
+      startedAt: '2026-12-03T11:00:00.000Z',
+    });
+    writeImportMarker(storage, newImportMarkerKey(), {
+      fileName: 'earlier.json',
+      ids: ['y'],
+      startedAt: '2026-12-03T10:00:00.000Z',
+    });
     expect(newImportMarkerKey()).not.toBe(newImportMarkerKey());
     storage.setItem(`${IMPORT_MARKER_PREFIX}broken`, '{"fileName": 3');
     storage.setItem('tokenscope.settings', '{}');
@@ -67,6 +75,8 @@ describe('import markers', () => {
       'An import of talk.json was interrupted: 348 of 2,000 records were imported; import the file again to finish (records already imported are not duplicated).',
     );
     expect(interruptedImportMessage('one.json', 0, 1)).toContain('0 of 1 record were imported');
-    expect(storageFullImportMessage('talk.json', 1200, 2000)).toMatch(/^The browser’s storage for this site is full: 1,200 of 2,000 records from talk.json were imported\. Make room .* import the file again to finish/);
+    expect(storageFullImportMessage('talk.json', 1200, 2000)).toMatch(
+      /^The browser’s storage for this site is full: 1,200 of 2,000 records from talk.json were imported\. Make room .* import the file again to finish/,
+    );
   });
 });

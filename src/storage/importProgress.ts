@@ -62,7 +62,9 @@ export function readImportMarkers(storage: KeyValueStorage | undefined): { key: 
   if (!storage) return [];
   const found: { key: string; marker: ImportMarker }[] = [];
   try {
-    const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i)).filter((key): key is string => key?.startsWith(IMPORT_MARKER_PREFIX) ?? false);
+    const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i)).filter(
+      (key): key is string => key?.startsWith(IMPORT_MARKER_PREFIX) ?? false,
+    );
     for (const key of keys) {
       const parsed = markerSchema.safeParse(parseJson(storage.getItem(key)));
       if (parsed.success) found.push({ key, marker: parsed.data });
@@ -104,4 +106,3 @@ export async function holdingLock<T>(name: string, work: () => Promise<T>): Prom
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   return locks ? await locks.request(name, work) : work();
 }
-

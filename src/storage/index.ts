@@ -3,7 +3,14 @@
  * fallback), draft autosave and storage health. Records are validated by
  * `core/experiments` on every read and write.
  */
-export { DATABASE_NAME, DATABASE_VERSION, openExperimentsDatabase, type CloseReason, type ExperimentsDatabase, type OpenDatabaseOptions } from './database';
+export {
+  DATABASE_NAME,
+  DATABASE_VERSION,
+  openExperimentsDatabase,
+  type CloseReason,
+  type ExperimentsDatabase,
+  type OpenDatabaseOptions,
+} from './database';
 export {
   createExperimentsRepository,
   toDraft,
@@ -31,7 +38,13 @@ export {
   StorageFullError,
   type StorageErrorCode,
 } from './errors';
-export { createDraftAutosave, flushOnPageHide, saveToExperiment, type DraftAutosave, type DraftAutosaveOptions } from './draftAutosave';
+export {
+  createDraftAutosave,
+  flushOnPageHide,
+  saveToExperiment,
+  type DraftAutosave,
+  type DraftAutosaveOptions,
+} from './draftAutosave';
 export {
   BLOCKED_REASON,
   createMemoryRepository,

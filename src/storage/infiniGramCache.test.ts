@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfiniGramServer, type InfiniGramServer } from '../../tools/infinigram-server.mjs';
 import { createInfiniGramApi, InfiniGramApiError } from '../core/ngram/infiniGramApi';
 import { DATABASE_NAME } from './database';
-import { createMemoryInfiniGramCache, INFINI_GRAM_CACHE_DATABASE, infiniGramCacheKey, openInfiniGramCache, withCache, type InfiniGramCache } from './infiniGramCache';
+import {
+  createMemoryInfiniGramCache,
+  INFINI_GRAM_CACHE_DATABASE,
+  infiniGramCacheKey,
+  openInfiniGramCache,
+  withCache,
+  type InfiniGramCache,
+} from './infiniGramCache';
 
 const INDEX = 'v4_pileval_llama';
 let server: InfiniGramServer;

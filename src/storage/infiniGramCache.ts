@@ -32,7 +32,13 @@ export interface InfiniGramCache {
 }
 
 /** The cache key of one query. Options left out and options at undefined give the same key. */
-export function infiniGramCacheKey(endpoint: string, index: string, queryType: string, ids: readonly number[], options: Record<string, number | undefined> = {}): string {
+export function infiniGramCacheKey(
+  endpoint: string,
+  index: string,
+  queryType: string,
+  ids: readonly number[],
+  options: Record<string, number | undefined> = {},
+): string {
   const named = Object.keys(options)
     .filter((k) => options[k] !== undefined)
     .sort()
@@ -42,7 +48,12 @@ export function infiniGramCacheKey(endpoint: string, index: string, queryType: s
 
 /** The client with every answer looked up in, and stored to, the cache. */
 export function withCache(api: InfiniGramApi, cache: InfiniGramCache): InfiniGramApi {
-  async function cached<T>(queryType: string, ids: readonly number[], options: Record<string, number | undefined>, run: () => Promise<T>): Promise<T> {
+  async function cached<T>(
+    queryType: string,
+    ids: readonly number[],
+    options: Record<string, number | undefined>,
+    run: () => Promise<T>,
+  ): Promise<T> {
     const key = infiniGramCacheKey(api.endpoint, api.index, queryType, ids, options);
     const hit = await cache.get(key).catch(() => undefined);
     if (hit !== undefined) return hit as T;
@@ -55,10 +66,14 @@ export function withCache(api: InfiniGramApi, cache: InfiniGramCache): InfiniGra
     index: api.index,
     count: (ids, o) => cached('count', ids, {}, () => api.count(ids, o)),
     probability: (ids, token, o) => cached('prob', [...ids, token], {}, () => api.probability(ids, token, o)),
-    nextTokenDistribution: (ids, o) => cached('ntd', ids, { maxSupport: o?.maxSupport }, () => api.nextTokenDistribution(ids, o)),
-    infiniGramProbability: (ids, token, o) => cached('infgram_prob', [...ids, token], {}, () => api.infiniGramProbability(ids, token, o)),
-    infiniGramDistribution: (ids, o) => cached('infgram_ntd', ids, { maxSupport: o?.maxSupport }, () => api.infiniGramDistribution(ids, o)),
-    searchDocuments: (ids, max, o) => cached('search', ids, { max, maxDisplayTokens: o?.maxDisplayTokens }, () => api.searchDocuments(ids, max, o)),
+    nextTokenDistribution: (ids, o) =>
+      cached('ntd', ids, { maxSupport: o?.maxSupport }, () => api.nextTokenDistribution(ids, o)),
+    infiniGramProbability: (ids, token, o) =>
+      cached('infgram_prob', [...ids, token], {}, () => api.infiniGramProbability(ids, token, o)),
+    infiniGramDistribution: (ids, o) =>
+      cached('infgram_ntd', ids, { maxSupport: o?.maxSupport }, () => api.infiniGramDistribution(ids, o)),
+    searchDocuments: (ids, max, o) =>
+      cached('search', ids, { max, maxDisplayTokens: o?.maxDisplayTokens }, () => api.searchDocuments(ids, max, o)),
   };
 }
 
@@ -116,7 +131,11 @@ export async function openInfiniGramCache(options: OpenInfiniGramCacheOptions = 
   async function trim(database: IDBPDatabase<CacheSchema>) {
     const tx = database.transaction(STORE, 'readwrite');
     let excess = (await tx.store.count()) - maxEntries;
-    for (let cursor = await tx.store.index(BY_AGE).openCursor(); cursor && excess > 0; cursor = await cursor.continue(), excess--) {
+    for (
+      let cursor = await tx.store.index(BY_AGE).openCursor();
+      cursor && excess > 0;
+      cursor = await cursor.continue(), excess--
+    ) {
       await cursor.delete();
     }
     await tx.done;

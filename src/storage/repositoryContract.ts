@@ -6,7 +6,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { exampleExperiment } from '../core/experiments';
 import { DeletedError, InvalidExperimentError, NotFoundError, StaleRevisionError } from './errors';
-import { toDraft, type ExperimentDraft, type ExperimentsRepository, type RepositoryOptions } from './experimentsRepository';
+import {
+  toDraft,
+  type ExperimentDraft,
+  type ExperimentsRepository,
+  type RepositoryOptions,
+} from './experimentsRepository';
 
 /** A clock that advances one minute per reading, so every write has a distinct time. */
 function steppingClock(start = Date.parse('2026-11-26T09:00:00.000Z')) {
@@ -31,7 +36,12 @@ export function describeRepositoryContract(
     it('creates a record with an id, times and app version, and reads it back equal', async () => {
       const saved = await repository.create(draft({ name: 'First' }));
       expect(saved.revision).toBe(1);
-      expect(saved.experiment).toMatchObject({ schemaVersion: 2, name: 'First', appVersion: '9.9.9', createdAt: saved.experiment.updatedAt });
+      expect(saved.experiment).toMatchObject({
+        schemaVersion: 2,
+        name: 'First',
+        appVersion: '9.9.9',
+        createdAt: saved.experiment.updatedAt,
+      });
       expect(saved.experiment.id).toMatch(/^[A-Za-z0-9_-]+$/);
       expect(await repository.get(saved.experiment.id)).toEqual(saved);
     });
@@ -41,7 +51,9 @@ export function describeRepositoryContract(
     });
 
     it('refuses an invalid draft and stores nothing', async () => {
-      await expect(repository.create(draft({ settings: { ...draft().settings, topP: 3 } }))).rejects.toThrow(InvalidExperimentError);
+      await expect(repository.create(draft({ settings: { ...draft().settings, topP: 3 } }))).rejects.toThrow(
+        InvalidExperimentError,
+      );
       expect(await repository.count()).toBe(0);
     });
 
@@ -57,7 +69,9 @@ export function describeRepositoryContract(
     it('lists newest first and searches name, tag, model and text, ignoring case', async () => {
       const a = await repository.create(draft({ name: 'Alpha', tags: ['cjk'], text: 'Tokyo is the capital' }));
       const b = await repository.create(draft({ name: 'Beta', tags: ['demo'], text: 'Once upon a time' }));
-      const c = await repository.create(draft({ name: 'Gamma', model: { ...draft().model, id: 'Xenova/gpt2' }, text: 'The end' }));
+      const c = await repository.create(
+        draft({ name: 'Gamma', model: { ...draft().model, id: 'Xenova/gpt2' }, text: 'The end' }),
+      );
       const ids = (result: { experiments: { id: string }[] }) => result.experiments.map((s) => s.id);
       expect(ids(await repository.list())).toEqual([c, b, a].map((s) => s.experiment.id));
       expect(ids(await repository.list({ search: 'ALPHA' }))).toEqual([a.experiment.id]);
@@ -71,9 +85,16 @@ export function describeRepositoryContract(
 
     it('updates with the current revision, bumping revision and updatedAt', async () => {
       const saved = await repository.create(draft());
-      const updated = await repository.update(saved.experiment.id, saved.revision, { text: 'New text', notes: 'edited' });
+      const updated = await repository.update(saved.experiment.id, saved.revision, {
+        text: 'New text',
+        notes: 'edited',
+      });
       expect(updated.revision).toBe(2);
-      expect(updated.experiment).toMatchObject({ text: 'New text', notes: 'edited', createdAt: saved.experiment.createdAt });
+      expect(updated.experiment).toMatchObject({
+        text: 'New text',
+        notes: 'edited',
+        createdAt: saved.experiment.createdAt,
+      });
       expect(Date.parse(updated.experiment.updatedAt)).toBeGreaterThan(Date.parse(saved.experiment.updatedAt));
       expect((await repository.list()).experiments[0]).toMatchObject({ revision: 2, text: 'New text' });
     });
@@ -102,7 +123,9 @@ export function describeRepositoryContract(
       const tagged = await repository.setTags(saved.experiment.id, renamed.revision, [' demo ', 'demo', '', 'talk']);
       expect(tagged.experiment.name).toBe('Temperature sweep');
       expect(tagged.experiment.tags).toEqual(['demo', 'talk']);
-      await expect(repository.rename(saved.experiment.id, tagged.revision, '   ')).rejects.toThrow(InvalidExperimentError);
+      await expect(repository.rename(saved.experiment.id, tagged.revision, '   ')).rejects.toThrow(
+        InvalidExperimentError,
+      );
     });
 
     it('duplicates into a new record and leaves the original alone', async () => {
@@ -124,7 +147,9 @@ export function describeRepositoryContract(
       expect((await repository.list()).experiments.map((s) => s.name)).toEqual(['Keep']);
       expect((await repository.list({ deleted: 'only' })).experiments.map((s) => s.name)).toEqual(['Gone']);
       expect(await repository.count()).toBe(1);
-      await expect(repository.update(gone.experiment.id, deleted.revision, { notes: 'x' })).rejects.toThrow(DeletedError);
+      await expect(repository.update(gone.experiment.id, deleted.revision, { notes: 'x' })).rejects.toThrow(
+        DeletedError,
+      );
       const restored = await repository.restore(gone.experiment.id);
       expect(restored.deletedAt).toBeNull();
       expect(restored.experiment).toEqual(gone.experiment);
@@ -172,9 +197,17 @@ export function describeRepositoryContract(
       const first = exampleExperiment({ id: 'batch-1', positions: 8, name: 'First' });
       await repository.insert(first);
       await repository.rename('batch-1', 1, 'Renamed here');
-      const records = ['batch-1', 'batch-2', 'batch-3'].map((id, i) => exampleExperiment({ id, seed: i + 1, positions: 8 }));
-      expect(await repository.insertMany(records)).toEqual({ added: ['batch-2', 'batch-3'], alreadyStored: ['batch-1'] });
-      expect(await repository.insertMany(records)).toEqual({ added: [], alreadyStored: ['batch-1', 'batch-2', 'batch-3'] });
+      const records = ['batch-1', 'batch-2', 'batch-3'].map((id, i) =>
+        exampleExperiment({ id, seed: i + 1, positions: 8 }),
+      );
+      expect(await repository.insertMany(records)).toEqual({
+        added: ['batch-2', 'batch-3'],
+        alreadyStored: ['batch-1'],
+      });
+      expect(await repository.insertMany(records)).toEqual({
+        added: [],
+        alreadyStored: ['batch-1', 'batch-2', 'batch-3'],
+      });
       expect(await repository.count()).toBe(3);
       // The stored record is kept as it is, not overwritten by the file's older copy.
       expect((await repository.get('batch-1'))!.experiment.name).toBe('Renamed here');
@@ -203,7 +236,10 @@ export function describeRepositoryContract(
       const name = '<script>alert(1)</script>';
       const saved = await repository.create(draft({ name, text: `${name} & more` }));
       expect((await repository.get(saved.experiment.id))!.experiment.name).toBe(name);
-      expect((await repository.list({ search: '<script>' })).experiments[0]).toMatchObject({ name, text: `${name} & more` });
+      expect((await repository.list({ search: '<script>' })).experiments[0]).toMatchObject({
+        name,
+        text: `${name} & more`,
+      });
     });
   });
 }

@@ -5,7 +5,14 @@ import { openExperimentsDatabase } from './database';
 import { DatabaseBlockedError } from './errors';
 import { toDraft } from './experimentsRepository';
 import { describeRepositoryContract } from './repositoryContract';
-import { BLOCKED_REASON, createMemoryRepository, estimateStorage, moveToDisk, openExperimentsStorage, requestPersistentStorage } from './storageHealth';
+import {
+  BLOCKED_REASON,
+  createMemoryRepository,
+  estimateStorage,
+  moveToDisk,
+  openExperimentsStorage,
+  requestPersistentStorage,
+} from './storageHealth';
 
 describeRepositoryContract('memory', async (options) => createMemoryRepository(options));
 
@@ -24,7 +31,9 @@ describe('storage estimate and persistence', () => {
       persisted: async () => true,
     };
     expect(await estimateStorage(throwing)).toEqual({ usageBytes: null, quotaBytes: null, persisted: true });
-    expect(await estimateStorage({ estimate: async () => ({ usage: Number.NaN }) })).toMatchObject({ usageBytes: null });
+    expect(await estimateStorage({ estimate: async () => ({ usage: Number.NaN }) })).toMatchObject({
+      usageBytes: null,
+    });
   });
 
   it('asks for persistent storage and reports the answer', async () => {
@@ -54,11 +63,19 @@ describe('choosing where experiments live', () => {
   });
 
   it('keeps working in memory, and says why, when the database cannot be opened', async () => {
-    const failing = () => Promise.reject(new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError'));
+    const failing = () =>
+      Promise.reject(
+        new DOMException(
+          'A mutation operation was attempted on a database that did not allow mutations.',
+          'InvalidStateError',
+        ),
+      );
     const storage = await openExperimentsStorage({ appVersion: '1.0.0', openDatabase: failing });
     expect(storage.repository.kind).toBe('memory');
     expect(storage.database).toBeNull();
-    expect(storage.memoryOnlyReason).toMatch(/^Experiments cannot be saved in this browser \(A mutation operation .*\), so they are kept only while this tab is open\.$/);
+    expect(storage.memoryOnlyReason).toMatch(
+      /^Experiments cannot be saved in this browser \(A mutation operation .*\), so they are kept only while this tab is open\.$/,
+    );
     const saved = await storage.repository.create(toDraft(exampleExperiment({ positions: 4 })));
     expect(await storage.repository.get(saved.experiment.id)).toEqual(saved);
   });
@@ -67,11 +84,15 @@ describe('choosing where experiments live', () => {
     const name = `health-blocked-${process.pid}`;
     let unblock: () => void = () => undefined;
     const blocked = new DatabaseBlockedError();
-    blocked.whenUnblocked = new Promise<void>((resolve) => { unblock = resolve; }).then(() => openExperimentsDatabase({ name }));
+    blocked.whenUnblocked = new Promise<void>((resolve) => {
+      unblock = resolve;
+    }).then(() => openExperimentsDatabase({ name }));
     const storage = await openExperimentsStorage({ appVersion: '1.0.0', openDatabase: () => Promise.reject(blocked) });
     expect(storage.repository.kind).toBe('memory');
     expect(storage.memoryOnlyReason).toBe(BLOCKED_REASON);
-    const kept = await storage.repository.create(toDraft(exampleExperiment({ positions: 4, name: 'Saved while blocked' })));
+    const kept = await storage.repository.create(
+      toDraft(exampleExperiment({ positions: 4, name: 'Saved while blocked' })),
+    );
 
     unblock();
     const disk = await storage.onDiskLater!;
@@ -80,7 +101,10 @@ describe('choosing where experiments live', () => {
     await disk.repository.insert(exampleExperiment({ id: 'already-on-disk', positions: 4 }));
     expect(await moveToDisk(storage.repository, disk.repository)).toBe(1);
     expect(await moveToDisk(storage.repository, disk.repository)).toBe(0);
-    expect((await disk.repository.list()).experiments.map((e) => e.name).sort()).toEqual(['Saved while blocked', 'State of the Union, sample 1']);
+    expect((await disk.repository.list()).experiments.map((e) => e.name).sort()).toEqual([
+      'Saved while blocked',
+      'State of the Union, sample 1',
+    ]);
     expect((await disk.repository.get(kept.experiment.id))!.experiment).toEqual(kept.experiment);
     disk.database!.close();
   });

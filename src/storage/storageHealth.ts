@@ -7,7 +7,11 @@
 import { openExperimentsDatabase, type ExperimentsDatabase, type OpenDatabaseOptions } from './database';
 import { createMemoryEntryStore } from './entryStore';
 import { DatabaseBlockedError } from './errors';
-import { createExperimentsRepository, type ExperimentsRepository, type RepositoryOptions } from './experimentsRepository';
+import {
+  createExperimentsRepository,
+  type ExperimentsRepository,
+  type RepositoryOptions,
+} from './experimentsRepository';
 
 /** The part of `navigator.storage` we use; every member may be missing. */
 export interface StorageManagerLike {
@@ -38,10 +42,13 @@ async function attempt<T>(call: (() => Promise<T>) | undefined): Promise<T | nul
   }
 }
 
-const finiteOrNull = (value: number | undefined): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const finiteOrNull = (value: number | undefined): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
 
 /** Usage, quota and persistence, each null when the browser will not say. */
-export async function estimateStorage(manager: StorageManagerLike | undefined = defaultStorageManager()): Promise<StorageEstimateReport> {
+export async function estimateStorage(
+  manager: StorageManagerLike | undefined = defaultStorageManager(),
+): Promise<StorageEstimateReport> {
   const [estimate, persisted] = await Promise.all([
     attempt(manager?.estimate?.bind(manager)),
     attempt(manager?.persisted?.bind(manager)),
@@ -124,7 +131,9 @@ export async function openExperimentsStorage(options: OpenStorageOptions): Promi
       return memory(BLOCKED_REASON, error.whenUnblocked.then(onDisk));
     }
     // Firefox private windows and disabled site data throw here (InvalidStateError, SecurityError).
-    return memory(`Experiments cannot be saved in this browser (${(error as Error).message || String(error)}), so they are kept only while this tab is open.`);
+    return memory(
+      `Experiments cannot be saved in this browser (${(error as Error).message || String(error)}), so they are kept only while this tab is open.`,
+    );
   }
 }
 

@@ -5,17 +5,28 @@ import { byUpdatedDescending, compareListKeys, indexSummary, listKeyOf, summaris
 
 /** Summaries whose times tie to the millisecond, carry offsets or lack milliseconds: where string order would go wrong. */
 function awkwardSummaries() {
-  const times = ['2026-11-20T10:00:00Z', '2026-11-20T10:00:00.500Z', '2026-11-20T12:00:00+02:00', '2026-11-20T10:00:00.000Z', '2026-11-20T09:59:59.999-00:30'];
+  const times = [
+    '2026-11-20T10:00:00Z',
+    '2026-11-20T10:00:00.500Z',
+    '2026-11-20T12:00:00+02:00',
+    '2026-11-20T10:00:00.000Z',
+    '2026-11-20T09:59:59.999-00:30',
+  ];
   const names = ['beta', 'Alpha', 'alpha', 'Ümlaut', 'beta'];
   return times.flatMap((updatedAt, i) =>
-    names.map((name, j) => summarise({ ...exampleExperiment({ id: `id-${i}-${j}`, name, positions: 2 }), updatedAt }, 1, null)),
+    names.map((name, j) =>
+      summarise({ ...exampleExperiment({ id: `id-${i}-${j}`, name, positions: 2 }), updatedAt }, 1, null),
+    ),
   );
 }
 
 describe('list order', () => {
   it('sorts list keys exactly as IndexedDB sorts them, and as the full list is sorted', () => {
     const summaries = awkwardSummaries();
-    const byList = summaries.map(indexSummary).sort(byUpdatedDescending).map((entry) => entry.summary.id);
+    const byList = summaries
+      .map(indexSummary)
+      .sort(byUpdatedDescending)
+      .map((entry) => entry.summary.id);
     const keys = summaries.map((summary) => listKeyOf(summary)!);
     const byIndexedDb = [...keys].sort((a, b) => indexedDB.cmp(a, b)).map((key) => key[2]);
     const byMemory = [...keys].sort(compareListKeys).map((key) => key[2]);

@@ -82,7 +82,11 @@ function byCodeUnits(a: string, b: string): number {
 
 /** Newest first; ties by name, then id (code-unit order), so the order is stable and equals the `listed` index's. */
 export function byUpdatedDescending(a: IndexedSummary, b: IndexedSummary): number {
-  return b.updatedAtMs - a.updatedAtMs || byCodeUnits(a.summary.name, b.summary.name) || byCodeUnits(a.summary.id, b.summary.id);
+  return (
+    b.updatedAtMs - a.updatedAtMs ||
+    byCodeUnits(a.summary.name, b.summary.name) ||
+    byCodeUnits(a.summary.id, b.summary.id)
+  );
 }
 
 /** A summary's place in the list as an IndexedDB key: `[-updatedAtMs, name, id]`, which sorts as byUpdatedDescending. */
@@ -94,7 +98,8 @@ export type ListKey = [number, string, string];
  */
 export function listKeyOf(stored: unknown): ListKey | undefined {
   const { id, name, updatedAt, deletedAt } = (stored ?? {}) as Partial<Record<keyof ExperimentSummary, unknown>>;
-  if (typeof id !== 'string' || typeof name !== 'string' || typeof updatedAt !== 'string' || deletedAt !== null) return undefined;
+  if (typeof id !== 'string' || typeof name !== 'string' || typeof updatedAt !== 'string' || deletedAt !== null)
+    return undefined;
   const updatedAtMs = Date.parse(updatedAt);
   return Number.isFinite(updatedAtMs) ? [-updatedAtMs, name, id] : undefined;
 }
@@ -114,7 +119,10 @@ const VALIDATED_PER_TASK = 1_000;
  */
 export function createSummaryReader(): {
   /** Validated entries and the problems of damaged ones; `complete` when `raws` is every stored summary. */
-  read(raws: readonly unknown[], complete: boolean): Promise<{ entries: IndexedSummary[]; problems: { id: string; errors: string[] }[] }>;
+  read(
+    raws: readonly unknown[],
+    complete: boolean,
+  ): Promise<{ entries: IndexedSummary[]; problems: { id: string; errors: string[] }[] }>;
 } {
   let remembered = new Map<string, IndexedSummary>();
   return {
@@ -131,7 +139,10 @@ export function createSummaryReader(): {
           if (++validated % VALIDATED_PER_TASK === 0) await yieldToEventLoop();
           const parsed = summarySchema.safeParse(raw);
           if (!parsed.success) {
-            problems.push({ id: String(id), errors: parsed.error.issues.map((i) => `summary ${i.path.join('.')}: ${i.message}`) });
+            problems.push({
+              id: String(id),
+              errors: parsed.error.issues.map((i) => `summary ${i.path.join('.')}: ${i.message}`),
+            });
             continue;
           }
           entry = indexSummary(parsed.data);

@@ -9,10 +9,18 @@ class FakeWorker implements WorkerLike {
   onmessageerror: ((event: MessageEvent) => void) | null = null;
   received: RequestMessage[] = [];
   terminated = false;
-  postMessage(message: unknown) { this.received.push(message as RequestMessage); }
-  terminate() { this.terminated = true; }
-  reply(message: ReplyMessage) { this.onmessage?.({ data: message } as MessageEvent); }
-  crash(message: string) { this.onerror?.({ message, preventDefault() {} } as unknown as ErrorEvent); }
+  postMessage(message: unknown) {
+    this.received.push(message as RequestMessage);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  reply(message: ReplyMessage) {
+    this.onmessage?.({ data: message } as MessageEvent);
+  }
+  crash(message: string) {
+    this.onerror?.({ message, preventDefault() {} } as unknown as ErrorEvent);
+  }
 }
 
 describe('EngineClient', () => {
@@ -27,7 +35,11 @@ describe('EngineClient', () => {
     clock = 0;
     restarts = [];
     client = new EngineClient({
-      createWorker: () => { const w = new FakeWorker(); workers.push(w); return w; },
+      createWorker: () => {
+        const w = new FakeWorker();
+        workers.push(w);
+        return w;
+      },
       hangTimeoutMs: 5000,
       loadHangTimeoutMs: 60_000,
       watchdogIntervalMs: 500,
@@ -41,14 +53,25 @@ describe('EngineClient', () => {
     vi.useRealTimers();
   });
 
-  const advance = (ms: number) => { clock += ms; vi.advanceTimersByTime(ms); };
+  const advance = (ms: number) => {
+    clock += ms;
+    vi.advanceTimersByTime(ms);
+  };
 
   it('matches replies to requests by id and routes progress', async () => {
     const progress: unknown[] = [];
-    const loading = client.call('load', { source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' }, { onProgress: (p) => progress.push(p) });
+    const loading = client.call(
+      'load',
+      { source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' },
+      { onProgress: (p) => progress.push(p) },
+    );
     const tokenizing = client.call('tokenize', { text: 'hi' });
     const [load, tokenize] = workers[0].received;
-    workers[0].reply({ type: 'result', id: tokenize.id, result: encodeResult('tokenize', { ids: [1], tokens: [] }).wire });
+    workers[0].reply({
+      type: 'result',
+      id: tokenize.id,
+      result: encodeResult('tokenize', { ids: [1], tokens: [] }).wire,
+    });
     workers[0].reply({ type: 'progress', id: load.id, progress: { phase: 'downloading' } });
     workers[0].reply({ type: 'result', id: load.id, result: { key: 'embedded:sotu-gpt' } });
     await expect(tokenizing).resolves.toEqual({ ids: [1], tokens: [] });
@@ -58,7 +81,11 @@ describe('EngineClient', () => {
 
   it('rejects with the engine error code and file', async () => {
     const loading = client.call('tokenize', { text: 'x' });
-    workers[0].reply({ type: 'error', id: workers[0].received[0].id, error: { code: 'no-model', message: 'No model is loaded yet.', file: null } });
+    workers[0].reply({
+      type: 'error',
+      id: workers[0].received[0].id,
+      error: { code: 'no-model', message: 'No model is loaded yet.', file: null },
+    });
     const error = await loading.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineCallError);
     expect(error).toMatchObject({ code: 'no-model', message: 'No model is loaded yet.' });
@@ -95,7 +122,11 @@ describe('EngineClient', () => {
   });
 
   it('allows a longer silence while a model loads (session creation blocks the worker)', async () => {
-    const loading = client.call('load', { source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
+    const loading = client.call('load', {
+      source: { kind: 'embedded', id: 'sotu-gpt' },
+      backend: 'wasm',
+      dtype: 'auto',
+    });
     advance(20_000);
     expect(workers).toHaveLength(1);
     workers[0].reply({ type: 'result', id: workers[0].received[0].id, result: { key: 'embedded:sotu-gpt' } });
@@ -108,7 +139,11 @@ describe('EngineClient', () => {
     const tokenizing = client.call('labTokenize', { tokenizerIds: ['llama-2'], text: 'x'.repeat(1000) });
     advance(20_000);
     expect(workers).toHaveLength(1);
-    workers[0].reply({ type: 'result', id: workers[0].received[0].id, result: { rows: [], textBytes: 1000, shownBytes: 1000 } });
+    workers[0].reply({
+      type: 'result',
+      id: workers[0].received[0].id,
+      result: { rows: [], textBytes: 1000, shownBytes: 1000 },
+    });
     await tokenizing;
     advance(6000);
     expect(workers).toHaveLength(2);
@@ -127,7 +162,11 @@ describe('EngineClient', () => {
     workers[0].crash('boom');
     const next = client.call('tokenize', { text: 'again' });
     expect(workers[1].received).toHaveLength(1);
-    workers[1].reply({ type: 'result', id: workers[1].received[0].id, result: encodeResult('tokenize', { ids: [], tokens: [] }).wire });
+    workers[1].reply({
+      type: 'result',
+      id: workers[1].received[0].id,
+      result: encodeResult('tokenize', { ids: [], tokens: [] }).wire,
+    });
     await expect(next).resolves.toEqual({ ids: [], tokens: [] });
   });
 

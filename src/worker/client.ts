@@ -82,7 +82,20 @@ interface Pending {
  */
 // The key-space kinds read and normalise the key matrices on first use (seconds for a Hub model) and the map runs a PCA.
 // A batch run (and the scoring set) loads each of its models inside the request, as `load` does.
-const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>(['load', 'corpusOpen', 'labTokenize', 'labParity', 'labCharPositions', 'keySpaceInfo', 'keyNeighbours', 'keySim', 'keyMap', 'benchKeyQueries', 'batchRun', 'batchScore']);
+const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>([
+  'load',
+  'corpusOpen',
+  'labTokenize',
+  'labParity',
+  'labCharPositions',
+  'keySpaceInfo',
+  'keyNeighbours',
+  'keySim',
+  'keyMap',
+  'benchKeyQueries',
+  'batchRun',
+  'batchScore',
+]);
 
 export const DEFAULT_HANG_TIMEOUT_MS = 30_000;
 export const DEFAULT_LOAD_HANG_TIMEOUT_MS = 180_000;
@@ -117,11 +130,16 @@ export class EngineClient {
   }
 
   call<K extends CallKind>(kind: K, params: ParamsOf<K>, options: CallOptions<K> = {}): Promise<ResultOf<K>> {
-    if (this.health === 'failed') return Promise.reject(new WorkerRestartedError('the worker keeps failing; reload the page'));
-    if (options.signal?.aborted) return Promise.reject(new EngineCallError({ code: 'cancelled', message: 'The request was cancelled.', file: null }));
+    if (this.health === 'failed')
+      return Promise.reject(new WorkerRestartedError('the worker keeps failing; reload the page'));
+    if (options.signal?.aborted)
+      return Promise.reject(
+        new EngineCallError({ code: 'cancelled', message: 'The request was cancelled.', file: null }),
+      );
     const id = this.nextId++;
     return new Promise<ResultOf<K>>((resolve, reject) => {
-      const onAbort = () => this.post({ type: 'request', id: this.nextId++, kind: 'cancel', params: { requestId: id } });
+      const onAbort = () =>
+        this.post({ type: 'request', id: this.nextId++, kind: 'cancel', params: { requestId: id } });
       options.signal?.addEventListener('abort', onAbort);
       this.pending.set(id, {
         kind,
@@ -212,7 +230,9 @@ export class EngineClient {
     if (this.health === 'failed') return;
     const silentMs = this.now() - this.lastHeardAt;
     const loading = [...this.pending.values()].some((pending) => LONG_BLOCKING_KINDS.has(pending.kind));
-    const limitMs = loading ? Math.max(this.hangTimeoutMs, this.options.loadHangTimeoutMs ?? DEFAULT_LOAD_HANG_TIMEOUT_MS) : this.hangTimeoutMs;
+    const limitMs = loading
+      ? Math.max(this.hangTimeoutMs, this.options.loadHangTimeoutMs ?? DEFAULT_LOAD_HANG_TIMEOUT_MS)
+      : this.hangTimeoutMs;
     if (silentMs > limitMs) this.restart(`no sign of life for ${Math.round(silentMs / 1000)} s`);
   }
 

@@ -29,16 +29,24 @@ const runtime = createBrowserRuntime({ appBaseUrl, hubStore, scope: self });
 const engine = new Engine(runtime);
 /** The tokenizer lab's second model (two models on one text): its own Engine, so the main model stays loaded. */
 const secondModel = new SecondModel(new Engine(runtime));
-const tokenizerLab = new TokenizerLab(httpTokenizerFiles(new URL('tokenizers/', appBaseUrl).href), () => engine.modelTokenizerFiles());
+const tokenizerLab = new TokenizerLab(httpTokenizerFiles(new URL('tokenizers/', appBaseUrl).href), () =>
+  engine.modelTokenizerFiles(),
+);
 
 // Without IndexedDB (some private windows) indexes live only as long as the worker.
-const corpus = new CorpusIndexService(engine, typeof indexedDB === 'undefined' ? memoryCorpusIndexStore() : openCorpusIndexStore());
+const corpus = new CorpusIndexService(
+  engine,
+  typeof indexedDB === 'undefined' ? memoryCorpusIndexStore() : openCorpusIndexStore(),
+);
 
 // The infini-gram API backend: Llama 2 (and GPT-2) from the tokenizer lab; its answer cache is opened on the first query.
 const corpusApi = new CorpusApiService({ tokenizers: labIndexTokenizers(tokenizerLab) });
 
 // Batch runs: their own Engine (the runner needs one to itself), each result written to IndexedDB from here.
-const batches = new BatchService(new Engine(runtime), typeof indexedDB === 'undefined' ? memoryBatchStore() : openBatchStore());
+const batches = new BatchService(
+  new Engine(runtime),
+  typeof indexedDB === 'undefined' ? memoryBatchStore() : openBatchStore(),
+);
 
 const send = (message: ReplyMessage, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
@@ -52,8 +60,14 @@ const handler = createRequestHandler(
     batches,
     misbehave: (how) => {
       if (how === 'close') self.close();
-      else if (how === 'hang') for (;;) { /* blocks the worker's only thread: heartbeats stop */ }
-      else setTimeout(() => { throw new Error('simulated crash requested by the test API'); }, 0);
+      else if (how === 'hang')
+        for (;;) {
+          /* blocks the worker's only thread: heartbeats stop */
+        }
+      else
+        setTimeout(() => {
+          throw new Error('simulated crash requested by the test API');
+        }, 0);
     },
   }),
   send,

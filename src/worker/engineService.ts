@@ -5,7 +5,13 @@ import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engin
 import { computeBiasLens, lemmaDepsOn } from '../engine/biasLens';
 import { computeLanguageBias } from '../engine/languageBias';
 import type { TokenizerLab } from '../engine/tokenizerLab';
-import { compareModelsOnText, nextBytesOnBoth, type CompareModelsProgress, type ModelHandle, type SecondModel } from '../engine/modelComparison';
+import {
+  compareModelsOnText,
+  nextBytesOnBoth,
+  type CompareModelsProgress,
+  type ModelHandle,
+  type SecondModel,
+} from '../engine/modelComparison';
 import type { ModelSource } from '../engine/types';
 import { benchKeyQueries } from '../engine/keySpaceBench';
 import { expandCandidatesOnEngine, runIcnOnEngine } from '../engine/icnModel';
@@ -33,7 +39,11 @@ export interface ServiceOptions {
 
 export function createEngineService(engine: Engine, hubStore: ModelFileStore, options: ServiceOptions): EngineService {
   /** The loaded model and the second one (loaded on first use, with progress). */
-  const bothModels = async (other: ModelSource, signal: AbortSignal, onProgress: (p: CompareModelsProgress) => void): Promise<[ModelHandle, ModelHandle]> => {
+  const bothModels = async (
+    other: ModelSource,
+    signal: AbortSignal,
+    onProgress: (p: CompareModelsProgress) => void,
+  ): Promise<[ModelHandle, ModelHandle]> => {
     const info = engine.modelInfo;
     if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
     const label = other.kind === 'folder' ? other.name : other.kind === 'path' ? other.path : other.id;
@@ -70,21 +80,26 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     labTokenizers: () => options.tokenizerLab.list(),
     labAddTokenizer: (source) => options.tokenizerLab.add(source),
     labTokenize: (params, { signal, onProgress }) => options.tokenizerLab.tokenize(params, { signal, onProgress }),
-    labParity: ({ tokenizerIds }, { signal, onProgress }) => options.tokenizerLab.parity(tokenizerIds, { signal, onProgress }),
-    labCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) => options.tokenizerLab.charPositions(tokenizerIds, word, { signal, onProgress }),
+    labParity: ({ tokenizerIds }, { signal, onProgress }) =>
+      options.tokenizerLab.parity(tokenizerIds, { signal, onProgress }),
+    labCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) =>
+      options.tokenizerLab.charPositions(tokenizerIds, word, { signal, onProgress }),
     labBiasLens: (params, { signal, onProgress }) => computeBiasLens(params, { ...lemmaDeps(signal), onProgress }),
-    labLanguageBias: (params, { signal, onProgress }) => computeLanguageBias(params, { ...lemmaDeps(signal), onPromptDone: onProgress }),
+    labLanguageBias: (params, { signal, onProgress }) =>
+      computeLanguageBias(params, { ...lemmaDeps(signal), onPromptDone: onProgress }),
     labCompareModels: async (params, { signal, onProgress }) => {
       const [a, b] = await bothModels(params.other, signal, onProgress);
       return compareModelsOnText(params, a, b, { signal, onProgress });
     },
-    labNextBytesBoth: async ({ prompt, other }, { signal, onProgress }) => nextBytesOnBoth(prompt, await bothModels(other, signal, onProgress), { signal }),
+    labNextBytesBoth: async ({ prompt, other }, { signal, onProgress }) =>
+      nextBytesOnBoth(prompt, await bothModels(other, signal, onProgress), { signal }),
     keySpaceInfo: () => engine.keySpace().info(),
     bigramAnalyze: ({ ids }, { signal, onProgress }) => engine.bigramAnalyzer().analyze(ids, { signal, onProgress }),
     bigramInternals: () => engine.bigramAnalyzer().internalsReport(),
     bigramTable: (params, { signal, onProgress }) => engine.bigramAnalyzer().table(params, { signal, onProgress }),
     bigramSetCorpus: (source) => engine.bigramAnalyzer().setCorpus(source),
-    bigramCorpus: (params, { signal, onProgress }) => engine.bigramAnalyzer().compareWithCorpus(params, { signal, onProgress }),
+    bigramCorpus: (params, { signal, onProgress }) =>
+      engine.bigramAnalyzer().compareWithCorpus(params, { signal, onProgress }),
     bigramLens: (params, { signal, onProgress }) => engine.bigramAnalyzer().lens(params, { signal, onProgress }),
     corpusOpen: (source, { signal, onProgress }) => options.corpus.open(source, { signal, onProgress }),
     corpusScore: (params, { signal }) => options.corpus.score(params, { signal }),
@@ -98,11 +113,13 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     keyIcn: (params, { signal, onProgress }) => runIcnOnEngine(engine, params, { signal, onProgress }),
     keyExpand: (params, { signal, onProgress }) => expandCandidatesOnEngine(engine, params, { signal, onProgress }),
     benchKeyQueries: (params) => {
-      if (!options.allowMisbehave) throw new EngineError('bad-request', 'benchKeyQueries is only available to the test API.');
+      if (!options.allowMisbehave)
+        throw new EngineError('bad-request', 'benchKeyQueries is only available to the test API.');
       return benchKeyQueries(params, () => engine.keySpace());
     },
     debugMisbehave: ({ how }) => {
-      if (!options.allowMisbehave) throw new EngineError('bad-request', 'debugMisbehave is only available to the test API.');
+      if (!options.allowMisbehave)
+        throw new EngineError('bad-request', 'debugMisbehave is only available to the test API.');
       // Let the reply go out first, then misbehave.
       setTimeout(() => options.misbehave(how), 0);
       return { accepted: true };

@@ -7,21 +7,59 @@ import type { ReplyMessage, RequestMessage } from './protocol';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
 function fakeService(overrides: Partial<EngineService> = {}): EngineService {
-  const unused = () => { throw new Error('not used in this test'); };
+  const unused = () => {
+    throw new Error('not used in this test');
+  };
   return {
-    probe: unused, load: unused, unload: unused, tokenize: unused, tokenViews: unused, vocabulary: unused, forward: unused, step: unused,
-    score: unused, analyze: unused, row: unused, listCachedModels: unused, clearCachedModels: unused, debugMisbehave: unused,
-    labTokenizers: unused, labAddTokenizer: unused, labTokenize: unused, labParity: unused, labCharPositions: unused, labBiasLens: unused, labLanguageBias: unused,
-    labCompareModels: unused, labNextBytesBoth: unused,
-    keySpaceInfo: unused, keyNeighbours: unused, keySim: unused, keyMap: unused, benchKeyQueries: unused, keyIcn: unused, keyExpand: unused,
-    bigramAnalyze: unused, bigramInternals: unused, bigramTable: unused, bigramSetCorpus: unused, bigramCorpus: unused, bigramLens: unused,
-    corpusOpen: unused, corpusScore: unused, corpusPosition: unused,
-    corpusApiNext: unused, batchRun: unused, batchScore: unused,
+    probe: unused,
+    load: unused,
+    unload: unused,
+    tokenize: unused,
+    tokenViews: unused,
+    vocabulary: unused,
+    forward: unused,
+    step: unused,
+    score: unused,
+    analyze: unused,
+    row: unused,
+    listCachedModels: unused,
+    clearCachedModels: unused,
+    debugMisbehave: unused,
+    labTokenizers: unused,
+    labAddTokenizer: unused,
+    labTokenize: unused,
+    labParity: unused,
+    labCharPositions: unused,
+    labBiasLens: unused,
+    labLanguageBias: unused,
+    labCompareModels: unused,
+    labNextBytesBoth: unused,
+    keySpaceInfo: unused,
+    keyNeighbours: unused,
+    keySim: unused,
+    keyMap: unused,
+    benchKeyQueries: unused,
+    keyIcn: unused,
+    keyExpand: unused,
+    bigramAnalyze: unused,
+    bigramInternals: unused,
+    bigramTable: unused,
+    bigramSetCorpus: unused,
+    bigramCorpus: unused,
+    bigramLens: unused,
+    corpusOpen: unused,
+    corpusScore: unused,
+    corpusPosition: unused,
+    corpusApiNext: unused,
+    batchRun: unused,
+    batchScore: unused,
     ...overrides,
   };
 }
@@ -34,43 +72,76 @@ function recorder() {
 describe('request handler', () => {
   it('answers each request with exactly one result', async () => {
     const { sent, send } = recorder();
-    const handler = createRequestHandler(fakeService({ tokenize: ({ text }) => ({ ids: [text.length], tokens: [] }) }), send);
+    const handler = createRequestHandler(
+      fakeService({ tokenize: ({ text }) => ({ ids: [text.length], tokens: [] }) }),
+      send,
+    );
     await handler.handle({ type: 'request', id: 7, kind: 'tokenize', params: { text: 'abc' } });
-    expect(sent.map((s) => s.message)).toEqual([{ type: 'result', id: 7, result: encodeResult('tokenize', { ids: [3], tokens: [] }).wire }]);
+    expect(sent.map((s) => s.message)).toEqual([
+      { type: 'result', id: 7, result: encodeResult('tokenize', { ids: [3], tokens: [] }).wire },
+    ]);
     // Tokens cross in the wire format (worker/wireFormat.ts), their typed arrays moved.
-    expect(decodeResult('tokenize', sent[0].message.type === 'result' && sent[0].message.result)).toEqual({ ids: [3], tokens: [] });
+    expect(decodeResult('tokenize', sent[0].message.type === 'result' && sent[0].message.result)).toEqual({
+      ids: [3],
+      tokens: [],
+    });
     expect(sent[0].transfer?.length).toBeGreaterThan(0);
     expect(handler.inFlight()).toEqual([]);
   });
 
   it('turns a thrown engine error into an error reply that keeps code, message and file', async () => {
     const { sent, send } = recorder();
-    const handler = createRequestHandler(fakeService({
-      load: () => { throw new EngineError('model-file-missing', 'broken is missing tokenizer.json', 'tokenizer.json'); },
-    }), send);
-    await handler.handle({ type: 'request', id: 1, kind: 'load', params: { source: { kind: 'embedded', id: 'broken' }, backend: 'wasm', dtype: 'auto' } });
+    const handler = createRequestHandler(
+      fakeService({
+        load: () => {
+          throw new EngineError('model-file-missing', 'broken is missing tokenizer.json', 'tokenizer.json');
+        },
+      }),
+      send,
+    );
+    await handler.handle({
+      type: 'request',
+      id: 1,
+      kind: 'load',
+      params: { source: { kind: 'embedded', id: 'broken' }, backend: 'wasm', dtype: 'auto' },
+    });
     expect(sent).toHaveLength(1);
-    expect(sent[0].message).toEqual({ type: 'error', id: 1, error: { code: 'model-file-missing', message: 'broken is missing tokenizer.json', file: 'tokenizer.json' } });
+    expect(sent[0].message).toEqual({
+      type: 'error',
+      id: 1,
+      error: { code: 'model-file-missing', message: 'broken is missing tokenizer.json', file: 'tokenizer.json' },
+    });
   });
 
   it('sends progress before the result', async () => {
     const { sent, send } = recorder();
-    const handler = createRequestHandler(fakeService({
-      load: (_params, { onProgress }) => {
-        onProgress({ phase: 'downloading', files: [], loadedBytes: 1, totalBytes: 2 });
-        return { key: 'embedded:x' } as ModelInfo;
-      },
-    }), send);
-    await handler.handle({ type: 'request', id: 2, kind: 'load', params: { source: { kind: 'embedded', id: 'x' }, backend: 'wasm', dtype: 'auto' } });
+    const handler = createRequestHandler(
+      fakeService({
+        load: (_params, { onProgress }) => {
+          onProgress({ phase: 'downloading', files: [], loadedBytes: 1, totalBytes: 2 });
+          return { key: 'embedded:x' } as ModelInfo;
+        },
+      }),
+      send,
+    );
+    await handler.handle({
+      type: 'request',
+      id: 2,
+      kind: 'load',
+      params: { source: { kind: 'embedded', id: 'x' }, backend: 'wasm', dtype: 'auto' },
+    });
     expect(sent.map((s) => s.message.type)).toEqual(['progress', 'result']);
   });
 
   it('transfers logits instead of copying them', async () => {
     const { sent, send } = recorder();
     const logits = new Float32Array(4);
-    const handler = createRequestHandler(fakeService({
-      step: () => ({ logits, vocabSize: 4, contextTokens: 1, reusedTokens: 0, computedTokens: 1, elapsedMs: 1 }),
-    }), send);
+    const handler = createRequestHandler(
+      fakeService({
+        step: () => ({ logits, vocabSize: 4, contextTokens: 1, reusedTokens: 0, computedTokens: 1, elapsedMs: 1 }),
+      }),
+      send,
+    );
     await handler.handle({ type: 'request', id: 3, kind: 'step', params: { ids: [1] } });
     expect(sent[0].transfer).toEqual([logits.buffer]);
   });
@@ -78,12 +149,16 @@ describe('request handler', () => {
   it('cancels a running request: the request ends with a cancelled error, the cancel with a result', async () => {
     const { sent, send } = recorder();
     const started = deferred<void>();
-    const handler = createRequestHandler(fakeService({
-      score: (_params, { signal }) => new Promise((_resolve, reject) => {
-        started.resolve();
-        signal.addEventListener('abort', () => reject(new EngineError('cancelled', 'Scoring was cancelled.')));
+    const handler = createRequestHandler(
+      fakeService({
+        score: (_params, { signal }) =>
+          new Promise((_resolve, reject) => {
+            started.resolve();
+            signal.addEventListener('abort', () => reject(new EngineError('cancelled', 'Scoring was cancelled.')));
+          }),
       }),
-    }), send);
+      send,
+    );
     const scoring = handler.handle({ type: 'request', id: 10, kind: 'score', params: { ids: [1, 2] } });
     await started.promise;
     expect(handler.inFlight()).toEqual([10]);
@@ -91,7 +166,11 @@ describe('request handler', () => {
     await scoring;
     const replies = sent.map((s) => s.message);
     expect(replies).toContainEqual({ type: 'result', id: 11, result: { cancelled: true } });
-    expect(replies).toContainEqual({ type: 'error', id: 10, error: { code: 'cancelled', message: 'Scoring was cancelled.', file: null } });
+    expect(replies).toContainEqual({
+      type: 'error',
+      id: 10,
+      error: { code: 'cancelled', message: 'Scoring was cancelled.', file: null },
+    });
     expect(replies.filter((m) => 'id' in m && m.id === 10)).toHaveLength(1);
   });
 

@@ -4,7 +4,16 @@
  */
 import { toErrorReport } from '../engine/errors';
 import { encodeResult } from './wireFormat';
-import { transferablesOf, type CallKind, type EngineCalls, type ParamsOf, type ProgressOf, type ReplyMessage, type RequestMessage, type ResultOf } from './protocol';
+import {
+  transferablesOf,
+  type CallKind,
+  type EngineCalls,
+  type ParamsOf,
+  type ProgressOf,
+  type ReplyMessage,
+  type RequestMessage,
+  type ResultOf,
+} from './protocol';
 
 export interface CallContext<K extends CallKind> {
   signal: AbortSignal;
@@ -13,7 +22,10 @@ export interface CallContext<K extends CallKind> {
 
 /** One implementation per request kind except `cancel`, which the handler answers itself. */
 export type EngineService = {
-  [K in Exclude<CallKind, 'cancel'>]: (params: ParamsOf<K>, context: CallContext<K>) => Promise<ResultOf<K>> | ResultOf<K>;
+  [K in Exclude<CallKind, 'cancel'>]: (
+    params: ParamsOf<K>,
+    context: CallContext<K>,
+  ) => Promise<ResultOf<K>> | ResultOf<K>;
 };
 
 export type Send = (message: ReplyMessage, transfer?: Transferable[]) => void;
@@ -37,7 +49,10 @@ export function createRequestHandler(service: EngineService, send: Send): Reques
     const controller = new AbortController();
     running.set(message.id, controller);
     try {
-      const implementation = service[message.kind] as (params: unknown, context: CallContext<CallKind>) => Promise<unknown> | unknown;
+      const implementation = service[message.kind] as (
+        params: unknown,
+        context: CallContext<CallKind>,
+      ) => Promise<unknown> | unknown;
       if (typeof implementation !== 'function') throw new Error(`Unknown request kind "${String(message.kind)}".`);
       const result = await implementation(message.params, {
         signal: controller.signal,
@@ -46,7 +61,11 @@ export function createRequestHandler(service: EngineService, send: Send): Reques
         },
       });
       if (controller.signal.aborted) {
-        send({ type: 'error', id: message.id, error: { code: 'cancelled', message: 'The request was cancelled.', file: null } });
+        send({
+          type: 'error',
+          id: message.id,
+          error: { code: 'cancelled', message: 'The request was cancelled.', file: null },
+        });
       } else {
         const { wire, transfer } = encodeResult(message.kind, result);
         send({ type: 'result', id: message.id, result: wire }, [...transferablesOf(result), ...transfer]);

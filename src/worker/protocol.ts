@@ -9,25 +9,86 @@
  */
 import type { ErrorReport } from '../engine/errors';
 import type {
-  AnalyzeParams, AnalyzeResult, RowParams, RowResult,
-  BackendReport, CachedModelEntry, ForwardParams, ForwardResult, LoadParams, LoadProgress, ModelInfo, ScoreParams,
-  ScoreResult, StepParams, StepResult, TokenView, TokenizeParams, TokenizeResult, VocabularyResult, WindowProgress,
+  AnalyzeParams,
+  AnalyzeResult,
+  RowParams,
+  RowResult,
+  BackendReport,
+  CachedModelEntry,
+  ForwardParams,
+  ForwardResult,
+  LoadParams,
+  LoadProgress,
+  ModelInfo,
+  ScoreParams,
+  ScoreResult,
+  StepParams,
+  StepResult,
+  TokenView,
+  TokenizeParams,
+  TokenizeResult,
+  VocabularyResult,
+  WindowProgress,
 } from '../engine/types';
 import type { BiasLensParams, BiasLensResult } from '../engine/biasLens';
 import type { LanguageBiasParams, LanguageBiasProgress, LanguageBiasResult } from '../engine/languageBias';
 import type {
-  BigramAnalyzeParams, BigramAnalyzeResult, BigramCorpusParams, BigramCorpusResult, BigramProgress, BigramTableParams, BigramTableResult,
-  CorpusInfo, CorpusSource, InternalsReport, LensParams, LensResult,
+  BigramAnalyzeParams,
+  BigramAnalyzeResult,
+  BigramCorpusParams,
+  BigramCorpusResult,
+  BigramProgress,
+  BigramTableParams,
+  BigramTableResult,
+  CorpusInfo,
+  CorpusSource,
+  InternalsReport,
+  LensParams,
+  LensResult,
 } from '../engine/bigramTypes';
 import type { KeyQueryBenchParams, KeyQueryBenchResult } from '../engine/keySpaceBench';
 import type { ExpandedCandidate, ExpandParams, IcnParams, IcnProgress } from '../engine/icnModel';
 import type { IcnProbe } from '../core/keyspace/icn';
-import type { KeyMapResult, KeySimParams, KeySimResult, KeySpaceInfo, NeighboursParams, NeighboursResult } from '../engine/keySpace';
-import type { LabCharRow, LabParityRow, LabProgress, LabTokenizeParams, LabTokenizeResult, LabTokenizerInfo, LabTokenizerSource } from '../engine/tokenizerLab';
-import type { CorpusIndexInfo, CorpusPositionParams, CorpusPositionResult, CorpusProgress, CorpusScoreParams, CorpusScoreResult, CorpusSourceParams } from '../engine/corpusTypes';
+import type {
+  KeyMapResult,
+  KeySimParams,
+  KeySimResult,
+  KeySpaceInfo,
+  NeighboursParams,
+  NeighboursResult,
+} from '../engine/keySpace';
+import type {
+  LabCharRow,
+  LabParityRow,
+  LabProgress,
+  LabTokenizeParams,
+  LabTokenizeResult,
+  LabTokenizerInfo,
+  LabTokenizerSource,
+} from '../engine/tokenizerLab';
+import type {
+  CorpusIndexInfo,
+  CorpusPositionParams,
+  CorpusPositionResult,
+  CorpusProgress,
+  CorpusScoreParams,
+  CorpusScoreResult,
+  CorpusSourceParams,
+} from '../engine/corpusTypes';
 import type { CorpusApiParams, CorpusApiResult } from '../engine/corpusApi';
-import type { CompareModelsParams, CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../engine/modelComparison';
-import type { BatchRunParams, BatchRunProgress, BatchRunSummary, BatchScoreParams, ScoreTextsResult } from '../engine/batchService';
+import type {
+  CompareModelsParams,
+  CompareModelsProgress,
+  CompareModelsResult,
+  NextBytesBothResult,
+} from '../engine/modelComparison';
+import type {
+  BatchRunParams,
+  BatchRunProgress,
+  BatchRunSummary,
+  BatchScoreParams,
+  ScoreTextsResult,
+} from '../engine/batchService';
 
 export interface EngineCalls {
   probe: { params: Record<string, never>; result: BackendReport };
@@ -59,7 +120,11 @@ export interface EngineCalls {
   /** Two models on one text aligned on bytes: the loaded model and a second one held by the worker's second engine (engine/modelComparison.ts). */
   labCompareModels: { params: CompareModelsParams; result: CompareModelsResult; progress: CompareModelsProgress };
   /** The exact next byte after a prompt on the loaded model and on the second model, side by side. */
-  labNextBytesBoth: { params: { prompt: string; other: CompareModelsParams['other'] }; result: NextBytesBothResult; progress: CompareModelsProgress };
+  labNextBytesBoth: {
+    params: { prompt: string; other: CompareModelsParams['other'] };
+    result: NextBytesBothResult;
+    progress: CompareModelsProgress;
+  };
   /** Key space (engine/keySpace.ts): the loaded model's key matrices, read from its ONNX bytes on first use. */
   keySpaceInfo: { params: Record<string, never>; result: KeySpaceInfo };
   /** Bigram and layers (engine/bigramAnalysis.ts): full-context vs context-1 predictions per position. */
@@ -108,7 +173,9 @@ export type ResultOf<K extends CallKind> = EngineCalls[K]['result'];
 export type ProgressOf<K extends CallKind> = EngineCalls[K] extends { progress: infer P } ? P : never;
 
 /** UI → worker. */
-export type RequestMessage = { [K in CallKind]: { type: 'request'; id: number; kind: K; params: ParamsOf<K> } }[CallKind];
+export type RequestMessage = {
+  [K in CallKind]: { type: 'request'; id: number; kind: K; params: ParamsOf<K> };
+}[CallKind];
 
 /** Worker → UI. */
 export type ReplyMessage =

@@ -26,10 +26,24 @@ describe('the wire format of tokenize and analyze', () => {
 
   it('gives back every position number bit for bit', () => {
     const positions = Array.from({ length: 1000 }, (_, i) => ({
-      tokenId: i % 8192, logProb: -Math.PI * i / 7, rank: 1 + (i % 50), entropyNats: Math.E / (i + 1),
-      top10EntropyNats: 1 / 3, probabilityRelativeToTop: i === 0 ? 1 : Number.MIN_VALUE * i, topTokenId: (i * 31) % 8192,
+      tokenId: i % 8192,
+      logProb: (-Math.PI * i) / 7,
+      rank: 1 + (i % 50),
+      entropyNats: Math.E / (i + 1),
+      top10EntropyNats: 1 / 3,
+      probabilityRelativeToTop: i === 0 ? 1 : Number.MIN_VALUE * i,
+      topTokenId: (i * 31) % 8192,
     }));
-    const result = { startTokenId: 0, positions, nextEntropyNats: 2.5, reusedPositions: 3, computedTokens: 997, windowCount: 5, windowTokens: 256, elapsedMs: 12.5 } as AnalyzeResult;
+    const result = {
+      startTokenId: 0,
+      positions,
+      nextEntropyNats: 2.5,
+      reusedPositions: 3,
+      computedTokens: 997,
+      windowCount: 5,
+      windowTokens: 256,
+      elapsedMs: 12.5,
+    } as AnalyzeResult;
     const { wire, transfer } = encodeResult('analyze', result);
     expect(decodeResult('analyze', acrossThreads(wire, transfer))).toEqual(result);
   });

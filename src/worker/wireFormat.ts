@@ -11,7 +11,15 @@ import type { AnalyzeResult, TokenView, TokenizeResult } from '../engine/types';
 import type { CallKind } from './protocol';
 
 /** The numeric fields of a position, in column order (every one a float64 number). */
-const POSITION_FIELDS = ['tokenId', 'logProb', 'rank', 'entropyNats', 'top10EntropyNats', 'probabilityRelativeToTop', 'topTokenId'] as const satisfies readonly (keyof PositionMetrics)[];
+const POSITION_FIELDS = [
+  'tokenId',
+  'logProb',
+  'rank',
+  'entropyNats',
+  'top10EntropyNats',
+  'probabilityRelativeToTop',
+  'topTokenId',
+] as const satisfies readonly (keyof PositionMetrics)[];
 
 interface PackedPositions {
   /** Row-major: POSITION_FIELDS.length numbers per position. */
@@ -42,8 +50,13 @@ export function unpackPositions({ columns }: PackedPositions): PositionMetrics[]
   for (let i = 0; i < positions.length; i++) {
     const at = i * width;
     positions[i] = {
-      tokenId: columns[at], logProb: columns[at + 1], rank: columns[at + 2], entropyNats: columns[at + 3],
-      top10EntropyNats: columns[at + 4], probabilityRelativeToTop: columns[at + 5], topTokenId: columns[at + 6],
+      tokenId: columns[at],
+      logProb: columns[at + 1],
+      rank: columns[at + 2],
+      entropyNats: columns[at + 3],
+      top10EntropyNats: columns[at + 4],
+      probabilityRelativeToTop: columns[at + 5],
+      topTokenId: columns[at + 6],
     };
   }
   return positions;
@@ -87,7 +100,12 @@ export function encodeResult(kind: CallKind, result: unknown): { wire: unknown; 
     const { ids, tokens } = result as TokenizeResult;
     const packed = packTokens(tokens);
     const wireIds = Int32Array.from(ids);
-    return { wire: { ids: wireIds, packedTokens: packed }, transfer: [wireIds, packed.ids, packed.special, packed.textEnds, packed.hexEnds].map((array) => array.buffer as ArrayBuffer) };
+    return {
+      wire: { ids: wireIds, packedTokens: packed },
+      transfer: [wireIds, packed.ids, packed.special, packed.textEnds, packed.hexEnds].map(
+        (array) => array.buffer as ArrayBuffer,
+      ),
+    };
   }
   if (kind === 'analyze') {
     const { positions, ...rest } = result as AnalyzeResult;
@@ -104,7 +122,9 @@ export function decodeResult(kind: CallKind, wire: unknown): unknown {
     return { ids: Array.from(ids), tokens: unpackTokens(packedTokens) } satisfies TokenizeResult;
   }
   if (kind === 'analyze') {
-    const { packedPositions, ...rest } = wire as Omit<AnalyzeResult, 'positions'> & { packedPositions: PackedPositions };
+    const { packedPositions, ...rest } = wire as Omit<AnalyzeResult, 'positions'> & {
+      packedPositions: PackedPositions;
+    };
     return { ...rest, positions: unpackPositions(packedPositions) } satisfies AnalyzeResult;
   }
   return wire;

@@ -50,7 +50,8 @@ interface OrderResult {
 /** Reads a little-endian uint16 token file, checking its length against stats.json. */
 function readTokens(path: string, expectedTokens: number): Uint16Array {
   const bytes = readFileSync(path);
-  if (bytes.length !== expectedTokens * 2) fail(`${path} holds ${bytes.length / 2} tokens, stats.json says ${expectedTokens}`);
+  if (bytes.length !== expectedTokens * 2)
+    fail(`${path} holds ${bytes.length / 2} tokens, stats.json says ${expectedTokens}`);
   const tokens = new Uint16Array(expectedTokens);
   for (let i = 0; i < tokens.length; i++) tokens[i] = bytes[2 * i] | (bytes[2 * i + 1] << 8);
   return tokens;
@@ -58,11 +59,16 @@ function readTokens(path: string, expectedTokens: number): Uint16Array {
 
 function baselinesFor(tokenizer: string): { orders: OrderResult[]; stats: TokenStats; trainTokens: number } {
   const dir = join(cacheDir, 'tokens', tokenizer);
-  const missing = ['stats.json', 'train.bin', ...EVAL_SPLITS.map((s) => `${s}.bin`)].filter((f) => !existsSync(join(dir, f)));
-  if (missing.length > 0) fail(`token files missing in ${dir} (${missing.join(', ')}): run \`npm run corpus && npm run tokenizer\` first`);
+  const missing = ['stats.json', 'train.bin', ...EVAL_SPLITS.map((s) => `${s}.bin`)].filter(
+    (f) => !existsSync(join(dir, f)),
+  );
+  if (missing.length > 0)
+    fail(`token files missing in ${dir} (${missing.join(', ')}): run \`npm run corpus && npm run tokenizer\` first`);
   const stats = readJson<TokenStats>(join(dir, 'stats.json'), `token stats of ${tokenizer}`);
   const train = readTokens(join(dir, 'train.bin'), stats.train.tokens);
-  const evalTokens = Object.fromEntries(EVAL_SPLITS.map((s) => [s, readTokens(join(dir, `${s}.bin`), stats[s].tokens)])) as Record<EvalSplit, Uint16Array>;
+  const evalTokens = Object.fromEntries(
+    EVAL_SPLITS.map((s) => [s, readTokens(join(dir, `${s}.bin`), stats[s].tokens)]),
+  ) as Record<EvalSplit, Uint16Array>;
 
   const orders: OrderResult[] = [];
   for (const order of ORDERS[tokenizer]) {
@@ -83,7 +89,9 @@ function baselinesFor(tokenizer: string): { orders: OrderResult[]; stats: TokenS
     const seconds = (performance.now() - started) / 1000;
     orders.push({ order, distinctGrams: model.distinctGrams, discounts: model.discounts, seconds, splits });
     const v = splits.validation;
-    console.log(`${tokenizer} order ${order}: validation ${v.natsPerToken.toFixed(4)} nats/token, ${v.bitsPerByte.toFixed(4)} bits/byte (${seconds.toFixed(1)} s)`);
+    console.log(
+      `${tokenizer} order ${order}: validation ${v.natsPerToken.toFixed(4)} nats/token, ${v.bitsPerByte.toFixed(4)} bits/byte (${seconds.toFixed(1)} s)`,
+    );
   }
   return { orders, stats, trainTokens: train.length };
 }
@@ -109,7 +117,8 @@ await runTool(() => {
   const started = performance.now();
   // `npm run baselines -- sotu-sp` limits the run to the named tokenizers.
   const wanted = process.argv.slice(2);
-  for (const name of wanted) if (!(name in ORDERS)) throw new Error(`unknown tokenizer "${name}"; known: ${Object.keys(ORDERS).join(', ')}`);
+  for (const name of wanted)
+    if (!(name in ORDERS)) throw new Error(`unknown tokenizer "${name}"; known: ${Object.keys(ORDERS).join(', ')}`);
   for (const tokenizer of Object.keys(ORDERS).filter((name) => wanted.length === 0 || wanted.includes(name))) {
     const { orders, stats, trainTokens } = baselinesFor(tokenizer);
     const best = orders.reduce((a, b) => (b.splits.validation.natsPerToken < a.splits.validation.natsPerToken ? b : a));
@@ -118,7 +127,7 @@ await runTool(() => {
       model: 'interpolated modified Kneser-Ney (order 1: maximum-likelihood unigram with a uniform floor)',
       vocabSize: stats.vocabSize,
       trainTokens,
-      note: 'Scores every token of a split after its first, end-of-text tokens included; bitsPerByte divides by the split text\'s UTF-8 bytes.',
+      note: "Scores every token of a split after its first, end-of-text tokens included; bitsPerByte divides by the split text's UTF-8 bytes.",
       bestOrderOnValidation: best.order,
       orders,
     });

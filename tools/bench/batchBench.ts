@@ -19,7 +19,15 @@ import { Engine } from '../../src/engine/engine';
 import type { ModelInfo } from '../../src/engine/types';
 import { median, type Figure } from './stats';
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RUNS = 3;
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -31,8 +39,20 @@ export function benchDefinition(modelId: string): BatchDefinition {
 
 function figures(backend: string, label: string, samples: number, ms: number[], tokens: number[]): Figure[] {
   return [
-    { name: `${label}: time per sample (${samples} samples)`, backend, unit: 'ms', median: median(ms.map((m) => m / samples)), runs: ms.map((m) => m / samples) },
-    { name: `${label}: generated tokens per second`, backend, unit: 'tokens/s', median: median(ms.map((m, i) => tokens[i] / (m / 1000))), runs: ms.map((m, i) => tokens[i] / (m / 1000)) },
+    {
+      name: `${label}: time per sample (${samples} samples)`,
+      backend,
+      unit: 'ms',
+      median: median(ms.map((m) => m / samples)),
+      runs: ms.map((m) => m / samples),
+    },
+    {
+      name: `${label}: generated tokens per second`,
+      backend,
+      unit: 'tokens/s',
+      median: median(ms.map((m, i) => tokens[i] / (m / 1000))),
+      runs: ms.map((m, i) => tokens[i] / (m / 1000)),
+    },
   ];
 }
 
@@ -45,12 +65,19 @@ export async function runBatchBrowserBench(appUrl: string, chromiumPath: string,
   try {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-    await page.waitForFunction(() => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().model !== undefined, undefined, { polling: 50, timeout: 180_000 });
+    await page.waitForFunction(
+      () => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().model !== undefined,
+      undefined,
+      { polling: 50, timeout: 180_000 },
+    );
     const model = await page.evaluate(() => window.__tokenscope!.state().model!);
     backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads), worker + IndexedDB`;
     for (let run = 0; run < RUNS; run++) {
       // A new batch id each run: nothing is skipped as already stored.
-      const summary = await page.evaluate(([definition, id]) => window.__tokenscope!.call('batchRun', { batchId: id, definition, backend: 'wasm' }), [def, `bench-${Date.now()}-${run}`] as const);
+      const summary = await page.evaluate(
+        ([definition, id]) => window.__tokenscope!.call('batchRun', { batchId: id, definition, backend: 'wasm' }),
+        [def, `bench-${Date.now()}-${run}`] as const,
+      );
       if (summary.ran !== summary.tasks) throw new Error(`the bench batch skipped ${summary.skipped} tasks`);
       ms.push(summary.elapsedMs - summary.models.reduce((sum, m) => sum + m.loadMs, 0));
       tokens.push(summary.tokens);
@@ -65,13 +92,28 @@ export async function runBatchBrowserBench(appUrl: string, chromiumPath: string,
 export async function runBatchNodeBench(modelId: string): Promise<Figure[]> {
   const def = benchDefinition(modelId);
   const engine = new Engine(createNodeRuntime());
-  const info: ModelInfo = await engine.load({ source: { kind: 'embedded', id: modelId }, backend: 'wasm', dtype: 'auto' });
+  const info: ModelInfo = await engine.load({
+    source: { kind: 'embedded', id: modelId },
+    backend: 'wasm',
+    dtype: 'auto',
+  });
   // The loaded engine as the runner's (its load returns at once): the figures leave the model load out.
   const kept: BatchEngine = {
-    load: async () => info, tokenize: (p) => engine.tokenize(p), decode: (ids) => engine.decode(ids), step: (p, o) => engine.step(p, o),
-    startTokenId: () => engine.startTokenId(), windowTokens: () => engine.windowTokens(),
+    load: async () => info,
+    tokenize: (p) => engine.tokenize(p),
+    decode: (ids) => engine.decode(ids),
+    step: (p, o) => engine.step(p, o),
+    startTokenId: () => engine.startTokenId(),
+    windowTokens: () => engine.windowTokens(),
   };
-  const deps = { engine: kept, loadParams: () => ({ source: { kind: 'embedded' as const, id: modelId }, backend: 'wasm' as const, dtype: 'auto' as const }) };
+  const deps = {
+    engine: kept,
+    loadParams: () => ({
+      source: { kind: 'embedded' as const, id: modelId },
+      backend: 'wasm' as const,
+      dtype: 'auto' as const,
+    }),
+  };
   const ms: number[] = [];
   const tokens: number[] = [];
   let loops: BatchBenchResult;
@@ -91,14 +133,46 @@ export async function runBatchNodeBench(modelId: string): Promise<Figure[]> {
   const backend = 'Node CLI (onnxruntime-node)';
   const samples = batchTasks(def).length;
   const perSample = (t: LoopTiming) => [1000 / t.samplesPerSecond];
-  console.log(`  Node: runner ${loops.runner.samplesPerSecond.toFixed(1)} samples/s, bare ${loops.bare.samplesPerSecond.toFixed(1)}, same steps ${loops.sameSteps.samplesPerSecond.toFixed(1)}; ` +
-    `overhead ${(loops.overhead * 100).toFixed(1)}% (bookkeeping ${(loops.bookkeepingOverhead * 100).toFixed(1)}%), same tokens ${loops.sameTokens}/${loops.samples}`);
+  console.log(
+    `  Node: runner ${loops.runner.samplesPerSecond.toFixed(1)} samples/s, bare ${loops.bare.samplesPerSecond.toFixed(1)}, same steps ${loops.sameSteps.samplesPerSecond.toFixed(1)}; ` +
+      `overhead ${(loops.overhead * 100).toFixed(1)}% (bookkeeping ${(loops.bookkeepingOverhead * 100).toFixed(1)}%), same tokens ${loops.sameTokens}/${loops.samples}`,
+  );
   return [
     ...figures(backend, `batch run, ToM set on ${modelId} (runBatch, model load excluded)`, samples, ms, tokens),
-    { name: 'ToM set, bare step + sampleNext loop: time per sample (best round)', backend, unit: 'ms', median: perSample(loops.bare)[0], runs: perSample(loops.bare) },
-    { name: 'ToM set, the runner\'s forward passes done bare: time per sample (best round)', backend, unit: 'ms', median: perSample(loops.sameSteps)[0], runs: perSample(loops.sameSteps) },
-    { name: 'ToM set, the runner (SampleGenerator): time per sample (best round)', backend, unit: 'ms', median: perSample(loops.runner)[0], runs: perSample(loops.runner) },
-    { name: 'batch runner time over bare generation', backend, unit: 'x', median: loops.overhead + 1, runs: [loops.overhead + 1] },
-    { name: 'batch runner time over the same forward passes done bare', backend, unit: 'x', median: loops.bookkeepingOverhead + 1, runs: [loops.bookkeepingOverhead + 1] },
+    {
+      name: 'ToM set, bare step + sampleNext loop: time per sample (best round)',
+      backend,
+      unit: 'ms',
+      median: perSample(loops.bare)[0],
+      runs: perSample(loops.bare),
+    },
+    {
+      name: "ToM set, the runner's forward passes done bare: time per sample (best round)",
+      backend,
+      unit: 'ms',
+      median: perSample(loops.sameSteps)[0],
+      runs: perSample(loops.sameSteps),
+    },
+    {
+      name: 'ToM set, the runner (SampleGenerator): time per sample (best round)',
+      backend,
+      unit: 'ms',
+      median: perSample(loops.runner)[0],
+      runs: perSample(loops.runner),
+    },
+    {
+      name: 'batch runner time over bare generation',
+      backend,
+      unit: 'x',
+      median: loops.overhead + 1,
+      runs: [loops.overhead + 1],
+    },
+    {
+      name: 'batch runner time over the same forward passes done bare',
+      backend,
+      unit: 'x',
+      median: loops.bookkeepingOverhead + 1,
+      runs: [loops.bookkeepingOverhead + 1],
+    },
   ];
 }

@@ -12,14 +12,26 @@ import { createNodeRuntime } from '../../src/cli/nodeRuntime';
 import { Engine } from '../../src/engine/engine';
 import { median, type Figure } from './stats';
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RUNS = 3;
 const BIGRAM_TOKENS = 1000;
 const LAYER_POSITIONS = 512;
 
 async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForFunction(() => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().lab.status === 'ready', null, { polling: 50, timeout: 180_000 });
+  await page.waitForFunction(
+    () => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().lab.status === 'ready',
+    null,
+    { polling: 50, timeout: 180_000 },
+  );
 }
 
 export async function runBigramBrowserBench(appUrl: string, text: string, chromiumPath: string): Promise<Figure[]> {
@@ -38,28 +50,43 @@ export async function runBigramBrowserBench(appUrl: string, text: string, chromi
       const model = await page.evaluate(() => window.__tokenscope!.state().model!);
       backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype}), worker`;
       // NOTE: no named functions inside evaluate: tsx's helpers (__name) do not exist in the page.
-      const times = await page.evaluate(async ([t, n, positions, full]) => {
-        const api = window.__tokenscope!;
-        const { ids } = await api.call('tokenize', { text: t });
-        const bigramIds = ids.slice(0, n);
-        const layerIds = ids.slice(0, positions);
-        const marks = [performance.now()];
-        await api.call('bigramAnalyze', { ids: bigramIds });
-        marks.push(performance.now());
-        await api.call('bigramAnalyze', { ids: bigramIds });
-        marks.push(performance.now());
-        await api.call('bigramLens', { ids: layerIds, position: positions - 1, maxPositions: positions });
-        marks.push(performance.now());
-        if (full) await api.call('bigramLens', { ids: layerIds, position: positions - 1, maxPositions: positions, lensPositions: positions });
-        marks.push(performance.now());
-        return { fresh: marks[1] - marks[0], cached: marks[2] - marks[1], layers: marks[3] - marks[2], layersFull: full ? marks[4] - marks[3] : NaN };
-      }, [text, BIGRAM_TOKENS, LAYER_POSITIONS, run === 0] as const);
+      const times = await page.evaluate(
+        async ([t, n, positions, full]) => {
+          const api = window.__tokenscope!;
+          const { ids } = await api.call('tokenize', { text: t });
+          const bigramIds = ids.slice(0, n);
+          const layerIds = ids.slice(0, positions);
+          const marks = [performance.now()];
+          await api.call('bigramAnalyze', { ids: bigramIds });
+          marks.push(performance.now());
+          await api.call('bigramAnalyze', { ids: bigramIds });
+          marks.push(performance.now());
+          await api.call('bigramLens', { ids: layerIds, position: positions - 1, maxPositions: positions });
+          marks.push(performance.now());
+          if (full)
+            await api.call('bigramLens', {
+              ids: layerIds,
+              position: positions - 1,
+              maxPositions: positions,
+              lensPositions: positions,
+            });
+          marks.push(performance.now());
+          return {
+            fresh: marks[1] - marks[0],
+            cached: marks[2] - marks[1],
+            layers: marks[3] - marks[2],
+            layersFull: full ? marks[4] - marks[3] : NaN,
+          };
+        },
+        [text, BIGRAM_TOKENS, LAYER_POSITIONS, run === 0] as const,
+      );
       fresh.push(times.fresh);
       cached.push(times.cached);
       layers.push(times.layers);
       if (Number.isFinite(times.layersFull)) layersFull.push(times.layersFull);
     }
-    const add = (name: string, runs: number[]) => figures.push({ name, backend, unit: 'ms', median: median(runs), runs });
+    const add = (name: string, runs: number[]) =>
+      figures.push({ name, backend, unit: 'ms', median: median(runs), runs });
     add(`bigram predictions, ${BIGRAM_TOKENS} tokens (full context + context-1, fresh model)`, fresh);
     add(`bigram predictions, ${BIGRAM_TOKENS} tokens (context-1 rows cached)`, cached);
     add(`layer analysis, ${LAYER_POSITIONS} positions (lens statistics on 128)`, layers);
@@ -81,13 +108,45 @@ export async function runBigramNodeBench(text: string, modelId: string): Promise
     const { ids } = engine.tokenize({ text });
     fresh.push((await engine.bigramAnalyzer().analyze(ids.slice(0, BIGRAM_TOKENS))).elapsedMs);
     const layerIds = ids.slice(0, LAYER_POSITIONS);
-    layers.push((await engine.bigramAnalyzer().lens({ ids: layerIds, position: LAYER_POSITIONS - 1, maxPositions: LAYER_POSITIONS })).elapsedMs);
-    if (run === 0) layersFull = (await engine.bigramAnalyzer().lens({ ids: layerIds, position: LAYER_POSITIONS - 1, maxPositions: LAYER_POSITIONS, lensPositions: LAYER_POSITIONS })).elapsedMs;
+    layers.push(
+      (
+        await engine
+          .bigramAnalyzer()
+          .lens({ ids: layerIds, position: LAYER_POSITIONS - 1, maxPositions: LAYER_POSITIONS })
+      ).elapsedMs,
+    );
+    if (run === 0)
+      layersFull = (
+        await engine.bigramAnalyzer().lens({
+          ids: layerIds,
+          position: LAYER_POSITIONS - 1,
+          maxPositions: LAYER_POSITIONS,
+          lensPositions: LAYER_POSITIONS,
+        })
+      ).elapsedMs;
   }
   await engine.unload();
   return [
-    { name: `bigram predictions, ${BIGRAM_TOKENS} tokens (full context + context-1, fresh model)`, backend, unit: 'ms', median: median(fresh), runs: fresh },
-    { name: `layer analysis, ${LAYER_POSITIONS} positions (lens statistics on 128)`, backend, unit: 'ms', median: median(layers), runs: layers },
-    { name: `layer analysis, ${LAYER_POSITIONS} positions (lens statistics on all ${LAYER_POSITIONS})`, backend, unit: 'ms', median: layersFull, runs: [layersFull] },
+    {
+      name: `bigram predictions, ${BIGRAM_TOKENS} tokens (full context + context-1, fresh model)`,
+      backend,
+      unit: 'ms',
+      median: median(fresh),
+      runs: fresh,
+    },
+    {
+      name: `layer analysis, ${LAYER_POSITIONS} positions (lens statistics on 128)`,
+      backend,
+      unit: 'ms',
+      median: median(layers),
+      runs: layers,
+    },
+    {
+      name: `layer analysis, ${LAYER_POSITIONS} positions (lens statistics on all ${LAYER_POSITIONS})`,
+      backend,
+      unit: 'ms',
+      median: layersFull,
+      runs: [layersFull],
+    },
   ];
 }

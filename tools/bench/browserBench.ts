@@ -11,14 +11,24 @@ import { median, repeat, type Figure } from './stats';
 /** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */
 const STEP_RUNS = 15;
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Opens the app and returns ms from navigation start to the first next-token distribution. */
 async function timeToFirstDistribution(page: Page, url: string): Promise<number> {
   await page.goto(url);
   const handle = await page.waitForFunction(
-    () => (window.__tokenscope?.state().lab.status === 'ready' && window.__tokenscope?.state().lab.row !== null ? performance.now() : false),
+    () =>
+      window.__tokenscope?.state().lab.status === 'ready' && window.__tokenscope?.state().lab.row !== null
+        ? performance.now()
+        : false,
     null,
     { polling: 20, timeout: 180_000 },
   );
@@ -36,19 +46,23 @@ let sliderFlip = false;
  */
 async function sliderToRepaintMs(page: Page): Promise<number> {
   sliderFlip = !sliderFlip;
-  return page.evaluate(async (value) => {
-    const input = document.querySelector<HTMLInputElement>('[data-testid="sampling.temperature"]')!;
-    const before = document.querySelector('[data-testid="distribution.bar"]')!.getAttribute('data-shown-probability');
-    const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-    const started = performance.now();
-    setValue.call(input, String(value));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    document.querySelector('.probability-bars')!.getBoundingClientRect();
-    const elapsed = performance.now() - started;
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    if (document.querySelector('[data-testid="distribution.bar"]')!.getAttribute('data-shown-probability') === before) throw new Error('the bars did not change');
-    return elapsed;
-  }, sliderFlip ? 0.7 : 1.3);
+  return page.evaluate(
+    async (value) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="sampling.temperature"]')!;
+      const before = document.querySelector('[data-testid="distribution.bar"]')!.getAttribute('data-shown-probability');
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      const started = performance.now();
+      setValue.call(input, String(value));
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      document.querySelector('.probability-bars')!.getBoundingClientRect();
+      const elapsed = performance.now() - started;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      if (document.querySelector('[data-testid="distribution.bar"]')!.getAttribute('data-shown-probability') === before)
+        throw new Error('the bars did not change');
+      return elapsed;
+    },
+    sliderFlip ? 0.7 : 1.3,
+  );
 }
 
 /** Clicks the most probable candidate at the end of the text and returns the ms until its successor's distribution is on screen; then walks back. */
@@ -57,7 +71,9 @@ async function candidateToDistributionMs(page: Page): Promise<number> {
     const api = window.__tokenscope!;
     const length = api.state().lab.analysedIds.length;
     const started = performance.now();
-    document.querySelector<SVGElement>('[data-testid="distribution.bar"]')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    document
+      .querySelector<SVGElement>('[data-testid="distribution.bar"]')!
+      .dispatchEvent(new MouseEvent('click', { bubbles: true }));
     for (;;) {
       const lab = api.state().lab;
       if (lab.status === 'ready' && lab.analysedIds.length === length + 1 && lab.row?.position === length + 1) break;
@@ -67,14 +83,21 @@ async function candidateToDistributionMs(page: Page): Promise<number> {
     return performance.now() - started;
   });
   await page.getByTestId('branch.root').click();
-  await page.waitForFunction(() => window.__tokenscope!.state().lab.tree.currentId === 0 && window.__tokenscope!.state().lab.status === 'ready' && window.__tokenscope!.state().lab.row !== null);
+  await page.waitForFunction(
+    () =>
+      window.__tokenscope!.state().lab.tree.currentId === 0 &&
+      window.__tokenscope!.state().lab.status === 'ready' &&
+      window.__tokenscope!.state().lab.row !== null,
+  );
   return elapsed;
 }
 
 /** Peak resident memory (VmHWM) of the browser's renderer processes, in MB. */
 async function rendererPeakMB(browser: Browser): Promise<number> {
   const session = await browser.newBrowserCDPSession();
-  const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+  const { processInfo } = (await session.send('SystemInfo.getProcessInfo')) as {
+    processInfo: { type: string; id: number }[];
+  };
   let kb = 0;
   for (const process of processInfo.filter((p) => p.type === 'renderer')) {
     try {
@@ -91,7 +114,8 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
   const figures: Figure[] = [];
   let backend = 'Chromium';
-  const add = (name: string, unit: Figure['unit'], runs: number[]) => figures.push({ name, backend, unit, median: median(runs), runs });
+  const add = (name: string, unit: Figure['unit'], runs: number[]) =>
+    figures.push({ name, backend, unit, median: median(runs), runs });
   const url = `${appUrl}?testApi=1&backend=wasm`;
   try {
     // Cold: a fresh context has an empty HTTP cache and no compiled-wasm cache.
@@ -112,33 +136,78 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
     add('page load → first distribution, cold cache', 'ms', coldRuns);
     add('page load → first distribution, warm cache', 'ms', warmRuns);
 
-    add('slider move → bars re-rendered and laid out (no model call)', 'ms', await repeat(STEP_RUNS, () => sliderToRepaintMs(page), 2));
+    add(
+      'slider move → bars re-rendered and laid out (no model call)',
+      'ms',
+      await repeat(STEP_RUNS, () => sliderToRepaintMs(page), 2),
+    );
     add('click on a candidate → next distribution', 'ms', await repeat(7, () => candidateToDistributionMs(page), 1));
 
     const call = <K extends CallKind>(kind: K, params: ParamsOf<K>) =>
-      page.evaluate(([k, p]) => window.__tokenscope!.call(k as K, p as never), [kind, params] as const) as Promise<ResultOf<K>>;
+      page.evaluate(([k, p]) => window.__tokenscope!.call(k as K, p as never), [kind, params] as const) as Promise<
+        ResultOf<K>
+      >;
     // Only the engine's own timing comes back to Node: logits stay in the page.
-    const elapsedMs = (kind: 'forward' | 'step' | 'score', params: ParamsOf<'forward'> | ParamsOf<'step'> | ParamsOf<'score'>) =>
-      page.evaluate(async ([k, p]) => ((await window.__tokenscope!.call(k, p as never)) as { elapsedMs: number }).elapsedMs, [kind, params] as const);
+    const elapsedMs = (
+      kind: 'forward' | 'step' | 'score',
+      params: ParamsOf<'forward'> | ParamsOf<'step'> | ParamsOf<'score'>,
+    ) =>
+      page.evaluate(
+        async ([k, p]) => ((await window.__tokenscope!.call(k, p as never)) as { elapsedMs: number }).elapsedMs,
+        [kind, params] as const,
+      );
     const { ids } = await call('tokenize', { text });
     const window256 = ids.slice(0, 256);
-    add(`forward over ${window256.length} tokens (engine)`, 'ms', await repeat(9, async () => await elapsedMs('forward', { ids: window256 }), 2));
-    add(`forward over ${window256.length} tokens (round trip, logits transferred)`, 'ms', await repeat(7, () => page.evaluate(async (input) => {
-      const started = performance.now();
-      await window.__tokenscope!.call('forward', { ids: input });
-      return performance.now() - started;
-    }, window256), 1));
+    add(
+      `forward over ${window256.length} tokens (engine)`,
+      'ms',
+      await repeat(9, async () => await elapsedMs('forward', { ids: window256 }), 2),
+    );
+    add(
+      `forward over ${window256.length} tokens (round trip, logits transferred)`,
+      'ms',
+      await repeat(
+        7,
+        () =>
+          page.evaluate(async (input) => {
+            const started = performance.now();
+            await window.__tokenscope!.call('forward', { ids: input });
+            return performance.now() - started;
+          }, window256),
+        1,
+      ),
+    );
     for (const n of [32, 256]) {
-      add(`KV-cached step at ${n} tokens`, 'ms', await repeat(STEP_RUNS, async () => {
-        await elapsedMs('step', { ids: ids.slice(0, n - 1) });
-        return elapsedMs('step', { ids: ids.slice(0, n) });
-      }, 1));
-      add(`full recompute at ${n} tokens`, 'ms', await repeat(STEP_RUNS, async () => await elapsedMs('step', { ids: ids.slice(0, n), useCache: false }), 1));
+      add(
+        `KV-cached step at ${n} tokens`,
+        'ms',
+        await repeat(
+          STEP_RUNS,
+          async () => {
+            await elapsedMs('step', { ids: ids.slice(0, n - 1) });
+            return elapsedMs('step', { ids: ids.slice(0, n) });
+          },
+          1,
+        ),
+      );
+      add(
+        `full recompute at ${n} tokens`,
+        'ms',
+        await repeat(STEP_RUNS, async () => await elapsedMs('step', { ids: ids.slice(0, n), useCache: false }), 1),
+      );
     }
     const scored = ids.slice(0, 2000);
-    add(`score ${scored.length} tokens (throughput)`, 'tokens/s', await repeat(3, async () => {
-      return (scored.length - 1) / ((await elapsedMs('score', { ids: scored, topK: 5 })) / 1000);
-    }, 1));
+    add(
+      `score ${scored.length} tokens (throughput)`,
+      'tokens/s',
+      await repeat(
+        3,
+        async () => {
+          return (scored.length - 1) / ((await elapsedMs('score', { ids: scored, topK: 5 })) / 1000);
+        },
+        1,
+      ),
+    );
     add('peak memory (renderer processes, VmHWM)', 'MB', [await rendererPeakMB(browser)]);
     await context.close();
   } finally {
@@ -158,7 +227,13 @@ export async function runExperimentsBench(appUrl: string, chromiumPath: string):
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
     await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, { timeout: 180_000 });
     const storage = await page.evaluate(() => window.__tokenscope!.benchmarkStorage(1_000, 25));
-    const row = (name: string, median: number): Figure => ({ name, backend: 'Chromium IndexedDB', unit: 'ms', median, runs: [median] });
+    const row = (name: string, median: number): Figure => ({
+      name,
+      backend: 'Chromium IndexedDB',
+      unit: 'ms',
+      median,
+      runs: [median],
+    });
     return [
       row('experiments: save one while filling to 1,000', storage.saveMedianMs),
       row('experiments: save one with 1,000 stored', storage.saveWhenFullMedianMs),

@@ -15,14 +15,25 @@ import type { TrainingSplitEntry } from '../../src/engine/corpusTypes';
 import { startInfiniGramServer } from '../infinigram-server.mjs';
 import { median, type Figure } from './stats';
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RUNS = 3;
 const SCORED_TOKENS = 2000;
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const MODEL = 'sotu-gpt-long';
 
 function trainingSplit(): { entry: TrainingSplitEntry; bytes: Buffer } {
-  const index = JSON.parse(readFileSync(join(REPO_ROOT, 'public', 'corpus', 'index.json'), 'utf8')) as { models: Record<string, string>; corpora: Record<string, TrainingSplitEntry> };
+  const index = JSON.parse(readFileSync(join(REPO_ROOT, 'public', 'corpus', 'index.json'), 'utf8')) as {
+    models: Record<string, string>;
+    corpora: Record<string, TrainingSplitEntry>;
+  };
   const entry = index.corpora[index.models[MODEL]];
   return { entry, bytes: readFileSync(join(REPO_ROOT, 'public', 'corpus', entry.file)) };
 }
@@ -39,23 +50,35 @@ export async function runCorpusBrowserBench(appUrl: string, text: string, chromi
     for (let run = 0; run < RUNS; run++) {
       const page = await (await browser.newContext()).newPage(); // a fresh profile: an empty IndexedDB
       await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-      await page.waitForFunction((key) => window.__tokenscope?.state().model?.key === key, `embedded:${MODEL}`, { polling: 50, timeout: 180_000 });
+      await page.waitForFunction((key) => window.__tokenscope?.state().model?.key === key, `embedded:${MODEL}`, {
+        polling: 50,
+        timeout: 180_000,
+      });
       const model = await page.evaluate(() => window.__tokenscope!.state().model!);
       backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads), worker`;
-      const times = await page.evaluate(async ([t, n, e, url]) => {
-        const api = window.__tokenscope!;
-        const source = { kind: 'training-split' as const, url, entry: e, label: 'bench' };
-        let started = performance.now();
-        const built = await api.call('corpusOpen', source);
-        const openMs = performance.now() - started;
-        const { ids } = await api.call('tokenize', { text: t });
-        const scored = await api.call('corpusScore', { ids: ids.slice(0, n) });
-        // Another corpus, then this one again: read back from IndexedDB.
-        await api.call('corpusOpen', { kind: 'texts', texts: [{ name: 'x', text: 'a b c' }], label: 'other' });
-        started = performance.now();
-        const again = await api.call('corpusOpen', source);
-        return { build: built.elapsedMs, open: openMs, fromStore: again.fromStore, reread: performance.now() - started, score: scored.elapsedMs.infiniGram };
-      }, [text, SCORED_TOKENS, entry, new URL(`corpus/${entry.file}`, appUrl).href] as const);
+      const times = await page.evaluate(
+        async ([t, n, e, url]) => {
+          const api = window.__tokenscope!;
+          const source = { kind: 'training-split' as const, url, entry: e, label: 'bench' };
+          let started = performance.now();
+          const built = await api.call('corpusOpen', source);
+          const openMs = performance.now() - started;
+          const { ids } = await api.call('tokenize', { text: t });
+          const scored = await api.call('corpusScore', { ids: ids.slice(0, n) });
+          // Another corpus, then this one again: read back from IndexedDB.
+          await api.call('corpusOpen', { kind: 'texts', texts: [{ name: 'x', text: 'a b c' }], label: 'other' });
+          started = performance.now();
+          const again = await api.call('corpusOpen', source);
+          return {
+            build: built.elapsedMs,
+            open: openMs,
+            fromStore: again.fromStore,
+            reread: performance.now() - started,
+            score: scored.elapsedMs.infiniGram,
+          };
+        },
+        [text, SCORED_TOKENS, entry, new URL(`corpus/${entry.file}`, appUrl).href] as const,
+      );
       if (!times.fromStore) throw new Error('the index was not read back from storage');
       build.push(times.build);
       open.push(times.open);
@@ -68,10 +91,34 @@ export async function runCorpusBrowserBench(appUrl: string, text: string, chromi
   }
   const tokens = entry.tokens.toLocaleString('en-US');
   return [
-    { name: `∞-gram index of the training split (${tokens} tokens): suffix array build`, backend, unit: 'ms', median: median(build), runs: build },
-    { name: `∞-gram index of the training split: fetch + hash + build + store`, backend, unit: 'ms', median: median(open), runs: open },
-    { name: `∞-gram index of the training split: read back from IndexedDB`, backend, unit: 'ms', median: median(reread), runs: reread },
-    { name: `∞-gram scoring of a ${SCORED_TOKENS.toLocaleString('en-US')}-token text`, backend, unit: 'ms', median: median(score), runs: score },
+    {
+      name: `∞-gram index of the training split (${tokens} tokens): suffix array build`,
+      backend,
+      unit: 'ms',
+      median: median(build),
+      runs: build,
+    },
+    {
+      name: `∞-gram index of the training split: fetch + hash + build + store`,
+      backend,
+      unit: 'ms',
+      median: median(open),
+      runs: open,
+    },
+    {
+      name: `∞-gram index of the training split: read back from IndexedDB`,
+      backend,
+      unit: 'ms',
+      median: median(reread),
+      runs: reread,
+    },
+    {
+      name: `∞-gram scoring of a ${SCORED_TOKENS.toLocaleString('en-US')}-token text`,
+      backend,
+      unit: 'ms',
+      median: median(score),
+      runs: score,
+    },
   ];
 }
 
@@ -120,9 +167,33 @@ export async function runCorpusNodeBench(text: string): Promise<Figure[]> {
     await server.close();
   }
   return [
-    { name: `∞-gram index of the training split (${entry.tokens.toLocaleString('en-US')} tokens): suffix array build`, backend, unit: 'ms', median: median(build), runs: build },
-    { name: 'count of a 5-gram (median of batches of 100)', backend, unit: 'µs', median: median(perCount), runs: perCount },
-    { name: `∞-gram scoring of a ${SCORED_TOKENS.toLocaleString('en-US')}-token text`, backend, unit: 'ms', median: median(score), runs: score },
-    { name: 'infini-gram API client round trip (loopback server, next-token distribution)', backend: 'Node, loopback HTTP', unit: 'ms', median: median(roundTrips.slice(5)), runs: roundTrips.slice(5) },
+    {
+      name: `∞-gram index of the training split (${entry.tokens.toLocaleString('en-US')} tokens): suffix array build`,
+      backend,
+      unit: 'ms',
+      median: median(build),
+      runs: build,
+    },
+    {
+      name: 'count of a 5-gram (median of batches of 100)',
+      backend,
+      unit: 'µs',
+      median: median(perCount),
+      runs: perCount,
+    },
+    {
+      name: `∞-gram scoring of a ${SCORED_TOKENS.toLocaleString('en-US')}-token text`,
+      backend,
+      unit: 'ms',
+      median: median(score),
+      runs: score,
+    },
+    {
+      name: 'infini-gram API client round trip (loopback server, next-token distribution)',
+      backend: 'Node, loopback HTTP',
+      unit: 'ms',
+      median: median(roundTrips.slice(5)),
+      runs: roundTrips.slice(5),
+    },
   ];
 }

@@ -16,7 +16,15 @@ import type {} from '../../src/app/testApi';
 import { exampleExportFile } from '../../src/storage/exampleFiles';
 import { median, repeat, type Figure } from './stats';
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RECORDS = 10_000;
 const RECORDS_PER_FILE = 2_000;
 const SWITCH_RUNS = 9;
@@ -36,14 +44,18 @@ interface TabSwitch {
 function switchToExperiments(page: Page): Promise<TabSwitch> {
   return page.evaluate(async () => {
     const tasks: number[] = [];
-    const observer = new PerformanceObserver((list) => { for (const entry of list.getEntries()) tasks.push(entry.duration); });
+    const observer = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) tasks.push(entry.duration);
+    });
     observer.observe({ type: 'longtask' });
     const start = performance.now();
     document.querySelector<HTMLElement>('[data-testid="nav.view.experiments"]')!.click();
     // Inline loops, no named helper: tsx would wrap a named function in a __name() the page lacks.
-    while (!document.querySelector('[data-testid="experiments.row"]')) await new Promise((resolve) => requestAnimationFrame(resolve));
+    while (!document.querySelector('[data-testid="experiments.row"]'))
+      await new Promise((resolve) => requestAnimationFrame(resolve));
     const rowsMs = performance.now() - start;
-    while (!document.querySelector('[data-testid="experiments.scroll"][data-complete="true"]')) await new Promise((resolve) => requestAnimationFrame(resolve));
+    while (!document.querySelector('[data-testid="experiments.scroll"][data-complete="true"]'))
+      await new Promise((resolve) => requestAnimationFrame(resolve));
     const completeMs = performance.now() - start;
     observer.disconnect();
     return { rowsMs, completeMs, longestTaskMs: Math.max(0, ...tasks) };
@@ -75,16 +87,25 @@ export async function runExperimentsListBench(appUrl: string, chromiumPath: stri
       writeFileSync(path, exampleExportFile(RECORDS_PER_FILE, { idPrefix: 'bench', namePrefix: 'Bench', firstIndex }));
       const started = Date.now();
       await page.getByTestId('experiments.import').setInputFiles(path);
-      await page.getByTestId('experiments.notice').filter({ hasText: `Imported ${RECORDS_PER_FILE.toLocaleString('en-US')} experiments from bench-${firstIndex}.json` }).waitFor({ timeout: 600_000 });
+      await page
+        .getByTestId('experiments.notice')
+        .filter({
+          hasText: `Imported ${RECORDS_PER_FILE.toLocaleString('en-US')} experiments from bench-${firstIndex}.json`,
+        })
+        .waitFor({ timeout: 600_000 });
       importMs.push(Date.now() - started);
     }
     await page.locator(`[data-testid="experiments.count"][data-count="${RECORDS}"]`).waitFor({ timeout: 120_000 });
 
-    const switches = await repeat(SWITCH_RUNS, async () => {
-      await page.getByTestId('nav.view.lab').click();
-      await page.waitForTimeout(300);
-      return (await switchToExperiments(page)).rowsMs;
-    }, 1);
+    const switches = await repeat(
+      SWITCH_RUNS,
+      async () => {
+        await page.getByTestId('nav.view.lab').click();
+        await page.waitForTimeout(300);
+        return (await switchToExperiments(page)).rowsMs;
+      },
+      1,
+    );
 
     const newTabs: TabSwitch[] = [];
     for (let i = 0; i < NEW_TAB_RUNS; i++) {
@@ -102,14 +123,32 @@ export async function runExperimentsListBench(appUrl: string, chromiumPath: stri
       await openApp(tab, appUrl);
       restarts.push(await switchToExperiments(tab));
     }
-    const row = (name: string, runs: number[]): Figure => ({ name, backend: 'Chromium IndexedDB', unit: 'ms', median: median(runs), runs });
+    const row = (name: string, runs: number[]): Figure => ({
+      name,
+      backend: 'Chromium IndexedDB',
+      unit: 'ms',
+      median: median(runs),
+      runs,
+    });
     return [
       row(`experiments: import ${RECORDS_PER_FILE.toLocaleString('en-US')} records (one file)`, importMs),
       row('experiments list at 10,000 records: back to the tab, rows on screen', switches),
-      row('experiments list at 10,000 records: first list in a new tab, rows on screen', newTabs.map((t) => t.rowsMs)),
-      row('experiments list at 10,000 records: first list after a browser restart, rows on screen', restarts.map((t) => t.rowsMs)),
-      row('experiments list at 10,000 records: new tab, whole list read', newTabs.map((t) => t.completeMs)),
-      row('experiments list at 10,000 records: new tab, longest main-thread task', newTabs.map((t) => t.longestTaskMs)),
+      row(
+        'experiments list at 10,000 records: first list in a new tab, rows on screen',
+        newTabs.map((t) => t.rowsMs),
+      ),
+      row(
+        'experiments list at 10,000 records: first list after a browser restart, rows on screen',
+        restarts.map((t) => t.rowsMs),
+      ),
+      row(
+        'experiments list at 10,000 records: new tab, whole list read',
+        newTabs.map((t) => t.completeMs),
+      ),
+      row(
+        'experiments list at 10,000 records: new tab, longest main-thread task',
+        newTabs.map((t) => t.longestTaskMs),
+      ),
     ];
   } finally {
     await context.close();

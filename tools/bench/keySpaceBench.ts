@@ -9,14 +9,26 @@ import { chromium, type Page } from '@playwright/test';
 import type {} from '../../src/app/testApi';
 import { median, type Figure } from './stats';
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const PAGE_LOADS = 3;
 const QUERIES = 15;
 const WARMUP_QUERIES = 3;
 
 async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForFunction(() => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().lab.status === 'ready', null, { polling: 50, timeout: 180_000 });
+  await page.waitForFunction(
+    () => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().lab.status === 'ready',
+    null,
+    { polling: 50, timeout: 180_000 },
+  );
 }
 
 export async function runKeySpaceBench(appUrl: string, chromiumPath: string): Promise<Figure[]> {
@@ -39,19 +51,38 @@ export async function runKeySpaceBench(appUrl: string, chromiumPath: string): Pr
       backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype}), in the worker`;
       shape = `${info.output!.vocabularySize.toLocaleString('en-US')} × ${info.output!.embeddingSize}`;
     }
-    const add = (name: string, runs: number[]) => figures.push({ name, backend, unit: 'ms', median: median(runs), runs });
+    const add = (name: string, runs: number[]) =>
+      figures.push({ name, backend, unit: 'ms', median: median(runs), runs });
     add(`key matrix: read from model.onnx (${shape})`, extract);
     add(`key matrix: row-normalised copy (${shape})`, normalise);
-    add(`key matrix: read + normalise (${shape})`, extract.map((e, i) => e + normalise[i]));
-    const queries = (matrix: 'model' | 'synthetic') => page.evaluate(async ([m, n]) => {
-      const result = await window.__tokenscope!.call('benchKeyQueries', { matrix: m, queries: n, k: 10, metric: 'cosine' });
-      return result;
-    }, [matrix, QUERIES + WARMUP_QUERIES] as const);
+    add(
+      `key matrix: read + normalise (${shape})`,
+      extract.map((e, i) => e + normalise[i]),
+    );
+    const queries = (matrix: 'model' | 'synthetic') =>
+      page.evaluate(
+        async ([m, n]) => {
+          const result = await window.__tokenscope!.call('benchKeyQueries', {
+            matrix: m,
+            queries: n,
+            k: 10,
+            metric: 'cosine',
+          });
+          return result;
+        },
+        [matrix, QUERIES + WARMUP_QUERIES] as const,
+      );
     const model = await queries('model');
-    add(`exact cosine top-10 query, embedded keys (${model.rows.toLocaleString('en-US')} × ${model.cols})`, model.queryMs.slice(WARMUP_QUERIES));
+    add(
+      `exact cosine top-10 query, embedded keys (${model.rows.toLocaleString('en-US')} × ${model.cols})`,
+      model.queryMs.slice(WARMUP_QUERIES),
+    );
     const synthetic = await queries('synthetic');
     const syntheticRuns = synthetic.buildMs > 0 ? (await queries('synthetic')).queryMs : synthetic.queryMs;
-    add(`exact cosine top-10 query, synthetic keys (${synthetic.rows.toLocaleString('en-US')} × ${synthetic.cols}; target < 50 ms)`, syntheticRuns.slice(WARMUP_QUERIES));
+    add(
+      `exact cosine top-10 query, synthetic keys (${synthetic.rows.toLocaleString('en-US')} × ${synthetic.cols}; target < 50 ms)`,
+      syntheticRuns.slice(WARMUP_QUERIES),
+    );
     await context.close();
   } finally {
     await browser.close();

@@ -43,10 +43,22 @@ for (const pruneBelow of [undefined, 1e-6, 1e-8]) {
   const tokenizer = build();
   for (const text of PROMPTS) {
     const started = performance.now();
-    const result = await exactNextBytesOnModel(new TextEncoder().encode(text), tokenizer, { startTokenId: null, nextLogits: standInLogits, pruneBelow, index });
-    console.log(JSON.stringify({
-      prompt: text, pruneBelow: pruneBelow ?? 0, ms: Math.round(performance.now() - started), validityChecks: result.validityChecks, forwardPasses: result.forwardPasses,
-      errorBound: Number(result.errorBound.toPrecision(2)), characterErrorBound: Number(result.characterErrorBound.toPrecision(2)),
-    }));
+    const result = await exactNextBytesOnModel(new TextEncoder().encode(text), tokenizer, {
+      startTokenId: null,
+      nextLogits: standInLogits,
+      pruneBelow,
+      index,
+    });
+    console.log(
+      JSON.stringify({
+        prompt: text,
+        pruneBelow: pruneBelow ?? 0,
+        ms: Math.round(performance.now() - started),
+        validityChecks: result.validityChecks,
+        forwardPasses: result.forwardPasses,
+        errorBound: Number(result.errorBound.toPrecision(2)),
+        characterErrorBound: Number(result.characterErrorBound.toPrecision(2)),
+      }),
+    );
   }
 }

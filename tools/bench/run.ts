@@ -38,7 +38,14 @@ function speedups(figures: Figure[]): Figure[] {
     for (const n of [32, 256]) {
       const cached = figures.find((f) => f.backend === backend && f.name === `KV-cached step at ${n} tokens`);
       const full = figures.find((f) => f.backend === backend && f.name === `full recompute at ${n} tokens`);
-      if (cached && full) rows.push({ name: `KV-cache speed-up at ${n} tokens`, backend, unit: 'x', median: full.median / cached.median, runs: [] });
+      if (cached && full)
+        rows.push({
+          name: `KV-cache speed-up at ${n} tokens`,
+          backend,
+          unit: 'x',
+          median: full.median / cached.median,
+          runs: [],
+        });
     }
   }
   return rows;
@@ -61,11 +68,15 @@ async function main(): Promise<void> {
   // resolve, not join: BENCH_DIST may be an absolute folder (a build of one's own, e.g. /tmp/dist-x).
   const dist = resolve(REPO_ROOT, process.env.BENCH_DIST ?? 'dist');
   const only = process.env.BENCH_ONLY ?? null;
-  if (!existsSync(join(dist, 'index.html'))) throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  if (!existsSync(join(dist, 'index.html')))
+    throw new Error('No built app in dist/: run `npm run build` first (npm run bench does).');
+  if (!existsSync(chromiumPath))
+    throw new Error(`Chromium not found at ${chromiumPath}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   const { id: textId, text } = benchmarkText();
   const loadBefore = loadavg()[0];
-  console.log(`Benchmark text: ${textId} (${text.length.toLocaleString('en-US')} characters); model ${modelId}; load average ${loadBefore.toFixed(1)} on ${cpus().length} cores.`);
+  console.log(
+    `Benchmark text: ${textId} (${text.length.toLocaleString('en-US')} characters); model ${modelId}; load average ${loadBefore.toFixed(1)} on ${cpus().length} cores.`,
+  );
 
   const server = createStaticServer(dist);
   const url = await listen(server, { port: 0, host: '127.0.0.1' }, 0);
@@ -132,7 +143,12 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     model: modelId,
     text: { id: textId, characters: text.length },
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverageAtStart: loadBefore, loadAverageAtEnd: loadavg()[0] },
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      loadAverageAtStart: loadBefore,
+      loadAverageAtEnd: loadavg()[0],
+    },
     figures,
   };
   writeFileSync(join(REPO_ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -28,33 +28,46 @@ export function tokenizerBenchText(): string {
     text += `${doc.text}\n\n`;
     if (Buffer.byteLength(text) >= TEXT_BYTES) break;
   }
-  return Buffer.from(text).subarray(0, TEXT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+  return Buffer.from(text)
+    .subarray(0, TEXT_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 }
 
 export async function runTokenizerBench(modelId: string): Promise<Figure[]> {
   const backend = `Node (${cpus().length} cores)`;
   const figures: Figure[] = [];
-  const add = (name: string, unit: Figure['unit'], runs: number[]) => figures.push({ name, backend, unit, median: median(runs), runs });
+  const add = (name: string, unit: Figure['unit'], runs: number[]) =>
+    figures.push({ name, backend, unit, median: median(runs), runs });
 
   const text = tokenizerBenchText();
   const manifest = parseTokenizerManifest(JSON.parse(readFileSync(join(TOKENIZERS_DIR, 'index.json'), 'utf8')));
   for (const entry of manifest.tokenizers) {
     const dir = join(TOKENIZERS_DIR, entry.id);
     const started = performance.now();
-    const tokenizer = LabTokenizer.fromText(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
+    const tokenizer = LabTokenizer.fromText(
+      readFileSync(join(dir, 'tokenizer.json'), 'utf8'),
+      readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'),
+    );
     add(`${entry.label}: build from tokenizer.json`, 'ms', [performance.now() - started]);
     let tokens = 0;
-    const runs = await repeat(3, async () => {
-      const t0 = performance.now();
-      tokens = tokenizer.tokenize(text).tokens.length;
-      return performance.now() - t0;
-    }, 1);
+    const runs = await repeat(
+      3,
+      async () => {
+        const t0 = performance.now();
+        tokens = tokenizer.tokenize(text).tokens.length;
+        return performance.now() - t0;
+      },
+      1,
+    );
     add(`${entry.label}: tokenize 100 KB with byte offsets (${tokens.toLocaleString('en-US')} tokens)`, 'ms', runs);
   }
 
   const engine = new Engine(createNodeRuntime());
   const info = await engine.load({ source: { kind: 'embedded', id: modelId }, backend: 'wasm', dtype: 'auto' });
-  const tokenizer = new TokenizerLab({ read: async () => null, where: (p) => p }, () => engine.modelTokenizerFiles()).modelTokenizer();
+  const tokenizer = new TokenizerLab({ read: async () => null, where: (p) => p }, () =>
+    engine.modelTokenizerFiles(),
+  ).modelTokenizer();
   const deps = {
     tokenizer,
     startTokenId: info.bosTokenId ?? info.eosTokenId ?? 0,
@@ -62,11 +75,15 @@ export async function runTokenizerBench(modelId: string): Promise<Figure[]> {
   };
   for (const demo of BIAS_DEMO_PROMPTS) {
     let passes = 0;
-    const runs = await repeat(3, async () => {
-      const result = await computeExactNextBytes({ prompt: demo.text }, deps);
-      passes = result.forwardPasses;
-      return result.elapsedMs;
-    }, 1);
+    const runs = await repeat(
+      3,
+      async () => {
+        const result = await computeExactNextBytes({ prompt: demo.text }, deps);
+        passes = result.forwardPasses;
+        return result.elapsedMs;
+      },
+      1,
+    );
     add(`exact next byte on ${modelId} after "${demo.text}" (${passes} forward passes)`, 'ms', runs);
   }
   await engine.unload();

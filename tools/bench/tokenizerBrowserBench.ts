@@ -9,7 +9,15 @@ import type {} from '../../src/app/testApi';
 import { BIAS_DEMO_PROMPTS } from '../../src/core/tokenizers/biasLens';
 import { median, type Figure } from './stats';
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const RUNS = 3;
 const OTHER = { kind: 'embedded' as const, id: 'sotu-bytes' };
 
@@ -19,11 +27,19 @@ export async function runTokenizerBrowserBench(appUrl: string, text: string, chr
   try {
     const page = await browser.newPage();
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-    await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, { polling: 50, timeout: 180_000 });
+    await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, {
+      polling: 50,
+      timeout: 180_000,
+    });
     const model = await page.evaluate(() => window.__tokenscope!.state().model!);
     const backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads), in the worker`;
-    const add = (name: string, runs: number[]) => figures.push({ name, backend, unit: 'ms', median: median(runs), runs });
-    const nextBytes = (prompt: string) => page.evaluate(([p, other]) => window.__tokenscope!.call('labNextBytesBoth', { prompt: p, other }), [prompt, OTHER] as const);
+    const add = (name: string, runs: number[]) =>
+      figures.push({ name, backend, unit: 'ms', median: median(runs), runs });
+    const nextBytes = (prompt: string) =>
+      page.evaluate(([p, other]) => window.__tokenscope!.call('labNextBytesBoth', { prompt: p, other }), [
+        prompt,
+        OTHER,
+      ] as const);
     await nextBytes(BIAS_DEMO_PROMPTS[0].text); // loads the second model; not timed
     for (const demo of BIAS_DEMO_PROMPTS) {
       const runs: number[] = [];
@@ -40,11 +56,17 @@ export async function runTokenizerBrowserBench(appUrl: string, text: string, chr
     let tokens = '';
     for (let i = 0; i < RUNS; i++) {
       const started = Date.now();
-      const result = await page.evaluate(([t, other]) => window.__tokenscope!.call('labCompareModels', { text: t, other }), [sample, OTHER] as const);
+      const result = await page.evaluate(
+        ([t, other]) => window.__tokenscope!.call('labCompareModels', { text: t, other }),
+        [sample, OTHER] as const,
+      );
       compareRuns.push(Date.now() - started);
       tokens = `${result.a.tokens.toLocaleString('en-US')} + ${result.b.tokens.toLocaleString('en-US')} tokens`;
     }
-    add(`two models on ${sample.length.toLocaleString('en-US')} characters (${model.label} + sotu-bytes, ${tokens}), round trip`, compareRuns);
+    add(
+      `two models on ${sample.length.toLocaleString('en-US')} characters (${model.label} + sotu-bytes, ${tokens}), round trip`,
+      compareRuns,
+    );
   } finally {
     await browser.close();
   }

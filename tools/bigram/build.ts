@@ -14,9 +14,15 @@ import { countBigrams, encodeCorpusBigram } from '../../src/core/bigram/corpusBi
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'public', 'bigram');
 
-interface ModelConfigEntry { tokens: string; model: { vocab_size: number } }
+interface ModelConfigEntry {
+  tokens: string;
+  model: { vocab_size: number };
+}
 
-const configs = JSON.parse(readFileSync(join(ROOT, 'tools', 'models', 'configs.json'), 'utf8')) as Record<string, ModelConfigEntry>;
+const configs = JSON.parse(readFileSync(join(ROOT, 'tools', 'models', 'configs.json'), 'utf8')) as Record<
+  string,
+  ModelConfigEntry
+>;
 mkdirSync(OUT, { recursive: true });
 const index: Record<string, { file: string; split: string; tokens: number }> = {};
 const built = new Map<string, number>();
@@ -32,7 +38,9 @@ for (const [modelId, config] of Object.entries(configs)) {
     const bytes = encodeCorpusBigram(countBigrams(tokens, config.model.vocab_size));
     writeFileSync(join(OUT, `${config.tokens}.bin`), bytes);
     built.set(config.tokens, tokens.length);
-    console.log(`${config.tokens}.bin: ${tokens.length.toLocaleString('en-US')} training tokens, ${(bytes.byteLength / 1024).toFixed(0)} KiB`);
+    console.log(
+      `${config.tokens}.bin: ${tokens.length.toLocaleString('en-US')} training tokens, ${(bytes.byteLength / 1024).toFixed(0)} KiB`,
+    );
   }
   index[modelId] = { file: `${config.tokens}.bin`, split: 'train', tokens: built.get(config.tokens)! };
 }

@@ -21,12 +21,37 @@ import { cacheDir, fail, readJson, repoRoot, runTool } from '../lib/files';
 
 const OUT = join(repoRoot, 'public', 'corpus');
 
-interface ModelConfigEntry { tokens: string }
-interface TrainAddress { id: string; year: number; president: string; party: string; text: string }
-interface TokenStats { endOfTextId: number; vocabSize: number }
+interface ModelConfigEntry {
+  tokens: string;
+}
+interface TrainAddress {
+  id: string;
+  year: number;
+  president: string;
+  party: string;
+  text: string;
+}
+interface TokenStats {
+  endOfTextId: number;
+  vocabSize: number;
+}
 
-export interface CorpusDocumentEntry { id: string; year: number; president: string; party: string; start: number; length: number }
-export interface CorpusFileEntry { file: string; bytesPerId: 1 | 2; tokens: number; vocabSize: number; sha256: string; documents: CorpusDocumentEntry[] }
+export interface CorpusDocumentEntry {
+  id: string;
+  year: number;
+  president: string;
+  party: string;
+  start: number;
+  length: number;
+}
+export interface CorpusFileEntry {
+  file: string;
+  bytesPerId: 1 | 2;
+  tokens: number;
+  vocabSize: number;
+  sha256: string;
+  documents: CorpusDocumentEntry[];
+}
 
 function splitDocuments(ids: Uint16Array, startId: number): Uint16Array[] {
   if (ids[0] !== startId) fail(`the token file does not begin with the start token ${startId}`);
@@ -49,7 +74,8 @@ function buildOne(tokens: string, addresses: TrainAddress[]): CorpusFileEntry {
   const buffer = readFileSync(trainPath);
   const ids = new Uint16Array(buffer.buffer, buffer.byteOffset, buffer.byteLength / 2);
   const documents = splitDocuments(ids, stats.endOfTextId);
-  if (documents.length !== addresses.length) fail(`${tokens}: ${documents.length} documents in train.bin, ${addresses.length} addresses in train.json`);
+  if (documents.length !== addresses.length)
+    fail(`${tokens}: ${documents.length} documents in train.bin, ${addresses.length} addresses in train.json`);
   // Byte models: every id but the start token is a byte, so one byte an id is exact.
   const bytesPerId: 1 | 2 = stats.vocabSize <= 257 ? 1 : 2;
   const total = documents.reduce((sum, d) => sum + d.length, 0);
@@ -65,13 +91,28 @@ function buildOne(tokens: string, addresses: TrainAddress[]): CorpusFileEntry {
   });
   const bytes = new Uint8Array(out.buffer);
   writeFileSync(join(OUT, `${tokens}.bin`), bytes);
-  console.log(`${tokens}.bin: ${documents.length} documents, ${total.toLocaleString('en-US')} tokens, ${(bytes.byteLength / 1048576).toFixed(1)} MiB`);
-  return { file: `${tokens}.bin`, bytesPerId, tokens: total, vocabSize: stats.vocabSize, sha256: createHash('sha256').update(bytes).digest('hex'), documents: entries };
+  console.log(
+    `${tokens}.bin: ${documents.length} documents, ${total.toLocaleString('en-US')} tokens, ${(bytes.byteLength / 1048576).toFixed(1)} MiB`,
+  );
+  return {
+    file: `${tokens}.bin`,
+    bytesPerId,
+    tokens: total,
+    vocabSize: stats.vocabSize,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    documents: entries,
+  };
 }
 
 await runTool(() => {
-  const configs = readJson<Record<string, ModelConfigEntry>>(join(repoRoot, 'tools', 'models', 'configs.json'), 'model configs');
-  const addresses = readJson<TrainAddress[]>(join(cacheDir, 'corpus', 'train.json'), 'the training split (npm run corpus)');
+  const configs = readJson<Record<string, ModelConfigEntry>>(
+    join(repoRoot, 'tools', 'models', 'configs.json'),
+    'model configs',
+  );
+  const addresses = readJson<TrainAddress[]>(
+    join(cacheDir, 'corpus', 'train.json'),
+    'the training split (npm run corpus)',
+  );
   mkdirSync(OUT, { recursive: true });
   const corpora: Record<string, CorpusFileEntry> = {};
   const models: Record<string, string> = {};
@@ -83,7 +124,10 @@ await runTool(() => {
   for (const modelId of Object.keys(models)) {
     const measured = join(repoRoot, 'docs', 'measurements', `infinigram-interpolation-${modelId}.json`);
     if (existsSync(measured)) {
-      const { lambdaSparse, lambdaDense, test } = readJson<{ lambdaSparse: number; lambdaDense: number; test: object }>(measured, 'interpolation figures');
+      const { lambdaSparse, lambdaDense, test } = readJson<{ lambdaSparse: number; lambdaDense: number; test: object }>(
+        measured,
+        'interpolation figures',
+      );
       interpolation[modelId] = { lambdaSparse, lambdaDense, test };
     }
   }

@@ -21,17 +21,28 @@ import type { TrainingSplitEntry } from '../../src/engine/corpusTypes';
 import { fail, readJson, repoRoot, runTool } from '../lib/files';
 import { loadEmbeddedModel, scoreStream, splitStream } from '../models/evaluationProtocol';
 
-interface SplitPositions { pNeural: number[]; pInfinity: number[]; sparse: boolean[]; effectiveN: number[] }
+interface SplitPositions {
+  pNeural: number[];
+  pInfinity: number[];
+  sparse: boolean[];
+  effectiveN: number[];
+}
 
 function trainingIndex(modelId: string): InfiniGramIndex {
-  const index = readJson<{ models: Record<string, string>; corpora: Record<string, TrainingSplitEntry> }>(join(repoRoot, 'public', 'corpus', 'index.json'), 'corpus/index.json');
+  const index = readJson<{ models: Record<string, string>; corpora: Record<string, TrainingSplitEntry> }>(
+    join(repoRoot, 'public', 'corpus', 'index.json'),
+    'corpus/index.json',
+  );
   const entry = index.corpora[index.models[modelId]];
   if (!entry) fail(`no training split for ${modelId} in public/corpus/index.json`);
   const buffer = readFileSync(join(repoRoot, 'public', 'corpus', entry.file));
-  const all = entry.bytesPerId === 1 ? new Uint8Array(buffer) : new Uint16Array(buffer.buffer, buffer.byteOffset, entry.tokens);
+  const all =
+    entry.bytesPerId === 1 ? new Uint8Array(buffer) : new Uint16Array(buffer.buffer, buffer.byteOffset, entry.tokens);
   const started = performance.now();
   const built = InfiniGramIndex.build(entry.documents.map((d) => all.subarray(d.start, d.start + d.length)));
-  console.log(`index of ${entry.tokens.toLocaleString('en-US')} training tokens built in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  console.log(
+    `index of ${entry.tokens.toLocaleString('en-US')} training tokens built in ${((performance.now() - started) / 1000).toFixed(2)} s`,
+  );
   return built;
 }
 
@@ -40,7 +51,7 @@ await runTool(async () => {
   if (!modelId) fail('usage: npx tsx tools/corpus-index/interpolation.ts <embedded model id>');
   const index = trainingIndex(modelId);
   const { model, tokenizer } = await loadEmbeddedModel(modelId);
-  const contextTokens = (model.config as unknown as { n_positions?: number; max_position_embeddings?: number });
+  const contextTokens = model.config as unknown as { n_positions?: number; max_position_embeddings?: number };
   const nCtx = contextTokens.n_positions ?? contextTokens.max_position_embeddings ?? 256;
   const splits: Record<string, SplitPositions> = {};
   for (const split of ['validation', 'test'] as const) {
@@ -48,9 +59,11 @@ await runTool(async () => {
     const { ids, utf8Bytes } = splitStream(tokenizer, split);
     const startId = ids[0];
     const logProbability = new Float64Array(ids.length).fill(NaN);
-    await scoreStream(model, ids, nCtx, utf8Bytes, 8, (target, lp) => { logProbability[target] = lp; });
+    await scoreStream(model, ids, nCtx, utf8Bytes, 8, (target, lp) => {
+      logProbability[target] = lp;
+    });
     const positions: SplitPositions = { pNeural: [], pInfinity: [], sparse: [], effectiveN: [] };
-    for (let begin = 1; begin < ids.length; ) {
+    for (let begin = 1; begin < ids.length;) {
       let end = begin;
       while (end < ids.length && ids[end] !== startId) end++;
       const doc = ids.slice(begin, end);
@@ -66,7 +79,9 @@ await runTool(async () => {
     }
     if (positions.pNeural.some((p) => !(p > 0))) fail(`${split}: a token was not scored by the model`);
     splits[split] = positions;
-    console.log(`${split}: ${positions.pNeural.length.toLocaleString('en-US')} tokens scored in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `${split}: ${positions.pNeural.length.toLocaleString('en-US')} tokens scored in ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    );
   }
   const tuning = tuneLambdas(splits.validation);
   const test = splits.test;
@@ -77,10 +92,16 @@ await runTool(async () => {
   const result = {
     model: modelId,
     measuredAt: new Date().toISOString(),
-    protocol: 'model: the cards\' stream protocol (n_ctx windows every n_ctx/2); ∞-gram: the training split index, context = the address so far; only address tokens counted',
+    protocol:
+      "model: the cards' stream protocol (n_ctx windows every n_ctx/2); ∞-gram: the training split index, context = the address so far; only address tokens counted",
     lambdaSparse: tuning.lambdaSparse,
     lambdaDense: tuning.lambdaDense,
-    validation: { tokens: splits.validation.pNeural.length, neuralPerplexity: tuning.neuralPerplexity, combinedPerplexity: tuning.perplexity, relativeImprovement: tuning.relativeImprovement },
+    validation: {
+      tokens: splits.validation.pNeural.length,
+      neuralPerplexity: tuning.neuralPerplexity,
+      combinedPerplexity: tuning.perplexity,
+      relativeImprovement: tuning.relativeImprovement,
+    },
     test: {
       tokens: test.pNeural.length,
       neuralPerplexity: neural,

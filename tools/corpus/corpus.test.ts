@@ -19,11 +19,15 @@ describe('corpus preparation', () => {
   it('splits 90/5/5 with held-out addresses from every era', () => {
     const docs = readAddresses();
     const held = { validation: [] as number[], test: [] as number[] };
-    docs.forEach((d, i) => { const s = splitOf(i); if (s !== 'train') held[s].push(d.year); });
+    docs.forEach((d, i) => {
+      const s = splitOf(i);
+      if (s !== 'train') held[s].push(d.year);
+    });
     expect(held.validation).toHaveLength(12);
     expect(held.test).toHaveLength(11);
     for (const years of Object.values(held)) {
-      for (let century = 1790; century < 2020; century += 30) expect(years.some((y) => y >= century && y < century + 30)).toBe(true);
+      for (let century = 1790; century < 2020; century += 30)
+        expect(years.some((y) => y >= century && y < century + 30)).toBe(true);
     }
   });
 
@@ -41,7 +45,11 @@ describe('corpus preparation', () => {
 
   it('names the file when an address is corrupted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sotu-'));
-    for (let i = 0; i < 210; i++) writeFileSync(join(dir, `${1800 + i}_x.json`), JSON.stringify({ year: 1800 + i, name: 'X', party: 'n', text: 'word '.repeat(30) }));
+    for (let i = 0; i < 210; i++)
+      writeFileSync(
+        join(dir, `${1800 + i}_x.json`),
+        JSON.stringify({ year: 1800 + i, name: 'X', party: 'n', text: 'word '.repeat(30) }),
+      );
     writeFileSync(join(dir, '2099_broken.json'), '{"year": 2099, "name": "Y", "text": ');
     expect(() => readAddresses(dir)).toThrow(ToolError);
     expect(() => readAddresses(dir)).toThrow(/2099_broken\.json is not valid JSON/);

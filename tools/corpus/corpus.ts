@@ -23,7 +23,13 @@ const addressSchema = z.object({
   text: z.string().min(100, 'the text is shorter than 100 characters'),
 });
 
-export interface CorpusDocument { id: string; year: number; president: string; party: string; text: string }
+export interface CorpusDocument {
+  id: string;
+  year: number;
+  president: string;
+  party: string;
+  text: string;
+}
 export type SplitName = 'train' | 'validation' | 'test';
 export const SPLITS: SplitName[] = ['train', 'validation', 'test'];
 export const corpusDir = join(cacheDir, 'corpus');
@@ -36,7 +42,11 @@ export function splitOf(index: number): SplitName {
 
 /** Only what must be normalised: CRLF/CR to LF, trailing spaces on lines, 3+ newlines to 2. */
 export function normaliseText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function findDataDir(): string {
@@ -49,21 +59,28 @@ function findDataDir(): string {
 }
 
 export function readAddresses(dataDir = findDataDir()): CorpusDocument[] {
-  const files = readdirSync(dataDir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dataDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   if (files.length < 200) fail(`expected about 233 address files in ${dataDir}, found ${files.length}`);
-  return files.map((file) => {
-    const path = join(dataDir, file);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (err) {
-      fail(`address file ${path} is not valid JSON: ${(err as Error).message}`);
-    }
-    const parsed = addressSchema.safeParse(raw);
-    if (!parsed.success) fail(`address file ${path} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const { year, name, party, text } = parsed.data;
-    return { id: file.replace(/\.json$/, ''), year, president: name, party, text: normaliseText(text) };
-  }).sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1));
+  return files
+    .map((file) => {
+      const path = join(dataDir, file);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(path, 'utf8'));
+      } catch (err) {
+        fail(`address file ${path} is not valid JSON: ${(err as Error).message}`);
+      }
+      const parsed = addressSchema.safeParse(raw);
+      if (!parsed.success)
+        fail(
+          `address file ${path} is malformed: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
+      const { year, name, party, text } = parsed.data;
+      return { id: file.replace(/\.json$/, ''), year, president: name, party, text: normaliseText(text) };
+    })
+    .sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1));
 }
 
 export async function prepareCorpus() {

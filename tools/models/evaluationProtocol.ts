@@ -4,7 +4,14 @@
  * earlier window scored, so every token after the first is scored exactly once.
  */
 import { join } from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, env, PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  env,
+  PreTrainedModel,
+  PreTrainedTokenizer,
+  Tensor,
+} from '@huggingface/transformers';
 import { logSumExp } from '../../src/core/distribution/softmax';
 import { readAddresses, splitOf, type SplitName } from '../corpus/corpus';
 import { repoRoot } from '../lib/files';
@@ -29,12 +36,20 @@ export function evaluationWindows(tokenCount: number, contextTokens: number): Ev
   return windows;
 }
 
-export interface StreamScore { tokensScored: number; lossNatsPerToken: number; perplexity: number; bitsPerByte: number; utf8Bytes: number }
+export interface StreamScore {
+  tokensScored: number;
+  lossNatsPerToken: number;
+  perplexity: number;
+  bitsPerByte: number;
+  utf8Bytes: number;
+}
 
 export const embeddedModelsDir = join(repoRoot, 'public', 'models');
 
 /** Loads an embedded model and its tokenizer from public/models with the network off. */
-export async function loadEmbeddedModel(id: string): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
+export async function loadEmbeddedModel(
+  id: string,
+): Promise<{ model: PreTrainedModel; tokenizer: PreTrainedTokenizer }> {
   env.allowLocalModels = true;
   env.allowRemoteModels = false;
   env.localModelPath = embeddedModelsDir + '/';
@@ -52,7 +67,8 @@ export function int64Tensor(rows: number[][]): Tensor {
 export function splitStream(tokenizer: PreTrainedTokenizer, split: SplitName): { ids: number[]; utf8Bytes: number } {
   // The marker tools/tokenizer/train.ts puts before each address: GPT-2's <|endoftext|>, or <s> for the SentencePiece-style sotu-sp.
   const endOfText = tokenizer.convert_tokens_to_ids('<|endoftext|>') ?? tokenizer.convert_tokens_to_ids('<s>');
-  if (endOfText === undefined) throw new Error('the tokenizer has neither <|endoftext|> nor <s> to mark where an address starts');
+  if (endOfText === undefined)
+    throw new Error('the tokenizer has neither <|endoftext|> nor <s> to mark where an address starts');
   const ids: number[] = [];
   let utf8Bytes = 0;
   readAddresses().forEach((doc, i) => {
@@ -68,17 +84,26 @@ export function splitStream(tokenizer: PreTrainedTokenizer, split: SplitName): {
  * `onTarget` receives each scored target's index in `ids` and its natural log-probability.
  */
 export async function scoreStream(
-  model: PreTrainedModel, ids: number[], contextTokens: number, utf8Bytes: number, batchSize = 8,
+  model: PreTrainedModel,
+  ids: number[],
+  contextTokens: number,
+  utf8Bytes: number,
+  batchSize = 8,
   onTarget?: (target: number, logProbability: number) => void,
 ): Promise<StreamScore> {
   const windows = evaluationWindows(ids.length, contextTokens);
-  let totalNats = 0, tokensScored = 0;
-  for (let i = 0; i < windows.length; ) {
+  let totalNats = 0,
+    tokensScored = 0;
+  for (let i = 0; i < windows.length;) {
     const length = windows[i].end - windows[i].start;
     const batch: EvaluationWindow[] = [];
-    while (i < windows.length && batch.length < batchSize && windows[i].end - windows[i].start === length) batch.push(windows[i++]);
+    while (i < windows.length && batch.length < batchSize && windows[i].end - windows[i].start === length)
+      batch.push(windows[i++]);
     const rows = batch.map((w) => ids.slice(w.start, w.end));
-    const out = (await model({ input_ids: int64Tensor(rows), attention_mask: int64Tensor(rows.map((r) => r.map(() => 1))) })) as { logits: Tensor };
+    const out = (await model({
+      input_ids: int64Tensor(rows),
+      attention_mask: int64Tensor(rows.map((r) => r.map(() => 1))),
+    })) as { logits: Tensor };
     const logits = out.logits.data as Float32Array;
     const vocab = out.logits.dims[2];
     batch.forEach((w, b) => {
@@ -93,7 +118,13 @@ export async function scoreStream(
     });
   }
   const lossNatsPerToken = totalNats / tokensScored;
-  return { tokensScored, lossNatsPerToken, perplexity: Math.exp(lossNatsPerToken), bitsPerByte: totalNats / Math.LN2 / utf8Bytes, utf8Bytes };
+  return {
+    tokensScored,
+    lossNatsPerToken,
+    perplexity: Math.exp(lossNatsPerToken),
+    bitsPerByte: totalNats / Math.LN2 / utf8Bytes,
+    utf8Bytes,
+  };
 }
 
 /** Decodes the little-endian float32 arrays that export.py writes as base64 in fixtures. */

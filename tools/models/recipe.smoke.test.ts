@@ -14,7 +14,10 @@ import { float32FromBase64, int64Tensor, maxAbsDifference } from './evaluationPr
 
 const python = '/usr/bin/python3';
 const hasTorch = spawnSync(python, ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-if (!hasTorch) console.warn('recipe smoke test skipped: /usr/bin/python3 cannot import torch and onnx (apt-get install python3-torch python3-onnx libopenblas0-pthread)');
+if (!hasTorch)
+  console.warn(
+    'recipe smoke test skipped: /usr/bin/python3 cannot import torch and onnx (apt-get install python3-torch python3-onnx libopenblas0-pthread)',
+  );
 
 function runStep(command: string, args: string[]) {
   const result = spawnSync(command, args, { cwd: repoRoot, encoding: 'utf8', timeout: 600_000 });
@@ -25,14 +28,34 @@ describe.skipIf(!hasTorch)('the training recipe (smoke)', () => {
   const work = mkdtempSync(join(tmpdir(), 'tokenscope-recipe-'));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('trains a few steps, exports, and the export loads in Node with PyTorch\'s logits', async () => {
+  it("trains a few steps, exports, and the export loads in Node with PyTorch's logits", async () => {
     if (!existsSync(join(cacheDir, 'tokens', 'sotu-bpe', 'train.bin'))) {
       runStep('npx', ['tsx', 'tools/corpus/prepare.ts']);
       runStep('npx', ['tsx', 'tools/tokenizer/train.ts']);
     }
-    runStep(python, ['tools/models/train.py', 'sotu-gpt', '--max-steps', '3', '--threads', '2', '--out', join(work, 'train')]);
-    runStep(python, ['tools/models/export.py', 'sotu-gpt', '--checkpoint', join(work, 'train', 'checkpoint.pt'),
-      '--out', join(work, 'models', 'smoke-gpt'), '--fixture', join(work, 'fixture.json'), '--eval', join(work, 'eval.json'), '--smoke']);
+    runStep(python, [
+      'tools/models/train.py',
+      'sotu-gpt',
+      '--max-steps',
+      '3',
+      '--threads',
+      '2',
+      '--out',
+      join(work, 'train'),
+    ]);
+    runStep(python, [
+      'tools/models/export.py',
+      'sotu-gpt',
+      '--checkpoint',
+      join(work, 'train', 'checkpoint.pt'),
+      '--out',
+      join(work, 'models', 'smoke-gpt'),
+      '--fixture',
+      join(work, 'fixture.json'),
+      '--eval',
+      join(work, 'eval.json'),
+      '--smoke',
+    ]);
     const evaluation = JSON.parse(readFileSync(join(work, 'eval.json'), 'utf8'));
     expect(evaluation.training.step).toBe(3);
     expect(evaluation.validation.tokensScored).toBe(2047);
@@ -43,8 +66,12 @@ describe.skipIf(!hasTorch)('the training recipe (smoke)', () => {
     const model = await AutoModelForCausalLM.from_pretrained('smoke-gpt', { dtype: 'fp32' });
     const fixture = JSON.parse(readFileSync(join(work, 'fixture.json'), 'utf8'));
     const ids: number[] = fixture.promptIds;
-    const out = (await model({ input_ids: int64Tensor([ids]), attention_mask: int64Tensor([ids.map(() => 1)]) })) as { logits: Tensor };
+    const out = (await model({ input_ids: int64Tensor([ids]), attention_mask: int64Tensor([ids.map(() => 1)]) })) as {
+      logits: Tensor;
+    };
     expect(out.logits.dims).toEqual(fixture.logitsShape);
-    expect(maxAbsDifference(out.logits.data as Float32Array, float32FromBase64(fixture.logitsBase64))).toBeLessThan(1e-4);
+    expect(maxAbsDifference(out.logits.data as Float32Array, float32FromBase64(fixture.logitsBase64))).toBeLessThan(
+      1e-4,
+    );
   }, 900_000);
 });

@@ -14,7 +14,9 @@ const BUILD = join(import.meta.dirname, 'build.py');
 export function buildReplicasIntoTemp(): string {
   const probe = spawnSync(PYTHON, ['-c', 'import onnx, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) {
-    throw new Error(`tools/replicas/build.py needs ${PYTHON} with the onnx and numpy modules (Debian: sudo apt-get install -y python3-onnx python3-numpy): ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`);
+    throw new Error(
+      `tools/replicas/build.py needs ${PYTHON} with the onnx and numpy modules (Debian: sudo apt-get install -y python3-onnx python3-numpy): ${(probe.stderr || String(probe.error)).trim().split('\n').pop()}`,
+    );
   }
   const out = mkdtempSync(join(tmpdir(), 'tokenscope-replicas-'));
   execFileSync(PYTHON, [BUILD, '--out', out], { stdio: 'pipe' });

@@ -18,7 +18,14 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AutoModelForCausalLM, AutoTokenizer, DynamicCache, Tensor, env, type PreTrainedModel } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  DynamicCache,
+  Tensor,
+  env,
+  type PreTrainedModel,
+} from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readKeyMatrices } from '../../src/core/onnx/embeddings';
@@ -28,9 +35,16 @@ import { findResidualStream } from '../../src/core/onnx/residualStream';
 import { buildReplicasIntoTemp } from './buildReplicas';
 import { ortRun, ortSession } from './ortReference';
 
-
 type Dtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16';
-const SUFFIX: Record<Dtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', q4f16: '_q4f16' };
+const SUFFIX: Record<Dtype, string> = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  q4f16: '_q4f16',
+};
 
 /**
  * How far a format may move the logits, as a share of the largest logit. `vsReference`: the
@@ -64,12 +78,31 @@ interface Replica {
 }
 
 const REPLICAS: Replica[] = [
-  { name: 'gpt2', dtypes: ['fp32', 'fp16', 'q8'], tied: true, stream: { pattern: '/transformer/h.N', first: '/transformer/Add_output_0' } },
-  { name: 'llama', dtypes: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'], tied: false, stream: { pattern: '/model/layers.N', first: '/model/embed_tokens/Gather_output_0' } },
-  { name: 'qwen2', dtypes: ['fp32', 'q4', 'q4f16', 'uint8', 'q8'], tied: true, stream: { pattern: '/model/layers.N', first: '/model/embed_tokens/Gather_output_0' } },
   {
-    name: 'gemma2', dtypes: ['fp32', 'q4'], tied: false, stream: { pattern: '/model/layers.N', first: '/model/Mul_output_0' },
-    keysReason: "soft-capped logits have no linear key space ('logits' = 30 · tanh(q · key / 30), final logit soft-capping)",
+    name: 'gpt2',
+    dtypes: ['fp32', 'fp16', 'q8'],
+    tied: true,
+    stream: { pattern: '/transformer/h.N', first: '/transformer/Add_output_0' },
+  },
+  {
+    name: 'llama',
+    dtypes: ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16'],
+    tied: false,
+    stream: { pattern: '/model/layers.N', first: '/model/embed_tokens/Gather_output_0' },
+  },
+  {
+    name: 'qwen2',
+    dtypes: ['fp32', 'q4', 'q4f16', 'uint8', 'q8'],
+    tied: true,
+    stream: { pattern: '/model/layers.N', first: '/model/embed_tokens/Gather_output_0' },
+  },
+  {
+    name: 'gemma2',
+    dtypes: ['fp32', 'q4'],
+    tied: false,
+    stream: { pattern: '/model/layers.N', first: '/model/Mul_output_0' },
+    keysReason:
+      "soft-capped logits have no linear key space ('logits' = 30 · tanh(q · key / 30), final logit soft-capping)",
   },
 ];
 
@@ -100,16 +133,25 @@ const float32 = (base64: string) => {
   const b = Buffer.from(base64, 'base64');
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
-const int64 = (values: number[], dims = [1, values.length]) => new Tensor('int64', BigInt64Array.from(values, BigInt), dims);
+const int64 = (values: number[], dims = [1, values.length]) =>
+  new Tensor('int64', BigInt64Array.from(values, BigInt), dims);
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
-const maxAbs = (a: ArrayLike<number>) => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i])); return m; };
+const maxAbs = (a: ArrayLike<number>) => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
+  return m;
+};
 function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
   return m;
 }
-const argmax = (a: ArrayLike<number>) => { let best = 0; for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i; return best; };
+const argmax = (a: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+  return best;
+};
 
 // --- Decoding the initializers, independently of src/core/onnx's readers --------------------
 
@@ -129,7 +171,11 @@ function varints(bytes: Uint8Array, start: number, end: number): number[] {
   for (let p = start; p < end; p++) {
     value |= BigInt(bytes[p] & 0x7f) << shift;
     shift += 7n;
-    if (!(bytes[p] & 0x80)) { values.push(Number(BigInt.asIntN(64, value))); value = 0n; shift = 0n; }
+    if (!(bytes[p] & 0x80)) {
+      values.push(Number(BigInt.asIntN(64, value)));
+      value = 0n;
+      shift = 0n;
+    }
   }
   return values;
 }
@@ -140,7 +186,11 @@ function decode(tensor: TensorRef, folder: string): Float64Array {
   if (tensor.dataLocation === 1) {
     const file = readFileSync(join(folder, 'onnx', tensor.externalData.location));
     const offset = Number(tensor.externalData.offset ?? 0);
-    raw = new Uint8Array(file.buffer, file.byteOffset + offset, Number(tensor.externalData.length ?? file.length - offset));
+    raw = new Uint8Array(
+      file.buffer,
+      file.byteOffset + offset,
+      Number(tensor.externalData.length ?? file.length - offset),
+    );
   } else if (tensor.rawData) {
     raw = tensor.bytes.subarray(tensor.rawData.offset, tensor.rawData.offset + tensor.rawData.length);
   }
@@ -149,15 +199,29 @@ function decode(tensor: TensorRef, folder: string): Float64Array {
     case 1: {
       if (view) return Float64Array.from({ length: view.byteLength / 4 }, (_, i) => view.getFloat32(4 * i, true));
       const data = new DataView(tensor.bytes.buffer, tensor.bytes.byteOffset);
-      return Float64Array.from(tensor.floatData.flatMap((c) => (typeof c === 'number' ? [c] : range(c.length / 4).map((i) => data.getFloat32(c.offset + 4 * i, true)))));
+      return Float64Array.from(
+        tensor.floatData.flatMap((c) =>
+          typeof c === 'number' ? [c] : range(c.length / 4).map((i) => data.getFloat32(c.offset + 4 * i, true)),
+        ),
+      );
     }
     case 10:
-      if (view) return Float64Array.from({ length: view.byteLength / 2 }, (_, i) => halfToFloat(view.getUint16(2 * i, true)));
-      return Float64Array.from(tensor.int32Data.flatMap((c) => (typeof c === 'number' ? [c] : varints(tensor.bytes, c.offset, c.offset + c.length))).map(halfToFloat));
+      if (view)
+        return Float64Array.from({ length: view.byteLength / 2 }, (_, i) => halfToFloat(view.getUint16(2 * i, true)));
+      return Float64Array.from(
+        tensor.int32Data
+          .flatMap((c) => (typeof c === 'number' ? [c] : varints(tensor.bytes, c.offset, c.offset + c.length)))
+          .map(halfToFloat),
+      );
     case 2:
     case 3:
-      if (raw) return Float64Array.from(tensor.dataType === 3 ? new Int8Array(raw.buffer, raw.byteOffset, raw.length) : raw);
-      return Float64Array.from(tensor.int32Data.flatMap((c) => (typeof c === 'number' ? [c] : varints(tensor.bytes, c.offset, c.offset + c.length))));
+      if (raw)
+        return Float64Array.from(tensor.dataType === 3 ? new Int8Array(raw.buffer, raw.byteOffset, raw.length) : raw);
+      return Float64Array.from(
+        tensor.int32Data.flatMap((c) =>
+          typeof c === 'number' ? [c] : varints(tensor.bytes, c.offset, c.offset + c.length),
+        ),
+      );
     default:
       throw new Error(`the test does not decode data type ${tensor.dataType} (${tensor.name})`);
   }
@@ -180,7 +244,11 @@ const initializer = (model: OnnxModel, name: string) => {
 
 /** (q − zero point) · scale with one scale for the whole table. */
 function perTensor(q: Float64Array, scale: number, zero: number, source: string): Dequantized {
-  return { values: q.map((v) => (v - zero) * scale), errorBound: new Float64Array(q.length).fill(Math.abs(scale) / 2 * (1 + 1e-6)), source };
+  return {
+    values: q.map((v) => (v - zero) * scale),
+    errorBound: new Float64Array(q.length).fill((Math.abs(scale) / 2) * (1 + 1e-6)),
+    source,
+  };
 }
 
 function transpose(values: Float64Array, rows: number, cols: number): Float64Array {
@@ -203,7 +271,8 @@ function expectedKeys(model: OnnxModel, folder: string): Dequantized {
     const values = decode(tensor, folder);
     const [rows, cols] = tensor.dims;
     const keys = t ? values : transpose(values, rows, cols);
-    const bound = tensor.dataType === 10 ? keys.map((v) => Math.abs(v) * 2 ** -11 + 1e-7) : new Float64Array(keys.length);
+    const bound =
+      tensor.dataType === 10 ? keys.map((v) => Math.abs(v) * 2 ** -11 + 1e-7) : new Float64Array(keys.length);
     return { values: keys, errorBound: bound, source: tensor.name };
   }
   if (head.opType === 'MatMulInteger') {
@@ -256,10 +325,16 @@ function expectedEmbedding(model: OnnxModel, folder: string): Dequantized {
   if (!gather) throw new Error('no Gather on input_ids');
   const table = initializer(model, gather.inputs[0]);
   const values = decode(table, folder);
-  if (table.dataType === 1 || table.dataType === 10) return { values, errorBound: new Float64Array(values.length), source: table.name };
+  if (table.dataType === 1 || table.dataType === 10)
+    return { values, errorBound: new Float64Array(values.length), source: table.name };
   const dq = model.graph.nodes.find((n) => n.opType === 'DequantizeLinear' && n.inputs[0] === gather.outputs[0]);
   if (!dq) throw new Error('no DequantizeLinear after the quantized Gather');
-  return perTensor(values, decode(initializer(model, dq.inputs[1]), folder)[0], decode(initializer(model, dq.inputs[2]), folder)[0], table.name);
+  return perTensor(
+    values,
+    decode(initializer(model, dq.inputs[1]), folder)[0],
+    decode(initializer(model, dq.inputs[2]), folder)[0],
+    table.name,
+  );
 }
 
 // --- Running the models ---------------------------------------------------------------------
@@ -271,10 +346,17 @@ function parse(bytes: Uint8Array): OnnxModel {
 }
 
 async function forward(model: PreTrainedModel, ids: number[], past?: Record<string, Tensor>, pastLength = 0) {
-  const inputs: Record<string, unknown> = { input_ids: int64(ids), attention_mask: int64(new Array(pastLength + ids.length).fill(1)) };
+  const inputs: Record<string, unknown> = {
+    input_ids: int64(ids),
+    attention_mask: int64(new Array(pastLength + ids.length).fill(1)),
+  };
   if (past) inputs.past_key_values = new DynamicCache(past);
   const outputs = (await model.forward(inputs)) as Record<string, Tensor>;
-  const presents = Object.fromEntries(Object.entries(outputs).filter(([name]) => name.startsWith('present')).map(([name, t]) => [name.replace(/^present/, 'past_key_values'), t]));
+  const presents = Object.fromEntries(
+    Object.entries(outputs)
+      .filter(([name]) => name.startsWith('present'))
+      .map(([name, t]) => [name.replace(/^present/, 'past_key_values'), t]),
+  );
   return { logits: outputs.logits.data as Float32Array, presents };
 }
 
@@ -283,10 +365,17 @@ const modelFile = (dtype: Dtype) => `onnx/model${SUFFIX[dtype]}.onnx`;
 describe.each(REPLICAS)('the $name replica', (replica) => {
   const folder = () => join(out, replica.name);
   let cachedReference: Reference | null = null;
-  const reference = () => (cachedReference ??= JSON.parse(readFileSync(join(out, `${replica.name}.reference.json`), 'utf8')) as Reference);
+  const reference = () =>
+    (cachedReference ??= JSON.parse(readFileSync(join(out, `${replica.name}.reference.json`), 'utf8')) as Reference);
 
   it('has the Hub files transformers.js and Tokenscope read, and a tokenizer that loads', async () => {
-    for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', ...replica.dtypes.map(modelFile)]) {
+    for (const file of [
+      'config.json',
+      'generation_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      ...replica.dtypes.map(modelFile),
+    ]) {
       expect(existsSync(join(folder(), file)), file).toBe(true);
     }
     const tokenizer = await AutoTokenizer.from_pretrained(replica.name);
@@ -304,7 +393,8 @@ describe.each(REPLICAS)('the $name replica', (replica) => {
       model = await AutoModelForCausalLM.from_pretrained(replica.name, { dtype, device: 'cpu' });
       bytes = new Uint8Array(readFileSync(join(folder(), modelFile(dtype))));
       session = await ortSession(bytes, folder());
-      if (!replica.keysReason) fp32Keys = expectedKeys(parse(new Uint8Array(readFileSync(join(folder(), modelFile('fp32'))))), folder());
+      if (!replica.keysReason)
+        fp32Keys = expectedKeys(parse(new Uint8Array(readFileSync(join(folder(), modelFile('fp32'))))), folder());
     });
 
     afterAll(async () => {
@@ -320,15 +410,26 @@ describe.each(REPLICAS)('the $name replica', (replica) => {
       const expected = float32(ref.logitsBase64);
       const columns = ref.logitColumns;
       const got = new Float32Array(expected.length);
-      ref.promptIds.forEach((_, p) => columns.forEach((c, j) => { got[p * columns.length + j] = logits[p * vocab() + c]; }));
+      ref.promptIds.forEach((_, p) =>
+        columns.forEach((c, j) => {
+          got[p * columns.length + j] = logits[p * vocab() + c];
+        }),
+      );
       const scale = maxAbs(expected);
       expect(scale).toBeGreaterThan(1);
-      expect(maxAbsDifference(got, expected)).toBeLessThan(dtype === 'fp32' ? 1e-4 : TOLERANCE[dtype].vsReference * scale);
+      expect(maxAbsDifference(got, expected)).toBeLessThan(
+        dtype === 'fp32' ? 1e-4 : TOLERANCE[dtype].vsReference * scale,
+      );
     });
 
     it('generates with a KV cache, and a cached step equals a full recompute', async () => {
       const prompt = reference().promptIds;
-      const generated = (await model.generate({ input_ids: int64(prompt), attention_mask: int64(new Array(prompt.length).fill(1)), max_new_tokens: 4, do_sample: false })) as Tensor;
+      const generated = (await model.generate({
+        input_ids: int64(prompt),
+        attention_mask: int64(new Array(prompt.length).fill(1)),
+        max_new_tokens: 4,
+        do_sample: false,
+      })) as Tensor;
       const sequence = Array.from(generated.data as BigInt64Array, Number);
       expect(sequence.slice(0, prompt.length)).toEqual(prompt);
       expect(sequence.length).toBe(prompt.length + 4);
@@ -349,18 +450,24 @@ describe.each(REPLICAS)('the $name replica', (replica) => {
       const full = (await forward(model, [...prompt, ...tokens.slice(0, 3)])).logits;
       const lastRow = full.subarray((prompt.length + 2) * vocab());
       expect(cached.length).toBe(vocab());
-      expect(maxAbsDifference(cached, lastRow)).toBeLessThanOrEqual(Math.max(1e-4, TOLERANCE[dtype].cached * maxAbs(lastRow)));
+      expect(maxAbsDifference(cached, lastRow)).toBeLessThanOrEqual(
+        Math.max(1e-4, TOLERANCE[dtype].cached * maxAbs(lastRow)),
+      );
     });
 
-    it('has keys that src/core/onnx reads as the head stores them, within the format\'s error of the fp32 keys', () => {
+    it("has keys that src/core/onnx reads as the head stores them, within the format's error of the fp32 keys", () => {
       const onnx = parse(bytes);
-      const read = readKeyMatrices(bytes, { externalData: (location) => new Uint8Array(readFileSync(join(folder(), 'onnx', location))) });
+      const read = readKeyMatrices(bytes, {
+        externalData: (location) => new Uint8Array(readFileSync(join(folder(), 'onnx', location))),
+      });
       if (!read.ok) throw new Error(read.reason);
       const { unembedding, inputEmbedding, tied } = read.value;
       const embedding = expectedEmbedding(onnx, folder());
       if (!inputEmbedding.ok) throw new Error(inputEmbedding.reason);
       expect(inputEmbedding.value.sources[0]).toBe(embedding.source);
-      expect(maxAbsDifference(inputEmbedding.value.values, embedding.values)).toBeLessThanOrEqual(1e-6 * maxAbs(embedding.values));
+      expect(maxAbsDifference(inputEmbedding.value.values, embedding.values)).toBeLessThanOrEqual(
+        1e-6 * maxAbs(embedding.values),
+      );
       if (replica.keysReason) {
         expect(unembedding.ok ? 'read' : unembedding.reason).toBe(replica.keysReason);
         return;
@@ -368,11 +475,15 @@ describe.each(REPLICAS)('the $name replica', (replica) => {
       if (!unembedding.ok) throw new Error(unembedding.reason);
       const keys = expectedKeys(onnx, folder());
       expect(unembedding.value.sources[0]).toBe(keys.source);
-      expect([unembedding.value.vocabularySize, unembedding.value.embeddingSize]).toEqual([vocab(), reference().hiddenSize]);
+      expect([unembedding.value.vocabularySize, unembedding.value.embeddingSize]).toEqual([
+        vocab(),
+        reference().hiddenSize,
+      ]);
       expect(maxAbsDifference(unembedding.value.values, keys.values)).toBeLessThanOrEqual(1e-6 * maxAbs(keys.values));
       // The stored keys are the fp32 model's keys up to the format's rounding.
       let worst = 0;
-      for (let i = 0; i < keys.values.length; i++) worst = Math.max(worst, Math.abs(keys.values[i] - fp32Keys!.values[i]) - keys.errorBound[i]);
+      for (let i = 0; i < keys.values.length; i++)
+        worst = Math.max(worst, Math.abs(keys.values[i] - fp32Keys!.values[i]) - keys.errorBound[i]);
       expect(worst).toBeLessThanOrEqual(1e-6);
       expect(tied).toBe(replica.tied);
     });
@@ -391,7 +502,9 @@ describe.each(REPLICAS)('the $name replica', (replica) => {
       await withStream.release();
       found.value.names.forEach((name, layer) => {
         const expected = float32(ref.hiddenStatesBase64[layer]);
-        expect(maxAbsDifference(outputs[name].data as Float32Array, expected)).toBeLessThan(1e-4 * Math.max(1, maxAbs(expected)));
+        expect(maxAbsDifference(outputs[name].data as Float32Array, expected)).toBeLessThan(
+          1e-4 * Math.max(1, maxAbs(expected)),
+        );
       });
     });
   });

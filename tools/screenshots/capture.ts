@@ -20,8 +20,17 @@ import { DEFAULT_MODEL } from '../../e2e/tokenscopePage';
 const OUT_DIR = 'docs/screenshots';
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The flags the end-to-end tests run Chromium with (playwright.config.ts). */
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const PARAGRAPH = 'Fellow-Citizens of the Senate and of the House of Representatives: the state of the Union is strong, and the United States of America will meet the duties of the year.';
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const PARAGRAPH =
+  'Fellow-Citizens of the Senate and of the House of Representatives: the state of the Union is strong, and the United States of America will meet the duties of the year.';
 
 /** A busy machine loads a model slowly: wait up to 5 minutes for each thing (the e2e tests' config allows 90 s). */
 const expect = playwrightExpect.configure({ timeout: 300_000 });
@@ -42,7 +51,9 @@ async function typeInLab(page: Page, text: string): Promise<void> {
 
 /** Scrolls the page so that this element is at the top of the shot (the view's main figure). */
 async function showFromTop(page: Page, id: string): Promise<void> {
-  await tid(page, id).first().evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await tid(page, id)
+    .first()
+    .evaluate((element) => element.scrollIntoView({ block: 'start' }));
 }
 
 async function openView(page: Page, view: string): Promise<void> {
@@ -74,7 +85,8 @@ const VIEWS: Record<string, (page: Page) => Promise<void>> = {
     await typeInLab(page, 'The United States of');
     await tid(page, 'distribution.bar.inspect').first().click();
     await expect(tid(page, 'nav.view.keyspace')).toHaveAttribute('aria-pressed', 'true');
-    for (const id of ['keyspace.neighbours', 'keyspace.keysim', 'keyspace.maps']) await expect(tid(page, id)).toHaveAttribute('data-status', 'ready');
+    for (const id of ['keyspace.neighbours', 'keyspace.keysim', 'keyspace.maps'])
+      await expect(tid(page, id)).toHaveAttribute('data-status', 'ready');
     await showFromTop(page, 'keyspace.keysim');
   },
   'bigram-layers': async (page) => {
@@ -104,7 +116,10 @@ const VIEWS: Record<string, (page: Page) => Promise<void>> = {
     await showFromTop(page, 'batch.results');
   },
   experiments: async (page) => {
-    for (const [name, text] of [['Opening of an address', PARAGRAPH], ['The United States of', 'The United States of']]) {
+    for (const [name, text] of [
+      ['Opening of an address', PARAGRAPH],
+      ['The United States of', 'The United States of'],
+    ]) {
       await typeInLab(page, text);
       await tid(page, 'experiment.save.name').fill(name);
       await tid(page, 'experiment.save.button').click();
@@ -117,8 +132,10 @@ const VIEWS: Record<string, (page: Page) => Promise<void>> = {
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in VIEWS));
-if (unknown.length) throw new Error(`Unknown view ${unknown.join(', ')}; the views are ${Object.keys(VIEWS).join(', ')}`);
-if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+if (unknown.length)
+  throw new Error(`Unknown view ${unknown.join(', ')}; the views are ${Object.keys(VIEWS).join(', ')}`);
+if (!existsSync(CHROMIUM_PATH))
+  throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
 
 const started = Date.now();
 const buildDir = process.env.SCREENSHOTS_DIST ?? mkdtempSync(join(tmpdir(), 'tokenscope-screenshots-'));

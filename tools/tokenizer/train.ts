@@ -12,9 +12,20 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
-import { countPretokens, toTokenizerConfig, toTokenizerJson, trainByteLevelBpe } from '../../src/core/tokenization/bpeTrainer';
+import {
+  countPretokens,
+  toTokenizerConfig,
+  toTokenizerJson,
+  trainByteLevelBpe,
+} from '../../src/core/tokenization/bpeTrainer';
 import { byteToChar } from '../../src/core/tokenization/byteLevel';
-import { countTrainingPieces, SP_BOS, toMetaspaceTokenizerConfig, toMetaspaceTokenizerJson, trainMetaspaceBpe } from '../../src/core/tokenization/metaspaceBpe';
+import {
+  countTrainingPieces,
+  SP_BOS,
+  toMetaspaceTokenizerConfig,
+  toMetaspaceTokenizerJson,
+  trainMetaspaceBpe,
+} from '../../src/core/tokenization/metaspaceBpe';
 import { corpusDir, SPLITS, type CorpusDocument } from '../corpus/corpus';
 import { cacheDir, readJson, runTool, writeFolderAtomically, writeJson } from '../lib/files';
 import { BPE_VOCAB_SIZE, MODEL_MAX_LENGTH, SP_MIN_CHAR_COUNT, SP_VOCAB_SIZE } from './settings';
@@ -22,9 +33,14 @@ import { BPE_VOCAB_SIZE, MODEL_MAX_LENGTH, SP_MIN_CHAR_COUNT, SP_VOCAB_SIZE } fr
 export const TOKENIZERS = ['sotu-bpe', 'sotu-bytes', 'sotu-sp'] as const;
 export type TokenizerName = (typeof TOKENIZERS)[number];
 
-const loadSplit = (split: string) => readJson<CorpusDocument[]>(join(corpusDir, `${split}.json`), `corpus split "${split}" (run \`npm run corpus\` first)`);
+const loadSplit = (split: string) =>
+  readJson<CorpusDocument[]>(
+    join(corpusDir, `${split}.json`),
+    `corpus split "${split}" (run \`npm run corpus\` first)`,
+  );
 
-const configFor = (name: TokenizerName) => (name === 'sotu-sp' ? toMetaspaceTokenizerConfig(MODEL_MAX_LENGTH) : toTokenizerConfig(MODEL_MAX_LENGTH));
+const configFor = (name: TokenizerName) =>
+  name === 'sotu-sp' ? toMetaspaceTokenizerConfig(MODEL_MAX_LENGTH) : toTokenizerConfig(MODEL_MAX_LENGTH);
 const documentStartFor = (name: TokenizerName) => (name === 'sotu-sp' ? SP_BOS : '<|endoftext|>');
 
 async function writeTokenizer(name: TokenizerName, tokenizerJson: object, extra: (dir: string) => void) {
@@ -52,8 +68,15 @@ async function encodeSplits(name: TokenizerName, tokenizerJson: object) {
         bytes += Buffer.byteLength(doc.text, 'utf8');
       }
       writeFileSync(join(dir, `${split}.bin`), Uint16Array.from(ids));
-      stats[split] = { documents: docs.length, tokens: ids.length, utf8Bytes: bytes, bytesPerToken: +(bytes / (ids.length - docs.length)).toFixed(4) };
-      console.log(`${name} ${split}: ${ids.length.toLocaleString('en-US')} tokens for ${bytes.toLocaleString('en-US')} bytes`);
+      stats[split] = {
+        documents: docs.length,
+        tokens: ids.length,
+        utf8Bytes: bytes,
+        bytesPerToken: +(bytes / (ids.length - docs.length)).toFixed(4),
+      };
+      console.log(
+        `${name} ${split}: ${ids.length.toLocaleString('en-US')} tokens for ${bytes.toLocaleString('en-US')} bytes`,
+      );
     }
     writeJson(join(dir, 'stats.json'), { endOfTextId: endOfText, vocabSize: tokenizer.get_vocab().size, ...stats });
   });
@@ -62,7 +85,9 @@ async function encodeSplits(name: TokenizerName, tokenizerJson: object) {
 await runTool(async () => {
   const started = Date.now();
   const wanted = process.argv.slice(2);
-  for (const name of wanted) if (!(TOKENIZERS as readonly string[]).includes(name)) throw new Error(`unknown tokenizer "${name}"; known: ${TOKENIZERS.join(', ')}`);
+  for (const name of wanted)
+    if (!(TOKENIZERS as readonly string[]).includes(name))
+      throw new Error(`unknown tokenizer "${name}"; known: ${TOKENIZERS.join(', ')}`);
   const build = (name: TokenizerName) => wanted.length === 0 || wanted.includes(name);
   const trainTexts = loadSplit('train').map((d) => d.text);
   if (build('sotu-bpe')) {
@@ -85,7 +110,8 @@ await runTool(async () => {
   if (build('sotu-sp')) {
     const counts = countTrainingPieces(trainTexts);
     const sp = trainMetaspaceBpe(counts, {
-      vocabSize: SP_VOCAB_SIZE, minCharCount: SP_MIN_CHAR_COUNT,
+      vocabSize: SP_VOCAB_SIZE,
+      minCharCount: SP_MIN_CHAR_COUNT,
       onProgress: (done, total) => console.log(`  sotu-sp merges ${done}/${total}`),
     });
     console.log(`sotu-sp: ${sp.alphabet.length} characters, ${sp.merges.length} merges`);

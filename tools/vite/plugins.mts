@@ -10,7 +10,12 @@ import { join, resolve } from 'node:path';
 import type { Connect, Plugin } from 'vite';
 
 /** ONNX Runtime files the app serves under /ort/: the asyncify build for WebGPU, the plain one for WASM (faster to start). */
-export const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+export const ORT_FILES = [
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+];
 
 export const ISOLATION_HEADERS: Record<string, string> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -85,8 +90,15 @@ export function scanEmbeddedModels(modelsDir: string): EmbeddedModelEntry[] {
     .map((id): EmbeddedModelEntry => {
       const config = JSON.parse(readFileSync(join(modelsDir, id, 'config.json'), 'utf8')) as Record<string, unknown>;
       const files = listFiles(join(modelsDir, id));
-      const numberOr = (...keys: string[]) => keys.map((k) => config[k]).find((v): v is number => typeof v === 'number') ?? null;
-      const needed = new Set(['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']);
+      const numberOr = (...keys: string[]) =>
+        keys.map((k) => config[k]).find((v): v is number => typeof v === 'number') ?? null;
+      const needed = new Set([
+        'config.json',
+        'generation_config.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+        'onnx/model.onnx',
+      ]);
       const described = listed.find((m) => m.id === id);
       return {
         id,
@@ -108,7 +120,9 @@ export function scanEmbeddedModels(modelsDir: string): EmbeddedModelEntry[] {
     const at = listed.findIndex((m) => m.id === id);
     return at === -1 ? listed.length : at;
   };
-  return entries.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || order(a.id) - order(b.id) || a.id.localeCompare(b.id));
+  return entries.sort(
+    (a, b) => Number(b.isDefault) - Number(a.isDefault) || order(a.id) - order(b.id) || a.id.localeCompare(b.id),
+  );
 }
 
 function sendNotFound(res: ServerResponse, what: string): void {
@@ -139,7 +153,8 @@ function tokenscopeMiddleware(root: string): Connect.NextHandleFunction {
     for (const folder of ['models', 'tokenizers']) {
       if (!path.startsWith(`/${folder}/`)) continue;
       const file = resolve(publicDir, `.${path}`);
-      if (!file.startsWith(join(publicDir, folder)) || !existsSync(file) || !statSync(file).isFile()) return sendNotFound(res, path);
+      if (!file.startsWith(join(publicDir, folder)) || !existsSync(file) || !statSync(file).isFile())
+        return sendNotFound(res, path);
     }
     next();
   };

@@ -6,8 +6,14 @@ import { bundledBatch } from './examples';
 const INPUT: BatchDefinitionInput = {
   name: 'tiny',
   seed: 7,
-  prompts: [{ id: 'a', prompt: 'One' }, { id: 'b', prompt: 'Two', expected: ['x'], match: 'prefix' }],
-  models: [{ id: 'sotu-gpt', source: { kind: 'embedded' } as never }, { id: 'org/model', source: { kind: 'hub', revision: 'main' } as never }],
+  prompts: [
+    { id: 'a', prompt: 'One' },
+    { id: 'b', prompt: 'Two', expected: ['x'], match: 'prefix' },
+  ],
+  models: [
+    { id: 'sotu-gpt', source: { kind: 'embedded' } as never },
+    { id: 'org/model', source: { kind: 'hub', revision: 'main' } as never },
+  ],
   grid: { temperature: [0.5, 1], topK: [0, 40], maxNewTokens: 3 },
   samplesPerCell: 2,
 };
@@ -21,8 +27,23 @@ describe('batch definition', () => {
   });
 
   it('names every problem by its path', () => {
-    const bad = { ...INPUT, seed: -1, prompts: [{ id: 'a', prompt: 'x' }, { id: 'a', prompt: 'y', expected: ['('], match: 'regex' }], grid: { temperature: [0, 1, 1], maxNewTokens: 0 } };
-    const message = (() => { try { parseBatchDefinition(bad); } catch (error) { return (error as Error).message; } return ''; })();
+    const bad = {
+      ...INPUT,
+      seed: -1,
+      prompts: [
+        { id: 'a', prompt: 'x' },
+        { id: 'a', prompt: 'y', expected: ['('], match: 'regex' },
+      ],
+      grid: { temperature: [0, 1, 1], maxNewTokens: 0 },
+    };
+    const message = (() => {
+      try {
+        parseBatchDefinition(bad);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
     expect(message).toMatch(/^The batch definition is not a valid batch definition:/);
     expect(message).toContain('seed:');
     expect(message).toContain('prompts[1].id: "a" is already the id of prompts[0]');
@@ -31,22 +52,32 @@ describe('batch definition', () => {
     expect(message).toContain('grid.temperature: must not list a value twice');
     expect(message).toContain('grid.maxNewTokens:');
     expect(() => parseBatchDefinition('{ nope')).toThrow(/not valid JSON/);
-    expect(() => parseBatchDefinition({ ...INPUT, prompts: [{ id: 'has space', prompt: 'x' }] })).toThrow(/prompts\[0\]\.id: must start with a letter or digit/);
+    expect(() => parseBatchDefinition({ ...INPUT, prompts: [{ id: 'has space', prompt: 'x' }] })).toThrow(
+      /prompts\[0\]\.id: must start with a letter or digit/,
+    );
   });
 
   it('keys models by source', () => {
     expect(modelKey({ id: 'sotu-gpt', source: { kind: 'embedded', fileHashes: [] } })).toBe('embedded:sotu-gpt');
-    expect(modelKey({ id: 'org/m', source: { kind: 'hub', revision: 'v1', fileHashes: [] }, dtype: 'q8' })).toBe('hub:org/m@v1#q8');
-    expect(modelKey({ id: 'Mine', source: { kind: 'folder', folderName: 'mine', fileHashes: [] } })).toBe('folder:mine');
+    expect(modelKey({ id: 'org/m', source: { kind: 'hub', revision: 'v1', fileHashes: [] }, dtype: 'q8' })).toBe(
+      'hub:org/m@v1#q8',
+    );
+    expect(modelKey({ id: 'Mine', source: { kind: 'folder', folderName: 'mine', fileHashes: [] } })).toBe(
+      'folder:mine',
+    );
   });
 
   it('orders cells by model, then temperature, top-k, top-p, min-p', () => {
     const cells = batchCells(parseBatchDefinition(INPUT));
     expect(cells.map((c) => c.key)).toEqual([
-      'embedded:sotu-gpt|t=0.5|k=0|p=1|minp=0', 'embedded:sotu-gpt|t=0.5|k=40|p=1|minp=0',
-      'embedded:sotu-gpt|t=1|k=0|p=1|minp=0', 'embedded:sotu-gpt|t=1|k=40|p=1|minp=0',
-      'hub:org/model@main|t=0.5|k=0|p=1|minp=0', 'hub:org/model@main|t=0.5|k=40|p=1|minp=0',
-      'hub:org/model@main|t=1|k=0|p=1|minp=0', 'hub:org/model@main|t=1|k=40|p=1|minp=0',
+      'embedded:sotu-gpt|t=0.5|k=0|p=1|minp=0',
+      'embedded:sotu-gpt|t=0.5|k=40|p=1|minp=0',
+      'embedded:sotu-gpt|t=1|k=0|p=1|minp=0',
+      'embedded:sotu-gpt|t=1|k=40|p=1|minp=0',
+      'hub:org/model@main|t=0.5|k=0|p=1|minp=0',
+      'hub:org/model@main|t=0.5|k=40|p=1|minp=0',
+      'hub:org/model@main|t=1|k=0|p=1|minp=0',
+      'hub:org/model@main|t=1|k=40|p=1|minp=0',
     ]);
     expect(cells[3].settings).toEqual({ temperature: 1, topK: 40, topP: 1, minP: 0 });
     expect(cellKey('m', { temperature: 0.01, topK: 0, topP: 0.9, minP: 0.05 })).toBe('m|t=0.01|k=0|p=0.9|minp=0.05');
@@ -57,14 +88,26 @@ describe('batch definition', () => {
     const tasks = batchTasks(def);
     expect(tasks).toHaveLength(taskCount(def));
     expect(tasks).toHaveLength(2 * 8 * 2);
-    expect(tasks.slice(0, 5).map((t) => [t.cellIndex, t.promptId, t.sample])).toEqual([[0, 'a', 0], [0, 'a', 1], [0, 'b', 0], [0, 'b', 1], [1, 'a', 0]]);
+    expect(tasks.slice(0, 5).map((t) => [t.cellIndex, t.promptId, t.sample])).toEqual([
+      [0, 'a', 0],
+      [0, 'a', 1],
+      [0, 'b', 0],
+      [0, 'b', 1],
+      [1, 'a', 0],
+    ]);
     expect(tasks.map((t) => t.index)).toEqual(tasks.map((_, i) => i));
     expect(new Set(tasks.map((t) => t.key)).size).toBe(tasks.length);
     expect(new Set(tasks.map((t) => t.seed)).size).toBe(tasks.length);
     for (const t of tasks) expect(t.seed).toBe(taskSeed(7, t.promptId, t.cellKey, t.sample));
 
     // Reordering the grid or the prompts moves tasks, never changes their seeds.
-    const reordered = batchTasks(parseBatchDefinition({ ...INPUT, prompts: [...INPUT.prompts].reverse(), grid: { ...INPUT.grid, temperature: [1, 0.5] } }));
+    const reordered = batchTasks(
+      parseBatchDefinition({
+        ...INPUT,
+        prompts: [...INPUT.prompts].reverse(),
+        grid: { ...INPUT.grid, temperature: [1, 0.5] },
+      }),
+    );
     const seeds = new Map(tasks.map((t) => [t.key, t.seed]));
     for (const t of reordered) expect(t.seed).toBe(seeds.get(t.key));
   });
@@ -85,7 +128,12 @@ describe('batch definition', () => {
     const tasks = batchTasks(parseBatchDefinition(INPUT));
     const shards = [0, 1, 2].map((i) => shardTasks(tasks, i, 3));
     expect(shards.map((s) => s.length)).toEqual([11, 11, 10]);
-    expect(shards.flat().map((t) => t.index).sort((a, b) => a - b)).toEqual(tasks.map((t) => t.index));
+    expect(
+      shards
+        .flat()
+        .map((t) => t.index)
+        .sort((a, b) => a - b),
+    ).toEqual(tasks.map((t) => t.index));
     expect(shards[1].every((t) => t.index % 3 === 1)).toBe(true);
     expect(() => shardTasks(tasks, 3, 3)).toThrow(/0 ≤ i < n/);
   });

@@ -41,28 +41,46 @@ export const BATCH_LIMITS = {
 
 const DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const;
 
-const text = (max: number) => z.string().max(max).regex(/^[^\u0000]*$/, 'must not contain NUL characters');
-const label = z.string().min(1).max(300).regex(/^[^\n\r\u0000]*$/, 'must be a single line');
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\u0000]*$/, 'must not contain NUL characters');
+const label = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[^\n\r\u0000]*$/, 'must be a single line');
 
 /** Prompt ids go into cell and task keys and seeds: a plain word keeps them unambiguous. */
 export const promptIdSchema = z
   .string()
   .min(1)
   .max(BATCH_LIMITS.promptIdLength)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'must start with a letter or digit and contain only letters, digits, "_", ".", ":" and "-"');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/,
+    'must start with a letter or digit and contain only letters, digits, "_", ".", ":" and "-"',
+  );
 
 export const batchPromptSchema = z.object({
   id: promptIdSchema,
   prompt: text(BATCH_LIMITS.promptLength),
   /** Answers that count as correct; none: the sample's `matched` is null. */
-  expected: z.array(z.string().min(1).max(BATCH_LIMITS.answerLength)).min(1).max(BATCH_LIMITS.expectedAnswers).optional(),
+  expected: z
+    .array(z.string().min(1).max(BATCH_LIMITS.answerLength))
+    .min(1)
+    .max(BATCH_LIMITS.expectedAnswers)
+    .optional(),
   /** How a completion is compared with `expected` (match.ts); default normalised. */
   match: z.enum(MATCH_MODES as [MatchMode, ...MatchMode[]]).optional(),
 });
 
 /** modelSourceSchema wants file hashes; a hand-written definition may leave them out. */
 const batchModelSource = z.preprocess(
-  (value) => (value && typeof value === 'object' && !Array.isArray(value) && !('fileHashes' in value) ? { ...value, fileHashes: [] } : value),
+  (value) =>
+    value && typeof value === 'object' && !Array.isArray(value) && !('fileHashes' in value)
+      ? { ...value, fileHashes: [] }
+      : value,
   modelSourceSchema,
 );
 
@@ -74,13 +92,19 @@ export const batchModelSchema = z.object({
 });
 
 const axis = (value: z.ZodNumber, fallback: number) =>
-  z.array(value).min(1).max(BATCH_LIMITS.gridValues)
+  z
+    .array(value)
+    .min(1)
+    .max(BATCH_LIMITS.gridValues)
     .refine((values) => new Set(values).size === values.length, 'must not list a value twice')
     .default([fallback]);
 
 export const batchGridSchema = z.object({
   /** Softmax temperatures, each finite and > 0 (the pipeline's rule). */
-  temperature: z.array(z.number().positive()).min(1).max(BATCH_LIMITS.gridValues)
+  temperature: z
+    .array(z.number().positive())
+    .min(1)
+    .max(BATCH_LIMITS.gridValues)
     .refine((values) => new Set(values).size === values.length, 'must not list a value twice'),
   /** Top-k values, 0 = off (default [0]). */
   topK: axis(z.int().min(0).max(1_000_000), 0),
@@ -108,7 +132,12 @@ export const batchDefinitionSchema = z
     const seen = new Map<string, number>();
     def.prompts.forEach((p, i) => {
       const first = seen.get(p.id);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['prompts', i, 'id'], message: `"${p.id}" is already the id of prompts[${first}]` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['prompts', i, 'id'],
+          message: `"${p.id}" is already the id of prompts[${first}]`,
+        });
       else seen.set(p.id, i);
       if (p.match === 'regex') {
         p.expected?.forEach((pattern, j) => {
@@ -122,11 +151,24 @@ export const batchDefinitionSchema = z
     });
     const keys = def.models.map(modelKey);
     keys.forEach((key, i) => {
-      if (keys.indexOf(key) !== i) ctx.addIssue({ code: 'custom', path: ['models', i], message: `lists the model ${key} a second time` });
+      if (keys.indexOf(key) !== i)
+        ctx.addIssue({ code: 'custom', path: ['models', i], message: `lists the model ${key} a second time` });
     });
     const { grid } = def;
-    const tasks = def.prompts.length * def.models.length * grid.temperature.length * grid.topK.length * grid.topP.length * grid.minP.length * def.samplesPerCell;
-    if (tasks > BATCH_LIMITS.tasks) ctx.addIssue({ code: 'custom', path: [], message: `has ${tasks.toLocaleString('en')} tasks; at most ${BATCH_LIMITS.tasks.toLocaleString('en')} are allowed` });
+    const tasks =
+      def.prompts.length *
+      def.models.length *
+      grid.temperature.length *
+      grid.topK.length *
+      grid.topP.length *
+      grid.minP.length *
+      def.samplesPerCell;
+    if (tasks > BATCH_LIMITS.tasks)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `has ${tasks.toLocaleString('en')} tasks; at most ${BATCH_LIMITS.tasks.toLocaleString('en')} are allowed`,
+      });
   });
 
 export type BatchDefinition = z.output<typeof batchDefinitionSchema>;
@@ -145,7 +187,10 @@ export class BatchDefinitionError extends Error {
 }
 
 function issuePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 /**
@@ -163,7 +208,9 @@ export function parseBatchDefinition(input: unknown, where = 'The batch definiti
   }
   const parsed = batchDefinitionSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.slice(0, 20).map((issue) => `  ${issuePath(issue.path) || '(top level)'}: ${issue.message}`);
+  const problems = parsed.error.issues
+    .slice(0, 20)
+    .map((issue) => `  ${issuePath(issue.path) || '(top level)'}: ${issue.message}`);
   throw new BatchDefinitionError(`${where} is not a valid batch definition:\n${problems.join('\n')}`);
 }
 
@@ -176,6 +223,11 @@ export function parseBatchDefinition(input: unknown, where = 'The batch definiti
  */
 export function modelKey(model: BatchModel): string {
   const { source } = model;
-  const base = source.kind === 'embedded' ? `embedded:${model.id}` : source.kind === 'hub' ? `hub:${model.id}@${source.revision}` : `folder:${source.folderName}`;
+  const base =
+    source.kind === 'embedded'
+      ? `embedded:${model.id}`
+      : source.kind === 'hub'
+        ? `hub:${model.id}@${source.revision}`
+        : `folder:${source.folderName}`;
   return model.dtype && model.dtype !== 'auto' ? `${base}#${model.dtype}` : base;
 }

@@ -86,7 +86,11 @@ function startsWithWord(text: string, word: string): boolean {
  * matchAnswer(' box and', ['box'], 'prefix');       // true
  * matchAnswer(' Box', ['/^\\s*box$/i'], 'regex');   // true
  */
-export function matchAnswer(completion: string, expected: readonly string[], mode: MatchMode = DEFAULT_MATCH_MODE): boolean {
+export function matchAnswer(
+  completion: string,
+  expected: readonly string[],
+  mode: MatchMode = DEFAULT_MATCH_MODE,
+): boolean {
   switch (mode) {
     case 'exact':
       return expected.includes(completion);

@@ -20,9 +20,25 @@ export type { SampleResult, StoppedBy } from './sampleResult';
 /** The canonical line (no newline): fixed key order, so equal results give equal bytes. */
 export function resultLine(r: SampleResult): string {
   return JSON.stringify({
-    batch: r.batch, task: r.task, promptId: r.promptId, modelKey: r.modelKey, cellKey: r.cellKey, sample: r.sample, seed: r.seed,
-    settings: { temperature: r.settings.temperature, topK: r.settings.topK, topP: r.settings.topP, minP: r.settings.minP },
-    completion: r.completion, tokenIds: r.tokenIds, logProbs: r.logProbs, entropyBits: r.entropyBits, stoppedBy: r.stoppedBy, matched: r.matched,
+    batch: r.batch,
+    task: r.task,
+    promptId: r.promptId,
+    modelKey: r.modelKey,
+    cellKey: r.cellKey,
+    sample: r.sample,
+    seed: r.seed,
+    settings: {
+      temperature: r.settings.temperature,
+      topK: r.settings.topK,
+      topP: r.settings.topP,
+      minP: r.settings.minP,
+    },
+    completion: r.completion,
+    tokenIds: r.tokenIds,
+    logProbs: r.logProbs,
+    entropyBits: r.entropyBits,
+    stoppedBy: r.stoppedBy,
+    matched: r.matched,
   });
 }
 
@@ -35,7 +51,12 @@ const lineSchema = z.object({
   cellKey: z.string().min(1),
   sample: count,
   seed: z.int().min(0).max(0xffffffff),
-  settings: z.object({ temperature: z.number().positive(), topK: count, topP: z.number().min(0).max(1), minP: z.number().min(0).max(1) }),
+  settings: z.object({
+    temperature: z.number().positive(),
+    topK: count,
+    topP: z.number().min(0).max(1),
+    minP: z.number().min(0).max(1),
+  }),
   completion: z.string(),
   tokenIds: z.array(count),
   logProbs: z.array(z.number().max(0)),
@@ -88,13 +109,22 @@ export function parseResultFile(text: string, name = 'The results file', allowPa
   const end = text.lastIndexOf('\n') + 1;
   const tail = text.slice(end);
   if (tail !== '' && !allowPartialTail) {
-    throw new ResultFileError(`${name}: the last line is cut off (the run was stopped while writing it): finish the run with batch run --resume.`);
+    throw new ResultFileError(
+      `${name}: the last line is cut off (the run was stopped while writing it): finish the run with batch run --resume.`,
+    );
   }
   const results: SampleResult[] = [];
-  text.slice(0, end).split('\n').forEach((line, i) => {
-    if (line.trim() !== '') results.push(parseResultLine(line, `${name} line ${i + 1}`));
-  });
-  return { results, completeBytes: new TextEncoder().encode(text.slice(0, end)).length, partialTail: tail === '' ? null : tail };
+  text
+    .slice(0, end)
+    .split('\n')
+    .forEach((line, i) => {
+      if (line.trim() !== '') results.push(parseResultLine(line, `${name} line ${i + 1}`));
+    });
+  return {
+    results,
+    completeBytes: new TextEncoder().encode(text.slice(0, end)).length,
+    partialTail: tail === '' ? null : tail,
+  };
 }
 
 function describe(r: SampleResult): string {
@@ -113,13 +143,17 @@ export function mergeResults(groups: readonly { name: string; results: readonly 
     for (const result of results) {
       if (batch === null) batch = { id: result.batch, name };
       else if (result.batch !== batch.id) {
-        throw new ResultFileError(`${name} holds results of batch ${result.batch} but ${batch.name} of batch ${batch.id}: they come from different batch definitions.`);
+        throw new ResultFileError(
+          `${name} holds results of batch ${result.batch} but ${batch.name} of batch ${batch.id}: they come from different batch definitions.`,
+        );
       }
       const line = resultLine(result);
       const known = byTask.get(result.task);
       if (!known) byTask.set(result.task, { result, line, name });
       else if (known.line !== line) {
-        throw new ResultFileError(`${describe(result)} differs between ${known.name} and ${name}: the same task must give the same line (was the model or the code changed between runs?).`);
+        throw new ResultFileError(
+          `${describe(result)} differs between ${known.name} and ${name}: the same task must give the same line (was the model or the code changed between runs?).`,
+        );
       }
     }
   }
@@ -131,7 +165,12 @@ export function mergeResults(groups: readonly { name: string; results: readonly 
  * mergeResults, each line ending in a newline ('' when there are no results). Shards' files
  * merged this way equal the unsharded run's file byte for byte.
  */
-export function mergeResultFiles(texts: readonly string[], names: readonly string[] = texts.map((_, i) => `file ${i + 1}`)): string {
+export function mergeResultFiles(
+  texts: readonly string[],
+  names: readonly string[] = texts.map((_, i) => `file ${i + 1}`),
+): string {
   const groups = texts.map((text, i) => ({ name: names[i], results: parseResultFile(text, names[i]).results }));
-  return mergeResults(groups).map((r) => `${resultLine(r)}\n`).join('');
+  return mergeResults(groups)
+    .map((r) => `${resultLine(r)}\n`)
+    .join('');
 }

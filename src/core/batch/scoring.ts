@@ -17,7 +17,10 @@ import { meanSurprisalBits, type PositionMetrics } from '../lab/positionMetrics'
 export const scoringSetSchema = z.object({
   version: z.literal(1).default(1),
   name: z.string().min(1).max(300),
-  texts: z.array(z.object({ id: z.string().min(1).max(100), text: z.string().max(1_000_000) })).min(1).max(100_000)
+  texts: z
+    .array(z.object({ id: z.string().min(1).max(100), text: z.string().max(1_000_000) }))
+    .min(1)
+    .max(100_000)
     .refine((texts) => new Set(texts.map((t) => t.id)).size === texts.length, 'must not use an id twice'),
 });
 
@@ -65,9 +68,19 @@ export interface OverallScore {
 const fractions = (counts: readonly number[], total: number) => counts.map((c) => (total > 0 ? c / total : 0));
 
 /** GLTR statistics of one scored text (its positions as the engine's analyze gives them). */
-export function textScore(id: string, positions: readonly PositionMetrics[], thresholds: readonly number[] = GLTR_DEFAULT_THRESHOLDS): TextScore {
+export function textScore(
+  id: string,
+  positions: readonly PositionMetrics[],
+  thresholds: readonly number[] = GLTR_DEFAULT_THRESHOLDS,
+): TextScore {
   const bucketCounts = rankBucketCounts(positions, thresholds);
-  return { id, tokens: positions.length, bucketCounts, bucketFractions: fractions(bucketCounts, positions.length), meanSurprisalBits: meanSurprisalBits(positions) };
+  return {
+    id,
+    tokens: positions.length,
+    bucketCounts,
+    bucketFractions: fractions(bucketCounts, positions.length),
+    meanSurprisalBits: meanSurprisalBits(positions),
+  };
 }
 
 /** The set's statistics from its texts' (buckets summed, surprisal pooled by token). */

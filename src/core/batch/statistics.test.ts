@@ -4,9 +4,21 @@ import type { SampleResult } from './results';
 
 function sampleResult(task: number, overrides: Partial<SampleResult> = {}): SampleResult {
   return {
-    batch: '0123456789abcdef', task, promptId: 'p', modelKey: 'embedded:sotu-gpt', cellKey: 'embedded:sotu-gpt|t=1|k=0|p=1|minp=0',
-    sample: task, seed: task, settings: { temperature: 1, topK: 0, topP: 1, minP: 0 }, completion: ' basket',
-    tokenIds: [12, 13], logProbs: [-0.5, -2.5], entropyBits: [3, 1], stoppedBy: 'stop-string', matched: true, ...overrides,
+    batch: '0123456789abcdef',
+    task,
+    promptId: 'p',
+    modelKey: 'embedded:sotu-gpt',
+    cellKey: 'embedded:sotu-gpt|t=1|k=0|p=1|minp=0',
+    sample: task,
+    seed: task,
+    settings: { temperature: 1, topK: 0, topP: 1, minP: 0 },
+    completion: ' basket',
+    tokenIds: [12, 13],
+    logProbs: [-0.5, -2.5],
+    entropyBits: [3, 1],
+    stoppedBy: 'stop-string',
+    matched: true,
+    ...overrides,
   };
 }
 
@@ -39,7 +51,16 @@ describe('cellStatistics', () => {
       sampleResult(2, { matched: true, completion: ' a', entropyBits: [3], tokenIds: [5], logProbs: [-1] }),
     ];
     const stats = cellStatistics(results);
-    expect(stats).toMatchObject({ samples: 3, judged: 3, matched: 2, accuracy: 2 / 3, distinctCompletions: 2, meanEntropyBits: 11 / 5, meanFirstEntropyBits: 2, meanTokens: 5 / 3 });
+    expect(stats).toMatchObject({
+      samples: 3,
+      judged: 3,
+      matched: 2,
+      accuracy: 2 / 3,
+      distinctCompletions: 2,
+      meanEntropyBits: 11 / 5,
+      meanFirstEntropyBits: 2,
+      meanTokens: 5 / 3,
+    });
     expect(stats.ci95).toEqual(wilsonInterval(2, 3));
   });
 
@@ -55,11 +76,13 @@ describe('batchTable', () => {
     const cold = 'embedded:sotu-gpt|t=0.5|k=0|p=1|minp=0';
     const results = [
       sampleResult(3, { cellKey: cold, settings: { temperature: 0.5, topK: 0, topP: 1, minP: 0 } }),
-      sampleResult(0), sampleResult(1, { matched: false }),
+      sampleResult(0),
+      sampleResult(1, { matched: false }),
     ];
     const table = batchTable(results);
     expect(table.map((row) => [row.cellKey, row.samples, row.accuracy])).toEqual([
-      ['embedded:sotu-gpt|t=1|k=0|p=1|minp=0', 2, 0.5], [cold, 1, 1],
+      ['embedded:sotu-gpt|t=1|k=0|p=1|minp=0', 2, 0.5],
+      [cold, 1, 1],
     ]);
     expect(table[1].settings.temperature).toBe(0.5);
   });

@@ -19,7 +19,13 @@ const Z95 = 1.959963984540054;
  * wilsonInterval(0, 10); // { low: 0, high: 0.2775 }
  */
 export function wilsonInterval(successes: number, trials: number, z = Z95): { low: number; high: number } | null {
-  if (!(Number.isInteger(trials) && trials >= 0 && Number.isInteger(successes) && successes >= 0 && successes <= trials)) {
+  if (!(
+    Number.isInteger(trials) &&
+    trials >= 0 &&
+    Number.isInteger(successes) &&
+    successes >= 0 &&
+    successes <= trials
+  )) {
     throw new RangeError(`wilsonInterval needs integers 0 ≤ successes ≤ trials (got ${successes} of ${trials}).`);
   }
   if (trials === 0) return null;

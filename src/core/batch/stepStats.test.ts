@@ -16,7 +16,7 @@ describe('stepStatistics', () => {
     }
   });
 
-  it('keeps a peaked distribution\'s entropy small and exact', () => {
+  it("keeps a peaked distribution's entropy small and exact", () => {
     const stats = stepStatistics(new Float32Array([0, -40, -40]), 0);
     expect(stats.entropyBits).toBeGreaterThan(0);
     expect(stats.entropyBits).toBeCloseTo(entropyBits(softmax(new Float32Array([0, -40, -40]))), 15);

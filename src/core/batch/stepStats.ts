@@ -20,7 +20,8 @@ export interface StepStatistics {
 }
 
 export function stepStatistics(logits: ArrayLike<number>, tokenId: number): StepStatistics {
-  if (!(Number.isInteger(tokenId) && tokenId >= 0 && tokenId < logits.length)) throw new RangeError(`token ${tokenId} is outside the vocabulary (${logits.length})`);
+  if (!(Number.isInteger(tokenId) && tokenId >= 0 && tokenId < logits.length))
+    throw new RangeError(`token ${tokenId} is outside the vocabulary (${logits.length})`);
   const max = maxLogit(logits);
   let sum = 0;
   let weighted = 0;

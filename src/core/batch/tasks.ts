@@ -72,7 +72,15 @@ export function batchCells(def: BatchDefinition): BatchCell[] {
 /** Tasks of a definition without building them: prompts × cells × samples. */
 export function taskCount(def: BatchDefinition): number {
   const { grid } = def;
-  return def.prompts.length * def.models.length * grid.temperature.length * grid.topK.length * grid.topP.length * grid.minP.length * def.samplesPerCell;
+  return (
+    def.prompts.length *
+    def.models.length *
+    grid.temperature.length *
+    grid.topK.length *
+    grid.topP.length *
+    grid.minP.length *
+    def.samplesPerCell
+  );
 }
 
 /**
@@ -85,8 +93,15 @@ export function batchTasks(def: BatchDefinition): BatchTask[] {
     def.prompts.forEach((prompt, promptIndex) => {
       for (let sample = 0; sample < def.samplesPerCell; sample++) {
         tasks.push({
-          index: tasks.length, key: `${prompt.id}|${cell.key}|s=${sample}`, promptIndex, promptId: prompt.id,
-          cellIndex: cell.index, cellKey: cell.key, modelIndex: cell.modelIndex, modelKey: cell.modelKey, sample,
+          index: tasks.length,
+          key: `${prompt.id}|${cell.key}|s=${sample}`,
+          promptIndex,
+          promptId: prompt.id,
+          cellIndex: cell.index,
+          cellKey: cell.key,
+          modelIndex: cell.modelIndex,
+          modelKey: cell.modelKey,
+          sample,
           seed: taskSeed(def.seed, prompt.id, cell.key, sample),
         });
       }
@@ -137,7 +152,10 @@ export function shardTasks<T extends Pick<BatchTask, 'index'>>(tasks: readonly T
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

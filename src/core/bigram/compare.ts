@@ -41,7 +41,8 @@ export function comparePosition(
   fullLogits: ArrayLike<number>,
   bigramLogits: ArrayLike<number>,
 ): BigramPositionComparison {
-  if (fullLogits.length !== bigramLogits.length) throw new RangeError(`full (${fullLogits.length}) and bigram (${bigramLogits.length}) rows differ in length`);
+  if (fullLogits.length !== bigramLogits.length)
+    throw new RangeError(`full (${fullLogits.length}) and bigram (${bigramLogits.length}) rows differ in length`);
   const full = softmax(fullLogits);
   const bigram = softmax(bigramLogits);
   const jsNats = jensenShannonNats(full, bigram);
@@ -87,7 +88,10 @@ export interface BigramSummary {
 /** Bigramness at or above this counts as "almost from the current token alone" (JS ≤ 0.1 ln 2). */
 export const NEARLY_BIGRAM_THRESHOLD = 0.9;
 
-export function summarizeBigram(rows: readonly BigramPositionComparison[], nearlyBigramThreshold = NEARLY_BIGRAM_THRESHOLD): BigramSummary {
+export function summarizeBigram(
+  rows: readonly BigramPositionComparison[],
+  nearlyBigramThreshold = NEARLY_BIGRAM_THRESHOLD,
+): BigramSummary {
   const n = rows.length;
   const mean = (values: number[]) => (values.length ? values.reduce((s, v) => s + v, 0) / values.length : NaN);
   const scored = rows.filter((r) => r.nextTokenId !== null);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bigramDistribution, countBigrams, crossEntropyBits, decodeCorpusBigram, encodeCorpusBigram, hasContext, mostFrequentTokens } from './corpusBigram';
+import {
+  bigramDistribution,
+  countBigrams,
+  crossEntropyBits,
+  decodeCorpusBigram,
+  encodeCorpusBigram,
+  hasContext,
+  mostFrequentTokens,
+} from './corpusBigram';
 import { pearson } from './correlation';
 
 describe('corpus bigram', () => {
@@ -19,7 +27,8 @@ describe('corpus bigram', () => {
 
   it('round-trips through its binary form and rejects other files', () => {
     const decoded = decodeCorpusBigram(encodeCorpusBigram(bigram));
-    for (let w = 0; w < 5; w++) expect(Array.from(bigramDistribution(decoded, w))).toEqual(Array.from(bigramDistribution(bigram, w)));
+    for (let w = 0; w < 5; w++)
+      expect(Array.from(bigramDistribution(decoded, w))).toEqual(Array.from(bigramDistribution(bigram, w)));
     expect(decoded.tokenCount).toBe(8);
     const bytes = encodeCorpusBigram(bigram);
     expect(() => decodeCorpusBigram(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated/);

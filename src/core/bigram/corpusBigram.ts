@@ -30,7 +30,8 @@ export function countBigrams(tokens: ArrayLike<number>, vocabSize: number): Corp
   const pairs = new Map<number, number>();
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i];
-    if (!(Number.isInteger(w) && w >= 0 && w < vocabSize)) throw new RangeError(`token ${w} at ${i} is outside the vocabulary (0..${vocabSize - 1})`);
+    if (!(Number.isInteger(w) && w >= 0 && w < vocabSize))
+      throw new RangeError(`token ${w} at ${i} is outside the vocabulary (0..${vocabSize - 1})`);
     unigramCounts[w]++;
     if (i + 1 < tokens.length) {
       const key = w * vocabSize + tokens[i + 1];
@@ -59,7 +60,8 @@ export function bigramDistribution(bigram: CorpusBigram, contextId: number): Flo
   const out = new Float64Array(vocabSize);
   const total = contextId >= 0 && contextId < vocabSize ? bigram.contextCounts[contextId] : 0;
   if (total > 0) {
-    for (let k = bigram.rowStart[contextId]; k < bigram.rowStart[contextId + 1]; k++) out[bigram.nextIds[k]] = bigram.pairCounts[k] / total;
+    for (let k = bigram.rowStart[contextId]; k < bigram.rowStart[contextId + 1]; k++)
+      out[bigram.nextIds[k]] = bigram.pairCounts[k] / total;
     return out;
   }
   const unigramTotal = bigram.unigramCounts.reduce((s, c) => s + c, 0);
@@ -102,7 +104,9 @@ class VarintWriter {
     }
     this.bytes.push(v);
   }
-  finish(): Uint8Array { return Uint8Array.from(this.bytes); }
+  finish(): Uint8Array {
+    return Uint8Array.from(this.bytes);
+  }
 }
 
 /**
@@ -143,7 +147,8 @@ export function decodeCorpusBigram(bytes: Uint8Array): CorpusBigram {
   };
   if (read() !== MAGIC) throw new Error('not a Tokenscope bigram counts file');
   const version = read();
-  if (version !== FORMAT_VERSION) throw new Error(`bigram counts file version ${version} is not supported (expected ${FORMAT_VERSION})`);
+  if (version !== FORMAT_VERSION)
+    throw new Error(`bigram counts file version ${version} is not supported (expected ${FORMAT_VERSION})`);
   const vocabSize = read();
   const tokenCount = read();
   const rowStart = new Uint32Array(vocabSize + 1);
@@ -155,7 +160,8 @@ export function decodeCorpusBigram(bytes: Uint8Array): CorpusBigram {
     let id = 0;
     for (let k = 0; k < n; k++) {
       id += read();
-      if (id >= vocabSize) throw new Error(`bigram counts file names token ${id} outside its vocabulary of ${vocabSize}`);
+      if (id >= vocabSize)
+        throw new Error(`bigram counts file names token ${id} outside its vocabulary of ${vocabSize}`);
       const count = read();
       ids.push(id);
       counts.push(count);
@@ -166,5 +172,13 @@ export function decodeCorpusBigram(bytes: Uint8Array): CorpusBigram {
   const unigramCounts = new Float64Array(vocabSize);
   for (let u = 0; u < vocabSize; u++) unigramCounts[u] = read();
   if (pos !== bytes.length) throw new Error('the bigram counts file has trailing bytes');
-  return { vocabSize, tokenCount, contextCounts, unigramCounts, rowStart, nextIds: Uint32Array.from(ids), pairCounts: Uint32Array.from(counts) };
+  return {
+    vocabSize,
+    tokenCount,
+    contextCounts,
+    unigramCounts,
+    rowStart,
+    nextIds: Uint32Array.from(ids),
+    pairCounts: Uint32Array.from(counts),
+  };
 }

@@ -16,7 +16,10 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const b = clipInfinite(y);
   let meanA = 0;
   let meanB = 0;
-  for (let i = 0; i < n; i++) { meanA += a[i]; meanB += b[i]; }
+  for (let i = 0; i < n; i++) {
+    meanA += a[i];
+    meanB += b[i];
+  }
   meanA /= n;
   meanB /= n;
   let sab = 0;
@@ -38,7 +41,10 @@ export function clipInfinite(values: ArrayLike<number>): Float64Array {
   let min = Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isFinite(v)) { if (v > max) max = v; if (v < min) min = v; }
+    if (Number.isFinite(v)) {
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
   }
   const out = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) {

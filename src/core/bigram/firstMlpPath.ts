@@ -52,7 +52,13 @@ export interface LlamaFirstBlock {
 }
 
 /** y = x · W[:, from .. from + width) + b[from ..], W stored [in × out] row-major. */
-function linear(x: ArrayLike<number>, weight: Matrix, bias: Float32Array, from = 0, width = weight.cols - from): Float64Array {
+function linear(
+  x: ArrayLike<number>,
+  weight: Matrix,
+  bias: Float32Array,
+  from = 0,
+  width = weight.cols - from,
+): Float64Array {
   const out = new Float64Array(width);
   for (let j = 0; j < width; j++) out[j] = bias[from + j];
   for (let i = 0; i < weight.rows; i++) {
@@ -69,7 +75,9 @@ function erf(x: number): number {
   const sign = x < 0 ? -1 : 1;
   const a = Math.abs(x);
   const t = 1 / (1 + 0.3275911 * a);
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-a * a);
   return sign * y;
 }
 
@@ -78,16 +86,25 @@ const gelu = (x: number) => 0.5 * x * (1 + erf(x / Math.SQRT2));
 const silu = (x: number) => x / (1 + Math.exp(-x));
 
 /** The residual stream after the first block for token `tokenId` at `position`, attending only to itself. */
-export function firstBlockSelfOnly(tokenId: number, position: number, inputEmbedding: Matrix, block: FirstBlockWeights): Float64Array {
-  if (tokenId < 0 || tokenId >= inputEmbedding.rows) throw new RangeError(`token ${tokenId} is outside the embedding (0..${inputEmbedding.rows - 1})`);
-  return block.kind === 'llama' ? llamaFirstBlock(tokenId, inputEmbedding, block) : gpt2FirstBlock(tokenId, position, inputEmbedding, block);
+export function firstBlockSelfOnly(
+  tokenId: number,
+  position: number,
+  inputEmbedding: Matrix,
+  block: FirstBlockWeights,
+): Float64Array {
+  if (tokenId < 0 || tokenId >= inputEmbedding.rows)
+    throw new RangeError(`token ${tokenId} is outside the embedding (0..${inputEmbedding.rows - 1})`);
+  return block.kind === 'llama'
+    ? llamaFirstBlock(tokenId, inputEmbedding, block)
+    : gpt2FirstBlock(tokenId, position, inputEmbedding, block);
 }
 
 /** Grouped-query attention: query head h reads key/value head ⌊h / group⌋, so each value head is repeated `group` times. */
 function repeatKvHeads(kvValues: Float64Array, headDim: number, group: number): Float64Array {
   const kvHeads = kvValues.length / headDim;
   const out = new Float64Array(kvValues.length * group);
-  for (let h = 0; h < kvHeads * group; h++) out.set(kvValues.subarray(Math.floor(h / group) * headDim, (Math.floor(h / group) + 1) * headDim), h * headDim);
+  for (let h = 0; h < kvHeads * group; h++)
+    out.set(kvValues.subarray(Math.floor(h / group) * headDim, (Math.floor(h / group) + 1) * headDim), h * headDim);
   return out;
 }
 
@@ -107,9 +124,15 @@ function llamaFirstBlock(tokenId: number, inputEmbedding: Matrix, block: LlamaFi
   return x;
 }
 
-function gpt2FirstBlock(tokenId: number, position: number, inputEmbedding: Matrix, block: Gpt2FirstBlock): Float64Array {
+function gpt2FirstBlock(
+  tokenId: number,
+  position: number,
+  inputEmbedding: Matrix,
+  block: Gpt2FirstBlock,
+): Float64Array {
   const d = inputEmbedding.cols;
-  if (position < 0 || position >= block.positions.rows) throw new RangeError(`position ${position} is outside 0..${block.positions.rows - 1}`);
+  if (position < 0 || position >= block.positions.rows)
+    throw new RangeError(`position ${position} is outside 0..${block.positions.rows - 1}`);
   const x = new Float64Array(d);
   for (let i = 0; i < d; i++) x[i] = inputEmbedding.values[tokenId * d + i] + block.positions.values[position * d + i];
   // One key: softmax over itself is 1, so attention returns the token's own value vector.
@@ -127,7 +150,18 @@ function gpt2FirstBlock(tokenId: number, position: number, inputEmbedding: Matri
 export function firstMlpPathLogits(
   tokenId: number,
   position: number,
-  weights: { inputEmbedding: Matrix; unembedding: Matrix; unembeddingBias: Float32Array | null; finalNorm: LayerNormParams; firstBlock: FirstBlockWeights },
+  weights: {
+    inputEmbedding: Matrix;
+    unembedding: Matrix;
+    unembeddingBias: Float32Array | null;
+    finalNorm: LayerNormParams;
+    firstBlock: FirstBlockWeights;
+  },
 ): Float64Array {
-  return logitLens(firstBlockSelfOnly(tokenId, position, weights.inputEmbedding, weights.firstBlock), weights.finalNorm, weights.unembedding, weights.unembeddingBias);
+  return logitLens(
+    firstBlockSelfOnly(tokenId, position, weights.inputEmbedding, weights.firstBlock),
+    weights.finalNorm,
+    weights.unembedding,
+    weights.unembeddingBias,
+  );
 }

@@ -20,11 +20,12 @@ function referenceSimilarity(layers: Matrix[]): number[][] {
   });
   const inner = (a: number[][], b: number[][]) => {
     let total = 0;
-    for (const ra of a) for (const rb of b) {
-      let dot = 0;
-      for (let k = 0; k < ra.length; k++) dot += ra[k] * rb[k];
-      total += dot * dot;
-    }
+    for (const ra of a)
+      for (const rb of b) {
+        let dot = 0;
+        for (let k = 0; k < ra.length; k++) dot += ra[k] * rb[k];
+        total += dot * dot;
+      }
     return total / a.length ** 2;
   };
   return centred.map((a) => centred.map((b) => inner(a, b) / Math.sqrt(inner(a, a) * inner(b, b))));

@@ -26,7 +26,8 @@ export interface LayerNormParams {
 /** The final norm of one vector (LayerNorm or RMSNorm), in float64. */
 export function layerNorm(x: ArrayLike<number>, norm: LayerNormParams): Float64Array {
   const d = x.length;
-  if (norm.gain.length !== d || norm.bias.length !== d) throw new RangeError(`norm has ${norm.gain.length} dims, vector has ${d}`);
+  if (norm.gain.length !== d || norm.bias.length !== d)
+    throw new RangeError(`norm has ${norm.gain.length} dims, vector has ${d}`);
   let mean = 0;
   if (!norm.rms) for (let i = 0; i < d; i++) mean += x[i];
   mean /= d;
@@ -40,7 +41,11 @@ export function layerNorm(x: ArrayLike<number>, norm: LayerNormParams): Float64A
 }
 
 /** Scores of every row of `keys` against a query: keys · q (+ bias). Length keys.rows. */
-export function scoreAgainstRows(keys: Matrix, query: ArrayLike<number>, bias: Float32Array | null = null): Float64Array {
+export function scoreAgainstRows(
+  keys: Matrix,
+  query: ArrayLike<number>,
+  bias: Float32Array | null = null,
+): Float64Array {
   const { values, rows, cols } = keys;
   if (query.length !== cols) throw new RangeError(`query has ${query.length} dims, keys have ${cols}`);
   const out = new Float64Array(rows);
@@ -66,7 +71,12 @@ export function scoreAgainstRows(keys: Matrix, query: ArrayLike<number>, bias: F
 }
 
 /** The logit lens at one hidden state: unembedding · FinalNorm(h). */
-export function logitLens(hidden: ArrayLike<number>, norm: LayerNormParams, unembedding: Matrix, bias: Float32Array | null = null): Float64Array {
+export function logitLens(
+  hidden: ArrayLike<number>,
+  norm: LayerNormParams,
+  unembedding: Matrix,
+  bias: Float32Array | null = null,
+): Float64Array {
   return scoreAgainstRows(unembedding, layerNorm(hidden, norm), bias);
 }
 
@@ -122,11 +132,15 @@ function covarianceOf(centred: Float64Array, rows: number, cols: number): Float6
  * massive-activation outlier dimensions do not dominate. Returns a symmetric (L+1)² matrix,
  * row-major; NaN where a layer has no variance.
  */
-export function covarianceSimilarity(layers: readonly Matrix[], options: { standardised?: boolean } = {}): Float64Array {
+export function covarianceSimilarity(
+  layers: readonly Matrix[],
+  options: { standardised?: boolean } = {},
+): Float64Array {
   if (layers.length === 0) return new Float64Array(0);
   const { rows, cols } = layers[0];
   for (const layer of layers) {
-    if (layer.rows !== rows || layer.cols !== cols) throw new RangeError('every layer needs the same positions and width');
+    if (layer.rows !== rows || layer.cols !== cols)
+      throw new RangeError('every layer needs the same positions and width');
   }
   if (rows < 2) throw new RangeError('covariance similarity needs at least two positions');
   const covariances = layers.map((layer) => {
@@ -181,7 +195,8 @@ export function cosineCurves(
   const toNextKey: number[] = [];
   for (const layer of layers) {
     const { rows, cols } = layer;
-    if (currentIds.length !== rows || nextIds.length !== rows) throw new RangeError('one current and next id per position');
+    if (currentIds.length !== rows || nextIds.length !== rows)
+      throw new RangeError('one current and next id per position');
     const centred = centreColumns(layer);
     let current = 0;
     let next = 0;

@@ -21,7 +21,13 @@ describe('planSlidingWindows', () => {
   });
 
   it('partitions every position exactly once and keeps the context guarantee', () => {
-    for (const [count, context, stride] of [[2000, 256, 128], [257, 256, 128], [1000, 512, 1], [999, 64, 64], [300, 256, 200]]) {
+    for (const [count, context, stride] of [
+      [2000, 256, 128],
+      [257, 256, 128],
+      [1000, 512, 1],
+      [999, 64, 64],
+      [300, 256, 200],
+    ]) {
       const windows = planSlidingWindows(count, context, stride);
       const owner = new Array<number>(count).fill(-1);
       windows.forEach((w, i) => {

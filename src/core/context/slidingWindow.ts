@@ -26,8 +26,10 @@ export interface ContextWindow {
  * // [{start:0,end:4,keepFrom:0}, {start:2,end:6,keepFrom:4}, {start:4,end:8,keepFrom:6}, {start:6,end:10,keepFrom:8}]
  */
 export function planSlidingWindows(tokenCount: number, contextTokens: number, strideTokens: number): ContextWindow[] {
-  if (!Number.isInteger(tokenCount) || tokenCount < 0) throw new RangeError(`tokenCount must be a non-negative integer, got ${tokenCount}`);
-  if (!Number.isInteger(contextTokens) || contextTokens < 1) throw new RangeError(`contextTokens must be a positive integer, got ${contextTokens}`);
+  if (!Number.isInteger(tokenCount) || tokenCount < 0)
+    throw new RangeError(`tokenCount must be a non-negative integer, got ${tokenCount}`);
+  if (!Number.isInteger(contextTokens) || contextTokens < 1)
+    throw new RangeError(`contextTokens must be a positive integer, got ${contextTokens}`);
   if (!Number.isInteger(strideTokens) || strideTokens < 1 || strideTokens > contextTokens) {
     throw new RangeError(`strideTokens must be an integer in [1, ${contextTokens}], got ${strideTokens}`);
   }

@@ -70,7 +70,8 @@ export function cautiousEntropyNats(probabilities: Scores): number {
 export function cautiousTrialCount(entropyNats: number, settings: Partial<CautiousSettings> = {}): number {
   const { maxTrials, entropyLowNats: low, entropyHighNats: high, rule } = withDefaults(CNTP_DEFAULT_SETTINGS, settings);
   if (Number.isNaN(entropyNats)) throw new RangeError('entropy is NaN');
-  if (!(Number.isInteger(maxTrials) && maxTrials >= 1)) throw new RangeError(`maxTrials must be an integer >= 1 (got ${maxTrials})`);
+  if (!(Number.isInteger(maxTrials) && maxTrials >= 1))
+    throw new RangeError(`maxTrials must be an integer >= 1 (got ${maxTrials})`);
   if (!(high > low)) throw new RangeError(`entropyHighNats (${high}) must be greater than entropyLowNats (${low})`);
   const ratio = (entropyNats - low) / (high - low);
   if (rule === 'code') {

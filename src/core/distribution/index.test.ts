@@ -27,7 +27,8 @@ describe('distribution public API', () => {
     expect(sources.length).toBeGreaterThan(5);
     for (const file of sources) {
       const text = readFileSync(new URL(file, folder), 'utf8');
-      for (const [, from] of text.matchAll(/from\s+'([^']+)'/g)) expect(from, `${file} imports ${from}`).toMatch(/^\.\/[A-Za-z]+$/);
+      for (const [, from] of text.matchAll(/from\s+'([^']+)'/g))
+        expect(from, `${file} imports ${from}`).toMatch(/^\.\/[A-Za-z]+$/);
       expect(text, file).not.toMatch(/\b(window|document|process|require)\b\s*[.(]/);
     }
   });

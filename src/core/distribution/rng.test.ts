@@ -6,7 +6,9 @@ import { createRng } from './rng';
 describe('createRng (mulberry32)', () => {
   it('reproduces the reference uint32 stream', () => {
     const rng = createRng(42);
-    expect(Array.from({ length: 5 }, () => rng.nextUint32())).toEqual([2581720956, 1925393290, 3661312704, 2876485805, 750819978]);
+    expect(Array.from({ length: 5 }, () => rng.nextUint32())).toEqual([
+      2581720956, 1925393290, 3661312704, 2876485805, 750819978,
+    ]);
     const zero = createRng(0);
     expect(Array.from({ length: 3 }, () => zero.nextUint32())).toEqual([1144304738, 1416247, 958946056]);
     const top = createRng(0xffffffff);
@@ -15,7 +17,9 @@ describe('createRng (mulberry32)', () => {
 
   it('builds 53-bit floats in [0, 1) from two outputs', () => {
     const rng = createRng(42);
-    expect([rng.nextFloat64(), rng.nextFloat64(), rng.nextFloat64()]).toEqual([0.6011037487409305, 0.8524657984803172, 0.17481390034103794]);
+    expect([rng.nextFloat64(), rng.nextFloat64(), rng.nextFloat64()]).toEqual([
+      0.6011037487409305, 0.8524657984803172, 0.17481390034103794,
+    ]);
   });
 
   it('resumes the same stream from a saved state', () => {

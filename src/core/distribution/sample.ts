@@ -21,7 +21,8 @@ export function sampleToken(probabilities: Scores, rng: UniformSource): number {
     if (!(p >= 0)) throw new RangeError(`probability ${i} is ${p}: probabilities must be >= 0`);
     total += p;
   }
-  if (!(total > 0 && Number.isFinite(total))) throw new RangeError(`probabilities must have a positive finite sum (got ${total})`);
+  if (!(total > 0 && Number.isFinite(total)))
+    throw new RangeError(`probabilities must have a positive finite sum (got ${total})`);
   const target = rng.nextFloat64() * total;
   let cumulative = 0;
   let last = -1;

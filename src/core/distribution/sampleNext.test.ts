@@ -40,6 +40,8 @@ describe('sampleNext', () => {
   it('rejects a seed outside [0, 2^32) and a temperature <= 0, in both modes', () => {
     expect(() => sampleNext(LOGITS, {}, -1)).toThrow(RangeError);
     expect(() => sampleNext(LOGITS, {}, 1.5, 'greedy')).toThrow(/seed must be an integer/);
-    expect(() => sampleNext(LOGITS, { temperature: 0 }, 0, 'greedy')).toThrow(/temperature must be a finite number > 0/);
+    expect(() => sampleNext(LOGITS, { temperature: 0 }, 0, 'greedy')).toThrow(
+      /temperature must be a finite number > 0/,
+    );
   });
 });

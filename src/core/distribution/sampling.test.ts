@@ -138,7 +138,10 @@ describe('samplingPipeline', () => {
   it('runs temperature → top-k → top-p → min-p and returns every stage', () => {
     const { stages, probabilities } = samplingPipeline(logits, { ...settings, minP: 0.3 });
     expect(stages.map((s) => s.name)).toEqual(['temperature', 'topK', 'topP', 'minP']);
-    expectAllClose(stages[0].probabilities, [0.6428881436318333, 0.2365053310150248, 0.08700544900787431, 0.03200751595988722, 0.0015935603853804014, 0]);
+    expectAllClose(
+      stages[0].probabilities,
+      [0.6428881436318333, 0.2365053310150248, 0.08700544900787431, 0.03200751595988722, 0.0015935603853804014, 0],
+    );
     expectAllClose(stages[1].probabilities, [0.6652409557748218, 0.24472847105479764, 0.09003057317038046, 0, 0, 0]);
     expectAllClose(stages[2].probabilities, [0.7310585786300049, 0.2689414213699951, 0, 0, 0, 0]);
     expect(stages[3].removedTokenIds).toHaveLength(0);

@@ -61,7 +61,13 @@ function countPositive(probabilities: Float64Array): number {
 }
 
 function passThrough(probabilities: Float64Array, active: boolean): StageResult {
-  return { active, probabilities, removedTokenIds: NO_TOKENS, removedProbability: 0, keptCount: countPositive(probabilities) };
+  return {
+    active,
+    probabilities,
+    removedTokenIds: NO_TOKENS,
+    removedProbability: 0,
+    keptCount: countPositive(probabilities),
+  };
 }
 
 /** Zeroes the tokens not in `keep` and renormalises the rest, in float64. */
@@ -73,7 +79,10 @@ function filterStage(input: Float64Array, keep: Uint8Array): StageResult {
     const p = input[i];
     if (!(p > 0)) continue;
     if (keep[i]) keptSum += p;
-    else { removedSum += p; removedCount++; }
+    else {
+      removedSum += p;
+      removedCount++;
+    }
   }
   const probabilities = new Float64Array(input.length);
   const removedTokenIds = new Uint32Array(removedCount);
@@ -82,11 +91,19 @@ function filterStage(input: Float64Array, keep: Uint8Array): StageResult {
   for (let i = 0; i < input.length; i++) {
     const p = input[i];
     if (!(p > 0)) continue;
-    if (keep[i]) { probabilities[i] = p / keptSum; keptCount++; }
-    else removedTokenIds[r++] = i;
+    if (keep[i]) {
+      probabilities[i] = p / keptSum;
+      keptCount++;
+    } else removedTokenIds[r++] = i;
   }
   const total = keptSum + removedSum;
-  return { active: true, probabilities, removedTokenIds, removedProbability: total > 0 ? removedSum / total : 0, keptCount };
+  return {
+    active: true,
+    probabilities,
+    removedTokenIds,
+    removedProbability: total > 0 ? removedSum / total : 0,
+    keptCount,
+  };
 }
 
 /**

@@ -42,7 +42,9 @@ function topSmall(scores: Scores, n: number): Uint32Array {
 
 /** The median of a[lo], a[mid], a[hi]: the quickselect pivot. */
 function medianOfThree(a: Float64Array, lo: number, hi: number): number {
-  const x = a[lo], y = a[(lo + hi) >>> 1], z = a[hi];
+  const x = a[lo],
+    y = a[(lo + hi) >>> 1],
+    z = a[hi];
   return x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
 }
 
@@ -54,12 +56,19 @@ function quickselectDescending(a: Float64Array, k: number): number {
   while (lo < hi) {
     const pivot = medianOfThree(a, lo, hi);
     // Three-way partition: [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot.
-    let lt = lo, i = lo, gt = hi;
+    let lt = lo,
+      i = lo,
+      gt = hi;
     while (i <= gt) {
       const v = a[i];
-      if (v > pivot) { a[i] = a[lt]; a[lt++] = v; i++; }
-      else if (v < pivot) { a[i] = a[gt]; a[gt--] = v; }
-      else i++;
+      if (v > pivot) {
+        a[i] = a[lt];
+        a[lt++] = v;
+        i++;
+      } else if (v < pivot) {
+        a[i] = a[gt];
+        a[gt--] = v;
+      } else i++;
     }
     if (target < lt) hi = lt - 1;
     else if (target > gt) lo = gt + 1;
@@ -148,13 +157,21 @@ export function nucleusCut(probabilities: Scores, p: number): NucleusCut {
   while (lo <= hi) {
     const pivot = medianOfThree(a, lo, hi);
     // The same three-way partition as quickselectDescending, also summing the mass above the pivot.
-    let lt = lo, i = lo, gt = hi;
+    let lt = lo,
+      i = lo,
+      gt = hi;
     let greaterMass = 0;
     while (i <= gt) {
       const v = a[i];
-      if (v > pivot) { greaterMass += v; a[i] = a[lt]; a[lt++] = v; i++; }
-      else if (v < pivot) { a[i] = a[gt]; a[gt--] = v; }
-      else i++;
+      if (v > pivot) {
+        greaterMass += v;
+        a[i] = a[lt];
+        a[lt++] = v;
+        i++;
+      } else if (v < pivot) {
+        a[i] = a[gt];
+        a[gt--] = v;
+      } else i++;
     }
     if (lt > lo && massAhead + greaterMass >= p) {
       hi = lt - 1; // the nucleus ends among the tokens above the pivot

@@ -130,7 +130,9 @@ export function gltrBucket(rank: number, thresholds: readonly number[] = GLTR_DE
   for (let i = 0; i < thresholds.length; i++) {
     const t = thresholds[i];
     if (!(Number.isInteger(t) && t >= 1 && (i === 0 || t > thresholds[i - 1]))) {
-      throw new RangeError(`GLTR thresholds must be strictly increasing positive integers (got ${thresholds.join(', ')})`);
+      throw new RangeError(
+        `GLTR thresholds must be strictly increasing positive integers (got ${thresholds.join(', ')})`,
+      );
     }
     if (rank > t) bucket++;
   }

@@ -38,7 +38,10 @@ export const LIMITS = {
 export const probability = z.number().min(0).max(1);
 
 /** A token id: an integer in [0, LIMITS.vocabularySize). */
-export const tokenId = z.int().min(0).max(LIMITS.vocabularySize - 1);
+export const tokenId = z
+  .int()
+  .min(0)
+  .max(LIMITS.vocabularySize - 1);
 
 /** An ISO 8601 timestamp with `Z` or an offset, as `Date.prototype.toISOString()` writes. */
 export const isoTimestamp = z.iso.datetime({ offset: true });
@@ -81,7 +84,15 @@ export const dtype = z.enum(['fp32', 'fp16', 'q8', 'q4', 'q4f16']);
 export const backend = z.enum(['webgpu', 'wasm', 'node-cpu']);
 
 /** Per-token metric used to colour the text view. */
-export const colourMetric = z.enum(['surprisal', 'probability', 'rank', 'entropy', 'relativeToTop', 'bigramDivergence', 'effectiveN']);
+export const colourMetric = z.enum([
+  'surprisal',
+  'probability',
+  'rank',
+  'entropy',
+  'relativeToTop',
+  'bigramDivergence',
+  'effectiveN',
+]);
 
 /** The view that was open when the experiment was saved. */
 export const viewName = z.enum(['text', 'distribution', 'keyspace', 'bigram', 'tokenizers', 'corpus', 'presenter']);
@@ -106,10 +117,15 @@ export function numberList<Nullable extends boolean = false>(
 ): z.ZodType<Nullable extends true ? (number | null)[] : number[]> {
   const kind = `${options.integer ? 'an integer' : 'a number'} in [${options.min}, ${options.max}]${options.nullable ? ' or null' : ''}`;
   return z
-    .custom<Nullable extends true ? (number | null)[] : number[]>((value) => Array.isArray(value), { message: `must be an array of ${kind}s` })
+    .custom<Nullable extends true ? (number | null)[] : number[]>((value) => Array.isArray(value), {
+      message: `must be an array of ${kind}s`,
+    })
     .superRefine((values, ctx) => {
       if (values.length > options.maxLength) {
-        ctx.addIssue({ code: 'custom', message: `has ${values.length} entries; at most ${options.maxLength} are allowed` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `has ${values.length} entries; at most ${options.maxLength} are allowed`,
+        });
         return;
       }
       for (let i = 0; i < values.length; i++) {
@@ -121,7 +137,11 @@ export function numberList<Nullable extends boolean = false>(
           value <= options.max &&
           (options.integer ? Number.isSafeInteger(value) : Number.isFinite(value));
         if (!ok) {
-          ctx.addIssue({ code: 'custom', path: [i], message: `must be ${kind} (got ${JSON.stringify(value) ?? String(value)})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `must be ${kind} (got ${JSON.stringify(value) ?? String(value)})`,
+          });
           return;
         }
       }
@@ -140,7 +160,11 @@ export function stringList(maxLength: number, maxStringLength: number): z.ZodTyp
       for (let i = 0; i < values.length; i++) {
         const value: unknown = values[i];
         if (typeof value !== 'string' || value.length > maxStringLength) {
-          ctx.addIssue({ code: 'custom', path: [i], message: `must be a string of at most ${maxStringLength} characters` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [i],
+            message: `must be a string of at most ${maxStringLength} characters`,
+          });
           return;
         }
       }

@@ -54,11 +54,17 @@ describe('compareExperiments', () => {
     const comparison = compareExperiments(side(record), side(changed));
     if (comparison.kind !== 'positions') throw new Error('expected positions');
     expect(comparison.distributions[0].maxAbsProbabilityDifference).toBeCloseTo(0.01, 12);
-    expect(reproduces(comparison).problems.join()).toContain(`distribution at position ${comparison.distributions[0].position}`);
+    expect(reproduces(comparison).problems.join()).toContain(
+      `distribution at position ${comparison.distributions[0].position}`,
+    );
 
     const swapped = structuredClone(record);
     const last = swapped.results!.distributions[0].top.at(-1)!;
-    swapped.results!.distributions[0].top[swapped.results!.distributions[0].top.length - 1] = { tokenId: 99_999, text: 'tie', probability: last.probability };
+    swapped.results!.distributions[0].top[swapped.results!.distributions[0].top.length - 1] = {
+      tokenId: 99_999,
+      text: 'tie',
+      probability: last.probability,
+    };
     const boundary = compareExperiments(side(record), side(swapped));
     if (boundary.kind !== 'positions') throw new Error('expected positions');
     expect(boundary.distributions[0].sameOrder).toBe(false);
@@ -104,8 +110,14 @@ describe('modelFileDifferences', () => {
   });
   it('names changed, missing and new files', () => {
     const lines = modelFileDifferences(
-      [{ path: 'onnx/model.onnx', sha256: a }, { path: 'tokenizer.json', sha256: a }],
-      [{ path: 'onnx/model.onnx', sha256: b }, { path: 'onnx/model_quantized.onnx', sha256: a }],
+      [
+        { path: 'onnx/model.onnx', sha256: a },
+        { path: 'tokenizer.json', sha256: a },
+      ],
+      [
+        { path: 'onnx/model.onnx', sha256: b },
+        { path: 'onnx/model_quantized.onnx', sha256: a },
+      ],
     )!;
     expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('onnx/model.onnx has changed');

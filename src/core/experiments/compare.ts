@@ -89,16 +89,24 @@ export function summarise(side: ComparedSide): SideSummary | null {
 
 export function compareDistributions(a: DistributionSnapshot, b: DistributionSnapshot): DistributionDifference {
   const byId = new Map<number, DistributionDifference['candidates'][number]>();
-  for (const c of a.top) byId.set(c.tokenId, { tokenId: c.tokenId, text: c.text, probabilityA: c.probability, probabilityB: null });
+  for (const c of a.top)
+    byId.set(c.tokenId, { tokenId: c.tokenId, text: c.text, probabilityA: c.probability, probabilityB: null });
   for (const c of b.top) {
     const known = byId.get(c.tokenId);
     if (known) known.probabilityB = c.probability;
     else byId.set(c.tokenId, { tokenId: c.tokenId, text: c.text, probabilityA: null, probabilityB: c.probability });
   }
-  const candidates = [...byId.values()].sort((x, y) => Math.max(y.probabilityA ?? 0, y.probabilityB ?? 0) - Math.max(x.probabilityA ?? 0, x.probabilityB ?? 0));
+  const candidates = [...byId.values()].sort(
+    (x, y) => Math.max(y.probabilityA ?? 0, y.probabilityB ?? 0) - Math.max(x.probabilityA ?? 0, x.probabilityB ?? 0),
+  );
   let maxAbs = 0;
-  for (const c of candidates) if (c.probabilityA !== null && c.probabilityB !== null) maxAbs = Math.max(maxAbs, Math.abs(c.probabilityB - c.probabilityA));
-  const sameOrder = sameIds(a.top.map((c) => c.tokenId), b.top.map((c) => c.tokenId));
+  for (const c of candidates)
+    if (c.probabilityA !== null && c.probabilityB !== null)
+      maxAbs = Math.max(maxAbs, Math.abs(c.probabilityB - c.probabilityA));
+  const sameOrder = sameIds(
+    a.top.map((c) => c.tokenId),
+    b.top.map((c) => c.tokenId),
+  );
   return { position: a.position, candidates, maxAbsProbabilityDifference: maxAbs, sameOrder };
 }
 
@@ -106,11 +114,23 @@ export function compareExperiments(a: ComparedSide, b: ComparedSide): Comparison
   const summaryA = summarise(a);
   const summaryB = summarise(b);
   if (!a.results || !b.results) {
-    return { kind: 'summaries', a: summaryA, b: summaryB, reason: `${!a.results ? a.name : b.name} has no saved results (only its inputs).` };
+    return {
+      kind: 'summaries',
+      a: summaryA,
+      b: summaryB,
+      reason: `${!a.results ? a.name : b.name} has no saved results (only its inputs).`,
+    };
   }
-  if (a.text !== b.text) return { kind: 'summaries', a: summaryA, b: summaryB, reason: 'The texts differ: compare their summaries.' };
+  if (a.text !== b.text)
+    return { kind: 'summaries', a: summaryA, b: summaryB, reason: 'The texts differ: compare their summaries.' };
   if (!sameIds(a.results.tokenIds, b.results.tokenIds)) {
-    return { kind: 'summaries', a: summaryA, b: summaryB, reason: 'Same text, different tokens (another tokenizer or continuation): compare bits per byte, never per-token surprisal.' };
+    return {
+      kind: 'summaries',
+      a: summaryA,
+      b: summaryB,
+      reason:
+        'Same text, different tokens (another tokenizer or continuation): compare bits per byte, never per-token surprisal.',
+    };
   }
   const bitsA = a.results.metrics.surprisalBits ?? [];
   const bitsB = b.results.metrics.surprisalBits ?? [];
@@ -130,13 +150,30 @@ export function compareExperiments(a: ComparedSide, b: ComparedSide): Comparison
     const ra = rankA[position] ?? null;
     const rb = rankB[position] ?? null;
     if (ra !== null && rb !== null && ra !== rb) rankChanges++;
-    return { position, tokenText: a.results!.tokenTexts[position], surprisalBitsA: sa, surprisalBitsB: sb, deltaBits: delta, rankA: ra, rankB: rb };
+    return {
+      position,
+      tokenText: a.results!.tokenTexts[position],
+      surprisalBitsA: sa,
+      surprisalBitsB: sb,
+      deltaBits: delta,
+      rankA: ra,
+      rankB: rb,
+    };
   });
   const distributions = a.results.distributions.flatMap((da) => {
     const db = b.results!.distributions.find((d) => d.position === da.position);
     return db ? [compareDistributions(da, db)] : [];
   });
-  return { kind: 'positions', a: summaryA!, b: summaryB!, rows, maxAbsDeltaBits, largestAt, rankChanges, distributions };
+  return {
+    kind: 'positions',
+    a: summaryA!,
+    b: summaryB!,
+    rows,
+    maxAbsDeltaBits,
+    largestAt,
+    rankChanges,
+    distributions,
+  };
 }
 
 /** Tolerances for "the numbers reproduce" across backends and machines (float32 inference). */
@@ -152,19 +189,28 @@ export function reproduces(comparison: Comparison): { ok: boolean; problems: str
   if (comparison.kind !== 'positions') return { ok: false, problems: [comparison.reason] };
   const problems: string[] = [];
   if (comparison.maxAbsDeltaBits > REPRODUCTION_TOLERANCE.surprisalBits) {
-    problems.push(`surprisal differs by up to ${comparison.maxAbsDeltaBits.toExponential(2)} bits (at position ${comparison.largestAt})`);
+    problems.push(
+      `surprisal differs by up to ${comparison.maxAbsDeltaBits.toExponential(2)} bits (at position ${comparison.largestAt})`,
+    );
   }
   for (const d of comparison.distributions) {
     if (d.maxAbsProbabilityDifference > REPRODUCTION_TOLERANCE.probability) {
-      problems.push(`the distribution at position ${d.position} differs by up to ${d.maxAbsProbabilityDifference.toExponential(2)} in probability`);
+      problems.push(
+        `the distribution at position ${d.position} differs by up to ${d.maxAbsProbabilityDifference.toExponential(2)} in probability`,
+      );
     }
     // A candidate in one list only is fine at the boundary (a near-tie swapped in or out).
     const smallestA = Math.min(...d.candidates.flatMap((c) => (c.probabilityA === null ? [] : [c.probabilityA])));
     const smallestB = Math.min(...d.candidates.flatMap((c) => (c.probabilityB === null ? [] : [c.probabilityB])));
-    const missing = d.candidates.filter((c) =>
-      (c.probabilityA === null && c.probabilityB! > smallestA + REPRODUCTION_TOLERANCE.probability) ||
-      (c.probabilityB === null && c.probabilityA! > smallestB + REPRODUCTION_TOLERANCE.probability));
-    if (missing.length) problems.push(`the top candidates at position ${d.position} differ: ${missing.map((c) => JSON.stringify(c.text)).join(', ')}`);
+    const missing = d.candidates.filter(
+      (c) =>
+        (c.probabilityA === null && c.probabilityB! > smallestA + REPRODUCTION_TOLERANCE.probability) ||
+        (c.probabilityB === null && c.probabilityA! > smallestB + REPRODUCTION_TOLERANCE.probability),
+    );
+    if (missing.length)
+      problems.push(
+        `the top candidates at position ${d.position} differ: ${missing.map((c) => JSON.stringify(c.text)).join(', ')}`,
+      );
   }
   return { ok: problems.length === 0, problems };
 }
@@ -184,8 +230,10 @@ export function modelFileDifferences(
   const lines: string[] = [];
   for (const [path, sha256] of before) {
     if (!now.has(path)) lines.push(`${path} is not among the files loaded now`);
-    else if (now.get(path) !== sha256) lines.push(`${path} has changed (SHA-256 ${sha256.slice(0, 12)}… → ${now.get(path)!.slice(0, 12)}…)`);
+    else if (now.get(path) !== sha256)
+      lines.push(`${path} has changed (SHA-256 ${sha256.slice(0, 12)}… → ${now.get(path)!.slice(0, 12)}…)`);
   }
-  for (const path of now.keys()) if (!before.has(path)) lines.push(`${path} was not loaded when the experiment was saved`);
+  for (const path of now.keys())
+    if (!before.has(path)) lines.push(`${path} was not loaded when the experiment was saved`);
   return lines;
 }

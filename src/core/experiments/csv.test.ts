@@ -11,12 +11,12 @@ function readCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else if (c === ',') (row.push(field), (field = ''));
+    else if (c === '\r' && text[i + 1] === '\n') (row.push(field), rows.push(row), (row = []), (field = ''), i++);
     else field += c;
   }
   return rows;
@@ -54,7 +54,9 @@ describe('per-token CSV', () => {
   });
 
   it('neutralises cells a spreadsheet would run as formulas', () => {
-    const tokens = readCsv(perTokenCsv(snapshot())).slice(1).map((r) => r[2]);
+    const tokens = readCsv(perTokenCsv(snapshot()))
+      .slice(1)
+      .map((r) => r[2]);
     expect(tokens.slice(4, 8)).toEqual(["'=SUM(A1:A9)", "'+1", "'-cmd", "'@import"]);
     expect(csvField('\t=1')).toBe("'\t=1");
   });

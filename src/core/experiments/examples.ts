@@ -7,9 +7,40 @@ import { createRng } from '../distribution/rng';
 import type { Experiment } from './schema';
 
 const WORDS = [
-  'the', 'of', 'and', 'to', 'in', 'our', 'a', 'that', 'is', 'be', 'for', 'we', 'have', 'it',
-  'which', 'by', 'with', 'as', 'this', 'will', 'not', 'government', 'people', 'States',
-  'Congress', 'country', 'United', 'public', 'nation', 'year', 'war', 'peace', 'law', 'time',
+  'the',
+  'of',
+  'and',
+  'to',
+  'in',
+  'our',
+  'a',
+  'that',
+  'is',
+  'be',
+  'for',
+  'we',
+  'have',
+  'it',
+  'which',
+  'by',
+  'with',
+  'as',
+  'this',
+  'will',
+  'not',
+  'government',
+  'people',
+  'States',
+  'Congress',
+  'country',
+  'United',
+  'public',
+  'nation',
+  'year',
+  'war',
+  'peace',
+  'law',
+  'time',
 ];
 
 export interface ExampleOptions {
@@ -56,7 +87,16 @@ export function exampleExperiment(options: ExampleOptions = {}): Experiment {
     model: { id: 'sotu-gpt', source: { kind: 'embedded', fileHashes: [] }, dtype: 'fp32', backend: 'wasm' },
     tokenizer: { id: 'sotu-gpt', vocabularySize },
     text: tokenTexts.join(''),
-    settings: { temperature: 1, topK: 0, topP: 1, minP: 0, seed, colourMetric: 'surprisal', view: 'text', selectedPosition: null },
+    settings: {
+      temperature: 1,
+      topK: 0,
+      topP: 1,
+      minP: 0,
+      seed,
+      colourMetric: 'surprisal',
+      view: 'text',
+      selectedPosition: null,
+    },
     branches: exampleTree(options.branchNodes ?? 7, rng.nextUint32()),
     results: {
       tokenIds: wordIndex.map((w) => 256 + w),
@@ -68,18 +108,28 @@ export function exampleExperiment(options: ExampleOptions = {}): Experiment {
         entropyNats: probability.map((p) => (p === null ? null : round(1 + 4 * (1 - p)))),
       },
       distributions: Array.from({ length: options.distributions ?? 5 }, (_, d) =>
-        exampleDistribution(Math.min(positions, Math.round(((d + 1) * positions) / (options.distributions ?? 5))), vocabularySize),
+        exampleDistribution(
+          Math.min(positions, Math.round(((d + 1) * positions) / (options.distributions ?? 5))),
+          vocabularySize,
+        ),
       ),
       fullVocabulary: false,
     },
   };
 }
 
-function exampleDistribution(position: number, vocabularySize: number): NonNullable<Experiment['results']>['distributions'][number] {
+function exampleDistribution(
+  position: number,
+  vocabularySize: number,
+): NonNullable<Experiment['results']>['distributions'][number] {
   // Zipf-like top 20: p_k ∝ 1/(k+1), scaled so the top keeps 70% of the mass.
   const weights = WORDS.slice(0, 20).map((_, k) => 1 / (k + 1));
   const total = weights.reduce((a, b) => a + b, 0);
-  const top = WORDS.slice(0, 20).map((word, k) => ({ tokenId: 256 + k, text: ` ${word}`, probability: round((0.7 * weights[k]) / total) }));
+  const top = WORDS.slice(0, 20).map((word, k) => ({
+    tokenId: 256 + k,
+    text: ` ${word}`,
+    probability: round((0.7 * weights[k]) / total),
+  }));
   const kept = top.reduce((sum, c) => sum + c.probability, 0);
   return { position, top, tailMass: 1 - kept, vocabularySize };
 }
@@ -90,7 +140,13 @@ function exampleTree(size: number, seed: number): Experiment['branches'] {
   for (let id = 1; id < size; id++) {
     const parent = rng.nextUint32() % id;
     const word = WORDS[rng.nextUint32() % WORDS.length];
-    nodes.push({ id, tokenIds: [256 + WORDS.indexOf(word)], text: ` ${word}`, probability: round(rng.nextFloat64()), children: [] });
+    nodes.push({
+      id,
+      tokenIds: [256 + WORDS.indexOf(word)],
+      text: ` ${word}`,
+      probability: round(rng.nextFloat64()),
+      children: [],
+    });
     nodes[parent].children.push(id);
   }
   return { nodes, selectedNodeId: size - 1 };

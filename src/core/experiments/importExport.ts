@@ -66,7 +66,10 @@ export function createExportFile(experiments: readonly Experiment[], options: { 
  */
 export function parseImportFile(text: string): ImportResult {
   if (text.length > MAX_IMPORT_TEXT_LENGTH) {
-    return { ok: false, error: `the file is too large to import (${text.length} characters; limit ${MAX_IMPORT_TEXT_LENGTH})` };
+    return {
+      ok: false,
+      error: `the file is too large to import (${text.length} characters; limit ${MAX_IMPORT_TEXT_LENGTH})`,
+    };
   }
   let data: unknown;
   try {
@@ -103,7 +106,8 @@ function recordsOf(data: unknown): unknown[] | string {
   }
   const file = data as Record<string, unknown>;
   if (file.format === undefined && 'schemaVersion' in file) return [file];
-  if (file.format !== EXPORT_FORMAT) return `the file is not a Tokenscope experiments file (format is ${JSON.stringify(file.format) ?? 'missing'})`;
+  if (file.format !== EXPORT_FORMAT)
+    return `the file is not a Tokenscope experiments file (format is ${JSON.stringify(file.format) ?? 'missing'})`;
   if (typeof file.version !== 'number' || !Number.isInteger(file.version)) return 'the file has no format version';
   if (file.version > EXPORT_FORMAT_VERSION) {
     return `the file was written by a newer Tokenscope (format version ${file.version}; this app reads up to ${EXPORT_FORMAT_VERSION})`;

@@ -29,13 +29,7 @@ export {
   type ImportResult,
   type SkippedRecord,
 } from './importExport';
-export {
-  MAX_SHARE_LINK_LENGTH,
-  decodeShareLink,
-  encodeShareLink,
-  shareInputsOf,
-  type ShareInputs,
-} from './shareLink';
+export { MAX_SHARE_LINK_LENGTH, decodeShareLink, encodeShareLink, shareInputsOf, type ShareInputs } from './shareLink';
 export { csvField, neutraliseFormula, perTokenCsv } from './csv';
 export { exampleExperiment, type ExampleOptions } from './examples';
 export {

@@ -18,7 +18,16 @@ function storedV1(model: Record<string, unknown>, extra: Record<string, unknown>
     model,
     tokenizer: { id: 'Xenova/gpt2', vocabularySize: 50257 },
     text: 'The capital of France is Par',
-    settings: { temperature: 0.8, topK: 40, topP: 0.95, minP: 0, seed: 1234, colourMetric: 'rank', view: 'distribution', selectedPosition: 6 },
+    settings: {
+      temperature: 0.8,
+      topK: 40,
+      topP: 0.95,
+      minP: 0,
+      seed: 1234,
+      colourMetric: 'rank',
+      view: 'distribution',
+      selectedPosition: 6,
+    },
     branches: {
       nodes: [
         { id: 0, tokenIds: [], text: '', probability: 1, children: [1] },
@@ -41,7 +50,9 @@ const HASH = 'a'.repeat(64);
 
 describe('schema migration from version 1 to version 2', () => {
   it('moves a Hub revision into the source and reports the old version', () => {
-    const result = migrated(storedV1({ id: 'Xenova/gpt2', source: 'hub', revision: 'v1.2', dtype: 'q8', backend: 'wasm' }));
+    const result = migrated(
+      storedV1({ id: 'Xenova/gpt2', source: 'hub', revision: 'v1.2', dtype: 'q8', backend: 'wasm' }),
+    );
     expect(result.migratedFrom).toBe(1);
     expect(result.value.schemaVersion).toBe(2);
     expect(result.value.model).toEqual({
@@ -59,12 +70,16 @@ describe('schema migration from version 1 to version 2', () => {
 
   it('turns a folder model id into the folder name and keeps its file hashes', () => {
     const fileHashes = [{ path: 'onnx/model.onnx', sha256: HASH }];
-    const result = migrated(storedV1({ id: 'my-finetune', source: 'folder', fileHashes, dtype: 'fp32', backend: 'wasm' }));
+    const result = migrated(
+      storedV1({ id: 'my-finetune', source: 'folder', fileHashes, dtype: 'fp32', backend: 'wasm' }),
+    );
     expect(result.value.model.source).toEqual({ kind: 'folder', folderName: 'my-finetune', fileHashes });
   });
 
   it('drops a revision on an embedded model, which never selected anything', () => {
-    const result = migrated(storedV1({ id: 'sotu-gpt', source: 'embedded', revision: 'main', dtype: 'fp32', backend: 'wasm' }));
+    const result = migrated(
+      storedV1({ id: 'sotu-gpt', source: 'embedded', revision: 'main', dtype: 'fp32', backend: 'wasm' }),
+    );
     expect(result.value.model.source).toEqual({ kind: 'embedded', fileHashes: [] });
   });
 
@@ -76,12 +91,19 @@ describe('schema migration from version 1 to version 2', () => {
   });
 
   it('validates a version 1 record against version 1 rules before migrating', () => {
-    const result = parseExperiment(storedV1({ id: 'Xenova/gpt2', source: 'hub', revision: 'main', dtype: 'int3', backend: 'wasm' }));
-    expect(result).toEqual({ ok: false, errors: ['model.dtype: Invalid option: expected one of "fp32"|"fp16"|"q8"|"q4"|"q4f16"'] });
+    const result = parseExperiment(
+      storedV1({ id: 'Xenova/gpt2', source: 'hub', revision: 'main', dtype: 'int3', backend: 'wasm' }),
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: ['model.dtype: Invalid option: expected one of "fp32"|"fp16"|"q8"|"q4"|"q4f16"'],
+    });
   });
 
   it('refuses a version 2 source shape in a record that says version 1', () => {
-    const result = parseExperiment(storedV1({ id: 'Xenova/gpt2', source: { kind: 'hub', revision: 'main' }, dtype: 'q8', backend: 'wasm' }));
+    const result = parseExperiment(
+      storedV1({ id: 'Xenova/gpt2', source: { kind: 'hub', revision: 'main' }, dtype: 'q8', backend: 'wasm' }),
+    );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.errors[0]).toMatch(/^model\.source: /);
   });
@@ -91,7 +113,13 @@ describe('schema migration from version 1 to version 2', () => {
       ok: false,
       errors: ['schemaVersion: 3 is newer than this app understands (2); update Tokenscope to open it'],
     });
-    expect(parseExperiment({ name: 'x' })).toEqual({ ok: false, errors: ['schemaVersion: missing or not a positive integer'] });
-    expect(parseExperiment('{"schemaVersion":2}')).toEqual({ ok: false, errors: ['(record): expected an object, received string'] });
+    expect(parseExperiment({ name: 'x' })).toEqual({
+      ok: false,
+      errors: ['schemaVersion: missing or not a positive integer'],
+    });
+    expect(parseExperiment('{"schemaVersion":2}')).toEqual({
+      ok: false,
+      errors: ['(record): expected an object, received string'],
+    });
   });
 });

@@ -12,10 +12,17 @@ const MAX_LISTED_ERRORS = 12;
 
 export type ParseResult<T> =
   | { ok: true; value: T }
-  | { ok: false; /** Each `path: reason`, e.g. `settings.topP: Too big: expected number to be <=1`. */ errors: string[] };
+  | {
+      ok: false;
+      /** Each `path: reason`, e.g. `settings.topP: Too big: expected number to be <=1`. */ errors: string[];
+    };
 
 export type ExperimentParseResult =
-  | { ok: true; value: Experiment; /** The version the record had before migration, when it was older. */ migratedFrom: number | null }
+  | {
+      ok: true;
+      value: Experiment;
+      /** The version the record had before migration, when it was older. */ migratedFrom: number | null;
+    }
   | { ok: false; errors: string[] };
 
 /** `a.b[3].c` for a zod issue path; `(record)` for the root. */
@@ -30,7 +37,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Readable `path: reason` lines for a zod error, capped at a dozen plus a count of the rest. */
 export function formatIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): string[] {
-  const lines = error.issues.slice(0, MAX_LISTED_ERRORS).map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
+  const lines = error.issues
+    .slice(0, MAX_LISTED_ERRORS)
+    .map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
   const rest = error.issues.length - MAX_LISTED_ERRORS;
   if (rest > 0) lines.push(`… and ${rest} more problem${rest === 1 ? '' : 's'}`);
   return lines;
@@ -55,7 +64,9 @@ export function parseExperiment(input: unknown): ExperimentParseResult {
   if (version > CURRENT_SCHEMA_VERSION) {
     return {
       ok: false,
-      errors: [`schemaVersion: ${version} is newer than this app understands (${CURRENT_SCHEMA_VERSION}); update Tokenscope to open it`],
+      errors: [
+        `schemaVersion: ${version} is newer than this app understands (${CURRENT_SCHEMA_VERSION}); update Tokenscope to open it`,
+      ],
     };
   }
   const entry = VERSIONS[version];
@@ -71,7 +82,10 @@ export function parseExperiment(input: unknown): ExperimentParseResult {
   }
   const current = experimentSchema.safeParse(migrated);
   if (!current.success) {
-    return { ok: false, errors: formatIssues(current.error).map((line) => `after migration from version ${version}, ${line}`) };
+    return {
+      ok: false,
+      errors: formatIssues(current.error).map((line) => `after migration from version ${version}, ${line}`),
+    };
   }
   return { ok: true, value: current.data, migratedFrom: version };
 }

@@ -47,14 +47,24 @@ export const settingsSchema = z.object({
  */
 export const branchNodeSchema = z.object({
   /** Equal to the node's index in `nodes`. */
-  id: z.int().min(0).max(LIMITS.branchNodes - 1),
+  id: z
+    .int()
+    .min(0)
+    .max(LIMITS.branchNodes - 1),
   /** Tokens appended on the edge from the parent to this node. */
   tokenIds: tokenIdList(LIMITS.branchTokens),
   /** Those tokens decoded, for display without a tokenizer. */
   text: z.string().max(LIMITS.tokenTextLength),
   /** Probability of the whole edge given the parent's context (product over its tokens). */
   probability,
-  children: z.array(z.int().min(0).max(LIMITS.branchNodes - 1)).max(LIMITS.branchNodes),
+  children: z
+    .array(
+      z
+        .int()
+        .min(0)
+        .max(LIMITS.branchNodes - 1),
+    )
+    .max(LIMITS.branchNodes),
   /** How the edge was taken (absent in records from before it was kept, and from other tools). */
   how: z.enum(['click', 'greedy', 'sample', 'cautious']).optional(),
   /** p(token) after the sampling settings when it was drawn; null for clicks. */
@@ -68,7 +78,10 @@ export const branchTreeSchema = z
   .object({
     nodes: z.array(branchNodeSchema).min(1).max(LIMITS.branchNodes),
     /** The node whose path was on screen. */
-    selectedNodeId: z.int().min(0).max(LIMITS.branchNodes - 1),
+    selectedNodeId: z
+      .int()
+      .min(0)
+      .max(LIMITS.branchNodes - 1),
   })
   .superRefine((tree, ctx) => {
     const problem = treeProblem(tree.nodes, tree.selectedNodeId);
@@ -82,11 +95,13 @@ function treeProblem(
 ): { message: string; path: (string | number)[] } | null {
   const parents = new Array<number>(nodes.length).fill(-1);
   for (let i = 0; i < nodes.length; i++) {
-    if (nodes[i].id !== i) return { message: `node id ${nodes[i].id} must equal its index ${i}`, path: ['nodes', i, 'id'] };
+    if (nodes[i].id !== i)
+      return { message: `node id ${nodes[i].id} must equal its index ${i}`, path: ['nodes', i, 'id'] };
     for (const child of nodes[i].children) {
       if (child >= nodes.length) return { message: `child ${child} does not exist`, path: ['nodes', i, 'children'] };
       if (child === 0) return { message: 'the root (node 0) cannot be a child', path: ['nodes', i, 'children'] };
-      if (parents[child] !== -1) return { message: `node ${child} has more than one parent`, path: ['nodes', i, 'children'] };
+      if (parents[child] !== -1)
+        return { message: `node ${child} has more than one parent`, path: ['nodes', i, 'children'] };
       parents[child] = i;
     }
   }
@@ -105,8 +120,10 @@ function treeProblem(
     reached++;
     stack.push(...nodes[id].children);
   }
-  if (reached !== nodes.length) return { message: 'some nodes are not reachable from the root (a cycle or a detached node)', path: ['nodes'] };
-  if (selectedNodeId >= nodes.length) return { message: `node ${selectedNodeId} does not exist`, path: ['selectedNodeId'] };
+  if (reached !== nodes.length)
+    return { message: 'some nodes are not reachable from the root (a cycle or a detached node)', path: ['nodes'] };
+  if (selectedNodeId >= nodes.length)
+    return { message: `node ${selectedNodeId} does not exist`, path: ['selectedNodeId'] };
   return null;
 }
 
@@ -162,28 +179,57 @@ export const resultsSnapshotSchema = z
   .superRefine((results, ctx) => {
     const positions = results.tokenIds.length;
     if (results.tokenTexts.length !== positions) {
-      ctx.addIssue({ code: 'custom', path: ['tokenTexts'], message: `has ${results.tokenTexts.length} entries for ${positions} tokens` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tokenTexts'],
+        message: `has ${results.tokenTexts.length} entries for ${positions} tokens`,
+      });
     }
     for (const [name, values] of Object.entries(results.metrics)) {
       if (values && values.length !== positions) {
-        ctx.addIssue({ code: 'custom', path: ['metrics', name], message: `has ${values.length} entries for ${positions} tokens` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['metrics', name],
+          message: `has ${values.length} entries for ${positions} tokens`,
+        });
       }
     }
     results.distributions.forEach((d, i) => {
       const path = ['distributions', i];
-      if (d.position > positions) ctx.addIssue({ code: 'custom', path: [...path, 'position'], message: `is past the end of the text (${positions} tokens)` });
+      if (d.position > positions)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'position'],
+          message: `is past the end of the text (${positions} tokens)`,
+        });
       if (!results.fullVocabulary && d.top.length > LIMITS.topCandidates) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'top'], message: `keeps ${d.top.length} candidates; more than ${LIMITS.topCandidates} needs fullVocabulary` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'top'],
+          message: `keeps ${d.top.length} candidates; more than ${LIMITS.topCandidates} needs fullVocabulary`,
+        });
       }
       if (d.fullProbabilities && !results.fullVocabulary) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'fullProbabilities'], message: 'is only allowed when fullVocabulary is set' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'fullProbabilities'],
+          message: 'is only allowed when fullVocabulary is set',
+        });
       }
       if (d.fullProbabilities && d.fullProbabilities.length !== d.vocabularySize) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'fullProbabilities'], message: `has ${d.fullProbabilities.length} entries for a vocabulary of ${d.vocabularySize}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'fullProbabilities'],
+          message: `has ${d.fullProbabilities.length} entries for a vocabulary of ${d.vocabularySize}`,
+        });
       }
       const mass = d.top.reduce((sum, c) => sum + c.probability, d.tailMass);
       if (Math.abs(mass - 1) > LIMITS.massTolerance) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'tailMass'], message: `top candidates plus tail mass sum to ${mass.toFixed(6)}, not 1` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'tailMass'],
+          message: `top candidates plus tail mass sum to ${mass.toFixed(6)}, not 1`,
+        });
       }
     });
   });

@@ -24,7 +24,9 @@ describe('experiment schema (version 2)', () => {
   });
 
   it('names the field and the reason when a probability is out of [0, 1]', () => {
-    expect(errorsOf(withChange((r) => (r.settings.topP = 1.5)))).toEqual(['settings.topP: Too big: expected number to be <=1']);
+    expect(errorsOf(withChange((r) => (r.settings.topP = 1.5)))).toEqual([
+      'settings.topP: Too big: expected number to be <=1',
+    ]);
   });
 
   it('refuses NaN and infinite numbers', () => {
@@ -40,18 +42,24 @@ describe('experiment schema (version 2)', () => {
 
   it('bounds string lengths and array sizes', () => {
     expect(errorsOf(withChange((r) => (r.name = 'x'.repeat(201))))[0]).toMatch(/^name: Too big/);
-    expect(errorsOf(withChange((r) => (r.tags = Array.from({ length: 33 }, (_, i) => `t${i}`))))[0]).toMatch(/^tags: Too big/);
+    expect(errorsOf(withChange((r) => (r.tags = Array.from({ length: 33 }, (_, i) => `t${i}`))))[0]).toMatch(
+      /^tags: Too big/,
+    );
     expect(errorsOf(withChange((r) => (r.text = 'a'.repeat(200_001))))[0]).toMatch(/^text: Too big/);
   });
 
   it('refuses blank names, padded tags and repeated tags', () => {
     expect(errorsOf(withChange((r) => (r.name = '   ')))).toEqual(['name: must not be blank']);
-    expect(errorsOf(withChange((r) => (r.tags = [' padded'])))[0]).toMatch(/^tags\[0\]: must not start or end with whitespace/);
+    expect(errorsOf(withChange((r) => (r.tags = [' padded'])))[0]).toMatch(
+      /^tags\[0\]: must not start or end with whitespace/,
+    );
     expect(errorsOf(withChange((r) => (r.tags = ['a', 'a'])))).toEqual(['tags: must not repeat a tag']);
   });
 
   it('refuses an updatedAt before createdAt and timestamps that are not ISO 8601', () => {
-    expect(errorsOf(withChange((r) => (r.updatedAt = '2020-01-01T00:00:00.000Z')))).toEqual(['updatedAt: is before createdAt']);
+    expect(errorsOf(withChange((r) => (r.updatedAt = '2020-01-01T00:00:00.000Z')))).toEqual([
+      'updatedAt: is before createdAt',
+    ]);
     expect(errorsOf(withChange((r) => (r.createdAt = 'yesterday')))[0]).toMatch(/^createdAt: Invalid ISO datetime/);
   });
 
@@ -60,8 +68,12 @@ describe('experiment schema (version 2)', () => {
   });
 
   it('checks that per-position arrays match the number of tokens', () => {
-    expect(errorsOf(withChange((r) => r.results.metrics.rank.pop()))).toEqual(['results.metrics.rank: has 11 entries for 12 tokens']);
-    expect(errorsOf(withChange((r) => r.results.tokenTexts.push('x')))).toEqual(['results.tokenTexts: has 13 entries for 12 tokens']);
+    expect(errorsOf(withChange((r) => r.results.metrics.rank.pop()))).toEqual([
+      'results.metrics.rank: has 11 entries for 12 tokens',
+    ]);
+    expect(errorsOf(withChange((r) => r.results.tokenTexts.push('x')))).toEqual([
+      'results.tokenTexts: has 13 entries for 12 tokens',
+    ]);
   });
 
   it('requires kept candidates and tail mass to sum to 1', () => {
@@ -76,17 +88,25 @@ describe('experiment schema (version 2)', () => {
       d.vocabularySize = 4;
       d.fullProbabilities = [0.25, 0.25, 0.25, 0.25];
     };
-    expect(errorsOf(withChange(full))).toEqual(['results.distributions[0].fullProbabilities: is only allowed when fullVocabulary is set']);
+    expect(errorsOf(withChange(full))).toEqual([
+      'results.distributions[0].fullProbabilities: is only allowed when fullVocabulary is set',
+    ]);
     const flagged = withChange((r) => {
       full(r);
       r.results.fullVocabulary = true;
     });
     expect(parseExperiment(flagged).ok).toBe(true);
     const tooMany = withChange((r) => {
-      r.results.distributions[0].top = Array.from({ length: 1_001 }, (_, i) => ({ tokenId: i, text: 't', probability: 0 }));
+      r.results.distributions[0].top = Array.from({ length: 1_001 }, (_, i) => ({
+        tokenId: i,
+        text: 't',
+        probability: 0,
+      }));
       r.results.distributions[0].tailMass = 1;
     });
-    expect(errorsOf(tooMany)).toEqual(['results.distributions[0].top: keeps 1001 candidates; more than 1000 needs fullVocabulary']);
+    expect(errorsOf(tooMany)).toEqual([
+      'results.distributions[0].top: keeps 1001 candidates; more than 1000 needs fullVocabulary',
+    ]);
   });
 
   it('refuses branch trees with cycles, shared children or detached nodes', () => {
@@ -94,14 +114,60 @@ describe('experiment schema (version 2)', () => {
       withChange((r) => {
         r.branches = {
           selectedNodeId: 0,
-          nodes: nodes.map(([id, children]) => ({ id, tokenIds: id === 0 ? [] : [5], text: id === 0 ? '' : ' x', probability: id === 0 ? 1 : 0.5, children })),
+          nodes: nodes.map(([id, children]) => ({
+            id,
+            tokenIds: id === 0 ? [] : [5],
+            text: id === 0 ? '' : ' x',
+            probability: id === 0 ? 1 : 0.5,
+            children,
+          })),
         };
       });
-    expect(parseExperiment(tree([[0, [1, 2]], [1, [3]], [2, []], [3, []]])).ok).toBe(true);
-    expect(errorsOf(tree([[0, [1]], [1, [2]], [2, [1]]]))).toEqual(['branches.nodes[2].children: node 1 has more than one parent']);
-    expect(errorsOf(tree([[0, [1, 2]], [1, [2]], [2, []]]))).toEqual(['branches.nodes[1].children: node 2 has more than one parent']);
-    expect(errorsOf(tree([[0, []], [1, [2]], [2, [1]]]))).toEqual(['branches.nodes: some nodes are not reachable from the root (a cycle or a detached node)']);
-    expect(errorsOf(tree([[0, []], [1, []]]))).toEqual(['branches.nodes: some nodes are not reachable from the root (a cycle or a detached node)']);
+    expect(
+      parseExperiment(
+        tree([
+          [0, [1, 2]],
+          [1, [3]],
+          [2, []],
+          [3, []],
+        ]),
+      ).ok,
+    ).toBe(true);
+    expect(
+      errorsOf(
+        tree([
+          [0, [1]],
+          [1, [2]],
+          [2, [1]],
+        ]),
+      ),
+    ).toEqual(['branches.nodes[2].children: node 1 has more than one parent']);
+    expect(
+      errorsOf(
+        tree([
+          [0, [1, 2]],
+          [1, [2]],
+          [2, []],
+        ]),
+      ),
+    ).toEqual(['branches.nodes[1].children: node 2 has more than one parent']);
+    expect(
+      errorsOf(
+        tree([
+          [0, []],
+          [1, [2]],
+          [2, [1]],
+        ]),
+      ),
+    ).toEqual(['branches.nodes: some nodes are not reachable from the root (a cycle or a detached node)']);
+    expect(
+      errorsOf(
+        tree([
+          [0, []],
+          [1, []],
+        ]),
+      ),
+    ).toEqual(['branches.nodes: some nodes are not reachable from the root (a cycle or a detached node)']);
     expect(errorsOf(tree([[0, [5]]]))).toEqual(['branches.nodes[0].children: child 5 does not exist']);
     expect(errorsOf(tree([[0, [0]]]))).toEqual(['branches.nodes[0].children: the root (node 0) cannot be a child']);
   });

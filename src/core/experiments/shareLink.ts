@@ -69,10 +69,14 @@ export function encodeShareLink(inputs: ShareInputs): ParseResult<string> {
 /** Decodes and validates a share link payload; every failure is a readable message. */
 export function decodeShareLink(encoded: string): ParseResult<ShareInputs> {
   if (encoded.length > MAX_SHARE_LINK_LENGTH) {
-    return { ok: false, errors: [`the link is ${encoded.length} characters long; links over ${MAX_SHARE_LINK_LENGTH} are refused`] };
+    return {
+      ok: false,
+      errors: [`the link is ${encoded.length} characters long; links over ${MAX_SHARE_LINK_LENGTH} are refused`],
+    };
   }
   const bytes = base64UrlDecode(encoded);
-  if (!bytes) return { ok: false, errors: ['the link is damaged: it is not base64url text (was it cut off or edited?)'] };
+  if (!bytes)
+    return { ok: false, errors: ['the link is damaged: it is not base64url text (was it cut off or edited?)'] };
   let data: unknown;
   try {
     data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
@@ -81,7 +85,10 @@ export function decodeShareLink(encoded: string): ParseResult<ShareInputs> {
   }
   const version = (data as { v?: unknown } | null)?.v;
   if (typeof version === 'number' && version > SHARE_LINK_VERSION) {
-    return { ok: false, errors: [`the link was made by a newer Tokenscope (link version ${version}); update to open it`] };
+    return {
+      ok: false,
+      errors: [`the link was made by a newer Tokenscope (link version ${version}); update to open it`],
+    };
   }
   const parsed = payloadSchema.safeParse(data);
   if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error) };

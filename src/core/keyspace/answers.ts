@@ -14,7 +14,14 @@ export function normaliseAnswer(text: string): string {
 
 /** The acceptable answers from a text box: one per line or comma-separated, normalised, empty ones dropped, no duplicates. */
 export function parseAnswerList(text: string): string[] {
-  return [...new Set(text.split(/[\n,]/).map(normaliseAnswer).filter((a) => a !== ''))];
+  return [
+    ...new Set(
+      text
+        .split(/[\n,]/)
+        .map(normaliseAnswer)
+        .filter((a) => a !== ''),
+    ),
+  ];
 }
 
 /** Whether a whole answer is acceptable: equal to an acceptable answer after normalisation. */

@@ -40,17 +40,20 @@ export function symmetricEigen(matrix: Float64Array, n: number): EigenPairs {
         const c = 1 / Math.sqrt(t * t + 1);
         const s = t * c;
         for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
+          const akp = a[k * n + p],
+            akq = a[k * n + q];
           a[k * n + p] = c * akp - s * akq;
           a[k * n + q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
+          const apk = a[p * n + k],
+            aqk = a[q * n + k];
           a[p * n + k] = c * apk - s * aqk;
           a[q * n + k] = s * apk + c * aqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
+          const vkp = v[k * n + p],
+            vkq = v[k * n + q];
           v[k * n + p] = c * vkp - s * vkq;
           v[k * n + q] = s * vkp + c * vkq;
         }
@@ -79,8 +82,10 @@ function orthonormalize(vectors: Float64Array[]): void {
       for (let k = 0; k < vj.length; k++) norm += vj[k] * vj[k];
       norm = Math.sqrt(norm);
       // A vector that vanished (rank-deficient input) is replaced by a coordinate axis, re-orthogonalised next pass.
-      if (norm < 1e-300) { vj.fill(0); vj[j % vj.length] = 1; }
-      else for (let k = 0; k < vj.length; k++) vj[k] /= norm;
+      if (norm < 1e-300) {
+        vj.fill(0);
+        vj[j % vj.length] = 1;
+      } else for (let k = 0; k < vj.length; k++) vj[k] /= norm;
     }
   }
 }
@@ -110,7 +115,12 @@ export interface TopEigenOptions {
  * The `count` largest eigenpairs of a symmetric positive semi-definite n × n matrix, by
  * subspace iteration with a Rayleigh–Ritz step each iteration. Also returns the iterations used.
  */
-export function topEigenPairs(matrix: Float64Array, n: number, count: number, options: TopEigenOptions = {}): EigenPairs & { iterations: number } {
+export function topEigenPairs(
+  matrix: Float64Array,
+  n: number,
+  count: number,
+  options: TopEigenOptions = {},
+): EigenPairs & { iterations: number } {
   const m = Math.min(n, options.subspace ?? count + 6);
   const tolerance = options.tolerance ?? 1e-10;
   const maxIterations = options.maxIterations ?? 2000;

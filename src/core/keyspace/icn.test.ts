@@ -22,7 +22,9 @@ function fakeModel(contexts: string[]): IcnModel {
       const partial = text.slice(open + 1);
       if (partial === '') {
         const listed = new Set([...text.matchAll(/"(\w)\w*"/g)].map((m) => m[1]));
-        BASE_ORDER.forEach((c, i) => { logits[c.charCodeAt(0)] = 10 - i; });
+        BASE_ORDER.forEach((c, i) => {
+          logits[c.charCodeAt(0)] = 10 - i;
+        });
         for (const c of listed) logits[c.charCodeAt(0)] = -10;
         if (listed.size > 0) for (const c of ['b', 'p']) if (!listed.has(c)) logits[c.charCodeAt(0)] = 20;
         return logits;
@@ -39,16 +41,28 @@ const INSTRUCTION = 'List colours.';
 const ACCEPTABLE = ['red', 'green', 'blue', 'pink'];
 
 describe('in-context navigation', () => {
-  it('writes the paper\'s prompt', () => {
+  it("writes the paper's prompt", () => {
     expect(icnPrompt(INSTRUCTION, [])).toBe('List colours.\n\nAnswer:\n1. "');
     expect(icnPrompt(INSTRUCTION, ['red', 'green'])).toBe('List colours.\n\nAnswer:\n1. "red"\n2. "green"\n3. "');
   });
 
   it('ICN ranks first tokens under the explored list and so finds answers plain ranking misses', async () => {
-    const icn = await runIcn(fakeModel([]), { method: 'icn', instruction: INSTRUCTION, runs: 2, tolerance: 2, acceptable: ACCEPTABLE });
+    const icn = await runIcn(fakeModel([]), {
+      method: 'icn',
+      instruction: INSTRUCTION,
+      runs: 2,
+      tolerance: 2,
+      acceptable: ACCEPTABLE,
+    });
     expect(icn.map((p) => p.answer)).toEqual(['red', 'green', 'blue', 'pink']);
     expect(icn.map((p) => p.uniqueCorrect)).toEqual([1, 2, 3, 4]);
-    const ranking = await runIcn(fakeModel([]), { method: 'first-token', instruction: INSTRUCTION, runs: 2, tolerance: 2, acceptable: ACCEPTABLE });
+    const ranking = await runIcn(fakeModel([]), {
+      method: 'first-token',
+      instruction: INSTRUCTION,
+      runs: 2,
+      tolerance: 2,
+      acceptable: ACCEPTABLE,
+    });
     expect(ranking.map((p) => p.answer)).toEqual(['red', 'green', 'xx', 'yy']);
     expect(ranking.map((p) => p.correct)).toEqual([true, true, false, false]);
     expect(ranking.at(-1)!.uniqueAnswers).toBe(4);
@@ -67,7 +81,13 @@ describe('in-context navigation', () => {
   });
 
   it('never probes the same first token twice, and marks answers cut by the token limit', async () => {
-    const probes = await runIcn(fakeModel([]), { method: 'first-token', instruction: INSTRUCTION, runs: 1, tolerance: 6, maxAnswerTokens: 2 });
+    const probes = await runIcn(fakeModel([]), {
+      method: 'first-token',
+      instruction: INSTRUCTION,
+      runs: 1,
+      tolerance: 6,
+      maxAnswerTokens: 2,
+    });
     expect(new Set(probes.map((p) => p.firstToken)).size).toBe(6);
     const red = probes.find((p) => p.firstToken === 'r')!;
     expect(red).toMatchObject({ answer: 'red', finished: false, correct: null });
@@ -76,7 +96,15 @@ describe('in-context navigation', () => {
   });
 
   it('samples whole answers at a temperature, the same for the same seed', async () => {
-    const options = { method: 'temperature' as const, instruction: INSTRUCTION, runs: 2, tolerance: 3, temperature: 1.5, seed: 7, acceptable: ACCEPTABLE };
+    const options = {
+      method: 'temperature' as const,
+      instruction: INSTRUCTION,
+      runs: 2,
+      tolerance: 3,
+      temperature: 1.5,
+      seed: 7,
+      acceptable: ACCEPTABLE,
+    };
     const first = await runIcn(fakeModel([]), options);
     expect(first).toHaveLength(6);
     expect(await runIcn(fakeModel([]), options)).toEqual(first);
@@ -87,15 +115,24 @@ describe('in-context navigation', () => {
     const controller = new AbortController();
     const seen: string[] = [];
     const run = runIcn(fakeModel([]), {
-      method: 'icn', instruction: INSTRUCTION, signal: controller.signal,
-      onProbe: (probe) => { seen.push(probe.answer); controller.abort(); },
+      method: 'icn',
+      instruction: INSTRUCTION,
+      signal: controller.signal,
+      onProbe: (probe) => {
+        seen.push(probe.answer);
+        controller.abort();
+      },
     });
     await expect(run).rejects.toThrow('In-context navigation was stopped.');
     expect(seen).toEqual(['red']);
   });
 
   it('refuses an empty instruction or a bad count', async () => {
-    await expect(runIcn(fakeModel([]), { method: 'icn', instruction: ' ' })).rejects.toThrow('The instruction is empty.');
-    await expect(runIcn(fakeModel([]), { method: 'icn', instruction: INSTRUCTION, runs: 0 })).rejects.toThrow('runs must be a positive integer');
+    await expect(runIcn(fakeModel([]), { method: 'icn', instruction: ' ' })).rejects.toThrow(
+      'The instruction is empty.',
+    );
+    await expect(runIcn(fakeModel([]), { method: 'icn', instruction: INSTRUCTION, runs: 0 })).rejects.toThrow(
+      'runs must be a positive integer',
+    );
   });
 });

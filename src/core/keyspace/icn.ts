@@ -81,11 +81,24 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
  * until a token containing `"` (or a stop token), at most `maxTokens`; the answer is the text
  * up to the quote. Also the spurious-correlation split's expansion of each candidate.
  */
-export async function expandAnswer(model: IcnModel, ids: number[], firstText: string, maxTokens: number, signal?: AbortSignal): Promise<{ answer: string; finished: boolean }> {
+export async function expandAnswer(
+  model: IcnModel,
+  ids: number[],
+  firstText: string,
+  maxTokens: number,
+  signal?: AbortSignal,
+): Promise<{ answer: string; finished: boolean }> {
   return expand(model, ids, firstText, (logits) => greedyToken(logits), maxTokens, signal);
 }
 
-async function expand(model: IcnModel, ids: number[], firstText: string, pick: (logits: ArrayLike<number>, step: number) => number, maxTokens: number, signal?: AbortSignal) {
+async function expand(
+  model: IcnModel,
+  ids: number[],
+  firstText: string,
+  pick: (logits: ArrayLike<number>, step: number) => number,
+  maxTokens: number,
+  signal?: AbortSignal,
+) {
   let text = firstText;
   for (let step = 0; step < maxTokens && !text.includes('"'); step++) {
     throwIfAborted(signal);
@@ -106,8 +119,13 @@ export async function runIcn(model: IcnModel, options: IcnOptions): Promise<IcnP
   const runs = options.runs ?? 10;
   const tolerance = options.tolerance ?? 10;
   const maxTokens = options.maxAnswerTokens ?? 64;
-  for (const [name, value] of [['runs', runs], ['tolerance', tolerance], ['maxAnswerTokens', maxTokens]] as const) {
-    if (!(Number.isInteger(value) && value >= 1)) throw new RangeError(`${name} must be a positive integer (got ${value})`);
+  for (const [name, value] of [
+    ['runs', runs],
+    ['tolerance', tolerance],
+    ['maxAnswerTokens', maxTokens],
+  ] as const) {
+    if (!(Number.isInteger(value) && value >= 1))
+      throw new RangeError(`${name} must be a positive integer (got ${value})`);
   }
   if (options.instruction.trim() === '') throw new RangeError('The instruction is empty.');
   const acceptable = options.acceptable ?? [];
@@ -122,7 +140,14 @@ export async function runIcn(model: IcnModel, options: IcnOptions): Promise<IcnP
     const correct = judged ? isAcceptableAnswer(expanded.answer, acceptable) : null;
     if (key !== '') unique.add(key);
     if (correct) uniqueCorrect.add(key);
-    const probe: IcnProbe = { firstToken, ...expanded, correct, uniqueAnswers: unique.size, uniqueCorrect: uniqueCorrect.size, run };
+    const probe: IcnProbe = {
+      firstToken,
+      ...expanded,
+      correct,
+      uniqueAnswers: unique.size,
+      uniqueCorrect: uniqueCorrect.size,
+      run,
+    };
     probes.push(probe);
     options.onProbe?.(probe, probes.length - 1);
   };
@@ -134,11 +159,18 @@ export async function runIcn(model: IcnModel, options: IcnOptions): Promise<IcnP
       const rng = createRng(positionSeed(seed, probe));
       const ids = [...initIds];
       let firstToken = '';
-      const expanded = await expand(model, ids, '', (logits, step) => {
-        const tokenId = sampleToken(softmax(logits, temperature), rng);
-        if (step === 0) firstToken = model.decode([tokenId]);
-        return tokenId;
-      }, maxTokens, options.signal);
+      const expanded = await expand(
+        model,
+        ids,
+        '',
+        (logits, step) => {
+          const tokenId = sampleToken(softmax(logits, temperature), rng);
+          if (step === 0) firstToken = model.decode([tokenId]);
+          return tokenId;
+        },
+        maxTokens,
+        options.signal,
+      );
       record(firstToken, expanded, 1);
     }
     return probes;
@@ -159,7 +191,14 @@ export async function runIcn(model: IcnModel, options: IcnOptions): Promise<IcnP
       if (probedFirst.has(s)) continue;
       probedFirst.add(s);
       // reg=True: the expansion starts from the prompt without the explored list.
-      const expanded = await expand(model, model.tokenize(initPrompt + s), s, (l) => greedyToken(l), maxTokens, options.signal);
+      const expanded = await expand(
+        model,
+        model.tokenize(initPrompt + s),
+        s,
+        (l) => greedyToken(l),
+        maxTokens,
+        options.signal,
+      );
       explored.push(expanded.answer);
       record(s, expanded, run);
       left--;

@@ -30,13 +30,16 @@ export interface KeyIndex {
 /** Throws unless `values` holds rows × cols numbers and both are positive integers. */
 export function assertKeyMatrix(matrix: KeyMatrix): void {
   const { values, rows, cols } = matrix;
-  if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0)) throw new RangeError(`a key matrix needs positive integer rows and cols (got ${rows} × ${cols})`);
-  if (values.length !== rows * cols) throw new RangeError(`a ${rows} × ${cols} key matrix needs ${rows * cols} values (got ${values.length})`);
+  if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0))
+    throw new RangeError(`a key matrix needs positive integer rows and cols (got ${rows} × ${cols})`);
+  if (values.length !== rows * cols)
+    throw new RangeError(`a ${rows} × ${cols} key matrix needs ${rows * cols} values (got ${values.length})`);
 }
 
 /** Throws unless `tokenId` is a row of the matrix. */
 export function assertRow(matrix: KeyMatrix, tokenId: number): void {
-  if (!(Number.isInteger(tokenId) && tokenId >= 0 && tokenId < matrix.rows)) throw new RangeError(`token id ${tokenId} is outside the key matrix [0, ${matrix.rows})`);
+  if (!(Number.isInteger(tokenId) && tokenId >= 0 && tokenId < matrix.rows))
+    throw new RangeError(`token id ${tokenId} is outside the key matrix [0, ${matrix.rows})`);
 }
 
 /**
@@ -50,7 +53,8 @@ export function assertRow(matrix: KeyMatrix, tokenId: number): void {
 export function normalizeRows(matrix: KeyMatrix, into?: Float32Array): { unitKeys: KeyMatrix; norms: Float64Array } {
   assertKeyMatrix(matrix);
   const { values, rows, cols } = matrix;
-  if (into && into.length !== values.length) throw new RangeError(`the output holds ${into.length} values, the keys ${values.length}`);
+  if (into && into.length !== values.length)
+    throw new RangeError(`the output holds ${into.length} values, the keys ${values.length}`);
   const unit = into ?? new Float32Array(values.length);
   const norms = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {

@@ -10,12 +10,24 @@ import { spuriousCorrelationSplit } from './spurious';
  */
 const keys = createKeyIndex({
   values: Float32Array.of(
-    1, 0, 0, // t0
-    0, 1, 0, // t1
-    0.9, 0.1, 0, // t2
-    0, 0, 1, // t3
-    -1, 0, 0, // t4
-    0.6, 0.8, 0, // t5
+    1,
+    0,
+    0, // t0
+    0,
+    1,
+    0, // t1
+    0.9,
+    0.1,
+    0, // t2
+    0,
+    0,
+    1, // t3
+    -1,
+    0,
+    0, // t4
+    0.6,
+    0.8,
+    0, // t5
   ),
   rows: 6,
   cols: 3,
@@ -38,7 +50,7 @@ describe('keySimProfile', () => {
     expect(profile.candidates.map((c) => c.nearestTopRank)).toEqual([2, 1, 1, 1, 2, 2]);
   });
 
-  it('keeps the full candidate × top-key cosine table, with 1 on a top key\'s own column', () => {
+  it("keeps the full candidate × top-key cosine table, with 1 on a top key's own column", () => {
     expect(profile.similarityToTop.length).toBe(6 * 2);
     expect(profile.similarityToTop[0]).toBe(1);
     expect(profile.similarityToTop[1 * 2 + 1]).toBe(1);
@@ -63,10 +75,29 @@ describe('spuriousCorrelationSplit', () => {
 
   it('splits by keySim threshold and scores precision, mean rank and share per group', () => {
     const split = spuriousCorrelationSplit(profile, acceptable, { kind: 'keySim', minKeySim: 0.5 });
-    expect(split.main).toEqual({ tokenIds: [2, 5], count: 2, proportion: 0.5, correct: 0, precision: 0, meanRank: 4.5 });
-    expect(split.other).toEqual({ tokenIds: [3, 4], count: 2, proportion: 0.5, correct: 1, precision: 0.5, meanRank: 4.5 });
+    expect(split.main).toEqual({
+      tokenIds: [2, 5],
+      count: 2,
+      proportion: 0.5,
+      correct: 0,
+      precision: 0,
+      meanRank: 4.5,
+    });
+    expect(split.other).toEqual({
+      tokenIds: [3, 4],
+      count: 2,
+      proportion: 0.5,
+      correct: 1,
+      precision: 0.5,
+      meanRank: 4.5,
+    });
     expect(split.top).toMatchObject({ tokenIds: [0, 1], correct: 1, precision: 0.5, meanRank: 1.5 });
-    expect(split.beyondTop.map((c) => [c.tokenId, c.inNeighbourhood, c.acceptable])).toEqual([[2, true, false], [3, false, true], [4, false, false], [5, true, false]]);
+    expect(split.beyondTop.map((c) => [c.tokenId, c.inNeighbourhood, c.acceptable])).toEqual([
+      [2, true, false],
+      [3, false, true],
+      [4, false, false],
+      [5, true, false],
+    ]);
   });
 
   it('splits by nearest keys of the top K', () => {

@@ -37,7 +37,8 @@ export interface KeySimProfile {
 }
 
 function assertPositiveInteger(value: number, name: string): void {
-  if (!(Number.isInteger(value) && value >= 1)) throw new RangeError(`${name} must be a positive integer (got ${value})`);
+  if (!(Number.isInteger(value) && value >= 1))
+    throw new RangeError(`${name} must be a positive integer (got ${value})`);
 }
 
 /**
@@ -74,7 +75,14 @@ export function keySimProfile(logits: ArrayLike<number>, index: KeyIndex, option
     }
     // With K = 1 the top-1 candidate has no other top key to compare with.
     if (nearestTopRank === 0) keySim = Number.NaN;
-    candidates.push({ tokenId, rank: r + 1, logit: logits[tokenId], probability: probabilities[tokenId], keySim, nearestTopRank });
+    candidates.push({
+      tokenId,
+      rank: r + 1,
+      logit: logits[tokenId],
+      probability: probabilities[tokenId],
+      keySim,
+      nearestTopRank,
+    });
   }
   return { candidates, topK, similarityToTop };
 }

@@ -12,7 +12,17 @@ import { createKeyIndex, type KeyMatrix } from './keyMatrix';
 import { neighboursOfToken } from './knn';
 import { pcaOfKeys } from './pca';
 
-const modelPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public', 'models', 'sotu-gpt-long', 'onnx', 'model.onnx');
+const modelPath = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'public',
+  'models',
+  'sotu-gpt-long',
+  'onnx',
+  'model.onnx',
+);
 const modelBytes = new Uint8Array(readFileSync(modelPath));
 
 function embeddedKeys(): KeyMatrix {
@@ -38,21 +48,37 @@ let token = 0;
 const nextToken = (rows: number) => (token = (token + 7919) % rows);
 
 describe('exact cosine top-10 query', () => {
-  bench('embedded sotu-gpt-long keys, 8,192 × 256', () => {
-    neighboursOfToken(embedded, nextToken(8192), 10);
-  }, { time: 3000 });
+  bench(
+    'embedded sotu-gpt-long keys, 8,192 × 256',
+    () => {
+      neighboursOfToken(embedded, nextToken(8192), 10);
+    },
+    { time: 3000 },
+  );
 
-  bench('synthetic keys, 50,257 × 768', () => {
-    neighboursOfToken(gpt2Shape, nextToken(50_257), 10);
-  }, { time: 5000, iterations: 30 });
+  bench(
+    'synthetic keys, 50,257 × 768',
+    () => {
+      neighboursOfToken(gpt2Shape, nextToken(50_257), 10);
+    },
+    { time: 5000, iterations: 30 },
+  );
 });
 
 describe('preparing the embedded keys', () => {
-  bench('extract the unembedding from model.onnx and build the row-normalised index', () => {
-    createKeyIndex(embeddedKeys());
-  }, { time: 3000, iterations: 10 });
+  bench(
+    'extract the unembedding from model.onnx and build the row-normalised index',
+    () => {
+      createKeyIndex(embeddedKeys());
+    },
+    { time: 3000, iterations: 10 },
+  );
 
-  bench('PCA to 2-D of the 8,192 × 256 keys', () => {
-    pcaOfKeys(embedded.keys);
-  }, { time: 3000, iterations: 5 });
+  bench(
+    'PCA to 2-D of the 8,192 × 256 keys',
+    () => {
+      pcaOfKeys(embedded.keys);
+    },
+    { time: 3000, iterations: 5 },
+  );
 });

@@ -41,7 +41,11 @@ function randomKeys(rows: number, cols: number, seed: number): KeyMatrix {
 const row = (keys: KeyMatrix, t: number) => keys.values.subarray(t * keys.cols, (t + 1) * keys.cols);
 
 /** Ids equal to the oracle's, similarities within `tolerance`. */
-function expectSameAsOracle(found: { tokenIds: Uint32Array; similarities: Float64Array }, oracle: { ids: number[]; sims: Float64Array }, tolerance: number) {
+function expectSameAsOracle(
+  found: { tokenIds: Uint32Array; similarities: Float64Array },
+  oracle: { ids: number[]; sims: Float64Array },
+  tolerance: number,
+) {
   expect(Array.from(found.tokenIds)).toEqual(oracle.ids);
   found.similarities.forEach((s, i) => expect(Math.abs(s - oracle.sims[oracle.ids[i]])).toBeLessThan(tolerance));
 }
@@ -51,10 +55,17 @@ describe('exact nearest keys on random data', () => {
   const index = createKeyIndex(keys);
 
   it.each([
-    ['cosine', 10], ['cosine', 300], ['dot', 10], ['dot', 300],
+    ['cosine', 10],
+    ['cosine', 300],
+    ['dot', 10],
+    ['dot', 300],
   ] as const)('finds the same %s neighbours as a float64 full sort (k = %i)', (metric, k) => {
     for (const token of [0, 1234, 3000]) {
-      expectSameAsOracle(neighboursOfToken(index, token, k, { metric }), bruteForce(keys, row(keys, token), k, metric, [token]), 1e-12);
+      expectSameAsOracle(
+        neighboursOfToken(index, token, k, { metric }),
+        bruteForce(keys, row(keys, token), k, metric, [token]),
+        1e-12,
+      );
     }
     const query = Float64Array.from({ length: 48 }, (_, i) => Math.cos(i * 0.7));
     expectSameAsOracle(nearestKeys(index, query, k, { metric }), bruteForce(keys, query, k, metric), 1e-12);
@@ -62,7 +73,9 @@ describe('exact nearest keys on random data', () => {
 });
 
 describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-gpt-long'])('exact nearest keys on the %s key matrix', (modelId) => {
-  const read = readKeyMatrices(new Uint8Array(readFileSync(join(repoRoot, 'public', 'models', modelId, 'onnx', 'model.onnx'))));
+  const read = readKeyMatrices(
+    new Uint8Array(readFileSync(join(repoRoot, 'public', 'models', modelId, 'onnx', 'model.onnx'))),
+  );
   if (!read.ok || !read.value.unembedding.ok) throw new Error(`${modelId} keys are not readable`);
   const { values, vocabularySize, embeddingSize } = read.value.unembedding.value;
   const keys: KeyMatrix = { values, rows: vocabularySize, cols: embeddingSize };
@@ -70,7 +83,11 @@ describe.each(['sotu-gpt', 'sotu-bytes', 'sotu-gpt-long'])('exact nearest keys o
 
   it.each(['cosine', 'dot'] as const)('finds the same %s neighbours as a float64 full sort', (metric) => {
     for (const token of [0, 67, 200, vocabularySize - 1, Math.min(1531, vocabularySize - 2)]) {
-      expectSameAsOracle(neighboursOfToken(index, token, 10, { metric }), bruteForce(keys, row(keys, token), 10, metric, [token]), 1e-12);
+      expectSameAsOracle(
+        neighboursOfToken(index, token, 10, { metric }),
+        bruteForce(keys, row(keys, token), 10, metric, [token]),
+        1e-12,
+      );
     }
   });
 });

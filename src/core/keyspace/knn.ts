@@ -38,7 +38,10 @@ const ROW_BLOCK = 64;
  * indexed from 0, which V8 compiles to tighter bounds checks (measured ~1.3× faster).
  */
 function dotRow(row: Float32Array, query: Float64Array, cols: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < cols; i += 4) {
     s0 += row[i] * query[i];
@@ -59,7 +62,8 @@ function dotRow(row: Float32Array, query: Float64Array, cols: number): number {
 export function scoreRows(matrix: KeyMatrix, queries: readonly Float64Array[]): Float64Array[] {
   assertKeyMatrix(matrix);
   const { values, rows, cols } = matrix;
-  for (const q of queries) if (q.length !== cols) throw new RangeError(`a query has ${q.length} values, the keys have ${cols}`);
+  for (const q of queries)
+    if (q.length !== cols) throw new RangeError(`a query has ${q.length} values, the keys have ${cols}`);
   const scores = queries.map(() => new Float64Array(rows));
   for (let start = 0; start < rows; start += ROW_BLOCK) {
     const end = Math.min(start + ROW_BLOCK, rows);
@@ -120,13 +124,21 @@ function refineCosine(index: KeyIndex, query: Float64Array, approx: Float64Array
  * @example
  * nearestKeysBatch(index, [hiddenState], 10, { metric: 'dot' })[0].tokenIds; // the top-10 logits' tokens
  */
-export function nearestKeysBatch(index: KeyIndex, queries: readonly ArrayLike<number>[], k: number, options: NearestOptions = {}): Neighbours[] {
+export function nearestKeysBatch(
+  index: KeyIndex,
+  queries: readonly ArrayLike<number>[],
+  k: number,
+  options: NearestOptions = {},
+): Neighbours[] {
   if (!(Number.isInteger(k) && k >= 0)) throw new RangeError(`k must be an integer >= 0 (got ${k})`);
   const metric = options.metric ?? 'cosine';
   const exclude = new Set(options.exclude ?? []);
   if (metric === 'dot') {
     // Raw float32 keys times a float64 query, summed in float64: already exact up to summation order.
-    return scoreRows(index.keys, queries.map((q) => Float64Array.from(q))).map((scores) => {
+    return scoreRows(
+      index.keys,
+      queries.map((q) => Float64Array.from(q)),
+    ).map((scores) => {
       const ids = topNIndices(scores, Math.min(k, applyExclusions(scores, exclude)));
       return { tokenIds: ids, similarities: Float64Array.from(ids, (id) => scores[id]), metric };
     });
@@ -135,18 +147,25 @@ export function nearestKeysBatch(index: KeyIndex, queries: readonly ArrayLike<nu
   const { scanner } = index;
   const approx = scanner
     ? unitQueries.map((q) => {
-      if (q.length !== index.unitKeys.cols) throw new RangeError(`a query has ${q.length} values, the keys have ${index.unitKeys.cols}`);
-      const scores = new Float64Array(index.unitKeys.rows);
-      scanner.scan(q, scores);
-      return scores;
-    })
+        if (q.length !== index.unitKeys.cols)
+          throw new RangeError(`a query has ${q.length} values, the keys have ${index.unitKeys.cols}`);
+        const scores = new Float64Array(index.unitKeys.rows);
+        scanner.scan(q, scores);
+        return scores;
+      })
     : scoreRows(index.unitKeys, unitQueries);
   return approx.map((scores, q) =>
-    refineCosine(index, unitQueries[q], scores, Math.min(k, applyExclusions(scores, exclude))));
+    refineCosine(index, unitQueries[q], scores, Math.min(k, applyExclusions(scores, exclude))),
+  );
 }
 
 /** The k nearest keys to one query vector. See `nearestKeysBatch`. */
-export function nearestKeys(index: KeyIndex, query: ArrayLike<number>, k: number, options: NearestOptions = {}): Neighbours {
+export function nearestKeys(
+  index: KeyIndex,
+  query: ArrayLike<number>,
+  k: number,
+  options: NearestOptions = {},
+): Neighbours {
   return nearestKeysBatch(index, [query], k, options)[0];
 }
 
@@ -157,7 +176,12 @@ export function nearestKeys(index: KeyIndex, query: ArrayLike<number>, k: number
  * @example
  * neighboursOfToken(index, 1531, 10); // the 10 keys with the highest cosine to token 1531's key
  */
-export function neighboursOfToken(index: KeyIndex, tokenId: number, k: number, options: NearestOptions & { includeSelf?: boolean } = {}): Neighbours {
+export function neighboursOfToken(
+  index: KeyIndex,
+  tokenId: number,
+  k: number,
+  options: NearestOptions & { includeSelf?: boolean } = {},
+): Neighbours {
   assertRow(index.keys, tokenId);
   const exclude = new Set(options.exclude ?? []);
   if (!options.includeSelf) exclude.add(tokenId);

@@ -31,7 +31,10 @@ function referencePca(matrix: KeyMatrix, count: number) {
   const mean = new Array(cols).fill(0);
   for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) mean[j] += values[r * cols + j] / rows;
   const cov = Array.from({ length: cols }, () => new Array(cols).fill(0));
-  for (let r = 0; r < rows; r++) for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) cov[i][j] += ((values[r * cols + i] - mean[i]) * (values[r * cols + j] - mean[j])) / (rows - 1);
+  for (let r = 0; r < rows; r++)
+    for (let i = 0; i < cols; i++)
+      for (let j = 0; j < cols; j++)
+        cov[i][j] += ((values[r * cols + i] - mean[i]) * (values[r * cols + j] - mean[j])) / (rows - 1);
   const result: Array<{ value: number; vector: number[] }> = [];
   for (let c = 0; c < count; c++) {
     let v = Array.from({ length: cols }, (_, i) => 1 + i * 0.1);
@@ -80,7 +83,7 @@ describe('pcaOfKeys', () => {
     expect(pca.explainedVarianceRatio[0] + pca.explainedVarianceRatio[1]).toBeCloseTo(1, 12);
   });
 
-  it('fixes each axis\' sign: its largest-magnitude coordinate is positive', () => {
+  it("fixes each axis' sign: its largest-magnitude coordinate is positive", () => {
     for (const axis of pcaOfKeys(keys, { components: 3 }).components) {
       const largest = axis.reduce((best, x) => (Math.abs(x) > Math.abs(best) ? x : best), 0);
       expect(largest).toBeGreaterThan(0);
@@ -119,12 +122,21 @@ describe('pcaOfKeys', () => {
 
 function covariance2d(matrix: KeyMatrix): [number, number, number] {
   const { values, rows } = matrix;
-  let mx = 0, my = 0;
-  for (let r = 0; r < rows; r++) { mx += values[2 * r] / rows; my += values[2 * r + 1] / rows; }
-  let a = 0, b = 0, c = 0;
+  let mx = 0,
+    my = 0;
   for (let r = 0; r < rows; r++) {
-    const x = values[2 * r] - mx, y = values[2 * r + 1] - my;
-    a += (x * x) / (rows - 1); b += (x * y) / (rows - 1); c += (y * y) / (rows - 1);
+    mx += values[2 * r] / rows;
+    my += values[2 * r + 1] / rows;
+  }
+  let a = 0,
+    b = 0,
+    c = 0;
+  for (let r = 0; r < rows; r++) {
+    const x = values[2 * r] - mx,
+      y = values[2 * r + 1] - my;
+    a += (x * x) / (rows - 1);
+    b += (x * y) / (rows - 1);
+    c += (y * y) / (rows - 1);
   }
   return [a, b, c];
 }

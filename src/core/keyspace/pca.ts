@@ -97,7 +97,8 @@ function fixSign(v: Float64Array): Float64Array {
 export function pcaOfKeys(matrix: KeyMatrix, options: PcaOptions = {}): Pca {
   assertKeyMatrix(matrix);
   const count = Math.min(options.components ?? 2, matrix.cols);
-  if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`components must be a positive integer (got ${options.components})`);
+  if (!(Number.isInteger(count) && count >= 1))
+    throw new RangeError(`components must be a positive integer (got ${options.components})`);
   if (matrix.rows < 2) throw new RangeError('PCA needs at least two keys');
   const rowIds = sampleRows(matrix.rows, options.maxRows ?? matrix.rows);
   const { covariance: cov, mean } = covariance(matrix, rowIds);

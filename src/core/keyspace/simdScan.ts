@@ -58,26 +58,97 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
   const F32X4_ADD = simd(0xe4);
   const F32X4_MUL = simd(0xe6);
   const body = [
-    0x02, 0x40, 0x03, 0x40, // block, loop over rows
-    ...get(R), ...get(ROWS), 0x4f, 0x0d, 1, // r >= rows: exit
-    ...get(KEYS), ...get(R), ...get(COLS), 0x6c, ...i32(2), 0x74, 0x6a, ...set(ROW),
-    ...zero, ...set(ACC), ...zero, ...set(ACC2), ...i32(0), ...set(I),
-    0x02, 0x40, 0x03, 0x40, // block, loop over columns, 8 at a time
-    ...get(I), ...get(COLS), 0x4f, 0x0d, 1,
-    ...get(ACC), ...address(ROW, I), ...load(0), ...address(QUERY, I), ...load(0), ...F32X4_MUL, ...F32X4_ADD, ...set(ACC),
-    ...get(ACC2), ...address(ROW, I), ...load(16), ...address(QUERY, I), ...load(16), ...F32X4_MUL, ...F32X4_ADD, ...set(ACC2),
-    ...get(I), ...i32(8), 0x6a, ...set(I), 0x0c, 0,
-    0x0b, 0x0b,
-    ...get(ACC), ...get(ACC2), ...F32X4_ADD, ...set(ACC),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop over rows
+    ...get(R),
+    ...get(ROWS),
+    0x4f,
+    0x0d,
+    1, // r >= rows: exit
+    ...get(KEYS),
+    ...get(R),
+    ...get(COLS),
+    0x6c,
+    ...i32(2),
+    0x74,
+    0x6a,
+    ...set(ROW),
+    ...zero,
+    ...set(ACC),
+    ...zero,
+    ...set(ACC2),
+    ...i32(0),
+    ...set(I),
+    0x02,
+    0x40,
+    0x03,
+    0x40, // block, loop over columns, 8 at a time
+    ...get(I),
+    ...get(COLS),
+    0x4f,
+    0x0d,
+    1,
+    ...get(ACC),
+    ...address(ROW, I),
+    ...load(0),
+    ...address(QUERY, I),
+    ...load(0),
+    ...F32X4_MUL,
+    ...F32X4_ADD,
+    ...set(ACC),
+    ...get(ACC2),
+    ...address(ROW, I),
+    ...load(16),
+    ...address(QUERY, I),
+    ...load(16),
+    ...F32X4_MUL,
+    ...F32X4_ADD,
+    ...set(ACC2),
+    ...get(I),
+    ...i32(8),
+    0x6a,
+    ...set(I),
+    0x0c,
+    0,
+    0x0b,
+    0x0b,
+    ...get(ACC),
+    ...get(ACC2),
+    ...F32X4_ADD,
+    ...set(ACC),
     ...address(OUT, R),
-    ...lane(0), ...lane(1), 0x92, ...lane(2), ...lane(3), 0x92, 0x92, // (a0 + a1) + (a2 + a3)
-    0x38, 0x02, 0x00, // f32.store
-    ...get(R), ...i32(1), 0x6a, ...set(R), 0x0c, 0,
-    0x0b, 0x0b, 0x0b,
+    ...lane(0),
+    ...lane(1),
+    0x92,
+    ...lane(2),
+    ...lane(3),
+    0x92,
+    0x92, // (a0 + a1) + (a2 + a3)
+    0x38,
+    0x02,
+    0x00, // f32.store
+    ...get(R),
+    ...i32(1),
+    0x6a,
+    ...set(R),
+    0x0c,
+    0,
+    0x0b,
+    0x0b,
+    0x0b,
   ];
   const code = [2, 3, 0x7f, 2, 0x7b, ...body]; // locals: 3 × i32, 2 × v128
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 1]),
     ...section(3, [1, 0]),
@@ -120,7 +191,13 @@ export function createCosineScanner(rows: number, cols: number): CosineScanner |
   } catch {
     return null;
   }
-  const dots = new WebAssembly.Instance(module, { env: { memory } }).exports.dots as (keys: number, rows: number, cols: number, query: number, out: number) => void;
+  const dots = new WebAssembly.Instance(module, { env: { memory } }).exports.dots as (
+    keys: number,
+    rows: number,
+    cols: number,
+    query: number,
+    out: number,
+  ) => void;
   // NOTE: the memory never grows, so these views stay valid for the scanner's life.
   const unitValues = new Float32Array(memory.buffer, 0, rows * cols);
   const query = new Float32Array(memory.buffer, keyBytes, cols);

@@ -66,7 +66,10 @@ function stats(members: Array<{ tokenId: number; rank: number; acceptable: boole
 }
 
 /** A membership test for the chosen neighbourhood of the profile's top-K keys. */
-function neighbourhoodTest(profile: KeySimProfile, neighbourhood: KeyNeighbourhood): (tokenId: number, keySim: number) => boolean {
+function neighbourhoodTest(
+  profile: KeySimProfile,
+  neighbourhood: KeyNeighbourhood,
+): (tokenId: number, keySim: number) => boolean {
   const topIds = profile.candidates.slice(0, profile.topK).map((c) => c.tokenId);
   switch (neighbourhood.kind) {
     case 'keySim':
@@ -81,7 +84,9 @@ function neighbourhoodTest(profile: KeySimProfile, neighbourhood: KeyNeighbourho
       const queries = topIds.map((id) => rowVector(index.keys, id));
       nearestKeysBatch(index, queries, neighbours + 1, { metric: 'cosine' }).forEach((found, j) => {
         // Each top key finds itself among its nearest; one extra leaves `neighbours` others.
-        const others = Array.from(found.tokenIds).filter((id) => id !== topIds[j]).slice(0, neighbours);
+        const others = Array.from(found.tokenIds)
+          .filter((id) => id !== topIds[j])
+          .slice(0, neighbours);
         for (const id of others) near.add(id);
       });
       return (tokenId) => near.has(tokenId);
@@ -97,13 +102,22 @@ function neighbourhoodTest(profile: KeySimProfile, neighbourhood: KeyNeighbourho
  * const split = spuriousCorrelationSplit(profile, acceptableIds, { kind: 'keySim', minKeySim: 0.4 });
  * split.main.precision; split.other.precision; // G_main vs G_other
  */
-export function spuriousCorrelationSplit(profile: KeySimProfile, acceptableTokenIds: Iterable<number>, neighbourhood: KeyNeighbourhood): SpuriousSplit {
-  if (neighbourhood.kind === 'nearest' && !(Number.isInteger(neighbourhood.neighbours) && neighbourhood.neighbours >= 1)) {
+export function spuriousCorrelationSplit(
+  profile: KeySimProfile,
+  acceptableTokenIds: Iterable<number>,
+  neighbourhood: KeyNeighbourhood,
+): SpuriousSplit {
+  if (
+    neighbourhood.kind === 'nearest' &&
+    !(Number.isInteger(neighbourhood.neighbours) && neighbourhood.neighbours >= 1)
+  ) {
     throw new RangeError(`neighbours must be a positive integer (got ${neighbourhood.neighbours})`);
   }
   const acceptable = new Set(acceptableTokenIds);
   const inside = neighbourhoodTest(profile, neighbourhood);
-  const top = profile.candidates.slice(0, profile.topK).map((c) => ({ tokenId: c.tokenId, rank: c.rank, acceptable: acceptable.has(c.tokenId) }));
+  const top = profile.candidates
+    .slice(0, profile.topK)
+    .map((c) => ({ tokenId: c.tokenId, rank: c.rank, acceptable: acceptable.has(c.tokenId) }));
   const beyondTop: SplitCandidate[] = profile.candidates.slice(profile.topK).map((c) => ({
     tokenId: c.tokenId,
     rank: c.rank,
@@ -113,8 +127,14 @@ export function spuriousCorrelationSplit(profile: KeySimProfile, acceptableToken
   const total = beyondTop.length;
   return {
     top: { ...stats(top, 0), proportion: 0 },
-    main: stats(beyondTop.filter((c) => c.inNeighbourhood), total),
-    other: stats(beyondTop.filter((c) => !c.inNeighbourhood), total),
+    main: stats(
+      beyondTop.filter((c) => c.inNeighbourhood),
+      total,
+    ),
+    other: stats(
+      beyondTop.filter((c) => !c.inNeighbourhood),
+      total,
+    ),
     beyondTop,
   };
 }

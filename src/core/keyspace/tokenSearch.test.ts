@@ -23,8 +23,14 @@ describe('finding a token from the search box', () => {
   });
 
   it('says why nothing was found', () => {
-    expect(findTokens('99', TOKENS)).toEqual({ kind: 'none', message: 'Token id 99 is outside the vocabulary (0 to 6).' });
-    expect(findTokens('Americas', TOKENS)).toMatchObject({ kind: 'none', message: expect.stringContaining('No token is "Americas"') });
+    expect(findTokens('99', TOKENS)).toEqual({
+      kind: 'none',
+      message: 'Token id 99 is outside the vocabulary (0 to 6).',
+    });
+    expect(findTokens('Americas', TOKENS)).toMatchObject({
+      kind: 'none',
+      message: expect.stringContaining('No token is "Americas"'),
+    });
     expect(findTokens('', TOKENS).kind).toBe('none');
   });
 });

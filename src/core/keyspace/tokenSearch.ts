@@ -4,9 +4,7 @@
  * real space; `␣` typed for it is accepted), so " America" and "America" are different tokens.
  */
 
-export type TokenQuery =
-  | { kind: 'found'; tokenIds: number[] }
-  | { kind: 'none'; message: string };
+export type TokenQuery = { kind: 'found'; tokenIds: number[] } | { kind: 'none'; message: string };
 
 /** Most matches listed for a text query. */
 const MAX_MATCHES = 20;
@@ -23,7 +21,8 @@ export function findTokens(query: string, tokens: readonly string[]): TokenQuery
     const tokenId = Number(id[1]);
     if (tokenId < tokens.length) return { kind: 'found', tokenIds: [tokenId] };
     // A number that is not an id may still be a token's text ("1945").
-    if (!tokens.includes(query)) return { kind: 'none', message: `Token id ${tokenId} is outside the vocabulary (0 to ${tokens.length - 1}).` };
+    if (!tokens.includes(query))
+      return { kind: 'none', message: `Token id ${tokenId} is outside the vocabulary (0 to ${tokens.length - 1}).` };
   }
   const text = query.replace(/␣/g, ' ').replace(/↵/g, '\n');
   const exact: number[] = [];
@@ -36,6 +35,10 @@ export function findTokens(query: string, tokens: readonly string[]): TokenQuery
     else if (lower !== '' && token.trim().toLowerCase() === lower) folded.push(tokenId);
   });
   const tokenIds = [...exact, ...spaced, ...folded].slice(0, MAX_MATCHES);
-  if (tokenIds.length === 0) return { kind: 'none', message: `No token is "${query}" (with or without a leading space, any case). A word the tokenizer splits has no single key.` };
+  if (tokenIds.length === 0)
+    return {
+      kind: 'none',
+      message: `No token is "${query}" (with or without a leading space, any case). A word the tokenizer splits has no single key.`,
+    };
   return { kind: 'found', tokenIds };
 }

@@ -33,7 +33,18 @@ export const ROOT_ID = 0;
 
 export function emptyTree(): BranchTree {
   return {
-    nodes: { [ROOT_ID]: { id: ROOT_ID, parentId: null, tokenId: -1, probability: 1, sampledProbability: null, how: 'click', seed: null, childIds: [] } },
+    nodes: {
+      [ROOT_ID]: {
+        id: ROOT_ID,
+        parentId: null,
+        tokenId: -1,
+        probability: 1,
+        sampledProbability: null,
+        how: 'click',
+        seed: null,
+        childIds: [],
+      },
+    },
     currentId: ROOT_ID,
     nextId: 1,
   };

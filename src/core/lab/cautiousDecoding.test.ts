@@ -20,7 +20,13 @@ function toyModel(uniform: boolean) {
 describe('cautiousStep', () => {
   it('takes a normal sampled step where the entropy is low', async () => {
     const model = toyModel(false);
-    const result = await cautiousStep({ nextLogits: model.nextLogits, context: [1], sampling: OFF, stopTokenIds: new Set([STOP]), seed: 1 });
+    const result = await cautiousStep({
+      nextLogits: model.nextLogits,
+      context: [1],
+      sampling: OFF,
+      stopTokenIds: new Set([STOP]),
+      seed: 1,
+    });
     expect(result.trialCount).toBe(1);
     expect(result.trials).toEqual([]);
     expect(result.appendedTokenIds).toEqual([0]);
@@ -29,7 +35,14 @@ describe('cautiousStep', () => {
 
   it('branches into N(H) trials to punctuation where the entropy is high, and keeps the lowest perplexity', async () => {
     const model = toyModel(true);
-    const result = await cautiousStep({ nextLogits: model.nextLogits, context: [1, 2], sampling: OFF, stopTokenIds: new Set([STOP]), seed: 42, maxTrialTokens: 8 });
+    const result = await cautiousStep({
+      nextLogits: model.nextLogits,
+      context: [1, 2],
+      sampling: OFF,
+      stopTokenIds: new Set([STOP]),
+      seed: 42,
+      maxTrialTokens: 8,
+    });
     // H = ln 4 ≈ 1.386 nats: the code rule gives ⌊1 + 9 × (1.376 / 1.49)⌋ = 9 trials.
     expect(result.entropyNats).toBeCloseTo(Math.log(4), 6);
     expect(result.trialCount).toBe(cautiousTrialCount(Math.log(4)));
@@ -52,17 +65,36 @@ describe('cautiousStep', () => {
   });
 
   it('gives the same trials for the same seed, and stops when asked', async () => {
-    const run = (seed: number) => cautiousStep({ nextLogits: toyModel(true).nextLogits, context: [0], sampling: OFF, stopTokenIds: new Set([STOP]), seed });
+    const run = (seed: number) =>
+      cautiousStep({
+        nextLogits: toyModel(true).nextLogits,
+        context: [0],
+        sampling: OFF,
+        stopTokenIds: new Set([STOP]),
+        seed,
+      });
     expect((await run(5)).trials.map((t) => t.tokenIds)).toEqual((await run(5)).trials.map((t) => t.tokenIds));
     let calls = 0;
     const stopped = await cautiousStep({
-      nextLogits: toyModel(true).nextLogits, context: [0], sampling: OFF, stopTokenIds: new Set([STOP]), seed: 5, shouldStop: () => ++calls > 3,
+      nextLogits: toyModel(true).nextLogits,
+      context: [0],
+      sampling: OFF,
+      stopTokenIds: new Set([STOP]),
+      seed: 5,
+      shouldStop: () => ++calls > 3,
     });
     expect(stopped.trials.length).toBeLessThan(9);
   });
 
   it('appends nothing when stopped before the first trial (no RangeError from an empty choice)', async () => {
-    const result = await cautiousStep({ nextLogits: toyModel(true).nextLogits, context: [0], sampling: OFF, stopTokenIds: new Set([STOP]), seed: 5, shouldStop: () => true });
+    const result = await cautiousStep({
+      nextLogits: toyModel(true).nextLogits,
+      context: [0],
+      sampling: OFF,
+      stopTokenIds: new Set([STOP]),
+      seed: 5,
+      shouldStop: () => true,
+    });
     expect(result).toMatchObject({ trialCount: 9, trials: [], chosenIndex: null, appendedTokenIds: [], stopped: true });
   });
 
@@ -70,7 +102,13 @@ describe('cautiousStep', () => {
     for (let stopAfter = 1; stopAfter < 12; stopAfter++) {
       const model = toyModel(true);
       const result = await cautiousStep({
-        nextLogits: model.nextLogits, context: [0], sampling: OFF, stopTokenIds: new Set([STOP]), seed: 9, maxTrialTokens: 8, shouldStop: () => model.calls.length > stopAfter,
+        nextLogits: model.nextLogits,
+        context: [0],
+        sampling: OFF,
+        stopTokenIds: new Set([STOP]),
+        seed: 9,
+        maxTrialTokens: 8,
+        shouldStop: () => model.calls.length > stopAfter,
       });
       expect(result.stopped).toBe(true);
       expect(result.appendedTokenIds).toEqual([]);

@@ -6,8 +6,16 @@
  * and in the app on the worker's KV-cached steps.
  */
 import {
-  cautiousEntropyNats, cautiousTrialCount, chooseTrial, createRng, logSumExp, samplingPipeline, sampleToken, trialPerplexity,
-  type CautiousSettings, type SamplingSettings,
+  cautiousEntropyNats,
+  cautiousTrialCount,
+  chooseTrial,
+  createRng,
+  logSumExp,
+  samplingPipeline,
+  sampleToken,
+  trialPerplexity,
+  type CautiousSettings,
+  type SamplingSettings,
 } from '../distribution';
 
 /** Trials stop at this many tokens even without punctuation (the paper has no limit; a browser needs one). */
@@ -67,9 +75,21 @@ export async function cautiousStep(options: CautiousStepOptions): Promise<Cautio
   if (trialCount === 1) {
     const token = sampleToken(first.probabilities, rng);
     const single: CautiousTrial = {
-      tokenIds: [token], logProbs: [Math.log(first.probabilities[token])], rawLogProbs: [firstLogits[token] - logSumExp(firstLogits)], perplexity: 1 / first.probabilities[token], endedOnPunctuation: stopTokenIds.has(token),
+      tokenIds: [token],
+      logProbs: [Math.log(first.probabilities[token])],
+      rawLogProbs: [firstLogits[token] - logSumExp(firstLogits)],
+      perplexity: 1 / first.probabilities[token],
+      endedOnPunctuation: stopTokenIds.has(token),
     };
-    return { entropyNats, trialCount, trials: [], chosenIndex: null, appendedTokenIds: [token], appended: single, stopped: false };
+    return {
+      entropyNats,
+      trialCount,
+      trials: [],
+      chosenIndex: null,
+      appendedTokenIds: [token],
+      appended: single,
+      stopped: false,
+    };
   }
   const trials: CautiousTrial[] = [];
   let stopped = false;
@@ -104,11 +124,37 @@ export async function cautiousStep(options: CautiousStepOptions): Promise<Cautio
     if (!stopped) trials.push({ tokenIds, logProbs, rawLogProbs, perplexity: 0, endedOnPunctuation });
   }
   if (stopped) {
-    trials.forEach((trial) => { trial.perplexity = trialPerplexity(trial.logProbs); });
-    const nothing: CautiousTrial = { tokenIds: [], logProbs: [], rawLogProbs: [], perplexity: 1, endedOnPunctuation: false };
-    return { entropyNats, trialCount, trials, chosenIndex: null, appendedTokenIds: [], appended: nothing, stopped: true };
+    trials.forEach((trial) => {
+      trial.perplexity = trialPerplexity(trial.logProbs);
+    });
+    const nothing: CautiousTrial = {
+      tokenIds: [],
+      logProbs: [],
+      rawLogProbs: [],
+      perplexity: 1,
+      endedOnPunctuation: false,
+    };
+    return {
+      entropyNats,
+      trialCount,
+      trials,
+      chosenIndex: null,
+      appendedTokenIds: [],
+      appended: nothing,
+      stopped: true,
+    };
   }
   const { index, perplexities } = chooseTrial(trials.map((trial) => trial.logProbs));
-  trials.forEach((trial, i) => { trial.perplexity = perplexities[i]; });
-  return { entropyNats, trialCount, trials, chosenIndex: index, appendedTokenIds: trials[index].tokenIds, appended: trials[index], stopped: false };
+  trials.forEach((trial, i) => {
+    trial.perplexity = perplexities[i];
+  });
+  return {
+    entropyNats,
+    trialCount,
+    trials,
+    chosenIndex: index,
+    appendedTokenIds: trials[index].tokenIds,
+    appended: trials[index],
+    stopped: false,
+  };
 }

@@ -19,12 +19,19 @@ describe('chip blocks', () => {
   });
 
   it('cut a text without line breaks at the maximum', () => {
-    expect(chipBlocks(900, () => false, 150, 400)).toEqual([{ start: 0, end: 400 }, { start: 400, end: 800 }, { start: 800, end: 900 }]);
+    expect(chipBlocks(900, () => false, 150, 400)).toEqual([
+      { start: 0, end: 400 },
+      { start: 400, end: 800 },
+      { start: 800, end: 900 },
+    ]);
   });
 
   it('end a block at the first line end past the minimum', () => {
     const lineEnds = new Set([10, 160, 170]);
-    expect(chipBlocks(300, (i) => lineEnds.has(i), 150, 400)).toEqual([{ start: 0, end: 161 }, { start: 161, end: 300 }]);
+    expect(chipBlocks(300, (i) => lineEnds.has(i), 150, 400)).toEqual([
+      { start: 0, end: 161 },
+      { start: 161, end: 300 },
+    ]);
   });
 
   it('find the block of any token, matching a linear scan', () => {

@@ -8,7 +8,10 @@ const LOGITS = [Math.log(8), Math.log(4), Math.log(2), 0, 0];
 describe('distributionView', () => {
   it('lists the top N with ranks and the tail, summing to 1, hand-checked', () => {
     const view = distributionView(LOGITS, OFF, 2, null);
-    expect(view.rows.map((r) => [r.tokenId, r.rank])).toEqual([[0, 1], [1, 2]]);
+    expect(view.rows.map((r) => [r.tokenId, r.rank])).toEqual([
+      [0, 1],
+      [1, 2],
+    ]);
     expect(view.rows[0].probability).toBeCloseTo(0.5, 12);
     expect(view.tail.count).toBe(3);
     expect(view.tail.probability).toBeCloseTo(0.25, 12);

@@ -4,7 +4,15 @@
  * temperature 1 and after every stage of the pipeline, the stage that removed it, and the
  * tail mass. Pure and O(V): moving a slider reruns only this, never the model.
  */
-import { entropyNats, logSoftmax, samplingPipeline, tokenRank, topNIndices, type SamplingSettings, type SamplingStageName } from '../distribution';
+import {
+  entropyNats,
+  logSoftmax,
+  samplingPipeline,
+  tokenRank,
+  topNIndices,
+  type SamplingSettings,
+  type SamplingStageName,
+} from '../distribution';
 
 export const STAGE_NAMES: readonly SamplingStageName[] = ['temperature', 'topK', 'topP', 'minP'];
 
@@ -44,7 +52,12 @@ export interface DistributionView {
   vocabSize: number;
 }
 
-export function distributionView(logits: ArrayLike<number>, settings: SamplingSettings, topN: number, actualTokenId: number | null): DistributionView {
+export function distributionView(
+  logits: ArrayLike<number>,
+  settings: SamplingSettings,
+  topN: number,
+  actualTokenId: number | null,
+): DistributionView {
   const logProbs = logSoftmax(logits);
   const pipeline = samplingPipeline(logits, settings);
   const ids = Array.from(topNIndices(logProbs, topN));
@@ -52,7 +65,9 @@ export function distributionView(logits: ArrayLike<number>, settings: SamplingSe
   if (showActual) ids.push(actualTokenId);
   const rows = ids.map((tokenId): CandidateRow => {
     const afterStage = pipeline.stages.map((stage) => stage.probabilities[tokenId]) as CandidateRow['afterStage'];
-    const removedAt = pipeline.stages.findIndex((stage) => stage.active && stage.probabilities[tokenId] === 0 && stage.name !== 'temperature');
+    const removedAt = pipeline.stages.findIndex(
+      (stage) => stage.active && stage.probabilities[tokenId] === 0 && stage.name !== 'temperature',
+    );
     return {
       tokenId,
       rank: tokenRank(logProbs, tokenId),
@@ -70,11 +85,18 @@ export function distributionView(logits: ArrayLike<number>, settings: SamplingSe
     tail: {
       count: logProbs.length - rows.length,
       probability: Math.max(0, 1 - shownMass((r) => r.probability)),
-      afterStage: [0, 1, 2, 3].map((s) => Math.max(0, 1 - shownMass((r) => r.afterStage[s]))) as CandidateRow['afterStage'],
+      afterStage: [0, 1, 2, 3].map((s) =>
+        Math.max(0, 1 - shownMass((r) => r.afterStage[s])),
+      ) as CandidateRow['afterStage'],
     },
     entropyBits: entropyNats(logProbs.map(Math.exp)) / Math.LN2,
     sampledEntropyBits: entropyNats(pipeline.probabilities) / Math.LN2,
-    stages: pipeline.stages.map((s) => ({ name: s.name, active: s.active, keptCount: s.keptCount, removedProbability: s.removedProbability })),
+    stages: pipeline.stages.map((s) => ({
+      name: s.name,
+      active: s.active,
+      keptCount: s.keptCount,
+      removedProbability: s.removedProbability,
+    })),
     vocabSize: logProbs.length,
   };
 }

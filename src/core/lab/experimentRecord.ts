@@ -68,7 +68,16 @@ export function treeFromRecord(branches: Experiment['branches']): BranchTree {
   const add = (parentId: number | null, tokenId: number, probability: number, edge?: Edge): number => {
     const id = nextId++;
     const how = edge?.how ?? 'click';
-    nodes[id] = { id, parentId, tokenId, probability, sampledProbability: edge?.sampledProbability ?? null, how, seed: edge?.seed ?? null, childIds: [] };
+    nodes[id] = {
+      id,
+      parentId,
+      tokenId,
+      probability,
+      sampledProbability: edge?.sampledProbability ?? null,
+      how,
+      seed: edge?.seed ?? null,
+      childIds: [],
+    };
     if (parentId !== null) nodes[parentId].childIds.push(id);
     return id;
   };
@@ -80,7 +89,9 @@ export function treeFromRecord(branches: Experiment['branches']): BranchTree {
     for (const child of branches.nodes[recordId].children) {
       const edge = branches.nodes[child];
       let parent = labIdOf.get(recordId)!;
-      edge.tokenIds.forEach((tokenId, i) => { parent = add(parent, tokenId, i === 0 ? edge.probability : 1, i === 0 ? edge : undefined); });
+      edge.tokenIds.forEach((tokenId, i) => {
+        parent = add(parent, tokenId, i === 0 ? edge.probability : 1, i === 0 ? edge : undefined);
+      });
       labIdOf.set(child, parent);
       queue.push(child);
     }
@@ -110,7 +121,11 @@ export function resultsSnapshot(
     },
     distributions: distributions.map((distribution) => ({
       position: distribution.position,
-      top: distribution.top.map((c) => ({ tokenId: c.tokenId, text: tokenText(c.tokenId), probability: c.probability })),
+      top: distribution.top.map((c) => ({
+        tokenId: c.tokenId,
+        text: tokenText(c.tokenId),
+        probability: c.probability,
+      })),
       tailMass: Math.min(1, Math.max(0, distribution.tailMass)),
       vocabularySize,
     })),
@@ -128,6 +143,13 @@ export function labToDraft(snapshot: LabSnapshot): LabExperimentDraft {
     text: snapshot.text,
     settings: { ...snapshot.settings, view: 'text', selectedPosition: snapshot.selectedPosition },
     branches: treeToRecord(snapshot.tree, snapshot.tokenText),
-    results: snapshot.analysis ? resultsSnapshot(snapshot.analysis, snapshot.distribution ? [snapshot.distribution] : [], snapshot.tokenText, snapshot.vocabularySize) : null,
+    results: snapshot.analysis
+      ? resultsSnapshot(
+          snapshot.analysis,
+          snapshot.distribution ? [snapshot.distribution] : [],
+          snapshot.tokenText,
+          snapshot.vocabularySize,
+        )
+      : null,
   };
 }

@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { positionSeed, softmax } from '../distribution';
 import { appendStep, emptyTree, moveTo, pathTokens, ROOT_ID } from './branchTree';
-import { histogram, metricHistogram, rankBucketCounts, relativeToTopHistogram, top10EntropyHistogram } from './gltrPanels';
+import {
+  histogram,
+  metricHistogram,
+  rankBucketCounts,
+  relativeToTopHistogram,
+  top10EntropyHistogram,
+} from './gltrPanels';
 import { meanSurprisalBits, positionMetrics, type PositionMetrics } from './positionMetrics';
 import { GLTR_COLOURS, metricScale, metricValue, parseThresholds, thresholdsProblem } from './tokenColours';
 
 function metrics(overrides: Partial<PositionMetrics>): PositionMetrics {
-  return { tokenId: 0, logProb: Math.log(0.5), rank: 1, entropyNats: Math.LN2, top10EntropyNats: Math.LN2, probabilityRelativeToTop: 1, topTokenId: 0, ...overrides };
+  return {
+    tokenId: 0,
+    logProb: Math.log(0.5),
+    rank: 1,
+    entropyNats: Math.LN2,
+    top10EntropyNats: Math.LN2,
+    probabilityRelativeToTop: 1,
+    topTokenId: 0,
+    ...overrides,
+  };
 }
 
 describe('positionMetrics', () => {
@@ -80,8 +95,12 @@ describe('token colours', () => {
     expect(thresholdsProblem('10, 100, 1000')).toBeNull();
     expect(thresholdsProblem('')).toBe('Type 1 to 3 rank limits, like 10, 100, 1000.');
     expect(thresholdsProblem('1,2,3,4')).toBe('At most 3 rank limits (4 colours), like 10, 100, 1000; this has 4.');
-    expect(thresholdsProblem('10, 0')).toBe('Rank limits are whole numbers of 1 or more, like 10, 100, 1000; “0” is not.');
-    expect(thresholdsProblem('10, 2.5')).toBe('Rank limits are whole numbers of 1 or more, like 10, 100, 1000; “2.5” is not.');
+    expect(thresholdsProblem('10, 0')).toBe(
+      'Rank limits are whole numbers of 1 or more, like 10, 100, 1000; “0” is not.',
+    );
+    expect(thresholdsProblem('10, 2.5')).toBe(
+      'Rank limits are whole numbers of 1 or more, like 10, 100, 1000; “2.5” is not.',
+    );
     expect(thresholdsProblem('100, 10')).toBe('The rank limits must go up, like 10, 100, 1000.');
   });
 });
@@ -124,7 +143,13 @@ describe('GLTR panels', () => {
 describe('branch tree', () => {
   it('appends, reuses a child with the same token, walks back and branches', () => {
     let tree = emptyTree();
-    const step = (tokenId: number) => ({ tokenId, probability: 0.5, sampledProbability: null, how: 'click' as const, seed: null });
+    const step = (tokenId: number) => ({
+      tokenId,
+      probability: 0.5,
+      sampledProbability: null,
+      how: 'click' as const,
+      seed: null,
+    });
     tree = appendStep(tree, step(5));
     tree = appendStep(tree, step(6));
     expect(pathTokens(tree)).toEqual([5, 6]);

@@ -5,7 +5,13 @@ import { draftToRestore, labDraftOf, parseLabDraft } from './labDraft';
 function exploredTree() {
   let tree = appendStep(emptyTree(), { tokenId: 5, probability: 0.5, sampledProbability: 0.6, how: 'sample', seed: 7 });
   tree = appendStep(tree, { tokenId: 6, probability: 0.25, sampledProbability: null, how: 'greedy', seed: null });
-  tree = appendStep(moveTo(tree, ROOT_ID), { tokenId: 9, probability: 0.1, sampledProbability: null, how: 'click', seed: null });
+  tree = appendStep(moveTo(tree, ROOT_ID), {
+    tokenId: 9,
+    probability: 0.1,
+    sampledProbability: null,
+    how: 'click',
+    seed: null,
+  });
   return moveTo(tree, 2);
 }
 
@@ -21,7 +27,9 @@ describe('lab draft', () => {
   });
 
   it('ignores a draft for another model or another text, and an empty one', () => {
-    const draft = parseLabDraft(JSON.stringify(labDraftOf('embedded:sotu-gpt', 'The Union', exploredTree(), null, String)));
+    const draft = parseLabDraft(
+      JSON.stringify(labDraftOf('embedded:sotu-gpt', 'The Union', exploredTree(), null, String)),
+    );
     expect(draftToRestore(draft, 'embedded:sotu-bytes', 'The Union')).toBeNull();
     expect(draftToRestore(draft, 'embedded:sotu-gpt', 'The Union!')).toBeNull();
     const empty = parseLabDraft(JSON.stringify(labDraftOf('m', 't', emptyTree(), null, String)));

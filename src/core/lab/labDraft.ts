@@ -21,7 +21,13 @@ const labDraftSchema = z.object({
 
 export type LabDraft = z.output<typeof labDraftSchema>;
 
-export function labDraftOf(modelKey: string, text: string, tree: BranchTree, selectedPosition: number | null, tokenText: (id: number) => string): LabDraft {
+export function labDraftOf(
+  modelKey: string,
+  text: string,
+  tree: BranchTree,
+  selectedPosition: number | null,
+  tokenText: (id: number) => string,
+): LabDraft {
   return { version: 1, modelKey, text, branches: treeToRecord(tree, tokenText), selectedPosition };
 }
 
@@ -40,7 +46,11 @@ export function parseLabDraft(raw: string | null): LabDraft | null {
  * The tree and selection to put back, when the draft belongs to this model and this text
  * and holds more than the bare text; null otherwise (a draft for another text is stale).
  */
-export function draftToRestore(draft: LabDraft | null, modelKey: string, text: string): { tree: BranchTree; selected: number | null } | null {
+export function draftToRestore(
+  draft: LabDraft | null,
+  modelKey: string,
+  text: string,
+): { tree: BranchTree; selected: number | null } | null {
   if (!draft || draft.modelKey !== modelKey || draft.text !== text) return null;
   const tree = treeFromRecord(draft.branches);
   if (tree.nodes[ROOT_ID].childIds.length === 0 && draft.selectedPosition === null) return null;

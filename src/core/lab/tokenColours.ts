@@ -11,11 +11,32 @@ import type { PositionMetrics } from './positionMetrics';
 export type ColourMetric = 'surprisal' | 'probability' | 'rank' | 'entropy' | 'relativeToTop';
 
 export const COLOUR_METRICS: readonly { metric: ColourMetric; label: string; explanation: string }[] = [
-  { metric: 'surprisal', label: 'Surprisal (bits)', explanation: '−log₂ p of the token: how surprised the model was. Red is surprising.' },
-  { metric: 'probability', label: 'Probability', explanation: 'p of the token that came, at temperature 1. Dark blue is expected.' },
-  { metric: 'rank', label: 'Rank bucket (GLTR)', explanation: 'Where the token ranked among all predictions: top-10 green, top-100 yellow, top-1000 red, beyond purple.' },
-  { metric: 'entropy', label: 'Entropy (bits)', explanation: 'How uncertain the model was before seeing the token (whole distribution). Dark is uncertain.' },
-  { metric: 'relativeToTop', label: 'p / top p (GLTR Frac)', explanation: 'Probability of the token divided by the most probable one: 1 means the model’s first choice.' },
+  {
+    metric: 'surprisal',
+    label: 'Surprisal (bits)',
+    explanation: '−log₂ p of the token: how surprised the model was. Red is surprising.',
+  },
+  {
+    metric: 'probability',
+    label: 'Probability',
+    explanation: 'p of the token that came, at temperature 1. Dark blue is expected.',
+  },
+  {
+    metric: 'rank',
+    label: 'Rank bucket (GLTR)',
+    explanation:
+      'Where the token ranked among all predictions: top-10 green, top-100 yellow, top-1000 red, beyond purple.',
+  },
+  {
+    metric: 'entropy',
+    label: 'Entropy (bits)',
+    explanation: 'How uncertain the model was before seeing the token (whole distribution). Dark is uncertain.',
+  },
+  {
+    metric: 'relativeToTop',
+    label: 'p / top p (GLTR Frac)',
+    explanation: 'Probability of the token divided by the most probable one: 1 means the model’s first choice.',
+  },
 ];
 
 /** GLTR's bucket colours, in bucket order (top-10 first), then "the rest". */
@@ -24,11 +45,16 @@ export const GLTR_COLOURS: readonly string[] = ['#a6e0a0', '#ffe680', '#ff9a8a',
 /** The value a token shows for a metric (bucket index for `rank`). */
 export function metricValue(metrics: PositionMetrics, metric: ColourMetric, thresholds: readonly number[]): number {
   switch (metric) {
-    case 'surprisal': return -metrics.logProb / Math.LN2;
-    case 'probability': return Math.exp(metrics.logProb);
-    case 'rank': return gltrBucket(metrics.rank, thresholds);
-    case 'entropy': return metrics.entropyNats / Math.LN2;
-    case 'relativeToTop': return metrics.probabilityRelativeToTop;
+    case 'surprisal':
+      return -metrics.logProb / Math.LN2;
+    case 'probability':
+      return Math.exp(metrics.logProb);
+    case 'rank':
+      return gltrBucket(metrics.rank, thresholds);
+    case 'entropy':
+      return metrics.entropyNats / Math.LN2;
+    case 'relativeToTop':
+      return metrics.probabilityRelativeToTop;
   }
 }
 
@@ -47,7 +73,12 @@ export interface MetricScale {
 /** Top of the surprisal and entropy scales in bits; larger values take the darkest colour. */
 const MAX_BITS = 16;
 
-function continuous(metric: ColourMetric, interpolate: (t: number) => string, domain: [number, number], format: (v: number) => string): MetricScale {
+function continuous(
+  metric: ColourMetric,
+  interpolate: (t: number) => string,
+  domain: [number, number],
+  format: (v: number) => string,
+): MetricScale {
   const scale = scaleSequential(interpolate).domain(domain).clamp(true);
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => domain[0] + t * (domain[1] - domain[0]));
   return { metric, colour: (v) => scale(v), legend: stops.map((v) => ({ label: format(v), colour: scale(v) })) };
@@ -56,10 +87,24 @@ function continuous(metric: ColourMetric, interpolate: (t: number) => string, do
 /** The colour scale and legend of a metric. `thresholds` are GLTR's rank bucket limits (ascending). */
 export function metricScale(metric: ColourMetric, thresholds: readonly number[]): MetricScale {
   switch (metric) {
-    case 'surprisal': return continuous(metric, interpolateYlOrRd, [0, MAX_BITS], (v) => `${v} bits${v === MAX_BITS ? '+' : ''}`);
-    case 'entropy': return continuous(metric, interpolatePurples, [0, MAX_BITS / 2], (v) => `${v} bits${v === MAX_BITS / 2 ? '+' : ''}`);
-    case 'probability': return continuous(metric, interpolateBlues, [0, 1], (v) => v.toFixed(2));
-    case 'relativeToTop': return continuous(metric, (t) => interpolateYlOrRd(1 - t), [0, 1], (v) => v.toFixed(2));
+    case 'surprisal':
+      return continuous(metric, interpolateYlOrRd, [0, MAX_BITS], (v) => `${v} bits${v === MAX_BITS ? '+' : ''}`);
+    case 'entropy':
+      return continuous(
+        metric,
+        interpolatePurples,
+        [0, MAX_BITS / 2],
+        (v) => `${v} bits${v === MAX_BITS / 2 ? '+' : ''}`,
+      );
+    case 'probability':
+      return continuous(metric, interpolateBlues, [0, 1], (v) => v.toFixed(2));
+    case 'relativeToTop':
+      return continuous(
+        metric,
+        (t) => interpolateYlOrRd(1 - t),
+        [0, 1],
+        (v) => v.toFixed(2),
+      );
     case 'rank': {
       const labels = thresholds.map((t) => `top ${t.toLocaleString('en-US')}`);
       labels.push(`beyond ${thresholds.at(-1)?.toLocaleString('en-US')}`);
@@ -80,11 +125,17 @@ export function checkThresholds(text: string): FieldCheck<number[]> {
   const example = 'like 10, 100, 1000';
   const words = text.split(/[\s,]+/).filter(Boolean);
   if (words.length === 0) return { ok: false, problem: `Type 1 to ${MAX_THRESHOLDS} rank limits, ${example}.` };
-  if (words.length > MAX_THRESHOLDS) return { ok: false, problem: `At most ${MAX_THRESHOLDS} rank limits (${MAX_THRESHOLDS + 1} colours), ${example}; this has ${words.length}.` };
+  if (words.length > MAX_THRESHOLDS)
+    return {
+      ok: false,
+      problem: `At most ${MAX_THRESHOLDS} rank limits (${MAX_THRESHOLDS + 1} colours), ${example}; this has ${words.length}.`,
+    };
   const notWhole = words.find((word) => !(/^\d+$/.test(word) && Number(word) >= 1));
-  if (notWhole !== undefined) return { ok: false, problem: `Rank limits are whole numbers of 1 or more, ${example}; “${notWhole}” is not.` };
+  if (notWhole !== undefined)
+    return { ok: false, problem: `Rank limits are whole numbers of 1 or more, ${example}; “${notWhole}” is not.` };
   const limits = words.map(Number);
-  if (!limits.every((n, i) => i === 0 || n > limits[i - 1])) return { ok: false, problem: `The rank limits must go up, ${example}.` };
+  if (!limits.every((n, i) => i === 0 || n > limits[i - 1]))
+    return { ok: false, problem: `The rank limits must go up, ${example}.` };
   return { ok: true, value: limits };
 }
 

@@ -15,7 +15,7 @@ import { apiContextQuery, apiTokenRows } from './apiAlignment';
 const VOCAB = ['Hello', 'Hel', 'lo', ' world', ' ', 'naïve', 'na', 'ï', 've', '日本', '日', '本', '語'];
 function greedy(text: string): number[] {
   const ids: number[] = [];
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const id = VOCAB.findIndex((piece) => text.startsWith(piece, i));
     if (id >= 0) {
       ids.push(id);
@@ -33,7 +33,14 @@ const utf8 = (s: string) => new TextEncoder().encode(s).length;
 describe('apiContextQuery on ASCII', () => {
   const text = 'Hello world';
   it('sends the tokens of the bytes before the position, the boundary agreeing', () => {
-    expect(apiContextQuery(text, 5, greedy)).toEqual({ queryIds: [0], windowStart: 0, contextEnd: 5, droppedBytes: 0, truncatedTokens: 0, boundaryAgrees: true });
+    expect(apiContextQuery(text, 5, greedy)).toEqual({
+      queryIds: [0],
+      windowStart: 0,
+      contextEnd: 5,
+      droppedBytes: 0,
+      truncatedTokens: 0,
+      boundaryAgrees: true,
+    });
     expect(apiContextQuery(text, 0, greedy)).toMatchObject({ queryIds: [], boundaryAgrees: true });
     expect(apiContextQuery(text, utf8(text), greedy)).toMatchObject({ queryIds: [0, 3], boundaryAgrees: true });
   });
@@ -71,8 +78,18 @@ describe('apiContextQuery on non-ASCII text', () => {
 
   it('stops at the start of a character that the position splits, and says how many bytes it left out', () => {
     // Inside ï (bytes 2..3) and inside 語 (bytes 13..15), as a byte-level model may cut.
-    expect(apiContextQuery(text, 3, greedy)).toMatchObject({ queryIds: [6], contextEnd: 2, droppedBytes: 1, boundaryAgrees: false });
-    expect(apiContextQuery(text, 15, greedy)).toMatchObject({ queryIds: [5, 4, 9], contextEnd: 13, droppedBytes: 2, boundaryAgrees: false });
+    expect(apiContextQuery(text, 3, greedy)).toMatchObject({
+      queryIds: [6],
+      contextEnd: 2,
+      droppedBytes: 1,
+      boundaryAgrees: false,
+    });
+    expect(apiContextQuery(text, 15, greedy)).toMatchObject({
+      queryIds: [5, 4, 9],
+      contextEnd: 13,
+      droppedBytes: 2,
+      boundaryAgrees: false,
+    });
   });
 });
 
@@ -80,7 +97,10 @@ describe('with the shipped SentencePiece tokenizer', () => {
   let tokenizer: LabTokenizer;
   beforeAll(() => {
     const dir = join(repoRoot, 'public', 'tokenizers', 'llama-2');
-    tokenizer = LabTokenizer.fromText(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
+    tokenizer = LabTokenizer.fromText(
+      readFileSync(join(dir, 'tokenizer.json'), 'utf8'),
+      readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'),
+    );
   });
   const encode = (s: string) => tokenizer.encode(s);
 
@@ -102,16 +122,24 @@ describe('with the shipped SentencePiece tokenizer', () => {
   it('shows the API’s next tokens as the tokenizer’s bytes', () => {
     const ids = encode(' 日本 world');
     const rows = apiTokenRows(
-      [...ids.map((tokenId, i) => ({ tokenId, prob: 0.1 * (i + 1), count: i + 1 })), { tokenId: 65535, prob: 0.01, count: 1 }],
+      [
+        ...ids.map((tokenId, i) => ({ tokenId, prob: 0.1 * (i + 1), count: i + 1 })),
+        { tokenId: 65535, prob: 0.01, count: 1 },
+      ],
       (id) => tokenizer.tokenBytes(id),
     );
     expect(rows.map((r) => r.text).join('')).toContain('日本 world');
     expect(rows.at(-1)).toMatchObject({ endOfDocument: true, text: '(end of document)' });
     expect(rows.at(-1)!.bytes.length).toBe(0);
     // A byte-fallback piece that is part of a character renders as \xNN.
-    const byteToken = tokenizer.encode('\u{1F9A9}').map((id) => tokenizer.tokenBytes(id)).find((b) => b.length === 1 && b[0] >= 0x80);
+    const byteToken = tokenizer
+      .encode('\u{1F9A9}')
+      .map((id) => tokenizer.tokenBytes(id))
+      .find((b) => b.length === 1 && b[0] >= 0x80);
     expect(byteToken).toBeDefined();
     expect(apiTokenRows([{ tokenId: 1, prob: 1, count: 1 }], () => byteToken!)[0].text).toMatch(/^\\x[0-9A-F]{2}$/);
-    expect(apiTokenRows([{ tokenId: 7, prob: 1, count: 1 }], () => ' the')[0].bytes).toEqual(new TextEncoder().encode(' the'));
+    expect(apiTokenRows([{ tokenId: 7, prob: 1, count: 1 }], () => ' the')[0].bytes).toEqual(
+      new TextEncoder().encode(' the'),
+    );
   });
 });

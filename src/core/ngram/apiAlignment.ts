@@ -63,7 +63,12 @@ function characterStart(bytes: Uint8Array, offset: number): number {
  * The API query for the model position at `byteOffset` (UTF-8) of `text`. `tokenize` is the
  * index's tokenizer, without special tokens (no BOS).
  */
-export function apiContextQuery(text: string, byteOffset: number, tokenize: (text: string) => readonly number[], options: ApiContextOptions = {}): ApiContextQuery {
+export function apiContextQuery(
+  text: string,
+  byteOffset: number,
+  tokenize: (text: string) => readonly number[],
+  options: ApiContextOptions = {},
+): ApiContextQuery {
   const maxTokens = options.maxTokens ?? INFINI_GRAM_LIMITS.maxQueryTokens - 1;
   const windowBytes = options.windowBytes ?? 4096;
   const lookaheadChars = options.lookaheadChars ?? 16;
@@ -89,14 +94,25 @@ export function apiContextQuery(text: string, byteOffset: number, tokenize: (tex
 
   let boundaryAgrees = contextEnd === byteOffset;
   if (boundaryAgrees && contextEnd < bytes.length && context.length > 0) {
-    const following = Array.from(decoder.decode(bytes.subarray(contextEnd, characterStart(bytes, Math.min(bytes.length, contextEnd + 4 * lookaheadChars)))))
+    const following = Array.from(
+      decoder.decode(
+        bytes.subarray(contextEnd, characterStart(bytes, Math.min(bytes.length, contextEnd + 4 * lookaheadChars))),
+      ),
+    )
       .slice(0, lookaheadChars)
       .join('');
     // Same ids for the context's bytes when reading on ⇒ a boundary at the offset (an id always stands for the same bytes).
     const onward = tokenize(context + following);
     boundaryAgrees = ids.every((id, k) => onward[k] === id) && onward.length > ids.length;
   }
-  return { queryIds, windowStart, contextEnd, droppedBytes: byteOffset - contextEnd, truncatedTokens: ids.length - queryIds.length, boundaryAgrees };
+  return {
+    queryIds,
+    windowStart,
+    contextEnd,
+    droppedBytes: byteOffset - contextEnd,
+    truncatedTokens: ids.length - queryIds.length,
+    boundaryAgrees,
+  };
 }
 
 export interface ApiTokenRow {
@@ -115,11 +131,21 @@ export interface ApiTokenRow {
  * The API's next tokens as bytes, to show beside the model's: `decode` gives a token id's bytes
  * (or text) in the index's tokenizer, e.g. LabTokenizer.tokenBytes for Llama 2.
  */
-export function apiTokenRows(tokens: readonly { tokenId: number; prob: number; count: number }[], decode: (tokenId: number) => Uint8Array | string): ApiTokenRow[] {
+export function apiTokenRows(
+  tokens: readonly { tokenId: number; prob: number; count: number }[],
+  decode: (tokenId: number) => Uint8Array | string,
+): ApiTokenRow[] {
   return tokens.map(({ tokenId, prob, count }) => {
     const endOfDocument = tokenId === INFINI_GRAM_LIMITS.documentSeparator;
     const decoded = endOfDocument ? new Uint8Array(0) : decode(tokenId);
     const bytes = typeof decoded === 'string' ? encoder.encode(decoded) : decoded;
-    return { tokenId, prob, count, bytes, text: endOfDocument ? '(end of document)' : renderTokenBytes(bytes), endOfDocument };
+    return {
+      tokenId,
+      prob,
+      count,
+      bytes,
+      text: endOfDocument ? '(end of document)' : renderTokenBytes(bytes),
+      endOfDocument,
+    };
   });
 }

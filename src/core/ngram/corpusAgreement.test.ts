@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agreementSummary, MAX_EFFECTIVE_N_BIN } from './corpusAgreement';
 
 describe('agreementSummary', () => {
-  it('counts agreement by the paper\'s rule (P∞ > 0.5) and by argmax, per effective n', () => {
+  it("counts agreement by the paper's rule (P∞ > 0.5) and by argmax, per effective n", () => {
     const s = agreementSummary({
       ids: [5, 6, 7, 8],
       suffixLength: [0, 1, 1, 40],
@@ -26,7 +26,14 @@ describe('agreementSummary', () => {
   });
 
   it('ends the bins at the longest n seen and has no sparse agreement without sparse tokens', () => {
-    const s = agreementSummary({ ids: [1, 2, 3], suffixLength: [0, 2, 1], infiniGramProbability: [0, 0, 0], sparse: [false, false, false], infiniGramArgmax: [0, 0, 0], modelArgmax: [0, 0, 0] });
+    const s = agreementSummary({
+      ids: [1, 2, 3],
+      suffixLength: [0, 2, 1],
+      infiniGramProbability: [0, 0, 0],
+      sparse: [false, false, false],
+      infiniGramArgmax: [0, 0, 0],
+      modelArgmax: [0, 0, 0],
+    });
     expect(s.bins.map((b) => b.tokens)).toEqual([1, 1, 1]);
     expect(s.sparseAgreement).toBeNull();
     expect(s.medianEffectiveN).toBe(2);

@@ -48,8 +48,19 @@ export const MAX_EFFECTIVE_N_BIN = 32;
 
 export function agreementSummary(columns: AgreementColumns): AgreementSummary {
   const n = columns.ids.length;
-  const bins: AgreementBin[] = Array.from({ length: MAX_EFFECTIVE_N_BIN }, (_, i) => ({ effectiveN: i + 1, tokens: 0, agreeing: 0, sparseTokens: 0, sparseAgreeing: 0 }));
-  let agreeing = 0, argmaxAgreeing = 0, sparse = 0, sparseAgreeing = 0, modelAgreeing = 0, effectiveSum = 0;
+  const bins: AgreementBin[] = Array.from({ length: MAX_EFFECTIVE_N_BIN }, (_, i) => ({
+    effectiveN: i + 1,
+    tokens: 0,
+    agreeing: 0,
+    sparseTokens: 0,
+    sparseAgreeing: 0,
+  }));
+  let agreeing = 0,
+    argmaxAgreeing = 0,
+    sparse = 0,
+    sparseAgreeing = 0,
+    modelAgreeing = 0,
+    effectiveSum = 0;
   const effective = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const effectiveN = columns.suffixLength[i] + 1;
@@ -58,11 +69,17 @@ export function agreementSummary(columns: AgreementColumns): AgreementSummary {
     const agrees = columns.infiniGramProbability[i] > 0.5;
     const bin = bins[Math.min(effectiveN, MAX_EFFECTIVE_N_BIN) - 1];
     bin.tokens++;
-    if (agrees) { bin.agreeing++; agreeing++; }
+    if (agrees) {
+      bin.agreeing++;
+      agreeing++;
+    }
     if (columns.sparse[i]) {
       sparse++;
       bin.sparseTokens++;
-      if (agrees) { sparseAgreeing++; bin.sparseAgreeing++; }
+      if (agrees) {
+        sparseAgreeing++;
+        bin.sparseAgreeing++;
+      }
     }
     if (columns.infiniGramArgmax[i] === columns.ids[i]) argmaxAgreeing++;
     if (columns.modelArgmax[i] === columns.ids[i]) modelAgreeing++;

@@ -61,7 +61,8 @@ class BackwardOracle {
     let argmax = -1;
     for (const [token, count] of next) {
       contextCount += count;
-      if (token >= 0 && (argmax < 0 || count > next.get(argmax)! || (count === next.get(argmax) && token < argmax))) argmax = token;
+      if (token >= 0 && (argmax < 0 || count > next.get(argmax)! || (count === next.get(argmax) && token < argmax)))
+        argmax = token;
     }
     const tokenRuns = [...next.keys()].filter((t) => t >= 0).length;
     return {
@@ -103,7 +104,13 @@ describe.skipIf(!hasCorpus)('InfiniGramIndex on the SOTU training split', () => 
       expect(
         [scores.suffixLength[i], scores.contextCount[i], scores.count[i], scores.sparse[i], scores.argmaxToken[i]],
         `position ${i}`,
-      ).toEqual([expected.suffixLength, expected.contextCount, expected.count, expected.sparse ? 1 : 0, expected.argmax]);
+      ).toEqual([
+        expected.suffixLength,
+        expected.contextCount,
+        expected.count,
+        expected.sparse ? 1 : 0,
+        expected.argmax,
+      ]);
     }
     // Real text has long matches: some effective n well above a 5-gram's.
     expect(scores.effectiveN.reduce((a, b) => Math.max(a, b), 0)).toBeGreaterThan(5);

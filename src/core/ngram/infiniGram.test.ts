@@ -40,7 +40,8 @@ function naiveDistribution(documents: number[][], context: number[]) {
 
 function naiveInfiniGram(documents: number[][], context: number[], token: number) {
   let suffixLength = context.length;
-  while (suffixLength > 0 && naiveOccurrences(documents, context.slice(context.length - suffixLength)).length === 0) suffixLength--;
+  while (suffixLength > 0 && naiveOccurrences(documents, context.slice(context.length - suffixLength)).length === 0)
+    suffixLength--;
   const distribution = naiveDistribution(documents, context.slice(context.length - suffixLength));
   const count = distribution.entries.find((e) => e.token === token)?.count ?? 0;
   return {
@@ -58,7 +59,13 @@ function naiveInfiniGram(documents: number[][], context: number[], token: number
 // ---- Random corpora with small alphabets, so that long matches happen. ----
 
 /** Token ids: small ones, and huge ones that force the build's rank compression. */
-const ID_SETS = [[0, 1], [0, 1, 2], [3, 5, 8, 13], [0, 7, 2 ** 31 - 1], [10, 11, 12, 13, 14]];
+const ID_SETS = [
+  [0, 1],
+  [0, 1, 2],
+  [3, 5, 8, 13],
+  [0, 7, 2 ** 31 - 1],
+  [10, 11, 12, 13, 14],
+];
 
 function randomCorpus(random: () => number) {
   const alphabet = ID_SETS[Math.floor(random() * ID_SETS.length)];
@@ -81,7 +88,9 @@ function randomQuery(random: () => number, documents: number[][], pick: () => nu
 }
 
 function sortedLocations(locations: { documentIndex: number; tokenOffset: number }[]): [number, number][] {
-  return locations.map((l): [number, number] => [l.documentIndex, l.tokenOffset]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return locations
+    .map((l): [number, number] => [l.documentIndex, l.tokenOffset])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
 }
 
 describe('InfiniGramIndex against a brute-force scan', () => {
@@ -149,7 +158,13 @@ describe('InfiniGramIndex against a brute-force scan', () => {
           const expected = naiveInfiniGram(documents, tokens.slice(0, i), tokens[i]);
           const probability = expected.probability ?? NaN;
           expect(
-            [scores.suffixLength[i], scores.effectiveN[i], scores.contextCount[i], scores.count[i], scores.probability[i]],
+            [
+              scores.suffixLength[i],
+              scores.effectiveN[i],
+              scores.contextCount[i],
+              scores.count[i],
+              scores.probability[i],
+            ],
             label,
           ).toEqual([expected.suffixLength, expected.effectiveN, expected.contextCount, expected.count, probability]);
           expect([scores.sparse[i], scores.argmaxToken[i], scores.agrees[i], scores.argmaxAgrees[i]], label).toEqual([
@@ -168,7 +183,12 @@ describe('InfiniGramIndex against a brute-force scan', () => {
     const random = makeRandom(7);
     const documents = [Array.from({ length: 6000 }, () => Math.floor(random() * 4)), [1, 2, 3, 1]];
     const index = InfiniGramIndex.build(documents);
-    for (const [context, maxSupport] of [[[1], 100], [[], 50], [[2, 3], 7], [[3, 1, 2], 1]] as [number[], number][]) {
+    for (const [context, maxSupport] of [
+      [[1], 100],
+      [[], 50],
+      [[2, 3], 7],
+      [[3, 1, 2], 1],
+    ] as [number[], number][]) {
       const exact = naiveDistribution(documents, context);
       const sampled = index.nextTokenDistribution(context, { maxSupport });
       let unit = 1;

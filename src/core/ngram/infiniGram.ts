@@ -22,10 +22,22 @@ import { buildSuffixArray } from './suffixArray';
 import { decodeIndex, encodeIndex } from './infiniGramFormat';
 import { collectNextSymbols, mostFrequentNextSymbol } from './nextSymbols';
 import { scoreTokens, type TextScores } from './infiniGramScoring';
-import type { CorpusLocation, InfiniGramResult, LongestMatch, NextTokenDistribution, RankRange } from './infiniGramTypes';
+import type {
+  CorpusLocation,
+  InfiniGramResult,
+  LongestMatch,
+  NextTokenDistribution,
+  RankRange,
+} from './infiniGramTypes';
 
 export type { TextScores } from './infiniGramScoring';
-export type { CorpusLocation, InfiniGramResult, LongestMatch, NextTokenDistribution, RankRange } from './infiniGramTypes';
+export type {
+  CorpusLocation,
+  InfiniGramResult,
+  LongestMatch,
+  NextTokenDistribution,
+  RankRange,
+} from './infiniGramTypes';
 
 /** Largest token id an index accepts (ids must be < 2^31). */
 export const MAX_TOKEN_ID = 2 ** 31 - 1;
@@ -55,7 +67,10 @@ export class InfiniGramIndex {
    * Builds the index, synchronously (run it in the worker). Throws on a token that is not an
    * integer in [0, 2^31). Memory while building: about 9 bytes per token, 17 with huge ids.
    */
-  static build(documents: readonly ArrayLike<number>[], options: { onProgress?(fraction: number): void } = {}): InfiniGramIndex {
+  static build(
+    documents: readonly ArrayLike<number>[],
+    options: { onProgress?(fraction: number): void } = {},
+  ): InfiniGramIndex {
     const onProgress = options.onProgress;
     onProgress?.(0);
     let length = 1;
@@ -157,7 +172,10 @@ export class InfiniGramIndex {
   }
 
   /** The n-gram estimate count(context · token) / count(context); null when the context never occurs. */
-  probability(context: ArrayLike<number>, token: number): { count: number; contextCount: number; probability: number | null } {
+  probability(
+    context: ArrayLike<number>,
+    token: number,
+  ): { count: number; contextCount: number; probability: number | null } {
     const range = this.find(context);
     const contextCount = range.hi - range.lo;
     if (contextCount === 0) return { count: 0, contextCount: 0, probability: null };
@@ -271,7 +289,8 @@ export class InfiniGramIndex {
     const contextCount = range.hi - range.lo;
     let unit = 1;
     if (maxSupport !== undefined) {
-      if (!Number.isInteger(maxSupport) || maxSupport < 1) throw new RangeError(`maxSupport must be a positive integer, got ${maxSupport}`);
+      if (!Number.isInteger(maxSupport) || maxSupport < 1)
+        throw new RangeError(`maxSupport must be a positive integer, got ${maxSupport}`);
       while (contextCount > unit * maxSupport) unit *= 2;
     }
     const runs = collectNextSymbols(this.text, this.suffixArray, range.lo, range.hi, depth, unit);

@@ -5,12 +5,18 @@
  */
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_CORPUS, SEPARATOR, startInfiniGramServer, type InfiniGramServer } from '../../../tools/infinigram-server.mjs';
+import {
+  BUILTIN_CORPUS,
+  SEPARATOR,
+  startInfiniGramServer,
+  type InfiniGramServer,
+} from '../../../tools/infinigram-server.mjs';
 import { createInfiniGramApi, InfiniGramApiError, retryAfterMs, type InfiniGramErrorKind } from './infiniGramApi';
 
 const INDEX = 'v4_pileval_llama';
 let server: InfiniGramServer;
-const api = (path = '', options: { timeoutMs?: number; maxRetryWaitMs?: number } = {}) => createInfiniGramApi({ endpoint: server.url + path, index: INDEX, ...options });
+const api = (path = '', options: { timeoutMs?: number; maxRetryWaitMs?: number } = {}) =>
+  createInfiniGramApi({ endpoint: server.url + path, index: INDEX, ...options });
 const requestsTo = (path: string) => server.requests.filter((r) => r.path === path).length;
 
 /** The corpus as the engine lays it out: the separator before every document. */
@@ -85,7 +91,13 @@ describe('infini-gram API client: query types', () => {
   it('gives the ∞-gram probability with the longest suffix found', async () => {
     // "<unknown> <unknown> language processing" + "is": the longest suffix in the corpus is "language processing".
     const r = await api().infiniGramProbability([1, 2, 4086, 9068], 338);
-    expect(r).toMatchObject({ suffixLength: 2, prob: 0.5, promptCount: 2, contCount: 1, longestSuffix: ' language processing' });
+    expect(r).toMatchObject({
+      suffixLength: 2,
+      prob: 0.5,
+      promptCount: 2,
+      contCount: 1,
+      longestSuffix: ' language processing',
+    });
     const backedOff = await api().infiniGramProbability([9999], 450);
     expect(backedOff).toMatchObject({ suffixLength: 0, promptCount: flat.length, longestSuffix: '' });
   });
@@ -113,7 +125,11 @@ describe('infini-gram API client: query types', () => {
     const r = await api().searchDocuments([17366], 2, { maxDisplayTokens: 6 }); // "lazy"
     expect(r.count).toBe(3);
     expect(r.documents).toHaveLength(2);
-    expect(server.requests.slice(before).map((q) => q.queryType)).toEqual(['find', 'get_doc_by_rank', 'get_doc_by_rank']);
+    expect(server.requests.slice(before).map((q) => q.queryType)).toEqual([
+      'find',
+      'get_doc_by_rank',
+      'get_doc_by_rank',
+    ]);
     for (const d of r.documents) {
       expect([2, 3]).toContain(d.docIndex);
       expect(d.displayLength).toBeLessThanOrEqual(6);
@@ -126,7 +142,11 @@ describe('infini-gram API client: query types', () => {
 
 describe('infini-gram API client: errors', () => {
   it('times out on a server that answers too late', async () => {
-    await expectKind(api('delay-2000/', { timeoutMs: 200 }).count([450]), 'timeout', /^The infini-gram API at 127\.0\.0\.1:\d+ did not answer within 0\.2 s\.$/);
+    await expectKind(
+      api('delay-2000/', { timeoutMs: 200 }).count([450]),
+      'timeout',
+      /^The infini-gram API at 127\.0\.0\.1:\d+ did not answer within 0\.2 s\.$/,
+    );
   });
 
   it('retries a 429 once after a short Retry-After, then answers', async () => {
@@ -137,7 +157,11 @@ describe('infini-gram API client: errors', () => {
 
   it('does not wait for a long Retry-After: one request, a rate-limited error', async () => {
     const path = '/status-429/retry-after-60/';
-    const error = await expectKind(api(path.slice(1)).count([450]), 'rate-limited', /is limiting requests; try again in 60 s\.$/);
+    const error = await expectKind(
+      api(path.slice(1)).count([450]),
+      'rate-limited',
+      /is limiting requests; try again in 60 s\.$/,
+    );
     expect(error.status).toBe(429);
     expect(requestsTo(path)).toBe(1);
   });
@@ -149,19 +173,39 @@ describe('infini-gram API client: errors', () => {
   });
 
   it('reports a server failure with its status', async () => {
-    const error = await expectKind(api('status-500/').count([450]), 'server', /failed with HTTP 500 \(\[Flask\] Internal server error: simulated 500\)\.$/);
+    const error = await expectKind(
+      api('status-500/').count([450]),
+      'server',
+      /failed with HTTP 500 \(\[Flask\] Internal server error: simulated 500\)\.$/,
+    );
     expect(error.status).toBe(500);
   });
 
   it('reports a refusal, whether HTTP 200 with an error field or HTTP 400', async () => {
-    await expectKind(api().count(Array(501).fill(450)), 'server', /refused the query: Please limit your input to <= 500 tokens\.$/);
-    await expectKind(createInfiniGramApi({ endpoint: server.url, index: 'v4_nope' }).count([450]), 'server', /refused the query: \[Flask\] Invalid index: v4_nope\.$/);
+    await expectKind(
+      api().count(Array(501).fill(450)),
+      'server',
+      /refused the query: Please limit your input to <= 500 tokens\.$/,
+    );
+    await expectKind(
+      createInfiniGramApi({ endpoint: server.url, index: 'v4_nope' }).count([450]),
+      'server',
+      /refused the query: \[Flask\] Invalid index: v4_nope\.$/,
+    );
   });
 
   it('reports malformed JSON and answers of the wrong shape as bad responses', async () => {
     await expectKind(api('malformed/').count([450]), 'bad-response', /not valid JSON\.$/);
-    const wrongShape = createInfiniGramApi({ endpoint: 'https://api.example/', index: INDEX, fetch: async () => new Response(JSON.stringify({ count: 'many' })) });
-    await expectKind(wrongShape.count([1]), 'bad-response', /^The infini-gram API at api\.example sent an answer Tokenscope cannot read \(count: .+\)\.$/);
+    const wrongShape = createInfiniGramApi({
+      endpoint: 'https://api.example/',
+      index: INDEX,
+      fetch: async () => new Response(JSON.stringify({ count: 'many' })),
+    });
+    await expectKind(
+      wrongShape.count([1]),
+      'bad-response',
+      /^The infini-gram API at api\.example sent an answer Tokenscope cannot read \(count: .+\)\.$/,
+    );
   });
 
   it('reports a refused connection as unreachable', async () => {
@@ -171,13 +215,21 @@ describe('infini-gram API client: errors', () => {
         probe.close(() => resolve(port));
       });
     });
-    await expectKind(createInfiniGramApi({ endpoint: `http://127.0.0.1:${port}/`, index: INDEX }).count([1]), 'unreachable', /could not be reached/);
+    await expectKind(
+      createInfiniGramApi({ endpoint: `http://127.0.0.1:${port}/`, index: INDEX }).count([1]),
+      'unreachable',
+      /could not be reached/,
+    );
   });
 
   it('cancels on abort: in flight, before sending, and while waiting to retry', async () => {
     const inFlight = new AbortController();
     setTimeout(() => inFlight.abort(), 50);
-    await expectKind(api('delay-2000/').count([450], { signal: inFlight.signal }), 'cancelled', /^The infini-gram query to 127\.0\.0\.1:\d+ was cancelled\.$/);
+    await expectKind(
+      api('delay-2000/').count([450], { signal: inFlight.signal }),
+      'cancelled',
+      /^The infini-gram query to 127\.0\.0\.1:\d+ was cancelled\.$/,
+    );
 
     const before = server.requests.length;
     await expectKind(api().count([450], { signal: AbortSignal.abort() }), 'cancelled', /cancelled/);
@@ -185,7 +237,11 @@ describe('infini-gram API client: errors', () => {
 
     const waiting = new AbortController();
     setTimeout(() => waiting.abort(), 100);
-    await expectKind(api('status-429/retry-after-2/').count([450], { signal: waiting.signal }), 'cancelled', /cancelled/);
+    await expectKind(
+      api('status-429/retry-after-2/').count([450], { signal: waiting.signal }),
+      'cancelled',
+      /cancelled/,
+    );
   });
 
   it('reads Retry-After as seconds or a date, and a missing one as a second', () => {
@@ -198,12 +254,23 @@ describe('infini-gram API client: errors', () => {
 
 describe('loopback server', () => {
   it('answers CORS preflights and marks answers readable across origins (COEP require-corp)', async () => {
-    const preflight = await fetch(server.url, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:4317', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://127.0.0.1:4317',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
-    const post = await fetch(server.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ index: INDEX, query_type: 'count', query_ids: [] }) });
+    const post = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ index: INDEX, query_type: 'count', query_ids: [] }),
+    });
     expect(post.headers.get('access-control-allow-origin')).toBe('*');
     expect(post.headers.get('access-control-expose-headers')).toContain('Retry-After');
     expect(post.headers.get('cross-origin-resource-policy')).toBe('cross-origin');

@@ -48,11 +48,19 @@ export * from './infiniGramApiTypes';
 const nat = z.number().int().nonnegative();
 const latency = z.number().nonnegative().optional();
 const countSchema = z.object({ count: nat, approx: z.boolean().optional(), latency });
-const probSchema = z.object({ prob: z.number().refine((p) => p === -1 || (p >= 0 && p <= 1), 'prob out of range'), prompt_cnt: nat, cont_cnt: nat, latency });
+const probSchema = z.object({
+  prob: z.number().refine((p) => p === -1 || (p >= 0 && p <= 1), 'prob out of range'),
+  prompt_cnt: nat,
+  cont_cnt: nat,
+  latency,
+});
 const infgramProbSchema = probSchema.extend({ suffix_len: nat, longest_suffix: z.string().optional() });
 const ntdSchema = z.object({
   prompt_cnt: nat,
-  result_by_token_id: z.record(z.string().regex(/^\d+$/), z.object({ prob: z.number().min(0).max(1), cont_cnt: nat, token: z.string().optional() })),
+  result_by_token_id: z.record(
+    z.string().regex(/^\d+$/),
+    z.object({ prob: z.number().min(0).max(1), cont_cnt: nat, token: z.string().optional() }),
+  ),
   approx: z.boolean().optional(),
   latency,
 });
@@ -93,7 +101,8 @@ export function createInfiniGramApi(options: InfiniGramApiOptions): InfiniGramAp
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 3_000;
   const host = hostOf(endpoint);
-  const fail = (kind: InfiniGramErrorKind, message: string, status?: number) => new InfiniGramApiError(kind, message, status);
+  const fail = (kind: InfiniGramErrorKind, message: string, status?: number) =>
+    new InfiniGramApiError(kind, message, status);
   const cancelled = () => fail('cancelled', `The infini-gram query to ${host} was cancelled.`);
 
   /** One HTTP exchange: the status, Retry-After and body text, or a timeout / cancel / unreachable error. */
@@ -108,14 +117,23 @@ export function createInfiniGramApi(options: InfiniGramApiOptions): InfiniGramAp
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const response = await fetchImpl(endpoint, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal });
+      const response = await fetchImpl(endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: controller.signal,
+      });
       // The timer runs on through the body: a server that stalls mid-answer is a timeout too.
       return { status: response.status, retryAfter: response.headers.get('Retry-After'), text: await response.text() };
     } catch {
       if (signal?.aborted) throw cancelled();
-      if (timedOut) throw fail('timeout', `The infini-gram API at ${host} did not answer within ${formatSeconds(timeoutMs)} s.`);
+      if (timedOut)
+        throw fail('timeout', `The infini-gram API at ${host} did not answer within ${formatSeconds(timeoutMs)} s.`);
       // fetch's TypeError says no more than "failed": offline, DNS, refused, or blocked by CORS all look alike.
-      throw fail('unreachable', `The infini-gram API at ${host} could not be reached (offline, a wrong address, or a server that does not accept requests from this page).`);
+      throw fail(
+        'unreachable',
+        `The infini-gram API at ${host} could not be reached (offline, a wrong address, or a server that does not accept requests from this page).`,
+      );
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
@@ -134,7 +152,12 @@ export function createInfiniGramApi(options: InfiniGramApiOptions): InfiniGramAp
       }
       await sleep(waitMs, signal, cancelled);
       answer = await exchange(body, signal);
-      if (answer.status === 429) throw fail('rate-limited', `The infini-gram API at ${host} is still limiting requests after one retry; try again later.`, 429);
+      if (answer.status === 429)
+        throw fail(
+          'rate-limited',
+          `The infini-gram API at ${host} is still limiting requests after one retry; try again later.`,
+          429,
+        );
     }
     let json: unknown;
     try {
@@ -142,22 +165,40 @@ export function createInfiniGramApi(options: InfiniGramApiOptions): InfiniGramAp
     } catch {
       json = undefined;
     }
-    const serverError = typeof json === 'object' && json !== null && typeof (json as { error?: unknown }).error === 'string' ? sentencePart((json as { error: string }).error) : null;
+    const serverError =
+      typeof json === 'object' && json !== null && typeof (json as { error?: unknown }).error === 'string'
+        ? sentencePart((json as { error: string }).error)
+        : null;
     if (answer.status >= 400 || serverError !== null) {
-      if (answer.status < 500 && serverError) throw fail('server', `The infini-gram API at ${host} refused the query: ${serverError}.`, answer.status);
-      throw fail('server', `The infini-gram API at ${host} failed with HTTP ${answer.status}${serverError ? ` (${serverError})` : ''}.`, answer.status);
+      if (answer.status < 500 && serverError)
+        throw fail('server', `The infini-gram API at ${host} refused the query: ${serverError}.`, answer.status);
+      throw fail(
+        'server',
+        `The infini-gram API at ${host} failed with HTTP ${answer.status}${serverError ? ` (${serverError})` : ''}.`,
+        answer.status,
+      );
     }
-    if (json === undefined) throw fail('bad-response', `The infini-gram API at ${host} sent an answer that is not valid JSON.`, answer.status);
+    if (json === undefined)
+      throw fail(
+        'bad-response',
+        `The infini-gram API at ${host} sent an answer that is not valid JSON.`,
+        answer.status,
+      );
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue && issue.path.length ? `${issue.path.join('.')}: ` : '';
-      throw fail('bad-response', `The infini-gram API at ${host} sent an answer Tokenscope cannot read (${where}${issue?.message ?? 'unexpected shape'}).`, answer.status);
+      throw fail(
+        'bad-response',
+        `The infini-gram API at ${host} sent an answer Tokenscope cannot read (${where}${issue?.message ?? 'unexpected shape'}).`,
+        answer.status,
+      );
     }
     return parsed.data;
   }
 
-  const supportOf = (o?: DistributionOptions) => (o?.maxSupport === undefined ? {} : { max_support: clamp(o.maxSupport, 1, INFINI_GRAM_LIMITS.maxSupport) });
+  const supportOf = (o?: DistributionOptions) =>
+    o?.maxSupport === undefined ? {} : { max_support: clamp(o.maxSupport, 1, INFINI_GRAM_LIMITS.maxSupport) };
   const maxQuery = INFINI_GRAM_LIMITS.maxQueryTokens;
 
   return {
@@ -171,15 +212,33 @@ export function createInfiniGramApi(options: InfiniGramApiOptions): InfiniGramAp
       return fromProb(await post(probSchema, { query_type: 'prob', query_ids: [...contextIds, tokenId] }, o?.signal));
     },
     async nextTokenDistribution(contextIds, o) {
-      return fromNtd(await post(ntdSchema, { query_type: 'ntd', query_ids: [...contextIds], ...supportOf(o) }, o?.signal));
+      return fromNtd(
+        await post(ntdSchema, { query_type: 'ntd', query_ids: [...contextIds], ...supportOf(o) }, o?.signal),
+      );
     },
     async infiniGramProbability(contextIds, tokenId, o) {
-      const r = await post(infgramProbSchema, { query_type: 'infgram_prob', query_ids: [...lastTokens(contextIds, maxQuery - 1), tokenId] }, o?.signal);
-      return { ...fromProb(r), suffixLength: r.suffix_len, longestSuffix: r.suffix_len === 0 ? '' : (r.longest_suffix ?? '') };
+      const r = await post(
+        infgramProbSchema,
+        { query_type: 'infgram_prob', query_ids: [...lastTokens(contextIds, maxQuery - 1), tokenId] },
+        o?.signal,
+      );
+      return {
+        ...fromProb(r),
+        suffixLength: r.suffix_len,
+        longestSuffix: r.suffix_len === 0 ? '' : (r.longest_suffix ?? ''),
+      };
     },
     async infiniGramDistribution(contextIds, o) {
-      const r = await post(infgramNtdSchema, { query_type: 'infgram_ntd', query_ids: lastTokens(contextIds, maxQuery), ...supportOf(o) }, o?.signal);
-      return { ...fromNtd(r), suffixLength: r.suffix_len, longestSuffix: r.suffix_len === 0 ? '' : (r.longest_suffix ?? '') };
+      const r = await post(
+        infgramNtdSchema,
+        { query_type: 'infgram_ntd', query_ids: lastTokens(contextIds, maxQuery), ...supportOf(o) },
+        o?.signal,
+      );
+      return {
+        ...fromNtd(r),
+        suffixLength: r.suffix_len,
+        longestSuffix: r.suffix_len === 0 ? '' : (r.longest_suffix ?? ''),
+      };
     },
     async searchDocuments(queryIds, maxResults, o) {
       const ids = [...queryIds];
@@ -189,11 +248,18 @@ export function createInfiniGramApi(options: InfiniGramApiOptions): InfiniGramAp
       found.segment_by_shard.forEach(([lo, hi], shard) => {
         for (let rank = lo; rank < hi && ranks.length < wanted; rank++) ranks.push({ shard, rank });
       });
-      const display = o?.maxDisplayTokens === undefined ? {} : { max_disp_len: clamp(o.maxDisplayTokens, 1, INFINI_GRAM_LIMITS.maxDisplayTokens) };
+      const display =
+        o?.maxDisplayTokens === undefined
+          ? {}
+          : { max_disp_len: clamp(o.maxDisplayTokens, 1, INFINI_GRAM_LIMITS.maxDisplayTokens) };
       const documents: FoundDocument[] = [];
       // One at a time: a search is a handful of requests, and the public server is shared.
       for (const { shard, rank } of ranks) {
-        const d = await post(documentSchema, { query_type: 'get_doc_by_rank', query_ids: ids, s: shard, rank, ...display }, o?.signal);
+        const d = await post(
+          documentSchema,
+          { query_type: 'get_doc_by_rank', query_ids: ids, s: shard, rank, ...display },
+          o?.signal,
+        );
         documents.push({
           shard,
           rank,
@@ -222,7 +288,10 @@ const formatSeconds = (ms: number) => String(Math.round(ms / 100) / 10);
 
 /** A server's message as part of our sentence: one line, short, without its own closing punctuation. */
 function sentencePart(message: string): string {
-  const line = message.replace(/\s+/g, ' ').trim().replace(/[.!]+$/, '');
+  const line = message
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.!]+$/, '');
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 

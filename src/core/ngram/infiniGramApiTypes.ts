@@ -5,7 +5,12 @@
 export const INFINI_GRAM_API_ENDPOINT = 'https://api.infini-gram.io/';
 
 /** The public server's limits (api_server.py arguments). Token ids fit 16 bits; 65535 separates documents. */
-export const INFINI_GRAM_LIMITS = { maxQueryTokens: 500, maxSupport: 1000, maxDisplayTokens: 10_000, documentSeparator: 65535 } as const;
+export const INFINI_GRAM_LIMITS = {
+  maxQueryTokens: 500,
+  maxSupport: 1000,
+  maxDisplayTokens: 10_000,
+  documentSeparator: 65535,
+} as const;
 /** Our own limit on documents fetched per search (one request each): the server's old search_docs allowed 10. */
 export const MAX_DOCUMENTS_PER_SEARCH = 10;
 
@@ -14,7 +19,11 @@ export type IndexTokenizer = 'llama-2' | 'olmo' | 'gpt2';
 export const INFINI_GRAM_INDEXES: readonly { name: string; corpus: string; tokenizer: IndexTokenizer }[] = [
   { name: 'v4_olmo-2-0325-32b-instruct_llama', corpus: 'OLMo-2-0325-32B-Instruct training data', tokenizer: 'llama-2' },
   { name: 'v4_olmo-2-1124-13b-instruct_llama', corpus: 'OLMo-2-1124-13B-Instruct training data', tokenizer: 'llama-2' },
-  { name: 'v4_olmoe-0125-1b-7b-instruct_llama', corpus: 'OLMoE-0125-1B-7B-Instruct training data', tokenizer: 'llama-2' },
+  {
+    name: 'v4_olmoe-0125-1b-7b-instruct_llama',
+    corpus: 'OLMoE-0125-1B-7B-Instruct training data',
+    tokenizer: 'llama-2',
+  },
   { name: 'v4_olmo-mix-1124_llama', corpus: 'OLMo-mix-1124', tokenizer: 'llama-2' },
   { name: 'v4_dclm-baseline_llama', corpus: 'DCLM-baseline', tokenizer: 'llama-2' },
   { name: 'v4_dolma-v1_7_llama', corpus: 'Dolma v1.7', tokenizer: 'llama-2' },
@@ -114,8 +123,19 @@ export interface InfiniGramApi {
   count(queryIds: readonly number[], options?: RequestOptions): Promise<CountResult>;
   probability(contextIds: readonly number[], tokenId: number, options?: RequestOptions): Promise<ProbabilityResult>;
   nextTokenDistribution(contextIds: readonly number[], options?: DistributionOptions): Promise<DistributionResult>;
-  infiniGramProbability(contextIds: readonly number[], tokenId: number, options?: RequestOptions): Promise<InfiniGramProbabilityResult>;
-  infiniGramDistribution(contextIds: readonly number[], options?: DistributionOptions): Promise<InfiniGramDistributionResult>;
+  infiniGramProbability(
+    contextIds: readonly number[],
+    tokenId: number,
+    options?: RequestOptions,
+  ): Promise<InfiniGramProbabilityResult>;
+  infiniGramDistribution(
+    contextIds: readonly number[],
+    options?: DistributionOptions,
+  ): Promise<InfiniGramDistributionResult>;
   /** The first `maxResults` (1..10) documents with an occurrence: a `find`, then one `get_doc_by_rank` each. */
-  searchDocuments(queryIds: readonly number[], maxResults: number, options?: DocumentSearchOptions): Promise<DocumentSearchResult>;
+  searchDocuments(
+    queryIds: readonly number[],
+    maxResults: number,
+    options?: DocumentSearchOptions,
+  ): Promise<DocumentSearchResult>;
 }

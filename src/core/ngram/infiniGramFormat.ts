@@ -78,8 +78,10 @@ export function decodeIndex(bytes: Uint8Array): IndexParts {
   const magic = String.fromCharCode(...bytes.subarray(0, FORMAT_MAGIC.length));
   if (magic !== FORMAT_MAGIC) fail(`wrong magic (expected "${FORMAT_MAGIC}")`);
   const version = header.getUint32(8, true);
-  if (version !== FORMAT_VERSION) fail(`format version ${version}, this build reads version ${FORMAT_VERSION}; rebuild the index`);
-  if (header.getUint32(12, true) !== HEADER_BYTES) fail(`header size ${header.getUint32(12, true)}, expected ${HEADER_BYTES}`);
+  if (version !== FORMAT_VERSION)
+    fail(`format version ${version}, this build reads version ${FORMAT_VERSION}; rebuild the index`);
+  if (header.getUint32(12, true) !== HEADER_BYTES)
+    fail(`header size ${header.getUint32(12, true)}, expected ${HEADER_BYTES}`);
   const n = header.getUint32(16, true);
   const documentCount = header.getUint32(20, true);
   if (n < 1 || documentCount > n - 1 || header.getUint32(24, true) !== n - 1 - documentCount) {

@@ -53,7 +53,9 @@ describe('interpolation with the ∞-gram', () => {
   });
 
   it('refuses inputs of different lengths and bad grids', () => {
-    expect(() => combinedPerplexity({ pInfinity: [1], sparse: [0, 1], pNeural: [0.5] }, 0, 0)).toThrow(/differ in length/);
+    expect(() => combinedPerplexity({ pInfinity: [1], sparse: [0, 1], pNeural: [0.5] }, 0, 0)).toThrow(
+      /differ in length/,
+    );
     expect(() => tuneLambdas({ pInfinity: [1], sparse: [0], pNeural: [0.5] }, [2])).toThrow(/\[0, 1\]/);
     expect(() => tuneLambdas({ pInfinity: [], sparse: [], pNeural: [] })).toThrow(/no validation positions/);
   });

@@ -55,7 +55,11 @@ export function relativeImprovement(neuralPerplexity: number, combinedPerplexity
 }
 
 /** Perplexity of the combination with the given λs. */
-export function combinedPerplexity(positions: InterpolationPositions, lambdaSparse: number, lambdaDense: number): number {
+export function combinedPerplexity(
+  positions: InterpolationPositions,
+  lambdaSparse: number,
+  lambdaDense: number,
+): number {
   checkLengths(positions);
   const { pInfinity, sparse, pNeural } = positions;
   let negativeLogSum = 0;
@@ -71,7 +75,10 @@ export function combinedPerplexity(positions: InterpolationPositions, lambdaSpar
  * O(grid · positions), not grid² · positions. Ties keep the smaller λ; the grid should contain 0
  * so the result is never worse than the neural model alone.
  */
-export function tuneLambdas(positions: InterpolationPositions, grid: readonly number[] = DEFAULT_LAMBDA_GRID): LambdaTuning {
+export function tuneLambdas(
+  positions: InterpolationPositions,
+  grid: readonly number[] = DEFAULT_LAMBDA_GRID,
+): LambdaTuning {
   checkLengths(positions);
   if (grid.length === 0) throw new RangeError('tuneLambdas: the λ grid is empty');
   const sortedGrid = [...grid].sort((a, b) => a - b);
@@ -85,7 +92,9 @@ export function tuneLambdas(positions: InterpolationPositions, grid: readonly nu
   const bestSparse = argmin(sparseLoss);
   const bestDense = argmin(denseLoss);
   const toPerplexity = (negativeLogSum: number) => Math.exp(negativeLogSum / m);
-  const neuralPerplexity = toPerplexity(groupNegativeLogSum(positions, true, 0) + groupNegativeLogSum(positions, false, 0));
+  const neuralPerplexity = toPerplexity(
+    groupNegativeLogSum(positions, true, 0) + groupNegativeLogSum(positions, false, 0),
+  );
   const best = toPerplexity(sparseLoss[bestSparse] + denseLoss[bestDense]);
   return {
     lambdaSparse: sortedGrid[bestSparse],
@@ -118,6 +127,8 @@ function argmin(values: number[]): number {
 
 function checkLengths({ pInfinity, sparse, pNeural }: InterpolationPositions): void {
   if (pInfinity.length !== pNeural.length || sparse.length !== pNeural.length) {
-    throw new RangeError(`interpolation: ${pInfinity.length} P∞, ${sparse.length} sparse flags and ${pNeural.length} P_neural differ in length`);
+    throw new RangeError(
+      `interpolation: ${pInfinity.length} P∞, ${sparse.length} sparse flags and ${pNeural.length} P_neural differ in length`,
+    );
   }
 }

@@ -62,7 +62,14 @@ describe('trainKneserNey', () => {
 
   it.each([1, 2, 3, 4])('gives a distribution that sums to 1 at order %i for seen and unseen contexts', (order) => {
     const model = trainKneserNey(train, vocabSize, order);
-    const contexts = [[], train.slice(100, 103), train.slice(0, 1), [45, 46, 47], [train[7], 48], [49, train[7], train[8]]];
+    const contexts = [
+      [],
+      train.slice(100, 103),
+      train.slice(0, 1),
+      [45, 46, 47],
+      [train[7], 48],
+      [49, train[7], train[8]],
+    ];
     for (const context of contexts) {
       const probabilities = model.probabilities(context);
       expect(probabilities).toHaveLength(vocabSize);
@@ -111,7 +118,11 @@ describe('trainKneserNey', () => {
 
   it('falls back to fixed discounts when a count class is empty', () => {
     expect(estimateDiscounts([10, 5, 0, 0])).toEqual([1 - (2 * 0.5 * 5) / 10, 1, 1.5]);
-    expect(estimateDiscounts([100, 40, 20, 10])).toEqual([0.5555555555555556, 2 - (3 * (100 / 180) * 20) / 40, 3 - (4 * (100 / 180) * 10) / 20]);
+    expect(estimateDiscounts([100, 40, 20, 10])).toEqual([
+      0.5555555555555556,
+      2 - (3 * (100 / 180) * 20) / 40,
+      3 - (4 * (100 / 180) * 10) / 20,
+    ]);
   });
 
   it('gives empirical frequencies at order 1, with one pseudo-count spread over the vocabulary', () => {
@@ -119,7 +130,9 @@ describe('trainKneserNey', () => {
     const model = trainKneserNey(stream, 8, 1);
     const probabilities = model.probabilities([3]);
     const counts = [1, 2, 4, 0, 0, 1, 0, 0];
-    counts.forEach((count, token) => expect(probabilities[token]).toBeCloseTo((count + 1 / 8) / (stream.length + 1), 14));
+    counts.forEach((count, token) =>
+      expect(probabilities[token]).toBeCloseTo((count + 1 / 8) / (stream.length + 1), 14),
+    );
     expect(probabilities[2]).toBeCloseTo(4 / 8, 1); // the empirical frequency, up to the floor
     expect(probabilities[7]).toBeGreaterThan(0);
     expect(model.discounts[0]).toEqual([0, 0, 0]);
@@ -146,7 +159,8 @@ describe('trainKneserNey', () => {
     const model = trainKneserNey(train, vocabSize, order);
     const heldOut = [...zipfStream(300, 40, 2), 45, 3, 46, 47, ...zipfStream(50, 40, 3)];
     let expectedNats = 0;
-    for (let j = 1; j < heldOut.length; j++) expectedNats -= Math.log(model.probabilities(heldOut.slice(0, j))[heldOut[j]]);
+    for (let j = 1; j < heldOut.length; j++)
+      expectedNats -= Math.log(model.probabilities(heldOut.slice(0, j))[heldOut[j]]);
     const { nllNats, scoredTokens } = model.score(heldOut);
     expect(scoredTokens).toBe(heldOut.length - 1);
     expect(nllNats).toBeCloseTo(expectedNats, 8);

@@ -186,7 +186,8 @@ export class KneserNeyModel {
       // Walk the trie from the root through the last m tokens, one order per token.
       const start = context.length - m;
       let id = start >= 0 ? 0 : -1;
-      for (let i = 0; id >= 0 && i < m; i++) id = this.levels[i + 1].find(id, checkToken(context[start + i], this.vocabSize));
+      for (let i = 0; id >= 0 && i < m; i++)
+        id = this.levels[i + 1].find(id, checkToken(context[start + i], this.vocabSize));
       ids.push(id);
     }
     return ids;
@@ -236,8 +237,10 @@ function checkToken(token: number, vocabSize: number): number {
  * const perplexity = Math.exp(nllNats / scoredTokens);
  */
 export function trainKneserNey(tokens: ArrayLike<number>, vocabSize: number, order: number): KneserNeyModel {
-  if (!Number.isInteger(order) || order < 1 || order > MAX_ORDER) throw new RangeError(`order must be 1..${MAX_ORDER}, got ${order}`);
-  if (!Number.isInteger(vocabSize) || vocabSize < 1 || vocabSize > TOKEN_STRIDE) throw new RangeError(`vocabSize must be 1..${TOKEN_STRIDE}, got ${vocabSize}`);
+  if (!Number.isInteger(order) || order < 1 || order > MAX_ORDER)
+    throw new RangeError(`order must be 1..${MAX_ORDER}, got ${order}`);
+  if (!Number.isInteger(vocabSize) || vocabSize < 1 || vocabSize > TOKEN_STRIDE)
+    throw new RangeError(`vocabSize must be 1..${TOKEN_STRIDE}, got ${vocabSize}`);
   const levels = Array.from({ length: order + 1 }, () => new GramLevel());
   levels[0].intern(0, 0); // the root: the empty context, id 0
   countGrams(tokens, vocabSize, levels);

@@ -34,7 +34,8 @@ export function buildSuffixArray(
   if (n === 0 || text[n - 1] !== 0) {
     throw new RangeError('buildSuffixArray: the text must end with the sentinel 0');
   }
-  if (n > 2 ** 31 - 1) throw new RangeError(`buildSuffixArray: ${n} symbols exceed the 2^31 - 1 an Int32Array can index`);
+  if (n > 2 ** 31 - 1)
+    throw new RangeError(`buildSuffixArray: ${n} symbols exceed the 2^31 - 1 an Int32Array can index`);
   for (let i = 0; i < n - 1; i++) {
     const symbol = text[i];
     if (symbol === 0) throw new RangeError(`buildSuffixArray: the sentinel 0 occurs at ${i}, before the end`);

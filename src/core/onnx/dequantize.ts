@@ -35,7 +35,8 @@ export interface DequantizeLinearInput {
  */
 export function dequantizeLinear(input: DequantizeLinearInput): Result<Float32Array> {
   const { quantized, dims, scale, scaleDims, zeroPoint, blockSize } = input;
-  if (zeroPoint && zeroPoint.length !== scale.length) return fail(`DequantizeLinear zero point has ${zeroPoint.length} values but scale has ${scale.length}`);
+  if (zeroPoint && zeroPoint.length !== scale.length)
+    return fail(`DequantizeLinear zero point has ${zeroPoint.length} values but scale has ${scale.length}`);
   const out = new Float32Array(quantized.length);
   if (scale.length === 1 && blockSize === 0) {
     const s = scale[0];
@@ -50,7 +51,10 @@ export function dequantizeLinear(input: DequantizeLinearInput): Result<Float32Ar
   const length = dims[axis];
   const inner = elementCount(dims.slice(axis + 1));
   if (blockSize === 0) {
-    if (scale.length !== length) return fail(`DequantizeLinear per-axis scale has ${scale.length} values, expected ${length} (dimension ${axis} of [${dims.join(', ')}])`);
+    if (scale.length !== length)
+      return fail(
+        `DequantizeLinear per-axis scale has ${scale.length} values, expected ${length} (dimension ${axis} of [${dims.join(', ')}])`,
+      );
     for (let o = 0, i = 0; o < outer; o++) {
       for (let c = 0; c < length; c++) {
         const s = scale[c];
@@ -62,11 +66,15 @@ export function dequantizeLinear(input: DequantizeLinearInput): Result<Float32Ar
   }
   const blocks = Math.ceil(length / blockSize);
   const expectedDims = dims.map((d, a) => (a === axis ? blocks : d));
-  if (scaleDims.join(',') !== expectedDims.join(',')) return fail(`DequantizeLinear blocked scale has shape [${scaleDims.join(', ')}], expected [${expectedDims.join(', ')}]`);
+  if (scaleDims.join(',') !== expectedDims.join(','))
+    return fail(
+      `DequantizeLinear blocked scale has shape [${scaleDims.join(', ')}], expected [${expectedDims.join(', ')}]`,
+    );
   for (let o = 0, i = 0; o < outer; o++) {
     for (let c = 0; c < length; c++) {
       const base = (o * blocks + Math.floor(c / blockSize)) * inner;
-      for (let j = 0; j < inner; j++, i++) out[i] = (quantized[i] - (zeroPoint ? zeroPoint[base + j] : 0)) * scale[base + j];
+      for (let j = 0; j < inner; j++, i++)
+        out[i] = (quantized[i] - (zeroPoint ? zeroPoint[base + j] : 0)) * scale[base + j];
     }
   }
   return ok(out);
@@ -98,14 +106,20 @@ export interface MatMulNBitsInput {
 export function dequantizeMatMulNBits(input: MatMulNBitsInput): Result<Float32Array> {
   const { packed, n, k, bits, blockSize, scales, zeroPoints } = input;
   if (bits !== 2 && bits !== 4 && bits !== 8) return fail(`MatMulNBits with bits=${bits} is not supported (2, 4 or 8)`);
-  if (!(blockSize >= 16 && (blockSize & (blockSize - 1)) === 0)) return fail(`MatMulNBits block_size ${blockSize} is not a power of two >= 16`);
+  if (!(blockSize >= 16 && (blockSize & (blockSize - 1)) === 0))
+    return fail(`MatMulNBits block_size ${blockSize} is not a power of two >= 16`);
   const blocks = Math.ceil(k / blockSize);
   const blobBytes = (blockSize * bits) / 8;
-  if (packed.length !== n * blocks * blobBytes) return fail(`MatMulNBits weight has ${packed.length} bytes, expected ${n * blocks * blobBytes} for N=${n}, K=${k}, block ${blockSize}, ${bits} bits`);
+  if (packed.length !== n * blocks * blobBytes)
+    return fail(
+      `MatMulNBits weight has ${packed.length} bytes, expected ${n * blocks * blobBytes} for N=${n}, K=${k}, block ${blockSize}, ${bits} bits`,
+    );
   if (scales.length !== n * blocks) return fail(`MatMulNBits has ${scales.length} scales, expected ${n * blocks}`);
   const zeroPointRowBytes = Math.ceil((blocks * bits) / 8);
-  if (zeroPoints instanceof Uint8Array && zeroPoints.length !== n * zeroPointRowBytes) return fail(`MatMulNBits has ${zeroPoints.length} packed zero-point bytes, expected ${n * zeroPointRowBytes}`);
-  if (zeroPoints instanceof Float32Array && zeroPoints.length !== n * blocks) return fail(`MatMulNBits has ${zeroPoints.length} float zero points, expected ${n * blocks}`);
+  if (zeroPoints instanceof Uint8Array && zeroPoints.length !== n * zeroPointRowBytes)
+    return fail(`MatMulNBits has ${zeroPoints.length} packed zero-point bytes, expected ${n * zeroPointRowBytes}`);
+  if (zeroPoints instanceof Float32Array && zeroPoints.length !== n * blocks)
+    return fail(`MatMulNBits has ${zeroPoints.length} float zero points, expected ${n * blocks}`);
   const mask = (1 << bits) - 1;
   const perByte = 8 / bits;
   const midpoint = 1 << (bits - 1);

@@ -15,9 +15,17 @@ import { resolveWeight } from './weights';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const LAYER_NORM_EPS = 1e-5; // tools/models/gpt.py: nn.LayerNorm(n_embd, eps=1e-5)
 
-interface Config { model_type: string; rms_norm_eps?: number; tokenscope: { final_layer_norm: string } }
+interface Config {
+  model_type: string;
+  rms_norm_eps?: number;
+  tokenscope: { final_layer_norm: string };
+}
 
-interface Fixture { promptIds: number[]; logitsBase64: string; lastHiddenStateBase64: string }
+interface Fixture {
+  promptIds: number[];
+  logitsBase64: string;
+  lastHiddenStateBase64: string;
+}
 
 const float32FromBase64 = (base64: string) => {
   const buffer = Buffer.from(base64, 'base64');
@@ -31,8 +39,11 @@ function weight(model: OnnxModel, name: string): Float32Array {
 }
 
 // Every embedded model that has an fp32 file and an export fixture (sotu-gpt, sotu-bytes and their -long variants, sotu-llama).
-const models = readdirSync(join(repoRoot, 'public', 'models'))
-  .filter((id) => existsSync(join(repoRoot, 'public', 'models', id, 'onnx', 'model.onnx')) && existsSync(join(repoRoot, 'tools', 'models', 'fixtures', `${id}.json`)));
+const models = readdirSync(join(repoRoot, 'public', 'models')).filter(
+  (id) =>
+    existsSync(join(repoRoot, 'public', 'models', id, 'onnx', 'model.onnx')) &&
+    existsSync(join(repoRoot, 'tools', 'models', 'fixtures', `${id}.json`)),
+);
 
 it('finds the embedded models, default ones included', () => {
   expect(models).toEqual(expect.arrayContaining(['sotu-gpt', 'sotu-bytes', 'sotu-llama']));
@@ -40,7 +51,9 @@ it('finds the embedded models, default ones included', () => {
 
 describe.each(models)('the key matrix of %s', (id) => {
   const bytes = new Uint8Array(readFileSync(join(repoRoot, 'public', 'models', id, 'onnx', 'model.onnx')));
-  const fixture = JSON.parse(readFileSync(join(repoRoot, 'tools', 'models', 'fixtures', `${id}.json`), 'utf8')) as Fixture;
+  const fixture = JSON.parse(
+    readFileSync(join(repoRoot, 'tools', 'models', 'fixtures', `${id}.json`), 'utf8'),
+  ) as Fixture;
   const config = JSON.parse(readFileSync(join(repoRoot, 'public', 'models', id, 'config.json'), 'utf8')) as Config;
   const llama = config.model_type === 'llama';
 
@@ -56,19 +69,22 @@ describe.each(models)('the key matrix of %s', (id) => {
     expect(tied).toBe(true);
   });
 
-  it.runIf(llama)('is the untied lm_head, found through the MatMul that produces the logits, beside its own input embedding', () => {
-    const read = readKeyMatrices(bytes);
-    if (!read.ok) throw new Error(read.reason);
-    const { unembedding, inputEmbedding, tied } = read.value;
-    if (!unembedding.ok || !inputEmbedding.ok) throw new Error('keys not readable');
-    expect(unembedding.value.path).toEqual(['MatMul']);
-    expect(unembedding.value.input).toBe('/model/norm/Mul_1_output_0');
-    expect(unembedding.value.bias).toBeNull();
-    expect(inputEmbedding.value.sources).toEqual(['model.embed_tokens.weight']);
-    expect(tied).toBe(false);
-  });
+  it.runIf(llama)(
+    'is the untied lm_head, found through the MatMul that produces the logits, beside its own input embedding',
+    () => {
+      const read = readKeyMatrices(bytes);
+      if (!read.ok) throw new Error(read.reason);
+      const { unembedding, inputEmbedding, tied } = read.value;
+      if (!unembedding.ok || !inputEmbedding.ok) throw new Error('keys not readable');
+      expect(unembedding.value.path).toEqual(['MatMul']);
+      expect(unembedding.value.input).toBe('/model/norm/Mul_1_output_0');
+      expect(unembedding.value.bias).toBeNull();
+      expect(inputEmbedding.value.sources).toEqual(['model.embed_tokens.weight']);
+      expect(tied).toBe(false);
+    },
+  );
 
-  it('reproduces the model\'s logits from its final hidden states within 1e-4', () => {
+  it("reproduces the model's logits from its final hidden states within 1e-4", () => {
     const parsed = parseOnnxModel(bytes);
     if (!parsed.ok) throw new Error(parsed.reason);
     const read = readKeyMatrices(bytes);

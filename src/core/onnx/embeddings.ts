@@ -6,8 +6,25 @@
  */
 
 import { dequantizeLinear, dequantizeMatMulNBits } from './dequantize';
-import { fail, floatAttribute, intAttribute, ok, parseOnnxModel, type NodeRef, type OnnxModel, type Result, type TensorRef } from './model';
-import { dataTypeName, isFloatType, readFloatTensor, readIntegerTensor, readUint8Tensor, type TensorReadOptions } from './tensorData';
+import {
+  fail,
+  floatAttribute,
+  intAttribute,
+  ok,
+  parseOnnxModel,
+  type NodeRef,
+  type OnnxModel,
+  type Result,
+  type TensorRef,
+} from './model';
+import {
+  dataTypeName,
+  isFloatType,
+  readFloatTensor,
+  readIntegerTensor,
+  readUint8Tensor,
+  type TensorReadOptions,
+} from './tensorData';
 import { describeOp, resolveWeight, storedTensor, transpose2d, type Weight } from './weights';
 
 /** A [vocabularySize, embeddingSize] matrix whose row t belongs to token t. */
@@ -51,15 +68,27 @@ function isStoredWeight(model: OnnxModel, name: string, depth = 0): boolean {
   const node = model.graph.producers.get(name);
   if (!node) return false;
   if (node.opType === 'Constant') return true;
-  if (['Identity', 'Cast', 'Transpose', 'DequantizeLinear'].includes(node.opType)) return isStoredWeight(model, node.inputs[0], depth + 1);
+  if (['Identity', 'Cast', 'Transpose', 'DequantizeLinear'].includes(node.opType))
+    return isStoredWeight(model, node.inputs[0], depth + 1);
   return false;
 }
 
 function asMatrix(weight: Weight, path: string[], bias: Float32Array | null, input: string): Result<Unembedding> {
-  if (weight.dims.length !== 2) return fail(`the unembedding '${weight.sources[0]}' has dims [${weight.dims.join(', ')}], expected a 2-D matrix`);
+  if (weight.dims.length !== 2)
+    return fail(`the unembedding '${weight.sources[0]}' has dims [${weight.dims.join(', ')}], expected a 2-D matrix`);
   const [vocabularySize, embeddingSize] = weight.dims;
-  if (bias && bias.length !== vocabularySize) return fail(`the logit bias has ${bias.length} values for ${vocabularySize} tokens`);
-  return ok({ values: weight.values, vocabularySize, embeddingSize, encoding: weight.encoding, sources: weight.sources, path: [...path, ...weight.path], bias, input });
+  if (bias && bias.length !== vocabularySize)
+    return fail(`the logit bias has ${bias.length} values for ${vocabularySize} tokens`);
+  return ok({
+    values: weight.values,
+    vocabularySize,
+    embeddingSize,
+    encoding: weight.encoding,
+    sources: weight.sources,
+    path: [...path, ...weight.path],
+    bias,
+    input,
+  });
 }
 
 /** Keys from a weight the node multiplies as [n_embd, V]: read a stored [V, n_embd] directly when a Transpose sits in between. */
@@ -97,7 +126,10 @@ function fromMatMulNBits(model: OnnxModel, node: NodeRef, options: TensorReadOpt
   if (zeroName) {
     const zeroTensor = storedTensor(model, zeroName);
     if (!zeroTensor.ok) return fail(`MatMulNBits zero points: ${zeroTensor.reason}`);
-    const zeros = zeroTensor.value.dataType === 2 ? readUint8Tensor(zeroTensor.value, options) : readFloatTensor(zeroTensor.value, options);
+    const zeros =
+      zeroTensor.value.dataType === 2
+        ? readUint8Tensor(zeroTensor.value, options)
+        : readFloatTensor(zeroTensor.value, options);
     if (!zeros.ok) return fail(`MatMulNBits zero points (${dataTypeName(zeroTensor.value.dataType)}): ${zeros.reason}`);
     zeroPoints = zeros.value;
   }
@@ -105,17 +137,34 @@ function fromMatMulNBits(model: OnnxModel, node: NodeRef, options: TensorReadOpt
   const k = intAttribute(node, 'K', 0);
   const bits = intAttribute(node, 'bits', 4);
   const blockSize = intAttribute(node, 'block_size', 0);
-  const values = dequantizeMatMulNBits({ packed: packed.value, n, k, bits, blockSize, scales: scales.value, zeroPoints });
+  const values = dequantizeMatMulNBits({
+    packed: packed.value,
+    n,
+    k,
+    bits,
+    blockSize,
+    scales: scales.value,
+    zeroPoints,
+  });
   if (!values.ok) return values;
   const zeroNote = zeroPoints ? `, ${zeroPoints instanceof Uint8Array ? 'packed' : 'float'} zero points` : '';
   return ok({
-    values: values.value, dims: [n, k], encoding: `MatMulNBits ${bits}-bit (block ${blockSize}${zeroNote})`,
-    sources: [packedTensor.value.name, scalesTensor.value.name], path: [describeOp(node)],
+    values: values.value,
+    dims: [n, k],
+    encoding: `MatMulNBits ${bits}-bit (block ${blockSize}${zeroNote})`,
+    sources: [packedTensor.value.name, scalesTensor.value.name],
+    path: [describeOp(node)],
   });
 }
 
 /** A stored tensor's values as integers or floats, for the scale and zero point of a quantized product. */
-function storedValues(model: OnnxModel, name: string, what: string, options: TensorReadOptions, integer: boolean): Result<{ tensor: TensorRef; values: Int32Array | Float32Array }> {
+function storedValues(
+  model: OnnxModel,
+  name: string,
+  what: string,
+  options: TensorReadOptions,
+  integer: boolean,
+): Result<{ tensor: TensorRef; values: Int32Array | Float32Array }> {
   const tensor = storedTensor(model, name);
   if (!tensor.ok) return fail(`${what}: ${tensor.reason}`);
   const values = integer ? readIntegerTensor(tensor.value, options) : readFloatTensor(tensor.value, options);
@@ -142,7 +191,8 @@ function fromMatMulInteger(model: OnnxModel, mul: NodeRef, options: TensorReadOp
     let weightScale = scales;
     if (scaleProduct?.opType === 'Mul') {
       const stored = scaleProduct.inputs.filter((input) => isStoredWeight(model, input));
-      if (stored.length !== 1) return fail(`the MatMulInteger scales '${scales}' are not one dynamic scale times one stored scale`);
+      if (stored.length !== 1)
+        return fail(`the MatMulInteger scales '${scales}' are not one dynamic scale times one stored scale`);
       weightScale = stored[0];
     } else if (!isStoredWeight(model, scales)) {
       return fail(`the MatMulInteger output is scaled by '${scales}', which is neither stored nor a product of scales`);
@@ -153,7 +203,10 @@ function fromMatMulInteger(model: OnnxModel, mul: NodeRef, options: TensorReadOp
     const transposed = transpose?.opType === 'Transpose' && (!perm || perm.join(',') === '1,0');
     const table = storedTensor(model, transposed ? transpose.inputs[0] : bName);
     if (!table.ok) return fail(`MatMulInteger weight: ${table.reason}`);
-    if (table.value.dims.length !== 2) return fail(`MatMulInteger weight '${table.value.name}' has dims [${table.value.dims.join(', ')}], expected a 2-D matrix`);
+    if (table.value.dims.length !== 2)
+      return fail(
+        `MatMulInteger weight '${table.value.name}' has dims [${table.value.dims.join(', ')}], expected a 2-D matrix`,
+      );
     const quantized = readIntegerTensor(table.value, options);
     if (!quantized.ok) return quantized;
     const scale = storedValues(model, weightScale, 'MatMulInteger weight scale', options, false);
@@ -164,10 +217,18 @@ function fromMatMulInteger(model: OnnxModel, mul: NodeRef, options: TensorReadOp
     const [rows, cols] = table.value.dims;
     const keyAxis = transposed ? 0 : 1;
     const count = scale.value.values.length;
-    if (count !== 1 && count !== table.value.dims[keyAxis]) return fail(`MatMulInteger weight scale has ${count} values, neither one nor one per column (${table.value.dims[keyAxis]})`);
+    if (count !== 1 && count !== table.value.dims[keyAxis])
+      return fail(
+        `MatMulInteger weight scale has ${count} values, neither one nor one per column (${table.value.dims[keyAxis]})`,
+      );
     const values = dequantizeLinear({
-      quantized: quantized.value, dims: [rows, cols], scale: scale.value.values as Float32Array, scaleDims: count === 1 ? [] : [count],
-      zeroPoint: zero ? (zero.value.values as Int32Array) : null, axis: keyAxis, blockSize: 0,
+      quantized: quantized.value,
+      dims: [rows, cols],
+      scale: scale.value.values as Float32Array,
+      scaleDims: count === 1 ? [] : [count],
+      zeroPoint: zero ? (zero.value.values as Int32Array) : null,
+      axis: keyAxis,
+      blockSize: 0,
     });
     if (!values.ok) return values;
     const granularity = count === 1 ? 'per tensor' : 'per column';
@@ -186,9 +247,11 @@ function fromMatMulInteger(model: OnnxModel, mul: NodeRef, options: TensorReadOp
 /** The float activation behind the MatMulInteger that `mul` rescales (the input of its DynamicQuantizeLinear). */
 function matMulIntegerActivation(model: OnnxModel, mul: NodeRef): string {
   const { producers } = model.graph;
-  const product = mul.inputs.map((input) => producers.get(producers.get(input)?.inputs[0] ?? '')).find((node) => node?.opType === 'MatMulInteger');
+  const product = mul.inputs
+    .map((input) => producers.get(producers.get(input)?.inputs[0] ?? ''))
+    .find((node) => node?.opType === 'MatMulInteger');
   const quantizer = product ? producers.get(product.inputs[0]) : undefined;
-  return quantizer?.opType === 'DynamicQuantizeLinear' ? quantizer.inputs[0] : product?.inputs[0] ?? '';
+  return quantizer?.opType === 'DynamicQuantizeLinear' ? quantizer.inputs[0] : (product?.inputs[0] ?? '');
 }
 
 /** A scalar stored constant (e.g. the soft-capping value), or null. */
@@ -212,10 +275,18 @@ function softCap(model: OnnxModel, name: string): number | null {
     if (!node) return null;
     if (node.opType === 'Tanh') {
       const inner = producers.get(node.inputs[0]);
-      const divisor = inner?.opType === 'Div' ? storedScalar(model, inner.inputs[1]) : inner?.opType === 'Mul' ? 1 / (storedScalar(model, inner.inputs[1]) ?? Number.NaN) : Number.NaN;
+      const divisor =
+        inner?.opType === 'Div'
+          ? storedScalar(model, inner.inputs[1])
+          : inner?.opType === 'Mul'
+            ? 1 / (storedScalar(model, inner.inputs[1]) ?? Number.NaN)
+            : Number.NaN;
       return Number.isFinite(cap) && Math.abs((divisor ?? Number.NaN) - cap) <= 1e-3 * Math.abs(cap) ? cap : Number.NaN;
     }
-    if (PASS_THROUGH.has(node.opType)) { name = node.inputs[0]; continue; }
+    if (PASS_THROUGH.has(node.opType)) {
+      name = node.inputs[0];
+      continue;
+    }
     if (node.opType === 'Mul' || node.opType === 'Div') {
       const constant = node.inputs.findIndex((input) => storedScalar(model, input) !== null);
       if (constant < 0) return null;
@@ -229,11 +300,18 @@ function softCap(model: OnnxModel, name: string): number | null {
 }
 
 function softCapReason(cap: number, logitsName: string): string {
-  const formula = Number.isFinite(cap) ? `'${logitsName}' = ${Number(cap.toPrecision(6))} · tanh(q · key / ${Number(cap.toPrecision(6))})` : `a Tanh sits between the unembedding and '${logitsName}'`;
+  const formula = Number.isFinite(cap)
+    ? `'${logitsName}' = ${Number(cap.toPrecision(6))} · tanh(q · key / ${Number(cap.toPrecision(6))})`
+    : `a Tanh sits between the unembedding and '${logitsName}'`;
   return `soft-capped logits have no linear key space (${formula}, final logit soft-capping)`;
 }
 
-function optionalBias(model: OnnxModel, name: string | undefined, options: TensorReadOptions, factor = 1): Result<Float32Array | null> {
+function optionalBias(
+  model: OnnxModel,
+  name: string | undefined,
+  options: TensorReadOptions,
+  factor = 1,
+): Result<Float32Array | null> {
   if (!name) return ok(null);
   const bias = resolveWeight(model, name, options);
   if (!bias.ok) return fail(`logit bias: ${bias.reason}`);
@@ -254,7 +332,8 @@ function optionalBias(model: OnnxModel, name: string | undefined, options: Tenso
  */
 export function findUnembedding(model: OnnxModel, options: KeyMatrixOptions = {}): Result<Unembedding> {
   const logitsName = options.logitsName ?? 'logits';
-  if (!model.graph.outputs.includes(logitsName)) return fail(`the model has no output named '${logitsName}' (outputs: ${model.graph.outputs.join(', ')})`);
+  if (!model.graph.outputs.includes(logitsName))
+    return fail(`the model has no output named '${logitsName}' (outputs: ${model.graph.outputs.join(', ')})`);
   let name = logitsName;
   const path: string[] = [];
   let bias: Float32Array | null = null;
@@ -264,10 +343,17 @@ export function findUnembedding(model: OnnxModel, options: KeyMatrixOptions = {}
     const node = model.graph.producers.get(name);
     if (!node) return fail(`'${name}' is not produced by any node`);
     const op = describeOp(node);
-    if (PASS_THROUGH.has(node.opType)) { path.push(op); name = node.inputs[0]; continue; }
+    if (PASS_THROUGH.has(node.opType)) {
+      path.push(op);
+      name = node.inputs[0];
+      continue;
+    }
     if (node.opType === 'Add' && !bias) {
       const constant = node.inputs.map((input) => isStoredWeight(model, input));
-      if (constant[0] === constant[1]) return fail(`the logits come from an Add of ${constant[0] ? 'two constants' : 'two computed values'}, not a matrix product plus bias`);
+      if (constant[0] === constant[1])
+        return fail(
+          `the logits come from an Add of ${constant[0] ? 'two constants' : 'two computed values'}, not a matrix product plus bias`,
+        );
       const read = optionalBias(model, node.inputs[constant[0] ? 0 : 1], options);
       if (!read.ok) return read;
       bias = read.value;
@@ -276,10 +362,14 @@ export function findUnembedding(model: OnnxModel, options: KeyMatrixOptions = {}
       continue;
     }
     if (node.opType === 'Gemm') {
-      if (intAttribute(node, 'transA', 0) !== 0) return fail('the logits Gemm transposes its activation input (transA=1), which is not supported');
+      if (intAttribute(node, 'transA', 0) !== 0)
+        return fail('the logits Gemm transposes its activation input (transA=1), which is not supported');
       const alpha = floatAttribute(node, 'alpha', 1);
       const at = [...path, op];
-      const weight = intAttribute(node, 'transB', 0) === 1 ? resolveWeight(model, node.inputs[1], options, at) : keysFromColumns(model, node.inputs[1], options, at);
+      const weight =
+        intAttribute(node, 'transB', 0) === 1
+          ? resolveWeight(model, node.inputs[1], options, at)
+          : keysFromColumns(model, node.inputs[1], options, at);
       if (!weight.ok) return fail(`the logits Gemm's weight cannot be read: ${weight.reason}`);
       const gemmBias = optionalBias(model, node.inputs[2], options, floatAttribute(node, 'beta', 1));
       if (!gemmBias.ok) return gemmBias;
@@ -307,7 +397,9 @@ export function findUnembedding(model: OnnxModel, options: KeyMatrixOptions = {}
     if (node.opType === 'Tanh') return fail(softCapReason(Number.NaN, logitsName));
     const capped = ['Mul', 'Div'].includes(node.opType) && path.length === 0;
     const hint = capped ? ' (logit soft-capping or scaling: logit = q · key no longer holds)' : '';
-    return fail(`the logits come from a ${op} node${hint}; supported: Gemm, MatMul, com.microsoft.MatMulNBits, MatMulInteger (dynamic quantization), behind Reshape/Identity/Squeeze/Unsqueeze/Flatten/Cast and one bias Add`);
+    return fail(
+      `the logits come from a ${op} node${hint}; supported: Gemm, MatMul, com.microsoft.MatMulNBits, MatMulInteger (dynamic quantization), behind Reshape/Identity/Squeeze/Unsqueeze/Flatten/Cast and one bias Add`,
+    );
   }
   return fail('the logits are too many nodes away from a matrix product');
 }
@@ -326,17 +418,31 @@ export function findInputEmbedding(model: OnnxModel, options: KeyMatrixOptions =
   // Graph nodes are topologically sorted, so one pass follows id-carrying values forward.
   for (const node of model.graph.nodes) {
     const indices = node.inputs[1];
-    if ((node.opType === 'Gather' || node.opType === 'GatherBlockQuantized') && idValues.has(indices) && isStoredWeight(model, node.inputs[0])) {
+    if (
+      (node.opType === 'Gather' || node.opType === 'GatherBlockQuantized') &&
+      idValues.has(indices) &&
+      isStoredWeight(model, node.inputs[0])
+    ) {
       const walked = [...(path.get(indices) ?? []), describeOp(node)];
-      if (node.opType === 'GatherBlockQuantized') return fail(`the input embedding is read by ${describeOp(node)} (block-quantized), which is not supported`);
+      if (node.opType === 'GatherBlockQuantized')
+        return fail(`the input embedding is read by ${describeOp(node)} (block-quantized), which is not supported`);
       if (intAttribute(node, 'axis', 0) !== 0) return fail('the input embedding Gather does not gather along axis 0');
       const table = storedTensor(model, node.inputs[0]);
-      if (table.ok && !isFloatType(table.value.dataType)) return fromQuantizedGather(model, node, table.value, options, walked);
+      if (table.ok && !isFloatType(table.value.dataType))
+        return fromQuantizedGather(model, node, table.value, options, walked);
       const weight = resolveWeight(model, node.inputs[0], options, walked);
       if (!weight.ok) return fail(`the input embedding cannot be read: ${weight.reason}`);
-      if (weight.value.dims.length !== 2) return fail(`the input embedding has dims [${weight.value.dims.join(', ')}], expected a 2-D matrix`);
+      if (weight.value.dims.length !== 2)
+        return fail(`the input embedding has dims [${weight.value.dims.join(', ')}], expected a 2-D matrix`);
       const [vocabularySize, embeddingSize] = weight.value.dims;
-      return ok({ values: weight.value.values, vocabularySize, embeddingSize, encoding: weight.value.encoding, sources: weight.value.sources, path: weight.value.path });
+      return ok({
+        values: weight.value.values,
+        vocabularySize,
+        embeddingSize,
+        encoding: weight.value.encoding,
+        sources: weight.value.sources,
+        path: weight.value.path,
+      });
     }
     if (PASS_THROUGH.has(node.opType) && idValues.has(node.inputs[0])) {
       for (const output of node.outputs) {
@@ -354,29 +460,54 @@ export function findInputEmbedding(model: OnnxModel, options: KeyMatrixOptions =
  * floats, with one scale and zero point for the whole table. The embedding is the whole table
  * put through that DequantizeLinear.
  */
-function fromQuantizedGather(model: OnnxModel, gather: NodeRef, table: TensorRef, options: TensorReadOptions, walked: string[]): Result<EmbeddingMatrix> {
-  const dequantize = model.graph.nodes.find((n) => n.opType === 'DequantizeLinear' && n.inputs[0] === gather.outputs[0]);
-  if (!dequantize) return fail(`the input embedding Gather reads the ${dataTypeName(table.dataType)} tensor '${table.name}', and no DequantizeLinear follows it`);
-  if (table.dims.length !== 2) return fail(`the input embedding has dims [${table.dims.join(', ')}], expected a 2-D matrix`);
+function fromQuantizedGather(
+  model: OnnxModel,
+  gather: NodeRef,
+  table: TensorRef,
+  options: TensorReadOptions,
+  walked: string[],
+): Result<EmbeddingMatrix> {
+  const dequantize = model.graph.nodes.find(
+    (n) => n.opType === 'DequantizeLinear' && n.inputs[0] === gather.outputs[0],
+  );
+  if (!dequantize)
+    return fail(
+      `the input embedding Gather reads the ${dataTypeName(table.dataType)} tensor '${table.name}', and no DequantizeLinear follows it`,
+    );
+  if (table.dims.length !== 2)
+    return fail(`the input embedding has dims [${table.dims.join(', ')}], expected a 2-D matrix`);
   const quantized = readIntegerTensor(table, options);
   if (!quantized.ok) return fail(`the input embedding cannot be read: ${quantized.reason}`);
   const scale = storedValues(model, dequantize.inputs[1], 'the input embedding scale', options, false);
   if (!scale.ok) return scale;
-  const zero = dequantize.inputs[2] ? storedValues(model, dequantize.inputs[2], 'the input embedding zero point', options, true) : null;
+  const zero = dequantize.inputs[2]
+    ? storedValues(model, dequantize.inputs[2], 'the input embedding zero point', options, true)
+    : null;
   if (zero && !zero.ok) return zero;
   const [vocabularySize, embeddingSize] = table.dims;
   // The DequantizeLinear sees the gathered rows; a per-axis scale on their last axis is a per-column scale of the table.
   const count = scale.value.values.length;
-  if (count !== 1 && count !== embeddingSize) return fail(`the input embedding DequantizeLinear has ${count} scales, neither one nor one per column (${embeddingSize})`);
+  if (count !== 1 && count !== embeddingSize)
+    return fail(
+      `the input embedding DequantizeLinear has ${count} scales, neither one nor one per column (${embeddingSize})`,
+    );
   const values = dequantizeLinear({
-    quantized: quantized.value, dims: table.dims, scale: scale.value.values as Float32Array, scaleDims: count === 1 ? [] : [count],
-    zeroPoint: zero ? (zero.value.values as Int32Array) : null, axis: 1, blockSize: 0,
+    quantized: quantized.value,
+    dims: table.dims,
+    scale: scale.value.values as Float32Array,
+    scaleDims: count === 1 ? [] : [count],
+    zeroPoint: zero ? (zero.value.values as Int32Array) : null,
+    axis: 1,
+    blockSize: 0,
   });
   if (!values.ok) return fail(`the input embedding cannot be dequantized: ${values.reason}`);
   return ok({
-    values: values.value, vocabularySize, embeddingSize,
+    values: values.value,
+    vocabularySize,
+    embeddingSize,
     encoding: `${dataTypeName(table.dataType)} Gather + DequantizeLinear (${count === 1 ? 'per tensor' : 'per column'})`,
-    sources: [table.name, scale.value.tensor.name], path: [...walked, describeOp(dequantize)],
+    sources: [table.name, scale.value.tensor.name],
+    path: [...walked, describeOp(dequantize)],
   });
 }
 

@@ -32,7 +32,9 @@ async function run(bytes: Uint8Array): Promise<Record<string, ort.Tensor>> {
     attention_mask: new ort.Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
     position_ids: new ort.Tensor('int64', BigInt64Array.from(ids.keys(), BigInt), [1, n]),
   };
-  for (let l = 0; l < 4; l++) for (const kind of ['key', 'value']) feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 64]);
+  for (let l = 0; l < 4; l++)
+    for (const kind of ['key', 'value'])
+      feeds[`past_key_values.${l}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [1, 4, 0, 64]);
   const outputs = await session.run(feeds);
   await session.release();
   return outputs;
@@ -52,8 +54,18 @@ describe('withoutGraphOutputs / withGraphOutputs', () => {
     const stripped = withoutGraphOutputs(original, isHidden);
     const found = findResidualStream(parse(stripped).graph);
     if (!found.ok) throw new Error(found.reason);
-    expect(found.value.names).toEqual(['hidden_states.0', 'hidden_states.1', 'hidden_states.2', 'hidden_states.3', 'hidden_states.4']);
-    const [reference, strippedRun, edited] = await Promise.all([run(original), run(stripped), run(withGraphOutputs(stripped, found.value.names))]);
+    expect(found.value.names).toEqual([
+      'hidden_states.0',
+      'hidden_states.1',
+      'hidden_states.2',
+      'hidden_states.3',
+      'hidden_states.4',
+    ]);
+    const [reference, strippedRun, edited] = await Promise.all([
+      run(original),
+      run(stripped),
+      run(withGraphOutputs(stripped, found.value.names)),
+    ]);
     expect(Object.keys(strippedRun).some(isHidden)).toBe(false);
     for (const name of found.value.names) {
       const want = reference[name].data as Float32Array;

@@ -14,7 +14,10 @@ const VALUE_INFO_NAME_FIELD = 1;
 function varint(value: number): number[] {
   const out: number[] = [];
   let v = value;
-  while (v >= 0x80) { out.push((v % 0x80) | 0x80); v = Math.floor(v / 0x80); }
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
   out.push(v);
   return out;
 }
@@ -31,7 +34,10 @@ function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {
 /** Where a length-delimited field with a one-byte key starts: its key and length varint sit before the payload. */
 const fieldStart = (offset: number, length: number) => offset - 1 - varint(length).length;
 
-interface GraphRange { offset: number; length: number }
+interface GraphRange {
+  offset: number;
+  length: number;
+}
 
 function graphRange(bytes: Uint8Array): GraphRange {
   let graph: GraphRange | null = null;
@@ -50,7 +56,10 @@ function withGraphPayload(bytes: Uint8Array, graph: GraphRange, parts: readonly 
   const tail = bytes.subarray(graph.offset + graph.length);
   const out = new Uint8Array(head.length + key.length + payloadLength + tail.length);
   let pos = 0;
-  for (const part of [head, key, ...parts, tail]) { out.set(part, pos); pos += part.length; }
+  for (const part of [head, key, ...parts, tail]) {
+    out.set(part, pos);
+    pos += part.length;
+  }
   return out;
 }
 
@@ -62,12 +71,17 @@ export function withoutGraphOutputs(bytes: Uint8Array, drop: (name: string) => b
     if (f.number !== GRAPH_OUTPUT_FIELD || f.wireType !== 2) return;
     let name = '';
     const at = { offset: f.offset, length: f.length };
-    readFields(bytes, at.offset, at.offset + at.length, (g) => { if (g.number === VALUE_INFO_NAME_FIELD) name = readString(bytes, g); });
+    readFields(bytes, at.offset, at.offset + at.length, (g) => {
+      if (g.number === VALUE_INFO_NAME_FIELD) name = readString(bytes, g);
+    });
     if (drop(name)) removed.push([fieldStart(at.offset, at.length), at.offset + at.length]);
   });
   const kept: Uint8Array[] = [];
   let cursor = graph.offset;
-  for (const [start, end] of removed) { kept.push(bytes.subarray(cursor, start)); cursor = end; }
+  for (const [start, end] of removed) {
+    kept.push(bytes.subarray(cursor, start));
+    cursor = end;
+  }
   kept.push(bytes.subarray(cursor, graph.offset + graph.length));
   return withGraphPayload(bytes, graph, kept);
 }
@@ -83,6 +97,8 @@ export function withoutGraphOutputs(bytes: Uint8Array, drop: (name: string) => b
 export function withGraphOutputs(bytes: Uint8Array, names: readonly string[]): Uint8Array {
   const graph = graphRange(bytes);
   const utf8 = new TextEncoder();
-  const added = names.map((name) => lengthDelimited(GRAPH_OUTPUT_FIELD, lengthDelimited(VALUE_INFO_NAME_FIELD, utf8.encode(name))));
+  const added = names.map((name) =>
+    lengthDelimited(GRAPH_OUTPUT_FIELD, lengthDelimited(VALUE_INFO_NAME_FIELD, utf8.encode(name))),
+  );
   return withGraphPayload(bytes, graph, [bytes.subarray(graph.offset, graph.offset + graph.length), ...added]);
 }

@@ -6,16 +6,43 @@
 
 export { ProtobufError, readFields, readVarint, type ByteRange, type WireField } from './protobuf';
 export {
-  externalDataLocations, fail, floatAttribute, intAttribute, ok, parseOnnxModel,
-  type Attribute, type NodeRef, type OnnxGraph, type OnnxModel, type Result, type TensorRef,
+  externalDataLocations,
+  fail,
+  floatAttribute,
+  intAttribute,
+  ok,
+  parseOnnxModel,
+  type Attribute,
+  type NodeRef,
+  type OnnxGraph,
+  type OnnxModel,
+  type Result,
+  type TensorRef,
 } from './model';
 export {
-  DataType, dataTypeName, elementCount, isFloatType, readFloatTensor, readIntegerTensor, readUint8Tensor,
-  type ExternalDataSource, type TensorReadOptions,
+  DataType,
+  dataTypeName,
+  elementCount,
+  isFloatType,
+  readFloatTensor,
+  readIntegerTensor,
+  readUint8Tensor,
+  type ExternalDataSource,
+  type TensorReadOptions,
 } from './tensorData';
-export { dequantizeLinear, dequantizeMatMulNBits, type DequantizeLinearInput, type MatMulNBitsInput } from './dequantize';
+export {
+  dequantizeLinear,
+  dequantizeMatMulNBits,
+  type DequantizeLinearInput,
+  type MatMulNBitsInput,
+} from './dequantize';
 export { describeOp, resolveWeight, storedTensor, transpose2d, type Weight } from './weights';
 export {
-  findInputEmbedding, findUnembedding, readKeyMatrices,
-  type EmbeddingMatrix, type KeyMatrixOptions, type ModelKeyMatrices, type Unembedding,
+  findInputEmbedding,
+  findUnembedding,
+  readKeyMatrices,
+  type EmbeddingMatrix,
+  type KeyMatrixOptions,
+  type ModelKeyMatrices,
+  type Unembedding,
 } from './embeddings';

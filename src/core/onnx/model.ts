@@ -4,7 +4,15 @@
  * (nothing is copied until a weight is read). Field numbers follow onnx/onnx.proto.
  */
 
-import { ProtobufError, readFields, readFloat32, readRepeatedVarints, readString, type ByteRange, type WireField } from './protobuf';
+import {
+  ProtobufError,
+  readFields,
+  readFloat32,
+  readRepeatedVarints,
+  readString,
+  type ByteRange,
+  type WireField,
+} from './protobuf';
 
 /** A success or a failure with a reason a person can read; readers return these instead of throwing. */
 export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -79,25 +87,49 @@ export interface OnnxModel {
 
 function parseTensor(bytes: Uint8Array, start: number, end: number): TensorRef {
   const tensor: TensorRef = {
-    name: '', dims: [], dataType: 0, rawData: null, floatData: [], int32Data: [], doubleData: [],
-    externalData: {}, dataLocation: 0, bytes,
+    name: '',
+    dims: [],
+    dataType: 0,
+    rawData: null,
+    floatData: [],
+    int32Data: [],
+    doubleData: [],
+    externalData: {},
+    dataLocation: 0,
+    bytes,
   };
   // Packed fields become one range; unpacked fixed-width values are decoded one by one.
   const chunk = (f: WireField, out: NumericChunks, width: 4 | 8) => {
     if (f.wireType === 2) out.push({ offset: f.offset, length: f.length });
     else if (width === 4 && f.wireType === 5) out.push(readFloat32(bytes, f.offset));
-    else if (width === 8 && f.wireType === 1) out.push(new DataView(bytes.buffer, bytes.byteOffset + f.offset, 8).getFloat64(0, true));
+    else if (width === 8 && f.wireType === 1)
+      out.push(new DataView(bytes.buffer, bytes.byteOffset + f.offset, 8).getFloat64(0, true));
     else out.push(f.varint);
   };
   readFields(bytes, start, end, (f) => {
     switch (f.number) {
-      case 1: readRepeatedVarints(bytes, f, tensor.dims); break;
-      case 2: tensor.dataType = f.varint; break;
-      case 4: chunk(f, tensor.floatData, 4); break;
-      case 5: if (f.wireType === 2) tensor.int32Data.push({ offset: f.offset, length: f.length }); else tensor.int32Data.push(f.varint); break;
-      case 8: tensor.name = readString(bytes, f); break;
-      case 9: tensor.rawData = { offset: f.offset, length: f.length }; break;
-      case 10: chunk(f, tensor.doubleData, 8); break;
+      case 1:
+        readRepeatedVarints(bytes, f, tensor.dims);
+        break;
+      case 2:
+        tensor.dataType = f.varint;
+        break;
+      case 4:
+        chunk(f, tensor.floatData, 4);
+        break;
+      case 5:
+        if (f.wireType === 2) tensor.int32Data.push({ offset: f.offset, length: f.length });
+        else tensor.int32Data.push(f.varint);
+        break;
+      case 8:
+        tensor.name = readString(bytes, f);
+        break;
+      case 9:
+        tensor.rawData = { offset: f.offset, length: f.length };
+        break;
+      case 10:
+        chunk(f, tensor.doubleData, 8);
+        break;
       case 13: {
         let key = '';
         let value = '';
@@ -108,7 +140,9 @@ function parseTensor(bytes: Uint8Array, start: number, end: number): TensorRef {
         tensor.externalData[key] = value;
         break;
       }
-      case 14: tensor.dataLocation = f.varint; break;
+      case 14:
+        tensor.dataLocation = f.varint;
+        break;
     }
   });
   return tensor;
@@ -118,12 +152,24 @@ function parseAttribute(bytes: Uint8Array, start: number, end: number): Attribut
   const attribute: Attribute = { name: '', ints: [] };
   readFields(bytes, start, end, (f) => {
     switch (f.number) {
-      case 1: attribute.name = readString(bytes, f); break;
-      case 2: attribute.float = readFloat32(bytes, f.offset); break;
-      case 3: attribute.int = f.varint; break;
-      case 4: attribute.string = readString(bytes, f); break;
-      case 5: attribute.tensor = parseTensor(bytes, f.offset, f.offset + f.length); break;
-      case 8: readRepeatedVarints(bytes, f, attribute.ints); break;
+      case 1:
+        attribute.name = readString(bytes, f);
+        break;
+      case 2:
+        attribute.float = readFloat32(bytes, f.offset);
+        break;
+      case 3:
+        attribute.int = f.varint;
+        break;
+      case 4:
+        attribute.string = readString(bytes, f);
+        break;
+      case 5:
+        attribute.tensor = parseTensor(bytes, f.offset, f.offset + f.length);
+        break;
+      case 8:
+        readRepeatedVarints(bytes, f, attribute.ints);
+        break;
     }
   });
   return attribute;
@@ -133,16 +179,26 @@ function parseNode(bytes: Uint8Array, start: number, end: number): NodeRef {
   const node: NodeRef = { name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() };
   readFields(bytes, start, end, (f) => {
     switch (f.number) {
-      case 1: node.inputs.push(readString(bytes, f)); break;
-      case 2: node.outputs.push(readString(bytes, f)); break;
-      case 3: node.name = readString(bytes, f); break;
-      case 4: node.opType = readString(bytes, f); break;
+      case 1:
+        node.inputs.push(readString(bytes, f));
+        break;
+      case 2:
+        node.outputs.push(readString(bytes, f));
+        break;
+      case 3:
+        node.name = readString(bytes, f);
+        break;
+      case 4:
+        node.opType = readString(bytes, f);
+        break;
       case 5: {
         const attribute = parseAttribute(bytes, f.offset, f.offset + f.length);
         node.attributes.set(attribute.name, attribute);
         break;
       }
-      case 7: node.domain = readString(bytes, f); break;
+      case 7:
+        node.domain = readString(bytes, f);
+        break;
     }
   });
   return node;
@@ -163,14 +219,20 @@ function parseGraph(bytes: Uint8Array, start: number, end: number): OnnxGraph {
     const from = f.offset;
     const to = f.offset + f.length;
     switch (f.number) {
-      case 1: graph.nodes.push(parseNode(bytes, from, to)); break;
+      case 1:
+        graph.nodes.push(parseNode(bytes, from, to));
+        break;
       case 5: {
         const tensor = parseTensor(bytes, from, to);
         graph.initializers.set(tensor.name, tensor);
         break;
       }
-      case 11: graph.inputs.push(parseValueInfoName(bytes, from, to)); break;
-      case 12: graph.outputs.push(parseValueInfoName(bytes, from, to)); break;
+      case 11:
+        graph.inputs.push(parseValueInfoName(bytes, from, to));
+        break;
+      case 12:
+        graph.outputs.push(parseValueInfoName(bytes, from, to));
+        break;
     }
   });
   graph.inputs = graph.inputs.filter((name) => !graph.initializers.has(name));

@@ -13,7 +13,7 @@ describe('readVarint', () => {
     expect(readVarint(bytes(0x81, 0x80, 0x80, 0x80, 0x80, 0x01), 0, 6)[0]).toBe(2 ** 35 + 1);
   });
 
-  it('reads negative int64 values (10-byte two\'s complement) as negative', () => {
+  it("reads negative int64 values (10-byte two's complement) as negative", () => {
     const minusOne = bytes(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
     const minusTwo = bytes(0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
     expect(readVarint(minusOne, 0, 10)).toEqual([-1, 10]);

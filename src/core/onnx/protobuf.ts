@@ -74,7 +74,8 @@ export function readVarint(bytes: Uint8Array, pos: number, end: number): [value:
  * Nested messages are not entered: the visitor decides which ranges to walk.
  */
 export function readFields(bytes: Uint8Array, start: number, end: number, visit: (field: WireField) => void): void {
-  if (start < 0 || end > bytes.length || start > end) throw new ProtobufError(`message range [${start}, ${end}) is outside the buffer`);
+  if (start < 0 || end > bytes.length || start > end)
+    throw new ProtobufError(`message range [${start}, ${end}) is outside the buffer`);
   const field: WireField = { number: 0, wireType: 0, varint: 0, offset: 0, length: 0 };
   let pos = start;
   while (pos < end) {
@@ -110,7 +111,8 @@ export function readFields(bytes: Uint8Array, start: number, end: number, visit:
       default:
         throw new ProtobufError(`unsupported wire type ${field.wireType} (field ${field.number}) at byte ${afterKey}`);
     }
-    if (pos > end || field.number === 0) throw new ProtobufError(`truncated or malformed field ${field.number} at byte ${afterKey}`);
+    if (pos > end || field.number === 0)
+      throw new ProtobufError(`truncated or malformed field ${field.number} at byte ${afterKey}`);
     visit(field);
   }
 }

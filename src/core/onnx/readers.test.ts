@@ -16,7 +16,10 @@ const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const externalData = (location: string) => new Uint8Array(readFileSync(join(fixturesDir, location)));
 
 function read(file: string, withExternalData = false): ModelKeyMatrices {
-  const result = readKeyMatrices(new Uint8Array(readFileSync(join(fixturesDir, file))), withExternalData ? { externalData } : {});
+  const result = readKeyMatrices(
+    new Uint8Array(readFileSync(join(fixturesDir, file))),
+    withExternalData ? { externalData } : {},
+  );
   if (!result.ok) throw new Error(result.reason);
   return result.value;
 }
@@ -38,10 +41,18 @@ async function runOrt(file: string, embeddingSize: number, vocabularySize: numbe
   const identity = new Float32Array(embeddingSize * embeddingSize);
   for (let i = 0; i < embeddingSize; i++) identity[i * embeddingSize + i] = 1;
   const feeds: Record<string, ort.Tensor> = {
-    h: new ort.Tensor('float32', identity, rank === 2 ? [embeddingSize, embeddingSize] : [1, embeddingSize, embeddingSize]),
+    h: new ort.Tensor(
+      'float32',
+      identity,
+      rank === 2 ? [embeddingSize, embeddingSize] : [1, embeddingSize, embeddingSize],
+    ),
   };
   if (session.inputNames.includes('input_ids')) {
-    feeds.input_ids = new ort.Tensor('int64', BigInt64Array.from({ length: vocabularySize }, (_, i) => BigInt(i)), [vocabularySize]);
+    feeds.input_ids = new ort.Tensor(
+      'int64',
+      BigInt64Array.from({ length: vocabularySize }, (_, i) => BigInt(i)),
+      [vocabularySize],
+    );
   }
   const out = await session.run(feeds);
   return { logits: out.logits, embeddings: out.embeddings as ort.Tensor | undefined };
@@ -70,7 +81,11 @@ const cases: Case[] = [
   { file: 'int8_blocked.onnx', encoding: /^int8 DequantizeLinear \(blocks of 4 along axis 1\)$/, embedding: 'none' },
   { file: 'matmulnbits4.onnx', encoding: /^MatMulNBits 4-bit \(block 16\)$/, embedding: 'none' },
   { file: 'matmulnbits4_zp.onnx', encoding: /^MatMulNBits 4-bit \(block 16, packed zero points\)$/, embedding: 'none' },
-  { file: 'matmulnbits4_float_zp.onnx', encoding: /^MatMulNBits 4-bit \(block 16, float zero points\)$/, embedding: 'none' },
+  {
+    file: 'matmulnbits4_float_zp.onnx',
+    encoding: /^MatMulNBits 4-bit \(block 16, float zero points\)$/,
+    embedding: 'none',
+  },
   { file: 'matmulnbits8_zp.onnx', encoding: /^MatMulNBits 8-bit \(block 16, packed zero points\)$/, embedding: 'none' },
   { file: 'external.onnx', encoding: /^float32$/, embedding: 'untied', rank: 3, external: true },
   { file: 'matmulinteger_per_column.onnx', encoding: /^int8 MatMulInteger \(per column\)$/, embedding: 'untied' },
@@ -92,21 +107,23 @@ describe.each(cases)('reading $file', ({ file, encoding, rank = 2, external = fa
     // Guards against a vacuous match (both all zeros).
     expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0.05);
   });
-
 });
 
 const withEmbedding = cases.filter((c) => c.embedding !== 'none');
 
-describe.each(withEmbedding)('reading the input embedding of $file', ({ file, embedding, rank = 2, external = false }) => {
-  it('gives the rows ONNX Runtime gathers, and tells tied from untied', async () => {
-    const keys = read(file, external);
-    const input = unwrap(keys.inputEmbedding);
-    const { embeddings } = await runOrt(file, input.embeddingSize, input.vocabularySize, rank);
-    expect(embeddings?.dims).toEqual([input.vocabularySize, input.embeddingSize]);
-    expect(maxAbsDifference(input.values, embeddings!.data as Float32Array)).toBeLessThan(1e-6);
-    expect(keys.tied).toBe(embedding === 'tied');
-  });
-});
+describe.each(withEmbedding)(
+  'reading the input embedding of $file',
+  ({ file, embedding, rank = 2, external = false }) => {
+    it('gives the rows ONNX Runtime gathers, and tells tied from untied', async () => {
+      const keys = read(file, external);
+      const input = unwrap(keys.inputEmbedding);
+      const { embeddings } = await runOrt(file, input.embeddingSize, input.vocabularySize, rank);
+      expect(embeddings?.dims).toEqual([input.vocabularySize, input.embeddingSize]);
+      expect(maxAbsDifference(input.values, embeddings!.data as Float32Array)).toBeLessThan(1e-6);
+      expect(keys.tied).toBe(embedding === 'tied');
+    });
+  },
+);
 
 describe('reading weights that cannot be read', () => {
   const bytesOf = (file: string) => new Uint8Array(readFileSync(join(fixturesDir, file)));
@@ -116,7 +133,9 @@ describe('reading weights that cannot be read', () => {
   });
 
   it('says that soft-capped logits have no linear key space, with the cap', () => {
-    expect(reasonOf(read('softcap.onnx').unembedding)).toBe("soft-capped logits have no linear key space ('logits' = 30 · tanh(q · key / 30), final logit soft-capping)");
+    expect(reasonOf(read('softcap.onnx').unembedding)).toBe(
+      "soft-capped logits have no linear key space ('logits' = 30 · tanh(q · key / 30), final logit soft-capping)",
+    );
   });
 
   it('reads a quantized Gather (uint8 table, DequantizeLinear after the Gather) as the input embedding', () => {
@@ -137,7 +156,9 @@ describe('reading weights that cannot be read', () => {
   });
 
   it('says when an external file is shorter than the tensor needs', () => {
-    const { unembedding } = unwrap(readKeyMatrices(bytesOf('external.onnx'), { externalData: () => new Uint8Array(16) }));
+    const { unembedding } = unwrap(
+      readKeyMatrices(bytesOf('external.onnx'), { externalData: () => new Uint8Array(16) }),
+    );
     expect(reasonOf(unembedding)).toMatch(/points at bytes \[384, 768\) of 'external\.weights', which has 16 bytes/);
   });
 

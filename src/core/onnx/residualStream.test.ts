@@ -22,7 +22,8 @@ function block(scope: string, i: number, stream: string, extraAdd = false): Node
     node(`${p}/mlp/MatMul`, 'MatMul', [`${p}/Add_output_0`, 'w2'], [`${p}/mlp/MatMul_output_0`]),
   ];
   // An inline GELU's `erf(x) + 1` sits at the block's own scope too (our own export).
-  if (extraAdd) nodes.push(node(`${p}/Add_1`, 'Add', [`${p}/Erf_output_0`, `${p}/Constant_output_0`], [`${p}/Add_1_output_0`]));
+  if (extraAdd)
+    nodes.push(node(`${p}/Add_1`, 'Add', [`${p}/Erf_output_0`, `${p}/Constant_output_0`], [`${p}/Add_1_output_0`]));
   const last = extraAdd ? 'Add_2' : 'Add_1';
   nodes.push(node(`${p}/${last}`, 'Add', [`${p}/Add_output_0`, `${p}/mlp/MatMul_output_0`], [`${p}/${last}_output_0`]));
   return nodes;
@@ -42,20 +43,36 @@ function stack(scope: string, embedding: string, layers: number, extraAdd = fals
 describe('findResidualStream', () => {
   it('finds GPT-2 (Optimum) names: the embedding output, then the last Add of each /transformer/h.N', () => {
     const found = findResidualStream(graph(stack('/transformer/h', '/transformer/Add_output_0', 3)));
-    expect(found).toEqual({ ok: true, value: {
-      names: ['/transformer/Add_output_0', '/transformer/h.0/Add_1_output_0', '/transformer/h.1/Add_1_output_0', '/transformer/h.2/Add_1_output_0'],
-      pattern: '/transformer/h.N',
-    } });
+    expect(found).toEqual({
+      ok: true,
+      value: {
+        names: [
+          '/transformer/Add_output_0',
+          '/transformer/h.0/Add_1_output_0',
+          '/transformer/h.1/Add_1_output_0',
+          '/transformer/h.2/Add_1_output_0',
+        ],
+        pattern: '/transformer/h.N',
+      },
+    });
   });
 
   it('finds Llama/Qwen names under /model/layers.N', () => {
     const found = findResidualStream(graph(stack('/model/layers', '/model/embed_tokens/Gather_output_0', 2)));
-    expect(found.ok && found.value.names).toEqual(['/model/embed_tokens/Gather_output_0', '/model/layers.0/Add_1_output_0', '/model/layers.1/Add_1_output_0']);
+    expect(found.ok && found.value.names).toEqual([
+      '/model/embed_tokens/Gather_output_0',
+      '/model/layers.0/Add_1_output_0',
+      '/model/layers.1/Add_1_output_0',
+    ]);
   });
 
   it('skips a GELU Add at block scope: the block output is its last Add', () => {
     const found = findResidualStream(graph(stack('/model/blocks', 'hidden_states.0', 2, true)));
-    expect(found.ok && found.value.names).toEqual(['hidden_states.0', '/model/blocks.0/Add_2_output_0', '/model/blocks.1/Add_2_output_0']);
+    expect(found.ok && found.value.names).toEqual([
+      'hidden_states.0',
+      '/model/blocks.0/Add_2_output_0',
+      '/model/blocks.1/Add_2_output_0',
+    ]);
   });
 
   it('says why when no exporter pattern matches (fused ops, other names)', () => {
@@ -65,9 +82,11 @@ describe('findResidualStream', () => {
     if (!found.ok) expect(found.reason).toContain('/transformer/h.N/Add');
   });
 
-  it('refuses a chain where a block does not read the previous block\'s output', () => {
+  it("refuses a chain where a block does not read the previous block's output", () => {
     const nodes = stack('/transformer/h', '/transformer/Add_output_0', 2);
-    const broken = nodes.map((n) => (n.name === '/transformer/h.1/Add' ? node(n.name, 'Add', ['/elsewhere', n.inputs[1]], n.outputs) : n));
+    const broken = nodes.map((n) =>
+      n.name === '/transformer/h.1/Add' ? node(n.name, 'Add', ['/elsewhere', n.inputs[1]], n.outputs) : n,
+    );
     const found = findResidualStream(graph(broken));
     expect(found.ok).toBe(false);
     if (!found.ok) expect(found.reason).toContain('does not read the output');

@@ -20,7 +20,11 @@ export interface ResidualStream {
 /** Block scopes, tried in order: `<prefix>.<N>/<node>` with the node at the block's own scope. */
 const BLOCK_SCOPES = ['/transformer/h', '/model/layers', '/model/blocks', '/model/decoder/layers', '/gpt_neox/layers'];
 
-interface BlockAdd { name: string; inputs: string[]; output: string }
+interface BlockAdd {
+  name: string;
+  inputs: string[];
+  output: string;
+}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -46,7 +50,9 @@ function blockAdds(graph: OnnxGraph, scope: string): Map<number, BlockAdd[]> {
 function streamInto(graph: OnnxGraph, scope: string, index: number, adds: readonly BlockAdd[]): string | null {
   const inside = `${scope}.${index}/`;
   for (const add of adds) {
-    const outside = add.inputs.filter((input) => !(graph.producers.get(input)?.name.startsWith(inside) ?? false) && !graph.initializers.has(input));
+    const outside = add.inputs.filter(
+      (input) => !(graph.producers.get(input)?.name.startsWith(inside) ?? false) && !graph.initializers.has(input),
+    );
     if (outside.length === 1) return outside[0];
   }
   return null;
@@ -68,15 +74,19 @@ export function findResidualStream(graph: OnnxGraph): Result<ResidualStream> {
     const names: string[] = [];
     for (let index = 0; index < count; index++) {
       const adds = blocks.get(index);
-      if (!adds) return fail(`the graph has nodes under ${scope}.N but no Add at block ${index}'s scope (fused or renamed ops)`);
+      if (!adds)
+        return fail(`the graph has nodes under ${scope}.N but no Add at block ${index}'s scope (fused or renamed ops)`);
       const entering = streamInto(graph, scope, index, adds);
       if (entering === null) return fail(`the residual stream entering ${scope}.${index} could not be told apart`);
       // The chain must hold: what enters block N is what block N − 1 put out.
-      if (index > 0 && entering !== names[index]) return fail(`${scope}.${index} does not read the output of ${scope}.${index - 1}'s last Add`);
+      if (index > 0 && entering !== names[index])
+        return fail(`${scope}.${index} does not read the output of ${scope}.${index - 1}'s last Add`);
       if (index === 0) names.push(entering);
       names.push(adds[adds.length - 1].output);
     }
     return ok({ names, pattern: `${scope}.N` });
   }
-  return fail(`no Add nodes named like ${BLOCK_SCOPES.map((s) => `${s}.N/Add`).join(', ')} (the exporters whose node names Tokenscope recognises)`);
+  return fail(
+    `no Add nodes named like ${BLOCK_SCOPES.map((s) => `${s}.N/Add`).join(', ')} (the exporters whose node names Tokenscope recognises)`,
+  );
 }

@@ -30,10 +30,15 @@ export function storedTensor(model: OnnxModel, name: string): Result<TensorRef> 
     if (tensor) return ok(tensor);
     const node = producers.get(name);
     if (!node) return fail(`'${name}' is not stored in the file (it is a graph input or undefined)`);
-    if (node.opType === 'Identity') { name = node.inputs[0]; continue; }
+    if (node.opType === 'Identity') {
+      name = node.inputs[0];
+      continue;
+    }
     if (node.opType === 'Constant') {
       const value = node.attributes.get('value')?.tensor;
-      return value ? ok({ ...value, name: value.name || name }) : fail(`Constant '${name}' has no tensor 'value' (only tensor constants are read)`);
+      return value
+        ? ok({ ...value, name: value.name || name })
+        : fail(`Constant '${name}' has no tensor 'value' (only tensor constants are read)`);
     }
     return fail(`'${name}' is computed by a ${describeOp(node)} node, not stored`);
   }
@@ -55,15 +60,39 @@ export function transpose2d(values: Float32Array, rows: number, cols: number): F
 function fromStored(tensor: TensorRef, options: TensorReadOptions, path: string[]): Result<Weight> {
   if (isFloatType(tensor.dataType)) {
     const values = readFloatTensor(tensor, options);
-    return values.ok ? ok({ values: values.value, dims: tensor.dims, encoding: dataTypeName(tensor.dataType), sources: [tensor.name], path }) : values;
+    return values.ok
+      ? ok({
+          values: values.value,
+          dims: tensor.dims,
+          encoding: dataTypeName(tensor.dataType),
+          sources: [tensor.name],
+          path,
+        })
+      : values;
   }
   // Only a Cast can turn integers into floats without a scale; DequantizeLinear is handled by its own branch.
-  if (!path.includes('Cast')) return fail(`tensor '${tensor.name}' holds ${dataTypeName(tensor.dataType)} values used as a float weight without dequantization`);
+  if (!path.includes('Cast'))
+    return fail(
+      `tensor '${tensor.name}' holds ${dataTypeName(tensor.dataType)} values used as a float weight without dequantization`,
+    );
   const integers = readIntegerTensor(tensor, options);
-  return integers.ok ? ok({ values: Float32Array.from(integers.value), dims: tensor.dims, encoding: dataTypeName(tensor.dataType), sources: [tensor.name], path }) : integers;
+  return integers.ok
+    ? ok({
+        values: Float32Array.from(integers.value),
+        dims: tensor.dims,
+        encoding: dataTypeName(tensor.dataType),
+        sources: [tensor.name],
+        path,
+      })
+    : integers;
 }
 
-function fromDequantizeLinear(model: OnnxModel, node: NodeRef, options: TensorReadOptions, path: string[]): Result<Weight> {
+function fromDequantizeLinear(
+  model: OnnxModel,
+  node: NodeRef,
+  options: TensorReadOptions,
+  path: string[],
+): Result<Weight> {
   const [xName, scaleName, zeroName] = node.inputs;
   const x = storedTensor(model, xName);
   if (!x.ok) return fail(`DequantizeLinear input: ${x.reason}`);
@@ -83,9 +112,22 @@ function fromDequantizeLinear(model: OnnxModel, node: NodeRef, options: TensorRe
   }
   const axis = intAttribute(node, 'axis', 1);
   const blockSize = intAttribute(node, 'block_size', 0);
-  const values = dequantizeLinear({ quantized: quantized.value, dims: x.value.dims, scale: scale.value, scaleDims: scaleTensor.value.dims, zeroPoint, axis, blockSize });
+  const values = dequantizeLinear({
+    quantized: quantized.value,
+    dims: x.value.dims,
+    scale: scale.value,
+    scaleDims: scaleTensor.value.dims,
+    zeroPoint,
+    axis,
+    blockSize,
+  });
   if (!values.ok) return values;
-  const granularity = blockSize > 0 ? `blocks of ${blockSize} along axis ${axis}` : scale.value.length === 1 ? 'per tensor' : `per axis ${axis}`;
+  const granularity =
+    blockSize > 0
+      ? `blocks of ${blockSize} along axis ${axis}`
+      : scale.value.length === 1
+        ? 'per tensor'
+        : `per axis ${axis}`;
   return ok({
     values: values.value,
     dims: x.value.dims,
@@ -104,7 +146,12 @@ function fromDequantizeLinear(model: OnnxModel, node: NodeRef, options: TensorRe
  * const weight = resolveWeight(model, 'model.wte.weight');
  * if (weight.ok) console.log(weight.value.dims); // [8192, 256]
  */
-export function resolveWeight(model: OnnxModel, name: string, options: TensorReadOptions = {}, path: string[] = []): Result<Weight> {
+export function resolveWeight(
+  model: OnnxModel,
+  name: string,
+  options: TensorReadOptions = {},
+  path: string[] = [],
+): Result<Weight> {
   const { initializers, producers } = model.graph;
   const tensor = initializers.get(name);
   if (tensor) return fromStored(tensor, options, path);
@@ -124,7 +171,10 @@ export function resolveWeight(model: OnnxModel, name: string, options: TensorRea
       const input = resolveWeight(model, node.inputs[0], options, next);
       if (!input.ok) return input;
       const perm = node.attributes.get('perm')?.ints ?? [1, 0];
-      if (input.value.dims.length !== 2 || perm.join(',') !== '1,0') return fail(`only 2-D transposes of weights are supported ('${name}' has dims [${input.value.dims.join(', ')}], perm [${perm.join(', ')}])`);
+      if (input.value.dims.length !== 2 || perm.join(',') !== '1,0')
+        return fail(
+          `only 2-D transposes of weights are supported ('${name}' has dims [${input.value.dims.join(', ')}], perm [${perm.join(', ')}])`,
+        );
       const [rows, cols] = input.value.dims;
       return ok({ ...input.value, values: transpose2d(input.value.values, rows, cols), dims: [cols, rows] });
     }
@@ -134,6 +184,8 @@ export function resolveWeight(model: OnnxModel, name: string, options: TensorRea
         ? fromDequantizeLinear(model, node, options, next)
         : fail(`weight '${name}' comes from ${describeOp(node)}, which is not supported`);
     default:
-      return fail(`weight '${name}' is computed by a ${describeOp(node)} node, which the reader does not follow (supported: Identity, Cast, Transpose, DequantizeLinear, Constant)`);
+      return fail(
+        `weight '${name}' is computed by a ${describeOp(node)} node, which the reader does not follow (supported: Identity, Cast, Transpose, DequantizeLinear, Constant)`,
+      );
   }
 }

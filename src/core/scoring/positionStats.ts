@@ -47,7 +47,10 @@ export interface NextTokenDistribution {
 /** The top-n view of a full next-token distribution, with what is left out made explicit. */
 export function nextTokenDistribution(logits: ArrayLike<number>, n: number): NextTokenDistribution {
   const probabilities = softmax(logits);
-  const top = Array.from(topNIndices(probabilities, n), (tokenId) => ({ tokenId, probability: probabilities[tokenId] }));
+  const top = Array.from(topNIndices(probabilities, n), (tokenId) => ({
+    tokenId,
+    probability: probabilities[tokenId],
+  }));
   return {
     top,
     tailProbability: tailMass(probabilities, n),

@@ -23,11 +23,17 @@ describe('byte-level alphabet', () => {
 
 describe('BPE training', () => {
   it('merges the most frequent pair first and breaks ties by the smaller pair', () => {
-    const counts = new Map([['aaab', 3], ['ab', 2]]);
+    const counts = new Map([
+      ['aaab', 3],
+      ['ab', 2],
+    ]);
     // Pairs: (a,a) x6, (a,b) x5 -> "aa" first; then "aa a"? words become [aa,a,b]x3, [a,b]x2:
     // pairs (aa,a) x3, (a,b) x5 -> "ab" next.
     const { merges, mergeCounts } = trainByteLevelBpe(counts, { vocabSizeWithoutSpecials: 258 });
-    expect(merges).toEqual([['a', 'a'], ['a', 'b']]);
+    expect(merges).toEqual([
+      ['a', 'a'],
+      ['a', 'b'],
+    ]);
     expect(mergeCounts).toEqual([6, 5]);
   });
 
@@ -45,7 +51,10 @@ describe('BPE training', () => {
 
   it('writes a GPT-2 style tokenizer.json with end-of-text after the regular tokens', () => {
     const { tokens, merges } = trainByteLevelBpe(new Map([['ĠĠ', 1]]), { vocabSizeWithoutSpecials: 256 });
-    const json = toTokenizerJson(tokens, merges) as { model: { vocab: Record<string, number>; merges: string[] }; added_tokens: { id: number; content: string }[] };
+    const json = toTokenizerJson(tokens, merges) as {
+      model: { vocab: Record<string, number>; merges: string[] };
+      added_tokens: { id: number; content: string }[];
+    };
     expect(Object.keys(json.model.vocab)).toHaveLength(257);
     expect(json.added_tokens[0]).toMatchObject({ id: 256, content: '<|endoftext|>' });
     expect(json.model.merges).toEqual([]);

@@ -38,7 +38,9 @@ export function countPretokens(documents: Iterable<string>): Map<string, number>
 class PairHeap {
   private counts: number[] = [];
   private keys: number[] = [];
-  get size() { return this.counts.length; }
+  get size() {
+    return this.counts.length;
+  }
   private before(i: number, j: number) {
     return this.counts[i] > this.counts[j] || (this.counts[i] === this.counts[j] && this.keys[i] < this.keys[j]);
   }
@@ -47,27 +49,33 @@ class PairHeap {
     [this.keys[i], this.keys[j]] = [this.keys[j], this.keys[i]];
   }
   push(count: number, key: number) {
-    this.counts.push(count); this.keys.push(key);
+    this.counts.push(count);
+    this.keys.push(key);
     let i = this.counts.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.before(i, parent)) break;
-      this.swap(i, parent); i = parent;
+      this.swap(i, parent);
+      i = parent;
     }
   }
   pop(): { count: number; key: number } {
     const top = { count: this.counts[0], key: this.keys[0] };
-    const lastCount = this.counts.pop()!, lastKey = this.keys.pop()!;
+    const lastCount = this.counts.pop()!,
+      lastKey = this.keys.pop()!;
     if (this.counts.length > 0) {
-      this.counts[0] = lastCount; this.keys[0] = lastKey;
+      this.counts[0] = lastCount;
+      this.keys[0] = lastKey;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let best = i;
         if (l < this.counts.length && this.before(l, best)) best = l;
         if (r < this.counts.length && this.before(r, best)) best = r;
         if (best === i) break;
-        this.swap(i, best); i = best;
+        this.swap(i, best);
+        i = best;
       }
     }
     return top;
@@ -81,7 +89,13 @@ export function trainByteLevelBpe(pretokenCounts: Map<string, number>, options: 
   const encoder = new TextEncoder();
   const entries = sortedEntries(pretokenCounts);
   const words = entries.map(([word]) => Array.from(encoder.encode(word)));
-  return learnMerges(words, entries.map(([, count]) => count), byteToChar.slice(), vocabSizeWithoutSpecials - 256, options);
+  return learnMerges(
+    words,
+    entries.map(([, count]) => count),
+    byteToChar.slice(),
+    vocabSizeWithoutSpecials - 256,
+    options,
+  );
 }
 
 /** Sorted so that the result does not depend on the map's insertion order. */
@@ -95,11 +109,15 @@ export function sortedEntries(counts: Map<string, number>): [string, number][] {
  * merges never cross words. Returns the grown token list, the merges and their counts.
  */
 export function learnMerges(
-  words: number[][], wordCounts: number[], initialTokens: string[], mergesWanted: number,
+  words: number[][],
+  wordCounts: number[],
+  initialTokens: string[],
+  mergesWanted: number,
   options: Pick<BpeTrainingOptions, 'minPairCount' | 'onProgress'> = {},
 ): BpeTrainingResult {
   const { minPairCount = 2, onProgress } = options;
-  if (initialTokens.length + mergesWanted > ID_STRIDE) throw new Error(`BPE training supports at most ${ID_STRIDE} tokens`);
+  if (initialTokens.length + mergesWanted > ID_STRIDE)
+    throw new Error(`BPE training supports at most ${ID_STRIDE} tokens`);
   const pairCounts = new Map<number, number>();
   const pairWords = new Map<number, Set<number>>();
   const addWordPairs = (w: number, sign: 1 | -1) => {
@@ -129,7 +147,8 @@ export function learnMerges(
       continue;
     }
     if (count < minPairCount) break;
-    const left = Math.floor(key / ID_STRIDE), right = key % ID_STRIDE;
+    const left = Math.floor(key / ID_STRIDE),
+      right = key % ID_STRIDE;
     const merged = tokens.length;
     tokens.push(tokens[left] + tokens[right]);
     merges.push([tokens[left], tokens[right]]);
@@ -138,13 +157,19 @@ export function learnMerges(
     for (const w of pairWords.get(key) ?? []) {
       const symbols = words[w];
       let hasPair = false;
-      for (let i = 0; i + 1 < symbols.length; i++) if (symbols[i] === left && symbols[i + 1] === right) { hasPair = true; break; }
+      for (let i = 0; i + 1 < symbols.length; i++)
+        if (symbols[i] === left && symbols[i + 1] === right) {
+          hasPair = true;
+          break;
+        }
       if (!hasPair) continue;
       addWordPairs(w, -1);
       const next: number[] = [];
       for (let i = 0; i < symbols.length; i++) {
-        if (i + 1 < symbols.length && symbols[i] === left && symbols[i + 1] === right) { next.push(merged); i++; }
-        else next.push(symbols[i]);
+        if (i + 1 < symbols.length && symbols[i] === left && symbols[i + 1] === right) {
+          next.push(merged);
+          i++;
+        } else next.push(symbols[i]);
       }
       words[w] = next;
       addWordPairs(w, 1);
@@ -170,7 +195,9 @@ export const END_OF_TEXT = '<|endoftext|>';
  */
 export function toTokenizerJson(tokens: string[], merges: [string, string][]): object {
   const vocab: Record<string, number> = {};
-  tokens.forEach((t, id) => { vocab[t] = id; });
+  tokens.forEach((t, id) => {
+    vocab[t] = id;
+  });
   const endOfTextId = tokens.length;
   vocab[END_OF_TEXT] = endOfTextId;
   const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
@@ -178,14 +205,31 @@ export function toTokenizerJson(tokens: string[], merges: [string, string][]): o
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: [{ id: endOfTextId, content: END_OF_TEXT, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+    added_tokens: [
+      {
+        id: endOfTextId,
+        content: END_OF_TEXT,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      },
+    ],
     normalizer: null,
     pre_tokenizer: byteLevel,
     post_processor: { ...byteLevel, trim_offsets: false },
     decoder: byteLevel,
     model: {
-      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '',
-      fuse_unk: false, byte_fallback: false, vocab, merges: merges.map(([a, b]) => `${a} ${b}`),
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges: merges.map(([a, b]) => `${a} ${b}`),
     },
   };
 }
@@ -194,8 +238,11 @@ export function toTokenizerJson(tokens: string[], merges: [string, string][]): o
 export function toTokenizerConfig(modelMaxLength: number): object {
   return {
     tokenizer_class: 'GPT2Tokenizer',
-    bos_token: END_OF_TEXT, eos_token: END_OF_TEXT, unk_token: END_OF_TEXT,
-    add_bos_token: false, add_prefix_space: false,
+    bos_token: END_OF_TEXT,
+    eos_token: END_OF_TEXT,
+    unk_token: END_OF_TEXT,
+    add_bos_token: false,
+    add_prefix_space: false,
     clean_up_tokenization_spaces: false,
     model_max_length: modelMaxLength,
   };

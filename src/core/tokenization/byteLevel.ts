@@ -37,7 +37,8 @@ export function tokenStringToBytes(token: string): Uint8Array {
   const bytes = new Uint8Array(chars.length);
   chars.forEach((c, i) => {
     const b = charToByte.get(c);
-    if (b === undefined) throw new Error(`"${token}" is not a byte-level token string (character U+${c.codePointAt(0)!.toString(16)})`);
+    if (b === undefined)
+      throw new Error(`"${token}" is not a byte-level token string (character U+${c.codePointAt(0)!.toString(16)})`);
     bytes[i] = b;
   });
   return bytes;

@@ -1,8 +1,13 @@
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import {
-  byteFallbackToken, countTrainingPieces, metaspaceNormalize, toMetaspaceTokenizerConfig, toMetaspaceTokenizerJson,
-  trainingPieces, trainMetaspaceBpe,
+  byteFallbackToken,
+  countTrainingPieces,
+  metaspaceNormalize,
+  toMetaspaceTokenizerConfig,
+  toMetaspaceTokenizerJson,
+  trainingPieces,
+  trainMetaspaceBpe,
 } from './metaspaceBpe';
 
 const DOCS = [
@@ -43,7 +48,18 @@ describe('SentencePiece-style BPE (metaspace, byte fallback)', () => {
   const tokenizer = new PreTrainedTokenizer(json, toMetaspaceTokenizerConfig(512));
 
   it('splits training text at each ▁ and between letters, digits and other characters', () => {
-    expect(trainingPieces(metaspaceNormalize('In 1790, the  Union\'s café.'))).toEqual(['▁In', '▁1790', ',', '▁the', '▁', '▁Union', '\'', 's', '▁café', '.']);
+    expect(trainingPieces(metaspaceNormalize("In 1790, the  Union's café."))).toEqual([
+      '▁In',
+      '▁1790',
+      ',',
+      '▁the',
+      '▁',
+      '▁Union',
+      "'",
+      's',
+      '▁café',
+      '.',
+    ]);
   });
 
   it('lays out ids as Llama 2 does: <unk> <s> </s>, the 256 byte tokens, the alphabet, then merges', () => {
@@ -57,11 +73,18 @@ describe('SentencePiece-style BPE (metaspace, byte fallback)', () => {
   });
 
   it('is deterministic', () => {
-    expect(trainMetaspaceBpe(countTrainingPieces([...DOCS].reverse()), { vocabSize: 320, minCharCount: 2 }).merges).toEqual(trained.merges);
+    expect(
+      trainMetaspaceBpe(countTrainingPieces([...DOCS].reverse()), { vocabSize: 320, minCharCount: 2 }).merges,
+    ).toEqual(trained.merges);
   });
 
   it('transformers.js, running BPE over the whole text, gives the tokens of an independent piece-by-piece encoder', () => {
-    const texts = [...DOCS, 'A Union of 1790 states, naïve and strong: the café\'s crème.', ' leading space and  double spaces ', 'emoji 👩‍👩‍👧 and 中文 fall back to bytes'];
+    const texts = [
+      ...DOCS,
+      "A Union of 1790 states, naïve and strong: the café's crème.",
+      ' leading space and  double spaces ',
+      'emoji 👩‍👩‍👧 and 中文 fall back to bytes',
+    ];
     for (const text of texts) {
       const ids = tokenizer.encode(text, { add_special_tokens: false });
       expect(ids.map((id) => trained.tokens[id])).toEqual(referenceEncode(text, trained.tokens, trained.merges));

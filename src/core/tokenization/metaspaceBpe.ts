@@ -25,7 +25,10 @@ export function metaspaceNormalize(text: string): string {
   return METASPACE + text.replaceAll(' ', METASPACE);
 }
 
-const TRAINING_PIECE = new RegExp(`${METASPACE}?[\\p{L}\\p{M}]+|${METASPACE}?\\p{N}+|${METASPACE}?[^${METASPACE}\\p{L}\\p{M}\\p{N}]+|${METASPACE}`, 'gu');
+const TRAINING_PIECE = new RegExp(
+  `${METASPACE}?[\\p{L}\\p{M}]+|${METASPACE}?\\p{N}+|${METASPACE}?[^${METASPACE}\\p{L}\\p{M}\\p{N}]+|${METASPACE}`,
+  'gu',
+);
 
 /** Splits normalized text into the pieces training merges within. */
 export function trainingPieces(normalized: string): string[] {
@@ -68,7 +71,10 @@ export function trainMetaspaceBpe(pieceCounts: Map<string, number>, options: Met
     .map(([ch]) => ch);
   const initialTokens = [...SP_SPECIALS, ...Array.from({ length: 256 }, (_, b) => byteFallbackToken(b)), ...alphabet];
   const mergesWanted = vocabSize - initialTokens.length;
-  if (mergesWanted < 0) throw new Error(`a vocabulary of ${vocabSize} cannot hold the specials, 256 bytes and ${alphabet.length} characters`);
+  if (mergesWanted < 0)
+    throw new Error(
+      `a vocabulary of ${vocabSize} cannot hold the specials, 256 bytes and ${alphabet.length} characters`,
+    );
   const charId = new Map(alphabet.map((ch, i) => [ch, SP_SPECIALS.length + 256 + i]));
   // A character outside the alphabet splits its piece: it becomes byte tokens that never merge.
   const words: number[][] = [];
@@ -77,11 +83,20 @@ export function trainMetaspaceBpe(pieceCounts: Map<string, number>, options: Met
     let word: number[] = [];
     for (const ch of piece) {
       const id = charId.get(ch);
-      if (id !== undefined) { word.push(id); continue; }
-      if (word.length > 1) { words.push(word); wordCounts.push(count); }
+      if (id !== undefined) {
+        word.push(id);
+        continue;
+      }
+      if (word.length > 1) {
+        words.push(word);
+        wordCounts.push(count);
+      }
       word = [];
     }
-    if (word.length > 1) { words.push(word); wordCounts.push(count); }
+    if (word.length > 1) {
+      words.push(word);
+      wordCounts.push(count);
+    }
   }
   return { ...learnMerges(words, wordCounts, initialTokens, mergesWanted, options), alphabet };
 }
@@ -89,40 +104,83 @@ export function trainMetaspaceBpe(pieceCounts: Map<string, number>, options: Met
 /** A Llama 2 style `tokenizer.json` object that `@huggingface/transformers` loads. */
 export function toMetaspaceTokenizerJson(tokens: string[], merges: [string, string][]): object {
   const vocab: Record<string, number> = {};
-  tokens.forEach((t, id) => { vocab[t] = id; });
+  tokens.forEach((t, id) => {
+    vocab[t] = id;
+  });
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SP_SPECIALS.map((content, id) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: METASPACE }, { type: 'Replace', pattern: { String: ' ' }, content: METASPACE }] },
+    added_tokens: SP_SPECIALS.map((content, id) => ({
+      id,
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [
+        { type: 'Prepend', prepend: METASPACE },
+        { type: 'Replace', pattern: { String: ' ' }, content: METASPACE },
+      ],
+    },
     pre_tokenizer: null,
     post_processor: {
       type: 'TemplateProcessing',
       single: [{ SpecialToken: { id: SP_BOS, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: SP_BOS, type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: SP_BOS, type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
+      pair: [
+        { SpecialToken: { id: SP_BOS, type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: SP_BOS, type_id: 1 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+      ],
       special_tokens: { [SP_BOS]: { id: SP_BOS, ids: [1], tokens: [SP_BOS] } },
     },
     decoder: {
       type: 'Sequence',
-      decoders: [{ type: 'Replace', pattern: { String: METASPACE }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }, { type: 'Strip', content: ' ', start: 1, stop: 0 }],
+      decoders: [
+        { type: 'Replace', pattern: { String: METASPACE }, content: ' ' },
+        { type: 'ByteFallback' },
+        { type: 'Fuse' },
+        { type: 'Strip', content: ' ', start: 1, stop: 0 },
+      ],
     },
     model: {
-      type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null,
-      fuse_unk: true, byte_fallback: true, vocab, merges: merges.map(([a, b]) => `${a} ${b}`),
+      type: 'BPE',
+      dropout: null,
+      unk_token: '<unk>',
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: true,
+      byte_fallback: true,
+      vocab,
+      merges: merges.map(([a, b]) => `${a} ${b}`),
     },
   };
 }
 
 /** The `tokenizer_config.json` that goes with toMetaspaceTokenizerJson (Llama 2's keys). */
 export function toMetaspaceTokenizerConfig(modelMaxLength: number): object {
-  const decoder = Object.fromEntries(SP_SPECIALS.map((content, id) => [String(id), { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true }]));
+  const decoder = Object.fromEntries(
+    SP_SPECIALS.map((content, id) => [
+      String(id),
+      { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: true },
+    ]),
+  );
   return {
     tokenizer_class: 'LlamaTokenizer',
-    add_bos_token: true, add_eos_token: false,
+    add_bos_token: true,
+    add_eos_token: false,
     added_tokens_decoder: decoder,
-    bos_token: SP_BOS, eos_token: SP_EOS, unk_token: '<unk>', pad_token: null,
-    clean_up_tokenization_spaces: false, legacy: true,
+    bos_token: SP_BOS,
+    eos_token: SP_EOS,
+    unk_token: '<unk>',
+    pad_token: null,
+    clean_up_tokenization_spaces: false,
+    legacy: true,
     model_max_length: modelMaxLength,
   };
 }

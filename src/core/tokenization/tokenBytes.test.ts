@@ -49,7 +49,9 @@ describe('renderTokenBytes', () => {
 describe('byteSchemeOfDecoder', () => {
   it('recognises GPT-2 and SentencePiece decoders', () => {
     expect(byteSchemeOfDecoder({ type: 'ByteLevel' })).toBe('byte-level');
-    expect(byteSchemeOfDecoder({ type: 'Sequence', decoders: [{ type: 'Replace' }, { type: 'ByteFallback' }] })).toBe('byte-fallback');
+    expect(byteSchemeOfDecoder({ type: 'Sequence', decoders: [{ type: 'Replace' }, { type: 'ByteFallback' }] })).toBe(
+      'byte-fallback',
+    );
     expect(byteSchemeOfDecoder({ type: 'WordPiece' })).toBe('plain');
     expect(byteSchemeOfDecoder(null)).toBe('plain');
   });

@@ -60,7 +60,13 @@ interface RawAlignment {
 
 const isWhitespaceByte = (b: number | undefined) => b === SPACE || b === 0x09 || b === 0x0a || b === 0x0d;
 
-function alignOnce(target: Uint8Array, tokens: readonly Uint8Array[], special: readonly boolean[], metaspace: boolean, dummyPrefix: boolean): RawAlignment {
+function alignOnce(
+  target: Uint8Array,
+  tokens: readonly Uint8Array[],
+  special: readonly boolean[],
+  metaspace: boolean,
+  dummyPrefix: boolean,
+): RawAlignment {
   const starts = new Int32Array(tokens.length);
   const ends = new Int32Array(tokens.length);
   let p = 0;
@@ -77,7 +83,14 @@ function alignOnce(target: Uint8Array, tokens: readonly Uint8Array[], special: r
       const c = bytes[k];
       if (dummyPrefix && k === 0 && c === SPACE && startsSection) continue;
       if (target[p] === c) p += 1;
-      else if (metaspace && c === SPACE && target[p] === METASPACE[0] && target[p + 1] === METASPACE[1] && target[p + 2] === METASPACE[2]) p += 3;
+      else if (
+        metaspace &&
+        c === SPACE &&
+        target[p] === METASPACE[0] &&
+        target[p + 1] === METASPACE[1] &&
+        target[p + 2] === METASPACE[2]
+      )
+        p += 3;
       else ok = false;
     }
     if (!ok) {
@@ -100,11 +113,18 @@ function complete(raw: RawAlignment, tokens: number, targetLength: number): bool
   return raw.aligned === tokens && raw.consumed === targetLength;
 }
 
-function bestOf(target: Uint8Array, tokens: readonly Uint8Array[], special: readonly boolean[], metaspace: boolean): { raw: RawAlignment; dummyPrefix: boolean } {
+function bestOf(
+  target: Uint8Array,
+  tokens: readonly Uint8Array[],
+  special: readonly boolean[],
+  metaspace: boolean,
+): { raw: RawAlignment; dummyPrefix: boolean } {
   const plain = alignOnce(target, tokens, special, metaspace, false);
-  if (complete(plain, tokens.length, target.length) || !tokens.some((t) => t[0] === SPACE)) return { raw: plain, dummyPrefix: false };
+  if (complete(plain, tokens.length, target.length) || !tokens.some((t) => t[0] === SPACE))
+    return { raw: plain, dummyPrefix: false };
   const prefixed = alignOnce(target, tokens, special, metaspace, true);
-  if (complete(prefixed, tokens.length, target.length) || prefixed.aligned > plain.aligned) return { raw: prefixed, dummyPrefix: true };
+  if (complete(prefixed, tokens.length, target.length) || prefixed.aligned > plain.aligned)
+    return { raw: prefixed, dummyPrefix: true };
   return { raw: plain, dummyPrefix: false };
 }
 
@@ -132,9 +152,19 @@ export function alignTokens(text: string, tokenBytes: readonly Uint8Array[], opt
   const special = options.special ?? [];
   const textBytes = encoder.encode(text);
   const direct = bestOf(textBytes, tokenBytes, special, metaspace);
-  if (complete(direct.raw, tokenBytes.length, textBytes.length) || !options.normalization || text.normalize(options.normalization) === text) {
+  if (
+    complete(direct.raw, tokenBytes.length, textBytes.length) ||
+    !options.normalization ||
+    text.normalize(options.normalization) === text
+  ) {
     const kind = complete(direct.raw, tokenBytes.length, textBytes.length) ? 'exact' : 'partial';
-    return { starts: direct.raw.starts, ends: direct.raw.ends, kind, alignedTokens: direct.raw.aligned, dummyPrefix: direct.dummyPrefix };
+    return {
+      starts: direct.raw.starts,
+      ends: direct.raw.ends,
+      kind,
+      alignedTokens: direct.raw.aligned,
+      dummyPrefix: direct.dummyPrefix,
+    };
   }
   // Normalize cluster by cluster, remembering which original bytes each normalized byte came from.
   const form = options.normalization;
@@ -144,7 +174,8 @@ export function alignTokens(text: string, tokenBytes: readonly Uint8Array[], opt
   const originEnd: number[] = [];
   for (const cluster of clusters) {
     const normalized = encoder.encode(cluster.segment.normalize(form));
-    const unchanged = normalized.length === cluster.end - cluster.start && cluster.segment.normalize(form) === cluster.segment;
+    const unchanged =
+      normalized.length === cluster.end - cluster.start && cluster.segment.normalize(form) === cluster.segment;
     pieces.push(normalized);
     for (let k = 0; k < normalized.length; k++) {
       originStart.push(unchanged ? cluster.start + k : cluster.start);
@@ -159,7 +190,13 @@ export function alignTokens(text: string, tokenBytes: readonly Uint8Array[], opt
   }
   const viaNormalized = bestOf(target, tokenBytes, special, metaspace);
   if (viaNormalized.raw.aligned <= direct.raw.aligned) {
-    return { starts: direct.raw.starts, ends: direct.raw.ends, kind: 'partial', alignedTokens: direct.raw.aligned, dummyPrefix: direct.dummyPrefix };
+    return {
+      starts: direct.raw.starts,
+      ends: direct.raw.ends,
+      kind: 'partial',
+      alignedTokens: direct.raw.aligned,
+      dummyPrefix: direct.dummyPrefix,
+    };
   }
   const { raw } = viaNormalized;
   const starts = new Int32Array(tokenBytes.length);
@@ -175,5 +212,11 @@ export function alignTokens(text: string, tokenBytes: readonly Uint8Array[], opt
     ends[i] = mapEnd(raw.ends[i]);
   }
   const whole = complete(raw, tokenBytes.length, target.length);
-  return { starts, ends, kind: whole ? 'normalized' : 'partial', alignedTokens: raw.aligned, dummyPrefix: viaNormalized.dummyPrefix };
+  return {
+    starts,
+    ends,
+    kind: whole ? 'normalized' : 'partial',
+    alignedTokens: raw.aligned,
+    dummyPrefix: viaNormalized.dummyPrefix,
+  };
 }

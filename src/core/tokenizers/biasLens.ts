@@ -18,11 +18,31 @@ export interface BiasDemoPrompt {
  * facts in the notes were checked with the shipped tokenizers.
  */
 export const BIAS_DEMO_PROMPTS: readonly BiasDemoPrompt[] = [
-  { text: 'The Eiffel Tow', kind: 'mid-word', note: 'GPT-2, Llama 2 and Gemma 3 have " Tower" as one token, so after the token " Tow" the naive model rarely predicts "er"; the exact next byte is "e"' },
-  { text: 'The capital of France is ', kind: 'trailing-space', note: 'words carry their leading space (" Paris" is one token in GPT-2, Llama 2, Gemma 3 and sotu-gpt), so a lone " " token is rare; the exact next byte is dominated by "P"' },
-  { text: 'the State of the Uni', kind: 'mid-word', note: '" Union" is one token in sotu-gpt and GPT-2, so " Uni" followed by "on" is a sequence the model never saw' },
-  { text: 'Mr. Speaker, Mr. Vice President, Members of Cong', kind: 'mid-word', note: '" Congress" is one token in sotu-gpt and GPT-2; after " Cong" the naive model must guess a rare continuation' },
-  { text: 'My fellow citizens of the United ', kind: 'trailing-space', note: 'the trailing space belongs to the next word\'s token (" States" in sotu-gpt and GPT-2)' },
+  {
+    text: 'The Eiffel Tow',
+    kind: 'mid-word',
+    note: 'GPT-2, Llama 2 and Gemma 3 have " Tower" as one token, so after the token " Tow" the naive model rarely predicts "er"; the exact next byte is "e"',
+  },
+  {
+    text: 'The capital of France is ',
+    kind: 'trailing-space',
+    note: 'words carry their leading space (" Paris" is one token in GPT-2, Llama 2, Gemma 3 and sotu-gpt), so a lone " " token is rare; the exact next byte is dominated by "P"',
+  },
+  {
+    text: 'the State of the Uni',
+    kind: 'mid-word',
+    note: '" Union" is one token in sotu-gpt and GPT-2, so " Uni" followed by "on" is a sequence the model never saw',
+  },
+  {
+    text: 'Mr. Speaker, Mr. Vice President, Members of Cong',
+    kind: 'mid-word',
+    note: '" Congress" is one token in sotu-gpt and GPT-2; after " Cong" the naive model must guess a rare continuation',
+  },
+  {
+    text: 'My fellow citizens of the United ',
+    kind: 'trailing-space',
+    note: 'the trailing space belongs to the next word\'s token (" States" in sotu-gpt and GPT-2)',
+  },
 ];
 
 const PROBES = ['a', 'e', 'o', 'A', 'P', ' ', '.', ',', '1', '\n', 'é', '日'];
@@ -35,7 +55,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-const isPrefix = (prefix: readonly number[], ids: readonly number[]) => prefix.length <= ids.length && prefix.every((id, i) => ids[i] === id);
+const isPrefix = (prefix: readonly number[], ids: readonly number[]) =>
+  prefix.length <= ids.length && prefix.every((id, i) => ids[i] === id);
 
 /**
  * The last split of `x` that stays a token boundary whatever is appended: a position i where a

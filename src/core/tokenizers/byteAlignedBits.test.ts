@@ -13,7 +13,10 @@ describe('bits per byte of two tokenizations, aligned on bytes', () => {
     const a = [span(0, 2, 4), span(2, 5, 3)];
     const b = [span(0, 1, 1), span(1, 2, 1), span(2, 3, 2), span(3, 4, 0.5), span(4, 5, 0.5)];
     const { words, totals } = compareOnBytes('ab cd', a, b);
-    expect(words.map((w) => [w.text, w.start, w.end])).toEqual([['ab', 0, 2], ['cd', 2, 5]]);
+    expect(words.map((w) => [w.text, w.start, w.end])).toEqual([
+      ['ab', 0, 2],
+      ['cd', 2, 5],
+    ]);
     expect(words[0]).toMatchObject({ bitsA: 4, bitsB: 2, bitsPerByteA: 2, bitsPerByteB: 1, differenceBitsPerByte: 1 });
     expect(words[1]).toMatchObject({ bitsA: 3, bitsB: 3, bitsPerByteA: 1, bitsPerByteB: 1, differenceBitsPerByte: 0 });
     expect(totals).toMatchObject({ bytes: 5, bitsA: 7, bitsB: 5, bitsPerByteA: 1.4, bitsPerByteB: 1 });
@@ -48,7 +51,14 @@ describe('bits per byte of two tokenizations, aligned on bytes', () => {
   });
 
   it('lists the words with the largest disagreement first, either sign', () => {
-    const { words } = compareOnBytes('aa bb cc', [span(0, 2, 2), span(2, 5, 12), span(5, 8, 3)], [span(0, 2, 6), span(2, 5, 3), span(5, 8, 3)]);
-    expect(largestDisagreements(words, 2).map((w) => [w.text, w.differenceBitsPerByte])).toEqual([['bb', 3], ['aa', -2]]);
+    const { words } = compareOnBytes(
+      'aa bb cc',
+      [span(0, 2, 2), span(2, 5, 12), span(5, 8, 3)],
+      [span(0, 2, 6), span(2, 5, 3), span(5, 8, 3)],
+    );
+    expect(largestDisagreements(words, 2).map((w) => [w.text, w.differenceBitsPerByte])).toEqual([
+      ['bb', 3],
+      ['aa', -2],
+    ]);
   });
 });

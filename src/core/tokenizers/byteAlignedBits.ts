@@ -50,7 +50,10 @@ export interface ByteAlignedComparison {
  * Bits per byte position: each token's surprisal divided evenly among its bytes.
  * @example bitsPerBytePosition(4, [{ start: 0, end: 3, surprisalBits: 6 }, { start: 3, end: 4, surprisalBits: 1 }]).bits // [2, 2, 2, 1]
  */
-export function bitsPerBytePosition(byteLength: number, tokens: readonly ScoredSpan[]): { bits: Float64Array; unplacedBits: number } {
+export function bitsPerBytePosition(
+  byteLength: number,
+  tokens: readonly ScoredSpan[],
+): { bits: Float64Array; unplacedBits: number } {
   const bits = new Float64Array(byteLength);
   let unplacedBits = 0;
   for (const token of tokens) {
@@ -84,7 +87,11 @@ const sumRange = (values: Float64Array, start: number, end: number) => {
 };
 
 /** Bits per byte per word of two models over one text, from each model's scored tokens. */
-export function compareOnBytes(text: string, tokensA: readonly ScoredSpan[], tokensB: readonly ScoredSpan[]): ByteAlignedComparison {
+export function compareOnBytes(
+  text: string,
+  tokensA: readonly ScoredSpan[],
+  tokensB: readonly ScoredSpan[],
+): ByteAlignedComparison {
   const byteLength = utf8Length(text);
   const a = bitsPerBytePosition(byteLength, tokensA);
   const b = bitsPerBytePosition(byteLength, tokensB);
@@ -92,7 +99,14 @@ export function compareOnBytes(text: string, tokensA: readonly ScoredSpan[], tok
     const bytes = span.end - span.start;
     const bitsA = sumRange(a.bits, span.start, span.end);
     const bitsB = sumRange(b.bits, span.start, span.end);
-    return { ...span, bitsA, bitsB, bitsPerByteA: bitsA / bytes, bitsPerByteB: bitsB / bytes, differenceBitsPerByte: (bitsA - bitsB) / bytes };
+    return {
+      ...span,
+      bitsA,
+      bitsB,
+      bitsPerByteA: bitsA / bytes,
+      bitsPerByteB: bitsB / bytes,
+      differenceBitsPerByte: (bitsA - bitsB) / bytes,
+    };
   });
   const bitsA = sumRange(a.bits, 0, byteLength) + a.unplacedBits;
   const bitsB = sumRange(b.bits, 0, byteLength) + b.unplacedBits;
@@ -112,5 +126,7 @@ export function compareOnBytes(text: string, tokensA: readonly ScoredSpan[], tok
 
 /** The words where the two models disagree most (largest |bits per byte difference|), most first. */
 export function largestDisagreements(words: readonly WordBits[], count: number): WordBits[] {
-  return [...words].sort((x, y) => Math.abs(y.differenceBitsPerByte) - Math.abs(x.differenceBitsPerByte) || x.start - y.start).slice(0, count);
+  return [...words]
+    .sort((x, y) => Math.abs(y.differenceBitsPerByte) - Math.abs(x.differenceBitsPerByte) || x.start - y.start)
+    .slice(0, count);
 }

@@ -14,7 +14,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { stableBoundary } from './biasLens';
-import { exactNextByteDistribution, exactNextCharacters, memoizeNextTokenLogProbs, type ByteTokenizer, type NextTokenLogProbs } from './byteLemma';
+import {
+  exactNextByteDistribution,
+  exactNextCharacters,
+  memoizeNextTokenLogProbs,
+  type ByteTokenizer,
+  type NextTokenLogProbs,
+} from './byteLemma';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const strict = new TextDecoder('utf-8', { fatal: true });
@@ -91,7 +97,9 @@ function byteLevelBpe(): TinyTokenizer {
   const vocabulary = [...pieces.map((p) => Uint8Array.from(p, (c) => c.charCodeAt(0))), new Uint8Array(0)];
   const PRETOKEN = /'(?:[sdmt]|ll|ve|re)| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
   const encodeText = (text: string) =>
-    (text.match(PRETOKEN) ?? []).flatMap((pretoken) => applyMerges(Array.from(b(pretoken)), ranks).map((p) => ids.get(p)!));
+    (text.match(PRETOKEN) ?? []).flatMap((pretoken) =>
+      applyMerges(Array.from(b(pretoken)), ranks).map((p) => ids.get(p)!),
+    );
   return {
     name: 'byte-level BPE',
     vocabulary,
@@ -223,13 +231,14 @@ function canonicalModel(tokenizer: TinyTokenizer, texts: string[], seed: number)
   const size = tokenizer.vocabulary.length;
   return (prefix) => {
     const allowed = new Set<number>();
-    for (const ids of encodings) if (ids.length > prefix.length && prefix.every((id, i) => ids[i] === id)) allowed.add(ids[prefix.length]);
+    for (const ids of encodings)
+      if (ids.length > prefix.length && prefix.every((id, i) => ids[i] === id)) allowed.add(ids[prefix.length]);
     let h = seed >>> 0;
     for (const id of prefix) h = Math.imul(h ^ (id + 1), 2654435761) >>> 0;
     const weights = new Float64Array(size);
     let total = 0;
     for (const t of allowed) {
-      const w = 0.05 + (Math.imul(h ^ (t + 17), 2246822519) >>> 0) % 1000 / 1000;
+      const w = 0.05 + ((Math.imul(h ^ (t + 17), 2246822519) >>> 0) % 1000) / 1000;
       weights[t] = w;
       total += w;
     }
@@ -327,7 +336,8 @@ describe.each([byteLevelBpe(), sentencePieceBpe()])('the lemma against brute-for
     expect(oracle.prefix).toBeGreaterThan(0);
     const exact = exactNextByteDistribution(x, tokenizer, lm, { endToken: tokenizer.eos });
     for (let b = 0; b < 256; b++) {
-      if (Math.abs(exact.probabilities[b] - oracle.probabilities[b]) > 1e-12) expect.fail(`P(0x${b.toString(16)}) = ${exact.probabilities[b]}, oracle ${oracle.probabilities[b]}`);
+      if (Math.abs(exact.probabilities[b] - oracle.probabilities[b]) > 1e-12)
+        expect.fail(`P(0x${b.toString(16)}) = ${exact.probabilities[b]}, oracle ${oracle.probabilities[b]}`);
     }
     expect(Math.abs(exact.endProbability! - oracle.end)).toBeLessThan(1e-12);
     expect(Math.abs(Math.exp(exact.logPrefixProbability) - oracle.prefix)).toBeLessThan(1e-12);
@@ -353,7 +363,10 @@ describe.each([byteLevelBpe(), sentencePieceBpe()])('the lemma against brute-for
       const lm = memoizeNextTokenLogProbs(canonicalModel(tokenizer, texts, 11));
       const oracle = oracleNextByte(allSequences(tokenizer, lm), x);
       const split = exactNextByteDistribution(x, tokenizer, lm, { boundary });
-      for (let b = 0; b < 256; b++) expect(Math.abs(split.probabilities[b] - oracle.probabilities[b]), `${text}: 0x${b.toString(16)}`).toBeLessThan(1e-12);
+      for (let b = 0; b < 256; b++)
+        expect(Math.abs(split.probabilities[b] - oracle.probabilities[b]), `${text}: 0x${b.toString(16)}`).toBeLessThan(
+          1e-12,
+        );
     }
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { exactNextByteDistribution, exactNextCharacters, memoizeNextTokenLogProbs, type ByteTokenizer, type NextTokenLogProbs } from './byteLemma';
+import {
+  exactNextByteDistribution,
+  exactNextCharacters,
+  memoizeNextTokenLogProbs,
+  type ByteTokenizer,
+  type NextTokenLogProbs,
+} from './byteLemma';
 import { naiveNextByteDistribution } from './tokenHealing';
 
 /*
@@ -24,7 +30,8 @@ function encodeText(text: string): number[] {
     let i = 0;
     while (i < piece.length) {
       let best = -1;
-      for (let id = 0; id < PIECES.length; id++) if (piece.startsWith(PIECES[id], i) && (best < 0 || PIECES[id].length > PIECES[best].length)) best = id;
+      for (let id = 0; id < PIECES.length; id++)
+        if (piece.startsWith(PIECES[id], i) && (best < 0 || PIECES[id].length > PIECES[best].length)) best = id;
       ids.push(best);
       i += PIECES[best].length;
     }
@@ -39,7 +46,12 @@ const startsWith = (seq: readonly number[], prefix: readonly number[]) => prefix
 /** Every byte string of the source with its probability: a first-order Markov chain with a stop symbol, forced to stop at MAX_BYTES. */
 function byteSource(): { bytes: number[]; p: number }[] {
   // next[prev] = [P(a), P(b), P(space), P(stop)]; prev = -1 at the start, where the text cannot stop yet.
-  const next: Record<number, number[]> = { [-1]: [0.5, 0.3, 0.2, 0], [A]: [0.45, 0.25, 0.2, 0.1], [B]: [0.3, 0.1, 0.4, 0.2], [SP]: [0.35, 0.35, 0.2, 0.1] };
+  const next: Record<number, number[]> = {
+    [-1]: [0.5, 0.3, 0.2, 0],
+    [A]: [0.45, 0.25, 0.2, 0.1],
+    [B]: [0.3, 0.1, 0.4, 0.2],
+    [SP]: [0.35, 0.35, 0.2, 0.1],
+  };
   const out: { bytes: number[]; p: number }[] = [];
   const walk = (bytes: number[], p: number) => {
     if (bytes.length === MAX_BYTES) {
@@ -78,7 +90,9 @@ function maskedRandomModel(seed: number): NextTokenLogProbs {
     const out = new Float64Array(vocabulary.length);
     let total = 0;
     for (let t = 0; t < vocabulary.length; t++) {
-      const extendable = CANONICAL.some(({ ids }) => ids.length > prefix.length && startsWith(ids, prefix) && ids[prefix.length] === t);
+      const extendable = CANONICAL.some(
+        ({ ids }) => ids.length > prefix.length && startsWith(ids, prefix) && ids[prefix.length] === t,
+      );
       h = Math.imul(h ^ (t + 17), 2246822519) >>> 0;
       const w = extendable ? 0.05 + (h % 1000) / 1000 : 0;
       out[t] = w;
@@ -105,7 +119,10 @@ function enumerateSequences(lm: NextTokenLogProbs): { ids: number[]; p: number }
 }
 
 /** P(next byte | x) by brute force: Σ over sequences whose bytes start with x b, normalised over b. */
-function bruteForceNextByte(sequences: { ids: number[]; p: number }[], x: Uint8Array): { probabilities: Float64Array; end: number; prefix: number } {
+function bruteForceNextByte(
+  sequences: { ids: number[]; p: number }[],
+  x: Uint8Array,
+): { probabilities: Float64Array; end: number; prefix: number } {
   const probabilities = new Float64Array(256);
   let end = 0;
   let prefix = 0;
@@ -156,7 +173,10 @@ describe('exactNextByteDistribution', () => {
         if (brute.prefix === 0 || brute.end === 1) continue;
         const exact = exactNextByteDistribution(x, tokenizer, memo, { endToken: EOS });
         for (const b of ALPHABET) {
-          expect(Math.abs(exact.probabilities[b] - brute.probabilities[b]), `P(${String.fromCharCode(b)} | ${show(x)})`).toBeLessThan(1e-12);
+          expect(
+            Math.abs(exact.probabilities[b] - brute.probabilities[b]),
+            `P(${String.fromCharCode(b)} | ${show(x)})`,
+          ).toBeLessThan(1e-12);
         }
         expect(Math.abs(exact.endProbability! - brute.end)).toBeLessThan(1e-12);
         expect(Math.abs(Math.exp(exact.logPrefixProbability) - brute.prefix)).toBeLessThan(1e-12);
@@ -246,7 +266,9 @@ describe('exactNextByteDistribution', () => {
 
 describe('exactNextCharacters', () => {
   it('chains byte steps into characters whose probabilities sum to one', () => {
-    const { characters, otherProbability } = exactNextCharacters(utf8('b'), tokenizer, sourceModel, { minProbability: 0 });
+    const { characters, otherProbability } = exactNextCharacters(utf8('b'), tokenizer, sourceModel, {
+      minProbability: 0,
+    });
     expect(characters.map((c) => c.character).sort()).toEqual([' ', 'a', 'b']);
     expect(otherProbability).toBeCloseTo(0, 12);
     expect(characters.find((c) => c.character === ' ')!.probability).toBeCloseTo(0.4 / 0.8, 12);

@@ -219,7 +219,12 @@ const UNCHECKED = 3;
  * const d = exactNextByteDistribution(utf8('The Eiffel Tow'), tokenizer, lm, { boundary: 10 });
  * d.probabilities[0x65] // P('e' | "The Eiffel Tow")
  */
-export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenizer, model: NextTokenLogProbs, options: NextByteOptions = {}): NextByteDistribution {
+export function exactNextByteDistribution(
+  x: Uint8Array,
+  tokenizer: ByteTokenizer,
+  model: NextTokenLogProbs,
+  options: NextByteOptions = {},
+): NextByteDistribution {
   const boundary = options.boundary ?? 0;
   const checkValidity = options.checkValidity ?? true;
   const pruneLog = Math.log(options.pruneBelow ?? 0);
@@ -258,7 +263,10 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
     if (own && !startsWithDiv(own)) {
       // x's own encoding crossing the boundary breaks the caller's promise; a shorter prefix's
       // may cross it only in texts that do not go on as x does ("\t " before "\t" + " 1").
-      if (end === n) throw new Error(`encoding the ${n} bytes does not start with the encoding of the ${boundary} bytes before the boundary: a token crosses it`);
+      if (end === n)
+        throw new Error(
+          `encoding the ${n} bytes does not start with the encoding of the ${boundary} bytes before the boundary: a token crosses it`,
+        );
       own = null;
     }
     found = own ? [own] : [];
@@ -333,7 +341,8 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
       const expected = [...after, t];
       let valid = startsWithIds(tokenizer.encode(bytes), expected, true);
       // Trailing whitespace: the sequence may be canonical only when more text follows.
-      if (!valid && endsInWhitespace(bytes)) valid = PROBES.some((p) => startsWithIds(tokenizer.encode(concat(bytes, p)), expected, false));
+      if (!valid && endsInWhitespace(bytes))
+        valid = PROBES.some((p) => startsWithIds(tokenizer.encode(concat(bytes, p)), expected, false));
       return (known[t] = valid ? VALID : INVALID);
     };
   };
@@ -390,13 +399,15 @@ export function exactNextByteDistribution(x: Uint8Array, tokenizer: ByteTokenize
     }
     // The text ends after its own encoding; the other contexts are cut from longer texts. When
     // x is not text, the tokenizer cannot judge, and every context may end.
-    if (options.endToken !== undefined && (!isText[n] || startsWithIds(context, own, true))) endLog = logAddExp(endLog, contextLog + next[options.endToken]);
+    if (options.endToken !== undefined && (!isText[n] || startsWithIds(context, own, true)))
+      endLog = logAddExp(endLog, contextLog + next[options.endToken]);
   }
 
   let continuationLog = NEG_INF;
   for (let b = 0; b < 256; b++) continuationLog = logAddExp(continuationLog, byteLog[b]);
   const probabilities = new Float64Array(256);
-  if (continuationLog !== NEG_INF) for (let b = 0; b < 256; b++) probabilities[b] = Math.exp(byteLog[b] - continuationLog);
+  if (continuationLog !== NEG_INF)
+    for (let b = 0; b < 256; b++) probabilities[b] = Math.exp(byteLog[b] - continuationLog);
   const possible = prefixLog !== NEG_INF;
   const unchecked = uncheckedLog === NEG_INF ? 0 : Math.exp(uncheckedLog - continuationLog);
   return {
@@ -444,7 +455,12 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true });
  * probability stays at or above `minProbability`, so the list is the head of the distribution;
  * `otherProbability` is the rest. When x stops inside a character, its completions are listed.
  */
-export function exactNextCharacters(x: Uint8Array, tokenizer: ByteTokenizer, lm: NextTokenLogProbs, options: NextByteOptions & { minProbability?: number } = {}): NextCharacters {
+export function exactNextCharacters(
+  x: Uint8Array,
+  tokenizer: ByteTokenizer,
+  lm: NextTokenLogProbs,
+  options: NextByteOptions & { minProbability?: number } = {},
+): NextCharacters {
   const minProbability = options.minProbability ?? 1e-3;
   const index = options.index ?? new TokenByteIndex(tokenizer.vocabulary);
   // The bytes of x's unfinished character, if any: each candidate is judged with them.
@@ -464,8 +480,10 @@ export function exactNextCharacters(x: Uint8Array, tokenizer: ByteTokenizer, lm:
       const bytes = [...piece, b];
       const whole = concat(started, bytes);
       const utf8 = scanUtf8(whole);
-      if (!utf8.valid) characters.push({ character: renderTokenBytes(whole), bytes: Uint8Array.from(bytes), probability: p });
-      else if (utf8.pending === 0) characters.push({ character: strictDecoder.decode(whole), bytes: Uint8Array.from(bytes), probability: p });
+      if (!utf8.valid)
+        characters.push({ character: renderTokenBytes(whole), bytes: Uint8Array.from(bytes), probability: p });
+      else if (utf8.pending === 0)
+        characters.push({ character: strictDecoder.decode(whole), bytes: Uint8Array.from(bytes), probability: p });
       // Single bytes cost nothing more to list; longer characters need a model step per byte.
       else if (p >= minProbability) extend(bytes, p);
     }
@@ -473,5 +491,11 @@ export function exactNextCharacters(x: Uint8Array, tokenizer: ByteTokenizer, lm:
   extend([], 1);
   characters.sort((a, b) => b.probability - a.probability);
   const listed = characters.reduce((sum, c) => sum + c.probability, 0);
-  return { characters, otherProbability: Math.max(0, 1 - listed), errorBound: Math.min(1, errorBound), steps, validityChecks };
+  return {
+    characters,
+    otherProbability: Math.max(0, 1 - listed),
+    errorBound: Math.min(1, errorBound),
+    steps,
+    validityChecks,
+  };
 }

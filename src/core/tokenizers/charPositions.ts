@@ -60,7 +60,12 @@ function touching(characters: readonly TextSpan[], start: number, end: number): 
  * // GPT-2 cuts " strawberry" as " straw" + "berry"
  * charPositions(t.text, t.tokens, 1, 11)[5] // { char: 'b', tokenLength: 5, offsetInToken: 0, ... }
  */
-export function charPositions(text: string, tokens: readonly SpannedToken[], wordStart: number, wordEnd: number): CharPosition[] {
+export function charPositions(
+  text: string,
+  tokens: readonly SpannedToken[],
+  wordStart: number,
+  wordEnd: number,
+): CharPosition[] {
   const characters = characterSpans(text);
   const out: CharPosition[] = [];
   let index = 0;
@@ -87,7 +92,11 @@ export function charPositions(text: string, tokens: readonly SpannedToken[], wor
  * Tokenizes a word the way it usually appears (after a space unless `prefix` says otherwise)
  * and returns its character positions.
  */
-export function charPositionsOfWord(tokenize: (text: string) => { text: string; tokens: readonly SpannedToken[] }, word: string, prefix = ' '): CharPosition[] {
+export function charPositionsOfWord(
+  tokenize: (text: string) => { text: string; tokens: readonly SpannedToken[] },
+  word: string,
+  prefix = ' ',
+): CharPosition[] {
   const t = tokenize(prefix + word);
   const start = new TextEncoder().encode(prefix).length;
   return charPositions(t.text, t.tokens, start, start + new TextEncoder().encode(word).length);

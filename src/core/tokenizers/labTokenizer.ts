@@ -8,7 +8,14 @@ import * as transformers from '@huggingface/transformers';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { renderTokenBytes, tokenBytes, type TokenByteScheme } from '../tokenization/tokenBytes';
 import { alignTokens, type Alignment, type UnicodeNormalization } from './align';
-import { checkTokenizerJson, describeTokenizerJson, parseTokenizerJson, TokenizerFileError, type TokenizerDescription, type TokenizerJson } from './tokenizerJson';
+import {
+  checkTokenizerJson,
+  describeTokenizerJson,
+  parseTokenizerJson,
+  TokenizerFileError,
+  type TokenizerDescription,
+  type TokenizerJson,
+} from './tokenizerJson';
 
 export interface TokenSpan {
   /** Position in the tokenization, 0-based. */
@@ -47,7 +54,10 @@ const EMPTY = new Uint8Array(0);
 function tokenizerClass(config: Record<string, unknown>): typeof PreTrainedTokenizer {
   const name = typeof config.tokenizer_class === 'string' ? config.tokenizer_class.replace(/Fast$/, '') : '';
   const candidate = (transformers as unknown as Record<string, unknown>)[name];
-  if (typeof candidate === 'function' && (candidate === PreTrainedTokenizer || candidate.prototype instanceof PreTrainedTokenizer)) {
+  if (
+    typeof candidate === 'function' &&
+    (candidate === PreTrainedTokenizer || candidate.prototype instanceof PreTrainedTokenizer)
+  ) {
     return candidate as typeof PreTrainedTokenizer;
   }
   return PreTrainedTokenizer;
@@ -101,7 +111,10 @@ export class LabTokenizer {
    */
   static fromJson(tokenizerJson: unknown, tokenizerConfig: unknown = {}): LabTokenizer {
     checkTokenizerJson(tokenizerJson);
-    const config = typeof tokenizerConfig === 'object' && tokenizerConfig !== null ? (tokenizerConfig as Record<string, unknown>) : {};
+    const config =
+      typeof tokenizerConfig === 'object' && tokenizerConfig !== null
+        ? (tokenizerConfig as Record<string, unknown>)
+        : {};
     return new LabTokenizer(tokenizerJson, config);
   }
 
@@ -146,7 +159,10 @@ export class LabTokenizer {
     let bytes = this.bytesCache.get(id);
     if (!bytes) {
       const content = this.specialContent.get(id);
-      bytes = content !== undefined || this.special.has(id) ? encoder.encode(content ?? this.rawToken(id)) : tokenBytes(this.rawToken(id), this.byteScheme);
+      bytes =
+        content !== undefined || this.special.has(id)
+          ? encoder.encode(content ?? this.rawToken(id))
+          : tokenBytes(this.rawToken(id), this.byteScheme);
       this.bytesCache.set(id, bytes);
     }
     return bytes;
@@ -166,20 +182,28 @@ export class LabTokenizer {
     const ids = this.encode(text);
     const bytes = ids.map((id) => this.tokenBytes(id));
     const special = ids.map((id) => this.special.has(id));
-    const alignment = alignTokens(text, bytes, { metaspace: this.byteScheme === 'byte-fallback', normalization: this.normalization, special });
-    const tokens = ids.map(
-      (id, index): TokenSpan => ({
-        index,
-        id,
-        start: alignment.starts[index],
-        end: alignment.ends[index],
-        bytes: bytes[index],
-        text: renderTokenBytes(bytes[index]),
-        special: special[index],
-        byteFallback: this.byteScheme === 'byte-fallback' && BYTE_FALLBACK_TOKEN.test(this.rawToken(id)),
-      }),
-    );
-    return { text, byteLength: encoder.encode(text).length, tokens, alignment: alignment.kind, dummyPrefix: alignment.dummyPrefix };
+    const alignment = alignTokens(text, bytes, {
+      metaspace: this.byteScheme === 'byte-fallback',
+      normalization: this.normalization,
+      special,
+    });
+    const tokens = ids.map((id, index): TokenSpan => ({
+      index,
+      id,
+      start: alignment.starts[index],
+      end: alignment.ends[index],
+      bytes: bytes[index],
+      text: renderTokenBytes(bytes[index]),
+      special: special[index],
+      byteFallback: this.byteScheme === 'byte-fallback' && BYTE_FALLBACK_TOKEN.test(this.rawToken(id)),
+    }));
+    return {
+      text,
+      byteLength: encoder.encode(text).length,
+      tokens,
+      alignment: alignment.kind,
+      dummyPrefix: alignment.dummyPrefix,
+    };
   }
 
   /**

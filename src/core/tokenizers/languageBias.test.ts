@@ -1,12 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { cutMidWord, firstCharacter, midWordPrompts, naiveNextCharacters, summariseByLanguage, totalVariation, totalVariationAtLeast, type CharacterDistribution, type LanguageBiasRow } from './languageBias';
+import {
+  cutMidWord,
+  firstCharacter,
+  midWordPrompts,
+  naiveNextCharacters,
+  summariseByLanguage,
+  totalVariation,
+  totalVariationAtLeast,
+  type CharacterDistribution,
+  type LanguageBiasRow,
+} from './languageBias';
 import { PARALLEL_SENTENCES } from './parity';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 describe('mid-word prompts', () => {
   it('cut inside the letter run nearest 40% of the sentence, after half of it', () => {
-    expect(cutMidWord('Heute ist das Wetter schön, deshalb gehen wir in den Park.')).toEqual({ text: 'Heute ist das Wetter sc', next: 'h' });
+    expect(cutMidWord('Heute ist das Wetter schön, deshalb gehen wir in den Park.')).toEqual({
+      text: 'Heute ist das Wetter sc',
+      next: 'h',
+    });
     expect(cutMidWord('a b c')).toBeNull();
   });
 
@@ -30,7 +43,7 @@ describe('mid-word prompts', () => {
 });
 
 describe('naive next character', () => {
-  it('takes each token\'s first whole character; tokens that start inside a character go to other', () => {
+  it("takes each token's first whole character; tokens that start inside a character go to other", () => {
     expect(firstCharacter(utf8('über'))).toBe('ü');
     expect(firstCharacter(utf8('東京'))).toBe('東');
     expect(firstCharacter(utf8('東').subarray(0, 2))).toBeNull();
@@ -47,11 +60,22 @@ describe('naive next character', () => {
 });
 
 describe('total variation', () => {
-  const full = (entries: [string, number][]): CharacterDistribution => ({ probabilities: new Map(entries), otherProbability: 0 });
+  const full = (entries: [string, number][]): CharacterDistribution => ({
+    probabilities: new Map(entries),
+    otherProbability: 0,
+  });
 
   it('equals the full distance when nothing is pooled, and never exceeds it when mass is pooled', () => {
-    const p = full([['a', 0.5], ['b', 0.3], ['c', 0.2]]);
-    const q = full([['a', 0.2], ['b', 0.3], ['c', 0.5]]);
+    const p = full([
+      ['a', 0.5],
+      ['b', 0.3],
+      ['c', 0.2],
+    ]);
+    const q = full([
+      ['a', 0.2],
+      ['b', 0.3],
+      ['c', 0.5],
+    ]);
     expect(totalVariationAtLeast(p, q)).toBeCloseTo(0.3, 12);
     // Pool b and c into other: the differences in b and c cancel in the pool.
     const pooledP = { probabilities: new Map([['a', 0.5]]), otherProbability: 0.5 };
@@ -63,8 +87,18 @@ describe('total variation', () => {
 
   it('summarises per language: means and the share of prompts whose top characters differ', () => {
     const row = (language: string, tvd: number, naive: string, exact: string): LanguageBiasRow => ({
-      language, sentence: 0, text: '', nextInSentence: 'x', naiveTop: { character: naive, probability: 0.5 }, exactTop: { character: exact, probability: 0.5 },
-      naiveSentenceNext: 0, exactSentenceNext: 0, characterTvdAtLeast: tvd, nextByteTvd: tvd / 2, errorBound: 0, forwardPasses: 1,
+      language,
+      sentence: 0,
+      text: '',
+      nextInSentence: 'x',
+      naiveTop: { character: naive, probability: 0.5 },
+      exactTop: { character: exact, probability: 0.5 },
+      naiveSentenceNext: 0,
+      exactSentenceNext: 0,
+      characterTvdAtLeast: tvd,
+      nextByteTvd: tvd / 2,
+      errorBound: 0,
+      forwardPasses: 1,
     });
     const summary = summariseByLanguage([row('en', 0.2, 'a', 'a'), row('en', 0.4, 'a', 'b'), row('de', 0.1, 'c', 'c')]);
     expect(summary.map((s) => s.language)).toEqual(['en', 'de']);

@@ -35,7 +35,10 @@ export function cutMidWord(sentence: string): { text: string; next: string } | n
   const chars = [...sentence];
   const runs: { start: number; end: number }[] = [];
   for (let i = 0; i < chars.length;) {
-    if (!LETTER.test(chars[i])) { i++; continue; }
+    if (!LETTER.test(chars[i])) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < chars.length && LETTER.test(chars[j])) j++;
     if (j - i >= 3) runs.push({ start: i, end: j });
@@ -91,7 +94,10 @@ export function firstCharacter(bytes: Uint8Array): string | null {
  * (tokens with no bytes, i.e. special tokens, left out and the rest renormalised, as for the
  * naive next byte). Tokens that start with part of a character go to `otherProbability`.
  */
-export function naiveNextCharacters(logProbs: ArrayLike<number>, vocabulary: readonly Uint8Array[]): CharacterDistribution {
+export function naiveNextCharacters(
+  logProbs: ArrayLike<number>,
+  vocabulary: readonly Uint8Array[],
+): CharacterDistribution {
   const probabilities = new Map<string, number>();
   let total = 0;
   let partial = 0;
@@ -133,7 +139,8 @@ export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): numb
 export function topCharacter(d: CharacterDistribution): { character: string; probability: number } | null {
   let best: { character: string; probability: number } | null = null;
   for (const [character, probability] of d.probabilities) {
-    if (!best || probability > best.probability || (probability === best.probability && character < best.character)) best = { character, probability };
+    if (!best || probability > best.probability || (probability === best.probability && character < best.character))
+      best = { character, probability };
   }
   return best;
 }

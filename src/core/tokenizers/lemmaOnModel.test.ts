@@ -16,7 +16,11 @@ import { errorBoundOf, exactHeading, exactnessLabel, exactNextBytesOnModel } fro
 
 const dir = join(repoRoot, 'public/models/sotu-gpt');
 /** A tokenizer object of its own: validity answers are kept per tokenizer object. */
-const freshTokenizer = () => LabTokenizer.fromText(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
+const freshTokenizer = () =>
+  LabTokenizer.fromText(
+    readFileSync(join(dir, 'tokenizer.json'), 'utf8'),
+    readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'),
+  );
 const tokenizer = freshTokenizer();
 const V = tokenizer.vocabularyBytes().length;
 const START = V - 1;
@@ -31,14 +35,25 @@ function standIn(ids: readonly number[]): Float32Array {
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 describe('exactNextBytesOnModel', () => {
-  it('gives the synchronous lemma\'s distribution, exact, after ASCII, non-ASCII and mid-character prompts', async () => {
+  it("gives the synchronous lemma's distribution, exact, after ASCII, non-ASCII and mid-character prompts", async () => {
     const vocabulary = tokenizer.vocabularyBytes();
     const byteTokenizer = { vocabulary, encode: (b: Uint8Array) => tokenizer.encodeBytes(b) };
-    for (const x of [utf8('the State of the Uni'), utf8('our Nation\u2019s caf'), utf8('Japan (日本').subarray(0, 12)]) {
+    for (const x of [
+      utf8('the State of the Uni'),
+      utf8('our Nation\u2019s caf'),
+      utf8('Japan (日本').subarray(0, 12),
+    ]) {
       let progress = 0;
-      const result = await exactNextBytesOnModel(x, tokenizer, { startTokenId: START, nextLogits: async (ids) => standIn(ids), onProgress: (p) => (progress = p.forwardPasses) });
-      const direct = exactNextByteDistribution(x, byteTokenizer, (prefix) => logSoftmax(standIn([START, ...prefix])), { boundary: stableBoundary(x, byteTokenizer) });
-      for (let b = 0; b < 256; b++) expect(Math.abs(result.probabilities[b] - direct.probabilities[b])).toBeLessThan(1e-12);
+      const result = await exactNextBytesOnModel(x, tokenizer, {
+        startTokenId: START,
+        nextLogits: async (ids) => standIn(ids),
+        onProgress: (p) => (progress = p.forwardPasses),
+      });
+      const direct = exactNextByteDistribution(x, byteTokenizer, (prefix) => logSoftmax(standIn([START, ...prefix])), {
+        boundary: stableBoundary(x, byteTokenizer),
+      });
+      for (let b = 0; b < 256; b++)
+        expect(Math.abs(result.probabilities[b] - direct.probabilities[b])).toBeLessThan(1e-12);
       expect(result.errorBound).toBe(0);
       expect(result.characterErrorBound).toBe(0);
       // After a context that is text, every token is checked (after one inside a character,
@@ -50,9 +65,16 @@ describe('exactNextBytesOnModel', () => {
 
   it('prunes only what it reports: every probability within the bound of the exact one', async () => {
     const x = utf8('the State of the Uni');
-    const exact = await exactNextBytesOnModel(x, freshTokenizer(), { startTokenId: START, nextLogits: async (ids) => standIn(ids) });
+    const exact = await exactNextBytesOnModel(x, freshTokenizer(), {
+      startTokenId: START,
+      nextLogits: async (ids) => standIn(ids),
+    });
     for (const pruneBelow of [1e-5, 3e-5, 1e-4]) {
-      const pruned = await exactNextBytesOnModel(x, freshTokenizer(), { startTokenId: START, nextLogits: async (ids) => standIn(ids), pruneBelow });
+      const pruned = await exactNextBytesOnModel(x, freshTokenizer(), {
+        startTokenId: START,
+        nextLogits: async (ids) => standIn(ids),
+        pruneBelow,
+      });
       expect(pruned.errorBound).toBeGreaterThan(0);
       expect(pruned.validityChecks).toBeLessThan(exact.validityChecks);
       expect(exactnessLabel(pruned.errorBound)).not.toBe('exact');
@@ -64,8 +86,14 @@ describe('exactNextBytesOnModel', () => {
 
   it('reuses validity answers on the same tokenizer: the same tail costs no checks the second time', async () => {
     const own = freshTokenizer();
-    const first = await exactNextBytesOnModel(utf8('Members of Cong'), own, { startTokenId: START, nextLogits: async (ids) => standIn(ids) });
-    const again = await exactNextBytesOnModel(utf8('Senators of Cong'), own, { startTokenId: START, nextLogits: async (ids) => standIn(ids) });
+    const first = await exactNextBytesOnModel(utf8('Members of Cong'), own, {
+      startTokenId: START,
+      nextLogits: async (ids) => standIn(ids),
+    });
+    const again = await exactNextBytesOnModel(utf8('Senators of Cong'), own, {
+      startTokenId: START,
+      nextLogits: async (ids) => standIn(ids),
+    });
     expect(first.validityChecks).toBeGreaterThan(V / 2);
     expect(again.validityChecks).toBeLessThan(first.validityChecks / 10);
   });
@@ -73,8 +101,20 @@ describe('exactNextBytesOnModel', () => {
   it('stops when aborted and when the prompt needs too many forward passes', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(exactNextBytesOnModel(utf8('the Uni'), tokenizer, { startTokenId: START, nextLogits: async (ids) => standIn(ids), signal: controller.signal })).rejects.toThrow(/abort/i);
-    await expect(exactNextBytesOnModel(utf8('the State of the Uni'), tokenizer, { startTokenId: START, nextLogits: async (ids) => standIn(ids), maxForwardPasses: 2 })).rejects.toThrow(/more than 2 forward passes/);
+    await expect(
+      exactNextBytesOnModel(utf8('the Uni'), tokenizer, {
+        startTokenId: START,
+        nextLogits: async (ids) => standIn(ids),
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow(/abort/i);
+    await expect(
+      exactNextBytesOnModel(utf8('the State of the Uni'), tokenizer, {
+        startTokenId: START,
+        nextLogits: async (ids) => standIn(ids),
+        maxForwardPasses: 2,
+      }),
+    ).rejects.toThrow(/more than 2 forward passes/);
   });
 });
 

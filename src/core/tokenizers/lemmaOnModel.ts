@@ -11,7 +11,13 @@
  */
 import { logSoftmax } from '../distribution/softmax';
 import { stableBoundary } from './biasLens';
-import { exactNextByteDistribution, exactNextCharacters, type ByteTokenizer, type NextCharacter, type NextTokenLogProbs } from './byteLemma';
+import {
+  exactNextByteDistribution,
+  exactNextCharacters,
+  type ByteTokenizer,
+  type NextCharacter,
+  type NextTokenLogProbs,
+} from './byteLemma';
 import { TokenByteIndex } from './tokenByteIndex';
 
 /** What the computation needs of a tokenizer (LabTokenizer has it). */
@@ -85,7 +91,10 @@ export interface ModelRounds {
 }
 
 /** The rounds described at the top; `forwardPasses()` counts the prefixes run. */
-export function modelRounds(options: Pick<LemmaOnModelOptions, 'nextLogits' | 'startTokenId' | 'maxForwardPasses' | 'signal' | 'onProgress'>, vocabularySize: number): ModelRounds {
+export function modelRounds(
+  options: Pick<LemmaOnModelOptions, 'nextLogits' | 'startTokenId' | 'maxForwardPasses' | 'signal' | 'onProgress'>,
+  vocabularySize: number,
+): ModelRounds {
   const cache = new Map<string, Float64Array>();
   const start = options.startTokenId === null ? [] : [options.startTokenId];
   const maxPasses = options.maxForwardPasses ?? 400;
@@ -137,7 +146,11 @@ function byteTokenizerOf(tokenizer: LemmaTokenizer): ByteTokenizer {
  * The exact next byte and next characters after `prompt` (UTF-8 bytes; they may stop inside a
  * character), exact unless `pruneBelow` is given, and then with the bound of how far off they can be.
  */
-export async function exactNextBytesOnModel(prompt: Uint8Array, tokenizer: LemmaTokenizer, options: LemmaOnModelOptions): Promise<LemmaOnModelResult> {
+export async function exactNextBytesOnModel(
+  prompt: Uint8Array,
+  tokenizer: LemmaTokenizer,
+  options: LemmaOnModelOptions,
+): Promise<LemmaOnModelResult> {
   const byteTokenizer = byteTokenizerOf(tokenizer);
   const { vocabulary } = byteTokenizer;
   const index = options.index ?? new TokenByteIndex(vocabulary);
@@ -155,7 +168,10 @@ export async function exactNextBytesOnModel(prompt: Uint8Array, tokenizer: Lemma
     return d;
   });
   const characters = await withModel((lm) => {
-    const c = exactNextCharacters(x, byteTokenizer, lm, { ...lemmaOptions, minProbability: options.minCharacterProbability ?? 0.01 });
+    const c = exactNextCharacters(x, byteTokenizer, lm, {
+      ...lemmaOptions,
+      minProbability: options.minCharacterProbability ?? 0.01,
+    });
     validityChecks += c.validityChecks;
     return c;
   });

@@ -45,7 +45,8 @@ describe('findWords', () => {
   });
 
   it('counts UTF-8 bytes like TextEncoder, surrogate pairs included', () => {
-    for (const s of ['', 'a', 'é', '日', '😀', 'a😀é\u{10FFFF}']) expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+    for (const s of ['', 'a', 'é', '日', '😀', 'a😀é\u{10FFFF}'])
+      expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 });
 
@@ -74,7 +75,9 @@ describe('tokenizationMetrics', () => {
 
   it('has zeros, not NaN, for an empty text', () => {
     const m = tokenizationMetrics('', []);
-    expect([m.charactersPerToken, m.bytesPerToken, m.fertility, m.splitWordShare, m.numbers.digitsPerPiece]).toEqual([0, 0, 0, 0, 0]);
+    expect([m.charactersPerToken, m.bytesPerToken, m.fertility, m.splitWordShare, m.numbers.digitsPerPiece]).toEqual([
+      0, 0, 0, 0, 0,
+    ]);
   });
 });
 
@@ -82,7 +85,13 @@ describe('digitMetrics', () => {
   it('lists how many digits each token holds, per run of digits', () => {
     const d = digitMetrics(TEXT, TOKENS);
     expect(d.runs).toEqual([{ text: '12345', start: 17, end: 22, pieces: [3, 2] }]);
-    expect(d).toMatchObject({ digits: 5, pieces: 2, digitsPerPiece: 2.5, piecesPerRun: 2, pieceLengthCounts: { 3: 1, 2: 1 } });
+    expect(d).toMatchObject({
+      digits: 5,
+      pieces: 2,
+      digitsPerPiece: 2.5,
+      piecesPerRun: 2,
+      pieceLengthCounts: { 3: 1, 2: 1 },
+    });
   });
 
   it('splits runs at separators and reads non-ASCII digits', () => {
@@ -106,7 +115,14 @@ describe('charPositions', () => {
     // " strawberry" as " straw" + "berry".
     const positions = charPositions(' strawberry', [span(0, 6), span(6, 11)], 1, 11);
     expect(positions.map((p) => p.char).join('')).toBe('strawberry');
-    expect(positions[0]).toMatchObject({ char: 's', index: 0, token: 0, tokenLength: 6, offsetInToken: 1, splitAcrossTokens: false });
+    expect(positions[0]).toMatchObject({
+      char: 's',
+      index: 0,
+      token: 0,
+      tokenLength: 6,
+      offsetInToken: 1,
+      splitAcrossTokens: false,
+    });
     expect(positions[4]).toMatchObject({ char: 'w', index: 4, token: 0, tokenLength: 6, offsetInToken: 5 });
     expect(positions[5]).toMatchObject({ char: 'b', index: 5, token: 1, tokenLength: 5, offsetInToken: 0 });
     expect(positions[9]).toMatchObject({ char: 'y', token: 1, offsetInToken: 4 });
@@ -115,7 +131,13 @@ describe('charPositions', () => {
   it('puts a character split across tokens in the token holding its first byte, and flags it', () => {
     // "a😀": token 0 = "a" + the first two bytes of the emoji, token 1 = its last two bytes.
     const positions = charPositions('a😀', [span(0, 3), span(3, 5)], 0, 5);
-    expect(positions[1]).toMatchObject({ char: '😀', token: 0, tokenLength: 2, offsetInToken: 1, splitAcrossTokens: true });
+    expect(positions[1]).toMatchObject({
+      char: '😀',
+      token: 0,
+      tokenLength: 2,
+      offsetInToken: 1,
+      splitAcrossTokens: true,
+    });
   });
 
   it('tokenizes a word after a space by default', () => {

@@ -67,7 +67,8 @@ export function tokensPerSpan(spans: readonly TextSpan[], tokens: readonly Spann
   for (const span of spans) {
     j = firstEndingAfter(tokens, span.start, j);
     let count = 0;
-    for (let k = j; k < tokens.length && tokens[k].start < span.end; k++) if (tokens[k].end > tokens[k].start) count += 1;
+    for (let k = j; k < tokens.length && tokens[k].start < span.end; k++)
+      if (tokens[k].end > tokens[k].start) count += 1;
     counts.push(count);
   }
   return counts;
@@ -125,7 +126,11 @@ export function digitMetrics(text: string, tokens: readonly SpannedToken[]): Dig
  * const t = tokenizer.tokenize('Tokenizers split words.');
  * tokenizationMetrics(t.text, t.tokens).fertility // 1.33 when "Tokenizers" is two tokens
  */
-export function tokenizationMetrics(text: string, tokens: readonly SpannedToken[], wordDefinition: WordDefinition = 'unicode-words'): TokenizationMetrics {
+export function tokenizationMetrics(
+  text: string,
+  tokens: readonly SpannedToken[],
+  wordDefinition: WordDefinition = 'unicode-words',
+): TokenizationMetrics {
   const characters = [...text].length;
   const bytes = new TextEncoder().encode(text).length;
   const words = findWords(text, wordDefinition);

@@ -38,7 +38,11 @@ export interface LanguageParity extends ParallelLanguage {
  * @example
  * tokenParity((s) => gpt2.encode(s).length).find((l) => l.code === 'hi')!.relativeTokens // ≈ 5
  */
-export function tokenParity(countTokens: (text: string) => number, set: ParallelSet = PARALLEL_SENTENCES, reference = 'en'): LanguageParity[] {
+export function tokenParity(
+  countTokens: (text: string) => number,
+  set: ParallelSet = PARALLEL_SENTENCES,
+  reference = 'en',
+): LanguageParity[] {
   const encoder = new TextEncoder();
   const totals = set.languages.map((language) => {
     let tokens = 0;
@@ -46,7 +50,8 @@ export function tokenParity(countTokens: (text: string) => number, set: Parallel
     let bytes = 0;
     for (const sentence of set.sentences) {
       const text = sentence.text[language.code];
-      if (text === undefined) throw new Error(`sentence "${sentence.id}" has no ${language.name} (${language.code}) text`);
+      if (text === undefined)
+        throw new Error(`sentence "${sentence.id}" has no ${language.name} (${language.code}) text`);
       tokens += countTokens(text);
       characters += [...text].length;
       bytes += encoder.encode(text).length;
@@ -55,5 +60,9 @@ export function tokenParity(countTokens: (text: string) => number, set: Parallel
   });
   const referenceTotal = totals.find((t) => t.code === reference);
   if (!referenceTotal) throw new Error(`the parallel set has no reference language "${reference}"`);
-  return totals.map((t) => ({ ...t, relativeTokens: t.tokens / referenceTotal.tokens, bytesPerToken: t.tokens ? t.bytes / t.tokens : 0 }));
+  return totals.map((t) => ({
+    ...t,
+    relativeTokens: t.tokens / referenceTotal.tokens,
+    bytesPerToken: t.tokens ? t.bytes / t.tokens : 0,
+  }));
 }

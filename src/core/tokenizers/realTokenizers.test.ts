@@ -78,7 +78,11 @@ function generatedStrings(count: number): string[] {
 describe('describeTokenizerJson on the shipped tokenizers', () => {
   it('labels each algorithm and counts its vocabulary', () => {
     const described = Object.fromEntries(LAB_TOKENIZERS.map(({ id }) => [id, describeTokenizerJson(jsons.get(id)!)]));
-    expect(Object.fromEntries(Object.entries(described).map(([id, d]) => [id, [d.algorithm, d.byteScheme, d.vocabularySize]]))).toEqual({
+    expect(
+      Object.fromEntries(
+        Object.entries(described).map(([id, d]) => [id, [d.algorithm, d.byteScheme, d.vocabularySize]]),
+      ),
+    ).toEqual({
       gpt2: ['byte-level BPE', 'byte-level', 50257],
       'gpt-4o': ['byte-level BPE', 'byte-level', 200000],
       'llama-2': ['SentencePiece BPE with byte fallback', 'byte-fallback', 32000],
@@ -101,14 +105,18 @@ describe('parseTokenizerJson', () => {
   it('refuses an HTML page, a JSON without a model and an unknown model type', () => {
     expect(() => parseTokenizerJson('<!DOCTYPE html><html>Not found</html>')).toThrow(/HTML page/);
     expect(() => parseTokenizerJson('{"version": "1.0"}')).toThrow(/no "model"/);
-    expect(() => parseTokenizerJson('{"model": {"type": "Magic", "vocab": {"a": 0}}}')).toThrow(/"Magic" is not supported/);
+    expect(() => parseTokenizerJson('{"model": {"type": "Magic", "vocab": {"a": 0}}}')).toThrow(
+      /"Magic" is not supported/,
+    );
     expect(() => parseTokenizerJson('{"model": {"type": "BPE", "vocab": {}}}')).toThrow(TokenizerFileError);
   });
 
   it('is what LabTokenizer.fromText refuses broken files with', () => {
     const text = JSON.stringify(jsons.get('llama-2'));
     expect(() => LabTokenizer.fromText(text.slice(0, text.length - 10))).toThrow(TokenizerFileError);
-    expect(() => LabTokenizer.fromText(text, '{"tokenizer_class": ')).toThrow(/tokenizer_config.json is not valid JSON/);
+    expect(() => LabTokenizer.fromText(text, '{"tokenizer_class": ')).toThrow(
+      /tokenizer_config.json is not valid JSON/,
+    );
     expect(LabTokenizer.fromText(text).encode('hi')).toEqual(get('llama-2').encode('hi'));
   });
 
@@ -157,7 +165,10 @@ describe('LabTokenizer offsets', () => {
           const slice = Array.from(bytes.subarray(token.start, token.end));
           const own = Array.from(token.bytes);
           // A dummy prefix space is the one byte a token may have beyond the text.
-          expect(own.join() === slice.join() || (own[0] === 0x20 && own.slice(1).join() === slice.join()), `${id}: ${token.text}`).toBe(true);
+          expect(
+            own.join() === slice.join() || (own[0] === 0x20 && own.slice(1).join() === slice.join()),
+            `${id}: ${token.text}`,
+          ).toBe(true);
           covered = token.end;
         }
         expect(covered).toBe(bytes.length);
@@ -193,8 +204,10 @@ describe('LabTokenizer on 10,000 generated strings of mixed Unicode', () => {
       for (const text of strings) {
         const t = tokenizer.tokenize(text);
         const expected = tokenizer.normalization ? text.normalize(tokenizer.normalization) : text;
-        if (tokenizer.decode(t.tokens.map((x) => x.id)) !== expected) expect.fail(`${id} does not round-trip ${JSON.stringify(text)}`);
-        if (t.tokens.some((x) => x.text.includes('\uFFFD'))) expect.fail(`${id} renders U+FFFD for ${JSON.stringify(text)}`);
+        if (tokenizer.decode(t.tokens.map((x) => x.id)) !== expected)
+          expect.fail(`${id} does not round-trip ${JSON.stringify(text)}`);
+        if (t.tokens.some((x) => x.text.includes('\uFFFD')))
+          expect.fail(`${id} renders U+FFFD for ${JSON.stringify(text)}`);
         if (t.alignment === 'partial') partial += 1;
       }
       expect(partial).toBe(0);
@@ -226,7 +239,9 @@ describe('LabTokenizer as the byte tokenizer of the lemma', () => {
     // A model that knows nothing: every token equally likely after any prefix.
     const uniform: NextTokenLogProbs = () => new Float64Array(vocabulary.length).fill(-Math.log(vocabulary.length));
     // Nothing checked (every candidate pruned): the bound says the result is not exact.
-    const d = exactNextByteDistribution(utf8(' Tow'), { vocabulary, encode: (b) => gpt2.encodeBytes(b) }, uniform, { pruneBelow: 1 });
+    const d = exactNextByteDistribution(utf8(' Tow'), { vocabulary, encode: (b) => gpt2.encodeBytes(b) }, uniform, {
+      pruneBelow: 1,
+    });
     expect(d.probabilities.reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
     expect(d.validityChecks).toBe(0);
     expect(d.errorBound).toBeGreaterThan(0);
@@ -251,26 +266,36 @@ describe('the lemma on real encodings, byte by byte', () => {
     '𓀀  𓀀\t 1  2 \n 𓀀  ꙮ',
   ];
   for (const { id } of LAB_TOKENIZERS) {
-    it(id, () => {
-      const tokenizer = get(id);
-      const vocabulary = tokenizer.vocabularyBytes();
-      const byteTokenizer = { vocabulary, encode: (b: Uint8Array) => tokenizer.encodeBytes(b) };
-      const index = new TokenByteIndex(vocabulary);
-      for (const text of TEXTS) {
-        const ids = tokenizer.encode(text);
-        const bytes = Uint8Array.from(ids.flatMap((t) => Array.from(vocabulary[t])));
-        const lm = memoizeNextTokenLogProbs((prefix) => {
-          const out = new Float64Array(vocabulary.length).fill(Number.NEGATIVE_INFINITY);
-          if (prefix.length < ids.length && prefix.every((t, i) => ids[i] === t)) out[ids[prefix.length]] = 0;
-          return out;
-        });
-        for (let k = tokenizer.addsPrefixSpace ? 1 : 0; k < bytes.length; k++) {
-          const x = bytes.subarray(0, k);
-          const d = exactNextByteDistribution(x, byteTokenizer, lm, { boundary: stableBoundary(x, byteTokenizer), index });
-          if (d.probabilities[bytes[k]] !== 1) expect.fail(`${id}: after ${JSON.stringify(new TextDecoder().decode(x))} (${k} bytes) P(0x${bytes[k].toString(16)}) = ${d.probabilities[bytes[k]]}`);
+    it(
+      id,
+      () => {
+        const tokenizer = get(id);
+        const vocabulary = tokenizer.vocabularyBytes();
+        const byteTokenizer = { vocabulary, encode: (b: Uint8Array) => tokenizer.encodeBytes(b) };
+        const index = new TokenByteIndex(vocabulary);
+        for (const text of TEXTS) {
+          const ids = tokenizer.encode(text);
+          const bytes = Uint8Array.from(ids.flatMap((t) => Array.from(vocabulary[t])));
+          const lm = memoizeNextTokenLogProbs((prefix) => {
+            const out = new Float64Array(vocabulary.length).fill(Number.NEGATIVE_INFINITY);
+            if (prefix.length < ids.length && prefix.every((t, i) => ids[i] === t)) out[ids[prefix.length]] = 0;
+            return out;
+          });
+          for (let k = tokenizer.addsPrefixSpace ? 1 : 0; k < bytes.length; k++) {
+            const x = bytes.subarray(0, k);
+            const d = exactNextByteDistribution(x, byteTokenizer, lm, {
+              boundary: stableBoundary(x, byteTokenizer),
+              index,
+            });
+            if (d.probabilities[bytes[k]] !== 1)
+              expect.fail(
+                `${id}: after ${JSON.stringify(new TextDecoder().decode(x))} (${k} bytes) P(0x${bytes[k].toString(16)}) = ${d.probabilities[bytes[k]]}`,
+              );
+          }
         }
-      }
-    }, 60_000);
+      },
+      60_000,
+    );
   }
 });
 
@@ -295,7 +320,9 @@ describe('stableBoundary', () => {
       readFileSync(join(repoRoot, 'public/models/sotu-gpt/tokenizer_config.json'), 'utf8'),
     );
     for (const tokenizer of [get('gpt2'), sotu]) {
-      const lastTokens = ['the State of the Union', 'Members of Congress', 'the United States', 'France is Paris'].map((s) => tokenizer.tokenize(s).tokens.at(-1)!.text);
+      const lastTokens = ['the State of the Union', 'Members of Congress', 'the United States', 'France is Paris'].map(
+        (s) => tokenizer.tokenize(s).tokens.at(-1)!.text,
+      );
       expect(lastTokens).toEqual([' Union', ' Congress', ' States', ' Paris']);
     }
   });
@@ -365,7 +392,8 @@ describe('metrics on real cuts', () => {
 
 describe('tokenParity on real tokenizers', () => {
   it('charges GPT-2 several times more tokens for Hindi than English, and the newer vocabularies less', () => {
-    const relative = (id: string, code: string) => tokenParity((s) => get(id).encode(s).length).find((l) => l.code === code)!.relativeTokens;
+    const relative = (id: string, code: string) =>
+      tokenParity((s) => get(id).encode(s).length).find((l) => l.code === code)!.relativeTokens;
     expect(relative('gpt2', 'en')).toBe(1);
     expect(relative('gpt2', 'hi')).toBeGreaterThan(3);
     expect(relative('gpt-4o', 'hi')).toBeLessThan(relative('gpt2', 'hi') / 2);

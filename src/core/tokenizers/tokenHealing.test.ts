@@ -21,7 +21,8 @@ describe('TokenByteIndex', () => {
 
 describe('tokenHealing', () => {
   // After the context [1] ("b"), the model gives: a 0.2, b 0.3, aa 0.3, ab 0.1, " Tow" 0.05, special 0.05.
-  const lm: NextTokenLogProbs = (prefix) => (prefix.length === 1 && prefix[0] === 1 ? [0.2, 0.3, 0.3, 0.1, 0.05, 0.05].map(log) : new Array(6).fill(log(1 / 6)));
+  const lm: NextTokenLogProbs = (prefix) =>
+    prefix.length === 1 && prefix[0] === 1 ? [0.2, 0.3, 0.3, 0.1, 0.05, 0.05].map(log) : new Array(6).fill(log(1 / 6));
 
   it('backs up the last token and renormalises over the tokens that start with its bytes', () => {
     const healed = tokenHealing([1, 0], vocabulary, lm)!;
@@ -29,7 +30,9 @@ describe('tokenHealing', () => {
     expect(healed.removedId).toBe(0);
     expect(healed.allowedMass).toBeCloseTo(0.6, 12);
     expect(healed.candidates.map((c) => c.id)).toEqual([2, 0, 3]);
-    expect(healed.candidates.map((c) => c.probability)).toEqual([0.5, 0.2 / 0.6, 0.1 / 0.6].map((p) => expect.closeTo(p, 12)));
+    expect(healed.candidates.map((c) => c.probability)).toEqual(
+      [0.5, 0.2 / 0.6, 0.1 / 0.6].map((p) => expect.closeTo(p, 12)),
+    );
   });
 
   it('gives the healed next byte from the candidates longer than the removed bytes', () => {
@@ -47,7 +50,7 @@ describe('tokenHealing', () => {
 });
 
 describe('naiveNextByteDistribution', () => {
-  it("sums token probabilities by first byte and leaves out tokens without bytes", () => {
+  it('sums token probabilities by first byte and leaves out tokens without bytes', () => {
     const d = naiveNextByteDistribution([0.2, 0.3, 0.3, 0.1, 0.05, 0.05].map(log), vocabulary);
     expect(d[0x61]).toBeCloseTo(0.6 / 0.95, 12);
     expect(d[0x62]).toBeCloseTo(0.3 / 0.95, 12);

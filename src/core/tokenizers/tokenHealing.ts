@@ -57,7 +57,12 @@ export function tokenHealing(
       mass += p;
     }
   }
-  const candidates = mass > 0 ? raw.map((c) => ({ id: c.id, probability: c.probability / mass })).sort((a, b) => b.probability - a.probability || a.id - b.id) : [];
+  const candidates =
+    mass > 0
+      ? raw
+          .map((c) => ({ id: c.id, probability: c.probability / mass }))
+          .sort((a, b) => b.probability - a.probability || a.id - b.id)
+      : [];
   const nextByteProbabilities = new Float64Array(256);
   let sameBytesProbability = 0;
   let longer = 0;
@@ -70,7 +75,15 @@ export function tokenHealing(
     }
   }
   if (longer > 0) for (let b = 0; b < 256; b++) nextByteProbabilities[b] /= longer;
-  return { contextIds, removedId, removedBytes, candidates, allowedMass: mass, nextByteProbabilities, sameBytesProbability };
+  return {
+    contextIds,
+    removedId,
+    removedBytes,
+    candidates,
+    allowedMass: mass,
+    nextByteProbabilities,
+    sameBytesProbability,
+  };
 }
 
 /**
@@ -78,7 +91,10 @@ export function tokenHealing(
  * tokenized, summed by each token's first byte and renormalised over tokens that have bytes.
  * This is what a tokenized model "says" about the next byte without the lemma's correction.
  */
-export function naiveNextByteDistribution(logProbs: ArrayLike<number>, vocabulary: readonly Uint8Array[]): Float64Array {
+export function naiveNextByteDistribution(
+  logProbs: ArrayLike<number>,
+  vocabulary: readonly Uint8Array[],
+): Float64Array {
   const out = new Float64Array(256);
   let total = 0;
   for (let id = 0; id < vocabulary.length; id++) {

@@ -50,14 +50,21 @@ interface AddedTokenJson {
 
 /** The parts of a `tokenizer.json` this module relies on (everything else passes through). */
 export interface TokenizerJson {
-  model: { type?: string; vocab: Record<string, number> | [string, number][]; merges?: unknown[]; byte_fallback?: boolean; continuing_subword_prefix?: string };
+  model: {
+    type?: string;
+    vocab: Record<string, number> | [string, number][];
+    merges?: unknown[];
+    byte_fallback?: boolean;
+    continuing_subword_prefix?: string;
+  };
   added_tokens?: AddedTokenJson[];
   normalizer?: unknown;
   pre_tokenizer?: unknown;
   decoder?: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Parses and checks the text of a `tokenizer.json`. Throws a TokenizerFileError that says
@@ -66,7 +73,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  */
 export function parseTokenizerJson(text: string, name = 'tokenizer.json'): TokenizerJson {
   const head = text.trimStart().slice(0, 100).toLowerCase();
-  if (head.startsWith('<!doctype') || head.startsWith('<html')) throw new TokenizerFileError(`${name} is an HTML page, not a tokenizer`);
+  if (head.startsWith('<!doctype') || head.startsWith('<html'))
+    throw new TokenizerFileError(`${name} is an HTML page, not a tokenizer`);
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -88,8 +96,10 @@ export function checkTokenizerJson(json: unknown, name = 'tokenizer.json'): asse
   const model = json.model;
   if (!isRecord(model)) throw new TokenizerFileError(`${name} has no "model" object: it is not a tokenizers file`);
   const vocab = model.vocab;
-  if (!(isRecord(vocab) || Array.isArray(vocab))) throw new TokenizerFileError(`${name} has no vocabulary ("model.vocab" is missing)`);
-  if ((Array.isArray(vocab) ? vocab.length : Object.keys(vocab).length) === 0) throw new TokenizerFileError(`${name} has an empty vocabulary`);
+  if (!(isRecord(vocab) || Array.isArray(vocab)))
+    throw new TokenizerFileError(`${name} has no vocabulary ("model.vocab" is missing)`);
+  if ((Array.isArray(vocab) ? vocab.length : Object.keys(vocab).length) === 0)
+    throw new TokenizerFileError(`${name} has an empty vocabulary`);
   modelTypeOf(model as TokenizerJson['model'], name);
   if (json.added_tokens !== undefined) {
     if (!Array.isArray(json.added_tokens)) throw new TokenizerFileError(`${name}: "added_tokens" is not a list`);
@@ -103,8 +113,10 @@ export function checkTokenizerJson(json: unknown, name = 'tokenizer.json'): asse
 
 function modelTypeOf(model: TokenizerJson['model'], name: string): TokenizerModelType {
   const declared = model.type;
-  if (declared === 'BPE' || declared === 'Unigram' || declared === 'WordPiece' || declared === 'WordLevel') return declared;
-  if (declared !== undefined) throw new TokenizerFileError(`${name}: model type "${String(declared)}" is not supported`);
+  if (declared === 'BPE' || declared === 'Unigram' || declared === 'WordPiece' || declared === 'WordLevel')
+    return declared;
+  if (declared !== undefined)
+    throw new TokenizerFileError(`${name}: model type "${String(declared)}" is not supported`);
   // Older files omit the type: infer it the way the tokenizers library does.
   if (Array.isArray(model.merges)) return 'BPE';
   if (Array.isArray(model.vocab)) return 'Unigram';

@@ -1,6 +1,13 @@
 /** Model files over HTTP: the app's own `/models/` folder or a Hub-style host. */
 import { EngineError } from '../errors';
-import { htmlPageError, looksLikeHtml, readBodyWithProgress, type FileReadOptions, type FileReadResult, type ModelFileProvider } from './fileProvider';
+import {
+  htmlPageError,
+  looksLikeHtml,
+  readBodyWithProgress,
+  type FileReadOptions,
+  type FileReadResult,
+  type ModelFileProvider,
+} from './fileProvider';
 
 const NOT_FOUND_STATUSES = new Set([404, 410]);
 
@@ -44,7 +51,11 @@ export class HttpFileProvider implements ModelFileProvider {
       response = await fetch(url, { signal: options.signal, cache: this.options.revalidate ? 'no-cache' : 'default' });
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      throw new EngineError('network', `Could not reach ${url} while loading ${this.modelLabel} (${describeFetchFailure(error)}).`, path);
+      throw new EngineError(
+        'network',
+        `Could not reach ${url} while loading ${this.modelLabel} (${describeFetchFailure(error)}).`,
+        path,
+      );
     }
     if (NOT_FOUND_STATUSES.has(response.status)) {
       await response.body?.cancel();
@@ -52,11 +63,19 @@ export class HttpFileProvider implements ModelFileProvider {
     }
     if (response.status === 401 || response.status === 403) {
       await response.body?.cancel();
-      throw new EngineError('network', `${this.modelLabel}: access to ${path} was refused (HTTP ${response.status}); the model may be gated or private.`, path);
+      throw new EngineError(
+        'network',
+        `${this.modelLabel}: access to ${path} was refused (HTTP ${response.status}); the model may be gated or private.`,
+        path,
+      );
     }
     if (!response.ok) {
       await response.body?.cancel();
-      throw new EngineError('network', `${this.modelLabel}: the server answered HTTP ${response.status} for ${path} (${url}).`, path);
+      throw new EngineError(
+        'network',
+        `${this.modelLabel}: the server answered HTTP ${response.status} for ${path} (${url}).`,
+        path,
+      );
     }
     if ((response.headers.get('content-type') ?? '').includes('text/html')) {
       await response.body?.cancel();

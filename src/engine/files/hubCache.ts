@@ -60,10 +60,18 @@ export class CacheStorageStore implements ModelFileStore {
 /** An in-memory store, for tests and for runtimes without Cache Storage. */
 export class MemoryStore implements ModelFileStore {
   private readonly entries = new Map<string, Uint8Array>();
-  async get(url: string) { return this.entries.get(url); }
-  async has(url: string) { return this.entries.has(url); }
-  async put(url: string, bytes: Uint8Array) { this.entries.set(url, bytes); }
-  async list() { return [...this.entries].map(([url, bytes]) => ({ url, bytes: bytes.byteLength })); }
+  async get(url: string) {
+    return this.entries.get(url);
+  }
+  async has(url: string) {
+    return this.entries.has(url);
+  }
+  async put(url: string, bytes: Uint8Array) {
+    this.entries.set(url, bytes);
+  }
+  async list() {
+    return [...this.entries].map(([url, bytes]) => ({ url, bytes: bytes.byteLength }));
+  }
   async delete(urls: readonly string[]) {
     let deleted = 0;
     for (const url of urls) if (this.entries.delete(url)) deleted++;
@@ -75,7 +83,10 @@ export class MemoryStore implements ModelFileStore {
 export class CachingFileProvider implements ModelFileProvider {
   readonly where: string;
 
-  constructor(private readonly inner: HttpFileProvider, private readonly store: ModelFileStore) {
+  constructor(
+    private readonly inner: HttpFileProvider,
+    private readonly store: ModelFileStore,
+  ) {
     this.where = inner.where;
   }
 

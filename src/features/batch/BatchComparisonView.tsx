@@ -10,20 +10,29 @@ export interface BatchComparisonViewProps {
 }
 
 const difference = (a: number | null | undefined, b: number | null | undefined, format: (v: number) => string) =>
-  a === null || a === undefined || b === null || b === undefined ? '–' : `${b - a >= 0 ? '+' : '−'}${format(Math.abs(b - a))}`;
+  a === null || a === undefined || b === null || b === undefined
+    ? '–'
+    : `${b - a >= 0 ? '+' : '−'}${format(Math.abs(b - a))}`;
 
 export function BatchComparisonView({ comparison, onClose }: BatchComparisonViewProps) {
   const cells = useMemo(() => compareTables(comparison.a.rows, comparison.b.rows), [comparison]);
   const { a, b } = comparison;
   return (
     <section className="batch-comparison" aria-labelledby="batch-comparison-heading" data-testid="batch.comparison">
-      <h3 id="batch-comparison-heading">A: {a.name} · B: {b.name}</h3>
+      <h3 id="batch-comparison-heading">
+        A: {a.name} · B: {b.name}
+      </h3>
       <table className="batch-table">
         <thead>
           <tr>
-            <th scope="col">Model</th><th scope="col">Settings</th>
-            <th scope="col">Accuracy A</th><th scope="col">Accuracy B</th><th scope="col">B − A</th>
-            <th scope="col">Entropy A (bits)</th><th scope="col">Entropy B (bits)</th><th scope="col">B − A</th>
+            <th scope="col">Model</th>
+            <th scope="col">Settings</th>
+            <th scope="col">Accuracy A</th>
+            <th scope="col">Accuracy B</th>
+            <th scope="col">B − A</th>
+            <th scope="col">Entropy A (bits)</th>
+            <th scope="col">Entropy B (bits)</th>
+            <th scope="col">B − A</th>
           </tr>
         </thead>
         <tbody>
@@ -44,7 +53,9 @@ export function BatchComparisonView({ comparison, onClose }: BatchComparisonView
           })}
         </tbody>
       </table>
-      <button type="button" onClick={onClose}>Close the comparison</button>
+      <button type="button" onClick={onClose}>
+        Close the comparison
+      </button>
     </section>
   );
 }

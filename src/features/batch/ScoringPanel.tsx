@@ -19,22 +19,48 @@ export function ScoringPanel({ scoring, onCancel }: ScoringPanelProps) {
       {scoring.status === 'running' && (
         <p aria-live="polite">
           Scoring{scoring.progress ? ` (${scoring.progress.done} of ${scoring.progress.total} texts)` : '…'}{' '}
-          <button type="button" onClick={onCancel}>Cancel</button>
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
         </p>
       )}
-      {scoring.error && <p className="error" role="alert">{scoring.error}</p>}
+      {scoring.error && (
+        <p className="error" role="alert">
+          {scoring.error}
+        </p>
+      )}
       {result && (
         <table className="batch-table">
           <thead>
-            <tr><th scope="col">Text</th><th scope="col">Tokens</th>{labels.map((l) => <th key={l} scope="col">rank {l}</th>)}<th scope="col">Mean surprisal (bits)</th></tr>
+            <tr>
+              <th scope="col">Text</th>
+              <th scope="col">Tokens</th>
+              {labels.map((l) => (
+                <th key={l} scope="col">
+                  rank {l}
+                </th>
+              ))}
+              <th scope="col">Mean surprisal (bits)</th>
+            </tr>
           </thead>
           <tbody>
             {result.texts.map((t) => (
-              <tr key={t.id} data-testid="batch.scoring.text"><td>{t.id}</td><td>{t.tokens}</td>{t.bucketFractions.map((f, i) => <td key={i}>{percent(f)}</td>)}<td>{bits(t.meanSurprisalBits)}</td></tr>
+              <tr key={t.id} data-testid="batch.scoring.text">
+                <td>{t.id}</td>
+                <td>{t.tokens}</td>
+                {t.bucketFractions.map((f, i) => (
+                  <td key={i}>{percent(f)}</td>
+                ))}
+                <td>{bits(t.meanSurprisalBits)}</td>
+              </tr>
             ))}
             <tr className="batch-scoring__overall">
-              <th scope="row">All ({result.overall.texts} texts)</th><td>{result.overall.tokens}</td>
-              {result.overall.bucketFractions.map((f, i) => <td key={i}>{percent(f)}</td>)}<td>{bits(result.overall.meanSurprisalBits)}</td>
+              <th scope="row">All ({result.overall.texts} texts)</th>
+              <td>{result.overall.tokens}</td>
+              {result.overall.bucketFractions.map((f, i) => (
+                <td key={i}>{percent(f)}</td>
+              ))}
+              <td>{bits(result.overall.meanSurprisalBits)}</td>
             </tr>
           </tbody>
         </table>

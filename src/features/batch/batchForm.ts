@@ -3,7 +3,13 @@
  * sentence: prompts with the line they are on, number lists by field, and what the schema says
  * by path.
  */
-import { BatchDefinitionError, parseBatchDefinition, type BatchDefinition, type BatchModel, type BatchPrompt } from '../../core/batch/definition';
+import {
+  BatchDefinitionError,
+  parseBatchDefinition,
+  type BatchDefinition,
+  type BatchModel,
+  type BatchPrompt,
+} from '../../core/batch/definition';
 import { taskCount } from '../../core/batch/tasks';
 import { detectPromptFormat, parsePrompts, PromptParseError, type PromptFormat } from '../../core/batch/prompts';
 import { messageOf } from '../../core/messageOf';
@@ -33,17 +39,31 @@ export interface ModelOption {
 }
 
 export const DEFAULT_FORM: BatchFormValues = {
-  name: 'My batch', prompts: '', promptsFile: null, models: [], temperatures: '0.01, 0.5, 1, 2', topK: '0', topP: '1', minP: '0',
-  maxNewTokens: '8', stop: '', seed: '1234', samplesPerCell: '3',
+  name: 'My batch',
+  prompts: '',
+  promptsFile: null,
+  models: [],
+  temperatures: '0.01, 0.5, 1, 2',
+  topK: '0',
+  topP: '1',
+  minP: '0',
+  maxNewTokens: '8',
+  stop: '',
+  seed: '1234',
+  samplesPerCell: '3',
 };
 
 /** At most this many line errors are listed; the rest are counted. */
 const MAX_LINE_ERRORS = 10;
 
 /** Prompts from the text, or every line's problem (for pasted lines and JSONL; CSV stops at the first). */
-export function readPrompts(text: string, fileName: string | null): { prompts: BatchPrompt[] | null; format: PromptFormat; errors: string[] } {
+export function readPrompts(
+  text: string,
+  fileName: string | null,
+): { prompts: BatchPrompt[] | null; format: PromptFormat; errors: string[] } {
   const format = detectPromptFormat(text, fileName ?? undefined);
-  if (text.trim() === '') return { prompts: null, format, errors: ['Paste prompts (one per line, JSONL or CSV) or load a file.'] };
+  if (text.trim() === '')
+    return { prompts: null, format, errors: ['Paste prompts (one per line, JSONL or CSV) or load a file.'] };
   const errors: string[] = [];
   if (format !== 'csv') {
     let count = 0;
@@ -84,7 +104,10 @@ function oneNumber(text: string, field: string): number {
 
 /** Stop strings, one per line, with \n, \t and \\ escapes. */
 export function stopStrings(text: string): string[] {
-  return text.split(/\r?\n/).filter((line) => line !== '').map((line) => line.replace(/\\(\\|n|t)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\')));
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/\\(\\|n|t)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : '\\')));
 }
 
 export interface FormResult {
@@ -95,9 +118,15 @@ export interface FormResult {
 }
 
 /** The definition the form describes, or every problem found. */
-export function formDefinition(values: BatchFormValues, options: readonly ModelOption[], bundledPrompts: BatchPrompt[] | null = null): FormResult {
+export function formDefinition(
+  values: BatchFormValues,
+  options: readonly ModelOption[],
+  bundledPrompts: BatchPrompt[] | null = null,
+): FormResult {
   const errors: string[] = [];
-  const read = bundledPrompts ? { prompts: bundledPrompts, errors: [] } : readPrompts(values.prompts, values.promptsFile);
+  const read = bundledPrompts
+    ? { prompts: bundledPrompts, errors: [] }
+    : readPrompts(values.prompts, values.promptsFile);
   errors.push(...read.errors);
   const models = options.filter((o) => values.models.includes(o.key)).map((o) => o.model);
   if (models.length === 0) errors.push('Models: tick at least one model.');
@@ -121,17 +150,43 @@ export function formDefinition(values: BatchFormValues, options: readonly ModelO
   const samplesPerCell = field(() => oneNumber(values.samplesPerCell, 'Samples per cell'));
   if (errors.length > 0) return { definition: null, errors, tasks: 0 };
   try {
-    const definition = parseBatchDefinition({ version: 1, name: values.name.trim() || 'Untitled batch', seed, prompts: read.prompts, models, grid, samplesPerCell }, 'The batch');
+    const definition = parseBatchDefinition(
+      {
+        version: 1,
+        name: values.name.trim() || 'Untitled batch',
+        seed,
+        prompts: read.prompts,
+        models,
+        grid,
+        samplesPerCell,
+      },
+      'The batch',
+    );
     return { definition, errors: [], tasks: taskCount(definition) };
   } catch (error) {
-    const lines = error instanceof BatchDefinitionError ? error.message.split('\n').slice(1).map((line) => line.trim()) : [messageOf(error)];
+    const lines =
+      error instanceof BatchDefinitionError
+        ? error.message
+            .split('\n')
+            .slice(1)
+            .map((line) => line.trim())
+        : [messageOf(error)];
     return { definition: null, errors: lines.map(readablePath), tasks: 0 };
   }
 }
 
 const FIELD_NAMES: Record<string, string> = {
-  'grid.temperature': 'Temperatures', 'grid.topK': 'Top-k', 'grid.topP': 'Top-p', 'grid.minP': 'Min-p', 'grid.maxNewTokens': 'Max new tokens',
-  'grid.stop': 'Stop strings', seed: 'Seed', samplesPerCell: 'Samples per cell', name: 'Name', models: 'Models', prompts: 'Prompts',
+  'grid.temperature': 'Temperatures',
+  'grid.topK': 'Top-k',
+  'grid.topP': 'Top-p',
+  'grid.minP': 'Min-p',
+  'grid.maxNewTokens': 'Max new tokens',
+  'grid.stop': 'Stop strings',
+  seed: 'Seed',
+  samplesPerCell: 'Samples per cell',
+  name: 'Name',
+  models: 'Models',
+  prompts: 'Prompts',
 };
 
 /** `grid.temperature[1]: Too small …` → `Temperatures (value 2): Too small …`. */
@@ -142,4 +197,3 @@ function readablePath(line: string): string {
   if (!name) return line;
   return `${name}${match[2] !== undefined ? ` (value ${Number(match[2]) + 1})` : ''}${match[3]}: ${match[4]}`;
 }
-

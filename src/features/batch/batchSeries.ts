@@ -33,7 +33,10 @@ export function temperatureSeries(rows: readonly TableRow[], metric: 'accuracy' 
     const y = metric === 'accuracy' ? row.accuracy : row.meanEntropyBits;
     if (y === null) continue;
     const label = seriesLabel(row, others.size > 1);
-    const point: SeriesPoint = metric === 'accuracy' && row.ci95 ? { x: row.settings.temperature, y, low: row.ci95.low, high: row.ci95.high } : { x: row.settings.temperature, y };
+    const point: SeriesPoint =
+      metric === 'accuracy' && row.ci95
+        ? { x: row.settings.temperature, y, low: row.ci95.low, high: row.ci95.high }
+        : { x: row.settings.temperature, y };
     series.set(label, [...(series.get(label) ?? []), point]);
   }
   return [...series.entries()].map(([label, points]) => ({ label, points: points.sort((a, b) => a.x - b.x) }));

@@ -11,7 +11,9 @@ export function exportShown(kind: ExportKind): void {
   const shown = useBatches.getState().shown;
   if (!shown || shown.results.length === 0) return report(new Error('There are no results to export yet.'));
   const stem = fileStem(shown.name);
-  if (kind === 'jsonl') downloadBlob(`${stem}.jsonl`, new Blob([resultsJsonl(shown.results)], { type: 'application/x-ndjson' }));
-  else if (kind === 'table-csv') downloadBlob(`${stem}-table.csv`, new Blob([tableCsv(batchTable(shown.results))], { type: 'text/csv' }));
+  if (kind === 'jsonl')
+    downloadBlob(`${stem}.jsonl`, new Blob([resultsJsonl(shown.results)], { type: 'application/x-ndjson' }));
+  else if (kind === 'table-csv')
+    downloadBlob(`${stem}-table.csv`, new Blob([tableCsv(batchTable(shown.results))], { type: 'text/csv' }));
   else downloadBlob(`${stem}-samples.csv`, new Blob([samplesCsv(shown.results)], { type: 'text/csv' }));
 }

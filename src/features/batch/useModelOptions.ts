@@ -17,10 +17,23 @@ export function useModelOptions(): { options: ModelOption[]; error: string | nul
     const source = selection?.source;
     if (info && source && (source.kind === 'hub' || source.kind === 'folder')) {
       // The loaded model's file hashes pin it: a batch re-run on changed files is refused, not silently different.
-      const model: BatchModel = source.kind === 'hub'
-        ? { id: source.id, source: { kind: 'hub', revision: source.revision ?? 'main', fileHashes: info.fileHashes }, ...(selection.dtype !== 'auto' ? { dtype: selection.dtype } : {}) }
-        : { id: source.name, source: { kind: 'folder', folderName: source.name, fileHashes: info.fileHashes }, ...(selection.dtype !== 'auto' ? { dtype: selection.dtype } : {}) };
-      list.push({ key: modelKey(model), label: `${info.label} (loaded ${source.kind === 'hub' ? 'from the Hub' : 'folder'})`, model });
+      const model: BatchModel =
+        source.kind === 'hub'
+          ? {
+              id: source.id,
+              source: { kind: 'hub', revision: source.revision ?? 'main', fileHashes: info.fileHashes },
+              ...(selection.dtype !== 'auto' ? { dtype: selection.dtype } : {}),
+            }
+          : {
+              id: source.name,
+              source: { kind: 'folder', folderName: source.name, fileHashes: info.fileHashes },
+              ...(selection.dtype !== 'auto' ? { dtype: selection.dtype } : {}),
+            };
+      list.push({
+        key: modelKey(model),
+        label: `${info.label} (loaded ${source.kind === 'hub' ? 'from the Hub' : 'folder'})`,
+        model,
+      });
     }
     return list;
   }, [models, info, selection]);

@@ -22,23 +22,44 @@ export const BigramChips = memo(function BigramChips({ tokens, rows, selected, o
   const renderChip = (i: number) => {
     const row = rows[i];
     return (
-      <button type="button" key={row.position} className={`chip bigram__chip${selected === row.position ? ' chip--selected' : ''}`}
-        data-testid="bigram.chip" data-position={row.position} data-bigramness={row.bigramness.toFixed(4)}
+      <button
+        type="button"
+        key={row.position}
+        className={`chip bigram__chip${selected === row.position ? ' chip--selected' : ''}`}
+        data-testid="bigram.chip"
+        data-position={row.position}
+        data-bigramness={row.bigramness.toFixed(4)}
         style={{ background: bigramColour(row.bigramness), color: bigramTextColour(row.bigramness) }}
         aria-pressed={selected === row.position}
         title={`after “${tokens[row.position]?.text ?? ''}”: bigramness ${row.bigramness.toFixed(2)}, JS ${row.jsNats.toFixed(3)} nats, top-1 ${row.top1Agrees ? 'agrees' : 'differs'}`}
-        onClick={() => onSelect(row.position)} onKeyDown={(e) => moveBetweenChips(e, row.position, rows.length, onSelect)}>
+        onClick={() => onSelect(row.position)}
+        onKeyDown={(e) => moveBetweenChips(e, row.position, rows.length, onSelect)}
+      >
         {visibleToken(tokens[row.position]?.text ?? '')}
       </button>
     );
   };
   return (
     <>
-      <VirtualChipList className="chips bigram__chips" data-testid="bigram.chips" aria-label="Tokens coloured by how bigram each prediction is"
-        count={rows.length} endsLine={endsLine} renderChip={renderChip} keepIndex={selected} />
+      <VirtualChipList
+        className="chips bigram__chips"
+        data-testid="bigram.chips"
+        aria-label="Tokens coloured by how bigram each prediction is"
+        count={rows.length}
+        endsLine={endsLine}
+        renderChip={renderChip}
+        keepIndex={selected}
+      />
       <p className="bigram__legend" data-testid="bigram.legend">
         <span>context changed the prediction</span>
-        {BIGRAM_LEGEND.map((stop) => <span key={stop.value} className="bigram__swatch" style={{ background: stop.colour }} title={stop.value.toFixed(2)} />)}
+        {BIGRAM_LEGEND.map((stop) => (
+          <span
+            key={stop.value}
+            className="bigram__swatch"
+            style={{ background: stop.colour }}
+            title={stop.value.toFixed(2)}
+          />
+        ))}
         <span>the current token alone predicts it (1 − JS/ln 2)</span>
       </p>
     </>

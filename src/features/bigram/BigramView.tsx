@@ -70,34 +70,71 @@ export function BigramView() {
   const stale = shown !== null && shown.text !== text;
   // 20,000 chips of a new comparison render in a deferred, interruptible render (clicks go first).
   const chipsOf = useDeferredValue(shown);
-  if (!model) return <section className="bigram" data-testid="view.bigram"><p>Load a model first.</p></section>;
+  if (!model)
+    return (
+      <section className="bigram" data-testid="view.bigram">
+        <p>Load a model first.</p>
+      </section>
+    );
   return (
     <section className="bigram" aria-label="Bigram and layers" data-testid="view.bigram">
       <p className="bigram__note">
-        How much of each prediction comes from the current token alone? Each position's full-context prediction is compared with the
-        model's prediction from <em>only the current token</em> (the model run on [start, token], an approximation of the bigram subnetwork
-        of Chang &amp; Bergen 2025).
+        How much of each prediction comes from the current token alone? Each position's full-context prediction is
+        compared with the model's prediction from <em>only the current token</em> (the model run on [start, token], an
+        approximation of the bigram subnetwork of Chang &amp; Bergen 2025).
       </p>
-      <label className="next-token__label" htmlFor="bigram-text">Text <span className="hint">({TEXT_LIMIT})</span></label>
-      <LongTextBox id="bigram-text" className="next-token__text" testId="bigram.text" rows={4} value={text} onChange={setText}
-        onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compare(text); }} />
+      <label className="next-token__label" htmlFor="bigram-text">
+        Text <span className="hint">({TEXT_LIMIT})</span>
+      </label>
+      <LongTextBox
+        id="bigram-text"
+        className="next-token__text"
+        testId="bigram.text"
+        rows={4}
+        value={text}
+        onChange={setText}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) compare(text);
+        }}
+      />
       <div className="bigram__row">
-        <button type="button" onClick={() => compare(text)} disabled={!text.trim()} data-testid="bigram.compare">Compare (Ctrl+Enter)</button>
-        {stale && <span className="bigram__note" data-testid="bigram.stale">The chips below are of the text as last compared.</span>}
+        <button type="button" onClick={() => compare(text)} disabled={!text.trim()} data-testid="bigram.compare">
+          Compare (Ctrl+Enter)
+        </button>
+        {stale && (
+          <span className="bigram__note" data-testid="bigram.stale">
+            The chips below are of the text as last compared.
+          </span>
+        )}
       </div>
-      <ProgressLine status={analysis.status} progress={analysis.progress} error={analysis.error} onCancel={analysis.cancel} testId="bigram.progress" />
+      <ProgressLine
+        status={analysis.status}
+        progress={analysis.progress}
+        error={analysis.error}
+        onCancel={analysis.cancel}
+        testId="bigram.progress"
+      />
       {shown && (
         <>
-          {chipsOf && <BigramChips tokens={chipsOf.tokens} rows={chipsOf.result.rows} selected={selected} onSelect={setSelected} />}
+          {chipsOf && (
+            <BigramChips
+              tokens={chipsOf.tokens}
+              rows={chipsOf.result.rows}
+              selected={selected}
+              onSelect={setSelected}
+            />
+          )}
           <BigramSummaryView summary={shown.result.summary} />
-          {selected === null
-            ? <p className="bigram__note" data-testid="bigram.hint">Click a token (or focus one and use ← →) to see its predictions and the layer view.</p>
-            : (
-              <>
-                <PositionDetail row={shown.result.rows[selected]} views={shown.views} />
-                <LayerView ids={shown.ids} position={selected} internals={shown.result.internals} />
-              </>
-            )}
+          {selected === null ? (
+            <p className="bigram__note" data-testid="bigram.hint">
+              Click a token (or focus one and use ← →) to see its predictions and the layer view.
+            </p>
+          ) : (
+            <>
+              <PositionDetail row={shown.result.rows[selected]} views={shown.views} />
+              <LayerView ids={shown.ids} position={selected} internals={shown.result.internals} />
+            </>
+          )}
         </>
       )}
       <CorpusPanel model={model} ids={ids} corpus={corpus} onCorpus={setCorpus} />

@@ -21,10 +21,14 @@ export interface LayerViewProps {
   internals: InternalsReport;
 }
 
-interface LensShown { lens: LensResult; views: Map<number, TokenView> }
+interface LensShown {
+  lens: LensResult;
+  views: Map<number, TokenView>;
+}
 
 /** The paper's released code does not define its layer-similarity heatmap: say that ours is a reading of it. */
-const COVARIANCE_NOTE = 'Our reading of the paper: its released code does not define this similarity. Here it is the Frobenius cosine of the layers\' centred covariance matrices (docs/PAPERS.md section 2 E).';
+const COVARIANCE_NOTE =
+  "Our reading of the paper: its released code does not define this similarity. Here it is the Frobenius cosine of the layers' centred covariance matrices (docs/PAPERS.md section 2 E).";
 
 export function LayerView({ ids, position, internals }: LayerViewProps) {
   const task = useEngineTask<LensShown, BigramProgress>();
@@ -43,38 +47,73 @@ export function LayerView({ ids, position, internals }: LayerViewProps) {
     return (
       <section className="bigram__layers" data-testid="bigram.layers" data-status="unavailable">
         <h2>Layers</h2>
-        <p className="notice" role="note" data-testid="bigram.layers.unavailable">{internals.reason}</p>
+        <p className="notice" role="note" data-testid="bigram.layers.unavailable">
+          {internals.reason}
+        </p>
       </section>
     );
   }
   const shown = task.result;
   const status = task.status === 'ready' && shown?.lens.selected.position !== position ? 'working' : task.status;
   return (
-    <section className="bigram__layers" data-testid="bigram.layers" data-status={status} aria-busy={status === 'working'}>
+    <section
+      className="bigram__layers"
+      data-testid="bigram.layers"
+      data-status={status}
+      aria-busy={status === 'working'}
+    >
       <h2>Layers at position {position}</h2>
       <p className="bigram__note">
-        Logit lens: each layer's residual stream through the final norm ({internals.finalNormSource}) and the unembedding.
-        Layer 1 is the <em>early exit</em> approximation of the bigram subnetwork (an approximation, not the paper's trained mask).
+        Logit lens: each layer's residual stream through the final norm ({internals.finalNormSource}) and the
+        unembedding. Layer 1 is the <em>early exit</em> approximation of the bigram subnetwork (an approximation, not
+        the paper's trained mask).
       </p>
-      <p className="bigram__note" data-testid="bigram.layers.residual">Residual stream: {internals.residualSource}.</p>
-      <ProgressLine status={task.status} progress={task.progress} error={task.error} onCancel={task.cancel} testId="bigram.layers.progress" />
+      <p className="bigram__note" data-testid="bigram.layers.residual">
+        Residual stream: {internals.residualSource}.
+      </p>
+      <ProgressLine
+        status={task.status}
+        progress={task.progress}
+        error={task.error}
+        onCancel={task.cancel}
+        testId="bigram.layers.progress"
+      />
       {shown && <LensTables shown={shown} standardised={standardised} onStandardised={setStandardised} />}
     </section>
   );
 }
 
-function LensTables({ shown, standardised, onStandardised }: { shown: LensShown; standardised: boolean; onStandardised: (v: boolean) => void }) {
+function LensTables({
+  shown,
+  standardised,
+  onStandardised,
+}: {
+  shown: LensShown;
+  standardised: boolean;
+  onStandardised: (v: boolean) => void;
+}) {
   const { lens, views } = shown;
   const label = (id: number) => visibleToken(views.get(id)?.text ?? `#${id}`);
   const layers = lens.layers;
   return (
     <>
       <table className="bigram__table" data-testid="bigram.lens.table">
-        <thead><tr><th>Layer</th><th>Top tokens (logit lens)</th><th>KL to final (nats)</th><th>Rank of next</th><th>Rank of current (W_E·h)</th></tr></thead>
+        <thead>
+          <tr>
+            <th>Layer</th>
+            <th>Top tokens (logit lens)</th>
+            <th>KL to final (nats)</th>
+            <th>Rank of next</th>
+            <th>Rank of current (W_E·h)</th>
+          </tr>
+        </thead>
         <tbody>
           {lens.selected.layers.map((layer) => (
             <tr key={layer.layer} data-testid="bigram.lens.row" data-layer={layer.layer}>
-              <th scope="row">{layer.layer}{layer.layer === 1 ? ' (early exit)' : layer.layer === lens.layerCount ? ' (final)' : ''}</th>
+              <th scope="row">
+                {layer.layer}
+                {layer.layer === 1 ? ' (early exit)' : layer.layer === lens.layerCount ? ' (final)' : ''}
+              </th>
               <td>{layer.top.map((t) => `${label(t.id)} ${(100 * t.probability).toFixed(1)}%`).join(' · ')}</td>
               <td data-testid="bigram.lens.kl">{layer.klToFinalNats.toFixed(3)}</td>
               <td>{layer.nextRank ?? '–'}</td>
@@ -84,31 +123,77 @@ function LensTables({ shown, standardised, onStandardised }: { shown: LensShown;
         </tbody>
       </table>
       <p className="bigram__note">
-        Over {lens.positionCount} positions (from {lens.firstPosition}); lens statistics over {lens.lensPositionCount} of them, evenly spread.
+        Over {lens.positionCount} positions (from {lens.firstPosition}); lens statistics over {lens.lensPositionCount}{' '}
+        of them, evenly spread.
       </p>
       <div className="bigram__charts">
-        <ExportableChart title="KL to final per layer" testId="bigram.chart.kl.export"><LayerLineChart title="Mean KL(final ‖ lens) per layer (nats)" width={320} testId="bigram.chart.kl"
-          series={[{ label: 'KL to final', values: layers.map((l) => l.klToFinalMeanNats), colour: '#b5523b' }]} /></ExportableChart>
-        <ExportableChart title="Cosine to embedding and next key per layer" testId="bigram.chart.cosine.export"><LayerLineChart title="Cosine of the centred state to…" width={320} testId="bigram.chart.cosine"
-          series={[
-            { label: 'current token embedding E[wᵢ]', values: layers.map((l) => l.cosineToCurrentEmbedding), colour: '#2b6cb0' },
-            { label: 'next token key U[wᵢ₊₁]', values: layers.map((l) => l.cosineToNextKey), colour: '#c05621' },
-          ]} /></ExportableChart>
-        <ExportableChart title="Recall of the current token per layer" testId="bigram.chart.recall.export"><LayerLineChart title="Recall of the current token (W_E · h)" width={320} yDomain={[0, 1]} testId="bigram.chart.recall"
-          series={[
-            { label: 'recall@1', values: layers.map((l) => l.recallAt1), colour: '#2f855a' },
-            { label: 'recall@5', values: layers.map((l) => l.recallAt5), colour: '#68d391' },
-            { label: 'recall@10', values: layers.map((l) => l.recallAt10), colour: '#9ae6b4' },
-          ]} /></ExportableChart>
-        <ExportableChart title="Surprisal r, lens vs model, per layer" testId="bigram.chart.rout.export"><LayerLineChart title="r of next-token surprisal, lens vs model" width={320} yDomain={[-0.2, 1]} testId="bigram.chart.rout"
-          series={[{ label: 'Pearson r', values: layers.map((l) => l.outSurprisalPearson), colour: '#6b46c1' }]} /></ExportableChart>
+        <ExportableChart title="KL to final per layer" testId="bigram.chart.kl.export">
+          <LayerLineChart
+            title="Mean KL(final ‖ lens) per layer (nats)"
+            width={320}
+            testId="bigram.chart.kl"
+            series={[{ label: 'KL to final', values: layers.map((l) => l.klToFinalMeanNats), colour: '#b5523b' }]}
+          />
+        </ExportableChart>
+        <ExportableChart title="Cosine to embedding and next key per layer" testId="bigram.chart.cosine.export">
+          <LayerLineChart
+            title="Cosine of the centred state to…"
+            width={320}
+            testId="bigram.chart.cosine"
+            series={[
+              {
+                label: 'current token embedding E[wᵢ]',
+                values: layers.map((l) => l.cosineToCurrentEmbedding),
+                colour: '#2b6cb0',
+              },
+              { label: 'next token key U[wᵢ₊₁]', values: layers.map((l) => l.cosineToNextKey), colour: '#c05621' },
+            ]}
+          />
+        </ExportableChart>
+        <ExportableChart title="Recall of the current token per layer" testId="bigram.chart.recall.export">
+          <LayerLineChart
+            title="Recall of the current token (W_E · h)"
+            width={320}
+            yDomain={[0, 1]}
+            testId="bigram.chart.recall"
+            series={[
+              { label: 'recall@1', values: layers.map((l) => l.recallAt1), colour: '#2f855a' },
+              { label: 'recall@5', values: layers.map((l) => l.recallAt5), colour: '#68d391' },
+              { label: 'recall@10', values: layers.map((l) => l.recallAt10), colour: '#9ae6b4' },
+            ]}
+          />
+        </ExportableChart>
+        <ExportableChart title="Surprisal r, lens vs model, per layer" testId="bigram.chart.rout.export">
+          <LayerLineChart
+            title="r of next-token surprisal, lens vs model"
+            width={320}
+            yDomain={[-0.2, 1]}
+            testId="bigram.chart.rout"
+            series={[{ label: 'Pearson r', values: layers.map((l) => l.outSurprisalPearson), colour: '#6b46c1' }]}
+          />
+        </ExportableChart>
         <div>
           <label className="bigram__toggle">
-            <input type="checkbox" checked={standardised} onChange={(e) => onStandardised(e.target.checked)} data-testid="bigram.covariance.standardised" />
-            {' '}standardise each dimension (outlier dimensions stop dominating)
+            <input
+              type="checkbox"
+              checked={standardised}
+              onChange={(e) => onStandardised(e.target.checked)}
+              data-testid="bigram.covariance.standardised"
+            />{' '}
+            standardise each dimension (outlier dimensions stop dominating)
           </label>
-          <ExportableChart title="Covariance similarity, layer × layer (our reading of the paper)" testId="bigram.covariance.export"><CovarianceHeatmap title={`Covariance similarity, layer × layer${standardised ? ' (standardised)' : ''}`} size={260} testId="bigram.covariance"
-            matrix={standardised ? lens.covarianceStandardised : lens.covariance} note={COVARIANCE_NOTE} /></ExportableChart>
+          <ExportableChart
+            title="Covariance similarity, layer × layer (our reading of the paper)"
+            testId="bigram.covariance.export"
+          >
+            <CovarianceHeatmap
+              title={`Covariance similarity, layer × layer${standardised ? ' (standardised)' : ''}`}
+              size={260}
+              testId="bigram.covariance"
+              matrix={standardised ? lens.covarianceStandardised : lens.covariance}
+              note={COVARIANCE_NOTE}
+            />
+          </ExportableChart>
         </div>
       </div>
     </>

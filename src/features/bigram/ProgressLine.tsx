@@ -20,14 +20,26 @@ export interface ProgressLineProps {
 }
 
 export function ProgressLine({ status, progress, error, onCancel, testId }: ProgressLineProps) {
-  if (status === 'error') return <p className="notice notice--error" role="alert" data-testid={`${testId}.error`}>{error}</p>;
-  if (status === 'cancelled') return <p className="bigram__note" data-testid={testId} data-status="cancelled">Cancelled.</p>;
+  if (status === 'error')
+    return (
+      <p className="notice notice--error" role="alert" data-testid={`${testId}.error`}>
+        {error}
+      </p>
+    );
+  if (status === 'cancelled')
+    return (
+      <p className="bigram__note" data-testid={testId} data-status="cancelled">
+        Cancelled.
+      </p>
+    );
   if (status !== 'working') return null;
   return (
     <p className="bigram__progress" data-testid={testId} data-status="working" role="status">
       {progress ? `${PHASES[progress.phase]}: ${progress.done} of ${progress.total}` : 'Working…'}
       {progress && <progress max={progress.total} value={progress.done} />}
-      <button type="button" onClick={onCancel} data-testid={`${testId}.cancel`}>Cancel</button>
+      <button type="button" onClick={onCancel} data-testid={`${testId}.cancel`}>
+        Cancel
+      </button>
     </p>
   );
 }

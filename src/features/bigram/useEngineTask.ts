@@ -30,12 +30,23 @@ export function useEngineTask<R, P>(): TaskState<R, P> & {
     controller.current = current;
     setState((s) => ({ ...s, status: 'working', progress: null, error: null }));
     Promise.resolve()
-      .then(() => task(current.signal, (progress) => { if (!current.signal.aborted) setState((s) => ({ ...s, progress })); }))
+      .then(() =>
+        task(current.signal, (progress) => {
+          if (!current.signal.aborted) setState((s) => ({ ...s, progress }));
+        }),
+      )
       .then(
-        (result) => { if (!current.signal.aborted) setState({ status: 'ready', result, progress: null, error: null }); },
+        (result) => {
+          if (!current.signal.aborted) setState({ status: 'ready', result, progress: null, error: null });
+        },
         (error: unknown) => {
           if (current.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
-          setState((s) => ({ ...s, status: 'error', progress: null, error: error instanceof Error ? error.message : String(error) }));
+          setState((s) => ({
+            ...s,
+            status: 'error',
+            progress: null,
+            error: error instanceof Error ? error.message : String(error),
+          }));
         },
       );
   }, []);

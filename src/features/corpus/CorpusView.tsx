@@ -66,54 +66,118 @@ export function CorpusView() {
   const shown = scoring.result;
   const chipsOf = useDeferredValue(shown);
   const summary = useMemo(() => (shown ? agreementSummary({ ids: shown.ids, ...shown.result }) : null), [shown]);
-  if (!model) return <section className="corpus" data-testid="view.corpus"><p>Load a model first.</p></section>;
+  if (!model)
+    return (
+      <section className="corpus" data-testid="view.corpus">
+        <p>Load a model first.</p>
+      </section>
+    );
   const stale = shown !== null && shown.text !== text;
   return (
     <section className="corpus" aria-label="Corpus beside the model" data-testid="view.corpus" ref={ref}>
       <p className="bigram__note">
-        Where does a prediction come from? The <em>∞-gram</em> of a corpus (Liu et al. 2024) predicts each token from the longest
-        end of the text before it that occurs in the corpus, by counting what follows it there. Beside the model it shows what was copied
-        from the corpus and what the model generalised. The corpus is tokenized with the loaded model's tokenizer.
+        Where does a prediction come from? The <em>∞-gram</em> of a corpus (Liu et al. 2024) predicts each token from
+        the longest end of the text before it that occurs in the corpus, by counting what follows it there. Beside the
+        model it shows what was copied from the corpus and what the model generalised. The corpus is tokenized with the
+        loaded model's tokenizer.
       </p>
       <CorpusSource key={model.key} model={model} split={split} onOpened={setCorpus} />
-      <label className="next-token__label" htmlFor="corpus-text">Text <span className="hint">({TEXT_LIMIT})</span></label>
-      <textarea id="corpus-text" className="next-token__text" data-testid="corpus.text" rows={4} spellCheck={false} value={text}
+      <label className="next-token__label" htmlFor="corpus-text">
+        Text <span className="hint">({TEXT_LIMIT})</span>
+      </label>
+      <textarea
+        id="corpus-text"
+        className="next-token__text"
+        data-testid="corpus.text"
+        rows={4}
+        spellCheck={false}
+        value={text}
         onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) score(text); }} />
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) score(text);
+        }}
+      />
       <div className="bigram__row">
-        <button type="button" onClick={() => score(text)} disabled={!text.trim() || !corpus || scoring.status === 'working'} data-testid="corpus.score">
+        <button
+          type="button"
+          onClick={() => score(text)}
+          disabled={!text.trim() || !corpus || scoring.status === 'working'}
+          data-testid="corpus.score"
+        >
           Score against the corpus (Ctrl+Enter)
         </button>
         {!corpus && <span className="bigram__note">Open a corpus first.</span>}
-        {stale && <span className="bigram__note" data-testid="corpus.stale">The chips below are of the text as last scored.</span>}
+        {stale && (
+          <span className="bigram__note" data-testid="corpus.stale">
+            The chips below are of the text as last scored.
+          </span>
+        )}
       </div>
       {scoring.status === 'working' && (
         <p className="bigram__progress" role="status" data-testid="corpus.scoring">
-          Scoring… <button type="button" onClick={scoring.cancel}>Cancel</button>
+          Scoring…{' '}
+          <button type="button" onClick={scoring.cancel}>
+            Cancel
+          </button>
         </p>
       )}
-      {scoring.status === 'error' && <p className="notice notice--error" role="alert" data-testid="corpus.score.error">{scoring.error}</p>}
+      {scoring.status === 'error' && (
+        <p className="notice notice--error" role="alert" data-testid="corpus.score.error">
+          {scoring.error}
+        </p>
+      )}
       {shown && summary && (
         <>
-          <p className="corpus__summary" data-testid="corpus.summary" data-agreement={summary.agreement.toFixed(4)} data-tokens={summary.tokens}>
-            {summary.tokens.toLocaleString('en-US')} tokens · the ∞-gram agrees (P∞ &gt; 0.5) on {percent(summary.agreement)}
-            {' '}(its top token is the actual one on {percent(summary.argmaxAgreement)}; the model's top token on {percent(summary.modelAgreement)})
-            {' '}· sparse (one continuation in the corpus) {percent(summary.sparseShare)}, agreeing {percent(summary.sparseAgreement)}
-            {' '}· effective n mean {summary.meanEffectiveN.toFixed(1)}, median {summary.medianEffectiveN}
-            {' '}· ∞-gram {shown.result.elapsedMs.infiniGram.toFixed(0)} ms, model {shown.result.elapsedMs.model.toFixed(0)} ms
+          <p
+            className="corpus__summary"
+            data-testid="corpus.summary"
+            data-agreement={summary.agreement.toFixed(4)}
+            data-tokens={summary.tokens}
+          >
+            {summary.tokens.toLocaleString('en-US')} tokens · the ∞-gram agrees (P∞ &gt; 0.5) on{' '}
+            {percent(summary.agreement)} (its top token is the actual one on {percent(summary.argmaxAgreement)}; the
+            model's top token on {percent(summary.modelAgreement)}) · sparse (one continuation in the corpus){' '}
+            {percent(summary.sparseShare)}, agreeing {percent(summary.sparseAgreement)} · effective n mean{' '}
+            {summary.meanEffectiveN.toFixed(1)}, median {summary.medianEffectiveN} · ∞-gram{' '}
+            {shown.result.elapsedMs.infiniGram.toFixed(0)} ms, model {shown.result.elapsedMs.model.toFixed(0)} ms
           </p>
           {chipsOf && (
-            <CorpusChips tokens={chipsOf.tokens} suffixLength={chipsOf.result.suffixLength} infiniGramProbability={chipsOf.result.infiniGramProbability}
-              modelProbability={chipsOf.result.modelProbability} selected={selected} onSelect={setSelected} />
+            <CorpusChips
+              tokens={chipsOf.tokens}
+              suffixLength={chipsOf.result.suffixLength}
+              infiniGramProbability={chipsOf.result.infiniGramProbability}
+              modelProbability={chipsOf.result.modelProbability}
+              selected={selected}
+              onSelect={setSelected}
+            />
           )}
-          {selected === null
-            ? <p className="bigram__note" data-testid="corpus.hint">Click a token (or focus one and use ← →) to see both predictions and where the matching span occurs.</p>
-            : <CorpusPositionView source={shown} ids={shown.ids} position={selected} actualId={shown.ids[selected] ?? null} width={width} />}
+          {selected === null ? (
+            <p className="bigram__note" data-testid="corpus.hint">
+              Click a token (or focus one and use ← →) to see both predictions and where the matching span occurs.
+            </p>
+          ) : (
+            <CorpusPositionView
+              source={shown}
+              ids={shown.ids}
+              position={selected}
+              actualId={shown.ids[selected] ?? null}
+              width={width}
+            />
+          )}
           <figure className="corpus__figure">
-            <figcaption>Tokens by effective n, and how often the ∞-gram agrees (solid: all tokens; dashed: sparse ones)</figcaption>
-            <AgreementChart bins={summary.bins} width={Math.min(width, 760)} lastBinOpen={summary.bins.length === MAX_EFFECTIVE_N_BIN} />
+            <figcaption>
+              Tokens by effective n, and how often the ∞-gram agrees (solid: all tokens; dashed: sparse ones)
+            </figcaption>
+            <AgreementChart
+              bins={summary.bins}
+              width={Math.min(width, 760)}
+              lastBinOpen={summary.bins.length === MAX_EFFECTIVE_N_BIN}
+            />
           </figure>
-          <CorpusInterpolation result={shown.result} tuned={corpus?.source === 'training-split' ? split?.interpolation ?? null : null} />
+          <CorpusInterpolation
+            result={shown.result}
+            tuned={corpus?.source === 'training-split' ? (split?.interpolation ?? null) : null}
+          />
         </>
       )}
     </section>

@@ -40,14 +40,25 @@ export function modelByteOffset(text: string, tokens: readonly TokenView[], posi
   });
   const dummyPrefix = total === textBytes + 1 && tokens[0]?.bytesHex.startsWith('20') && !text.startsWith(' ');
   const shift = dummyPrefix ? 1 : Math.max(0, total - textBytes);
-  return { byteOffset: Math.min(textBytes, Math.max(0, before - shift)), exact: total === textBytes || Boolean(dummyPrefix) };
+  return {
+    byteOffset: Math.min(textBytes, Math.max(0, before - shift)),
+    exact: total === textBytes || Boolean(dummyPrefix),
+  };
 }
 
 export type CorpusApiSettings = Pick<Settings, 'infiniGramApi' | 'infiniGramUrl' | 'infiniGramIndex'>;
 
 /** The worker call for the position, or null when the API is off (or there is nothing to ask about). */
-export function corpusApiRequest(settings: CorpusApiSettings, source: CorpusApiSource | null, position: number, topK: number): { params: CorpusApiParams; exact: boolean } | null {
+export function corpusApiRequest(
+  settings: CorpusApiSettings,
+  source: CorpusApiSource | null,
+  position: number,
+  topK: number,
+): { params: CorpusApiParams; exact: boolean } | null {
   if (!settings.infiniGramApi || !source || position < 0 || position >= source.tokens.length) return null;
   const { byteOffset, exact } = modelByteOffset(source.text, source.tokens, position);
-  return { params: { text: source.text, byteOffset, topK, endpoint: settings.infiniGramUrl, index: settings.infiniGramIndex }, exact };
+  return {
+    params: { text: source.text, byteOffset, topK, endpoint: settings.infiniGramUrl, index: settings.infiniGramIndex },
+    exact,
+  };
 }

@@ -35,10 +35,17 @@ export function useTrainingSplit(model: ModelInfo | null): TrainingSplit | null 
       .then((r) => (r.ok ? (r.json() as Promise<CorpusFilesIndex>) : null))
       .then((index) => {
         const entry = index?.corpora[index.models[id]];
-        if (live && entry) setSplit({ entry, url: new URL(`corpus/${entry.file}`, document.baseURI).href, interpolation: index?.interpolation?.[id] ?? null });
+        if (live && entry)
+          setSplit({
+            entry,
+            url: new URL(`corpus/${entry.file}`, document.baseURI).href,
+            interpolation: index?.interpolation?.[id] ?? null,
+          });
       })
       .catch(() => undefined);
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [model?.key]);
   return split;
 }

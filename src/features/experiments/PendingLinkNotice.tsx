@@ -7,11 +7,17 @@ export function PendingLinkNotice() {
   const modelId = pending.inputs.model.id;
   return (
     // Inside the Experiment box: no page margins, and long host URLs wrap instead of overflowing.
-    <div className="notice" style={{ margin: 0, overflowWrap: 'anywhere' }} role="alert" data-testid="experiment.link.pending" data-kind={pending.kind}>
+    <div
+      className="notice"
+      style={{ margin: 0, overflowWrap: 'anywhere' }}
+      role="alert"
+      data-testid="experiment.link.pending"
+      data-kind={pending.kind}
+    >
       {pending.kind === 'folder' ? (
         <>
-          This shared analysis was made with the model folder “{pending.folderName}”, which a link cannot carry.
-          Open that folder in Models by hand: the link’s text and settings follow once it has loaded.
+          This shared analysis was made with the model folder “{pending.folderName}”, which a link cannot carry. Open
+          that folder in Models by hand: the link’s text and settings follow once it has loaded.
         </>
       ) : (
         <>
@@ -24,7 +30,9 @@ export function PendingLinkNotice() {
           )}
         </>
       )}{' '}
-      <button type="button" data-testid="experiment.link.dismiss" onClick={dismissPendingLink}>Dismiss</button>
+      <button type="button" data-testid="experiment.link.dismiss" onClick={dismissPendingLink}>
+        Dismiss
+      </button>
     </div>
   );
 }

@@ -50,20 +50,32 @@ export function IcnPanel() {
     try {
       for (const { method } of METHODS) {
         setRunning({ method, done: 0, total });
-        const result = await engineClient().call('keyIcn', {
-          method, instruction, runs: values.runs, tolerance: values.tolerance, temperature: values.temperature, seed: 0, acceptableText: answers,
-        }, {
-          signal: abort.signal,
-          onProgress: (p) => {
-            setRunning({ method, done: p.index + 1, total: p.totalProbes });
-            setProbes((s) => ({ ...s, [method]: [...(s[method] ?? []), p.probe] }));
+        const result = await engineClient().call(
+          'keyIcn',
+          {
+            method,
+            instruction,
+            runs: values.runs,
+            tolerance: values.tolerance,
+            temperature: values.temperature,
+            seed: 0,
+            acceptableText: answers,
           },
-        });
+          {
+            signal: abort.signal,
+            onProgress: (p) => {
+              setRunning({ method, done: p.index + 1, total: p.totalProbes });
+              setProbes((s) => ({ ...s, [method]: [...(s[method] ?? []), p.probe] }));
+            },
+          },
+        );
         setProbes((s) => ({ ...s, [method]: result }));
       }
     } catch (error) {
       const stopped = abort.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled');
-      setMessage(stopped ? 'Stopped; the curves show the probes done.' : error instanceof Error ? error.message : String(error));
+      setMessage(
+        stopped ? 'Stopped; the curves show the probes done.' : error instanceof Error ? error.message : String(error),
+      );
     } finally {
       if (controller.current === abort) setRunning(null);
     }
@@ -76,38 +88,121 @@ export function IcnPanel() {
     uniqueCorrect: judged ? probes[m.method].map((p) => p.uniqueCorrect) : null,
   }));
   return (
-    <section className="keyspace__icn" aria-label="In-context navigation" data-testid="keyspace.icn" data-status={running ? 'running' : series.length ? 'done' : 'idle'}>
+    <section
+      className="keyspace__icn"
+      aria-label="In-context navigation"
+      data-testid="keyspace.icn"
+      data-status={running ? 'running' : series.length ? 'done' : 'idle'}
+    >
       <h3>In-context navigation: more distinct answers by pushing the query away from explored keys</h3>
       <p className="hint">
-        For a list-style instruction, the prompt is <code>{'{instruction}\\n\\nAnswer:\\n1. "…"\\n2. "'}</code>. ICN ranks first tokens under the prompt that lists the answers found so far,
-        probes {tolerance} new first tokens per run for {runs} runs, and expands each greedily from the prompt without the list until a quote (at most 64 tokens), as the paper’s code does.
-        Baselines: first tokens always ranked under the empty list; whole answers sampled at the temperature (seed 0). Answers are unique after lower-casing and trimming quotes.
+        For a list-style instruction, the prompt is <code>{'{instruction}\\n\\nAnswer:\\n1. "…"\\n2. "'}</code>. ICN
+        ranks first tokens under the prompt that lists the answers found so far, probes {tolerance} new first tokens per
+        run for {runs} runs, and expands each greedily from the prompt without the list until a quote (at most 64
+        tokens), as the paper’s code does. Baselines: first tokens always ranked under the empty list; whole answers
+        sampled at the temperature (seed 0). Answers are unique after lower-casing and trimming quotes.
       </p>
       <div className="keyspace__icn-form">
-        <label>Instruction <input value={instruction} data-testid="keyspace.icn.instruction" onChange={(e) => setInstruction(e.target.value)} placeholder={EXAMPLE.instruction} /></label>
-        <label>Acceptable answers (optional) <input value={answers} data-testid="keyspace.icn.answers" onChange={(e) => setAnswers(e.target.value)} placeholder="one per line or comma-separated" /></label>
-        <button type="button" onClick={() => { setInstruction(EXAMPLE.instruction); setAnswers(EXAMPLE.answers); }}>Example</button>
+        <label>
+          Instruction{' '}
+          <input
+            value={instruction}
+            data-testid="keyspace.icn.instruction"
+            onChange={(e) => setInstruction(e.target.value)}
+            placeholder={EXAMPLE.instruction}
+          />
+        </label>
+        <label>
+          Acceptable answers (optional){' '}
+          <input
+            value={answers}
+            data-testid="keyspace.icn.answers"
+            onChange={(e) => setAnswers(e.target.value)}
+            placeholder="one per line or comma-separated"
+          />
+        </label>
+        <button
+          type="button"
+          onClick={() => {
+            setInstruction(EXAMPLE.instruction);
+            setAnswers(EXAMPLE.answers);
+          }}
+        >
+          Example
+        </button>
       </div>
       <div className="keyspace__controls">
-        <label>Runs <input type="number" min={1} max={ICN_MAX_RUNS} value={runs} data-testid="keyspace.icn.runs" onChange={(e) => setRuns(e.target.value)} /></label>
-        <label>Probes per run <input type="number" min={1} max={ICN_MAX_PROBES_PER_RUN} value={tolerance} data-testid="keyspace.icn.tolerance" onChange={(e) => setTolerance(e.target.value)} /></label>
-        <label>Temperature <input type="number" min={0.05} step={0.1} value={temperature} data-testid="keyspace.icn.temperature" onChange={(e) => setTemperature(e.target.value)} /></label>
+        <label>
+          Runs{' '}
+          <input
+            type="number"
+            min={1}
+            max={ICN_MAX_RUNS}
+            value={runs}
+            data-testid="keyspace.icn.runs"
+            onChange={(e) => setRuns(e.target.value)}
+          />
+        </label>
+        <label>
+          Probes per run{' '}
+          <input
+            type="number"
+            min={1}
+            max={ICN_MAX_PROBES_PER_RUN}
+            value={tolerance}
+            data-testid="keyspace.icn.tolerance"
+            onChange={(e) => setTolerance(e.target.value)}
+          />
+        </label>
+        <label>
+          Temperature{' '}
+          <input
+            type="number"
+            min={0.05}
+            step={0.1}
+            value={temperature}
+            data-testid="keyspace.icn.temperature"
+            onChange={(e) => setTemperature(e.target.value)}
+          />
+        </label>
         {running ? (
-          <button type="button" data-testid="keyspace.icn.stop" onClick={() => controller.current?.abort()}>Stop</button>
+          <button type="button" data-testid="keyspace.icn.stop" onClick={() => controller.current?.abort()}>
+            Stop
+          </button>
         ) : (
-          <button type="button" data-testid="keyspace.icn.run" disabled={instruction.trim() === '' || !form.values} onClick={() => { if (form.values) void start(form.values); }}>
+          <button
+            type="button"
+            data-testid="keyspace.icn.run"
+            disabled={instruction.trim() === '' || !form.values}
+            onClick={() => {
+              if (form.values) void start(form.values);
+            }}
+          >
             Run the three methods{form.values ? ` (${3 * form.values.runs * form.values.tolerance} probes)` : ''}
           </button>
         )}
       </div>
-      {form.problems.map((problem) => <p key={problem} className="error" data-testid="keyspace.icn.problem">{problem}</p>)}
+      {form.problems.map((problem) => (
+        <p key={problem} className="error" data-testid="keyspace.icn.problem">
+          {problem}
+        </p>
+      ))}
       {running && (
         <p role="status" data-testid="keyspace.icn.progress">
-          {METHODS.find((m) => m.method === running.method)!.label}: probe {running.done} of {running.total} <progress value={running.done} max={running.total} />
+          {METHODS.find((m) => m.method === running.method)!.label}: probe {running.done} of {running.total}{' '}
+          <progress value={running.done} max={running.total} />
         </p>
       )}
-      {message && <p className="hint" role="status" data-testid="keyspace.icn.message">{message}</p>}
-      <div ref={ref}>{series.length > 0 && <DiversityCurve series={series} totalProbes={plottedTotal} width={Math.max(320, width)} />}</div>
+      {message && (
+        <p className="hint" role="status" data-testid="keyspace.icn.message">
+          {message}
+        </p>
+      )}
+      <div ref={ref}>
+        {series.length > 0 && (
+          <DiversityCurve series={series} totalProbes={plottedTotal} width={Math.max(320, width)} />
+        )}
+      </div>
       {series.length > 0 && (
         <details>
           <summary>Answers per probe</summary>
@@ -115,7 +210,14 @@ export function IcnPanel() {
             {METHODS.filter((m) => probes[m.method]?.length).map((m) => (
               <div key={m.method} className="keyspace__list">
                 <h4>{m.label}</h4>
-                <ol>{probes[m.method].map((p, i) => <li key={i} className={p.correct ? 'keyspace__answer--correct' : undefined}>{JSON.stringify(p.answer)}{p.finished ? '' : ' (cut at 64 tokens)'}</li>)}</ol>
+                <ol>
+                  {probes[m.method].map((p, i) => (
+                    <li key={i} className={p.correct ? 'keyspace__answer--correct' : undefined}>
+                      {JSON.stringify(p.answer)}
+                      {p.finished ? '' : ' (cut at 64 tokens)'}
+                    </li>
+                  ))}
+                </ol>
               </div>
             ))}
           </div>

@@ -26,37 +26,70 @@ export function KeyMapPanel({ modelKey, candidates, topK, tokenText, focusTokenI
   const map = useEngineCall<KeyMapResult>((signal) => engineClient().call('keyMap', {}, { signal }), [modelKey]);
   const [ref, width] = useWidth<HTMLDivElement>(640);
   const coordinates = map.result?.coordinates ?? null;
-  const points: KeyScatterPoint[] = useMemo(() => (coordinates ? candidates.map((c) => ({
-    tokenId: c.tokenId,
-    x: coordinates[2 * c.tokenId],
-    y: coordinates[2 * c.tokenId + 1],
-    probability: c.probability,
-    rank: c.rank,
-    label: visibleToken(tokenText(c.tokenId)),
-    description: `#${c.rank} ${JSON.stringify(tokenText(c.tokenId))} · p ${formatProbability(c.probability)}`,
-  })) : []), [coordinates, candidates, tokenText]);
-  const highlighted = useMemo(() => [...candidates].reverse().map((c) => ({ tokenId: c.tokenId, colour: probabilityColour(c.probability) })), [candidates]);
+  const points: KeyScatterPoint[] = useMemo(
+    () =>
+      coordinates
+        ? candidates.map((c) => ({
+            tokenId: c.tokenId,
+            x: coordinates[2 * c.tokenId],
+            y: coordinates[2 * c.tokenId + 1],
+            probability: c.probability,
+            rank: c.rank,
+            label: visibleToken(tokenText(c.tokenId)),
+            description: `#${c.rank} ${JSON.stringify(tokenText(c.tokenId))} · p ${formatProbability(c.probability)}`,
+          }))
+        : [],
+    [coordinates, candidates, tokenText],
+  );
+  const highlighted = useMemo(
+    () => [...candidates].reverse().map((c) => ({ tokenId: c.tokenId, colour: probabilityColour(c.probability) })),
+    [candidates],
+  );
   const half = Math.max(280, Math.floor((width - 16) / 2));
   return (
     <section className="keyspace__maps" aria-label="Key maps" data-testid="keyspace.maps" data-status={map.status}>
       <h4>Where the candidates’ keys sit (PCA of the keys)</h4>
       {map.status === 'working' && <p className="hint">Computing the principal axes of the keys in the worker…</p>}
-      {map.status === 'error' && <p className="error" role="alert">{map.error}</p>}
+      {map.status === 'error' && (
+        <p className="error" role="alert">
+          {map.error}
+        </p>
+      )}
       <div ref={ref} className="keyspace__map-row">
         {map.result && (
           <>
             <figure>
-              <KeyScatter points={points} topK={topK} width={half} focusTokenId={focusTokenId} onSelect={focusKeyToken} />
-              <figcaption className="hint">The top {candidates.length} candidates; colour = probability (log scale, yellow = likely), top {topK} larger and labelled.</figcaption>
+              <KeyScatter
+                points={points}
+                topK={topK}
+                width={half}
+                focusTokenId={focusTokenId}
+                onSelect={focusKeyToken}
+              />
+              <figcaption className="hint">
+                The top {candidates.length} candidates; colour = probability (log scale, yellow = likely), top {topK}{' '}
+                larger and labelled.
+              </figcaption>
             </figure>
             <figure>
-              <VocabularyMap coordinates={map.result.coordinates} highlighted={highlighted} focusTokenId={focusTokenId} width={half} onSelect={focusKeyToken}
-                label={`All ${(map.result.coordinates.length / 2).toLocaleString('en-US')} keys on the first two principal axes, the candidates highlighted`} />
+              <VocabularyMap
+                coordinates={map.result.coordinates}
+                highlighted={highlighted}
+                focusTokenId={focusTokenId}
+                width={half}
+                onSelect={focusKeyToken}
+                label={`All ${(map.result.coordinates.length / 2).toLocaleString('en-US')} keys on the first two principal axes, the candidates highlighted`}
+              />
               <figcaption className="hint">
-                All {(map.result.coordinates.length / 2).toLocaleString('en-US')} keys (grey), the candidates in colour, the focused token ringed in red. Axes: the first two principal
-                components, {(100 * map.result.explainedVarianceRatio[0]).toFixed(1)}% and {(100 * map.result.explainedVarianceRatio[1]).toFixed(1)}% of the keys’ variance
-                {map.result.rowsUsed < map.result.coordinates.length / 2 ? ` (estimated from ${map.result.rowsUsed.toLocaleString('en-US')} evenly spaced keys)` : ''}: two dimensions
-                keep only a little of the geometry, so trust the neighbour lists and keySim over distances here. Click a point to focus it.
+                All {(map.result.coordinates.length / 2).toLocaleString('en-US')} keys (grey), the candidates in colour,
+                the focused token ringed in red. Axes: the first two principal components,{' '}
+                {(100 * map.result.explainedVarianceRatio[0]).toFixed(1)}% and{' '}
+                {(100 * map.result.explainedVarianceRatio[1]).toFixed(1)}% of the keys’ variance
+                {map.result.rowsUsed < map.result.coordinates.length / 2
+                  ? ` (estimated from ${map.result.rowsUsed.toLocaleString('en-US')} evenly spaced keys)`
+                  : ''}
+                : two dimensions keep only a little of the geometry, so trust the neighbour lists and keySim over
+                distances here. Click a point to focus it.
               </figcaption>
             </figure>
           </>

@@ -19,9 +19,15 @@ function InfoLine({ info }: { info: KeySpaceInfo }) {
   const out = info.output!;
   return (
     <p className="hint" data-testid="keyspace.info">
-      Keys: the unembedding, {out.vocabularySize.toLocaleString('en-US')} × {out.embeddingSize} ({out.encoding}, tensor {out.sources.join(', ')}, found through {out.path.join(' → ')}
-      {info.outputHasBias ? '; the model adds a per-token logit bias, which keys do not show' : ''}); {info.tied ? 'tied to the input embedding' : info.input ? 'the input embedding differs (untied): its neighbours are shown beside' : info.inputReason}.
-      Read from the model file and normalised in {info.extractMs.toFixed(0)} + {info.normaliseMs.toFixed(0)} ms.
+      Keys: the unembedding, {out.vocabularySize.toLocaleString('en-US')} × {out.embeddingSize} ({out.encoding}, tensor{' '}
+      {out.sources.join(', ')}, found through {out.path.join(' → ')}
+      {info.outputHasBias ? '; the model adds a per-token logit bias, which keys do not show' : ''});{' '}
+      {info.tied
+        ? 'tied to the input embedding'
+        : info.input
+          ? 'the input embedding differs (untied): its neighbours are shown beside'
+          : info.inputReason}
+      . Read from the model file and normalised in {info.extractMs.toFixed(0)} + {info.normaliseMs.toFixed(0)} ms.
     </p>
   );
 }
@@ -35,9 +41,15 @@ export function KeySpaceView() {
   const [searchMessage, setSearchMessage] = useState<string | null>(null);
   const [matches, setMatches] = useState<number[]>([]);
   const modelKey = model?.key ?? null;
-  const info = useEngineCall<KeySpaceInfo>(modelKey ? (signal) => engineClient().call('keySpaceInfo', {}, { signal }) : null, [modelKey]);
+  const info = useEngineCall<KeySpaceInfo>(
+    modelKey ? (signal) => engineClient().call('keySpaceInfo', {}, { signal }) : null,
+    [modelKey],
+  );
   const tokenText = useCallback((id: number) => vocabulary?.tokens[id] ?? `#${id}`, [vocabulary]);
-  const validFocus = focusTokenId !== null && model !== null && focusModelKey === model.key && focusTokenId < model.vocabSize ? focusTokenId : null;
+  const validFocus =
+    focusTokenId !== null && model !== null && focusModelKey === model.key && focusTokenId < model.vocabSize
+      ? focusTokenId
+      : null;
 
   useEffect(() => {
     setMatches([]);
@@ -57,40 +69,90 @@ export function KeySpaceView() {
     focusKeyToken(found.tokenIds[0]);
   };
 
-  if (!model) return <section className="keyspace"><p>Waiting for the model…</p></section>;
+  if (!model)
+    return (
+      <section className="keyspace">
+        <p>Waiting for the model…</p>
+      </section>
+    );
   return (
     <section className="keyspace" aria-label="Key space" data-testid="keyspace.view" data-status={info.status}>
       <h2>Key space of {model.label}</h2>
       <p className="hint">
-        Each next-token logit is the final hidden state (the query) times one fixed vector per token, its key: a row of the unembedding matrix.
-        Tokens with similar keys get similar logits in every context.
+        Each next-token logit is the final hidden state (the query) times one fixed vector per token, its key: a row of
+        the unembedding matrix. Tokens with similar keys get similar logits in every context.
       </p>
-      {info.status === 'working' && <p className="hint">Reading the key matrix from {model.modelFile} in the worker…</p>}
-      {info.status === 'error' && <p className="notice notice--error" role="alert" data-testid="keyspace.error">{info.error}</p>}
+      {info.status === 'working' && (
+        <p className="hint">Reading the key matrix from {model.modelFile} in the worker…</p>
+      )}
+      {info.status === 'error' && (
+        <p className="notice notice--error" role="alert" data-testid="keyspace.error">
+          {info.error}
+        </p>
+      )}
       {info.result && (
         <>
           <InfoLine info={info.result} />
-          <form className="keyspace__search" onSubmit={(e) => { e.preventDefault(); search(); }}>
+          <form
+            className="keyspace__search"
+            onSubmit={(e) => {
+              e.preventDefault();
+              search();
+            }}
+          >
             <label>
               Token (text or id){' '}
-              <input value={query} data-testid="keyspace.search" onChange={(e) => setQuery(e.target.value)} placeholder=" America, ␣the or 1531" />
+              <input
+                value={query}
+                data-testid="keyspace.search"
+                onChange={(e) => setQuery(e.target.value)}
+                placeholder=" America, ␣the or 1531"
+              />
             </label>{' '}
-            <button type="submit" data-testid="keyspace.search.go">Show neighbours</button>
-            {searchMessage && <span className="hint" role="status" data-testid="keyspace.search.message"> {searchMessage}</span>}
+            <button type="submit" data-testid="keyspace.search.go">
+              Show neighbours
+            </button>
+            {searchMessage && (
+              <span className="hint" role="status" data-testid="keyspace.search.message">
+                {' '}
+                {searchMessage}
+              </span>
+            )}
           </form>
           {matches.length > 1 && (
             <p className="keyspace__matches">
               {matches.map((id) => (
-                <button key={id} type="button" className="keyspace__token" aria-pressed={id === validFocus} onClick={() => focusKeyToken(id)}>{visibleToken(tokenText(id))} <small>#{id}</small></button>
+                <button
+                  key={id}
+                  type="button"
+                  className="keyspace__token"
+                  aria-pressed={id === validFocus}
+                  onClick={() => focusKeyToken(id)}
+                >
+                  {visibleToken(tokenText(id))} <small>#{id}</small>
+                </button>
               ))}
             </p>
           )}
           {validFocus !== null ? (
-            <NeighboursPanel modelKey={model.key} tokenId={validFocus} tokenText={tokenText} untied={!info.result.tied && info.result.input !== null} />
+            <NeighboursPanel
+              modelKey={model.key}
+              tokenId={validFocus}
+              tokenText={tokenText}
+              untied={!info.result.tied && info.result.input !== null}
+            />
           ) : (
-            <p className="hint">Search a token, or click one in the chart below or in the Next token view’s bars (the ⌖ button).</p>
+            <p className="hint">
+              Search a token, or click one in the chart below or in the Next token view’s bars (the ⌖ button).
+            </p>
           )}
-          <KeySimPanel key={`keysim:${model.key}`} modelKey={model.key} info={info.result} tokenText={tokenText} focusTokenId={validFocus} />
+          <KeySimPanel
+            key={`keysim:${model.key}`}
+            modelKey={model.key}
+            info={info.result}
+            tokenText={tokenText}
+            focusTokenId={validFocus}
+          />
           <IcnPanel key={`icn:${model.key}`} />
         </>
       )}

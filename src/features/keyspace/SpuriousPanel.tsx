@@ -5,7 +5,13 @@
  * precision G, mean rank R and share P.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { canStartAcceptable, isAcceptableAnswer, parseAnswerList, spuriousCorrelationSplit, type GroupStats } from '../../core/keyspace';
+import {
+  canStartAcceptable,
+  isAcceptableAnswer,
+  parseAnswerList,
+  spuriousCorrelationSplit,
+  type GroupStats,
+} from '../../core/keyspace';
 import type { ExpandedCandidate } from '../../engine/icnModel';
 import type { KeySimResult } from '../../engine/keySpace';
 import { engineClient } from '../../state/engineActions';
@@ -20,7 +26,11 @@ interface Props {
   contextIds: number[];
 }
 
-type Expansion = { status: 'idle' } | { status: 'running'; done: number; total: number } | { status: 'done'; answers: ExpandedCandidate[] } | { status: 'error'; message: string };
+type Expansion =
+  | { status: 'idle' }
+  | { status: 'running'; done: number; total: number }
+  | { status: 'done'; answers: ExpandedCandidate[] }
+  | { status: 'error'; message: string };
 
 const percent = (value: number | null) => (value === null ? '–' : `${(100 * value).toFixed(0)}%`);
 
@@ -55,14 +65,22 @@ export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Prop
     const tokenIds = result.candidates.map((c) => c.tokenId);
     setExpansion({ status: 'running', done: 0, total: tokenIds.length });
     try {
-      const expanded = await engineClient().call('keyExpand', { contextIds, tokenIds }, {
-        signal: abort.signal,
-        onProgress: (p) => setExpansion({ status: 'running', done: p.done, total: p.total }),
-      });
+      const expanded = await engineClient().call(
+        'keyExpand',
+        { contextIds, tokenIds },
+        {
+          signal: abort.signal,
+          onProgress: (p) => setExpansion({ status: 'running', done: p.done, total: p.total }),
+        },
+      );
       setExpansion({ status: 'done', answers: expanded });
     } catch (error) {
       const stopped = abort.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled');
-      setExpansion(stopped ? { status: 'idle' } : { status: 'error', message: error instanceof Error ? error.message : String(error) });
+      setExpansion(
+        stopped
+          ? { status: 'idle' }
+          : { status: 'error', message: error instanceof Error ? error.message : String(error) },
+      );
     }
   };
 
@@ -80,31 +98,55 @@ export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Prop
       <h4>Are the look-alikes right? (spurious key correlation)</h4>
       <label className="keyspace__answers">
         Acceptable answers for this prompt (one per line or comma-separated)
-        <textarea rows={3} value={answersText} data-testid="keyspace.answers" onChange={(e) => setAnswersText(e.target.value)} placeholder="e.g. America, Mexico, Colombia" />
+        <textarea
+          rows={3}
+          value={answersText}
+          data-testid="keyspace.answers"
+          onChange={(e) => setAnswersText(e.target.value)}
+          placeholder="e.g. America, Mexico, Colombia"
+        />
       </label>
       <p className="hint">
         {expanded
           ? `Each candidate was expanded greedily after the shown context until a closing quote (at most 64 tokens), as the paper does for prompts like …1. "; an answer is correct when it equals an acceptable one (case, quotes and outer punctuation ignored). `
           : 'Quick approximation: a candidate counts as correct when its text (case, quotes and spaces ignored) begins an acceptable answer. Expand the candidates to judge whole answers, as the paper does. '}
-        Adapted from the paper, which judges with GPT-4o and groups keys by k-means clusters; here the groups are keySim ≥ {threshold.toFixed(2)} (“look-alike”) or not.
+        Adapted from the paper, which judges with GPT-4o and groups keys by k-means clusters; here the groups are keySim
+        ≥ {threshold.toFixed(2)} (“look-alike”) or not.
       </p>
       <p>
         {expansion.status === 'running' ? (
           <span role="status" data-testid="keyspace.expand.progress">
-            Expanding candidate {expansion.done} of {expansion.total} <progress value={expansion.done} max={expansion.total} />{' '}
-            <button type="button" data-testid="keyspace.expand.stop" onClick={() => controller.current?.abort()}>Stop</button>
+            Expanding candidate {expansion.done} of {expansion.total}{' '}
+            <progress value={expansion.done} max={expansion.total} />{' '}
+            <button type="button" data-testid="keyspace.expand.stop" onClick={() => controller.current?.abort()}>
+              Stop
+            </button>
           </span>
         ) : (
           <button type="button" data-testid="keyspace.expand" onClick={() => void expand()}>
-            {expanded ? 'Expand again' : `Expand the ${result.candidates.length} candidates into whole answers (greedy, up to ${result.candidates.length * 64} model steps)`}
+            {expanded
+              ? 'Expand again'
+              : `Expand the ${result.candidates.length} candidates into whole answers (greedy, up to ${result.candidates.length * 64} model steps)`}
           </button>
         )}
-        {expansion.status === 'error' && <span className="error" role="alert"> {expansion.message}</span>}
+        {expansion.status === 'error' && (
+          <span className="error" role="alert">
+            {' '}
+            {expansion.message}
+          </span>
+        )}
       </p>
       {split && (
         <table className="keyspace__split" data-testid="keyspace.split">
           <thead>
-            <tr><th scope="col">group</th><th scope="col">tokens</th><th scope="col">share P</th><th scope="col">correct</th><th scope="col">precision G</th><th scope="col">mean rank R</th></tr>
+            <tr>
+              <th scope="col">group</th>
+              <th scope="col">tokens</th>
+              <th scope="col">share P</th>
+              <th scope="col">correct</th>
+              <th scope="col">precision G</th>
+              <th scope="col">mean rank R</th>
+            </tr>
           </thead>
           <tbody>
             <GroupRow name={`top ${result.topK} (reference)`} group={split.top} testId="keyspace.split.top" />
@@ -115,8 +157,13 @@ export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Prop
       )}
       {split && (
         <p className="hint">
-          The paper’s claim: mid-ranked tokens in the top keys’ neighbourhood are correct less often than the others (G_main &lt; G_other). Here:{' '}
-          {split.main.precision === null || split.other.precision === null ? 'one group is empty.' : split.main.precision < split.other.precision ? 'it holds for this prompt.' : 'it does not hold for this prompt.'}
+          The paper’s claim: mid-ranked tokens in the top keys’ neighbourhood are correct less often than the others
+          (G_main &lt; G_other). Here:{' '}
+          {split.main.precision === null || split.other.precision === null
+            ? 'one group is empty.'
+            : split.main.precision < split.other.precision
+              ? 'it holds for this prompt.'
+              : 'it does not hold for this prompt.'}
         </p>
       )}
       {expanded && (
@@ -124,8 +171,14 @@ export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Prop
           <summary>The expanded answers</summary>
           <ol className="keyspace__expanded" data-testid="keyspace.expanded">
             {expanded.map((e) => (
-              <li key={e.tokenId} className={answers.length > 0 && isAcceptableAnswer(e.answer, answers) ? 'keyspace__answer--correct' : undefined}>
-                {visibleToken(tokenText(e.tokenId))} → {JSON.stringify(e.answer)}{e.finished ? '' : ' (no closing quote in 64 tokens)'}
+              <li
+                key={e.tokenId}
+                className={
+                  answers.length > 0 && isAcceptableAnswer(e.answer, answers) ? 'keyspace__answer--correct' : undefined
+                }
+              >
+                {visibleToken(tokenText(e.tokenId))} → {JSON.stringify(e.answer)}
+                {e.finished ? '' : ' (no closing quote in 64 tokens)'}
               </li>
             ))}
           </ol>

@@ -3,7 +3,10 @@ import { checkIcnForm } from './icnForm';
 
 describe('checkIcnForm', () => {
   it('gives the numbers to run with', () => {
-    expect(checkIcnForm({ runs: '10', tolerance: '5', temperature: '0.7' })).toEqual({ values: { runs: 10, tolerance: 5, temperature: 0.7 }, problems: [] });
+    expect(checkIcnForm({ runs: '10', tolerance: '5', temperature: '0.7' })).toEqual({
+      values: { runs: 10, tolerance: 5, temperature: 0.7 },
+      problems: [],
+    });
   });
 
   it('refuses runs of 0 or −2 with a sentence naming the range, instead of running 10', () => {

@@ -11,7 +11,10 @@ export interface CallState<R> {
   error: string | null;
 }
 
-export function useEngineCall<R>(call: ((signal: AbortSignal) => Promise<R>) | null, deps: readonly unknown[]): CallState<R> {
+export function useEngineCall<R>(
+  call: ((signal: AbortSignal) => Promise<R>) | null,
+  deps: readonly unknown[],
+): CallState<R> {
   const [state, setState] = useState<CallState<R>>({ status: 'idle', result: null, error: null });
   useEffect(() => {
     if (!call) {
@@ -21,7 +24,9 @@ export function useEngineCall<R>(call: ((signal: AbortSignal) => Promise<R>) | n
     const controller = new AbortController();
     setState((s) => ({ ...s, status: 'working', error: null }));
     call(controller.signal).then(
-      (result) => { if (!controller.signal.aborted) setState({ status: 'ready', result, error: null }); },
+      (result) => {
+        if (!controller.signal.aborted) setState({ status: 'ready', result, error: null });
+      },
       (error: unknown) => {
         if (controller.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
         setState({ status: 'error', result: null, error: error instanceof Error ? error.message : String(error) });

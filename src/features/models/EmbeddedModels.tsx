@@ -17,13 +17,28 @@ export function EmbeddedModels() {
           const key = `embedded:${model.id}`;
           return (
             <li key={model.id} className={key === current ? 'is-current' : undefined}>
-              <button type="button" data-testid={`model.embedded.${model.id}`} disabled={loading || key === current} onClick={() => void loadModel({ source: { kind: 'embedded', id: model.id }, dtype: 'auto' })}>
+              <button
+                type="button"
+                data-testid={`model.embedded.${model.id}`}
+                disabled={loading || key === current}
+                onClick={() => void loadModel({ source: { kind: 'embedded', id: model.id }, dtype: 'auto' })}
+              >
                 {model.label}
               </button>
               {model.summary && <span>{model.summary}</span>}
               <span className="model-list__meta">
-                {model.modelType} · {model.layerCount ?? '?'} layers × {model.hiddenSize ?? '?'} · vocab {model.vocabSize?.toLocaleString('en-US') ?? '?'} · context {model.contextTokens ?? '?'} · {formatBytes(model.downloadBytes)}
-                {model.hasModelCard && <> · <a href={`models/${model.id}/MODEL_CARD.md`} target="_blank" rel="noreferrer">model card</a></>}
+                {model.modelType} · {model.layerCount ?? '?'} layers × {model.hiddenSize ?? '?'} · vocab{' '}
+                {model.vocabSize?.toLocaleString('en-US') ?? '?'} · context {model.contextTokens ?? '?'} ·{' '}
+                {formatBytes(model.downloadBytes)}
+                {model.hasModelCard && (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <a href={`models/${model.id}/MODEL_CARD.md`} target="_blank" rel="noreferrer">
+                      model card
+                    </a>
+                  </>
+                )}
               </span>
             </li>
           );

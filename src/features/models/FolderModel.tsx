@@ -24,7 +24,10 @@ export function FolderModel() {
   return (
     <section className="picker-section" aria-labelledby="folder-heading">
       <h3 id="folder-heading">Local folder</h3>
-      <p className="muted">A transformers.js model folder: config.json, tokenizer.json, tokenizer_config.json and onnx/model*.onnx. The files stay on this device.</p>
+      <p className="muted">
+        A transformers.js model folder: config.json, tokenizer.json, tokenizer_config.json and onnx/model*.onnx. The
+        files stay on this device.
+      </p>
       <div className="folder-form">
         <input
           type="file"
@@ -33,12 +36,19 @@ export function FolderModel() {
           // React does not know the non-standard attribute: pass it through as a string.
           {...{ webkitdirectory: '', directory: '' }}
           multiple
-          onChange={(event) => { onFiles(event.target.files); event.target.value = ''; }}
+          onChange={(event) => {
+            onFiles(event.target.files);
+            event.target.value = '';
+          }}
         />
         <label>
           dtype
           <select value={dtype} onChange={(event) => setDtype(event.target.value as Dtype)}>
-            {(['auto', 'fp32', 'q8', 'q4', 'fp16'] as Dtype[]).map((d) => <option key={d} value={d}>{d}</option>)}
+            {(['auto', 'fp32', 'q8', 'q4', 'fp16'] as Dtype[]).map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -33,7 +33,9 @@ export function HubModels() {
   const shownProblem = customId.trim() === '' ? null : idProblem;
   return (
     <section className="picker-section" aria-labelledby="hub-heading">
-      <h3 id="hub-heading">Hugging Face Hub <span className="muted">({new URL(hubUrl).host}, needs the network the first time)</span></h3>
+      <h3 id="hub-heading">
+        Hugging Face Hub <span className="muted">({new URL(hubUrl).host}, needs the network the first time)</span>
+      </h3>
       <HubHostPolicyNote hubUrl={hubUrl} />
       <ul className="model-list">
         {CURATED_HUB_MODELS.map((model) => {
@@ -41,30 +43,69 @@ export function HubModels() {
           const inCache = cachedById.get(model.id);
           return (
             <li key={model.id}>
-              <button type="button" data-testid={`model.hub.${model.id}`} disabled={loading} onClick={() => load(model.id, dtype)}>{model.id}</button>
+              <button
+                type="button"
+                data-testid={`model.hub.${model.id}`}
+                disabled={loading}
+                onClick={() => load(model.id, dtype)}
+              >
+                {model.id}
+              </button>
               <span className="model-list__meta">
-                {model.description} · {model.parametersMillions}M params · {dtype} on {backend === 'webgpu' ? 'WebGPU' : 'WASM'} ≈ {model.approxDownloadMB[backend]} MB
+                {model.description} · {model.parametersMillions}M params · {dtype} on{' '}
+                {backend === 'webgpu' ? 'WebGPU' : 'WASM'} ≈ {model.approxDownloadMB[backend]} MB
                 {model.note && <> · {model.note}</>}
-                {inCache && <span className="cached-mark" data-testid="model.cached"> · cached ({formatBytes(inCache.totalBytes)})</span>}
+                {inCache && (
+                  <span className="cached-mark" data-testid="model.cached">
+                    {' '}
+                    · cached ({formatBytes(inCache.totalBytes)})
+                  </span>
+                )}
               </span>
             </li>
           );
         })}
       </ul>
-      <form className="hub-form" onSubmit={(event) => { event.preventDefault(); if (idProblem === null) load(customId.trim(), customDtype); }}>
+      <form
+        className="hub-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (idProblem === null) load(customId.trim(), customDtype);
+        }}
+      >
         <label>
           Model id
-          <input data-testid="model.hub.id" value={customId} placeholder="org/name" aria-invalid={shownProblem !== null}
-            aria-describedby={shownProblem ? 'hub-id-problem' : undefined} onChange={(event) => setCustomId(event.target.value)} />
+          <input
+            data-testid="model.hub.id"
+            value={customId}
+            placeholder="org/name"
+            aria-invalid={shownProblem !== null}
+            aria-describedby={shownProblem ? 'hub-id-problem' : undefined}
+            onChange={(event) => setCustomId(event.target.value)}
+          />
         </label>
         <label>
           dtype
-          <select data-testid="model.hub.dtype" value={customDtype} onChange={(event) => setCustomDtype(event.target.value as Dtype)}>
-            {DTYPES.map((d) => <option key={d} value={d}>{d}</option>)}
+          <select
+            data-testid="model.hub.dtype"
+            value={customDtype}
+            onChange={(event) => setCustomDtype(event.target.value as Dtype)}
+          >
+            {DTYPES.map((d) => (
+              <option key={d} value={d}>
+                {d}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" data-testid="model.hub.load" disabled={idProblem !== null || loading}>Load</button>
-        {shownProblem && <p className="error" id="hub-id-problem" data-testid="model.hub.id.problem">{shownProblem}</p>}
+        <button type="submit" data-testid="model.hub.load" disabled={idProblem !== null || loading}>
+          Load
+        </button>
+        {shownProblem && (
+          <p className="error" id="hub-id-problem" data-testid="model.hub.id.problem">
+            {shownProblem}
+          </p>
+        )}
       </form>
       {cached.length > 0 && (
         <div className="cache-list" data-testid="cache.list">
@@ -73,11 +114,15 @@ export function HubModels() {
             {cached.map((entry) => (
               <li key={entry.modelId} data-testid="cache.entry" data-model={entry.modelId}>
                 {entry.modelId} · {entry.files.length} files · {formatBytes(entry.totalBytes)}
-                <button type="button" onClick={() => void clearCachedModels(entry.modelId)}>Remove</button>
+                <button type="button" onClick={() => void clearCachedModels(entry.modelId)}>
+                  Remove
+                </button>
               </li>
             ))}
           </ul>
-          <button type="button" data-testid="cache.clear" onClick={() => void clearCachedModels()}>Clear all downloaded models</button>
+          <button type="button" data-testid="cache.clear" onClick={() => void clearCachedModels()}>
+            Clear all downloaded models
+          </button>
         </div>
       )}
     </section>

@@ -20,25 +20,49 @@ function Bar({ value, testId }: { value: number | null; testId: string }) {
 }
 
 export function LoadProgressView({ target, progress }: { target: string; progress: LoadProgress | null }) {
-  const phaseText = !progress ? 'starting' : progress.phase === 'initialising' ? 'creating the ONNX Runtime session' : progress.phase === 'config' ? 'reading config.json' : 'downloading';
+  const phaseText = !progress
+    ? 'starting'
+    : progress.phase === 'initialising'
+      ? 'creating the ONNX Runtime session'
+      : progress.phase === 'config'
+        ? 'reading config.json'
+        : 'downloading';
   return (
     <div className="load-progress" data-testid="load.progress" data-phase={progress?.phase ?? 'starting'}>
       <div className="load-progress__head">
-        <span>Loading <strong>{target}</strong>: {phaseText}</span>
-        <button type="button" data-testid="load.cancel" onClick={cancelLoad}>Cancel</button>
+        <span>
+          Loading <strong>{target}</strong>: {phaseText}
+        </span>
+        <button type="button" data-testid="load.cancel" onClick={cancelLoad}>
+          Cancel
+        </button>
       </div>
       {progress && (
         <>
           <div className="load-progress__total">
             <Bar testId="load.total" value={fraction(progress.loadedBytes, progress.totalBytes)} />
-            <span data-testid="load.total.text">{formatBytes(progress.loadedBytes)} of {formatBytes(progress.totalBytes)}</span>
+            <span data-testid="load.total.text">
+              {formatBytes(progress.loadedBytes)} of {formatBytes(progress.totalBytes)}
+            </span>
           </div>
           <ul className="load-progress__files">
             {progress.files.map((file) => (
-              <li key={file.path} data-testid="load.file" data-path={file.path} data-state={file.state} data-loaded={file.loadedBytes}>
+              <li
+                key={file.path}
+                data-testid="load.file"
+                data-path={file.path}
+                data-state={file.state}
+                data-loaded={file.loadedBytes}
+              >
                 <code>{file.path}</code>
-                <Bar testId="load.file.bar" value={file.state === 'waiting' ? 0 : fraction(file.loadedBytes, file.totalBytes)} />
-                <span>{STATE_TEXT[file.state]}{file.totalBytes ? ` · ${formatBytes(file.loadedBytes)} / ${formatBytes(file.totalBytes)}` : ''}</span>
+                <Bar
+                  testId="load.file.bar"
+                  value={file.state === 'waiting' ? 0 : fraction(file.loadedBytes, file.totalBytes)}
+                />
+                <span>
+                  {STATE_TEXT[file.state]}
+                  {file.totalBytes ? ` · ${formatBytes(file.loadedBytes)} / ${formatBytes(file.totalBytes)}` : ''}
+                </span>
               </li>
             ))}
           </ul>

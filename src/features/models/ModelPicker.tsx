@@ -14,9 +14,13 @@ export function ModelPicker() {
       {load.status === 'loading' && load.target && <LoadProgressView target={load.target} progress={load.progress} />}
       {load.status === 'error' && load.error && (
         <div className="load-error" role="alert" data-testid="load.error" data-file={load.error.file ?? ''}>
-          <p><strong>Could not load {load.target}.</strong> {load.error.message}</p>
+          <p>
+            <strong>Could not load {load.target}.</strong> {load.error.message}
+          </p>
           {model && <p className="muted">Still using {model.label}.</p>}
-          <button type="button" onClick={dismissLoadError}>Dismiss</button>
+          <button type="button" onClick={dismissLoadError}>
+            Dismiss
+          </button>
         </div>
       )}
       <EmbeddedModels />

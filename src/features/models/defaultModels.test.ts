@@ -6,7 +6,7 @@ import { defaultOtherModel } from './defaultModels';
 describe('default models', () => {
   const models = scanEmbeddedModels('public/models');
 
-  it('the app opens on models.json\'s default, the strongest embedded model, listed first', () => {
+  it("the app opens on models.json's default, the strongest embedded model, listed first", () => {
     expect(models[0]).toMatchObject({ id: DEFAULT_MODEL_ID, isDefault: true });
     expect(models.filter((m) => m.isSecondDefault).map((m) => m.id)).toEqual(['sotu-bytes-long']);
     for (const m of models) expect(m.summary, m.id).toBeTruthy();

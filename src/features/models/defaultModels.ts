@@ -15,4 +15,3 @@ export function defaultOtherModel(models: readonly ModelKind[], loadedId: string
   const loadedIsByteModel = loadedId === second || (loaded?.vocabSize ?? Infinity) <= 260;
   return loadedIsByteModel ? first : second;
 }
-

@@ -32,8 +32,17 @@ export function useEmbeddedModels(): { models: EmbeddedModel[]; error: string | 
         const models = z.array(embeddedModelSchema).parse(json);
         if (live) setState({ models, error: null });
       })
-      .catch((error: unknown) => live && setState({ models: [], error: `Could not list the embedded models (${error instanceof Error ? error.message : String(error)}).` }));
-    return () => { live = false; };
+      .catch(
+        (error: unknown) =>
+          live &&
+          setState({
+            models: [],
+            error: `Could not list the embedded models (${error instanceof Error ? error.message : String(error)}).`,
+          }),
+      );
+    return () => {
+      live = false;
+    };
   }, []);
   return state;
 }

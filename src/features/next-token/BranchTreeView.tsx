@@ -46,7 +46,9 @@ function Branch({ tree, node, tokenText }: { tree: BranchTree; node: BranchNode;
       </span>
       {last.childIds.length > 1 && (
         <ul>
-          {last.childIds.map((id) => <Branch key={id} tree={tree} node={tree.nodes[id]} tokenText={tokenText} />)}
+          {last.childIds.map((id) => (
+            <Branch key={id} tree={tree} node={tree.nodes[id]} tokenText={tokenText} />
+          ))}
         </ul>
       )}
     </li>
@@ -66,11 +68,18 @@ export function BranchTreeView() {
         <p className="hint">Append a token, step or generate: every continuation you try is kept here.</p>
       ) : (
         <>
-          <button type="button" className={`branch__token${lab.tree.currentId === ROOT_ID ? ' branch__token--current' : ''}`} data-testid="branch.root" onClick={() => showBranch(ROOT_ID)}>
+          <button
+            type="button"
+            className={`branch__token${lab.tree.currentId === ROOT_ID ? ' branch__token--current' : ''}`}
+            data-testid="branch.root"
+            onClick={() => showBranch(ROOT_ID)}
+          >
             (the text)
           </button>
           <ul>
-            {root.childIds.map((id) => <Branch key={id} tree={lab.tree} node={lab.tree.nodes[id]} tokenText={tokenText} />)}
+            {root.childIds.map((id) => (
+              <Branch key={id} tree={lab.tree} node={lab.tree.nodes[id]} tokenText={tokenText} />
+            ))}
           </ul>
           {lab.continuationTokens.length > 0 && (
             <button type="button" data-testid="branch.keep" onClick={() => setText(text + continuationAsText(lab))}>

@@ -14,7 +14,12 @@ import { useSession } from '../../state/sessionStore';
 import { visibleToken } from './visibleToken';
 import { useWidth } from './useWidth';
 
-const STAGE_LABELS: Record<string, string> = { temperature: 'temperature', topK: 'top-k', topP: 'top-p', minP: 'min-p' };
+const STAGE_LABELS: Record<string, string> = {
+  temperature: 'temperature',
+  topK: 'top-k',
+  topP: 'top-p',
+  minP: 'min-p',
+};
 
 export function DistributionPanel() {
   const lab = useSession((s) => s.lab);
@@ -55,10 +60,19 @@ export function DistributionPanel() {
         {view && row ? (
           <>
             <strong>{atEnd ? 'Next token' : `Position ${position}`}</strong>
-            {!atEnd && actualTokenId !== null && <> · actual {JSON.stringify(vocabulary?.tokens[actualTokenId] ?? '')} at rank {view.rows.find((r) => r.isActual)?.rank.toLocaleString('en-US')}</>}
-            {' '}· entropy {view.entropyBits.toFixed(2)} bits{settingsChangeDistribution(view.stages) ? ` → ${view.sampledEntropyBits.toFixed(2)} after sampling settings` : ''}
-            {' '}· context {row.contextTokens.toLocaleString('en-US')} tokens
-            {' '}· tail: the other {view.tail.count.toLocaleString('en-US')} tokens hold {(view.tail.probability * 100).toFixed(1)}%
+            {!atEnd && actualTokenId !== null && (
+              <>
+                {' '}
+                · actual {JSON.stringify(vocabulary?.tokens[actualTokenId] ?? '')} at rank{' '}
+                {view.rows.find((r) => r.isActual)?.rank.toLocaleString('en-US')}
+              </>
+            )}{' '}
+            · entropy {view.entropyBits.toFixed(2)} bits
+            {settingsChangeDistribution(view.stages)
+              ? ` → ${view.sampledEntropyBits.toFixed(2)} after sampling settings`
+              : ''}{' '}
+            · context {row.contextTokens.toLocaleString('en-US')} tokens · tail: the other{' '}
+            {view.tail.count.toLocaleString('en-US')} tokens hold {(view.tail.probability * 100).toFixed(1)}%
           </>
         ) : lab.status === 'error' ? (
           <span className="error">{lab.error}</span>
@@ -71,36 +85,75 @@ export function DistributionPanel() {
       <div className="distribution__options">
         <label>
           Bars show p after{' '}
-          <select value={stageShown} data-testid="distribution.stage" onChange={(e) => setStageShown(Number(e.target.value))}>
-            {STAGE_NAMES.map((name, i) => <option key={name} value={i}>{i === 3 ? 'every stage (what is sampled)' : STAGE_LABELS[name]}</option>)}
+          <select
+            value={stageShown}
+            data-testid="distribution.stage"
+            onChange={(e) => setStageShown(Number(e.target.value))}
+          >
+            {STAGE_NAMES.map((name, i) => (
+              <option key={name} value={i}>
+                {i === 3 ? 'every stage (what is sampled)' : STAGE_LABELS[name]}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           Scale{' '}
-          <select value={settings.probabilityScale} data-testid="distribution.scale" onChange={(e) => updateSettings({ probabilityScale: e.target.value as 'linear' | 'log' })}>
+          <select
+            value={settings.probabilityScale}
+            data-testid="distribution.scale"
+            onChange={(e) => updateSettings({ probabilityScale: e.target.value as 'linear' | 'log' })}
+          >
             <option value="linear">linear</option>
             <option value="log">log</option>
           </select>
         </label>
         <label>
           Bars{' '}
-          <input type="number" min={1} max={200} value={settings.topN} data-testid="distribution.topN" onChange={(e) => {
-            const n = Number(e.target.value);
-            if (Number.isInteger(n) && n >= 1 && n <= 200) updateSettings({ topN: n });
-          }} />
+          <input
+            type="number"
+            min={1}
+            max={200}
+            value={settings.topN}
+            data-testid="distribution.topN"
+            onChange={(e) => {
+              const n = Number(e.target.value);
+              if (Number.isInteger(n) && n >= 1 && n <= 200) updateSettings({ topN: n });
+            }}
+          />
         </label>
-        {view && <ChartExport title={`Next-token distribution at ${atEnd ? 'the end' : `position ${position}`}`} containerRef={chartRef} testId="distribution.export" />}
+        {view && (
+          <ChartExport
+            title={`Next-token distribution at ${atEnd ? 'the end' : `position ${position}`}`}
+            containerRef={chartRef}
+            testId="distribution.export"
+          />
+        )}
       </div>
       {view && (
         <ol className="stages" data-testid="distribution.stages">
           {view.stages.map((stage) => (
-            <li key={stage.name} className={stage.active ? 'stage stage--active' : 'stage'} data-stage={stage.name} data-kept={stage.keptCount}>
-              {STAGE_LABELS[stage.name]}: {stage.active ? `keeps ${stage.keptCount.toLocaleString('en-US')} tokens${stage.name === 'temperature' ? '' : `, removes ${(stage.removedProbability * 100).toFixed(1)}% of the mass`}` : 'off'}
+            <li
+              key={stage.name}
+              className={stage.active ? 'stage stage--active' : 'stage'}
+              data-stage={stage.name}
+              data-kept={stage.keptCount}
+            >
+              {STAGE_LABELS[stage.name]}:{' '}
+              {stage.active
+                ? `keeps ${stage.keptCount.toLocaleString('en-US')} tokens${stage.name === 'temperature' ? '' : `, removes ${(stage.removedProbability * 100).toFixed(1)}% of the mass`}`
+                : 'off'}
             </li>
           ))}
         </ol>
       )}
-      <div ref={chartRef} className={`distribution__chart${lab.status === 'running' ? ' is-running' : ''}`} data-testid="distribution.chart" data-status={lab.status === 'ready' && row ? 'ready' : lab.status} data-position={position}>
+      <div
+        ref={chartRef}
+        className={`distribution__chart${lab.status === 'running' ? ' is-running' : ''}`}
+        data-testid="distribution.chart"
+        data-status={lab.status === 'ready' && row ? 'ready' : lab.status}
+        data-position={position}
+      >
         {view && (
           <ProbabilityBars
             bars={bars}
@@ -109,11 +162,16 @@ export function DistributionPanel() {
             tailCount={view.tail.count}
             width={width}
             scale={settings.probabilityScale}
-            onSelect={appendable && !lab.generation ? (bar) => {
-              // Enter on a focused bar: the chart is redrawn for the next position; the focus comes back to the same row.
-              if (document.activeElement?.closest('[data-testid="distribution.chart"]')) focusAfterAppend.current = bars.findIndex((b) => b.key === bar.key);
-              void appendToken(Number(bar.key), 'click');
-            } : undefined}
+            onSelect={
+              appendable && !lab.generation
+                ? (bar) => {
+                    // Enter on a focused bar: the chart is redrawn for the next position; the focus comes back to the same row.
+                    if (document.activeElement?.closest('[data-testid="distribution.chart"]'))
+                      focusAfterAppend.current = bars.findIndex((b) => b.key === bar.key);
+                    void appendToken(Number(bar.key), 'click');
+                  }
+                : undefined
+            }
             pendingFocusRow={focusAfterAppend}
             onInspect={(bar) => openKeySpace(Number(bar.key))}
             inspectLabel="Key space: this token's nearest keys and this distribution's keySim"
@@ -122,8 +180,11 @@ export function DistributionPanel() {
       </div>
       {view && (
         <p className="hint">
-          {appendable ? 'Click a bar (or focus it and press Enter) to append that token. ' : 'Select the end of the text (next ▸) or a generated token to append tokens. '}
-          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings. ⌖ opens a token in the key space.
+          {appendable
+            ? 'Click a bar (or focus it and press Enter) to append that token. '
+            : 'Select the end of the text (next ▸) or a generated token to append tokens. '}
+          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings. ⌖ opens a token
+          in the key space.
         </p>
       )}
     </section>

@@ -7,7 +7,15 @@ import type { PositionMetrics } from '../../core/lab/positionMetrics';
 import { GLTR_COLOURS } from '../../core/lab/tokenColours';
 
 /** Memoised: three passes over every position, only when the metrics change (not on each window of progress). */
-export const GltrPanels = memo(function GltrPanels({ metrics, thresholds, width }: { metrics: readonly PositionMetrics[]; thresholds: readonly number[]; width: number }) {
+export const GltrPanels = memo(function GltrPanels({
+  metrics,
+  thresholds,
+  width,
+}: {
+  metrics: readonly PositionMetrics[];
+  thresholds: readonly number[];
+  width: number;
+}) {
   const buckets = rankBucketCounts(metrics, thresholds);
   const bucketLabels = [...thresholds.map((t) => `≤${t}`), `>${thresholds.at(-1)}`];
   return (
@@ -17,11 +25,29 @@ export const GltrPanels = memo(function GltrPanels({ metrics, thresholds, width 
           testId="gltr.ranks"
           title="Tokens per rank bucket"
           width={width}
-          bars={buckets.map((count, i) => ({ label: bucketLabels[i], count, colour: i === thresholds.length ? GLTR_COLOURS[3] : GLTR_COLOURS[i] }))}
+          bars={buckets.map((count, i) => ({
+            label: bucketLabels[i],
+            count,
+            colour: i === thresholds.length ? GLTR_COLOURS[3] : GLTR_COLOURS[i],
+          }))}
         />
       </ExportableChart>
-      <ExportableChart title="GLTR: Frac(p)" testId="gltr.frac.export"><Histogram testId="gltr.frac" title="p / top p (Frac(p))" width={width} bars={relativeToTopHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))} /></ExportableChart>
-      <ExportableChart title="GLTR: top-10 entropy" testId="gltr.entropy.export"><Histogram testId="gltr.entropy" title="Top-10 entropy (nats)" width={width} bars={top10EntropyHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))} /></ExportableChart>
+      <ExportableChart title="GLTR: Frac(p)" testId="gltr.frac.export">
+        <Histogram
+          testId="gltr.frac"
+          title="p / top p (Frac(p))"
+          width={width}
+          bars={relativeToTopHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))}
+        />
+      </ExportableChart>
+      <ExportableChart title="GLTR: top-10 entropy" testId="gltr.entropy.export">
+        <Histogram
+          testId="gltr.entropy"
+          title="Top-10 entropy (nats)"
+          width={width}
+          bars={top10EntropyHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))}
+        />
+      </ExportableChart>
     </div>
   );
 });

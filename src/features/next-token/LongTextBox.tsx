@@ -39,10 +39,11 @@ export function LongTextBox({ id, testId, value, onChange, rows, className, onKe
   if (editInBox && bytes <= TEXT_BOX_MAX_BYTES) setEditInBox(false);
   // A transition: React may split the render of a view around a long text into short tasks
   // (a view that keeps its text in React state; an external store renders at once).
-  const replace = (text: string) => startTransition(() => {
-    setEditInBox(false);
-    onChange(text);
-  });
+  const replace = (text: string) =>
+    startTransition(() => {
+      setEditInBox(false);
+      onChange(text);
+    });
 
   const onPasteIntoBox = (event: ClipboardEvent<HTMLTextAreaElement>) => {
     const box = event.currentTarget;
@@ -56,15 +57,45 @@ export function LongTextBox({ id, testId, value, onChange, rows, className, onKe
 
   if (bytes <= TEXT_BOX_MAX_BYTES || editInBox) {
     return (
-      <textarea id={id} data-testid={testId} className={className} rows={rows} spellCheck={false} value={value}
-        onChange={(e) => onChange(e.target.value)} onPaste={onPasteIntoBox} onKeyDown={onKeyDown} />
+      <textarea
+        id={id}
+        data-testid={testId}
+        className={className}
+        rows={rows}
+        spellCheck={false}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        onPaste={onPasteIntoBox}
+        onKeyDown={onKeyDown}
+      />
     );
   }
-  return <LongTextCard id={id} testId={testId} value={value} bytes={bytes} onReplace={replace} onEditInBox={() => setEditInBox(true)} />;
+  return (
+    <LongTextCard
+      id={id}
+      testId={testId}
+      value={value}
+      bytes={bytes}
+      onReplace={replace}
+      onEditInBox={() => setEditInBox(true)}
+    />
+  );
 }
 
-function LongTextCard({ id, testId, value, bytes, onReplace, onEditInBox }: {
-  id: string; testId: string; value: string; bytes: number; onReplace: (text: string) => void; onEditInBox: () => void;
+function LongTextCard({
+  id,
+  testId,
+  value,
+  bytes,
+  onReplace,
+  onEditInBox,
+}: {
+  id: string;
+  testId: string;
+  value: string;
+  bytes: number;
+  onReplace: (text: string) => void;
+  onEditInBox: () => void;
 }) {
   const lines = useMemo(() => {
     let count = 1;
@@ -76,16 +107,32 @@ function LongTextCard({ id, testId, value, bytes, onReplace, onEditInBox }: {
     onReplace(event.clipboardData.getData('text/plain'));
   };
   return (
-    <div id={id} className="long-text" data-testid={`${testId}.long`} data-bytes={bytes} tabIndex={0} role="group"
-      aria-label={`A text of ${formatBytes(bytes)}, held outside the text box; paste here to replace it`} onPaste={onPaste}>
+    <div
+      id={id}
+      className="long-text"
+      data-testid={`${testId}.long`}
+      data-bytes={bytes}
+      tabIndex={0}
+      role="group"
+      aria-label={`A text of ${formatBytes(bytes)}, held outside the text box; paste here to replace it`}
+      onPaste={onPaste}
+    >
       <p className="long-text__what">
-        {formatBytes(bytes)} of text, {formatCount(lines)} line{lines === 1 ? '' : 's'}: longer than {formatBytes(TEXT_BOX_MAX_BYTES)},
-        so it is held outside the text box, which would slow the page down. Paste here (Ctrl+V) to replace it.
+        {formatBytes(bytes)} of text, {formatCount(lines)} line{lines === 1 ? '' : 's'}: longer than{' '}
+        {formatBytes(TEXT_BOX_MAX_BYTES)}, so it is held outside the text box, which would slow the page down. Paste
+        here (Ctrl+V) to replace it.
       </p>
-      <pre className="long-text__start" data-testid={`${testId}.long.start`}>{value.slice(0, START_SHOWN_CHARS)}{value.length > START_SHOWN_CHARS ? '…' : ''}</pre>
+      <pre className="long-text__start" data-testid={`${testId}.long.start`}>
+        {value.slice(0, START_SHOWN_CHARS)}
+        {value.length > START_SHOWN_CHARS ? '…' : ''}
+      </pre>
       <div className="long-text__actions">
-        <button type="button" data-testid={`${testId}.long.edit`} onClick={onEditInBox}>Edit in the box anyway</button>
-        <button type="button" data-testid={`${testId}.long.clear`} onClick={() => onReplace('')}>Clear</button>
+        <button type="button" data-testid={`${testId}.long.edit`} onClick={onEditInBox}>
+          Edit in the box anyway
+        </button>
+        <button type="button" data-testid={`${testId}.long.clear`} onClick={() => onReplace('')}>
+          Clear
+        </button>
       </div>
     </div>
   );

@@ -31,22 +31,36 @@ export interface TokenChipsProps {
 
 /** Splits a rendered token into visible pieces: whitespace markers and \xNN bytes styled apart. */
 function pieces(text: string): { kind: 'text' | 'space' | 'newline' | 'tab' | 'bytes'; value: string }[] {
-  return text.split(/(\\x[0-9A-F]{2}| |\n|\t)/).filter(Boolean).map((value) => {
-    if (value === ' ') return { kind: 'space', value: '␣' };
-    if (value === '\n') return { kind: 'newline', value: '↵' };
-    if (value === '\t') return { kind: 'tab', value: '⇥' };
-    if (/^\\x[0-9A-F]{2}$/.test(value)) return { kind: 'bytes', value };
-    return { kind: 'text', value };
-  });
+  return text
+    .split(/(\\x[0-9A-F]{2}| |\n|\t)/)
+    .filter(Boolean)
+    .map((value) => {
+      if (value === ' ') return { kind: 'space', value: '␣' };
+      if (value === '\n') return { kind: 'newline', value: '↵' };
+      if (value === '\t') return { kind: 'tab', value: '⇥' };
+      if (/^\\x[0-9A-F]{2}$/.test(value)) return { kind: 'bytes', value };
+      return { kind: 'text', value };
+    });
 }
 
-function describe(token: TokenView, index: number, byteStart: number, metrics: PositionMetrics | undefined, tokenText: (id: number) => string): string {
+function describe(
+  token: TokenView,
+  index: number,
+  byteStart: number,
+  metrics: PositionMetrics | undefined,
+  tokenText: (id: number) => string,
+): string {
   const byteEnd = byteStart + token.bytesHex.length / 2;
   const lines = [`#${index} · id ${token.id}${token.special ? ' (special)' : ''} · bytes ${byteStart}–${byteEnd}`];
   if (metrics) {
-    lines.push(`p ${formatProbability(Math.exp(metrics.logProb))} · rank ${formatCount(metrics.rank)} · ${(-metrics.logProb / Math.LN2).toFixed(2)} bits`);
-    lines.push(`entropy ${(metrics.entropyNats / Math.LN2).toFixed(2)} bits · p/top ${metrics.probabilityRelativeToTop.toFixed(3)}`);
-    if (metrics.topTokenId !== token.id) lines.push(`the model expected ${JSON.stringify(tokenText(metrics.topTokenId))}`);
+    lines.push(
+      `p ${formatProbability(Math.exp(metrics.logProb))} · rank ${formatCount(metrics.rank)} · ${(-metrics.logProb / Math.LN2).toFixed(2)} bits`,
+    );
+    lines.push(
+      `entropy ${(metrics.entropyNats / Math.LN2).toFixed(2)} bits · p/top ${metrics.probabilityRelativeToTop.toFixed(3)}`,
+    );
+    if (metrics.topTokenId !== token.id)
+      lines.push(`the model expected ${JSON.stringify(tokenText(metrics.topTokenId))}`);
   }
   return lines.join('\n');
 }
@@ -55,9 +69,23 @@ function describe(token: TokenView, index: number, byteStart: number, metrics: P
 const MAX_CACHED_CHIPS = 5_000;
 
 /** Memoised: the lab re-renders on every window of progress, the chips only when their props change. */
-export const TokenChips = memo(function TokenChips({ tokens, metrics, continuationStart, scale, thresholds, selected, onSelect, tokenText }: TokenChipsProps) {
+export const TokenChips = memo(function TokenChips({
+  tokens,
+  metrics,
+  continuationStart,
+  scale,
+  thresholds,
+  selected,
+  onSelect,
+  tokenText,
+}: TokenChipsProps) {
   const onKeyDown = (event: KeyboardEvent) => {
-    const moves: Record<string, number> = { ArrowLeft: selected - 1, ArrowRight: selected + 1, Home: 0, End: tokens.length };
+    const moves: Record<string, number> = {
+      ArrowLeft: selected - 1,
+      ArrowRight: selected + 1,
+      Home: 0,
+      End: tokens.length,
+    };
     if (!(event.key in moves)) return;
     event.preventDefault();
     onSelect(Math.min(tokens.length, Math.max(0, moves[event.key])));
@@ -73,14 +101,24 @@ export const TokenChips = memo(function TokenChips({ tokens, metrics, continuati
   // A chip's element is built once per text, scores and colours (its hover text and colour
   // cost more than the rest of a render): re-renders for a scroll, a resize or a new
   // selection hand React the same elements, which it skips. The selected chip is built anew.
-  const chipCache = useMemo(() => new Map<number, ReactElement>(), [tokens, metrics, continuationStart, scale, thresholds, onSelect, tokenText]);
+  const chipCache = useMemo(
+    () => new Map<number, ReactElement>(),
+    [tokens, metrics, continuationStart, scale, thresholds, onSelect, tokenText],
+  );
   const buildChip = (i: number, isSelected: boolean): ReactElement => {
     const token = tokens[i];
     const m = metrics?.[i];
     const colour = m ? scale.colour(metricValue(m, scale.metric, thresholds)) : undefined;
     // Light text on the darkest colours keeps every token readable.
     const dark = colour !== undefined && hsl(colour).l < 0.45;
-    const classes = ['chip', token.special && 'chip--special', i >= continuationStart && 'chip--generated', isSelected && 'chip--selected'].filter(Boolean).join(' ');
+    const classes = [
+      'chip',
+      token.special && 'chip--special',
+      i >= continuationStart && 'chip--generated',
+      isSelected && 'chip--selected',
+    ]
+      .filter(Boolean)
+      .join(' ');
     const parts = pieces(token.text);
     return (
       <Fragment key={i}>
@@ -98,7 +136,9 @@ export const TokenChips = memo(function TokenChips({ tokens, metrics, continuati
           onClick={() => onSelect(i)}
         >
           {parts.map((piece, j) => (
-            <span key={j} className={`chip__${piece.kind}`}>{piece.value}</span>
+            <span key={j} className={`chip__${piece.kind}`}>
+              {piece.value}
+            </span>
           ))}
         </span>
         {/* A line may break between any two chips (the ␣ markers are not spaces). */}

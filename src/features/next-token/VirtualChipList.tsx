@@ -23,18 +23,31 @@ export interface VirtualChipListProps extends Omit<HTMLAttributes<HTMLDivElement
   keepIndex: number | null;
 }
 
-export function VirtualChipList({ count, endsLine, renderChip, keepIndex, className, ...containerProps }: VirtualChipListProps) {
+export function VirtualChipList({
+  count,
+  endsLine,
+  renderChip,
+  keepIndex,
+  className,
+  ...containerProps
+}: VirtualChipListProps) {
   const blocks = useMemo(() => chipBlocks(count, endsLine), [count, endsLine]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const keptBlock = keepIndex === null ? null : blockIndexOf(blocks, keepIndex);
-  const rangeExtractor = useCallback((range: Range) => {
-    const indexes = defaultRangeExtractor(range);
-    return keptBlock === null || indexes.includes(keptBlock) || keptBlock >= blocks.length ? indexes : [...indexes, keptBlock].sort((a, b) => a - b);
-  }, [keptBlock, blocks.length]);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      return keptBlock === null || indexes.includes(keptBlock) || keptBlock >= blocks.length
+        ? indexes
+        : [...indexes, keptBlock].sort((a, b) => a - b);
+    },
+    [keptBlock, blocks.length],
+  );
   const virtualizer = useVirtualizer({
     count: blocks.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => LINE_HEIGHT_PX * Math.max(1, Math.ceil((blocks[i].end - blocks[i].start) / ESTIMATED_TOKENS_PER_LINE)),
+    estimateSize: (i) =>
+      LINE_HEIGHT_PX * Math.max(1, Math.ceil((blocks[i].end - blocks[i].start) / ESTIMATED_TOKENS_PER_LINE)),
     getItemKey: (i) => blocks[i].start,
     overscan: 1,
     rangeExtractor,
@@ -57,7 +70,13 @@ export function VirtualChipList({ count, endsLine, renderChip, keepIndex, classN
         {virtualizer.getVirtualItems().map((item) => {
           const block = blocks[item.index];
           return (
-            <div key={item.key} ref={virtualizer.measureElement} data-index={item.index} className="chips__block" style={{ transform: `translateY(${item.start}px)` }}>
+            <div
+              key={item.key}
+              ref={virtualizer.measureElement}
+              data-index={item.index}
+              className="chips__block"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
               {Array.from({ length: block.end - block.start }, (_, k) => renderChip(block.start + k))}
             </div>
           );
@@ -72,7 +91,12 @@ export function VirtualChipList({ count, endsLine, renderChip, keepIndex, classN
  * neighbour and moves the focus to it. The neighbour is on screen or in the block just past it,
  * which the list keeps rendered.
  */
-export function moveBetweenChips(event: React.KeyboardEvent<HTMLElement>, position: number, count: number, onSelect: (position: number) => void): void {
+export function moveBetweenChips(
+  event: React.KeyboardEvent<HTMLElement>,
+  position: number,
+  count: number,
+  onSelect: (position: number) => void,
+): void {
   const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
   if (step === 0) return;
   event.preventDefault();

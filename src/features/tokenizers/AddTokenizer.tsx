@@ -30,24 +30,56 @@ export function AddTokenizer({ onAdded }: { onAdded: (info: LabTokenizerInfo) =>
     const json = picked.find((f) => f.name !== 'tokenizer_config.json');
     if (!json) return setError('Pick a tokenizer.json (and, if you have it, its tokenizer_config.json).');
     const config = picked.find((f) => f.name === 'tokenizer_config.json');
-    await add({ kind: 'file', name: json.name, tokenizerJson: await json.text(), tokenizerConfig: config ? await config.text() : undefined });
+    await add({
+      kind: 'file',
+      name: json.name,
+      tokenizerJson: await json.text(),
+      tokenizerConfig: config ? await config.text() : undefined,
+    });
   };
 
   return (
     <details className="tlab-add" data-testid="tokenizers.add">
       <summary>Add a tokenizer (file or Hub id)</summary>
       <label>
-        From this device: <input type="file" accept=".json,application/json" multiple disabled={busy} data-testid="tokenizers.add.file" onChange={(e) => void onFiles(e.target.files)} />
+        From this device:{' '}
+        <input
+          type="file"
+          accept=".json,application/json"
+          multiple
+          disabled={busy}
+          data-testid="tokenizers.add.file"
+          onChange={(e) => void onFiles(e.target.files)}
+        />
       </label>
-      <form onSubmit={(e) => { e.preventDefault(); if (hubId.trim()) void add({ kind: 'hub', id: hubId.trim(), host: hubUrl }); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (hubId.trim()) void add({ kind: 'hub', id: hubId.trim(), host: hubUrl });
+        }}
+      >
         <label>
-          Hub id <input value={hubId} placeholder="Xenova/gpt2" spellCheck={false} disabled={busy} data-testid="tokenizers.add.hub" onChange={(e) => setHubId(e.target.value)} />
+          Hub id{' '}
+          <input
+            value={hubId}
+            placeholder="Xenova/gpt2"
+            spellCheck={false}
+            disabled={busy}
+            data-testid="tokenizers.add.hub"
+            onChange={(e) => setHubId(e.target.value)}
+          />
         </label>{' '}
-        <button type="submit" disabled={busy || !hubId.trim()} data-testid="tokenizers.add.hub.submit">Fetch tokenizer</button>{' '}
+        <button type="submit" disabled={busy || !hubId.trim()} data-testid="tokenizers.add.hub.submit">
+          Fetch tokenizer
+        </button>{' '}
         <span className="hint">from {hubUrl} (tokenizer.json, tokenizer_config.json)</span>
       </form>
       {busy && <p className="hint">Reading the tokenizer…</p>}
-      {error && <p className="error" role="alert" data-testid="tokenizers.add.error">{error}</p>}
+      {error && (
+        <p className="error" role="alert" data-testid="tokenizers.add.error">
+          {error}
+        </p>
+      )}
     </details>
   );
 }

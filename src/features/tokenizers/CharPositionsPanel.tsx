@@ -7,18 +7,46 @@ export function CharPositionsPanel({ tokenizerIds }: { tokenizerIds: readonly st
   const [word, setWord] = useState('strawberry');
   const trimmed = word.trim();
   const key = trimmed && tokenizerIds.length ? JSON.stringify([tokenizerIds, trimmed]) : null;
-  const state = useLabCall(key, (signal, onProgress) => lab.charPositions([...tokenizerIds], trimmed, signal, onProgress), 250);
+  const state = useLabCall(
+    key,
+    (signal, onProgress) => lab.charPositions([...tokenizerIds], trimmed, signal, onProgress),
+    250,
+  );
   const rows = state.result ?? [];
   return (
     <div className="tlab-chars" data-testid="tokenizers.chars">
       <label>
-        Word <input value={word} maxLength={64} spellCheck={false} onChange={(e) => setWord(e.target.value)} data-testid="tokenizers.chars.word" />
+        Word{' '}
+        <input
+          value={word}
+          maxLength={64}
+          spellCheck={false}
+          onChange={(e) => setWord(e.target.value)}
+          data-testid="tokenizers.chars.word"
+        />
       </label>{' '}
-      <span className="hint">tokenized after a space, as inside a sentence. Numbers: containing token's length · the character's offset in it (a leading space counts).</span>
-      {state.error && <p className="error" role="alert">{state.error}</p>}
-      {rows.filter((r) => r.status === 'error').map((r) => <p key={r.tokenizerId} className="error">{r.status === 'error' ? r.message : ''}</p>)}
+      <span className="hint">
+        tokenized after a space, as inside a sentence. Numbers: containing token's length · the character's offset in it
+        (a leading space counts).
+      </span>
+      {state.error && (
+        <p className="error" role="alert">
+          {state.error}
+        </p>
+      )}
+      {rows
+        .filter((r) => r.status === 'error')
+        .map((r) => (
+          <p key={r.tokenizerId} className="error">
+            {r.status === 'error' ? r.message : ''}
+          </p>
+        ))}
       <div className="tlab-chars__scroll">
-        <CharPositionsChart rows={rows.flatMap((r) => (r.status === 'ok' ? [{ id: r.tokenizerId, label: r.label, cells: r.positions }] : []))} />
+        <CharPositionsChart
+          rows={rows.flatMap((r) =>
+            r.status === 'ok' ? [{ id: r.tokenizerId, label: r.label, cells: r.positions }] : [],
+          )}
+        />
       </div>
     </div>
   );

@@ -15,8 +15,9 @@ export function MetricsTable({ rows }: { rows: readonly LabRow[] }) {
   return (
     <table className="tlab-table" data-testid="tokenizers.metrics">
       <caption>
-        Over the whole text: {ok[0].metrics.characters.toLocaleString('en-US')} characters, {ok[0].metrics.bytes.toLocaleString('en-US')} bytes,{' '}
-        {words.toLocaleString('en-US')} words (Unicode word segments). Fertility = tokens per word; split words = words cut into 2+ tokens.
+        Over the whole text: {ok[0].metrics.characters.toLocaleString('en-US')} characters,{' '}
+        {ok[0].metrics.bytes.toLocaleString('en-US')} bytes, {words.toLocaleString('en-US')} words (Unicode word
+        segments). Fertility = tokens per word; split words = words cut into 2+ tokens.
       </caption>
       <thead>
         <tr>
@@ -40,7 +41,9 @@ export function MetricsTable({ rows }: { rows: readonly LabRow[] }) {
             <td>{words ? row.metrics.fertility.toFixed(2) : '—'}</td>
             <td>{words ? `${(row.metrics.splitWordShare * 100).toFixed(1)}%` : '—'}</td>
             <td>{digitCuts(row)}</td>
-            <td className="muted">{row.elapsedMs < 1000 ? `${row.elapsedMs.toFixed(0)} ms` : `${(row.elapsedMs / 1000).toFixed(1)} s`}</td>
+            <td className="muted">
+              {row.elapsedMs < 1000 ? `${row.elapsedMs.toFixed(0)} ms` : `${(row.elapsedMs / 1000).toFixed(1)} s`}
+            </td>
           </tr>
         ))}
       </tbody>

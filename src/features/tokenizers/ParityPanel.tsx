@@ -13,19 +13,40 @@ export function ParityPanel({ rows }: { rows: readonly LabParityRow[] }) {
   const languages = ok[0]?.languages ?? [];
   return (
     <div className="tlab-parity" ref={ref} data-testid="tokenizers.parity">
-      {rows.filter((r) => r.status === 'error').map((r) => (
-        <p key={r.tokenizerId} className="error" role="alert">{r.status === 'error' ? r.message : ''}</p>
-      ))}
+      {rows
+        .filter((r) => r.status === 'error')
+        .map((r) => (
+          <p key={r.tokenizerId} className="error" role="alert">
+            {r.status === 'error' ? r.message : ''}
+          </p>
+        ))}
       {ok.length > 0 && (
         <>
-          <ExportableChart title="Tokens per language relative to English" testId="parity.export"><ParityChart width={Math.min(width, 720)} languages={languages} series={ok.map((r) => ({ id: r.tokenizerId, label: r.label, relative: Object.fromEntries(r.languages.map((l) => [l.code, l.relativeTokens])) }))} /></ExportableChart>
+          <ExportableChart title="Tokens per language relative to English" testId="parity.export">
+            <ParityChart
+              width={Math.min(width, 720)}
+              languages={languages}
+              series={ok.map((r) => ({
+                id: r.tokenizerId,
+                label: r.label,
+                relative: Object.fromEntries(r.languages.map((l) => [l.code, l.relativeTokens])),
+              }))}
+            />
+          </ExportableChart>
           <table className="tlab-table" data-testid="tokenizers.parity.table">
-            <caption>Tokens for the same six sentences, relative to English (English tokens in brackets). Above 1: the language costs more tokens.</caption>
+            <caption>
+              Tokens for the same six sentences, relative to English (English tokens in brackets). Above 1: the language
+              costs more tokens.
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Language</th>
                 <th scope="col">Script</th>
-                {ok.map((r) => <th key={r.tokenizerId} scope="col">{r.label}</th>)}
+                {ok.map((r) => (
+                  <th key={r.tokenizerId} scope="col">
+                    {r.label}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -34,8 +55,12 @@ export function ParityPanel({ rows }: { rows: readonly LabParityRow[] }) {
                   <th scope="row">{language.name}</th>
                   <td className="muted">{language.script}</td>
                   {ok.map((r) => (
-                    <td key={r.tokenizerId} title={`${r.languages[i].tokens} tokens, ${r.languages[i].bytesPerToken.toFixed(2)} bytes/token`}>
-                      {r.languages[i].relativeTokens.toFixed(2)}{language.code === 'en' ? ` (${r.languages[i].tokens})` : ''}
+                    <td
+                      key={r.tokenizerId}
+                      title={`${r.languages[i].tokens} tokens, ${r.languages[i].bytesPerToken.toFixed(2)} bytes/token`}
+                    >
+                      {r.languages[i].relativeTokens.toFixed(2)}
+                      {language.code === 'en' ? ` (${r.languages[i].tokens})` : ''}
                     </td>
                   ))}
                 </tr>

@@ -27,7 +27,15 @@ function describe(token: LabToken, index: number): string {
 /** Chips per block: a block is React's unit of work, so a row of thousands renders in short slices. */
 const CHIPS_PER_BLOCK = 200;
 
-const Chips = memo(function Chips({ row, hover, onHover }: { row: LabRowOk; hover: ByteSpan | null; onHover: (span: ByteSpan | null) => void }) {
+const Chips = memo(function Chips({
+  row,
+  hover,
+  onHover,
+}: {
+  row: LabRowOk;
+  hover: ByteSpan | null;
+  onHover: (span: ByteSpan | null) => void;
+}) {
   const blockStarts: number[] = [];
   for (let start = 0; start < row.tokens.length; start += CHIPS_PER_BLOCK) blockStarts.push(start);
   return (
@@ -36,7 +44,9 @@ const Chips = memo(function Chips({ row, hover, onHover }: { row: LabRowOk; hove
         const end = Math.min(start + CHIPS_PER_BLOCK, row.tokens.length);
         // A block only sees the hover when it holds lit chips, so moving the mouse re-renders one or two blocks.
         const blockHover = hover !== null && blockOverlaps(row.tokens, start, end, hover) ? hover : null;
-        return <ChipBlock key={start} tokens={row.tokens} start={start} end={end} hover={blockHover} onHover={onHover} />;
+        return (
+          <ChipBlock key={start} tokens={row.tokens} start={start} end={end} hover={blockHover} onHover={onHover} />
+        );
       })}
     </div>
   );
@@ -48,15 +58,33 @@ function blockOverlaps(tokens: readonly LabToken[], start: number, end: number, 
   return false;
 }
 
-const ChipBlock = memo(function ChipBlock({ tokens, start, end, hover, onHover }: {
-  tokens: readonly LabToken[]; start: number; end: number; hover: ByteSpan | null; onHover: (span: ByteSpan | null) => void;
+const ChipBlock = memo(function ChipBlock({
+  tokens,
+  start,
+  end,
+  hover,
+  onHover,
+}: {
+  tokens: readonly LabToken[];
+  start: number;
+  end: number;
+  hover: ByteSpan | null;
+  onHover: (span: ByteSpan | null) => void;
 }) {
   const chips = [];
   for (let i = start; i < end; i++) {
     const token = tokens[i];
     const lit = hover !== null && overlaps(token.start, token.end, hover.start, hover.end);
-    const classes = ['chip', 'tlab-chip', token.special && 'chip--special', token.byteFallback && 'tlab-chip--fallback', lit && 'tlab-chip--lit', i % 2 === 1 && 'tlab-chip--odd']
-      .filter(Boolean).join(' ');
+    const classes = [
+      'chip',
+      'tlab-chip',
+      token.special && 'chip--special',
+      token.byteFallback && 'tlab-chip--fallback',
+      lit && 'tlab-chip--lit',
+      i % 2 === 1 && 'tlab-chip--odd',
+    ]
+      .filter(Boolean)
+      .join(' ');
     const parts = chipPieces(token.text);
     chips.push(
       <Fragment key={i}>
@@ -72,7 +100,11 @@ const ChipBlock = memo(function ChipBlock({ tokens, start, end, hover, onHover }
           onMouseEnter={() => onHover({ start: token.start, end: token.end })}
           onFocus={() => onHover({ start: token.start, end: token.end })}
         >
-          {parts.map((piece, j) => <span key={j} className={`chip__${piece.kind}`}>{piece.value}</span>)}
+          {parts.map((piece, j) => (
+            <span key={j} className={`chip__${piece.kind}`}>
+              {piece.value}
+            </span>
+          ))}
         </span>
         {parts.some((p) => p.kind === 'newline') ? <br /> : <wbr />}
       </Fragment>,
@@ -85,22 +117,43 @@ export function TokenRows({ rows, pending, hover, onHover }: TokenRowsProps) {
   return (
     <div className="tlab-rows" data-testid="tokenizers.rows">
       {rows.map((row) => (
-        <section key={row.tokenizerId} className="tlab-row" data-testid="tokenizers.row" data-tokenizer={row.tokenizerId} data-status={row.status}
-          data-token-count={row.status === 'ok' ? row.tokenCount : undefined}>
+        <section
+          key={row.tokenizerId}
+          className="tlab-row"
+          data-testid="tokenizers.row"
+          data-tokenizer={row.tokenizerId}
+          data-status={row.status}
+          data-token-count={row.status === 'ok' ? row.tokenCount : undefined}
+        >
           <h3 className="tlab-row__title">
             {row.label}{' '}
-            {row.status === 'ok'
-              ? <span className="muted">{row.algorithm} · <span data-testid="tokenizers.row.count">{row.tokenCount.toLocaleString('en-US')}</span> tokens{row.alignment === 'partial' ? ' · offsets approximate' : ''}</span>
-              : null}
+            {row.status === 'ok' ? (
+              <span className="muted">
+                {row.algorithm} ·{' '}
+                <span data-testid="tokenizers.row.count">{row.tokenCount.toLocaleString('en-US')}</span> tokens
+                {row.alignment === 'partial' ? ' · offsets approximate' : ''}
+              </span>
+            ) : null}
           </h3>
-          {row.status === 'ok'
-            ? <Chips row={row} hover={hover} onHover={onHover} />
-            : <p className="error" role="alert" data-testid="tokenizers.row.error" data-file={row.file ?? ''}>{row.message}</p>}
+          {row.status === 'ok' ? (
+            <Chips row={row} hover={hover} onHover={onHover} />
+          ) : (
+            <p className="error" role="alert" data-testid="tokenizers.row.error" data-file={row.file ?? ''}>
+              {row.message}
+            </p>
+          )}
         </section>
       ))}
       {pending.map((p) => (
-        <section key={p.tokenizerId} className="tlab-row tlab-row--pending" data-testid="tokenizers.row.pending" data-tokenizer={p.tokenizerId}>
-          <h3 className="tlab-row__title">{p.label} <span className="muted">{p.what}</span></h3>
+        <section
+          key={p.tokenizerId}
+          className="tlab-row tlab-row--pending"
+          data-testid="tokenizers.row.pending"
+          data-tokenizer={p.tokenizerId}
+        >
+          <h3 className="tlab-row__title">
+            {p.label} <span className="muted">{p.what}</span>
+          </h3>
         </section>
       ))}
     </div>

@@ -37,7 +37,10 @@ export function TokenizerLab() {
 
   const list = useLabCall(`${modelKey}|${listVersion}`, () => lab.tokenizers());
   const available = list.result ?? [];
-  const ids = useMemo(() => available.map((t) => t.id).filter((id) => prefs.selected.includes(id)), [available, prefs.selected]);
+  const ids = useMemo(
+    () => available.map((t) => t.id).filter((id) => prefs.selected.includes(id)),
+    [available, prefs.selected],
+  );
   const textBytes = useMemo(() => utf8Length(prefs.text), [prefs.text]);
   const tooLong = bytesProblem(LIMITS.tokenizerLab, textBytes);
 
@@ -46,60 +49,119 @@ export function TokenizerLab() {
   // Rebuilt only when one of its parts changes (ids by value: the list is fetched again after
   // each run), since it holds the text and comparing two 1 MB keys costs milliseconds.
   const idsKey = ids.join('\n');
-  const tokenizeKey = useMemo(() => (idsKey && !tooLong ? JSON.stringify([modelKey, idsKey, tokenizeRun, prefs.text]) : null), [modelKey, idsKey, tokenizeRun, prefs.text, tooLong]);
-  const tokenized = useLabCall(tokenizeKey, (signal, onProgress) => lab.tokenize(ids, prefs.text, signal, onProgress), TEXT_SETTLE_MS);
-  const parity = useLabCall(ids.length ? JSON.stringify([modelKey, ids]) : null, (signal, onProgress) => lab.parity(ids, signal, onProgress), TEXT_SETTLE_MS);
+  const tokenizeKey = useMemo(
+    () => (idsKey && !tooLong ? JSON.stringify([modelKey, idsKey, tokenizeRun, prefs.text]) : null),
+    [modelKey, idsKey, tokenizeRun, prefs.text, tooLong],
+  );
+  const tokenized = useLabCall(
+    tokenizeKey,
+    (signal, onProgress) => lab.tokenize(ids, prefs.text, signal, onProgress),
+    TEXT_SETTLE_MS,
+  );
+  const parity = useLabCall(
+    ids.length ? JSON.stringify([modelKey, ids]) : null,
+    (signal, onProgress) => lab.parity(ids, signal, onProgress),
+    TEXT_SETTLE_MS,
+  );
   // Tokenizers fetched by this request are in memory now: the picker says so.
-  useEffect(() => { if (tokenized.status === 'ready') setListVersion((v) => v + 1); }, [tokenized.status]);
+  useEffect(() => {
+    if (tokenized.status === 'ready') setListVersion((v) => v + 1);
+  }, [tokenized.status]);
 
   const working = tokenized.status === 'working';
   const rows: LabRow[] = ids.flatMap((id) => {
     // While a new text is worked on, a tokenizer's previous row stays until its new one comes;
     // after a cancel only the new text's rows are shown.
-    const previous = tokenized.status === 'cancelled' ? undefined : tokenized.result?.rows.find((r) => r.tokenizerId === id);
+    const previous =
+      tokenized.status === 'cancelled' ? undefined : tokenized.result?.rows.find((r) => r.tokenizerId === id);
     const row = tokenized.partialRows.find((r) => r.tokenizerId === id) ?? previous;
     return row ? [row] : [];
   });
-  const pending = ids.filter((id) => !rows.some((r) => r.tokenizerId === id)).map((id) => {
-    const info = available.find((t) => t.id === id)!;
-    const now = tokenized.progress?.tokenizerId === id ? tokenized.progress.phase : 'waiting';
-    const what = tokenized.status === 'cancelled' ? 'not tokenized (cancelled)'
-      : now === 'loading' ? `fetching ${formatBytes(info.downloadBytes)} and building…` : now === 'tokenizing' ? 'tokenizing…' : 'waiting…';
-    return { tokenizerId: id, label: info.label, what };
-  });
+  const pending = ids
+    .filter((id) => !rows.some((r) => r.tokenizerId === id))
+    .map((id) => {
+      const info = available.find((t) => t.id === id)!;
+      const now = tokenized.progress?.tokenizerId === id ? tokenized.progress.phase : 'waiting';
+      const what =
+        tokenized.status === 'cancelled'
+          ? 'not tokenized (cancelled)'
+          : now === 'loading'
+            ? `fetching ${formatBytes(info.downloadBytes)} and building…`
+            : now === 'tokenizing'
+              ? 'tokenizing…'
+              : 'waiting…';
+      return { tokenizerId: id, label: info.label, what };
+    });
   const shown = tokenized.result;
   const status = tooLong ? 'too-long' : working ? 'working' : tokenized.status;
 
   return (
     <section className="tlab" aria-label="Tokenizer lab" data-testid="view.tokenizers">
-      {list.error && <p className="notice notice--error" role="alert" data-testid="tokenizers.list.error">{list.error}</p>}
-      <TokenizerPicker tokenizers={available} selected={prefs.selected} onChange={(selected) => setPrefs((p) => ({ ...p, selected }))} />
-      <AddTokenizer onAdded={(info) => {
-        setPrefs((p) => ({ ...p, selected: [...p.selected.filter((id) => id !== info.id), info.id] }));
-        setListVersion((v) => v + 1);
-      }} />
-      <label className="next-token__label" htmlFor="tlab-text">Text <span className="hint">({TEXT_LIMIT})</span></label>
-      <LongTextBox id="tlab-text" className="next-token__text" testId="tokenizers.text" rows={3} value={prefs.text}
-        onChange={(text) => setPrefs((p) => ({ ...p, text }))} />
+      {list.error && (
+        <p className="notice notice--error" role="alert" data-testid="tokenizers.list.error">
+          {list.error}
+        </p>
+      )}
+      <TokenizerPicker
+        tokenizers={available}
+        selected={prefs.selected}
+        onChange={(selected) => setPrefs((p) => ({ ...p, selected }))}
+      />
+      <AddTokenizer
+        onAdded={(info) => {
+          setPrefs((p) => ({ ...p, selected: [...p.selected.filter((id) => id !== info.id), info.id] }));
+          setListVersion((v) => v + 1);
+        }}
+      />
+      <label className="next-token__label" htmlFor="tlab-text">
+        Text <span className="hint">({TEXT_LIMIT})</span>
+      </label>
+      <LongTextBox
+        id="tlab-text"
+        className="next-token__text"
+        testId="tokenizers.text"
+        rows={3}
+        value={prefs.text}
+        onChange={(text) => setPrefs((p) => ({ ...p, text }))}
+      />
       <p className="next-token__status" data-testid="tokenizers.status" data-status={status}>
-        {tooLong
-          ? <span className="error" role="alert">{tooLong}</span>
-          : working
-            ? <>{tokenized.progress ? labProgressText(tokenized.progress) : 'Tokenizing…'}{' '}
-                <button type="button" data-testid="tokenizers.cancel" onClick={tokenized.cancel}>Cancel</button></>
-            : tokenized.status === 'cancelled'
-            ? <>Stopped: the rows finished before Cancel are shown.{' '}
-                <button type="button" data-testid="tokenizers.again" onClick={() => setTokenizeRun((n) => n + 1)}>Tokenize again</button></>
-            : tokenized.error ?? (shown && shown.shownBytes < shown.textBytes
-              ? `Chips show the tokens of the first ${formatBytes(shown.shownBytes)} of ${formatBytes(shown.textBytes)}; counts and metrics cover the whole text.`
-              : ids.length === 0 ? 'Pick one or more tokenizers.' : 'Hover a token: the tokens covering the same bytes light up in every row.')}
+        {tooLong ? (
+          <span className="error" role="alert">
+            {tooLong}
+          </span>
+        ) : working ? (
+          <>
+            {tokenized.progress ? labProgressText(tokenized.progress) : 'Tokenizing…'}{' '}
+            <button type="button" data-testid="tokenizers.cancel" onClick={tokenized.cancel}>
+              Cancel
+            </button>
+          </>
+        ) : tokenized.status === 'cancelled' ? (
+          <>
+            Stopped: the rows finished before Cancel are shown.{' '}
+            <button type="button" data-testid="tokenizers.again" onClick={() => setTokenizeRun((n) => n + 1)}>
+              Tokenize again
+            </button>
+          </>
+        ) : (
+          (tokenized.error ??
+          (shown && shown.shownBytes < shown.textBytes
+            ? `Chips show the tokens of the first ${formatBytes(shown.shownBytes)} of ${formatBytes(shown.textBytes)}; counts and metrics cover the whole text.`
+            : ids.length === 0
+              ? 'Pick one or more tokenizers.'
+              : 'Hover a token: the tokens covering the same bytes light up in every row.'))
+        )}
       </p>
       <TokenRows rows={rows} pending={pending} hover={hover} onHover={setHover} />
       <h2 className="tlab__heading">Metrics</h2>
       <MetricsTable rows={rows} />
       <h2 className="tlab__heading">Parity across languages</h2>
       {parity.status === 'working' && <p className="hint">Tokenizing the parallel sentences…</p>}
-      {parity.error && <p className="error" role="alert">{parity.error}</p>}
+      {parity.error && (
+        <p className="error" role="alert">
+          {parity.error}
+        </p>
+      )}
       <ParityPanel rows={parity.result ?? []} />
       <h2 className="tlab__heading">Character positions (CharBench)</h2>
       <CharPositionsPanel tokenizerIds={ids} />

@@ -20,7 +20,13 @@ export function TokenizerPicker({ tokenizers, selected, onChange }: TokenizerPic
     <fieldset className="tlab-picker" data-testid="tokenizers.picker">
       <legend>Tokenizers</legend>
       {tokenizers.map((t) => (
-        <label key={t.id} className="tlab-picker__item" title={t.source} data-testid="tokenizers.option" data-tokenizer={t.id}>
+        <label
+          key={t.id}
+          className="tlab-picker__item"
+          title={t.source}
+          data-testid="tokenizers.option"
+          data-tokenizer={t.id}
+        >
           <input type="checkbox" checked={selected.includes(t.id)} onChange={(e) => toggle(t.id, e.target.checked)} />
           <span className="tlab-picker__name">{t.label}</span>
           <span className="tlab-picker__meta">

@@ -25,20 +25,35 @@ const bpb = (x: number) => x.toFixed(2);
 
 function progressText(p: CompareModelsProgress | null): string {
   if (!p) return 'Working…';
-  if (p.phase === 'loading') return `Loading ${p.label}${p.total ? ` (${formatBytes(p.done)} of ${formatBytes(p.total)})` : ''}…`;
+  if (p.phase === 'loading')
+    return `Loading ${p.label}${p.total ? ` (${formatBytes(p.done)} of ${formatBytes(p.total)})` : ''}…`;
   return `Scoring with ${p.label} (window ${p.done} of ${p.total})…`;
 }
 
 function Totals({ result }: { result: CompareModelsResult }) {
   return (
     <table className="tlab-table" data-testid="tokenizers.models.totals">
-      <caption>Over the whole text ({result.bytes.toLocaleString('en-US')} bytes). Tokens differ between the models; bits per byte do not depend on the tokenizer.</caption>
-      <thead><tr><th scope="col">Model</th><th scope="col">Tokenizer</th><th scope="col">Tokens</th><th scope="col">Bits</th><th scope="col">Bits / byte</th><th scope="col">Time</th></tr></thead>
+      <caption>
+        Over the whole text ({result.bytes.toLocaleString('en-US')} bytes). Tokens differ between the models; bits per
+        byte do not depend on the tokenizer.
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Model</th>
+          <th scope="col">Tokenizer</th>
+          <th scope="col">Tokens</th>
+          <th scope="col">Bits</th>
+          <th scope="col">Bits / byte</th>
+          <th scope="col">Time</th>
+        </tr>
+      </thead>
       <tbody>
         {[result.a, result.b].map((m) => (
           <tr key={m.label} data-testid="tokenizers.models.total">
             <th scope="row">{m.label}</th>
-            <td>{m.tokenizerAlgorithm}, {m.vocabularySize.toLocaleString('en-US')}</td>
+            <td>
+              {m.tokenizerAlgorithm}, {m.vocabularySize.toLocaleString('en-US')}
+            </td>
             <td>{m.tokens.toLocaleString('en-US')}</td>
             <td>{Math.round(m.bits).toLocaleString('en-US')}</td>
             <td data-testid="tokenizers.models.bpb">{bpb(m.bitsPerByte)}</td>
@@ -54,14 +69,26 @@ function Disagreements({ result }: { result: CompareModelsResult }) {
   return (
     <table className="tlab-table" data-testid="tokenizers.models.largest">
       <caption>Where they disagree most (bits per byte of the word, its leading space included)</caption>
-      <thead><tr><th scope="col">Word</th><th scope="col">{result.a.label}</th><th scope="col">{result.b.label}</th><th scope="col">Difference</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">Word</th>
+          <th scope="col">{result.a.label}</th>
+          <th scope="col">{result.b.label}</th>
+          <th scope="col">Difference</th>
+        </tr>
+      </thead>
       <tbody>
         {result.largest.map((w) => (
           <tr key={w.start} data-testid="tokenizers.models.largest.row">
-            <th scope="row"><code>{visibleToken(w.text)}</code></th>
+            <th scope="row">
+              <code>{visibleToken(w.text)}</code>
+            </th>
             <td>{bpb(w.bitsPerByteA)}</td>
             <td>{bpb(w.bitsPerByteB)}</td>
-            <td>{w.differenceBitsPerByte > 0 ? '+' : ''}{bpb(w.differenceBitsPerByte)}</td>
+            <td>
+              {w.differenceBitsPerByte > 0 ? '+' : ''}
+              {bpb(w.differenceBitsPerByte)}
+            </td>
           </tr>
         ))}
       </tbody>
@@ -74,13 +101,21 @@ function NextBytesBoth({ result }: { result: NextBytesBothResult }) {
     <div className="tlab-bias__columns" data-testid="tokenizers.models.nextBytes">
       {result.models.map((m) => (
         <section key={m.label} data-testid="tokenizers.models.nextBytes.model">
-          <h3>{m.label} ({m.tokenizerAlgorithm})</h3>
+          <h3>
+            {m.label} ({m.tokenizerAlgorithm})
+          </h3>
           <Bars
-            title={m.tokensAreBytes ? 'next byte: its tokens are bytes, so this is its own next-byte distribution' : `${exactHeading('next byte', errorBoundOf(m)).toLowerCase()} (byte-token representation lemma)`}
+            title={
+              m.tokensAreBytes
+                ? 'next byte: its tokens are bytes, so this is its own next-byte distribution'
+                : `${exactHeading('next byte', errorBoundOf(m)).toLowerCase()} (byte-token representation lemma)`
+            }
             rows={m.bytes}
             testId="tokenizers.models.nextBytes.bytes"
           />
-          <p className="hint">{m.forwardPasses} forward passes · {(m.elapsedMs / 1000).toFixed(1)} s</p>
+          <p className="hint">
+            {m.forwardPasses} forward passes · {(m.elapsedMs / 1000).toFixed(1)} s
+          </p>
         </section>
       ))}
     </div>
@@ -102,59 +137,133 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({ text }: { text: str
   const other = { kind: 'embedded' as const, id: otherId };
 
   const key = model && text && !tooLong && !stopped ? JSON.stringify([model.key, otherId, text]) : null;
-  const compared = useLabCall(key, (signal) => {
-    setProgress(null);
-    return engineClient().call('labCompareModels', { text, other }, { signal, onProgress: setProgress });
-  }, 400);
-  const nextKey = model && prompt && compared.status !== 'working' ? JSON.stringify([model.key, otherId, prompt]) : null;
-  const nextBytes = useLabCall(nextKey, (signal) => engineClient().call('labNextBytesBoth', { prompt, other }, { signal }), 400);
+  const compared = useLabCall(
+    key,
+    (signal) => {
+      setProgress(null);
+      return engineClient().call('labCompareModels', { text, other }, { signal, onProgress: setProgress });
+    },
+    400,
+  );
+  const nextKey =
+    model && prompt && compared.status !== 'working' ? JSON.stringify([model.key, otherId, prompt]) : null;
+  const nextBytes = useLabCall(
+    nextKey,
+    (signal) => engineClient().call('labNextBytesBoth', { prompt, other }, { signal }),
+    400,
+  );
   const result = compared.result;
   const marked = new Set(result?.largest.map((w) => w.start));
 
   return (
     <div className="tlab-models" data-testid="tokenizers.models">
       <p className="hint">
-        The lab's text on the loaded model{model ? ` (${model.label})` : ''} and on a second model, aligned on bytes: each token's surprisal is spread over
-        its bytes and summed per word. Per-token perplexity is not comparable across tokenizers; bits per byte is.
-        Texts {limitSentence(LIMITS.twoModels)}.
+        The lab's text on the loaded model{model ? ` (${model.label})` : ''} and on a second model, aligned on bytes:
+        each token's surprisal is spread over its bytes and summed per word. Per-token perplexity is not comparable
+        across tokenizers; bits per byte is. Texts {limitSentence(LIMITS.twoModels)}.
       </p>
       <label>
         Second model{' '}
-        <select value={otherId} onChange={(e) => { setChosen(e.target.value); setStopped(false); }} data-testid="tokenizers.models.other">
-          {models.map((m) => <option key={m.id} value={m.id}>{m.label}{m.vocabSize ? ` (vocabulary ${m.vocabSize.toLocaleString('en-US')})` : ''}</option>)}
+        <select
+          value={otherId}
+          onChange={(e) => {
+            setChosen(e.target.value);
+            setStopped(false);
+          }}
+          data-testid="tokenizers.models.other"
+        >
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.label}
+              {m.vocabSize ? ` (vocabulary ${m.vocabSize.toLocaleString('en-US')})` : ''}
+            </option>
+          ))}
           {!models.some((m) => m.id === otherId) && <option value={otherId}>{otherId}</option>}
         </select>
       </label>{' '}
-      {compared.status === 'working' && <button type="button" onClick={() => setStopped(true)} data-testid="tokenizers.models.cancel">Cancel</button>}
-      {stopped && <button type="button" onClick={() => setStopped(false)} data-testid="tokenizers.models.run">Compare</button>}
-      <p className="next-token__status" data-testid="tokenizers.models.status" data-status={tooLong ? 'too-long' : stopped ? 'stopped' : compared.status}>
-        {!model ? 'Load a model to compare.' : tooLong
-          ? <span className="error" role="alert">{tooLong}</span>
-          : stopped ? 'Cancelled.' : compared.status === 'working' ? progressText(progress) : compared.error ?? (loadedId === otherId ? 'Both are the same model: pick another to see them differ.' : '')}
+      {compared.status === 'working' && (
+        <button type="button" onClick={() => setStopped(true)} data-testid="tokenizers.models.cancel">
+          Cancel
+        </button>
+      )}
+      {stopped && (
+        <button type="button" onClick={() => setStopped(false)} data-testid="tokenizers.models.run">
+          Compare
+        </button>
+      )}
+      <p
+        className="next-token__status"
+        data-testid="tokenizers.models.status"
+        data-status={tooLong ? 'too-long' : stopped ? 'stopped' : compared.status}
+      >
+        {!model ? (
+          'Load a model to compare.'
+        ) : tooLong ? (
+          <span className="error" role="alert">
+            {tooLong}
+          </span>
+        ) : stopped ? (
+          'Cancelled.'
+        ) : compared.status === 'working' ? (
+          progressText(progress)
+        ) : (
+          (compared.error ?? (loadedId === otherId ? 'Both are the same model: pick another to see them differ.' : ''))
+        )}
       </p>
       {result && (
         <>
           <Totals result={result} />
           <WordBitsChart
-            words={result.words.slice(0, CHART_WORDS).map((w) => ({ text: w.text, bitsPerByteA: w.bitsPerByteA, bitsPerByteB: w.bitsPerByteB, marked: marked.has(w.start) }))}
+            words={result.words.slice(0, CHART_WORDS).map((w) => ({
+              text: w.text,
+              bitsPerByteA: w.bitsPerByteA,
+              bitsPerByteB: w.bitsPerByteB,
+              marked: marked.has(w.start),
+            }))}
             labelA={result.a.label}
             labelB={result.b.label}
             height={200}
           />
-          {result.words.length > CHART_WORDS && <p className="hint">The chart shows the first {CHART_WORDS} of {result.words.length.toLocaleString('en-US')} words; the totals and the table cover all.</p>}
+          {result.words.length > CHART_WORDS && (
+            <p className="hint">
+              The chart shows the first {CHART_WORDS} of {result.words.length.toLocaleString('en-US')} words; the totals
+              and the table cover all.
+            </p>
+          )}
           <Disagreements result={result} />
         </>
       )}
       <h3 className="tlab__heading">Sanity view: the next byte after the same prompt, on each model</h3>
-      <p className="hint">Two different models: they are not expected to agree, only to be plausible in the same way.</p>
+      <p className="hint">
+        Two different models: they are not expected to agree, only to be plausible in the same way.
+      </p>
       <div className="tlab-bias__demos">
         {BIAS_DEMO_PROMPTS.map((d) => (
-          <button key={d.text} type="button" aria-pressed={d.text === prompt} title={d.note} onClick={() => setPrompt(d.text)}>{visibleToken(d.text)}</button>
+          <button
+            key={d.text}
+            type="button"
+            aria-pressed={d.text === prompt}
+            title={d.note}
+            onClick={() => setPrompt(d.text)}
+          >
+            {visibleToken(d.text)}
+          </button>
         ))}
       </div>
-      <input className="tlab-bias__prompt" value={prompt} spellCheck={false} maxLength={200} onChange={(e) => setPrompt(e.target.value)} data-testid="tokenizers.models.prompt" />
+      <input
+        className="tlab-bias__prompt"
+        value={prompt}
+        spellCheck={false}
+        maxLength={200}
+        onChange={(e) => setPrompt(e.target.value)}
+        data-testid="tokenizers.models.prompt"
+      />
       {nextBytes.status === 'working' && <p className="hint">Running both models on every cover…</p>}
-      {nextBytes.error && <p className="error" role="alert">{nextBytes.error}</p>}
+      {nextBytes.error && (
+        <p className="error" role="alert">
+          {nextBytes.error}
+        </p>
+      )}
       {nextBytes.result && <NextBytesBoth result={nextBytes.result} />}
     </div>
   );

@@ -16,7 +16,9 @@ export function readLabPrefs(): LabPrefs {
   try {
     const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<LabPrefs> | null;
     return {
-      selected: Array.isArray(stored?.selected) ? stored.selected.filter((s): s is string => typeof s === 'string') : DEFAULT_LAB_PREFS.selected,
+      selected: Array.isArray(stored?.selected)
+        ? stored.selected.filter((s): s is string => typeof s === 'string')
+        : DEFAULT_LAB_PREFS.selected,
       text: typeof stored?.text === 'string' ? stored.text : DEFAULT_LAB_PREFS.text,
     };
   } catch {
@@ -26,7 +28,10 @@ export function readLabPrefs(): LabPrefs {
 
 export function storeLabPrefs(prefs: LabPrefs): void {
   try {
-    localStorage.setItem(KEY, JSON.stringify({ selected: prefs.selected, text: prefs.text.length <= MAX_KEPT_TEXT ? prefs.text : '' }));
+    localStorage.setItem(
+      KEY,
+      JSON.stringify({ selected: prefs.selected, text: prefs.text.length <= MAX_KEPT_TEXT ? prefs.text : '' }),
+    );
   } catch {
     // Storage full or disabled: the lab still works, it just forgets.
   }

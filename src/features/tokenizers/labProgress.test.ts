@@ -6,7 +6,14 @@ const row = { tokenizerId: 'x', label: 'x', status: 'error', message: 'x', file:
 
 describe('labProgressText', () => {
   it('never counts past the total: the last finished row of 8 is not "9 of 8"', () => {
-    const lastRow: LabProgress = { phase: 'tokenizing', tokenizerId: 'deepseek-v3', label: 'DeepSeek-V3', done: 8, total: 8, row };
+    const lastRow: LabProgress = {
+      phase: 'tokenizing',
+      tokenizerId: 'deepseek-v3',
+      label: 'DeepSeek-V3',
+      done: 8,
+      total: 8,
+      row,
+    };
     expect(labProgressText(lastRow)).toBe('8 of 8 tokenizers done…');
   });
 

@@ -47,15 +47,33 @@ export function useLabCall<R>(
       const onProgress = (progress: LabProgress) => {
         if (controller.signal.aborted) return;
         // A transition: a row of a long text is thousands of chips, rendered in short slices.
-        startTransition(() => setState((s) => ({ ...s, progress, partialRows: progress.row ? [...s.partialRows, progress.row] : s.partialRows })));
+        startTransition(() =>
+          setState((s) => ({
+            ...s,
+            progress,
+            partialRows: progress.row ? [...s.partialRows, progress.row] : s.partialRows,
+          })),
+        );
       };
-      Promise.resolve().then(() => call(controller.signal, onProgress)).then(
-        (result) => { if (!controller.signal.aborted) startTransition(() => setState({ status: 'ready', result, partialRows: [], progress: null, error: null })); },
-        (error: unknown) => {
-          if (controller.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
-          setState((s) => ({ ...s, status: 'error', progress: null, error: error instanceof Error ? error.message : String(error) }));
-        },
-      );
+      Promise.resolve()
+        .then(() => call(controller.signal, onProgress))
+        .then(
+          (result) => {
+            if (!controller.signal.aborted)
+              startTransition(() =>
+                setState({ status: 'ready', result, partialRows: [], progress: null, error: null }),
+              );
+          },
+          (error: unknown) => {
+            if (controller.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
+            setState((s) => ({
+              ...s,
+              status: 'error',
+              progress: null,
+              error: error instanceof Error ? error.message : String(error),
+            }));
+          },
+        );
     }, settleMs);
     return () => {
       clearTimeout(timer);

@@ -27,13 +27,17 @@ export function bundledName(reference: string): string | null {
 /** A bundled batch definition, validated (a fresh copy each call). */
 export function bundledBatch(name: string): BatchDefinition {
   const json = BUNDLED_BATCHES[name];
-  if (json === undefined) throw new Error(`There is no bundled batch "${name}" (there are: ${Object.keys(BUNDLED_BATCHES).join(', ')}).`);
+  if (json === undefined)
+    throw new Error(`There is no bundled batch "${name}" (there are: ${Object.keys(BUNDLED_BATCHES).join(', ')}).`);
   return parseBatchDefinition(structuredClone(json), `The bundled batch ${name}`);
 }
 
 /** A bundled scoring set, validated. */
 export function bundledScoringSet(name: string): ScoringSet {
   const json = BUNDLED_SCORING_SETS[name];
-  if (json === undefined) throw new Error(`There is no bundled scoring set "${name}" (there are: ${Object.keys(BUNDLED_SCORING_SETS).join(', ')}).`);
+  if (json === undefined)
+    throw new Error(
+      `There is no bundled scoring set "${name}" (there are: ${Object.keys(BUNDLED_SCORING_SETS).join(', ')}).`,
+    );
   return parseScoringSet(structuredClone(json), `The bundled scoring set ${name}`);
 }
