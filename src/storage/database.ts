@@ -25,6 +25,7 @@ import type { EntryChange, EntryStore, StoredEntry } from './entryStore';
 import { DatabaseBlockedError, DatabaseClosedError, StorageError, StorageFullError, isQuotaExceeded } from './errors';
 import { listKeyOf, type ListKey } from './summary';
 import type { CloseReason, ExperimentsDatabase } from './connection';
+import { deepFreeze } from '../core/deepFreeze';
 
 export type { CloseReason, ExperimentsDatabase } from './connection';
 
@@ -365,14 +366,6 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
       else cache!.summaries.delete(ids[i]);
     });
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 /** Turns IndexedDB's failures into the storage errors the app knows. */

@@ -6,6 +6,7 @@
  * is read back is validated by the repository, never trusted.
  */
 import { compareListKeys, listKeyOf, type ListKey } from './summary';
+import { deepFreeze } from '../core/deepFreeze';
 
 export interface StoredEntry {
   /** The experiment record as stored (any schema version). */
@@ -104,12 +105,4 @@ export function createMemoryEntryStore(): EntryStore {
       return decisions.map((decision, i) => apply(ids[i], decision));
     },
   };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
