@@ -7,6 +7,7 @@ import { startTransition, useCallback, useEffect, useRef, useState } from 'react
 import type { LabProgress, LabRow } from '../../engine/tokenizerLab';
 import { engineClient } from '../../state/engineActions';
 import { EngineCallError } from '../../worker/client';
+import { messageOf } from '../../core/messageOf';
 
 export interface LabCallState<R> {
   status: 'idle' | 'working' | 'ready' | 'error' | 'cancelled';
@@ -65,13 +66,13 @@ export function useLabCall<R>(
               );
           },
           (error: unknown) => {
-            if (controller.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled')) return;
-            setState((s) => ({
-              ...s,
-              status: 'error',
-              progress: null,
-              error: error instanceof Error ? error.message : String(error),
-            }));
+            if (controller.signal.aborted) return;
+            if (error instanceof EngineCallError && error.code === 'cancelled') {
+              // Cancelled in the worker, not here (a model switch, say): no error, and no longer working.
+              setState((s) => ({ ...s, status: 'cancelled', progress: null }));
+              return;
+            }
+            setState((s) => ({ ...s, status: 'error', progress: null, error: messageOf(error) }));
           },
         );
     }, settleMs);
