@@ -191,6 +191,13 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
     expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
     expect(svg).not.toContain('var(--');
     expect(svg).toMatch(/fill: ?rgb\(47, 93, 155\)/); // --accent, resolved
+    // It says what it shows, as visible text above the chart: title, model, settings.
+    expect(svg).toMatch(/<text[^>]*>Next-token distribution at the end<\/text>/);
+    expect(svg).toMatch(
+      new RegExp(
+        `<text[^>]*>${DEFAULT_MODEL}[^<]* · temperature 1\\.00, top-k off, top-p off, min-p off · bars after every stage</text>`,
+      ),
+    );
     const pngDownload = page.waitForEvent('download');
     await page.getByTestId('distribution.export.png').click();
     const png = readFileSync(await (await pngDownload).path());
@@ -206,7 +213,9 @@ test('compare two experiments, re-run one, save charts as SVG and PNG', async ({
     await page.getByTestId('gltr.ranks.export.svg').click();
     const gltr = await gltrDownload;
     expect(gltr.suggestedFilename()).toBe('tokenscope-gltr-tokens-per-rank-bucket.svg');
-    expect(readFileSync(await gltr.path(), 'utf8')).toContain('<rect');
+    const gltrSvg = readFileSync(await gltr.path(), 'utf8');
+    expect(gltrSvg).toContain('<rect');
+    expect(gltrSvg).toMatch(new RegExp(`<text[^>]*>${DEFAULT_MODEL}[^<]* · \\d+ tokens</text>`));
   });
 
   await app.typeText('We the People of the United States, in Order');

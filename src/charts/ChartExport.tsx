@@ -5,10 +5,13 @@ import { chartFileName, standaloneSvg, svgToPng } from './exportChart';
 
 export function ChartExport({
   title,
+  caption = '',
   containerRef,
   testId,
 }: {
   title: string;
+  /** Printed under the title in the file: the model, the position, the settings. */
+  caption?: string;
   containerRef: RefObject<HTMLElement | null>;
   testId: string;
 }) {
@@ -21,8 +24,7 @@ export function ChartExport({
       return;
     }
     try {
-      const markup = standaloneSvg(svg, title);
-      const { width, height } = svg.getBoundingClientRect();
+      const { markup, width, height } = standaloneSvg(svg, title, caption);
       const blob =
         format === 'svg' ? new Blob([markup], { type: 'image/svg+xml' }) : await svgToPng(markup, width, height);
       downloadBlob(chartFileName(title, format), blob);
@@ -58,12 +60,22 @@ export function ChartExport({
 }
 
 /** A chart with its "SVG" / "PNG" buttons above it (the first <svg> inside is what is saved). */
-export function ExportableChart({ title, testId, children }: { title: string; testId: string; children: ReactNode }) {
+export function ExportableChart({
+  title,
+  caption,
+  testId,
+  children,
+}: {
+  title: string;
+  caption?: string;
+  testId: string;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   return (
     <div className="exportable-chart">
       <div className="exportable-chart__tools">
-        <ChartExport title={title} containerRef={ref} testId={testId} />
+        <ChartExport title={title} caption={caption} containerRef={ref} testId={testId} />
       </div>
       <div ref={ref}>{children}</div>
     </div>

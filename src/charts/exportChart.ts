@@ -22,8 +22,24 @@ const STYLE_PROPERTIES = [
   'visibility',
 ] as const;
 
-/** The SVG as a standalone document: inlined styles, namespaces, size and a white background. */
-export function standaloneSvg(svg: SVGSVGElement, title: string): string {
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** The band above the chart that names it: the title, and a caption line when there is one. */
+const TITLE_BAND_PX = 26;
+const CAPTION_BAND_PX = 16;
+
+export interface StandaloneSvg {
+  markup: string;
+  /** Its size in CSS pixels: the chart's, with the title band above it. */
+  width: number;
+  height: number;
+}
+
+/**
+ * The SVG as a standalone document: inlined styles, namespaces, size, a white background, and
+ * above the chart its title and caption (the model, the position, the settings) as visible
+ * text, so that the file still says what it shows on a slide.
+ */
+export function standaloneSvg(svg: SVGSVGElement, title: string, caption = ''): StandaloneSvg {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const sources = [svg, ...svg.querySelectorAll('*')];
   const targets = [clone, ...clone.querySelectorAll('*')];
@@ -35,20 +51,43 @@ export function standaloneSvg(svg: SVGSVGElement, title: string): string {
     target.style.cssText = STYLE_PROPERTIES.map((name) => `${name}:${computed.getPropertyValue(name)}`).join(';');
     target.removeAttribute('class');
   });
-  const { width, height } = svg.getBoundingClientRect();
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  clone.setAttribute('width', String(Math.ceil(width)));
-  clone.setAttribute('height', String(Math.ceil(height)));
-  clone.setAttribute('viewBox', `0 0 ${Math.ceil(width)} ${Math.ceil(height)}`);
-  const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  const rect = svg.getBoundingClientRect();
+  const band = TITLE_BAND_PX + (caption ? CAPTION_BAND_PX : 0);
+  const width = Math.ceil(rect.width);
+  const height = Math.ceil(rect.height) + band;
+  const chart = document.createElementNS(SVG_NS, 'g');
+  chart.setAttribute('transform', `translate(0,${band})`);
+  while (clone.firstChild) chart.appendChild(clone.firstChild);
+  clone.setAttribute('xmlns', SVG_NS);
+  clone.setAttribute('width', String(width));
+  clone.setAttribute('height', String(height));
+  clone.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const titleElement = document.createElementNS(SVG_NS, 'title');
+  titleElement.textContent = caption ? `${title} (${caption})` : title;
+  const background = document.createElementNS(SVG_NS, 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
   background.setAttribute('fill', '#ffffff');
-  clone.insertBefore(background, clone.firstChild);
-  const titleElement = document.createElementNS('http://www.w3.org/2000/svg', 'title');
-  titleElement.textContent = title;
-  clone.insertBefore(titleElement, clone.firstChild);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
+  clone.append(titleElement, background, bandText(title, 18, 14, '#1d1d1f', 'bold'));
+  if (caption) clone.append(bandText(caption, 18 + CAPTION_BAND_PX, 11, '#6b6b70', 'normal'));
+  clone.append(chart);
+  return {
+    markup: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`,
+    width,
+    height,
+  };
+}
+
+function bandText(text: string, baselineY: number, sizePx: number, colour: string, weight: string): SVGTextElement {
+  const element = document.createElementNS(SVG_NS, 'text');
+  element.setAttribute('x', '6');
+  element.setAttribute('y', String(baselineY));
+  element.setAttribute('fill', colour);
+  element.setAttribute('font-size', String(sizePx));
+  element.setAttribute('font-weight', weight);
+  element.setAttribute('font-family', 'system-ui, sans-serif');
+  element.textContent = text;
+  return element;
 }
 
 /** Renders the standalone SVG onto a canvas at `scale` × its size (2: sharp on slides). */

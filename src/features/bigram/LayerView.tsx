@@ -11,6 +11,8 @@ import type { TokenView } from '../../engine/types';
 import { CovarianceHeatmap } from '../../charts/CovarianceHeatmap';
 import { LayerLineChart } from '../../charts/LayerLineChart';
 import { engineClient } from '../../state/engineActions';
+import { useSession } from '../../state/sessionStore';
+import { chartCaption } from '../../core/lab/chartCaption';
 import { visibleToken } from '../next-token/visibleToken';
 import { ProgressLine } from './ProgressLine';
 import { useEngineTask } from './useEngineTask';
@@ -31,6 +33,7 @@ const COVARIANCE_NOTE =
   "Our reading of the paper: its released code does not define this similarity. Here it is the Frobenius cosine of the layers' centred covariance matrices (docs/PAPERS.md section 2 E).";
 
 export function LayerView({ ids, position, internals }: LayerViewProps) {
+  const modelLabel = useSession((s) => s.model?.label);
   const task = useEngineTask<LensShown, BigramProgress>();
   const [standardised, setStandardised] = useState(false);
   useEffect(() => {
@@ -78,17 +81,27 @@ export function LayerView({ ids, position, internals }: LayerViewProps) {
         onCancel={task.cancel}
         testId="bigram.layers.progress"
       />
-      {shown && <LensTables shown={shown} standardised={standardised} onStandardised={setStandardised} />}
+      {shown && (
+        <LensTables
+          shown={shown}
+          caption={chartCaption(modelLabel, `position ${position}`)}
+          standardised={standardised}
+          onStandardised={setStandardised}
+        />
+      )}
     </section>
   );
 }
 
 function LensTables({
   shown,
+  caption,
   standardised,
   onStandardised,
 }: {
   shown: LensShown;
+  /** For the exported charts: the model and the position. */
+  caption: string;
   standardised: boolean;
   onStandardised: (v: boolean) => void;
 }) {
@@ -127,7 +140,7 @@ function LensTables({
         of them, evenly spread.
       </p>
       <div className="bigram__charts">
-        <ExportableChart title="KL to final per layer" testId="bigram.chart.kl.export">
+        <ExportableChart title="KL to final per layer" caption={caption} testId="bigram.chart.kl.export">
           <LayerLineChart
             title="Mean KL(final ‖ lens) per layer (nats)"
             width={320}
@@ -135,7 +148,11 @@ function LensTables({
             series={[{ label: 'KL to final', values: layers.map((l) => l.klToFinalMeanNats), colour: '#b5523b' }]}
           />
         </ExportableChart>
-        <ExportableChart title="Cosine to embedding and next key per layer" testId="bigram.chart.cosine.export">
+        <ExportableChart
+          title="Cosine to embedding and next key per layer"
+          caption={caption}
+          testId="bigram.chart.cosine.export"
+        >
           <LayerLineChart
             title="Cosine of the centred state to…"
             width={320}
@@ -150,7 +167,11 @@ function LensTables({
             ]}
           />
         </ExportableChart>
-        <ExportableChart title="Recall of the current token per layer" testId="bigram.chart.recall.export">
+        <ExportableChart
+          title="Recall of the current token per layer"
+          caption={caption}
+          testId="bigram.chart.recall.export"
+        >
           <LayerLineChart
             title="Recall of the current token (W_E · h)"
             width={320}
@@ -163,7 +184,11 @@ function LensTables({
             ]}
           />
         </ExportableChart>
-        <ExportableChart title="Surprisal r, lens vs model, per layer" testId="bigram.chart.rout.export">
+        <ExportableChart
+          title="Surprisal r, lens vs model, per layer"
+          caption={caption}
+          testId="bigram.chart.rout.export"
+        >
           <LayerLineChart
             title="r of next-token surprisal, lens vs model"
             width={320}
@@ -184,6 +209,7 @@ function LensTables({
           </label>
           <ExportableChart
             title="Covariance similarity, layer × layer (our reading of the paper)"
+            caption={caption}
             testId="bigram.covariance.export"
           >
             <CovarianceHeatmap

@@ -32,6 +32,7 @@ function intInput(value: string, min: number, max: number): number | null {
 
 export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) {
   const row = useSession((s) => s.lab.row);
+  const modelLabel = useSession((s) => s.model?.label ?? '');
   const analysedIds = useSession((s) => s.lab.analysedIds);
   const startTokenId = useSession((s) => s.lab.analysis?.startTokenId ?? null);
   const textLength = analysedIds.length;
@@ -129,7 +130,7 @@ export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) 
       )}
       <div ref={chartRef}>
         {result && (
-          <ExportableChart title="Rank against key similarity" testId="keysim.export">
+          <ExportableChart title="Rank against key similarity" caption={modelLabel} testId="keysim.export">
             <RankKeySimChart
               points={points}
               topK={result.topK}

@@ -6,6 +6,7 @@
 import { useMemo, useRef, useState } from 'react';
 import { ChartExport } from '../../charts/ChartExport';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
+import { chartCaption, samplingCaption } from '../../core/lab/chartCaption';
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
 import { appendToken, canAppendAt, currentRow } from '../../state/labActions';
 import { updateSettings } from '../../state/engineActions';
@@ -25,6 +26,7 @@ export function DistributionPanel() {
   const lab = useSession((s) => s.lab);
   const settings = useSession((s) => s.settings);
   const vocabulary = useSession((s) => s.vocabulary);
+  const modelLabel = useSession((s) => s.model?.label);
   const [chartRef, width] = useWidth<HTMLDivElement>();
   /** Which stage's probabilities the solid bars show (3: after every stage). */
   const [stageShown, setStageShown] = useState(3);
@@ -125,6 +127,11 @@ export function DistributionPanel() {
         {view && (
           <ChartExport
             title={`Next-token distribution at ${atEnd ? 'the end' : `position ${position}`}`}
+            caption={chartCaption(
+              modelLabel,
+              samplingCaption(settings),
+              stageShown === 3 ? 'bars after every stage' : `bars after ${STAGE_LABELS[STAGE_NAMES[stageShown]]}`,
+            )}
             containerRef={chartRef}
             testId="distribution.export"
           />

@@ -11,16 +11,19 @@ export const GltrPanels = memo(function GltrPanels({
   metrics,
   thresholds,
   width,
+  caption,
 }: {
   metrics: readonly PositionMetrics[];
   thresholds: readonly number[];
   width: number;
+  /** For the exported files: the model and the text's length. */
+  caption: string;
 }) {
   const buckets = rankBucketCounts(metrics, thresholds);
   const bucketLabels = [...thresholds.map((t) => `≤${t}`), `>${thresholds.at(-1)}`];
   return (
     <div className="gltr" data-testid="gltr.panels">
-      <ExportableChart title="GLTR: tokens per rank bucket" testId="gltr.ranks.export">
+      <ExportableChart title="GLTR: tokens per rank bucket" caption={caption} testId="gltr.ranks.export">
         <Histogram
           testId="gltr.ranks"
           title="Tokens per rank bucket"
@@ -32,7 +35,7 @@ export const GltrPanels = memo(function GltrPanels({
           }))}
         />
       </ExportableChart>
-      <ExportableChart title="GLTR: Frac(p)" testId="gltr.frac.export">
+      <ExportableChart title="GLTR: Frac(p)" caption={caption} testId="gltr.frac.export">
         <Histogram
           testId="gltr.frac"
           title="p / top p (Frac(p))"
@@ -40,7 +43,7 @@ export const GltrPanels = memo(function GltrPanels({
           bars={relativeToTopHistogram(metrics).map((b) => ({ label: b.from.toFixed(1), count: b.count }))}
         />
       </ExportableChart>
-      <ExportableChart title="GLTR: top-10 entropy" testId="gltr.entropy.export">
+      <ExportableChart title="GLTR: top-10 entropy" caption={caption} testId="gltr.entropy.export">
         <Histogram
           testId="gltr.entropy"
           title="Top-10 entropy (nats)"

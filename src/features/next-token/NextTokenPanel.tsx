@@ -29,6 +29,8 @@ import { SamplingControls } from './SamplingControls';
 import { LongTextBox } from './LongTextBox';
 import { TokenChips } from './TokenChips';
 import { useWidth } from './useWidth';
+import { chartCaption } from '../../core/lab/chartCaption';
+import { formatCount } from '../../core/formatCount';
 
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.nextTokenLab);
@@ -225,6 +227,7 @@ export function NextTokenPanel() {
                   metrics={panelMetrics}
                   thresholds={settings.gltrThresholds}
                   width={Math.max(160, sideWidth)}
+                  caption={chartCaption(model?.label, `${formatCount(panelMetrics.length)} tokens`)}
                 />
               )}
               {metricBars && (
