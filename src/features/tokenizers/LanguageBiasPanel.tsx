@@ -14,12 +14,14 @@ import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
 import { useWidth } from '../next-token/useWidth';
+import { chartCaption } from '../../core/lab/chartCaption';
+import { formatCount } from '../../core/formatCount';
 
 const percent = (p: number) => `${(100 * p).toFixed(1)}%`;
 const top = (t: { character: string; probability: number } | null) =>
   t ? `${visibleToken(t.character)} ${percent(t.probability)}` : '–';
 
-function Results({ result, width }: { result: LanguageBiasResult; width: number }) {
+function Results({ result, width, modelLabel }: { result: LanguageBiasResult; width: number; modelLabel: string }) {
   const [open, setOpen] = useState<string | null>(null);
   const name = (code: string) => PARALLEL_SENTENCES.languages.find((l) => l.code === code)?.name ?? code;
   const languages = result.summary.map((s) => ({ code: s.language, name: name(s.language) }));
@@ -40,6 +42,7 @@ function Results({ result, width }: { result: LanguageBiasResult; width: number 
     <>
       <ExportableChart
         title="Naive vs exact next character: total variation distance per language"
+        caption={chartCaption(modelLabel, `${formatCount(result.rows.length)} prompts`)}
         testId="languageBias.export"
       >
         <ParityChart
@@ -191,7 +194,7 @@ export function LanguageBiasPanel() {
           {task.error}
         </p>
       )}
-      {task.result && <Results result={task.result} width={width} />}
+      {task.result && <Results result={task.result} width={width} modelLabel={model?.label ?? ''} />}
     </div>
   );
 }

@@ -22,7 +22,11 @@ export function ParityPanel({ rows }: { rows: readonly LabParityRow[] }) {
         ))}
       {ok.length > 0 && (
         <>
-          <ExportableChart title="Tokens per language relative to English" testId="parity.export">
+          <ExportableChart
+            title="Tokens per language relative to English"
+            caption={`the same six sentences in ${languages.length} languages; ${ok.map((r) => r.label).join(', ')}`}
+            testId="parity.export"
+          >
             <ParityChart
               width={Math.min(width, 720)}
               languages={languages}
