@@ -17,6 +17,8 @@ export interface LongTextBoxProps {
   id: string;
   testId: string;
   value: string;
+  /** The value's UTF-8 bytes where the view has counted them already (a long text is counted once). */
+  valueBytes?: number;
   onChange: (value: string) => void;
   rows: number;
   className?: string;
@@ -32,9 +34,10 @@ function isLong(text: string): boolean {
 /** How much of a long text the card shows. */
 const START_SHOWN_CHARS = 400;
 
-export function LongTextBox({ id, testId, value, onChange, rows, className, onKeyDown }: LongTextBoxProps) {
+export function LongTextBox({ id, testId, value, valueBytes, onChange, rows, className, onKeyDown }: LongTextBoxProps) {
   const [editInBox, setEditInBox] = useState(false);
-  const bytes = useMemo(() => utf8Length(value), [value]);
+  const counted = useMemo(() => (valueBytes === undefined ? utf8Length(value) : 0), [value, valueBytes]);
+  const bytes = valueBytes ?? counted;
   // The choice to edit in the box holds for one long text: once the text is short, it is forgotten.
   if (editInBox && bytes <= TEXT_BOX_MAX_BYTES) setEditInBox(false);
   // A transition: React may split the render of a view around a long text into short tasks

@@ -120,6 +120,7 @@ export function TokenizerLab() {
         id="tlab-text"
         className="next-token__text"
         testId="tokenizers.text"
+        valueBytes={textBytes}
         rows={3}
         value={prefs.text}
         onChange={(text) => setPrefs((p) => ({ ...p, text }))}
@@ -170,7 +171,7 @@ export function TokenizerLab() {
       <h2 className="tlab__heading">Tokenization bias across languages: naive vs exact next character</h2>
       <LanguageBiasPanel />
       <h2 className="tlab__heading">Two models on one text: bits per byte per word</h2>
-      <TwoModelsPanel text={prefs.text} />
+      <TwoModelsPanel text={prefs.text} textBytes={textBytes} />
     </section>
   );
 }

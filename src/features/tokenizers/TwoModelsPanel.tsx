@@ -4,7 +4,7 @@
  * words where they disagree most, and the totals. Then the sanity view: the exact next byte
  * after a prompt on each model, side by side; they are different models and need not agree.
  */
-import { memo, useMemo, useState } from 'react';
+import { memo, useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
 import type { CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../../engine/modelComparison';
 import { WordBitsChart } from '../../charts/WordBitsChart';
@@ -12,7 +12,6 @@ import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { formatBytes } from '../../core/formatBytes';
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
-import { utf8Length } from '../../core/tokenizers/words';
 import { defaultOtherModel } from '../models/defaultModels';
 import { useEmbeddedModels } from '../models/useEmbeddedModels';
 import { visibleToken } from '../next-token/visibleToken';
@@ -123,7 +122,14 @@ function NextBytesBoth({ result }: { result: NextBytesBothResult }) {
 }
 
 /** Memoised: the lab re-renders on every step of its progress, and the text may be 1 MB. */
-export const TwoModelsPanel = memo(function TwoModelsPanel({ text }: { text: string }) {
+export const TwoModelsPanel = memo(function TwoModelsPanel({
+  text,
+  textBytes,
+}: {
+  text: string;
+  /** The text's UTF-8 bytes, counted once by the lab (the text may be 1 MB). */
+  textBytes: number;
+}) {
   const model = useSession((s) => s.model);
   const { models } = useEmbeddedModels();
   const loadedId = model?.source.kind === 'embedded' ? model.source.id : null;
@@ -132,7 +138,6 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({ text }: { text: str
   const [stopped, setStopped] = useState(false);
   const [progress, setProgress] = useState<CompareModelsProgress | null>(null);
   const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
-  const textBytes = useMemo(() => utf8Length(text), [text]);
   const tooLong = bytesProblem(LIMITS.twoModels, textBytes);
   const other = { kind: 'embedded' as const, id: otherId };
 
