@@ -13,6 +13,7 @@ import {
   checkAllowlist,
   describeCycle,
   findCycles,
+  isTestFile,
   layerViolations,
   listImports,
   resolveImport,
@@ -87,6 +88,18 @@ describe('the layers of src/', () => {
     ).toEqual([]);
   });
 
+  it('has no feature, state or app file reaching into the engine, and no transformers.js in core', () => {
+    const intoEngine = [...graph.edges].flatMap(([from, tos]) =>
+      /^src\/(features|state|app|charts)\//.test(from) ? tos.filter((to) => to.startsWith('src/engine/')) : [],
+    );
+    expect(intoEngine).toEqual([]);
+    const transformersInCore = [...graph.packages].filter(
+      ([from, packages]) =>
+        from.startsWith('src/core/') && packages.includes('@huggingface/transformers') && !isTestFile(from),
+    );
+    expect(transformersInCore).toEqual([]);
+  });
+
   it('allowlists only violations that still occur (the list only shrinks)', () => {
     expect(
       check.stale,
@@ -111,6 +124,16 @@ describe('the checker, on a planted graph', () => {
     ['src/engine/b.ts', "export type B = 1;\nexport const lazy = () => import('./a');\n"],
     ['src/charts/Bars.tsx', "import { download } from '../app/download';\n"],
     ['src/app/download.ts', 'export const download = 1;\n'],
+    ['src/core/runtime.ts', "import * as ort from 'onnxruntime-node';\n"],
+    [
+      'src/core/runtime.test.ts',
+      "import * as ort from 'onnxruntime-node';\nimport { AutoTokenizer } from '@huggingface/transformers';\n",
+    ],
+    ['src/protocol/calls.ts', "import type { B } from '../engine/b';\nimport type { Limits } from '../core/limits';\n"],
+    [
+      'src/features/y/Direct.tsx',
+      "import type { B } from '../../engine/b';\nimport type { Calls } from '../../protocol/calls';\n",
+    ],
   ]);
   const graph = buildImportGraph(planted);
   const violations = layerViolations(graph);
@@ -151,6 +174,18 @@ describe('the checker, on a planted graph', () => {
     expect(keys).not.toContain('src/core/view.ts -> d3');
     expect(keys).toContain('src/core/fileRead.ts -> node:fs');
     expect(keys).not.toContain('src/core/fileRead.test.ts -> node:fs');
+  });
+
+  it('lets core tests import an oracle package that core code may not', () => {
+    expect(keys).toContain('src/core/runtime.ts -> onnxruntime-node');
+    expect(keys).not.toContain('src/core/runtime.test.ts -> onnxruntime-node');
+    expect(keys).not.toContain('src/core/runtime.test.ts -> @huggingface/transformers');
+  });
+
+  it('reports the protocol or a feature importing the engine, not a feature importing the protocol', () => {
+    expect(keys).toContain('src/protocol/calls.ts -> src/engine/b.ts');
+    expect(keys).toContain('src/features/y/Direct.tsx -> src/engine/b.ts');
+    expect(keys).not.toContain('src/features/y/Direct.tsx -> src/protocol/calls.ts');
   });
 
   it('lets the allowlist through, and names entries that no longer occur', () => {

@@ -1,5 +1,5 @@
 /** Always-visible badge: backend, threads, dtype, and why WebGPU is not used when it is not. */
-import { singleThreadReason } from '../engine/backend';
+import { singleThreadReason } from '../protocol/model';
 import { useSession } from '../state/sessionStore';
 
 const BACKEND_NAMES = { webgpu: 'WebGPU', wasm: 'WASM', 'node-cpu': 'CPU (Node)' } as const;

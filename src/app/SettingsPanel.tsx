@@ -1,12 +1,12 @@
 /** Settings that change how the engine runs; they persist and survive worker restarts. */
 import { useEffect, useState } from 'react';
 import { INFINI_GRAM_INDEXES } from '../core/ngram/infiniGramApiTypes';
-import { hubHostProblem, withTrailingSlash } from '../engine/sources';
+import { hubHostProblem, withTrailingSlash } from '../protocol/modelSources';
 import { updateSettings } from '../state/engineActions';
 import { useSession } from '../state/sessionStore';
 import { infiniGramHostProblem } from '../state/settings';
-import { connectRefusal } from './connectPolicy';
-import { HubHostPolicyNote } from './HubHostPolicyNote';
+import { connectRefusal } from '../state/connectPolicy';
+import { HubHostPolicyNote } from '../features/models/HubHostPolicyNote';
 
 const TOKENIZER_LABELS = { 'llama-2': 'Llama 2', olmo: 'OLMo', gpt2: 'GPT-2' } as const;
 

@@ -1,8 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseArgs, resolveModelArgument, UsageError } from './args';
-import { EMBEDDED_MODELS_DIR } from './nodeRuntime';
+import { limitsHelp, parseArgs, resolveModelArgument, UsageError } from './args';
+import { LIMITS, limitSentence } from '../core/limits';
+import { EMBEDDED_MODELS_DIR } from '../engine/nodeRuntime';
 
 describe('parseArgs', () => {
   it('reads a command, a file and options', () => {
@@ -100,5 +101,12 @@ describe('resolveModelArgument', () => {
     expect(() => resolveModelArgument('no-such-model', EMBEDDED_MODELS_DIR)).toThrow(
       /neither a folder nor an embedded model/,
     );
+  });
+});
+
+describe('limitsHelp', () => {
+  it('states every input limit as core/limits does', () => {
+    for (const limit of Object.values(LIMITS))
+      expect(limitsHelp()).toContain(`  ${limit.where}: ${limitSentence(limit)}`);
   });
 });

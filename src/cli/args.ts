@@ -8,8 +8,8 @@ import {
   type NextTokenMode,
   type SamplingSettings,
 } from '../core/distribution';
-import type { ModelSource } from '../engine/types';
-import { isHubModelId } from '../engine/sources';
+import type { ModelSource } from '../protocol/model';
+import { isHubModelId } from '../protocol/modelSources';
 
 export type CliCommand = 'tokenize' | 'score' | 'next' | 'export';
 

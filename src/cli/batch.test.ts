@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledBatch } from '../core/batch/examples';
 import { batchTable, parseResultFile } from '../core/batch/results';
 import { Engine } from '../engine/engine';
-import type { ModelInfo } from '../engine/types';
+import type { ModelInfo } from '../protocol/model';
 import { UsageError } from './args';
 import { parseBatchArgs, runBatchCli } from './batch';
 import { formatProgress } from './batchArgs';
-import { createNodeRuntime } from './nodeRuntime';
+import { createNodeRuntime } from '../engine/nodeRuntime';
 
 describe('batch arguments', () => {
   it('reads run, merge, table, score and plan', () => {

@@ -17,15 +17,16 @@ import { bundledBatch, bundledName, bundledScoringSet } from '../core/batch/exam
 import { detectPromptFormat, parsePrompts } from '../core/batch/prompts';
 import { batchTable, mergeResults, parseResultFile, resultLine, type SampleResult } from '../core/batch/results';
 import { parseScoringSet, type ScoringSet } from '../core/batch/scoring';
-import { runBatch, type BatchEngine, type BatchProgress } from '../engine/batchRunner';
+import { runBatch, type BatchEngine } from '../engine/batchRunner';
+import { type BatchProgress } from '../protocol/batch';
 import { benchBatchRunner } from '../engine/batchRunnerBench';
 import { scoreTexts } from '../engine/batchRunnerScore';
 import { Engine } from '../engine/engine';
 import { EngineError, isAbortError } from '../engine/errors';
-import type { LoadParams } from '../engine/types';
+import type { LoadParams } from '../protocol/model';
 import { resolveModelArgument, UsageError } from './args';
 import { formatProgress, type BatchArgs } from './batchArgs';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR } from '../engine/nodeRuntime';
 
 export { BATCH_COMMANDS, BATCH_USAGE, parseBatchArgs, type BatchArgs, type BatchSubcommand } from './batchArgs';
 

@@ -2,7 +2,7 @@
  * Parsing of `batch run|merge|table|score|plan` (src/cli/batch.ts runs them), kept apart so it
  * can be tested without a model.
  */
-import type { BatchProgress } from '../engine/batchRunner';
+import type { BatchProgress } from '../protocol/batch';
 import { integerOption, readCommandOptions, shardOption, UsageError, type CommonOptions } from './args';
 
 export type BatchSubcommand = 'run' | 'merge' | 'table' | 'score' | 'plan' | 'bench';

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine';
-import { REPO_ROOT } from './nodeRuntime';
+import { REPO_ROOT } from '../engine/nodeRuntime';
 import { integerOption, onlyFor, readCommandOptions, UsageError } from './args';
 
 export type BigramCommand = 'bigram' | 'lens';

@@ -10,7 +10,7 @@ import { Engine } from '../engine/engine';
 import { parseArgs } from './args';
 import { rerunResults } from './export';
 import { runCli } from './main';
-import { createNodeRuntime } from './nodeRuntime';
+import { createNodeRuntime } from '../engine/nodeRuntime';
 
 interface ExportOutput {
   experiments: {

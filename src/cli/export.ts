@@ -20,9 +20,9 @@ import { pathTokens } from '../core/lab/branchTree';
 import { distributionView } from '../core/lab/distributionView';
 import { resultsSnapshot, treeFromRecord } from '../core/lab/experimentRecord';
 import { Engine } from '../engine/engine';
-import type { ModelSource } from '../engine/types';
+import type { ModelSource } from '../protocol/model';
 import { resolveModelArgument, UsageError, type CliArgs } from './args';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR } from '../engine/nodeRuntime';
 
 export interface ExperimentVerdict {
   file: string;

@@ -5,7 +5,7 @@
  */
 import { findTokens } from '../core/keyspace';
 import type { Engine } from '../engine/engine';
-import type { ModelInfo } from '../engine/types';
+import type { ModelInfo } from '../protocol/model';
 import { integerOption, onlyFor, readCommandOptions, UsageError } from './args';
 import { nextContext } from './next';
 

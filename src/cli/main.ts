@@ -7,7 +7,8 @@ import { bytesProblem, LIMITS } from '../core/limits';
 import { utf8Length } from '../core/tokenizers/words';
 import { Engine } from '../engine/engine';
 import { toErrorReport } from '../engine/errors';
-import type { ModelInfo, ScoreResult, TokenView } from '../engine/types';
+import type { ModelInfo } from '../protocol/model';
+import type { ScoreResult, TokenView } from '../protocol/nextToken';
 import { parseArgs, resolveModelArgument, USAGE, UsageError, type CliArgs } from './args';
 import { exportOutput } from './export';
 import { nextOutput } from './next';
@@ -19,7 +20,7 @@ import {
   parseKeySpaceArgs,
   type KeySpaceArgs,
 } from './keyspace';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR } from '../engine/nodeRuntime';
 import { BIGRAM_COMMANDS, BIGRAM_USAGE, bigramOutput, lensOutput, parseBigramArgs, type BigramArgs } from './bigram';
 import { runNgramCli } from './ngram';
 import { NGRAM_COMMANDS, NGRAM_USAGE, parseNgramArgs, type NgramArgs } from './ngramArgs';

@@ -8,7 +8,7 @@ import { Engine } from '../engine/engine';
 import { parseArgs } from './args';
 import { runCli } from './main';
 import { nextContext } from './next';
-import { createNodeRuntime } from './nodeRuntime';
+import { createNodeRuntime } from '../engine/nodeRuntime';
 
 const TEXT = 'Gentlemen of the Senate';
 

@@ -12,7 +12,7 @@ import {
   type SamplingStageName,
 } from '../core/distribution';
 import type { Engine } from '../engine/engine';
-import type { ModelInfo } from '../engine/types';
+import type { ModelInfo } from '../protocol/model';
 import type { CliArgs } from './args';
 
 type StageProbabilities = Record<SamplingStageName, number | null>;

@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInfiniGramServer, type InfiniGramServer } from '../../tools/infinigram-server.mjs';
 import { InfiniGramIndex } from '../core/ngram/infiniGram';
-import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { ByteSpanTokenizer } from '../engine/byteSpanTokenizer';
 import { Engine } from '../engine/engine';
 import { UsageError } from './args';
 import { runNgramCli } from './ngram';
 import { parseNgramArgs } from './ngramArgs';
-import { createNodeRuntime, REPO_ROOT } from './nodeRuntime';
+import { createNodeRuntime, REPO_ROOT } from '../engine/nodeRuntime';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokenscope-cli-ngram-'));
 const file = (name: string, text: string) => {
@@ -322,7 +322,7 @@ describe('ngram CLI', () => {
 
 describe('ngram score --api (loopback infini-gram server)', () => {
   // A corpus of GPT-2 ids (the index v4_pileval_gpt2 names that tokenizer, which the tokenizer lab ships).
-  const gpt2 = LabTokenizer.fromText(
+  const gpt2 = ByteSpanTokenizer.fromText(
     readFileSync(join(REPO_ROOT, 'public', 'tokenizers', 'gpt2', 'tokenizer.json'), 'utf8'),
   );
   const corpusTexts = [

@@ -27,16 +27,16 @@ import {
   INFINI_GRAM_LIMITS,
   type InfiniGramApi,
 } from '../core/ngram/infiniGramApi';
-import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { ByteSpanTokenizer } from '../engine/byteSpanTokenizer';
 import { utf8Length } from '../core/tokenizers/words';
 import { CorpusIndexService } from '../engine/corpusIndex';
-import type { CorpusSourceParams, TrainingSplitEntry } from '../engine/corpusTypes';
+import type { CorpusSourceParams, TrainingSplitEntry } from '../protocol/corpus';
 import { Engine } from '../engine/engine';
-import type { ModelInfo } from '../engine/types';
+import type { ModelInfo } from '../protocol/model';
 import { memoryCorpusIndexStore } from '../storage/corpusIndexStore';
 import { resolveModelArgument, UsageError } from './args';
 import type { NgramArgs } from './ngramArgs';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from '../engine/nodeRuntime';
 
 /** What INDEX.json says about INDEX. */
 export interface NgramIndexSidecar {
@@ -508,7 +508,7 @@ function localScorer(opened: OpenedIndex, engine: Engine): Scorer {
 }
 
 /** The lab tokenizer of an API index: --api-tokenizer (shipped name, tokenizer.json, or a folder), else the index's own. */
-async function apiTokenizer(args: NgramArgs): Promise<{ name: string; tokenizer: LabTokenizer }> {
+async function apiTokenizer(args: NgramArgs): Promise<{ name: string; tokenizer: ByteSpanTokenizer }> {
   let name = args.apiTokenizer;
   if (name === null) {
     const known = INFINI_GRAM_INDEXES.find((i) => i.name === args.apiIndex);
@@ -532,9 +532,9 @@ async function apiTokenizer(args: NgramArgs): Promise<{ name: string; tokenizer:
     );
   }
   const config = join(folder ?? join(file, '..'), 'tokenizer_config.json');
-  let tokenizer: LabTokenizer;
+  let tokenizer: ByteSpanTokenizer;
   try {
-    tokenizer = LabTokenizer.fromText(
+    tokenizer = ByteSpanTokenizer.fromText(
       await readFile(file, 'utf8'),
       existsSync(config) ? await readFile(config, 'utf8') : undefined,
     );
@@ -573,7 +573,7 @@ async function mapPool<T>(length: number, concurrency: number, work: (i: number)
 
 function apiScorer(
   api: InfiniGramApi,
-  tokenizer: { name: string; tokenizer: LabTokenizer },
+  tokenizer: { name: string; tokenizer: ByteSpanTokenizer },
   concurrency: number,
 ): Scorer {
   // A prob query holds the context and the token: the context keeps its last 499 ids (the API's 500).

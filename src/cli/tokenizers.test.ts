@@ -2,15 +2,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { ByteSpanTokenizer } from '../engine/byteSpanTokenizer';
 import { exactNextBytesOnModel } from '../core/tokenizers/lemmaOnModel';
 import { tokenizationMetrics } from '../core/tokenizers/metrics';
-import { logSoftmax } from '../engine/biasLens';
+import { logSoftmax } from '../core/distribution/softmax';
 import { Engine } from '../engine/engine';
-import { TokenizerLab, type LabRowOk } from '../engine/tokenizerLab';
+import { TokenizerLab } from '../engine/tokenizerLab';
+import { type LabRowOk } from '../protocol/tokenizerLab';
 import { parseArgs, UsageError } from './args';
 import { runCli, runTokenizerCli } from './main';
-import { createNodeRuntime } from './nodeRuntime';
+import { createNodeRuntime } from '../engine/nodeRuntime';
 import { diskTokenizerFiles, parseTokenizerArgs, TOKENIZERS_DIR } from './tokenizers';
 
 const TEXT = 'Tokenizers cut 12345 apples 😀 in 2024, naïve café — 日本語のテキスト!';
@@ -19,7 +20,7 @@ const file = join(dir, 'text.txt');
 writeFileSync(file, TEXT);
 
 const shipped = (id: string) =>
-  LabTokenizer.fromText(
+  ByteSpanTokenizer.fromText(
     readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer.json'), 'utf8'),
     readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer_config.json'), 'utf8'),
   );
@@ -226,7 +227,7 @@ describe('next-bytes', () => {
       'Japan (日本',
       'the café ',
     ];
-    let tokenizer: LabTokenizer;
+    let tokenizer: ByteSpanTokenizer;
     let engine: Engine;
     let start: number;
 

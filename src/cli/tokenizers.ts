@@ -11,10 +11,11 @@ import { exactnessLabel, exactNextBytesOnModel } from '../core/tokenizers/lemmaO
 import { computeLanguageBias } from '../engine/languageBias';
 import { byteLabel, lemmaDepsOn } from '../engine/biasLens';
 import type { Engine } from '../engine/engine';
-import { isHubModelId } from '../engine/sources';
-import { TokenizerLab, type LabRow, type TokenizerFiles } from '../engine/tokenizerLab';
+import { isHubModelId } from '../protocol/modelSources';
+import { TokenizerLab, type TokenizerFiles } from '../engine/tokenizerLab';
+import { type LabRow } from '../protocol/tokenizerLab';
 import { integerOption, onlyFor, readCommandOptions, UsageError } from './args';
-import { EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
+import { EMBEDDED_MODELS_DIR, REPO_ROOT } from '../engine/nodeRuntime';
 
 export type TokenizerCommand = 'compare-tokenizers' | 'next-bytes' | 'language-bias';
 export const TOKENIZER_COMMANDS: readonly string[] = ['compare-tokenizers', 'next-bytes', 'language-bias'];

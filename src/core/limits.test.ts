@@ -1,10 +1,9 @@
 /**
- * The limits users read are the limits the code applies: the README's table and the CLI's
- * help are compared with core/limits, and the messages name the view and its limit.
+ * The limits users read are the limits the code applies: the README's table is compared with
+ * core/limits (cli/args.test.ts compares the CLI's help), and the messages name the view and its limit.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { limitsHelp } from '../cli/args';
 import { formatBytes } from './formatBytes';
 import { bytesProblem, LIMITS, limitSentence, TEXT_BOX_MAX_BYTES, tokensProblem } from './limits';
 
@@ -37,11 +36,6 @@ describe('input limits', () => {
     expect(readmeLimitsSection().replace(/\s+/g, ' ')).toContain(
       `A text over ${formatBytes(TEXT_BOX_MAX_BYTES)} is held outside the text box`,
     );
-  });
-
-  it('are the same in the CLI help', () => {
-    for (const limit of Object.values(LIMITS))
-      expect(limitsHelp()).toContain(`  ${limit.where}: ${limitSentence(limit)}`);
   });
 
   it('are checked at the limit, not one past it', () => {

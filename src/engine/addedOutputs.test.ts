@@ -8,10 +8,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime } from '../cli/nodeRuntime';
+import { createNodeRuntime } from './nodeRuntime';
 import { withoutGraphOutputs } from '../core/onnx/graphOutputs';
 import { Engine } from './engine';
-import type { LensResult } from './bigramTypes';
+import type { LensResult } from '../protocol/bigram';
 
 const TEXT = 'Fellow-Citizens of the Senate and House of Representatives: the state of the Union is strong.';
 

@@ -3,7 +3,7 @@
  * options of a call and the top-k of a distribution. Its own file so neither imports the other.
  */
 import { topNIndices } from '../core/distribution';
-import type { BigramProgress, TokenProbability } from './bigramTypes';
+import type { BigramProgress, TokenProbability } from '../protocol/bigram';
 
 export interface BigramCallOptions {
   signal?: AbortSignal;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, probeBrowserBackend, singleThreadReason, wasmThreadCount } from './backend';
-import type { BackendReport } from './types';
+import { chooseBackend, probeBrowserBackend, wasmThreadCount } from './backend';
+import { singleThreadReason } from '../protocol/model';
+import type { BackendReport } from '../protocol/model';
 
 const isolated: BackendReport = {
   webgpuAdapter: true,

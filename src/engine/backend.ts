@@ -3,7 +3,7 @@
  * (`'gpu' in navigator` is true even without one); WASM otherwise, with threads only under
  * cross-origin isolation (without it ORT silently runs one thread).
  */
-import type { BackendChoice, BackendPreference, BackendReport } from './types';
+import type { BackendChoice, BackendPreference, BackendReport } from '../protocol/model';
 
 /** The most WASM threads we ask for; more rarely helps models this size. */
 export const MAX_WASM_THREADS = 4;
@@ -70,13 +70,4 @@ export function chooseBackend(report: BackendReport, preference: BackendPreferen
   }
   if (report.webgpuAdapter) return { backend: 'webgpu', threads, webgpuNotUsedReason: null };
   return { backend: 'wasm', threads, webgpuNotUsedReason: report.webgpuUnavailableReason ?? 'no WebGPU adapter' };
-}
-
-/** Why WASM runs with one thread, when it does. */
-export function singleThreadReason(
-  report: Pick<BackendReport, 'crossOriginIsolated' | 'hardwareConcurrency'>,
-): string | null {
-  if (!report.crossOriginIsolated) return 'the page is not cross-origin isolated (COOP/COEP headers missing)';
-  if (report.hardwareConcurrency <= 1) return 'this device reports one CPU core';
-  return null;
 }

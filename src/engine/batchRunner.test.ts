@@ -4,18 +4,19 @@
  * cell; and the stop rules on a scripted fake engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime } from '../cli/nodeRuntime';
+import { createNodeRuntime } from './nodeRuntime';
 import { parseBatchDefinition, type BatchDefinition } from '../core/batch/definition';
 import { batchTasks } from '../core/batch/tasks';
 import { bundledBatch, bundledScoringSet } from '../core/batch/examples';
 import { mergeResultFiles, resultLine, type SampleResult } from '../core/batch/results';
 import { logSumExp, positionSeed, sampleNext } from '../core/distribution';
 import { meanSurprisalBits } from '../core/lab/positionMetrics';
-import { runBatch, SampleGenerator, type BatchEngine, type BatchProgress, type RunBatchOptions } from './batchRunner';
+import { runBatch, SampleGenerator, type BatchEngine, type RunBatchOptions } from './batchRunner';
+import { type BatchProgress } from '../protocol/batch';
 import { benchBatchRunner } from './batchRunnerBench';
 import { scoreTexts } from './batchRunnerScore';
 import { Engine } from './engine';
-import type { ModelInfo } from './types';
+import type { ModelInfo } from '../protocol/model';
 
 /** Four stories of the bundled set on sotu-gpt: 3 temperatures × 4 prompts × 2 samples = 24 tasks. */
 function subset(changes: Partial<BatchDefinition> = {}): BatchDefinition {

@@ -25,7 +25,8 @@ import { positionSeed, sampleNext } from '../core/distribution';
 import { CanonicalSteps } from './batchRunnerSteps';
 import type { Engine } from './engine';
 import { cancellationPoint, EngineError, throwIfCancelled } from './errors';
-import type { LoadParams, ModelInfo } from './types';
+import type { LoadParams, ModelInfo } from '../protocol/model';
+import type { BatchProgress, BatchRunSummary } from '../protocol/batch';
 
 /** What the runner uses of an Engine (an Engine satisfies it; tests may pass a fake). */
 export type BatchEngine = Pick<Engine, 'load' | 'tokenize' | 'decode' | 'step' | 'startTokenId' | 'windowTokens'>;
@@ -39,22 +40,6 @@ export interface BatchDeps {
   loadParams(model: BatchModel): LoadParams;
 }
 
-export interface BatchProgress {
-  /** The model being loaded or run (its key); null before the first and after the last. */
-  modelKey: string | null;
-  loading: boolean;
-  /** Cells of this shard with every task done (earlier runs' included). */
-  cellsDone: number;
-  cellsTotal: number;
-  /** Tasks of this shard done (earlier runs' included). */
-  samplesDone: number;
-  samplesTotal: number;
-  /** Tokens generated per second in this run (model loads included in the time); null before the first sample. */
-  tokensPerSecond: number | null;
-  /** The samples left at this run's pace so far; null before the first sample. */
-  secondsLeft: number | null;
-}
-
 export interface RunBatchOptions {
   /** Resume: true for a task whose result is already stored; it is skipped. */
   isDone?: (task: BatchTask) => boolean;
@@ -65,18 +50,6 @@ export interface RunBatchOptions {
   signal?: AbortSignal;
   /** Only the tasks k with k mod count = index. */
   shard?: { index: number; count: number };
-}
-
-export interface BatchRunSummary {
-  batch: string;
-  /** Tasks of this shard; of them, skipped (already done) and run now. */
-  tasks: number;
-  skipped: number;
-  ran: number;
-  tokens: number;
-  elapsedMs: number;
-  /** Models loaded by this run (those with work left), with their load time. */
-  models: { key: string; label: string; loadMs: number }[];
 }
 
 /** Files the definition lists for a model must be the files loaded (a changed model changes every result). */

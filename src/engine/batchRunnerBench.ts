@@ -19,7 +19,7 @@ import { batchCells, batchTasks } from '../core/batch/tasks';
 import { positionSeed, sampleNext } from '../core/distribution';
 import { SampleGenerator, type BatchEngine } from './batchRunner';
 import { CanonicalSteps } from './batchRunnerSteps';
-import type { ModelInfo } from './types';
+import type { ModelInfo } from '../protocol/model';
 
 export interface LoopTiming {
   samplesPerSecond: number;

@@ -4,22 +4,20 @@
  * the lab's own scoring (start token first, sliding windows past the context), so a text
  * scores here exactly as in the app's text view.
  */
-import { overallScore, textScore, type OverallScore, type ScoringText, type TextScore } from '../core/batch/scoring';
+import { overallScore, textScore, type ScoringText, type TextScore } from '../core/batch/scoring';
 import { GLTR_DEFAULT_THRESHOLDS } from '../core/distribution';
+
 import type { Engine } from './engine';
+
 import { cancellationPoint } from './errors';
+
+import type { ScoreTextsResult } from '../protocol/batch';
 
 export interface ScoreTextsOptions {
   signal?: AbortSignal;
   /** After each text: how many are done of how many. */
   onProgress?: (done: number, total: number) => void;
   thresholds?: readonly number[];
-}
-
-export interface ScoreTextsResult {
-  thresholds: number[];
-  texts: TextScore[];
-  overall: OverallScore;
 }
 
 /** Scores each text on the engine's loaded model, in order. */

@@ -11,9 +11,10 @@ import { resultLine, type SampleResult } from '../core/batch/results';
 import { memoryBatchStore } from '../storage/batchStore';
 import { StorageError } from '../storage/errors';
 import type { BatchEngine } from './batchRunner';
-import { BatchService, batchLoadParams, type BatchRunParams, type BatchRunProgress } from './batchService';
+import { BatchService, batchLoadParams } from './batchService';
+import { type BatchRunParams, type BatchRunProgress } from '../protocol/batch';
 import type { Engine } from './engine';
-import type { ModelInfo } from './types';
+import type { ModelInfo } from '../protocol/model';
 
 const LETTERS = '.abcdefg';
 

@@ -10,44 +10,28 @@
  * while an aborted run winds down waits for it. The scoring set (batchRunnerScore.ts) runs on
  * the same engine under the same rule.
  */
-import { parseBatchDefinition, type BatchDefinitionInput, type BatchModel } from '../core/batch/definition';
+import { parseBatchDefinition, type BatchModel } from '../core/batch/definition';
 import type { SampleResult } from '../core/batch/results';
-import type { ScoringText } from '../core/batch/scoring';
-import { runBatch, type BatchEngine, type BatchProgress, type BatchRunSummary } from './batchRunner';
-import { scoreTexts, type ScoreTextsResult } from './batchRunnerScore';
+
+import { runBatch, type BatchEngine } from './batchRunner';
+
+import { type BatchRunSummary } from '../protocol/batch';
+import { scoreTexts } from './batchRunnerScore';
+
+import { type ScoreTextsResult } from '../protocol/batch';
+
 import type { Engine } from './engine';
+
 import { EngineError } from './errors';
-import type { BackendPreference, FolderFile, LoadParams, ModelSource } from './types';
+
+import type { LoadParams } from '../protocol/model';
+import type { BatchRunParams, BatchRunProgress, BatchScoreParams } from '../protocol/batch';
 
 /** What the service needs of the batch store (storage/batchStore.ts implements it). */
 export interface BatchResultStore {
   doneKeys(batchId: string): Promise<Set<string>>;
   putResult(batchId: string, key: string, result: SampleResult): Promise<void>;
 }
-
-export interface BatchRunParams {
-  /** The stored batch's id (storage/batchStore.ts), under which the results are written. */
-  batchId: string;
-  definition: BatchDefinitionInput;
-  backend: BackendPreference;
-  /** Hub host for the definition's Hub models (the app's setting); default the engine's. */
-  hubHost?: string;
-  /** The files of the definition's folder models, by folder name (a picked folder is only in the page). */
-  folders?: { name: string; files: FolderFile[] }[];
-}
-
-/** The runner's progress, with the sample that just finished (stored already); null for the others. */
-export interface BatchRunProgress extends BatchProgress {
-  result: SampleResult | null;
-}
-
-export interface BatchScoreParams {
-  source: ModelSource;
-  backend: BackendPreference;
-  texts: ScoringText[];
-}
-
-export type { BatchRunSummary, ScoreTextsResult };
 
 interface CallOptions<P> {
   signal: AbortSignal;

@@ -5,14 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR } from '../cli/nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR } from './nodeRuntime';
 import { exactNextByteDistribution } from '../core/tokenizers/byteLemma';
 import { stableBoundary } from '../core/tokenizers/biasLens';
-import { LabTokenizer } from '../core/tokenizers/labTokenizer';
-import { byteLabel, computeBiasLens, logSoftmax } from './biasLens';
+import { ByteSpanTokenizer } from './byteSpanTokenizer';
+import { byteLabel, computeBiasLens } from './biasLens';
+import { logSoftmax } from '../core/distribution/softmax';
 import { Engine } from './engine';
 
-const sotu = LabTokenizer.fromText(
+const sotu = ByteSpanTokenizer.fromText(
   readFileSync(join(EMBEDDED_MODELS_DIR, 'sotu-gpt', 'tokenizer.json'), 'utf8'),
   readFileSync(join(EMBEDDED_MODELS_DIR, 'sotu-gpt', 'tokenizer_config.json'), 'utf8'),
 );

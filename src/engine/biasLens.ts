@@ -12,68 +12,25 @@ import {
   type LemmaOnModelResult,
   type ModelRounds,
 } from '../core/tokenizers/lemmaOnModel';
-import type { LabTokenizer } from '../core/tokenizers/labTokenizer';
+
+import type { ByteSpanTokenizer } from './byteSpanTokenizer';
+
 import { TokenByteIndex } from '../core/tokenizers/tokenByteIndex';
+
 import { naiveNextByteDistribution, tokenHealing } from '../core/tokenizers/tokenHealing';
+
 import { renderTokenBytes } from '../core/tokenization/tokenBytes';
+
 import { bytesProblem, LIMITS } from '../core/limits';
+
 import { EngineError, isAbortError, throwIfCancelled } from './errors';
+
 import type { Engine } from './engine';
-import type { LabToken } from './tokenizerLab';
 
-export { logSoftmax } from '../core/distribution/softmax';
-
-export interface BiasLensParams {
-  prompt: string;
-  /** Rows per list (default 8). */
-  top?: number;
-}
-
-export interface ByteProbability {
-  byte: number;
-  /** The byte as a character when printable ASCII (space as ␣), else `\xNN`. */
-  label: string;
-  probability: number;
-}
-
-export interface TokenProbability {
-  id: number;
-  text: string;
-  probability: number;
-}
-
-export interface BiasLensResult {
-  prompt: string;
-  /** The prompt as the model's tokenizer cuts it (the start token not included). */
-  tokens: LabToken[];
-  naive: { tokens: TokenProbability[]; bytes: ByteProbability[] };
-  /** Null when the prompt has no token to back up. */
-  healed: {
-    removed: string;
-    tokens: TokenProbability[];
-    bytes: ByteProbability[];
-    allowedMass: number;
-    sameBytesProbability: number;
-  } | null;
-  exact: {
-    bytes: ByteProbability[];
-    characters: { character: string; probability: number }[];
-    otherProbability: number;
-    /** Bytes before this offset are encoded on their own (stableBoundary). */
-    boundary: number;
-    covers: number;
-    /** Forward passes the lemma needed (naive and healing included). */
-    forwardPasses: number;
-    /** How far any next-byte probability can be off: 0 when every candidate token was checked. */
-    errorBound: number;
-    /** P(candidates left unchecked): 0 when every candidate was checked. */
-    uncheckedProbability: number;
-    elapsedMs: number;
-  };
-}
+import type { BiasLensParams, BiasLensResult, ByteProbability, TokenProbability } from '../protocol/tokenizerLab';
 
 export interface BiasLensDeps {
-  tokenizer: LabTokenizer;
+  tokenizer: ByteSpanTokenizer;
   /** Put before the prompt's tokens on every call (the model's start token), or null. */
   startTokenId: number | null;
   /** Logits for the token after `ids` (the start token included). */
@@ -109,7 +66,7 @@ export function topBytes(probabilities: ArrayLike<number>, top: number): BytePro
     .slice(0, top);
 }
 
-function topTokens(logProbs: ArrayLike<number>, tokenizer: LabTokenizer, top: number): TokenProbability[] {
+function topTokens(logProbs: ArrayLike<number>, tokenizer: ByteSpanTokenizer, top: number): TokenProbability[] {
   const ids = Array.from({ length: logProbs.length }, (_, id) => id)
     .sort((a, b) => logProbs[b] - logProbs[a])
     .slice(0, top);
@@ -143,7 +100,7 @@ export interface ExactNextBytesResult {
  * The lemma's model on a loaded engine: its tokenizer as the lab builds it, the start token the
  * next-token lab puts before every text, and its next-token logits (KV-cached steps).
  */
-export function lemmaDepsOn(engine: Engine, tokenizer: LabTokenizer, signal?: AbortSignal): BiasLensDeps {
+export function lemmaDepsOn(engine: Engine, tokenizer: ByteSpanTokenizer, signal?: AbortSignal): BiasLensDeps {
   const info = engine.modelInfo;
   if (!info) throw new EngineError('no-model', 'No model is loaded yet.');
   return {

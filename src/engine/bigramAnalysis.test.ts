@@ -5,7 +5,7 @@
  * where attention can only see the token itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime } from '../cli/nodeRuntime';
+import { createNodeRuntime } from './nodeRuntime';
 import { logitLens } from '../core/bigram/layers';
 import { firstBlockSelfOnly } from '../core/bigram/firstMlpPath';
 import { Engine } from './engine';

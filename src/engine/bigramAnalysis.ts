@@ -49,7 +49,7 @@ import type {
   LensParams,
   LensResult,
   TokenProbability,
-} from './bigramTypes';
+} from '../protocol/bigram';
 
 export { topProbabilities, type BigramCallOptions } from './analysisShared';
 

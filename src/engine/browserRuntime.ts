@@ -5,7 +5,7 @@ import { EngineError } from './errors';
 import { BlobFileProvider } from './files/blobFileProvider';
 import { CachingFileProvider, type ModelFileStore } from './files/hubCache';
 import { HttpFileProvider } from './files/httpFileProvider';
-import { hubBaseUrl, sourceKey, sourceLabel } from './sources';
+import { hubBaseUrl, sourceKey, sourceLabel } from '../protocol/modelSources';
 import { configureTransformers } from './transformersBridge';
 
 /**

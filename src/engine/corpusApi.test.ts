@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEPARATOR, startInfiniGramServer, type InfiniGramServer } from '../../tools/infinigram-server.mjs';
 import { buildInfiniGramCorpus, loadTokenizer } from '../../tools/infinigram-corpus';
 import { createMemoryInfiniGramCache, type InfiniGramCache } from '../storage/infiniGramCache';
-import { CorpusApiService, labIndexTokenizers, type ApiIndexTokenizer, type CorpusApiParams } from './corpusApi';
+import { CorpusApiService, labIndexTokenizers, type ApiIndexTokenizer } from './corpusApi';
+import { type CorpusApiParams } from '../protocol/corpus';
 import { EngineError } from './errors';
 import { TokenizerLab, type TokenizerFiles } from './tokenizerLab';
 

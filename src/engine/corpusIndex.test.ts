@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAddresses, splitOf } from '../../tools/corpus/corpus';
-import { createNodeRuntime } from '../cli/nodeRuntime';
+import { createNodeRuntime } from './nodeRuntime';
 import { softmax } from '../core/distribution';
 import { memoryCorpusIndexStore } from '../storage/corpusIndexStore';
 import { CorpusIndexService, type CorpusModel } from './corpusIndex';
-import type { CorpusSourceParams, TrainingSplitEntry } from './corpusTypes';
+import type { CorpusSourceParams, TrainingSplitEntry } from '../protocol/corpus';
 import { Engine } from './engine';
 
 const CORPUS_DIR = new URL('../../public/corpus/', import.meta.url);

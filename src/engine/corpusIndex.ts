@@ -22,10 +22,11 @@ import type {
   CorpusScoreResult,
   CorpusSourceParams,
   TrainingSplitEntry,
-} from './corpusTypes';
+} from '../protocol/corpus';
 import { EngineError, throwIfCancelled } from './errors';
 import { sha256Hex } from './fileHashes';
-import type { ModelInfo, ScoreResult, StepResult } from './types';
+import type { ModelInfo } from '../protocol/model';
+import type { ScoreResult, StepResult } from '../protocol/nextToken';
 
 /** What the corpus view needs of the engine (an Engine, or a fake in tests). */
 export interface CorpusModel {

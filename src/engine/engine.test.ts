@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from '../cli/nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
 import { planSlidingWindows } from '../core/context/slidingWindow';
 import { Engine } from './engine';
 import { EngineError } from './errors';

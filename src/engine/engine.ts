@@ -23,15 +23,8 @@ import type {
   AnalyzeResult,
   RowParams,
   RowResult,
-  BackendChoice,
-  BackendPreference,
-  BackendReport,
   ForwardParams,
   ForwardResult,
-  LoadParams,
-  LoadProgress,
-  ModelInfo,
-  ModelSource,
   ScoreParams,
   ScoreResult,
   StepParams,
@@ -41,7 +34,16 @@ import type {
   TokenizeResult,
   VocabularyResult,
   WindowProgress,
-} from './types';
+} from '../protocol/nextToken';
+import type {
+  BackendChoice,
+  BackendPreference,
+  BackendReport,
+  LoadParams,
+  LoadProgress,
+  ModelInfo,
+  ModelSource,
+} from '../protocol/model';
 
 /** What differs between the browser worker and Node. */
 export interface EngineRuntime {

@@ -2,18 +2,8 @@
  * Errors the engine raises on purpose, with a code the UI can act on and a message a
  * person understands (naming the model and the file where there is one).
  */
-
-export type EngineErrorCode =
-  | 'cancelled'
-  | 'no-model'
-  | 'bad-request'
-  | 'model-file-missing'
-  | 'model-file-invalid'
-  | 'unsupported-model'
-  | 'network'
-  /** The worker's ONNX Runtime build cannot serve the requested backend: restart the worker. */
-  | 'needs-new-worker'
-  | 'runtime';
+import type { EngineErrorCode, ErrorReport } from '../protocol/errors';
+import { yieldToEventLoop } from '../core/yieldToEventLoop';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;
@@ -37,15 +27,6 @@ export function throwIfCancelled(signal: AbortSignal | undefined, what: string):
   if (signal?.aborted) throw cancelledError(what);
 }
 
-/**
- * Lets queued messages (a cancel request) in before a loop goes on: a loop whose awaits settle
- * at once (ONNX Runtime's WASM run is synchronous inside) never yields to the event loop, so a
- * worker would not see a cancel until the loop ends.
- */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
 /** Between two pieces of long work: lets a cancel request in, then throws if it came. */
 export async function cancellationPoint(signal: AbortSignal | undefined, what: string): Promise<void> {
   await yieldToEventLoop();
@@ -57,13 +38,6 @@ export function isAbortError(error: unknown): boolean {
     error instanceof Error &&
     (error.name === 'AbortError' || (error instanceof EngineError && error.code === 'cancelled'))
   );
-}
-
-/** Plain-data form of any thrown value, for replies and JSON output. */
-export interface ErrorReport {
-  code: EngineErrorCode;
-  message: string;
-  file: string | null;
 }
 
 export function toErrorReport(error: unknown): ErrorReport {

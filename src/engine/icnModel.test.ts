@@ -1,6 +1,6 @@
 /** In-context navigation on the real sotu-gpt (Node): probes, the answer curve, and expansions equal to a plain greedy decode. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime } from '../cli/nodeRuntime';
+import { createNodeRuntime } from './nodeRuntime';
 import { greedyToken } from '../core/distribution';
 import { icnPrompt } from '../core/keyspace/icn';
 import { Engine } from './engine';

@@ -3,29 +3,15 @@
  * model's tokenizer, logits from KV-cached steps (each probe's expansion extends the cache of
  * its prompt), end-of-text ends an answer.
  */
-import { expandAnswer, runIcn, type IcnMethod, type IcnModel, type IcnProbe } from '../core/keyspace/icn';
+import { expandAnswer, runIcn, type IcnModel, type IcnProbe } from '../core/keyspace/icn';
 import { parseAnswerList } from '../core/keyspace/answers';
+
 import type { Engine } from './engine';
-import { EngineError, throwIfCancelled, yieldToEventLoop } from './errors';
 
-export interface IcnParams {
-  method: IcnMethod;
-  instruction: string;
-  runs: number;
-  tolerance: number;
-  maxAnswerTokens?: number;
-  temperature?: number;
-  seed?: number;
-  /** Acceptable answers as typed (one per line or comma-separated). */
-  acceptableText?: string;
-}
+import { EngineError, throwIfCancelled } from './errors';
+import { yieldToEventLoop } from '../core/yieldToEventLoop';
 
-export interface IcnProgress {
-  probe: IcnProbe;
-  /** 0-based index of the probe. */
-  index: number;
-  totalProbes: number;
-}
+import type { ExpandParams, ExpandedCandidate, IcnParams, IcnProgress } from '../protocol/keySpace';
 
 /** Steps between yields to the event loop. */
 const STEPS_PER_YIELD = 8;
@@ -68,20 +54,6 @@ export async function runIcnOnEngine(
     if (error instanceof Error && error.name === 'AbortError') throw new EngineError('cancelled', error.message);
     throw error;
   }
-}
-
-export interface ExpandParams {
-  /** The context the candidates follow (start token included), e.g. the lab's sequence up to the shown position. */
-  contextIds: number[];
-  /** First tokens to expand, each on its own. */
-  tokenIds: number[];
-  maxAnswerTokens?: number;
-}
-
-export interface ExpandedCandidate {
-  tokenId: number;
-  answer: string;
-  finished: boolean;
 }
 
 /**

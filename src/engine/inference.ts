@@ -14,7 +14,7 @@ import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
 import { scorePosition } from '../core/scoring/positionStats';
 import { cancellationPoint, EngineError } from './errors';
 import { disposeGpuOutputs, exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
-import type { ForwardResult, ScoreResult, ScoredPosition, StepResult, WindowProgress } from './types';
+import type { ForwardResult, ScoreResult, ScoredPosition, StepResult, WindowProgress } from '../protocol/nextToken';
 
 /** Logits one window may produce, in floats (~128 MB): large vocabularies get shorter windows. */
 const WINDOW_LOGITS_BUDGET_FLOATS = 32 * 1024 * 1024;

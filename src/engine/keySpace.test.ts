@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from '../cli/nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
 import { readKeyMatrices, parseOnnxModel, resolveWeight } from '../core/onnx';
 import { Engine } from './engine';
 import { EngineError } from './errors';

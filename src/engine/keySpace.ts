@@ -12,10 +12,22 @@ import {
   pcaOfKeys,
   projectKeys,
   type KeyIndex,
-  type KeyMetric,
 } from '../core/keyspace';
 import { readKeyMatrices, type EmbeddingMatrix } from '../core/onnx';
+
 import { EngineError, throwIfCancelled } from './errors';
+
+import type {
+  KeyMapResult,
+  KeyMatrixSummary,
+  KeySimParams,
+  KeySimResult,
+  KeySpaceInfo,
+  NeighbourRow,
+  NeighboursParams,
+  NeighboursResult,
+  RandomPairCosine,
+} from '../protocol/keySpace';
 
 /** The model file and its external data files, as the engine read them at load. */
 export interface WeightFiles {
@@ -25,103 +37,6 @@ export interface WeightFiles {
   modelFile: string;
   /** Every file read at load, by path (the ONNX file and any `*.onnx_data` next to it among them). */
   files: ReadonlyMap<string, Uint8Array>;
-}
-
-/** How one key matrix was found and stored. */
-export interface KeyMatrixSummary {
-  vocabularySize: number;
-  embeddingSize: number;
-  /** e.g. 'float32', 'float16', 'MatMulNBits 4-bit (block 32)'. */
-  encoding: string;
-  sources: string[];
-  /** Ops walked from `logits` (or `input_ids`) to the stored weight. */
-  path: string[];
-}
-
-export interface KeySpaceInfo {
-  /** The unembedding (keys): null with `outputReason` when it cannot be read. */
-  output: KeyMatrixSummary | null;
-  outputReason: string | null;
-  /** Whether the unembedding adds a per-token logit bias (logit = q · key + bias). */
-  outputHasBias: boolean;
-  /** The input embedding, kept only when it differs from the unembedding (untied models). */
-  input: KeyMatrixSummary | null;
-  /** Why there are no separate input-embedding neighbours: tied, or unreadable and why. */
-  inputReason: string | null;
-  tied: boolean;
-  /**
-   * Percentiles of the cosine between random pairs of keys (2,000 pairs, fixed seed). Keys of
-   * small models share a common direction (sotu-gpt: median 0.41), so a cosine means little
-   * without this baseline; the view's default "look-alike" threshold is p90.
-   */
-  randomPairCosine: RandomPairCosine;
-  /** Reading the matrices out of the ONNX bytes (dequantising included), ms. */
-  extractMs: number;
-  /** Building the row-normalised copies, ms. */
-  normaliseMs: number;
-}
-
-export interface RandomPairCosine {
-  p50: number;
-  p90: number;
-  p99: number;
-}
-
-export interface NeighbourRow {
-  tokenId: number;
-  /** Cosine in [-1, 1] or dot product, by the list's metric. */
-  similarity: number;
-}
-
-export interface NeighboursParams {
-  tokenId: number;
-  /** Neighbours per list (1..1000). */
-  k: number;
-}
-
-export interface NeighboursResult {
-  tokenId: number;
-  /** Unembedding neighbours by each metric, the token itself left out. */
-  output: Record<KeyMetric, NeighbourRow[]>;
-  /** Input-embedding neighbours, only for untied models whose input embedding is readable. */
-  input: Record<KeyMetric, NeighbourRow[]> | null;
-  elapsedMs: number;
-}
-
-export interface KeySimParams {
-  /** The distribution's logits over the whole vocabulary (the lab's row). */
-  logits: Float32Array;
-  /** Candidates profiled (default 100). */
-  topN?: number;
-  /** Top keys compared against (default 10). */
-  topK?: number;
-}
-
-export interface KeySimRow {
-  tokenId: number;
-  rank: number;
-  probability: number;
-  logit: number;
-  /** max over the top-K keys (other than its own) of the cosine; NaN for rank 1 when K = 1. */
-  keySim: number;
-  /** 1-based rank of the top key that attains keySim. */
-  nearestTopRank: number;
-}
-
-export interface KeySimResult {
-  candidates: KeySimRow[];
-  topK: number;
-  randomPairCosine: RandomPairCosine;
-  elapsedMs: number;
-}
-
-export interface KeyMapResult {
-  /** Every key projected on the first two principal axes: [x0, y0, x1, y1, ...], length 2 × vocabulary. */
-  coordinates: Float32Array;
-  explainedVarianceRatio: number[];
-  /** Keys the covariance was estimated from (all of them up to MAP_MAX_ROWS). */
-  rowsUsed: number;
-  elapsedMs: number;
 }
 
 /**

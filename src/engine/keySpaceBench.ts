@@ -3,29 +3,12 @@
  * single exact k-NN queries over the loaded model's keys or over a synthetic matrix of a
  * bigger model's shape (GPT-2: 50,257 × 768), each query timed on its own.
  */
-import { createKeyIndex, neighboursOfToken, type KeyIndex, type KeyMetric } from '../core/keyspace';
+import { createKeyIndex, neighboursOfToken, type KeyIndex } from '../core/keyspace';
 import { EngineError } from './errors';
+
 import type { KeySpace } from './keySpace';
 
-export interface KeyQueryBenchParams {
-  /** 'model': the loaded model's unembedding; 'synthetic': uniform random keys of the given shape. */
-  matrix: 'model' | 'synthetic';
-  rows?: number;
-  cols?: number;
-  /** How many queries to time, each on a different token. */
-  queries: number;
-  k: number;
-  metric: KeyMetric;
-}
-
-export interface KeyQueryBenchResult {
-  rows: number;
-  cols: number;
-  /** ms of each single query. */
-  queryMs: number[];
-  /** ms to build the synthetic matrix and its index (0 when reused or for the model). */
-  buildMs: number;
-}
+import type { KeyQueryBenchParams, KeyQueryBenchResult } from '../protocol/keySpace';
 
 let synthetic: { rows: number; cols: number; index: KeyIndex } | null = null;
 

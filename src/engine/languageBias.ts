@@ -11,33 +11,17 @@ import {
   totalVariation,
   totalVariationAtLeast,
   type LanguageBiasRow,
-  type LanguageBiasSummary,
   type MidWordPrompt,
 } from '../core/tokenizers/languageBias';
 import { TokenByteIndex } from '../core/tokenizers/tokenByteIndex';
+
 import { naiveNextByteDistribution } from '../core/tokenizers/tokenHealing';
+
 import { asEngineErrors, exactAfter, roundsFor, type BiasLensDeps } from './biasLens';
+
 import { EngineError, throwIfCancelled } from './errors';
 
-export interface LanguageBiasParams {
-  /** Language codes of the parity set (default: all 17). */
-  languages?: string[];
-  /** Prompts per language (default 3, at most 6). */
-  perLanguage?: number;
-}
-
-export interface LanguageBiasResult {
-  rows: LanguageBiasRow[];
-  summary: LanguageBiasSummary[];
-  /** Characters are listed down to this probability; the rest is pooled (see characterTvdAtLeast). */
-  minCharacterProbability: number;
-  elapsedMs: number;
-}
-
-export interface LanguageBiasProgress {
-  done: number;
-  total: number;
-}
+import type { LanguageBiasParams, LanguageBiasProgress, LanguageBiasResult } from '../protocol/tokenizerLab';
 
 const MIN_CHARACTER_PROBABILITY = 1e-3;
 const encoder = new TextEncoder();

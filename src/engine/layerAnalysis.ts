@@ -20,7 +20,7 @@ import { klDivergenceNats, softmax } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
 import { checkIds, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
 import { forwardAndRead } from './onnxRuntimeQueue';
-import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from './bigramTypes';
+import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from '../protocol/bigram';
 import { topProbabilities, type BigramCallOptions } from './analysisShared';
 import type { ModelInternals } from './modelInternals';
 

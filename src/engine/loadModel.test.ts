@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EMBEDDED_MODELS_DIR } from '../cli/nodeRuntime';
+import { EMBEDDED_MODELS_DIR } from './nodeRuntime';
 import { BlobFileProvider } from './files/blobFileProvider';
 import { HttpFileProvider } from './files/httpFileProvider';
 import { readModelFiles } from './loadModel';

@@ -22,7 +22,7 @@ import {
 } from './modelConfig';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
-import type { Backend, Dtype, FileProgress, LoadProgress } from './types';
+import type { Backend, Dtype, FileProgress, LoadProgress } from '../protocol/model';
 import { messageOf } from '../core/messageOf';
 
 export interface LoadRequest {

@@ -3,8 +3,8 @@
  * the second model in a second Engine beside the first, bits aligned on bytes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime } from '../cli/nodeRuntime';
-import { logSoftmax } from './biasLens';
+import { createNodeRuntime } from './nodeRuntime';
+import { logSoftmax } from '../core/distribution/softmax';
 import { Engine } from './engine';
 import { LIMITS } from '../core/limits';
 import { compareModelsOnText, nextBytesOnBoth, SecondModel, tokenizerOf, type ModelHandle } from './modelComparison';

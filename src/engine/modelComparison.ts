@@ -11,78 +11,33 @@
  * lost); a second small model costs its weights in memory (the embedded ones: ~20 MB).
  * Both engines must share one runtime: ONNX Runtime is initialised once per worker.
  */
-import {
-  compareOnBytes,
-  largestDisagreements,
-  type ScoredSpan,
-  type WordBits,
-} from '../core/tokenizers/byteAlignedBits';
-import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { compareOnBytes, largestDisagreements, type ScoredSpan } from '../core/tokenizers/byteAlignedBits';
+import { ByteSpanTokenizer } from './byteSpanTokenizer';
+
 import { bytesProblem, LIMITS } from '../core/limits';
+
 import { utf8Length } from '../core/tokenizers/words';
-import { computeExactNextBytes, lemmaDepsOn, topBytes, type ByteProbability } from './biasLens';
+
+import { computeExactNextBytes, lemmaDepsOn, topBytes } from './biasLens';
+
 import type { Engine } from './engine';
+
 import { EngineError, throwIfCancelled } from './errors';
-import type { LoadProgress, ModelInfo, ModelSource } from './types';
 
-export interface CompareModelsParams {
-  text: string;
-  /** The second model (the first is the loaded one). */
-  other: ModelSource;
-  /** Rows of the largest-disagreement table (default 15). */
-  top?: number;
-}
+import type { LoadProgress, ModelInfo, ModelSource } from '../protocol/model';
 
-export interface ModelOnText {
-  label: string;
-  tokenizerAlgorithm: string;
-  vocabularySize: number;
-  tokens: number;
-  bits: number;
-  bitsPerByte: number;
-  /** Tokens the model ran (windows overlap past the context length). */
-  processedTokens: number;
-  elapsedMs: number;
-}
-
-export interface CompareModelsResult {
-  bytes: number;
-  a: ModelOnText;
-  b: ModelOnText;
-  /** Every word in text order, with its bits under each model. */
-  words: WordBits[];
-  /** The words with the largest |bits per byte difference|, most first. */
-  largest: WordBits[];
-}
-
-export interface CompareModelsProgress {
-  phase: 'loading' | 'scoring';
-  /** The model being loaded or run. */
-  label: string;
-  /** Scoring: windows done of total. */
-  done: number;
-  total: number;
-}
-
-export interface NextBytesBothResult {
-  prompt: string;
-  models: {
-    label: string;
-    tokenizerAlgorithm: string;
-    /** Every token of the model is one byte: the lemma is then its own next-byte distribution. */
-    tokensAreBytes: boolean;
-    bytes: ByteProbability[];
-    forwardPasses: number;
-    /** How far any probability can be off: 0 when every candidate token was checked. */
-    errorBound: number;
-    elapsedMs: number;
-  }[];
-}
+import type {
+  CompareModelsParams,
+  CompareModelsProgress,
+  CompareModelsResult,
+  ModelOnText,
+  NextBytesBothResult,
+} from '../protocol/tokenizerLab';
 
 /** A model on an engine with its tokenizer as the lab builds it (byte offsets, bytes per token). */
 export interface ModelHandle {
   engine: Engine;
-  tokenizer: LabTokenizer;
+  tokenizer: ByteSpanTokenizer;
 }
 
 /** The second engine of the worker and the model it holds. */
@@ -132,10 +87,10 @@ export class SecondModel {
 }
 
 /** The loaded model's tokenizer as a lab tokenizer. */
-export function tokenizerOf(engine: Engine): LabTokenizer {
+export function tokenizerOf(engine: Engine): ByteSpanTokenizer {
   const files = engine.modelTokenizerFiles();
   if (!files) throw new EngineError('no-model', 'No model is loaded yet.');
-  return LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig);
+  return ByteSpanTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig);
 }
 
 const startTokenOf = (info: ModelInfo) => info.bosTokenId ?? info.eosTokenId ?? 0;

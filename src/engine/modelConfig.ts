@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { EngineError } from './errors';
 import { htmlPageError, looksLikeHtml } from './files/fileProvider';
-import type { Backend, Dtype } from './types';
+import type { Backend, Dtype } from '../protocol/model';
 
 const optionalCount = z.number().int().positive().optional();
 

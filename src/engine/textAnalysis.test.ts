@@ -4,11 +4,11 @@
  * equals a fresh analysis, and texts past the context go through windows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime } from '../cli/nodeRuntime';
+import { createNodeRuntime } from './nodeRuntime';
 import { logSoftmax, tokenMetrics } from '../core/distribution';
 import { LIMITS } from '../core/limits';
 import { Engine } from './engine';
-import type { AnalyzeResult } from './types';
+import type { AnalyzeResult } from '../protocol/nextToken';
 
 const TEXT = 'We hold these truths to be self-evident, that all men are created equal. 😀 café\n';
 

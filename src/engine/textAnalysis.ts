@@ -26,7 +26,7 @@ import {
   type RunnableModel,
   type StepCache,
 } from './inference';
-import type { AnalyzeResult, PositionMetrics, RowResult, WindowProgress } from './types';
+import type { AnalyzeResult, PositionMetrics, RowResult, WindowProgress } from '../protocol/nextToken';
 
 /** Logits rows kept for clicks, in floats (64 MB); past it rows are recomputed on demand. */
 const KEPT_ROWS_BUDGET_FLOATS = 16 * 1024 * 1024;

@@ -5,17 +5,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from '../cli/nodeRuntime';
+import { createNodeRuntime, EMBEDDED_MODELS_DIR, REPO_ROOT } from './nodeRuntime';
 import { Engine } from './engine';
 import { EngineError } from './errors';
-import {
-  MODEL_TOKENIZER_ID,
-  TokenizerLab,
-  type LabProgress,
-  type LabRowOk,
-  type ModelTokenizerFiles,
-  type TokenizerFiles,
-} from './tokenizerLab';
+import { MODEL_TOKENIZER_ID, type LabProgress, type LabRowOk } from '../protocol/tokenizerLab';
+import { TokenizerLab, type ModelTokenizerFiles, type TokenizerFiles } from './tokenizerLab';
 
 const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
 

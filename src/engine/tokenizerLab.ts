@@ -5,20 +5,42 @@
  * CharBench character positions. A plain class: the worker wraps it behind the protocol,
  * tests give it files from disk.
  */
-import { charPositionsOfWord, type CharPosition } from '../core/tokenizers/charPositions';
-import { LabTokenizer, type TokenSpan, type Tokenization } from '../core/tokenizers/labTokenizer';
+import { charPositionsOfWord } from '../core/tokenizers/charPositions';
+import { ByteSpanTokenizer } from './byteSpanTokenizer';
+import { type TokenSpan } from '../core/tokenizers/tokenSpans';
 import { parseTokenizerManifest, type TokenizerManifestEntry } from '../core/tokenizers/manifest';
-import { tokenizationMetrics, type TokenizationMetrics } from '../core/tokenizers/metrics';
+
+import { tokenizationMetrics } from '../core/tokenizers/metrics';
 import { tokenParity, type LanguageParity } from '../core/tokenizers/parity';
+
 import { describeTokenizerJson, type TokenizerJson } from '../core/tokenizers/tokenizerJson';
+
 import { utf8Length } from '../core/tokenizers/words';
-import { cancelledError, EngineError, yieldToEventLoop } from './errors';
-import { isHubModelId } from './sources';
+
+import { cancelledError, EngineError } from './errors';
+import { yieldToEventLoop } from '../core/yieldToEventLoop';
+
+import { isHubModelId } from '../protocol/modelSources';
+
 import { bytesProblem, LIMITS } from '../core/limits';
-import { LAB_DEFAULT_DISPLAY_BYTES, MODEL_TOKENIZER_ID } from './tokenizerLabLimits';
+
+import { LAB_DEFAULT_DISPLAY_BYTES, MODEL_TOKENIZER_ID } from '../protocol/tokenizerLab';
+
 import { messageOf } from '../core/messageOf';
 
-export { LAB_DEFAULT_DISPLAY_BYTES, MODEL_TOKENIZER_ID };
+import type {
+  LabCharRow,
+  LabParityRow,
+  LabProgress,
+  LabRow,
+  LabRowBase,
+  LabRowError,
+  LabToken,
+  LabTokenizeParams,
+  LabTokenizeResult,
+  LabTokenizerInfo,
+  LabTokenizerSource,
+} from '../protocol/tokenizerLab';
 
 /** Digit runs listed per row (the counts cover them all). */
 const MAX_LISTED_DIGIT_RUNS = 50;
@@ -39,90 +61,6 @@ export interface ModelTokenizerFiles {
   tokenizerJson: unknown;
   tokenizerConfig: unknown;
 }
-
-export interface LabTokenizerInfo {
-  id: string;
-  label: string;
-  algorithm: string;
-  vocabularySize: number;
-  /** Bytes fetched on first use (tokenizer.json + tokenizer_config.json); 0 for the model's own. */
-  downloadBytes: number;
-  /** Built and in the worker's memory: using it costs no download. */
-  ready: boolean;
-  kind: 'shipped' | 'model' | 'added';
-  /** Package and licence (shipped ones), or the model it belongs to. */
-  source: string;
-}
-
-/** A tokenizer the user adds: a file picked from disk, or a Hub id (fetched from the Hub host). */
-export type LabTokenizerSource =
-  | { kind: 'file'; name: string; tokenizerJson: string; tokenizerConfig?: string }
-  | { kind: 'hub'; id: string; host: string };
-
-export interface LabToken {
-  id: number;
-  /** UTF-8 byte offsets in the text, end exclusive. */
-  start: number;
-  end: number;
-  /** Byte-exact display (split characters as `\xNN`). */
-  text: string;
-  special: boolean;
-  byteFallback: boolean;
-}
-
-export interface LabRowBase {
-  tokenizerId: string;
-  label: string;
-}
-
-export interface LabRowOk extends LabRowBase {
-  status: 'ok';
-  algorithm: string;
-  /** Tokens that start before `shownBytes` (all of them for a short text). */
-  tokens: LabToken[];
-  tokenCount: number;
-  alignment: Tokenization['alignment'];
-  /** Over the whole text; `numbers.runs` lists at most the first 50 runs. */
-  metrics: TokenizationMetrics;
-  elapsedMs: number;
-}
-
-export interface LabRowError extends LabRowBase {
-  status: 'error';
-  message: string;
-  /** The file that failed, relative to the app (`tokenizers/gpt2/tokenizer.json`), when one did. */
-  file: string | null;
-}
-
-export type LabRow = LabRowOk | LabRowError;
-
-export interface LabTokenizeParams {
-  tokenizerIds: string[];
-  text: string;
-  /** Chips for tokens starting in the first this many bytes (default LAB_DEFAULT_DISPLAY_BYTES). */
-  displayBytes?: number;
-}
-
-export interface LabTokenizeResult {
-  rows: LabRow[];
-  textBytes: number;
-  /** Rows hold the tokens starting before this byte. */
-  shownBytes: number;
-}
-
-export interface LabProgress {
-  phase: 'loading' | 'tokenizing';
-  tokenizerId: string;
-  label: string;
-  /** Rows finished so far, of `total`. */
-  done: number;
-  total: number;
-  /** The row just finished, so the view can draw it before the others. */
-  row?: LabRow;
-}
-
-export type LabParityRow = (LabRowBase & { status: 'ok'; languages: LanguageParity[] }) | LabRowError;
-export type LabCharRow = (LabRowBase & { status: 'ok'; positions: CharPosition[]; tokens: LabToken[] }) | LabRowError;
 
 export interface LabCallOptions {
   signal?: AbortSignal;
@@ -152,11 +90,11 @@ class TokenizerLoadError extends Error {
 
 export class TokenizerLab {
   private manifestEntries: Promise<TokenizerManifestEntry[]> | null = null;
-  private readonly shipped = new Map<string, Promise<LabTokenizer>>();
-  private model: { key: string; tokenizer: LabTokenizer } | null = null;
+  private readonly shipped = new Map<string, Promise<ByteSpanTokenizer>>();
+  private model: { key: string; tokenizer: ByteSpanTokenizer } | null = null;
   private readonly parityCache = new Map<string, LanguageParity[]>();
   /** Tokenizers the user added (row ids `file:<name>`, `hub:<id>`), in the order added. */
-  private readonly added = new Map<string, { info: LabTokenizerInfo; tokenizer: LabTokenizer }>();
+  private readonly added = new Map<string, { info: LabTokenizerInfo; tokenizer: ByteSpanTokenizer }>();
 
   constructor(
     private readonly files: TokenizerFiles,
@@ -243,9 +181,9 @@ export class TokenizerLab {
         );
       json = text;
     }
-    let tokenizer: LabTokenizer;
+    let tokenizer: ByteSpanTokenizer;
     try {
-      tokenizer = LabTokenizer.fromText(json, config);
+      tokenizer = ByteSpanTokenizer.fromText(json, config);
     } catch (error) {
       throw new EngineError(
         'model-file-invalid',
@@ -332,7 +270,7 @@ export class TokenizerLab {
   private async eachTokenizer<R extends { tokenizerId: string }>(
     ids: readonly string[],
     options: LabCallOptions,
-    work: (tokenizer: LabTokenizer, base: LabRowBase, cacheKey: string) => R | LabRowError,
+    work: (tokenizer: ByteSpanTokenizer, base: LabRowBase, cacheKey: string) => R | LabRowError,
   ): Promise<(R | LabRowError)[]> {
     const rows: (R | LabRowError)[] = [];
     const total = ids.length;
@@ -374,12 +312,15 @@ export class TokenizerLab {
   }
 
   /** The loaded model's tokenizer as a lab tokenizer, built once per model. */
-  modelTokenizer(): LabTokenizer {
+  modelTokenizer(): ByteSpanTokenizer {
     const files = this.modelFiles();
     if (!files) throw new TokenizerLoadError('No model is loaded, so there is no model tokenizer to show.', null);
     if (this.model?.key !== files.key) {
       try {
-        this.model = { key: files.key, tokenizer: LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig) };
+        this.model = {
+          key: files.key,
+          tokenizer: ByteSpanTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig),
+        };
       } catch (error) {
         throw new TokenizerLoadError(
           `${files.label}: its tokenizer.json cannot be used in the lab: ${messageOf(error)}`,
@@ -433,11 +374,11 @@ export class TokenizerLab {
   }
 
   /** A tokenizer of the lab by id (shipped, added, or the loaded model's), loaded once and shared. */
-  async tokenizerById(id: string): Promise<LabTokenizer> {
+  async tokenizerById(id: string): Promise<ByteSpanTokenizer> {
     return (await this.tokenizer(id)).tokenizer;
   }
 
-  private async tokenizer(id: string): Promise<{ tokenizer: LabTokenizer; cacheKey: string }> {
+  private async tokenizer(id: string): Promise<{ tokenizer: ByteSpanTokenizer; cacheKey: string }> {
     if (id === MODEL_TOKENIZER_ID) {
       const tokenizer = this.modelTokenizer();
       return { tokenizer, cacheKey: `model:${this.model!.key}` };
@@ -454,7 +395,7 @@ export class TokenizerLab {
     return { tokenizer: await pending, cacheKey: id };
   }
 
-  private async loadShipped(id: string): Promise<LabTokenizer> {
+  private async loadShipped(id: string): Promise<ByteSpanTokenizer> {
     const entry = (await this.manifest()).find((e) => e.id === id);
     if (!entry)
       throw new TokenizerLoadError(`There is no tokenizer "${id}" in tokenizers/index.json.`, 'tokenizers/index.json');
@@ -479,7 +420,7 @@ export class TokenizerLab {
     const json = await read('tokenizer.json', true);
     const config = await read('tokenizer_config.json', false);
     try {
-      return LabTokenizer.fromText(json!, config);
+      return ByteSpanTokenizer.fromText(json!, config);
     } catch (error) {
       throw new TokenizerLoadError(
         `${entry.label}: tokenizers/${id}/tokenizer.json cannot be used: ${messageOf(error)}`,

@@ -20,11 +20,12 @@ import llamaTokenizerJs from 'llama-tokenizer-js';
 import mistralTokenizerJs from 'mistral-tokenizer-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAddresses } from '../../tools/corpus/corpus';
-import { REPO_ROOT } from '../cli/nodeRuntime';
-import { LabTokenizer } from '../core/tokenizers/labTokenizer';
+import { REPO_ROOT } from './nodeRuntime';
+import { ByteSpanTokenizer } from './byteSpanTokenizer';
 import { parseTokenizerManifest } from '../core/tokenizers/manifest';
 import { PARALLEL_SENTENCES } from '../core/tokenizers/parity';
-import { TokenizerLab, type LabRowOk, type TokenizerFiles } from './tokenizerLab';
+import { TokenizerLab, type TokenizerFiles } from './tokenizerLab';
+import { type LabRowOk } from '../protocol/tokenizerLab';
 
 const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
 
@@ -66,8 +67,8 @@ const independent = {
 type Id = keyof typeof independent;
 const IDS = Object.keys(independent) as Id[];
 
-/** The shipped files, as the lab's loader reads them (tokenizerLab.ts: LabTokenizer.fromText). */
-const shipped = new Map<Id, LabTokenizer>();
+/** The shipped files, as the lab's loader reads them (tokenizerLab.ts: ByteSpanTokenizer.fromText). */
+const shipped = new Map<Id, ByteSpanTokenizer>();
 const vocabularies = new Map<Id, string[]>();
 
 beforeAll(() => {
@@ -83,7 +84,7 @@ beforeAll(() => {
     const json = readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer.json'), 'utf8');
     shipped.set(
       id,
-      LabTokenizer.fromText(json, readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer_config.json'), 'utf8')),
+      ByteSpanTokenizer.fromText(json, readFileSync(join(TOKENIZERS_DIR, id, 'tokenizer_config.json'), 'utf8')),
     );
     const vocab = (JSON.parse(json) as { model: { vocab: Record<string, number> } }).model.vocab;
     const pieces: string[] = [];

@@ -7,7 +7,7 @@ import {
   tokenBytes,
   type TokenByteScheme,
 } from '../core/tokenization/tokenBytes';
-import type { TokenView, VocabularyResult } from './types';
+import type { TokenView, VocabularyResult } from '../protocol/nextToken';
 
 export class Vocabulary {
   readonly byteScheme: TokenByteScheme;

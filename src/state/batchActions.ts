@@ -9,7 +9,7 @@
  */
 import { batchTable, type SampleResult } from '../core/batch/results';
 import { type BatchDefinition } from '../core/batch/definition';
-import type { BatchRunParams } from '../engine/batchService';
+import type { BatchRunParams } from '../protocol/batch';
 import { memoryBatchStore, openBatchStore, type BatchStatus, type BatchStore } from '../storage/batchStore';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineActions';

@@ -6,8 +6,8 @@
 import { create } from 'zustand';
 import type { BatchDefinition } from '../core/batch/definition';
 import type { SampleResult, TableRow } from '../core/batch/results';
-import type { BatchProgress } from '../engine/batchRunner';
-import type { ScoreTextsResult } from '../engine/batchService';
+import type { BatchProgress } from '../protocol/batch';
+import type { ScoreTextsResult } from '../protocol/batch';
 import type { StoredBatch } from '../storage/batchStore';
 
 /** A stored batch with how far it got. */

@@ -3,7 +3,7 @@
  * session store. Module-level so React components, the worker client's callbacks and the
  * test API can all call them.
  */
-import { sourceLabel } from '../engine/sources';
+import { sourceLabel } from '../protocol/modelSources';
 import { EngineCallError, EngineClient, WorkerRestartedError } from '../worker/client';
 import { createEngineWorker } from '../worker/createEngineWorker';
 import { engineClient, hasEngineClient, setEngineClient } from './engineClient';

@@ -41,8 +41,8 @@ import {
 import { loadModel, updateSettings } from './engineActions';
 import { restoreLab, samplingSettingsOf } from './labActions';
 import { useSession } from './sessionStore';
-import { downloadBlob } from '../app/download';
-import { DEFAULT_HUB_URL, withTrailingSlash } from '../engine/sources';
+import { downloadBlob } from './downloadBlob';
+import { DEFAULT_HUB_URL, withTrailingSlash } from '../protocol/modelSources';
 
 export const APP_VERSION: string = packageJson.version;
 

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyTree, pathTokens } from '../core/lab/branchTree';
-import type { AnalyzeResult } from '../engine/types';
+import type { AnalyzeResult } from '../protocol/nextToken';
 import { EMPTY_LAB, useSession } from './sessionStore';
 
 const STOP_TOKEN = 3;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { emptyTree } from '../core/lab/branchTree';
-import type { AnalyzeResult, PositionMetrics } from '../engine/types';
+import type { AnalyzeResult, PositionMetrics } from '../protocol/nextToken';
 import { EMPTY_LAB, useSession, type LabState } from './sessionStore';
 
 const engineCall = vi.hoisted(() => vi.fn());

@@ -5,18 +5,8 @@
 import { create } from 'zustand';
 import { emptyTree, type BranchTree } from '../core/lab/branchTree';
 import type { CautiousStepResult } from '../core/lab/cautiousDecoding';
-import type {
-  AnalyzeResult,
-  BackendReport,
-  CachedModelEntry,
-  Dtype,
-  LoadProgress,
-  ModelInfo,
-  ModelSource,
-  TokenView,
-  VocabularyResult,
-  WindowProgress,
-} from '../engine/types';
+import type { AnalyzeResult, TokenView, VocabularyResult, WindowProgress } from '../protocol/nextToken';
+import type { BackendReport, CachedModelEntry, Dtype, LoadProgress, ModelInfo, ModelSource } from '../protocol/model';
 import type { WorkerHealth } from '../worker/client';
 import { readStoredSettings, readStoredText, settingsFromQuery, type Settings } from './settings';
 

@@ -3,7 +3,7 @@
  * validated on the way back in (a stored value from an older version must not break startup).
  */
 import { z } from 'zod';
-import { DEFAULT_HUB_URL } from '../engine/sources';
+import { DEFAULT_HUB_URL } from '../protocol/modelSources';
 import { INFINI_GRAM_API_ENDPOINT, INFINI_GRAM_INDEXES } from '../core/ngram/infiniGramApiTypes';
 
 /** The index the corpus view asks by default: RedPajama (Llama 2 tokens), the API documentation's example. */

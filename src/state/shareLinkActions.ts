@@ -7,10 +7,10 @@
  * opens when the user opens a folder of that name).
  */
 import { create } from 'zustand';
-import { connectRefusal } from '../app/connectPolicy';
+import { connectRefusal } from './connectPolicy';
 import { decodeShareLink, encodeShareLink, type ShareInputs } from '../core/experiments/shareLink';
 import { emptyTree } from '../core/lab/branchTree';
-import { DEFAULT_HUB_URL, withTrailingSlash } from '../engine/sources';
+import { DEFAULT_HUB_URL, withTrailingSlash } from '../protocol/modelSources';
 import { applySavedSettings, currentModel, ensureModel, hostOf, useExperiments } from './experimentActions';
 import { restoreLab, samplingSettingsOf } from './labActions';
 import { useSession } from './sessionStore';

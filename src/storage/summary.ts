@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, type Experiment } from '../core/experiments';
-import { yieldToEventLoop } from '../engine/errors';
+import { yieldToEventLoop } from '../core/yieldToEventLoop';
 
 /** Characters of the text kept for search and preview. */
 export const SUMMARY_TEXT_LENGTH = 10_000;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeResult } from './wireFormat';
 import { EngineCallError, EngineClient, WorkerRestartedError, type WorkerLike } from './client';
-import type { ReplyMessage, RequestMessage } from './protocol';
+import type { ReplyMessage, RequestMessage } from '../protocol/calls';
 
 class FakeWorker implements WorkerLike {
   onmessage: ((event: MessageEvent) => void) | null = null;

@@ -6,8 +6,8 @@
  * WorkerRestartedError and tell its listener, which reloads the model. State that matters
  * to the user (text, settings) lives in the UI stores, so nothing of it is lost.
  */
-import type { ErrorReport } from '../engine/errors';
-import type { CallKind, ParamsOf, ProgressOf, ReplyMessage, RequestMessage, ResultOf } from './protocol';
+import type { ErrorReport } from '../protocol/errors';
+import type { CallKind, ParamsOf, ProgressOf, ReplyMessage, RequestMessage, ResultOf } from '../protocol/calls';
 import { decodeResult } from './wireFormat';
 
 export interface WorkerLike {

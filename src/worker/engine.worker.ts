@@ -15,7 +15,7 @@ import { BatchService } from '../engine/batchService';
 import { memoryBatchStore, openBatchStore } from '../storage/batchStore';
 import { createEngineService } from './engineService';
 import { createRequestHandler } from './handler';
-import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from './protocol';
+import { HEARTBEAT_INTERVAL_MS, type ReplyMessage, type RequestMessage } from '../protocol/calls';
 
 declare const self: DedicatedWorkerGlobalScope;
 

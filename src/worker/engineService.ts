@@ -5,14 +5,9 @@ import { groupCachedFiles, parseHubFileUrl, type ModelFileStore } from '../engin
 import { computeBiasLens, lemmaDepsOn } from '../engine/biasLens';
 import { computeLanguageBias } from '../engine/languageBias';
 import type { TokenizerLab } from '../engine/tokenizerLab';
-import {
-  compareModelsOnText,
-  nextBytesOnBoth,
-  type CompareModelsProgress,
-  type ModelHandle,
-  type SecondModel,
-} from '../engine/modelComparison';
-import type { ModelSource } from '../engine/types';
+import { compareModelsOnText, nextBytesOnBoth, type ModelHandle, type SecondModel } from '../engine/modelComparison';
+import { type CompareModelsProgress } from '../protocol/tokenizerLab';
+import type { ModelSource } from '../protocol/model';
 import { benchKeyQueries } from '../engine/keySpaceBench';
 import { expandCandidatesOnEngine, runIcnOnEngine } from '../engine/icnModel';
 import type { CorpusIndexService } from '../engine/corpusIndex';

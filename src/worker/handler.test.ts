@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeResult, encodeResult } from './wireFormat';
 import { EngineError } from '../engine/errors';
-import type { ModelInfo } from '../engine/types';
+import type { ModelInfo } from '../protocol/model';
 import { createRequestHandler, type EngineService } from './handler';
-import type { ReplyMessage, RequestMessage } from './protocol';
+import type { ReplyMessage, RequestMessage } from '../protocol/calls';
 
 function deferred<T>() {
   let resolve!: (value: T) => void;

@@ -13,7 +13,7 @@ import {
   type ReplyMessage,
   type RequestMessage,
   type ResultOf,
-} from './protocol';
+} from '../protocol/calls';
 
 export interface CallContext<K extends CallKind> {
   signal: AbortSignal;

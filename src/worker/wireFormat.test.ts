@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalyzeResult, TokenizeResult } from '../engine/types';
+import type { AnalyzeResult, TokenizeResult } from '../protocol/nextToken';
 import { decodeResult, encodeResult } from './wireFormat';
 
 /** What postMessage does to the wire form: a structured clone, the listed buffers moved. */

@@ -7,8 +7,8 @@
  * Only `tokenize` and `analyze` are encoded; every other result crosses as it is.
  */
 import type { PositionMetrics } from '../core/lab/positionMetrics';
-import type { AnalyzeResult, TokenView, TokenizeResult } from '../engine/types';
-import type { CallKind } from './protocol';
+import type { AnalyzeResult, TokenView, TokenizeResult } from '../protocol/nextToken';
+import type { CallKind } from '../protocol/calls';
 
 /** The numeric fields of a position, in column order (every one a float64 number). */
 const POSITION_FIELDS = [

@@ -129,7 +129,7 @@ export interface ApiTokenRow {
 
 /**
  * The API's next tokens as bytes, to show beside the model's: `decode` gives a token id's bytes
- * (or text) in the index's tokenizer, e.g. LabTokenizer.tokenBytes for Llama 2.
+ * (or text) in the index's tokenizer, e.g. ByteSpanTokenizer.tokenBytes for Llama 2.
  */
 export function apiTokenRows(
   tokens: readonly { tokenId: number; prob: number; count: number }[],

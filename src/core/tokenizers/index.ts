@@ -1,9 +1,8 @@
 /**
  * The tokenizer lab's pure core: see docs/TOKENIZER-LAB.md.
  *
- * NOTE: LabTokenizer is not re-exported here. It imports all of transformers.js (to pick the
- * tokenizer class by name), which belongs in the worker bundle: import it from
- * './labTokenizer' there, and this barrel anywhere, the main thread included.
+ * The tokenizer itself (engine/byteSpanTokenizer.ts) imports transformers.js and lives in the
+ * engine; this folder holds what works on its output as plain data.
  */
 export { BIAS_DEMO_PROMPTS, stableBoundary, type BiasDemoPrompt } from './biasLens';
 export { alignTokens, type Alignment, type AlignOptions, type UnicodeNormalization } from './align';
@@ -35,7 +34,7 @@ export {
   type LemmaOnModelResult,
   type LemmaTokenizer,
 } from './lemmaOnModel';
-export type { TokenSpan, Tokenization } from './labTokenizer';
+export type { TokenSpan, Tokenization } from './tokenSpans';
 export {
   parseTokenizerManifest,
   tokenizerManifestSchema,

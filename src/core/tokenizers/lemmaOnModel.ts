@@ -20,7 +20,7 @@ import {
 } from './byteLemma';
 import { TokenByteIndex } from './tokenByteIndex';
 
-/** What the computation needs of a tokenizer (LabTokenizer has it). */
+/** What the computation needs of a tokenizer (ByteSpanTokenizer has it). */
 export interface LemmaTokenizer {
   vocabularyBytes(): Uint8Array[];
   /** The canonical encoding of complete text bytes (with the dummy prefix space when the tokenizer adds one), or null. */

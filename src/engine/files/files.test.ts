@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BlobFileProvider, stripCommonFolder } from './blobFileProvider';
+import { BlobFileProvider } from './blobFileProvider';
+import { stripCommonFolder } from '../../core/folderPaths';
 import { CachingFileProvider, groupCachedFiles, MemoryStore, parseHubFileUrl } from './hubCache';
 import { HttpFileProvider } from './httpFileProvider';
 import { looksLikeHtml, readBodyWithProgress } from './fileProvider';

@@ -3,7 +3,7 @@
  * "cached". Keyed by the file's full URL. Embedded models are never stored here: they
  * come from our own origin and the browser's HTTP cache revalidates them after retraining.
  */
-import type { CachedModelEntry } from '../types';
+import type { CachedModelEntry } from '../../protocol/model';
 import type { FileReadOptions, FileReadResult, ModelFileProvider } from './fileProvider';
 import type { HttpFileProvider } from './httpFileProvider';
 

@@ -1,5 +1,5 @@
 /** Saves the results on screen: canonical JSONL (as the CLI writes it), the table or the samples as CSV. */
-import { downloadBlob } from '../../app/download';
+import { downloadBlob } from '../../state/downloadBlob';
 import { batchTable } from '../../core/batch/results';
 import { report } from '../../state/batchActions';
 import { useBatches } from '../../state/batchState';

@@ -3,7 +3,7 @@
  * click or Enter selects a position. Only the chips near the visible part are in the DOM.
  */
 import type { BigramPositionComparison } from '../../core/bigram/compare';
-import type { TokenView } from '../../engine/types';
+import type { TokenView } from '../../protocol/nextToken';
 import { memo, useCallback } from 'react';
 import { moveBetweenChips, VirtualChipList } from '../next-token/VirtualChipList';
 import { visibleToken } from '../next-token/visibleToken';

@@ -1,7 +1,7 @@
 /** The full bigram table: the model's context-1 prediction for the N most frequent tokens (corpus, else the text), cached per model. */
 import { useState } from 'react';
-import type { BigramProgress, BigramTableResult, CorpusInfo } from '../../engine/bigramTypes';
-import type { TokenView } from '../../engine/types';
+import type { BigramProgress, BigramTableResult, CorpusInfo } from '../../protocol/bigram';
+import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineActions';
 import { visibleToken } from '../next-token/visibleToken';
 import { ProgressLine } from './ProgressLine';

@@ -7,8 +7,8 @@
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
 import { utf8Length } from '../../core/tokenizers/words';
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
-import type { BigramAnalyzeResult, BigramProgress, CorpusInfo } from '../../engine/bigramTypes';
-import type { TokenView } from '../../engine/types';
+import type { BigramAnalyzeResult, BigramProgress, CorpusInfo } from '../../protocol/bigram';
+import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { BigramChips } from './BigramChips';
@@ -20,7 +20,7 @@ import { PositionDetail } from './PositionDetail';
 import { ProgressLine } from './ProgressLine';
 import { useEngineTask } from './useEngineTask';
 import './bigram.css';
-import { LongTextBox } from '../next-token/LongTextBox';
+import { LongTextBox } from '../shared/LongTextBox';
 
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.bigramView);

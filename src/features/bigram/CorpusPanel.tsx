@@ -4,8 +4,8 @@
  * approximation come to it over the text (cross-entropy and Pearson r of surprisals).
  */
 import { useEffect, useState } from 'react';
-import type { ApproximationName, BigramCorpusResult, BigramProgress, CorpusInfo } from '../../engine/bigramTypes';
-import type { ModelInfo } from '../../engine/types';
+import type { ApproximationName, BigramCorpusResult, BigramProgress, CorpusInfo } from '../../protocol/bigram';
+import type { ModelInfo } from '../../protocol/model';
 import { engineClient } from '../../state/engineActions';
 import { ProgressLine } from './ProgressLine';
 import { useEngineTask } from './useEngineTask';

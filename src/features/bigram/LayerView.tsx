@@ -4,10 +4,10 @@
  * layer × layer covariance similarity (plain or per-dimension standardised; our reading of
  * the paper, docs/PAPERS.md section 2).
  */
-import { ExportableChart } from '../../charts/ChartExport';
+import { ExportableChart } from '../shared/ChartExport';
 import { useEffect, useState } from 'react';
-import type { BigramProgress, InternalsReport, LensResult } from '../../engine/bigramTypes';
-import type { TokenView } from '../../engine/types';
+import type { BigramProgress, InternalsReport, LensResult } from '../../protocol/bigram';
+import type { TokenView } from '../../protocol/nextToken';
 import { CovarianceHeatmap } from '../../charts/CovarianceHeatmap';
 import { LayerLineChart } from '../../charts/LayerLineChart';
 import { engineClient } from '../../state/engineActions';

@@ -1,6 +1,6 @@
 /** One position: full-context vs context-1 prediction side by side. */
 import type { BigramPositionComparison } from '../../core/bigram/compare';
-import type { TokenView } from '../../engine/types';
+import type { TokenView } from '../../protocol/nextToken';
 import { visibleToken } from '../next-token/visibleToken';
 
 export interface PositionDetailProps {

@@ -1,5 +1,5 @@
 /** Progress of a bigram task with a Cancel button, or its error. */
-import type { BigramProgress } from '../../engine/bigramTypes';
+import type { BigramProgress } from '../../protocol/bigram';
 import type { TaskStatus } from './useEngineTask';
 
 const PHASES: Record<BigramProgress['phase'], string> = {

@@ -9,8 +9,8 @@
  */
 import { useEffect, useMemo } from 'react';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
-import { connectRefusal } from '../../app/connectPolicy';
-import type { CorpusApiResult } from '../../engine/corpusApi';
+import { connectRefusal } from '../../state/connectPolicy';
+import type { CorpusApiResult } from '../../protocol/corpus';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { useEngineTask } from '../bigram/useEngineTask';

@@ -4,7 +4,7 @@
  * visible part are in the DOM.
  */
 import { useCallback } from 'react';
-import type { TokenView } from '../../engine/types';
+import type { TokenView } from '../../protocol/nextToken';
 import { moveBetweenChips, VirtualChipList } from '../next-token/VirtualChipList';
 import { visibleToken } from '../next-token/visibleToken';
 import { EFFECTIVE_N_LEGEND, effectiveNColour, effectiveNTextColour } from './corpusColours';

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { combinedPerplexity, perplexity, relativeImprovement } from '../../core/ngram/interpolation';
-import type { CorpusScoreResult } from '../../engine/corpusTypes';
+import type { CorpusScoreResult } from '../../protocol/corpus';
 import type { TunedInterpolation } from './useTrainingSplit';
 
 export interface CorpusInterpolationProps {

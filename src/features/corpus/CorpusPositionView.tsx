@@ -5,8 +5,8 @@
  */
 import { useEffect } from 'react';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
-import type { CorpusPositionResult } from '../../engine/corpusTypes';
-import type { TokenView } from '../../engine/types';
+import type { CorpusPositionResult } from '../../protocol/corpus';
+import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineActions';
 import { useEngineTask } from '../bigram/useEngineTask';
 import { visibleToken } from '../next-token/visibleToken';

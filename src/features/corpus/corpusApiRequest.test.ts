@@ -1,6 +1,6 @@
 /** The corpus view's API panel asks nothing while the API is off, and asks at the model token's byte offset when on. */
 import { describe, expect, it } from 'vitest';
-import type { TokenView } from '../../engine/types';
+import type { TokenView } from '../../protocol/nextToken';
 import { corpusApiRequest, modelByteOffset } from './corpusApiRequest';
 
 const hex = (s: string) => [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, '0')).join('');

@@ -4,8 +4,8 @@
  * (then nothing is sent anywhere).
  */
 import { utf8Length } from '../../core/tokenizers/words';
-import type { CorpusApiParams } from '../../engine/corpusApi';
-import type { TokenView } from '../../engine/types';
+import type { CorpusApiParams } from '../../protocol/corpus';
+import type { TokenView } from '../../protocol/nextToken';
 import type { Settings } from '../../state/settings';
 
 /** The scored text and the model's tokens of it. */

@@ -1,7 +1,7 @@
 /** The embedded model's training split as public/corpus/index.json lists it (tools/corpus-index/build.ts), with its tuned interpolation. */
 import { useEffect, useState } from 'react';
-import type { TrainingSplitEntry } from '../../engine/corpusTypes';
-import type { ModelInfo } from '../../engine/types';
+import type { TrainingSplitEntry } from '../../protocol/corpus';
+import type { ModelInfo } from '../../protocol/model';
 
 /** λs chosen on the validation split and the test split's perplexities (tools/corpus-index/interpolation.ts). */
 export interface TunedInterpolation {

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { KeyScatter, probabilityColour, type KeyScatterPoint } from '../../charts/KeyScatter';
 import { formatProbability } from '../../charts/ProbabilityBars';
 import { VocabularyMap } from '../../charts/VocabularyMap';
-import type { KeyMapResult, KeySimRow } from '../../engine/keySpace';
+import type { KeyMapResult, KeySimRow } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineActions';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { useWidth } from '../next-token/useWidth';

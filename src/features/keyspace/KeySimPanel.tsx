@@ -4,11 +4,11 @@
  * listed with the top key they resemble, then the maps and the spurious-correlation split
  * of the same candidates.
  */
-import { ExportableChart } from '../../charts/ChartExport';
+import { ExportableChart } from '../shared/ChartExport';
 import { useMemo, useState } from 'react';
 import { RankKeySimChart, pointKind, type RankKeySimPoint } from '../../charts/RankKeySimChart';
 import { formatProbability } from '../../charts/ProbabilityBars';
-import type { KeySimResult, KeySpaceInfo } from '../../engine/keySpace';
+import type { KeySimResult, KeySpaceInfo } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineActions';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';

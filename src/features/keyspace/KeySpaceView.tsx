@@ -4,7 +4,7 @@
  * distribution seen in key space (keySim, maps, spurious correlation).
  */
 import { useCallback, useEffect, useState } from 'react';
-import type { KeySpaceInfo } from '../../engine/keySpace';
+import type { KeySpaceInfo } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineActions';
 import { focusKeyToken, useKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';

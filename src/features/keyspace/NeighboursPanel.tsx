@@ -4,7 +4,7 @@
  * neighbour is a button that moves the focus to it.
  */
 import { useState } from 'react';
-import type { NeighbourRow, NeighboursResult } from '../../engine/keySpace';
+import type { NeighbourRow, NeighboursResult } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineActions';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { visibleToken } from '../next-token/visibleToken';

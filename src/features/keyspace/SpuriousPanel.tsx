@@ -12,8 +12,8 @@ import {
   spuriousCorrelationSplit,
   type GroupStats,
 } from '../../core/keyspace';
-import type { ExpandedCandidate } from '../../engine/icnModel';
-import type { KeySimResult } from '../../engine/keySpace';
+import type { ExpandedCandidate } from '../../protocol/keySpace';
+import type { KeySimResult } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineActions';
 import { EngineCallError } from '../../worker/client';
 import { visibleToken } from '../next-token/visibleToken';

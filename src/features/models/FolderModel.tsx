@@ -1,7 +1,7 @@
 /** A model folder opened from disk (config.json, tokenizer files, onnx/…): never uploaded anywhere. */
 import { useState } from 'react';
-import { stripCommonFolder } from '../../engine/files/blobFileProvider';
-import type { Dtype, FolderFile } from '../../engine/types';
+import { stripCommonFolder } from '../../core/folderPaths';
+import type { Dtype, FolderFile } from '../../protocol/model';
 import { loadModel } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 

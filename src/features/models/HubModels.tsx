@@ -3,13 +3,13 @@
  * network until the user presses Load; downloaded files are kept for offline use ("cached").
  */
 import { useState } from 'react';
-import { hubModelIdProblem } from '../../engine/sources';
-import type { Dtype } from '../../engine/types';
+import { hubModelIdProblem } from '../../protocol/modelSources';
+import type { Dtype } from '../../protocol/model';
 import { clearCachedModels, loadModel } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { CURATED_HUB_MODELS } from './curatedModels';
 import { formatBytes } from '../../core/formatBytes';
-import { HubHostPolicyNote } from '../../app/HubHostPolicyNote';
+import { HubHostPolicyNote } from './HubHostPolicyNote';
 
 const DTYPES: Dtype[] = ['auto', 'fp32', 'q8', 'q4', 'fp16', 'q4f16'];
 

@@ -1,5 +1,5 @@
 /** Per-file and total progress of a model load, with a cancel button. */
-import type { FileProgress, LoadProgress } from '../../engine/types';
+import type { FileProgress, LoadProgress } from '../../protocol/model';
 import { cancelLoad } from '../../state/engineActions';
 import { formatBytes } from '../../core/formatBytes';
 

@@ -5,7 +5,7 @@
  * byte counts while downloading). WASM defaults to q8 (transformers.js's own default there);
  * WebGPU gets fp32 or q4 because fp16 needs the `shader-f16` feature many adapters lack.
  */
-import type { Dtype } from '../../engine/types';
+import type { Dtype } from '../../protocol/model';
 
 export interface CuratedModel {
   id: string;

@@ -26,7 +26,7 @@ import { DistributionPanel } from './DistributionPanel';
 import { GenerateControls } from './GenerateControls';
 import { GltrPanels } from './GltrPanels';
 import { SamplingControls } from './SamplingControls';
-import { LongTextBox } from './LongTextBox';
+import { LongTextBox } from '../shared/LongTextBox';
 import { TokenChips } from './TokenChips';
 import { useWidth } from './useWidth';
 import { chartCaption } from '../../core/lab/chartCaption';

@@ -9,7 +9,7 @@ import { hsl } from 'd3';
 import { Fragment, memo, useCallback, useMemo, type KeyboardEvent, type ReactElement } from 'react';
 import type { PositionMetrics } from '../../core/lab/positionMetrics';
 import { metricValue, type MetricScale } from '../../core/lab/tokenColours';
-import type { TokenView } from '../../engine/types';
+import type { TokenView } from '../../protocol/nextToken';
 import { formatProbability } from '../../charts/ProbabilityBars';
 import { formatCount } from '../../core/formatCount';
 import { VirtualChipList } from './VirtualChipList';

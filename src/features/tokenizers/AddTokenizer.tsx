@@ -3,7 +3,7 @@
  * picked from this device (it never leaves it), or a Hub id fetched from the Hub host setting.
  */
 import { useState } from 'react';
-import type { LabTokenizerInfo, LabTokenizerSource } from '../../engine/tokenizerLab';
+import type { LabTokenizerInfo, LabTokenizerSource } from '../../protocol/tokenizerLab';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 

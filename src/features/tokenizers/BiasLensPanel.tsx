@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
-import type { BiasLensResult } from '../../engine/biasLens';
+import type { BiasLensResult } from '../../protocol/tokenizerLab';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';

@@ -5,10 +5,10 @@
  * (it takes a forward pass per cover of every prompt), with progress and Cancel.
  */
 import { useState } from 'react';
-import { ExportableChart } from '../../charts/ChartExport';
+import { ExportableChart } from '../shared/ChartExport';
 import { ParityChart } from '../../charts/ParityChart';
 import { PARALLEL_SENTENCES } from '../../core/tokenizers/parity';
-import type { LanguageBiasProgress, LanguageBiasResult } from '../../engine/languageBias';
+import type { LanguageBiasProgress, LanguageBiasResult } from '../../protocol/tokenizerLab';
 import { useEngineTask } from '../bigram/useEngineTask';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';

@@ -1,5 +1,5 @@
 /** The metrics papers use, per tokenizer, over the whole text (core/tokenizers/metrics.ts). */
-import type { LabRow } from '../../engine/tokenizerLab';
+import type { LabRow } from '../../protocol/tokenizerLab';
 
 function digitCuts(row: Extract<LabRow, { status: 'ok' }>): string {
   const { numbers } = row.metrics;

@@ -3,7 +3,7 @@
  * (or focusing) a chip highlights, in every row, the tokens whose bytes overlap it.
  */
 import { Fragment, memo } from 'react';
-import type { LabRow, LabRowOk, LabToken } from '../../engine/tokenizerLab';
+import type { LabRow, LabRowOk, LabToken } from '../../protocol/tokenizerLab';
 import { chipPieces, overlaps } from './labChips';
 
 export interface ByteSpan {

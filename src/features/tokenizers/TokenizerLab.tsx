@@ -4,7 +4,7 @@
  * CharBench character positions, the tokenization-bias lens on the loaded model, and two models on one text. All tokenizing runs in the worker (engine/tokenizerLab.ts).
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { LabRow } from '../../engine/tokenizerLab';
+import type { LabRow } from '../../protocol/tokenizerLab';
 import { useSession } from '../../state/sessionStore';
 import { formatBytes } from '../../core/formatBytes';
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
@@ -15,7 +15,7 @@ import { LanguageBiasPanel } from './LanguageBiasPanel';
 import { CharPositionsPanel } from './CharPositionsPanel';
 import { readLabPrefs, storeLabPrefs } from './labPrefs';
 import { labProgressText } from './labProgress';
-import { LongTextBox } from '../next-token/LongTextBox';
+import { LongTextBox } from '../shared/LongTextBox';
 import { MetricsTable } from './MetricsTable';
 import { ParityPanel } from './ParityPanel';
 import { TokenizerPicker } from './TokenizerPicker';

@@ -1,5 +1,5 @@
 /** Which tokenizers to compare: each with its algorithm, vocabulary and what selecting it downloads. */
-import type { LabTokenizerInfo } from '../../engine/tokenizerLab';
+import type { LabTokenizerInfo } from '../../protocol/tokenizerLab';
 import { formatBytes } from '../../core/formatBytes';
 
 export interface TokenizerPickerProps {

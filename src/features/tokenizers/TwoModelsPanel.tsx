@@ -6,7 +6,7 @@
  */
 import { memo, useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
-import type { CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../../engine/modelComparison';
+import type { CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../../protocol/tokenizerLab';
 import { WordBitsChart } from '../../charts/WordBitsChart';
 import { engineClient } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';

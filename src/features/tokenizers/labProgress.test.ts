@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LabProgress, LabRow } from '../../engine/tokenizerLab';
+import type { LabProgress, LabRow } from '../../protocol/tokenizerLab';
 import { labProgressText } from './labProgress';
 
 const row = { tokenizerId: 'x', label: 'x', status: 'error', message: 'x', file: null } as LabRow;

@@ -1,5 +1,5 @@
 /** The tokenizer lab's progress line, from the worker's progress events. */
-import type { LabProgress } from '../../engine/tokenizerLab';
+import type { LabProgress } from '../../protocol/tokenizerLab';
 
 /**
  * "Fetching Llama 3 (2 of 8)…" while a tokenizer is worked on. `done` counts finished rows, so

@@ -4,7 +4,7 @@
  * progress are shown before the whole result (and kept after a cancel).
  */
 import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
-import type { LabProgress, LabRow } from '../../engine/tokenizerLab';
+import type { LabProgress, LabRow } from '../../protocol/tokenizerLab';
 import { engineClient } from '../../state/engineActions';
 import { EngineCallError } from '../../worker/client';
 import { messageOf } from '../../core/messageOf';

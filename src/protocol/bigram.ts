@@ -1,8 +1,8 @@
 /**
- * Plain-data types of the bigram and layer views (engine/bigramAnalysis.ts), shared by the
- * worker protocol, the UI and the CLI. Positions are 0-based indices into the text's tokens
- * (the start token the engine puts first is not counted); the prediction "at position i" is
- * the one made after token i.
+ * The bigram and layer views' contract (engine/bigramAnalysis.ts, engine/layerAnalysis.ts):
+ * full-context vs context-1 predictions, the bigram table, the corpus reference and the layer
+ * lens. Positions are 0-based indices into the text's tokens (the start token the engine puts
+ * first is not counted); the prediction "at position i" is the one made after token i.
  */
 import type { BigramPositionComparison, BigramSummary } from '../core/bigram/compare';
 

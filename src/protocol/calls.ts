@@ -7,19 +7,14 @@
  * before it. The worker also sends a `heartbeat` every HEARTBEAT_INTERVAL_MS so the client
  * can tell a hung or dead worker from a busy one.
  */
-import type { ErrorReport } from '../engine/errors';
+import type { ErrorReport } from './errors';
 import type {
   AnalyzeParams,
   AnalyzeResult,
   RowParams,
   RowResult,
-  BackendReport,
-  CachedModelEntry,
   ForwardParams,
   ForwardResult,
-  LoadParams,
-  LoadProgress,
-  ModelInfo,
   ScoreParams,
   ScoreResult,
   StepParams,
@@ -29,9 +24,10 @@ import type {
   TokenizeResult,
   VocabularyResult,
   WindowProgress,
-} from '../engine/types';
-import type { BiasLensParams, BiasLensResult } from '../engine/biasLens';
-import type { LanguageBiasParams, LanguageBiasProgress, LanguageBiasResult } from '../engine/languageBias';
+} from './nextToken';
+import type { BackendReport, CachedModelEntry, LoadParams, LoadProgress, ModelInfo } from './model';
+import type { BiasLensParams, BiasLensResult } from './tokenizerLab';
+import type { LanguageBiasParams, LanguageBiasProgress, LanguageBiasResult } from './tokenizerLab';
 import type {
   BigramAnalyzeParams,
   BigramAnalyzeResult,
@@ -45,9 +41,9 @@ import type {
   InternalsReport,
   LensParams,
   LensResult,
-} from '../engine/bigramTypes';
-import type { KeyQueryBenchParams, KeyQueryBenchResult } from '../engine/keySpaceBench';
-import type { ExpandedCandidate, ExpandParams, IcnParams, IcnProgress } from '../engine/icnModel';
+} from './bigram';
+import type { KeyQueryBenchParams, KeyQueryBenchResult } from './keySpace';
+import type { ExpandedCandidate, ExpandParams, IcnParams, IcnProgress } from './keySpace';
 import type { IcnProbe } from '../core/keyspace/icn';
 import type {
   KeyMapResult,
@@ -56,7 +52,7 @@ import type {
   KeySpaceInfo,
   NeighboursParams,
   NeighboursResult,
-} from '../engine/keySpace';
+} from './keySpace';
 import type {
   LabCharRow,
   LabParityRow,
@@ -65,7 +61,7 @@ import type {
   LabTokenizeResult,
   LabTokenizerInfo,
   LabTokenizerSource,
-} from '../engine/tokenizerLab';
+} from './tokenizerLab';
 import type {
   CorpusIndexInfo,
   CorpusPositionParams,
@@ -74,21 +70,15 @@ import type {
   CorpusScoreParams,
   CorpusScoreResult,
   CorpusSourceParams,
-} from '../engine/corpusTypes';
-import type { CorpusApiParams, CorpusApiResult } from '../engine/corpusApi';
+} from './corpus';
+import type { CorpusApiParams, CorpusApiResult } from './corpus';
 import type {
   CompareModelsParams,
   CompareModelsProgress,
   CompareModelsResult,
   NextBytesBothResult,
-} from '../engine/modelComparison';
-import type {
-  BatchRunParams,
-  BatchRunProgress,
-  BatchRunSummary,
-  BatchScoreParams,
-  ScoreTextsResult,
-} from '../engine/batchService';
+} from './tokenizerLab';
+import type { BatchRunParams, BatchRunProgress, BatchRunSummary, BatchScoreParams, ScoreTextsResult } from './batch';
 
 export interface EngineCalls {
   probe: { params: Record<string, never>; result: BackendReport };

@@ -1,7 +1,7 @@
 /** "SVG" and "PNG" buttons that save the chart inside `containerRef` as a file. */
 import { useRef, useState, type ReactNode, type RefObject } from 'react';
-import { downloadBlob } from '../app/download';
-import { chartFileName, standaloneSvg, svgToPng } from './exportChart';
+import { downloadBlob } from '../../state/downloadBlob';
+import { chartFileName, standaloneSvg, svgToPng } from '../../charts/exportChart';
 
 export function ChartExport({
   title,

@@ -9,19 +9,28 @@ import { encode as o200kReference } from 'gpt-tokenizer/encoding/o200k_base';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../tools/lib/files';
-import { LAB_TOKENIZERS, readSourceFiles } from '../../../tools/tokenizers/sources';
-import { BIAS_DEMO_PROMPTS, stableBoundary } from './biasLens';
-import { exactNextByteDistribution, memoizeNextTokenLogProbs, type NextTokenLogProbs } from './byteLemma';
-import { charPositionsOfWord } from './charPositions';
-import { LabTokenizer } from './labTokenizer';
-import { digitMetrics, tokenizationMetrics } from './metrics';
-import { PARALLEL_SENTENCES, tokenParity } from './parity';
-import { TokenByteIndex } from './tokenByteIndex';
-import { describeTokenizerJson, parseTokenizerJson, TokenizerFileError, type TokenizerJson } from './tokenizerJson';
+import { repoRoot } from '../../tools/lib/files';
+import { LAB_TOKENIZERS, readSourceFiles } from '../../tools/tokenizers/sources';
+import { BIAS_DEMO_PROMPTS, stableBoundary } from '../core/tokenizers/biasLens';
+import {
+  exactNextByteDistribution,
+  memoizeNextTokenLogProbs,
+  type NextTokenLogProbs,
+} from '../core/tokenizers/byteLemma';
+import { charPositionsOfWord } from '../core/tokenizers/charPositions';
+import { ByteSpanTokenizer } from './byteSpanTokenizer';
+import { digitMetrics, tokenizationMetrics } from '../core/tokenizers/metrics';
+import { PARALLEL_SENTENCES, tokenParity } from '../core/tokenizers/parity';
+import { TokenByteIndex } from '../core/tokenizers/tokenByteIndex';
+import {
+  describeTokenizerJson,
+  parseTokenizerJson,
+  TokenizerFileError,
+  type TokenizerJson,
+} from '../core/tokenizers/tokenizerJson';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const tokenizers = new Map<string, LabTokenizer>();
+const tokenizers = new Map<string, ByteSpanTokenizer>();
 const jsons = new Map<string, TokenizerJson>();
 const get = (id: string) => tokenizers.get(id)!;
 
@@ -29,7 +38,7 @@ beforeAll(() => {
   for (const { id } of LAB_TOKENIZERS) {
     const files = readSourceFiles(id);
     jsons.set(id, files.tokenizerJson as TokenizerJson);
-    tokenizers.set(id, LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig));
+    tokenizers.set(id, ByteSpanTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig));
   }
 });
 
@@ -111,13 +120,13 @@ describe('parseTokenizerJson', () => {
     expect(() => parseTokenizerJson('{"model": {"type": "BPE", "vocab": {}}}')).toThrow(TokenizerFileError);
   });
 
-  it('is what LabTokenizer.fromText refuses broken files with', () => {
+  it('is what ByteSpanTokenizer.fromText refuses broken files with', () => {
     const text = JSON.stringify(jsons.get('llama-2'));
-    expect(() => LabTokenizer.fromText(text.slice(0, text.length - 10))).toThrow(TokenizerFileError);
-    expect(() => LabTokenizer.fromText(text, '{"tokenizer_class": ')).toThrow(
+    expect(() => ByteSpanTokenizer.fromText(text.slice(0, text.length - 10))).toThrow(TokenizerFileError);
+    expect(() => ByteSpanTokenizer.fromText(text, '{"tokenizer_class": ')).toThrow(
       /tokenizer_config.json is not valid JSON/,
     );
-    expect(LabTokenizer.fromText(text).encode('hi')).toEqual(get('llama-2').encode('hi'));
+    expect(ByteSpanTokenizer.fromText(text).encode('hi')).toEqual(get('llama-2').encode('hi'));
   });
 
   it('infers the model type of older files that omit it', () => {
@@ -126,7 +135,7 @@ describe('parseTokenizerJson', () => {
   });
 });
 
-describe('LabTokenizer ids', () => {
+describe('ByteSpanTokenizer ids', () => {
   it('equal gpt-tokenizer for GPT-2 (r50k_base) and GPT-4o (o200k_base) on the mixed corpus', () => {
     for (const text of MIXED_CORPUS) {
       expect(get('gpt2').encode(text), text).toEqual(gpt2Reference(text));
@@ -151,7 +160,7 @@ describe('LabTokenizer ids', () => {
   });
 });
 
-describe('LabTokenizer offsets', () => {
+describe('ByteSpanTokenizer offsets', () => {
   it('place every token on its own bytes of the text, covering it without gaps, for all eight', () => {
     for (const { id } of LAB_TOKENIZERS) {
       const tokenizer = get(id);
@@ -195,7 +204,7 @@ describe('LabTokenizer offsets', () => {
   });
 });
 
-describe('LabTokenizer on 10,000 generated strings of mixed Unicode', () => {
+describe('ByteSpanTokenizer on 10,000 generated strings of mixed Unicode', () => {
   const strings = generatedStrings(10_000);
   for (const { id } of LAB_TOKENIZERS) {
     it(`${id}: decode(encode(x)) gives x back (normalized where the tokenizer normalizes) and no token shows U+FFFD`, () => {
@@ -215,7 +224,7 @@ describe('LabTokenizer on 10,000 generated strings of mixed Unicode', () => {
   }
 });
 
-describe('LabTokenizer as the byte tokenizer of the lemma', () => {
+describe('ByteSpanTokenizer as the byte tokenizer of the lemma', () => {
   it('encodes bytes with the dummy prefix Llama 2 adds, and refuses bytes that are not its encodings', () => {
     const llama = get('llama-2');
     expect(llama.addsPrefixSpace).toBe(true);
@@ -315,7 +324,7 @@ describe('stableBoundary', () => {
       const last = (text: string) => get(id).tokenize(text).tokens.at(-1)!.text;
       expect([last('The Eiffel Tower'), last('France is Paris')], id).toEqual([' Tower', ' Paris']);
     }
-    const sotu = LabTokenizer.fromText(
+    const sotu = ByteSpanTokenizer.fromText(
       readFileSync(join(repoRoot, 'public/models/sotu-gpt/tokenizer.json'), 'utf8'),
       readFileSync(join(repoRoot, 'public/models/sotu-gpt/tokenizer_config.json'), 'utf8'),
     );

@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../tools/lib/files';
-import { LabTokenizer } from '../tokenizers/labTokenizer';
-import { apiContextQuery, apiTokenRows } from './apiAlignment';
+import { repoRoot } from '../../tools/lib/files';
+import { ByteSpanTokenizer } from './byteSpanTokenizer';
+import { apiContextQuery, apiTokenRows } from '../core/ngram/apiAlignment';
 
 /** Longest match first over a tiny vocabulary; any other character is one token per code point (id 1000 + code point). */
 const VOCAB = ['Hello', 'Hel', 'lo', ' world', ' ', 'naïve', 'na', 'ï', 've', '日本', '日', '本', '語'];
@@ -94,10 +94,10 @@ describe('apiContextQuery on non-ASCII text', () => {
 });
 
 describe('with the shipped SentencePiece tokenizer', () => {
-  let tokenizer: LabTokenizer;
+  let tokenizer: ByteSpanTokenizer;
   beforeAll(() => {
     const dir = join(repoRoot, 'public', 'tokenizers', 'llama-2');
-    tokenizer = LabTokenizer.fromText(
+    tokenizer = ByteSpanTokenizer.fromText(
       readFileSync(join(dir, 'tokenizer.json'), 'utf8'),
       readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'),
     );

@@ -1,8 +1,8 @@
 /** Model files from a folder on the local file system (the CLI's `--model <folder>`). */
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { throwIfCancelled } from '../engine/errors';
-import type { FileReadOptions, FileReadResult, ModelFileProvider } from '../engine/files/fileProvider';
+import { throwIfCancelled } from '../errors';
+import type { FileReadOptions, FileReadResult, ModelFileProvider } from './fileProvider';
 
 export class FsFileProvider implements ModelFileProvider {
   readonly where: string;

@@ -1,5 +1,5 @@
-/** Naming and locating model sources, shared by the browser runtime and the CLI. */
-import type { ModelSource } from './types';
+/** Naming and locating model sources: pure functions both sides of the worker (and the CLI) use. */
+import type { ModelSource } from './model';
 
 export const DEFAULT_HUB_URL = 'https://huggingface.co/';
 

@@ -7,17 +7,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../../tools/lib/files';
-import { logSoftmax } from '../distribution/softmax';
-import { stableBoundary } from './biasLens';
-import { exactNextByteDistribution } from './byteLemma';
-import { LabTokenizer } from './labTokenizer';
-import { errorBoundOf, exactHeading, exactnessLabel, exactNextBytesOnModel } from './lemmaOnModel';
+import { repoRoot } from '../../tools/lib/files';
+import { logSoftmax } from '../core/distribution/softmax';
+import { stableBoundary } from '../core/tokenizers/biasLens';
+import { exactNextByteDistribution } from '../core/tokenizers/byteLemma';
+import { ByteSpanTokenizer } from './byteSpanTokenizer';
+import { errorBoundOf, exactHeading, exactnessLabel, exactNextBytesOnModel } from '../core/tokenizers/lemmaOnModel';
 
 const dir = join(repoRoot, 'public/models/sotu-gpt');
 /** A tokenizer object of its own: validity answers are kept per tokenizer object. */
 const freshTokenizer = () =>
-  LabTokenizer.fromText(
+  ByteSpanTokenizer.fromText(
     readFileSync(join(dir, 'tokenizer.json'), 'utf8'),
     readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'),
   );

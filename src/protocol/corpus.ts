@@ -1,9 +1,9 @@
 /**
- * Plain-data types of the corpus view (engine/corpusIndex.ts): an ∞-gram index over a corpus
- * tokenized with the loaded model's tokenizer, beside the model. Shared by the worker
- * protocol, the UI and the CLI. Positions are 0-based indices into the text's tokens; the
- * figures "at position i" are the predictions of token i from tokens 0..i−1 (the model also
- * sees its start token first; the ∞-gram sees only the text).
+ * The corpus view's contract (engine/corpusIndex.ts, engine/corpusApi.ts): an ∞-gram index over
+ * a corpus tokenized with the loaded model's tokenizer, beside the model, and the infini-gram
+ * API. Positions are 0-based indices into the text's tokens; the figures "at position i" are the
+ * predictions of token i from tokens 0..i−1 (the model also sees its start token first; the
+ * ∞-gram sees only the text).
  */
 
 /** One document of an index: where it starts in the concatenation and what to call it. */
@@ -120,3 +120,69 @@ export interface CorpusPositionResult {
   /** The longest span ending before `position` (the ∞-gram's context) and where it occurs. */
   span: { start: number; length: number; totalOccurrences: number; occurrences: CorpusOccurrence[] };
 }
+
+export interface CorpusApiParams {
+  text: string;
+  /** UTF-8 offset in `text` where the model's next token starts: the context is the text before it. */
+  byteOffset: number;
+  /** Rows to return (the most probable next tokens), 1..100. */
+  topK: number;
+  /** The API's URL (Settings), e.g. https://api.infini-gram.io/. */
+  endpoint: string;
+  /** An index of INFINI_GRAM_INDEXES. */
+  index: string;
+}
+
+export interface CorpusApiRow {
+  /** The id in the index's tokenizer (not the model's). */
+  tokenId: number;
+  /** Byte-exact display of the token's bytes in the index's tokenizer (split characters as \xNN). */
+  text: string;
+  bytesHex: string;
+  probability: number;
+  /** Occurrences of the context followed by this token. */
+  count: number;
+  /** The corpus's document separator: "the document ends here". */
+  endOfDocument: boolean;
+  /** The index tokenizer's next token of the text itself (when it cuts at this position). */
+  isActual: boolean;
+}
+
+export interface CorpusApiResult {
+  endpoint: string;
+  index: string;
+  /** The index's corpus, e.g. "RedPajama". */
+  corpus: string;
+  tokenizerId: string;
+  /** e.g. "Llama 2". */
+  tokenizerLabel: string;
+  /** Ids sent: the context's last tokens in the index's tokenizer. */
+  queryTokens: number;
+  /** The context's tokens before cutting to the API's limit. */
+  contextTokens: number;
+  /** The last (up to 12) tokens sent, each as its bytes' display text. */
+  contextTail: string[];
+  /** Tokens of the longest end of the context the corpus holds: effective n = suffixLength + 1. */
+  suffixLength: number;
+  /** That end of the context as the API decodes it. */
+  longestSuffix: string;
+  /** Occurrences of that suffix in the corpus. */
+  promptCount: number;
+  /** The API counted a sample of the occurrences (more than it reads). */
+  sampled: boolean;
+  /** Anything in `notes`: the distribution is not exactly of this position's bytes. */
+  approximate: boolean;
+  /** The topK most probable next tokens, most probable first. */
+  rows: CorpusApiRow[];
+  /** Next tokens the API listed beyond `rows` (their probability is 1 − the rows' sum). */
+  otherTokens: number;
+  /** The index tokenizer's next token of the text, or null (text end, or no cut at this position). */
+  actualTokenId: number | null;
+  /** What is approximate, one sentence each. */
+  notes: string[];
+  /** Served from this browser's cache of earlier answers. */
+  fromCache: boolean;
+  elapsedMs: number;
+}
+
+export const CORPUS_API_MAX_TOP_K = 100;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hubHostProblem, hubModelIdProblem } from './sources';
+import { hubHostProblem, hubModelIdProblem } from './modelSources';
 
 describe('hubModelIdProblem', () => {
   it('accepts org/name ids', () => {

@@ -3,7 +3,7 @@
  * fails with a bare "Failed to fetch". For the Hub host setting and the model picker.
  */
 import { useEffect, useState } from 'react';
-import { connectRefusal } from './connectPolicy';
+import { connectRefusal } from '../../state/connectPolicy';
 
 export function HubHostPolicyNote({ hubUrl }: { hubUrl: string }) {
   const [refusal, setRefusal] = useState<string | null>(null);

@@ -1,13 +1,14 @@
 /**
- * One tokenizer of the tokenizer lab, built from its `tokenizer.json` (+ `tokenizer_config.json`)
- * with transformers.js' own tokenizer classes, so ids are what the app's models get. Adds what
- * the lab needs on top: each token's bytes and byte-exact text (core/tokenization/tokenBytes),
- * and its byte offsets in the text (./align).
+ * A tokenizer built from a `tokenizer.json` (+ `tokenizer_config.json`) with transformers.js' own
+ * tokenizer classes, so ids are what the app's models get, plus what the views need on top: each
+ * token's bytes and byte-exact text (core/tokenization/tokenBytes) and its UTF-8 byte offsets in
+ * the text (core/tokenizers/align). Used by the tokenizer lab, the bias lens, the corpus API and
+ * two-model comparison; it lives in the engine because it imports all of transformers.js.
  */
 import * as transformers from '@huggingface/transformers';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
-import { renderTokenBytes, tokenBytes, type TokenByteScheme } from '../tokenization/tokenBytes';
-import { alignTokens, type Alignment, type UnicodeNormalization } from './align';
+import { renderTokenBytes, tokenBytes, type TokenByteScheme } from '../core/tokenization/tokenBytes';
+import { alignTokens, type UnicodeNormalization } from '../core/tokenizers/align';
 import {
   checkTokenizerJson,
   describeTokenizerJson,
@@ -15,34 +16,8 @@ import {
   TokenizerFileError,
   type TokenizerDescription,
   type TokenizerJson,
-} from './tokenizerJson';
-
-export interface TokenSpan {
-  /** Position in the tokenization, 0-based. */
-  index: number;
-  id: number;
-  /** UTF-8 byte offsets of the token in the text (end exclusive); see Tokenization.alignment. */
-  start: number;
-  end: number;
-  /** The bytes the token stands for (special tokens: the UTF-8 of their content). */
-  bytes: Uint8Array;
-  /** Byte-exact display: complete characters as text, bytes of split characters as `\xNN`. */
-  text: string;
-  special: boolean;
-  /** A SentencePiece byte-fallback token `<0xNN>`. */
-  byteFallback: boolean;
-}
-
-export interface Tokenization {
-  text: string;
-  /** UTF-8 length of the text. */
-  byteLength: number;
-  tokens: TokenSpan[];
-  /** How the offsets were found (align.ts): `exact`, `normalized` or `partial`. */
-  alignment: Alignment['kind'];
-  /** The first token's leading space is a dummy prefix (no byte of the text). */
-  dummyPrefix: boolean;
-}
+} from '../core/tokenizers/tokenizerJson';
+import type { TokenSpan, Tokenization } from '../core/tokenizers/tokenSpans';
 
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -63,7 +38,7 @@ function tokenizerClass(config: Record<string, unknown>): typeof PreTrainedToken
   return PreTrainedTokenizer;
 }
 
-export class LabTokenizer {
+export class ByteSpanTokenizer {
   readonly description: TokenizerDescription;
   readonly byteScheme: TokenByteScheme;
   /** Ids are 0 .. idLimit - 1 (some may be unused). */
@@ -109,20 +84,20 @@ export class LabTokenizer {
    * Builds a tokenizer from parsed files. Throws a TokenizerFileError with the reason when
    * `tokenizer.json` is not usable.
    */
-  static fromJson(tokenizerJson: unknown, tokenizerConfig: unknown = {}): LabTokenizer {
+  static fromJson(tokenizerJson: unknown, tokenizerConfig: unknown = {}): ByteSpanTokenizer {
     checkTokenizerJson(tokenizerJson);
     const config =
       typeof tokenizerConfig === 'object' && tokenizerConfig !== null
         ? (tokenizerConfig as Record<string, unknown>)
         : {};
-    return new LabTokenizer(tokenizerJson, config);
+    return new ByteSpanTokenizer(tokenizerJson, config);
   }
 
   /**
    * Builds a tokenizer from the files' text (as fetched or read from disk). Throws a
    * TokenizerFileError with the reason for a truncated, HTML or otherwise unusable file.
    */
-  static fromText(tokenizerJsonText: string, tokenizerConfigText?: string): LabTokenizer {
+  static fromText(tokenizerJsonText: string, tokenizerConfigText?: string): ByteSpanTokenizer {
     const json = parseTokenizerJson(tokenizerJsonText);
     let config: unknown = {};
     if (tokenizerConfigText !== undefined) {
@@ -132,7 +107,7 @@ export class LabTokenizer {
         throw new TokenizerFileError(`tokenizer_config.json is not valid JSON: ${(err as Error).message}`);
       }
     }
-    return LabTokenizer.fromJson(json, config);
+    return ByteSpanTokenizer.fromJson(json, config);
   }
 
   /** Token ids for the text, without the special tokens a model adds (BOS, ...). */
