@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabTokenizer } from '../src/core/tokenizers/labTokenizer';
+import { ByteSpanTokenizer } from '../src/engine/byteSpanTokenizer';
 
 export const LLAMA_2_TOKENIZER_DIR = fileURLToPath(new URL('../public/tokenizers/llama-2/', import.meta.url));
 
@@ -33,19 +33,19 @@ export interface TestCorpus {
   vocabSize: number;
 }
 
-export function loadTokenizer(dir = LLAMA_2_TOKENIZER_DIR): LabTokenizer {
+export function loadTokenizer(dir = LLAMA_2_TOKENIZER_DIR): ByteSpanTokenizer {
   let config: string | undefined;
   try {
     config = readFileSync(join(dir, 'tokenizer_config.json'), 'utf8');
   } catch {
     config = undefined;
   }
-  return LabTokenizer.fromText(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), config);
+  return ByteSpanTokenizer.fromText(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), config);
 }
 
 /** The sentences as documents of token ids (no BOS, as the API's indexes hold them), with the pieces of the ids used. */
 export function buildInfiniGramCorpus(
-  tokenizer: Pick<LabTokenizer, 'encode' | 'rawToken' | 'idLimit'>,
+  tokenizer: Pick<ByteSpanTokenizer, 'encode' | 'rawToken' | 'idLimit'>,
   sentences: readonly string[] = INFINI_GRAM_TEST_SENTENCES,
 ): TestCorpus {
   const documents = sentences.map((text) => ({

@@ -9,14 +9,14 @@
 import { chromium } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type {} from '../../src/app/testApi';
-import { createNodeRuntime } from '../../src/cli/nodeRuntime';
+
+import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { parseBatchDefinition, type BatchDefinition } from '../../src/core/batch/definition';
 import { batchTasks } from '../../src/core/batch/tasks';
 import { runBatch, type BatchEngine } from '../../src/engine/batchRunner';
 import { benchBatchRunner, type BatchBenchResult, type LoopTiming } from '../../src/engine/batchRunnerBench';
 import { Engine } from '../../src/engine/engine';
-import type { ModelInfo } from '../../src/engine/types';
+import type { ModelInfo } from '../../src/protocol/model';
 import { median, type Figure } from './stats';
 
 const CHROMIUM_FLAGS = [

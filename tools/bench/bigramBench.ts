@@ -7,8 +7,8 @@
  */
 import { chromium, type Page } from '@playwright/test';
 import { cpus } from 'node:os';
-import type {} from '../../src/app/testApi';
-import { createNodeRuntime } from '../../src/cli/nodeRuntime';
+
+import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { Engine } from '../../src/engine/engine';
 import { median, type Figure } from './stats';
 

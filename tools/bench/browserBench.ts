@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import type {} from '../../src/app/testApi';
-import type { CallKind, ParamsOf, ResultOf } from '../../src/worker/protocol';
+
+import type { CallKind, ParamsOf, ResultOf } from '../../src/protocol/calls';
 import { median, repeat, type Figure } from './stats';
 
 /** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */

@@ -8,10 +8,10 @@
 import { chromium } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type {} from '../../src/app/testApi';
+
 import { InfiniGramIndex } from '../../src/core/ngram/infiniGram';
 import { createInfiniGramApi } from '../../src/core/ngram/infiniGramApi';
-import type { TrainingSplitEntry } from '../../src/engine/corpusTypes';
+import type { TrainingSplitEntry } from '../../src/protocol/corpus';
 import { startInfiniGramServer } from '../infinigram-server.mjs';
 import { median, type Figure } from './stats';
 

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import type {} from '../../src/app/testApi';
+
 import { exampleExportFile } from '../../src/storage/exampleFiles';
 import { median, repeat, type Figure } from './stats';
 

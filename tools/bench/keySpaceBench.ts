@@ -6,7 +6,7 @@
  * vocabulary and over a synthetic 50,257 × 768 matrix (GPT-2's shape). Target: < 50 ms median.
  */
 import { chromium, type Page } from '@playwright/test';
-import type {} from '../../src/app/testApi';
+
 import { median, type Figure } from './stats';
 
 const CHROMIUM_FLAGS = [

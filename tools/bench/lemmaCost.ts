@@ -13,14 +13,14 @@
  * per tokenizer object, so later prompts with the same tail are cheaper).
  */
 import { cpus, loadavg } from 'node:os';
-import { LabTokenizer } from '../../src/core/tokenizers/labTokenizer';
+import { ByteSpanTokenizer } from '../../src/engine/byteSpanTokenizer';
 import { exactNextBytesOnModel } from '../../src/core/tokenizers/lemmaOnModel';
 import { TokenByteIndex } from '../../src/core/tokenizers/tokenByteIndex';
 import { readSourceFiles } from '../tokenizers/sources';
 
 const id = process.argv[2] ?? 'qwen3';
 const files = readSourceFiles(id);
-const build = () => LabTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig);
+const build = () => ByteSpanTokenizer.fromJson(files.tokenizerJson, files.tokenizerConfig);
 const vocabulary = build().vocabularyBytes();
 const index = new TokenByteIndex(vocabulary);
 

@@ -1,6 +1,6 @@
 /** Engine figures under Node (onnxruntime-node), exactly as `npm run cli` runs the model. */
 import { cpus } from 'node:os';
-import { createNodeRuntime } from '../../src/cli/nodeRuntime';
+import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { Engine } from '../../src/engine/engine';
 import { median, repeat, type Figure } from './stats';
 

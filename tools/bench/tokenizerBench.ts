@@ -1,5 +1,5 @@
 /**
- * The tokenizer lab's figures, under Node (the same LabTokenizer and bias-lens code the worker
+ * The tokenizer lab's figures, under Node (the same ByteSpanTokenizer and bias-lens code the worker
  * runs): time to tokenize 100 KB with each shipped tokenizer (ids and byte offsets, as a lab row
  * needs), and the cost of the exact next-byte distribution (forward passes, milliseconds) for
  * the demo prompts on an embedded model.
@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createNodeRuntime } from '../../src/cli/nodeRuntime';
+import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { TOKENIZERS_DIR } from '../../src/cli/tokenizers';
 import { BIAS_DEMO_PROMPTS } from '../../src/core/tokenizers/biasLens';
-import { LabTokenizer } from '../../src/core/tokenizers/labTokenizer';
+import { ByteSpanTokenizer } from '../../src/engine/byteSpanTokenizer';
 import { parseTokenizerManifest } from '../../src/core/tokenizers/manifest';
 import { computeExactNextBytes } from '../../src/engine/biasLens';
 import { Engine } from '../../src/engine/engine';
@@ -45,7 +45,7 @@ export async function runTokenizerBench(modelId: string): Promise<Figure[]> {
   for (const entry of manifest.tokenizers) {
     const dir = join(TOKENIZERS_DIR, entry.id);
     const started = performance.now();
-    const tokenizer = LabTokenizer.fromText(
+    const tokenizer = ByteSpanTokenizer.fromText(
       readFileSync(join(dir, 'tokenizer.json'), 'utf8'),
       readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'),
     );

@@ -5,7 +5,7 @@
  * models on the benchmark text (`labCompareModels`: sotu-gpt and sotu-bytes, each scoring it).
  */
 import { chromium } from '@playwright/test';
-import type {} from '../../src/app/testApi';
+
 import { BIAS_DEMO_PROMPTS } from '../../src/core/tokenizers/biasLens';
 import { median, type Figure } from './stats';
 

@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InfiniGramIndex } from '../../src/core/ngram/infiniGram';
 import { combinedPerplexity, perplexity, relativeImprovement, tuneLambdas } from '../../src/core/ngram/interpolation';
-import type { TrainingSplitEntry } from '../../src/engine/corpusTypes';
+import type { TrainingSplitEntry } from '../../src/protocol/corpus';
 import { fail, readJson, repoRoot, runTool } from '../lib/files';
 import { loadEmbeddedModel, scoreStream, splitStream } from '../models/evaluationProtocol';
 

@@ -10,7 +10,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRuntime } from '../../src/cli/nodeRuntime';
+import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { logitLens } from '../../src/core/bigram/layers';
 import { firstBlockSelfOnly } from '../../src/core/bigram/firstMlpPath';
 import { Engine } from '../../src/engine/engine';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LabTokenizer } from '../../src/core/tokenizers/labTokenizer';
+import { ByteSpanTokenizer } from '../../src/engine/byteSpanTokenizer';
 import { llama2TokenizerFiles, readLlamaTokenizerJs } from './llamaTokenizerJs';
 import { sourcePackage, LAB_TOKENIZERS } from './sources';
 
@@ -57,7 +57,7 @@ describe('readLlamaTokenizerJs', () => {
 describe('llama2TokenizerFiles', () => {
   it('gives a tokenizer.json that transformers.js loads, with Llama 2 ids', () => {
     const { tokenizerJson, tokenizerConfig } = llama2TokenizerFiles(installed);
-    const tokenizer = LabTokenizer.fromJson(tokenizerJson, tokenizerConfig);
+    const tokenizer = ByteSpanTokenizer.fromJson(tokenizerJson, tokenizerConfig);
     expect(tokenizer.description).toMatchObject({
       algorithm: 'SentencePiece BPE with byte fallback',
       vocabularySize: 32000,
