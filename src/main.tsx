@@ -5,7 +5,7 @@ import { installTestApi } from './app/testApi';
 import './app/app.css';
 import { startEngine } from './state/engineActions';
 import { applyShareLinkFromLocation } from './state/shareLinkActions';
-import { restoreLabDraft, startLabDraftAutosave } from './state/labDraftActions';
+import { restoreLabDraft, startLabDraftAutosave } from './state/nextTokenDraftActions';
 
 const testApi = new URLSearchParams(location.search).get('testApi') === '1';
 

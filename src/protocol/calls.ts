@@ -96,21 +96,29 @@ export interface EngineCalls {
   listCachedModels: { params: Record<string, never>; result: CachedModelEntry[] };
   clearCachedModels: { params: { modelId?: string }; result: { deletedFiles: number } };
   /** Tokenizer lab (engine/tokenizerLab.ts): the tokenizers on offer, the loaded model's first. */
-  labTokenizers: { params: Record<string, never>; result: LabTokenizerInfo[] };
-  /** A tokenizer from a file picked on this device or a Hub id; listed by labTokenizers from then on. */
-  labAddTokenizer: { params: LabTokenizerSource; result: LabTokenizerInfo };
+  tokenizerLabTokenizers: { params: Record<string, never>; result: LabTokenizerInfo[] };
+  /** A tokenizer from a file picked on this device or a Hub id; listed by tokenizerLabTokenizers from then on. */
+  tokenizerLabAddTokenizer: { params: LabTokenizerSource; result: LabTokenizerInfo };
   /** The same text through each tokenizer; progress carries each row as it is done. */
-  labTokenize: { params: LabTokenizeParams; result: LabTokenizeResult; progress: LabProgress };
-  labParity: { params: { tokenizerIds: string[] }; result: LabParityRow[]; progress: LabProgress };
-  labCharPositions: { params: { tokenizerIds: string[]; word: string }; result: LabCharRow[]; progress: LabProgress };
+  tokenizerLabTokenize: { params: LabTokenizeParams; result: LabTokenizeResult; progress: LabProgress };
+  tokenizerLabParity: { params: { tokenizerIds: string[] }; result: LabParityRow[]; progress: LabProgress };
+  tokenizerLabCharPositions: {
+    params: { tokenizerIds: string[]; word: string };
+    result: LabCharRow[];
+    progress: LabProgress;
+  };
   /** Naive vs token healing vs the exact next byte after a prompt, on the loaded model (engine/biasLens.ts). */
-  labBiasLens: { params: BiasLensParams; result: BiasLensResult; progress: { forwardPasses: number } };
+  tokenizerLabBiasLens: { params: BiasLensParams; result: BiasLensResult; progress: { forwardPasses: number } };
   /** Naive vs exact next character after mid-word prompts in every parity language, on the loaded model (engine/languageBias.ts). */
-  labLanguageBias: { params: LanguageBiasParams; result: LanguageBiasResult; progress: LanguageBiasProgress };
+  tokenizerLabLanguageBias: { params: LanguageBiasParams; result: LanguageBiasResult; progress: LanguageBiasProgress };
   /** Two models on one text aligned on bytes: the loaded model and a second one held by the worker's second engine (engine/modelComparison.ts). */
-  labCompareModels: { params: CompareModelsParams; result: CompareModelsResult; progress: CompareModelsProgress };
+  tokenizerLabCompareModels: {
+    params: CompareModelsParams;
+    result: CompareModelsResult;
+    progress: CompareModelsProgress;
+  };
   /** The exact next byte after a prompt on the loaded model and on the second model, side by side. */
-  labNextBytesBoth: {
+  tokenizerLabNextBytesBoth: {
     params: { prompt: string; other: CompareModelsParams['other'] };
     result: NextBytesBothResult;
     progress: CompareModelsProgress;
@@ -120,7 +128,7 @@ export interface EngineCalls {
   /** Bigram and layers (engine/bigramAnalysis.ts): full-context vs context-1 predictions per position. */
   bigramAnalyze: { params: BigramAnalyzeParams; result: BigramAnalyzeResult; progress: BigramProgress };
   /** Whether the layer views can run on the loaded model, and why not. */
-  bigramInternals: { params: Record<string, never>; result: InternalsReport };
+  layerInternals: { params: Record<string, never>; result: InternalsReport };
   /** The context-1 table for tokens (or the corpus's most frequent), cached per model. */
   bigramTable: { params: BigramTableParams; result: BigramTableResult; progress: BigramProgress };
   /** Sets the corpus bigram reference (a counts file or a text). */
@@ -128,7 +136,7 @@ export interface EngineCalls {
   /** The full model and each bigram approximation against the corpus bigram over a text. */
   bigramCorpus: { params: BigramCorpusParams; result: BigramCorpusResult; progress: BigramProgress };
   /** Logit lens and layer statistics at a position. */
-  bigramLens: { params: LensParams; result: LensResult; progress: BigramProgress };
+  layerLens: { params: LensParams; result: LensResult; progress: BigramProgress };
   /** Corpus view (engine/corpusIndex.ts): opens an ∞-gram index (built once, then read from this browser's storage). */
   corpusOpen: { params: CorpusSourceParams; result: CorpusIndexInfo; progress: CorpusProgress };
   /** The ∞-gram and the model at every position of a text. */

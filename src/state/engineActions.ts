@@ -7,7 +7,7 @@ import { sourceLabel } from '../protocol/modelSources';
 import { EngineCallError, EngineClient, WorkerRestartedError } from '../worker/client';
 import { createEngineWorker } from '../worker/createEngineWorker';
 import { engineClient, hasEngineClient, setEngineClient } from './engineClient';
-import { resetLabForModel, restoreLab, scheduleAnalysis } from './labActions';
+import { resetLabForModel, restoreLab, scheduleAnalysis } from './nextTokenActions';
 import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
 import { messageOf } from '../core/messageOf';

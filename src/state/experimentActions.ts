@@ -39,7 +39,7 @@ import {
   writeImportMarker,
 } from '../storage/importProgress';
 import { loadModel, updateSettings } from './engineActions';
-import { restoreLab, samplingSettingsOf } from './labActions';
+import { restoreLab, samplingSettingsOf } from './nextTokenActions';
 import { useSession } from './sessionStore';
 import { downloadBlob } from './downloadBlob';
 import { DEFAULT_HUB_URL, withTrailingSlash } from '../protocol/modelSources';

@@ -26,7 +26,7 @@ export interface LoadState {
 }
 
 /** The next-token lab: the text scored position by position, the explored continuations, the selected position. */
-export interface LabState {
+export interface NextTokenLabState {
   /** The text's tokens as last tokenized. */
   textIds: number[];
   textTokens: TokenView[];
@@ -52,7 +52,7 @@ export interface LabState {
   cautiousSteps: { depth: number; result: CautiousStepResult; appendedCount: number }[];
 }
 
-export const EMPTY_LAB: LabState = {
+export const EMPTY_LAB: NextTokenLabState = {
   textIds: [],
   textTokens: [],
   tree: emptyTree(),
@@ -79,7 +79,7 @@ export interface SessionState {
   model: ModelInfo | null;
   load: LoadState;
   vocabulary: VocabularyResult | null;
-  lab: LabState;
+  lab: NextTokenLabState;
   cachedModels: CachedModelEntry[];
 }
 

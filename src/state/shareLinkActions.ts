@@ -12,7 +12,7 @@ import { decodeShareLink, encodeShareLink, type ShareInputs } from '../core/expe
 import { emptyTree } from '../core/lab/branchTree';
 import { DEFAULT_HUB_URL, withTrailingSlash } from '../protocol/modelSources';
 import { applySavedSettings, currentModel, ensureModel, hostOf, useExperiments } from './experimentActions';
-import { restoreLab, samplingSettingsOf } from './labActions';
+import { restoreLab, samplingSettingsOf } from './nextTokenActions';
 import { useSession } from './sessionStore';
 
 export type PendingLink =

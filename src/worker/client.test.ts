@@ -136,7 +136,7 @@ describe('EngineClient', () => {
   });
 
   it('allows the same longer silence while the tokenizer lab tokenizes', async () => {
-    const tokenizing = client.call('labTokenize', { tokenizerIds: ['llama-2'], text: 'x'.repeat(1000) });
+    const tokenizing = client.call('tokenizerLabTokenize', { tokenizerIds: ['llama-2'], text: 'x'.repeat(1000) });
     advance(20_000);
     expect(workers).toHaveLength(1);
     workers[0].reply({

@@ -85,9 +85,9 @@ interface Pending {
 const LONG_BLOCKING_KINDS: ReadonlySet<CallKind> = new Set<CallKind>([
   'load',
   'corpusOpen',
-  'labTokenize',
-  'labParity',
-  'labCharPositions',
+  'tokenizerLabTokenize',
+  'tokenizerLabParity',
+  'tokenizerLabCharPositions',
   'keySpaceInfo',
   'keyNeighbours',
   'keySim',

@@ -72,30 +72,32 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
         .filter((url) => modelId === undefined || parseHubFileUrl(url)?.modelId === modelId);
       return { deletedFiles: await hubStore.delete(urls) };
     },
-    labTokenizers: () => options.tokenizerLab.list(),
-    labAddTokenizer: (source) => options.tokenizerLab.add(source),
-    labTokenize: (params, { signal, onProgress }) => options.tokenizerLab.tokenize(params, { signal, onProgress }),
-    labParity: ({ tokenizerIds }, { signal, onProgress }) =>
+    tokenizerLabTokenizers: () => options.tokenizerLab.list(),
+    tokenizerLabAddTokenizer: (source) => options.tokenizerLab.add(source),
+    tokenizerLabTokenize: (params, { signal, onProgress }) =>
+      options.tokenizerLab.tokenize(params, { signal, onProgress }),
+    tokenizerLabParity: ({ tokenizerIds }, { signal, onProgress }) =>
       options.tokenizerLab.parity(tokenizerIds, { signal, onProgress }),
-    labCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) =>
+    tokenizerLabCharPositions: ({ tokenizerIds, word }, { signal, onProgress }) =>
       options.tokenizerLab.charPositions(tokenizerIds, word, { signal, onProgress }),
-    labBiasLens: (params, { signal, onProgress }) => computeBiasLens(params, { ...lemmaDeps(signal), onProgress }),
-    labLanguageBias: (params, { signal, onProgress }) =>
+    tokenizerLabBiasLens: (params, { signal, onProgress }) =>
+      computeBiasLens(params, { ...lemmaDeps(signal), onProgress }),
+    tokenizerLabLanguageBias: (params, { signal, onProgress }) =>
       computeLanguageBias(params, { ...lemmaDeps(signal), onPromptDone: onProgress }),
-    labCompareModels: async (params, { signal, onProgress }) => {
+    tokenizerLabCompareModels: async (params, { signal, onProgress }) => {
       const [a, b] = await bothModels(params.other, signal, onProgress);
       return compareModelsOnText(params, a, b, { signal, onProgress });
     },
-    labNextBytesBoth: async ({ prompt, other }, { signal, onProgress }) =>
+    tokenizerLabNextBytesBoth: async ({ prompt, other }, { signal, onProgress }) =>
       nextBytesOnBoth(prompt, await bothModels(other, signal, onProgress), { signal }),
     keySpaceInfo: () => engine.keySpace().info(),
     bigramAnalyze: ({ ids }, { signal, onProgress }) => engine.bigramAnalyzer().analyze(ids, { signal, onProgress }),
-    bigramInternals: () => engine.bigramAnalyzer().internalsReport(),
+    layerInternals: () => engine.bigramAnalyzer().internalsReport(),
     bigramTable: (params, { signal, onProgress }) => engine.bigramAnalyzer().table(params, { signal, onProgress }),
     bigramSetCorpus: (source) => engine.bigramAnalyzer().setCorpus(source),
     bigramCorpus: (params, { signal, onProgress }) =>
       engine.bigramAnalyzer().compareWithCorpus(params, { signal, onProgress }),
-    bigramLens: (params, { signal, onProgress }) => engine.bigramAnalyzer().lens(params, { signal, onProgress }),
+    layerLens: (params, { signal, onProgress }) => engine.bigramAnalyzer().lens(params, { signal, onProgress }),
     corpusOpen: (source, { signal, onProgress }) => options.corpus.open(source, { signal, onProgress }),
     corpusScore: (params, { signal }) => options.corpus.score(params, { signal }),
     corpusPosition: (params, { signal }) => options.corpus.position(params, { signal }),

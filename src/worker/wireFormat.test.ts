@@ -53,7 +53,7 @@ describe('the wire format of tokenize and analyze', () => {
     const encoded = encodeResult('tokenize', empty);
     expect(decodeResult('tokenize', acrossThreads(encoded.wire, encoded.transfer))).toEqual(empty);
     const other = { rows: [{ a: 1 }] };
-    expect(encodeResult('labTokenize', other)).toEqual({ wire: other, transfer: [] });
-    expect(decodeResult('labTokenize', other)).toBe(other);
+    expect(encodeResult('tokenizerLabTokenize', other)).toEqual({ wire: other, transfer: [] });
+    expect(decodeResult('tokenizerLabTokenize', other)).toBe(other);
   });
 });

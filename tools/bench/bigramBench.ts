@@ -61,10 +61,10 @@ export async function runBigramBrowserBench(appUrl: string, text: string, chromi
           marks.push(performance.now());
           await api.call('bigramAnalyze', { ids: bigramIds });
           marks.push(performance.now());
-          await api.call('bigramLens', { ids: layerIds, position: positions - 1, maxPositions: positions });
+          await api.call('layerLens', { ids: layerIds, position: positions - 1, maxPositions: positions });
           marks.push(performance.now());
           if (full)
-            await api.call('bigramLens', {
+            await api.call('layerLens', {
               ids: layerIds,
               position: positions - 1,
               maxPositions: positions,

@@ -1,8 +1,8 @@
 /**
  * The tokenizer lab's model figures from the built app in headless Chromium (WASM backend),
  * timed in the worker: the exact next byte on the loaded model for each demo prompt (forward
- * passes and ms, through `labNextBytesBoth`, whose first column is the loaded model), and two
- * models on the benchmark text (`labCompareModels`: sotu-gpt and sotu-bytes, each scoring it).
+ * passes and ms, through `tokenizerLabNextBytesBoth`, whose first column is the loaded model), and two
+ * models on the benchmark text (`tokenizerLabCompareModels`: sotu-gpt and sotu-bytes, each scoring it).
  */
 import { chromium } from '@playwright/test';
 
@@ -36,7 +36,7 @@ export async function runTokenizerBrowserBench(appUrl: string, text: string, chr
     const add = (name: string, runs: number[]) =>
       figures.push({ name, backend, unit: 'ms', median: median(runs), runs });
     const nextBytes = (prompt: string) =>
-      page.evaluate(([p, other]) => window.__tokenscope!.call('labNextBytesBoth', { prompt: p, other }), [
+      page.evaluate(([p, other]) => window.__tokenscope!.call('tokenizerLabNextBytesBoth', { prompt: p, other }), [
         prompt,
         OTHER,
       ] as const);
@@ -57,7 +57,7 @@ export async function runTokenizerBrowserBench(appUrl: string, text: string, chr
     for (let i = 0; i < RUNS; i++) {
       const started = Date.now();
       const result = await page.evaluate(
-        ([t, other]) => window.__tokenscope!.call('labCompareModels', { text: t, other }),
+        ([t, other]) => window.__tokenscope!.call('tokenizerLabCompareModels', { text: t, other }),
         [sample, OTHER] as const,
       );
       compareRuns.push(Date.now() - started);

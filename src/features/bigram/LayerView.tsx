@@ -39,7 +39,7 @@ export function LayerView({ ids, position, internals }: LayerViewProps) {
   useEffect(() => {
     if (!internals.available) return;
     task.run(async (signal, onProgress) => {
-      const lens = await engineClient().call('bigramLens', { ids: [...ids], position }, { signal, onProgress });
+      const lens = await engineClient().call('layerLens', { ids: [...ids], position }, { signal, onProgress });
       const wanted = [...new Set(lens.selected.layers.flatMap((l) => l.top.map((t) => t.id)))];
       const views = await engineClient().call('tokenViews', { ids: wanted }, { signal });
       return { lens, views: new Map(views.map((v) => [v.id, v])) };

@@ -6,7 +6,7 @@
 import type { BranchNode, BranchTree } from '../../core/lab/branchTree';
 import { ROOT_ID } from '../../core/lab/branchTree';
 import { formatProbability } from '../../charts/ProbabilityBars';
-import { continuationAsText, showBranch } from '../../state/labActions';
+import { continuationAsText, showBranch } from '../../state/nextTokenActions';
 import { setText } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from './visibleToken';

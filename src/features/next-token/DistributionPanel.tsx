@@ -8,7 +8,7 @@ import { ChartExport } from '../shared/ChartExport';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { chartCaption, samplingCaption } from '../../core/lab/chartCaption';
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';
-import { appendToken, canAppendAt, currentRow } from '../../state/labActions';
+import { appendToken, canAppendAt, currentRow } from '../../state/nextTokenActions';
 import { updateSettings } from '../../state/engineActions';
 import { openKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';

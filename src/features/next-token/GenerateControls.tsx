@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { checkWholeNumber } from '../../core/fields';
-import { generate, stepOnce, stopGeneration } from '../../state/labActions';
+import { generate, stepOnce, stopGeneration } from '../../state/nextTokenActions';
 import { updateSettings } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 

@@ -17,7 +17,13 @@ import {
   type ColourMetric,
 } from '../../core/lab/tokenColours';
 import { setText, updateSettings } from '../../state/engineActions';
-import { analysisFreshness, cancelAnalysis, refreshAnalysis, refuseText, selectPosition } from '../../state/labActions';
+import {
+  analysisFreshness,
+  cancelAnalysis,
+  refreshAnalysis,
+  refuseText,
+  selectPosition,
+} from '../../state/nextTokenActions';
 import { useSession } from '../../state/sessionStore';
 import { SaveExperiment } from '../experiments/SaveExperiment';
 import { BranchTreeView } from './BranchTreeView';

@@ -17,7 +17,7 @@ export function AddTokenizer({ onAdded }: { onAdded: (info: LabTokenizerInfo) =>
     setBusy(true);
     setError(null);
     try {
-      onAdded(await engineClient().call('labAddTokenizer', source));
+      onAdded(await engineClient().call('tokenizerLabAddTokenizer', source));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -116,7 +116,10 @@ export function BiasLensPanel() {
       return;
     }
     const timer = setTimeout(
-      () => task.run((signal, onProgress) => engineClient().call('labBiasLens', { prompt }, { signal, onProgress })),
+      () =>
+        task.run((signal, onProgress) =>
+          engineClient().call('tokenizerLabBiasLens', { prompt }, { signal, onProgress }),
+        ),
       400,
     );
     return () => clearTimeout(timer);

@@ -148,7 +148,9 @@ export function LanguageBiasPanel() {
   const [perLanguage, setPerLanguage] = useState(3);
   const task = useEngineTask<LanguageBiasResult, LanguageBiasProgress>();
   const run = () =>
-    task.run((signal, onProgress) => engineClient().call('labLanguageBias', { perLanguage }, { signal, onProgress }));
+    task.run((signal, onProgress) =>
+      engineClient().call('tokenizerLabLanguageBias', { perLanguage }, { signal, onProgress }),
+    );
   return (
     <div className="tlab-language-bias" ref={ref} data-testid="tokenizers.languageBias">
       <p className="hint">

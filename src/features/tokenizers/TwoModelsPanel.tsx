@@ -146,7 +146,7 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
     key,
     (signal) => {
       setProgress(null);
-      return engineClient().call('labCompareModels', { text, other }, { signal, onProgress: setProgress });
+      return engineClient().call('tokenizerLabCompareModels', { text, other }, { signal, onProgress: setProgress });
     },
     400,
   );
@@ -154,7 +154,7 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
     model && prompt && compared.status !== 'working' ? JSON.stringify([model.key, otherId, prompt]) : null;
   const nextBytes = useLabCall(
     nextKey,
-    (signal) => engineClient().call('labNextBytesBoth', { prompt, other }, { signal }),
+    (signal) => engineClient().call('tokenizerLabNextBytesBoth', { prompt, other }, { signal }),
     400,
   );
   const result = compared.result;

@@ -92,11 +92,11 @@ export function useLabCall<R>(
 
 /** Client call shorthand for the lab's kinds. */
 export const lab = {
-  tokenizers: () => engineClient().call('labTokenizers', {}),
+  tokenizers: () => engineClient().call('tokenizerLabTokenizers', {}),
   tokenize: (tokenizerIds: string[], text: string, signal: AbortSignal, onProgress: (p: LabProgress) => void) =>
-    engineClient().call('labTokenize', { tokenizerIds, text }, { signal, onProgress }),
+    engineClient().call('tokenizerLabTokenize', { tokenizerIds, text }, { signal, onProgress }),
   parity: (tokenizerIds: string[], signal: AbortSignal, onProgress: (p: LabProgress) => void) =>
-    engineClient().call('labParity', { tokenizerIds }, { signal, onProgress }),
+    engineClient().call('tokenizerLabParity', { tokenizerIds }, { signal, onProgress }),
   charPositions: (tokenizerIds: string[], word: string, signal: AbortSignal, onProgress: (p: LabProgress) => void) =>
-    engineClient().call('labCharPositions', { tokenizerIds, word }, { signal, onProgress }),
+    engineClient().call('tokenizerLabCharPositions', { tokenizerIds, word }, { signal, onProgress }),
 };

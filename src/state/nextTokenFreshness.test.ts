@@ -5,17 +5,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { emptyTree } from '../core/lab/branchTree';
 import type { AnalyzeResult, PositionMetrics } from '../protocol/nextToken';
-import { EMPTY_LAB, useSession, type LabState } from './sessionStore';
+import { EMPTY_LAB, useSession, type NextTokenLabState } from './sessionStore';
 
 const engineCall = vi.hoisted(() => vi.fn());
 vi.mock('./engineClient', () => ({ engineClient: () => ({ call: engineCall }) }));
-const { analysisFreshness, currentRow, refreshAnalysis, refuseText } = await import('./labActions');
-const isAnalysisCurrent = (lab: LabState) => analysisFreshness(lab).current;
-const analysisPrefixStillValid = (lab: LabState) => analysisFreshness(lab).validPrefix;
+const { analysisFreshness, currentRow, refreshAnalysis, refuseText } = await import('./nextTokenActions');
+const isAnalysisCurrent = (lab: NextTokenLabState) => analysisFreshness(lab).current;
+const analysisPrefixStillValid = (lab: NextTokenLabState) => analysisFreshness(lab).validPrefix;
 
 const positions = (n: number) => Array.from({ length: n }, (_, i) => ({ tokenId: i }) as PositionMetrics);
 
-function labWith(textIds: number[], analysedIds: number[], rowPosition: number): LabState {
+function labWith(textIds: number[], analysedIds: number[], rowPosition: number): NextTokenLabState {
   return {
     ...EMPTY_LAB,
     tree: emptyTree(),

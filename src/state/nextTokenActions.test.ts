@@ -30,7 +30,7 @@ const fakeClient = {
 };
 vi.mock('./engineClient', () => ({ engineClient: () => fakeClient }));
 
-const { generate, stopGeneration } = await import('./labActions');
+const { generate, stopGeneration } = await import('./nextTokenActions');
 
 beforeEach(() => {
   stepCalls = 0;

@@ -20,7 +20,7 @@ import { utf8Length } from '../core/tokenizers/words';
 import { appendStep, emptyTree, moveTo, pathTokens, type BranchTree, type StepKind } from '../core/lab/branchTree';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
 import { engineClient } from './engineClient';
-import { useSession, type LabState } from './sessionStore';
+import { useSession, type NextTokenLabState } from './sessionStore';
 import { storeText, type Settings } from './settings';
 import { messageOf } from '../core/messageOf';
 
@@ -38,7 +38,7 @@ let pendingRestore: { text: string; tree: BranchTree; selected: number | null } 
 /** CNTP's punctuation stop set for the loaded tokenizer (first ids of . , \n ? ! : ; ) ] }). */
 let stopTokenIds: Set<number> | null = null;
 
-function patchLab(patch: Partial<LabState> | ((lab: LabState) => Partial<LabState>)): void {
+function patchLab(patch: Partial<NextTokenLabState> | ((lab: NextTokenLabState) => Partial<NextTokenLabState>)): void {
   set((s) => ({ lab: { ...s.lab, ...(typeof patch === 'function' ? patch(s.lab) : patch) } }));
 }
 
@@ -47,7 +47,7 @@ export function samplingSettingsOf(settings: Settings): SamplingSettings {
 }
 
 /** All ids of the lab's sequence: the text's, then the current continuation's. */
-export function labIds(lab: LabState): number[] {
+export function labIds(lab: NextTokenLabState): number[] {
   return [...lab.textIds, ...pathTokens(lab.tree)];
 }
 
@@ -55,7 +55,7 @@ export function labIds(lab: LabState): number[] {
  * How much of the shown analysis still describes the lab's current ids: the unchanged prefix
  * (the metric at i depends on ids[0..i] only) and whether that prefix is all of it.
  */
-export function analysisFreshness(lab: LabState): { validPrefix: number; current: boolean } {
+export function analysisFreshness(lab: NextTokenLabState): { validPrefix: number; current: boolean } {
   if (!lab.analysis) return { validPrefix: 0, current: false };
   const ids = labIds(lab);
   const validPrefix = commonPrefixLength(lab.analysedIds, ids);
@@ -63,13 +63,13 @@ export function analysisFreshness(lab: LabState): { validPrefix: number; current
 }
 
 /** The kept logits row when it still describes the current text (its context and actual token unchanged): no figure mixes two texts. */
-export function currentRow(lab: LabState, freshness = analysisFreshness(lab)): LabState['row'] {
+export function currentRow(lab: NextTokenLabState, freshness = analysisFreshness(lab)): NextTokenLabState['row'] {
   if (!lab.row) return null;
   return freshness.current || lab.row.position < freshness.validPrefix ? lab.row : null;
 }
 
 /** The lab with no text: what a new model or a refused text leaves. */
-function noTextLab(): Partial<LabState> {
+function noTextLab(): Partial<NextTokenLabState> {
   return {
     textIds: [],
     textTokens: [],
@@ -238,7 +238,7 @@ export function selectPosition(position: number | null): void {
 }
 
 /** The tree node whose continuation ends at `position` (a position inside the continuation or its end). */
-function nodeAtPosition(lab: LabState, position: number): number | null {
+function nodeAtPosition(lab: NextTokenLabState, position: number): number | null {
   const depth = position - lab.textIds.length;
   if (depth < 0) return null;
   let nodeId = lab.tree.currentId;
@@ -251,7 +251,7 @@ function nodeAtPosition(lab: LabState, position: number): number | null {
 }
 
 /** Whether candidates at the shown position can be appended (at the end, or inside the continuation). */
-export function canAppendAt(lab: LabState): boolean {
+export function canAppendAt(lab: NextTokenLabState): boolean {
   return lab.row !== null && lab.row.position >= lab.textIds.length;
 }
 
@@ -382,7 +382,7 @@ export function showBranch(nodeId: number): void {
 }
 
 /** The raw UTF-8 bytes of the continuation become part of the text; the tree starts again. */
-export function continuationAsText(lab: LabState): string {
+export function continuationAsText(lab: NextTokenLabState): string {
   const hex = lab.continuationTokens.map((t) => t.bytesHex).join('');
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);

@@ -6,7 +6,7 @@
  */
 import { draftToRestore, labDraftOf, parseLabDraft } from '../core/lab/labDraft';
 import { createDraftAutosave, flushOnPageHide } from '../storage/draftAutosave';
-import { restoreLab } from './labActions';
+import { restoreLab } from './nextTokenActions';
 import { useSession } from './sessionStore';
 
 const LAB_DRAFT_KEY = 'tokenscope.labDraft.v1';
