@@ -2,6 +2,7 @@
  * A 2-D map of a few keys (the top-N candidates on the keys' first two principal axes),
  * coloured by probability (log scale), the top K outlined. Props in, callbacks out.
  */
+import { selectableMarkProps } from './selectableMark';
 import { scaleLinear, scaleSequentialLog, interpolateViridis } from 'd3';
 
 export interface KeyScatterPoint {
@@ -59,20 +60,8 @@ export function KeyScatter({ points, topK, width, height = 300, focusTokenId = n
           className={`key-scatter__point${p.rank <= topK ? ' key-scatter__point--top' : ''}${p.tokenId === focusTokenId ? ' key-scatter__point--focus' : ''}`}
           data-testid="keyspace.map.point"
           data-token-id={p.tokenId}
-          role={onSelect ? 'button' : undefined}
-          tabIndex={onSelect ? 0 : undefined}
           aria-label={p.description}
-          onClick={onSelect ? () => onSelect(p.tokenId) : undefined}
-          onKeyDown={
-            onSelect
-              ? (e) => {
-                  if (e.key === 'Enter' || e.key === ' ') {
-                    e.preventDefault();
-                    onSelect(p.tokenId);
-                  }
-                }
-              : undefined
-          }
+          {...selectableMarkProps(onSelect, p.tokenId)}
         >
           <title>{p.description}</title>
           <circle r={p.rank <= topK ? 6 : 4.5} fill={probabilityColour(p.probability)} />

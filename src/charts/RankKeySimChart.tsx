@@ -4,6 +4,7 @@
  * key and a top-K key. Candidates beyond the top K above the threshold are the look-alikes
  * whose rank may come from their key resembling a top key. Props in, callbacks out.
  */
+import { selectableMarkProps } from './selectableMark';
 import { scaleLinear, scaleLog } from 'd3';
 import { useMemo } from 'react';
 
@@ -136,7 +137,6 @@ export function RankKeySimChart({
         .filter((p) => Number.isFinite(p.keySim))
         .map((p) => {
           const kind = pointKind(p, topK, threshold);
-          const selectable = onSelect !== undefined;
           return (
             <g
               key={p.tokenId}
@@ -146,20 +146,8 @@ export function RankKeySimChart({
               data-token-id={p.tokenId}
               data-rank={p.rank}
               data-kind={kind}
-              role={selectable ? 'button' : undefined}
-              tabIndex={selectable ? 0 : undefined}
               aria-label={p.description}
-              onClick={selectable ? () => onSelect(p.tokenId) : undefined}
-              onKeyDown={
-                selectable
-                  ? (e) => {
-                      if (e.key === 'Enter' || e.key === ' ') {
-                        e.preventDefault();
-                        onSelect(p.tokenId);
-                      }
-                    }
-                  : undefined
-              }
+              {...selectableMarkProps(onSelect, p.tokenId)}
             >
               <title>{p.description}</title>
               {kind === 'top' ? <rect x={-4.5} y={-4.5} width={9} height={9} /> : <circle r={4.5} />}
