@@ -27,7 +27,13 @@ import { EngineError, isAbortError, throwIfCancelled } from './errors';
 
 import type { Engine } from './engine';
 
-import type { BiasLensParams, BiasLensResult, ByteProbability, TokenProbability } from '../protocol/tokenizerLab';
+import type {
+  BiasLensParams,
+  BiasLensResult,
+  ByteProbability,
+  ExactNextByteFigures,
+  TokenProbability,
+} from '../protocol/tokenizerLab';
 
 export interface BiasLensDeps {
   tokenizer: ByteSpanTokenizer;
@@ -78,22 +84,12 @@ function topTokens(logProbs: ArrayLike<number>, tokenizer: ByteSpanTokenizer, to
 }
 
 /** The exact next byte after a prompt on a model (the lemma alone, without naive and healing). */
-export interface ExactNextBytesResult {
+export interface ExactNextBytesResult extends ExactNextByteFigures {
   prompt: string;
   /** P(next byte = b | prompt) for b = 0..255, given that a byte follows; sums to 1. */
   probabilities: number[];
   /** P(a byte follows | prompt): below 1 by the end-of-text mass and non-canonical continuations. */
   continuationProbability: number;
-  characters: { character: string; probability: number }[];
-  otherProbability: number;
-  /** Bytes before this offset are encoded on their own (stableBoundary). */
-  boundary: number;
-  covers: number;
-  forwardPasses: number;
-  /** How far any probability can be off: 0 when every candidate token was checked. */
-  errorBound: number;
-  uncheckedProbability: number;
-  elapsedMs: number;
 }
 
 /**
@@ -150,11 +146,27 @@ export function exactAfter(
   );
 }
 
-const sortedCharacters = (characters: { character: string; probability: number }[], top: number) =>
-  [...characters]
-    .sort((a, b) => b.probability - a.probability)
-    .slice(0, top)
-    .map((c) => ({ character: c.character, probability: c.probability }));
+/** The figures both results share, from the lemma's answer and the rounds it took. */
+function exactFigures(
+  exact: Awaited<ReturnType<typeof exactAfter>>,
+  rounds: ModelRounds,
+  top: number,
+  startedMs: number,
+): ExactNextByteFigures {
+  return {
+    characters: [...exact.characters]
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, top)
+      .map((c) => ({ character: c.character, probability: c.probability })),
+    otherProbability: exact.otherProbability,
+    boundary: exact.boundary,
+    covers: exact.covers,
+    forwardPasses: rounds.forwardPasses(),
+    errorBound: exact.errorBound,
+    uncheckedProbability: exact.uncheckedProbability,
+    elapsedMs: performance.now() - startedMs,
+  };
+}
 
 /**
  * The whole exact next-byte distribution after a prompt (the CLI's `next-bytes`, the
@@ -170,14 +182,7 @@ export async function computeExactNextBytes(params: BiasLensParams, deps: BiasLe
     prompt: params.prompt,
     probabilities: [...exact.probabilities],
     continuationProbability: exact.continuationProbability,
-    characters: sortedCharacters(exact.characters, params.top ?? 8),
-    otherProbability: exact.otherProbability,
-    boundary: exact.boundary,
-    covers: exact.covers,
-    forwardPasses: rounds.forwardPasses(),
-    errorBound: exact.errorBound,
-    uncheckedProbability: exact.uncheckedProbability,
-    elapsedMs: performance.now() - started,
+    ...exactFigures(exact, rounds, params.top ?? 8, started),
   };
 }
 
@@ -224,16 +229,6 @@ export async function computeBiasLens(params: BiasLensParams, deps: BiasLensDeps
       allowedMass: healing.allowedMass,
       sameBytesProbability: healing.sameBytesProbability,
     },
-    exact: {
-      bytes: topBytes(exact.probabilities, top),
-      characters: sortedCharacters(exact.characters, top),
-      otherProbability: exact.otherProbability,
-      boundary: exact.boundary,
-      covers: exact.covers,
-      forwardPasses: rounds.forwardPasses(),
-      errorBound: exact.errorBound,
-      uncheckedProbability: exact.uncheckedProbability,
-      elapsedMs: performance.now() - started,
-    },
+    exact: { bytes: topBytes(exact.probabilities, top), ...exactFigures(exact, rounds, top, started) },
   };
 }

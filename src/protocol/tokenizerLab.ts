@@ -134,21 +134,25 @@ export interface BiasLensResult {
     allowedMass: number;
     sameBytesProbability: number;
   } | null;
-  exact: {
-    bytes: ByteProbability[];
-    characters: { character: string; probability: number }[];
-    otherProbability: number;
-    /** Bytes before this offset are encoded on their own (stableBoundary). */
-    boundary: number;
-    covers: number;
-    /** Forward passes the lemma needed (naive and healing included). */
-    forwardPasses: number;
-    /** How far any next-byte probability can be off: 0 when every candidate token was checked. */
-    errorBound: number;
-    /** P(candidates left unchecked): 0 when every candidate was checked. */
-    uncheckedProbability: number;
-    elapsedMs: number;
-  };
+  /** Forward passes include naive and healing. */
+  exact: ExactNextByteFigures & { bytes: ByteProbability[] };
+}
+
+/** What the exact next byte after a prompt comes with, wherever it is shown. */
+export interface ExactNextByteFigures {
+  /** The most probable next characters, most probable first. */
+  characters: { character: string; probability: number }[];
+  otherProbability: number;
+  /** Bytes before this offset are encoded on their own (stableBoundary). */
+  boundary: number;
+  covers: number;
+  /** Forward passes the lemma needed. */
+  forwardPasses: number;
+  /** How far any next-byte probability can be off: 0 when every candidate token was checked. */
+  errorBound: number;
+  /** P(candidates left unchecked): 0 when every candidate was checked. */
+  uncheckedProbability: number;
+  elapsedMs: number;
 }
 
 export interface LanguageBiasParams {
