@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../tools/lib/files';
+import { mixedUnicodeStrings } from '../../tools/lib/mixedUnicode';
 import { LAB_TOKENIZERS, readSourceFiles } from '../../tools/tokenizers/sources';
 import { BIAS_DEMO_PROMPTS, stableBoundary } from '../core/tokenizers/biasLens';
 import {
@@ -52,36 +53,8 @@ const MIXED_CORPUS = [
   ...PARALLEL_SENTENCES.sentences.flatMap((s) => Object.values(s.text)),
 ];
 
-/** Deterministic strings of mixed Unicode: ASCII, Latin, Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai, kana, Han, Hangul, emoji, hieroglyphs, combining marks. */
 function generatedStrings(count: number): string[] {
-  const ranges = [
-    [0x20, 0x7e],
-    [0xa0, 0x24f],
-    [0x370, 0x3ff],
-    [0x400, 0x4ff],
-    [0x590, 0x5ff],
-    [0x600, 0x6ff],
-    [0x900, 0x97f],
-    [0xe00, 0xe7f],
-    [0x3040, 0x30ff],
-    [0x4e00, 0x9fff],
-    [0xac00, 0xd7a3],
-    [0x1f300, 0x1faff],
-    [0x13000, 0x1342e],
-    [0x300, 0x36f],
-  ];
-  return Array.from({ length: count }, (_, i) => {
-    let h = i + 1;
-    const random = () => (h = (Math.imul(h ^ (h >>> 15), 2246822519) + 1) >>> 0) / 2 ** 32;
-    let s = '';
-    const length = 1 + Math.floor(random() * 24);
-    for (let k = 0; k < length; k++) {
-      const [from, to] = ranges[Math.floor(random() * ranges.length)];
-      s += String.fromCodePoint(from + Math.floor(random() * (to - from + 1)));
-      if (random() < 0.2) s += ' ';
-    }
-    return s;
-  });
+  return mixedUnicodeStrings(count, { seed: 1, maxCharacters: 24, whitespaceChance: 0.2 });
 }
 
 describe('describeTokenizerJson on the shipped tokenizers', () => {

@@ -20,6 +20,7 @@ import llamaTokenizerJs from 'llama-tokenizer-js';
 import mistralTokenizerJs from 'mistral-tokenizer-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAddresses } from '../../tools/corpus/corpus';
+import { mixedUnicodeStrings } from '../../tools/lib/mixedUnicode';
 import { REPO_ROOT } from './nodeRuntime';
 import { ByteSpanTokenizer } from './byteSpanTokenizer';
 import { parseTokenizerManifest } from '../core/tokenizers/manifest';
@@ -113,36 +114,14 @@ const MIXED = [
   'x'.repeat(300) + ' ' + '1'.repeat(50) + ' ' + '😀'.repeat(20) + ' '.repeat(17) + 'end',
 ];
 
-/** Deterministic strings of mixed Unicode and whitespace runs (as in realTokenizers.test.ts). */
+/** Mixed Unicode with whitespace runs (realTokenizers.test.ts uses single spaces). */
 function generatedStrings(count: number): string[] {
-  const ranges = [
-    [0x20, 0x7e],
-    [0xa0, 0x24f],
-    [0x370, 0x3ff],
-    [0x400, 0x4ff],
-    [0x590, 0x5ff],
-    [0x600, 0x6ff],
-    [0x900, 0x97f],
-    [0xe00, 0xe7f],
-    [0x3040, 0x30ff],
-    [0x4e00, 0x9fff],
-    [0xac00, 0xd7a3],
-    [0x1f300, 0x1faff],
-    [0x13000, 0x1342e],
-    [0x300, 0x36f],
-  ];
-  const spaces = [' ', '  ', '   ', '\n', '\t', ' \n '];
-  return Array.from({ length: count }, (_, i) => {
-    let h = i + 7;
-    const random = () => (h = (Math.imul(h ^ (h >>> 15), 2246822519) + 1) >>> 0) / 2 ** 32;
-    let s = random() < 0.2 ? ' ' : '';
-    const length = 1 + Math.floor(random() * 30);
-    for (let k = 0; k < length; k++) {
-      const [from, to] = ranges[Math.floor(random() * ranges.length)];
-      s += String.fromCodePoint(from + Math.floor(random() * (to - from + 1)));
-      if (random() < 0.25) s += spaces[Math.floor(random() * spaces.length)];
-    }
-    return s;
+  return mixedUnicodeStrings(count, {
+    seed: 7,
+    maxCharacters: 30,
+    whitespaceChance: 0.25,
+    whitespaceRuns: [' ', '  ', '   ', '\n', '\t', ' \n '],
+    leadingSpaceChance: 0.2,
   });
 }
 
