@@ -3,7 +3,7 @@
  * so specs can break the worker on purpose and read state without scraping the DOM.
  */
 import { engineClient } from '../state/engineActions';
-import { simulateFullStorageOnNextSave } from '../state/experimentActions';
+import { simulateFullStorageOnNextSave } from '../state/experimentSaveActions';
 import { useSession } from '../state/sessionStore';
 import type { BenchResult } from '../storage/bench';
 

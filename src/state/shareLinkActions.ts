@@ -11,7 +11,9 @@ import { connectRefusal } from './connectPolicy';
 import { decodeShareLink, encodeShareLink, type ShareInputs } from '../core/experiments/shareLink';
 import { emptyTree } from '../core/lab/branchTree';
 import { DEFAULT_HUB_URL, withTrailingSlash } from '../protocol/modelSources';
-import { applySavedSettings, currentModel, ensureModel, hostOf, useExperiments } from './experimentActions';
+import { useExperiments } from './experimentsStore';
+import { currentModel } from './experimentSaveActions';
+import { applySavedSettings, ensureModel, hostOf } from './experimentOpenActions';
 import { restoreLab, samplingSettingsOf } from './nextTokenActions';
 import { useSession } from './sessionStore';
 

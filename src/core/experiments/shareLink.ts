@@ -7,7 +7,7 @@
  *
  * A Hub model loaded from another host than https://huggingface.co/ carries that host
  * (`hubHost`): without it the link would look for the model on the wrong server. Opening such a
- * link asks before fetching from a host the user did not choose (src/state/experimentActions.ts).
+ * link asks before fetching from a host the user did not choose (src/state/shareLinkActions.ts).
  */
 import { z } from 'zod';
 import { LIMITS } from './bounds';

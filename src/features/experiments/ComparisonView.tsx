@@ -7,7 +7,8 @@
 import { ChartExport } from '../shared/ChartExport';
 import { DeltaBars } from '../../charts/DeltaBars';
 import type { SideSummary } from '../../core/experiments/compare';
-import { closeComparison, type ShownComparison } from '../../state/experimentActions';
+import { closeComparison } from '../../state/experimentComparisonActions';
+import type { ShownComparison } from '../../state/experimentsStore';
 import { useWidth } from '../next-token/useWidth';
 import { visibleToken } from '../next-token/visibleToken';
 

@@ -8,23 +8,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ExperimentSummary } from '../../storage';
+import { askForPersistentStorage, refreshExperiments, useExperiments } from '../../state/experimentsStore';
+import { openExperiment, rerunExperiment } from '../../state/experimentOpenActions';
+import { compareSaved, togglePicked } from '../../state/experimentComparisonActions';
 import {
-  askForPersistentStorage,
-  compareSaved,
   deleteExperiment,
   duplicateExperiment,
   editExperiment,
   experimentNotes,
-  exportExperimentCsv,
-  exportExperiments,
-  importExperiments,
-  openExperiment,
-  refreshExperiments,
-  rerunExperiment,
-  togglePicked,
   undoDelete,
-  useExperiments,
-} from '../../state/experimentActions';
+} from '../../state/experimentEditActions';
+import { exportExperimentCsv, exportExperiments, importExperiments } from '../../state/experimentFileActions';
 import { useSession } from '../../state/sessionStore';
 import { ComparisonView } from './ComparisonView';
 import './experimentsList.css';

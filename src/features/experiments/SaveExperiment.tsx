@@ -1,6 +1,8 @@
 /** Save the lab as an experiment, or copy a link that reproduces its inputs elsewhere. */
 import { useState } from 'react';
-import { exportExperiments, saveCurrentExperiment, useExperiments } from '../../state/experimentActions';
+import { useExperiments } from '../../state/experimentsStore';
+import { saveCurrentExperiment } from '../../state/experimentSaveActions';
+import { exportExperiments } from '../../state/experimentFileActions';
 import { currentShareLink } from '../../state/shareLinkActions';
 import { PendingLinkNotice } from './PendingLinkNotice';
 
