@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import type { BigramProgress, BigramTableResult, CorpusInfo } from '../../protocol/bigram';
 import type { TokenView } from '../../protocol/nextToken';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { visibleToken } from '../next-token/visibleToken';
 import { ProgressLine } from './ProgressLine';
-import { useEngineTask } from './useEngineTask';
+import { useWorkerTask } from '../shared/useWorkerTask';
 
 const SIZES = [50, 200, 1000, 2000];
 
@@ -26,7 +26,7 @@ interface TableShown {
 
 export function BigramTableView({ ids, corpus }: { ids: readonly number[] | null; corpus: CorpusInfo | null }) {
   const [size, setSize] = useState(200);
-  const task = useEngineTask<TableShown, BigramProgress>();
+  const task = useWorkerTask<TableShown, BigramProgress>();
   const build = () =>
     task.run(async (signal, onProgress) => {
       const tokenIds = corpus ? null : frequentInText(ids ?? [], size);

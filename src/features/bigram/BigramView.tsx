@@ -9,7 +9,7 @@ import { utf8Length } from '../../core/tokenizers/words';
 import { useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { BigramAnalyzeResult, BigramProgress, CorpusInfo } from '../../protocol/bigram';
 import type { TokenView } from '../../protocol/nextToken';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { BigramChips } from './BigramChips';
 import { BigramSummaryView } from './BigramSummaryView';
@@ -18,7 +18,7 @@ import { CorpusPanel } from './CorpusPanel';
 import { LayerView } from './LayerView';
 import { PositionDetail } from './PositionDetail';
 import { ProgressLine } from './ProgressLine';
-import { useEngineTask } from './useEngineTask';
+import { useWorkerTask } from '../shared/useWorkerTask';
 import './bigram.css';
 import { LongTextBox } from '../shared/LongTextBox';
 
@@ -40,7 +40,7 @@ export function BigramView() {
   const [text, setText] = useState(sessionText);
   const [selected, setSelected] = useState<number | null>(null);
   const [corpus, setCorpus] = useState<CorpusInfo | null>(null);
-  const analysis = useEngineTask<Analysis, BigramProgress>();
+  const analysis = useWorkerTask<Analysis, BigramProgress>();
 
   const compare = (source: string) => {
     setSelected(null);

@@ -6,9 +6,9 @@
 import { useEffect, useState } from 'react';
 import type { ApproximationName, BigramCorpusResult, BigramProgress, CorpusInfo } from '../../protocol/bigram';
 import type { ModelInfo } from '../../protocol/model';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { ProgressLine } from './ProgressLine';
-import { useEngineTask } from './useEngineTask';
+import { useWorkerTask } from '../shared/useWorkerTask';
 
 const APPROXIMATIONS: Record<ApproximationName, string> = {
   'full-model': 'Full model, whole context (reference, not an approximation)',
@@ -43,7 +43,7 @@ export function CorpusPanel({ model, ids, corpus, onCorpus }: CorpusPanelProps) 
   const [entry, setEntry] = useState<EmbeddedEntry | null>(null);
   const [userText, setUserText] = useState('');
   const [setError, setSetError] = useState<string | null>(null);
-  const comparison = useEngineTask<BigramCorpusResult, BigramProgress>();
+  const comparison = useWorkerTask<BigramCorpusResult, BigramProgress>();
 
   useEffect(() => {
     setEntry(null);

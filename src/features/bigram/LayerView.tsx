@@ -10,12 +10,12 @@ import type { BigramProgress, InternalsReport, LensResult } from '../../protocol
 import type { TokenView } from '../../protocol/nextToken';
 import { CovarianceHeatmap } from '../../charts/CovarianceHeatmap';
 import { LayerLineChart } from '../../charts/LayerLineChart';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { chartCaption } from '../../core/lab/chartCaption';
 import { visibleToken } from '../next-token/visibleToken';
 import { ProgressLine } from './ProgressLine';
-import { useEngineTask } from './useEngineTask';
+import { useWorkerTask } from '../shared/useWorkerTask';
 
 export interface LayerViewProps {
   ids: readonly number[];
@@ -34,7 +34,7 @@ const COVARIANCE_NOTE =
 
 export function LayerView({ ids, position, internals }: LayerViewProps) {
   const modelLabel = useSession((s) => s.model?.label);
-  const task = useEngineTask<LensShown, BigramProgress>();
+  const task = useWorkerTask<LensShown, BigramProgress>();
   const [standardised, setStandardised] = useState(false);
   useEffect(() => {
     if (!internals.available) return;

@@ -1,6 +1,6 @@
 /** Progress of a bigram task with a Cancel button, or its error. */
 import type { BigramProgress } from '../../protocol/bigram';
-import type { TaskStatus } from './useEngineTask';
+import type { WorkerTaskStatus } from '../../state/workerTask';
 
 const PHASES: Record<BigramProgress['phase'], string> = {
   'full-context': 'Full-context pass',
@@ -12,7 +12,7 @@ const PHASES: Record<BigramProgress['phase'], string> = {
 };
 
 export interface ProgressLineProps {
-  status: TaskStatus;
+  status: WorkerTaskStatus;
   progress: BigramProgress | null;
   error: string | null;
   onCancel: () => void;

@@ -11,9 +11,9 @@ import { useEffect, useMemo } from 'react';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { connectRefusal } from '../../state/connectPolicy';
 import type { CorpusApiResult } from '../../protocol/corpus';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
-import { useEngineTask } from '../bigram/useEngineTask';
+import { useWorkerTask } from '../shared/useWorkerTask';
 import { visibleToken } from '../next-token/visibleToken';
 import { corpusApiRequest, type CorpusApiSource } from './corpusApiRequest';
 
@@ -44,7 +44,7 @@ export function CorpusApiPanel({ source, position, width }: CorpusApiPanelProps)
     () => corpusApiRequest({ infiniGramApi, infiniGramUrl, infiniGramIndex }, source, position, TOP_K),
     [infiniGramApi, infiniGramUrl, infiniGramIndex, source, position],
   );
-  const task = useEngineTask<CorpusApiResult, never>();
+  const task = useWorkerTask<CorpusApiResult>();
 
   const ask = () => {
     if (!request) return;

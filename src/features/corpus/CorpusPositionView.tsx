@@ -7,8 +7,8 @@ import { useEffect } from 'react';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import type { CorpusPositionResult } from '../../protocol/corpus';
 import type { TokenView } from '../../protocol/nextToken';
-import { engineClient } from '../../state/engineActions';
-import { useEngineTask } from '../bigram/useEngineTask';
+import { engineClient } from '../../state/engineClient';
+import { useWorkerTask } from '../shared/useWorkerTask';
 import { visibleToken } from '../next-token/visibleToken';
 import { CorpusApiPanel } from './CorpusApiPanel';
 import type { CorpusApiSource } from './corpusApiRequest';
@@ -32,7 +32,7 @@ export interface CorpusPositionViewProps {
 }
 
 export function CorpusPositionView({ source, ids, position, actualId, width }: CorpusPositionViewProps) {
-  const task = useEngineTask<Detail, never>();
+  const task = useWorkerTask<Detail>();
   useEffect(() => {
     task.run(async (signal) => {
       const result = await engineClient().call(
@@ -51,6 +51,13 @@ export function CorpusPositionView({ source, ids, position, actualId, width }: C
     return (
       <p className="notice notice--error" role="alert" data-testid="corpus.position.error">
         {task.error}
+      </p>
+    );
+  // Cancelled in the worker (a model switch, say): say so rather than read forever.
+  if (task.status === 'cancelled')
+    return (
+      <p className="bigram__note" role="status">
+        Reading position {position} was cancelled.
       </p>
     );
   if (!task.result)

@@ -11,8 +11,8 @@ import { messageOf } from '../../core/messageOf';
 import { utf8Length } from '../../core/tokenizers/words';
 import type { CorpusIndexInfo, CorpusProgress, CorpusSourceParams } from '../../protocol/corpus';
 import type { ModelInfo } from '../../protocol/model';
-import { engineClient } from '../../state/engineActions';
-import { useEngineTask } from '../bigram/useEngineTask';
+import { engineClient } from '../../state/engineClient';
+import { useWorkerTask } from '../shared/useWorkerTask';
 import type { TrainingSplit } from './useTrainingSplit';
 
 const PHASES: Record<CorpusProgress['phase'], string> = {
@@ -35,7 +35,7 @@ export function CorpusSource({ model, split, onOpened }: CorpusSourceProps) {
   const [texts, setTexts] = useState<{ name: string; text: string }[]>([]);
   const [pasted, setPasted] = useState('');
   const [fileError, setFileError] = useState<string | null>(null);
-  const task = useEngineTask<CorpusIndexInfo, CorpusProgress>();
+  const task = useWorkerTask<CorpusIndexInfo, CorpusProgress>();
   const useSplit = kind === 'training-split' && split !== null;
 
   const open = (source: CorpusSourceParams) => {

@@ -11,9 +11,9 @@ import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
 import { utf8Length } from '../../core/tokenizers/words';
 import type { CorpusIndexInfo, CorpusScoreResult } from '../../protocol/corpus';
 import type { TokenView } from '../../protocol/nextToken';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
-import { useEngineTask } from '../bigram/useEngineTask';
+import { useWorkerTask } from '../shared/useWorkerTask';
 import { useWidth } from '../next-token/useWidth';
 import { CorpusChips } from './CorpusChips';
 import { CorpusInterpolation } from './CorpusInterpolation';
@@ -42,7 +42,7 @@ export function CorpusView() {
   const [selected, setSelected] = useState<number | null>(null);
   const [ref, width] = useWidth<HTMLDivElement>(720);
   const split = useTrainingSplit(model);
-  const scoring = useEngineTask<Scored, never>();
+  const scoring = useWorkerTask<Scored>();
 
   const score = (source: string) => {
     if (!corpus) return;
@@ -121,6 +121,7 @@ export function CorpusView() {
           </button>
         </p>
       )}
+      {scoring.status === 'cancelled' && <p className="bigram__note">Scoring cancelled.</p>}
       {scoring.status === 'error' && (
         <p className="notice notice--error" role="alert" data-testid="corpus.score.error">
           {scoring.error}

@@ -7,7 +7,7 @@ import { useRef, useState } from 'react';
 import { DiversityCurve, type DiversitySeries } from '../../charts/DiversityCurve';
 import type { IcnMethod, IcnProbe } from '../../core/keyspace/icn';
 import { parseAnswerList } from '../../core/keyspace/answers';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { EngineCallError } from '../../worker/client';
 import { useWidth } from '../next-token/useWidth';
 import { checkIcnForm, ICN_MAX_PROBES_PER_RUN, ICN_MAX_RUNS, type IcnFormValues } from './icnForm';

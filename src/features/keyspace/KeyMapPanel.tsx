@@ -7,12 +7,12 @@ import { useMemo } from 'react';
 import { KeyScatter, probabilityColour, type KeyScatterPoint } from '../../charts/KeyScatter';
 import { formatProbability } from '../../charts/ProbabilityBars';
 import { VocabularyMap } from '../../charts/VocabularyMap';
-import type { KeyMapResult, KeySimRow } from '../../protocol/keySpace';
-import { engineClient } from '../../state/engineActions';
+import type { KeySimRow } from '../../protocol/keySpace';
+import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { useWidth } from '../next-token/useWidth';
 import { visibleToken } from '../next-token/visibleToken';
-import { useEngineCall } from './useEngineCall';
+import { useWorkerCall } from '../shared/useWorkerTask';
 
 interface Props {
   modelKey: string;
@@ -23,9 +23,11 @@ interface Props {
 }
 
 export function KeyMapPanel({ modelKey, candidates, topK, tokenText, focusTokenId }: Props) {
-  const map = useEngineCall<KeyMapResult>((signal) => engineClient().call('keyMap', {}, { signal }), [modelKey]);
+  const map = useWorkerCall(modelKey, (signal) => engineClient().call('keyMap', {}, { signal }));
+  // After an error the map drawn before is not shown beside it.
+  const drawn = map.status === 'error' ? null : map.result;
   const [ref, width] = useWidth<HTMLDivElement>(640);
-  const coordinates = map.result?.coordinates ?? null;
+  const coordinates = drawn?.coordinates ?? null;
   const points: KeyScatterPoint[] = useMemo(
     () =>
       coordinates
@@ -50,13 +52,14 @@ export function KeyMapPanel({ modelKey, candidates, topK, tokenText, focusTokenI
     <section className="keyspace__maps" aria-label="Key maps" data-testid="keyspace.maps" data-status={map.status}>
       <h4>Where the candidates’ keys sit (PCA of the keys)</h4>
       {map.status === 'working' && <p className="hint">Computing the principal axes of the keys in the worker…</p>}
+      {map.status === 'cancelled' && <p className="hint">Computing the principal axes was cancelled.</p>}
       {map.status === 'error' && (
         <p className="error" role="alert">
           {map.error}
         </p>
       )}
       <div ref={ref} className="keyspace__map-row">
-        {map.result && (
+        {drawn && (
           <>
             <figure>
               <KeyScatter
@@ -73,20 +76,20 @@ export function KeyMapPanel({ modelKey, candidates, topK, tokenText, focusTokenI
             </figure>
             <figure>
               <VocabularyMap
-                coordinates={map.result.coordinates}
+                coordinates={drawn.coordinates}
                 highlighted={highlighted}
                 focusTokenId={focusTokenId}
                 width={half}
                 onSelect={focusKeyToken}
-                label={`All ${(map.result.coordinates.length / 2).toLocaleString('en-US')} keys on the first two principal axes, the candidates highlighted`}
+                label={`All ${(drawn.coordinates.length / 2).toLocaleString('en-US')} keys on the first two principal axes, the candidates highlighted`}
               />
               <figcaption className="hint">
-                All {(map.result.coordinates.length / 2).toLocaleString('en-US')} keys (grey), the candidates in colour,
-                the focused token ringed in red. Axes: the first two principal components,{' '}
-                {(100 * map.result.explainedVarianceRatio[0]).toFixed(1)}% and{' '}
-                {(100 * map.result.explainedVarianceRatio[1]).toFixed(1)}% of the keys’ variance
-                {map.result.rowsUsed < map.result.coordinates.length / 2
-                  ? ` (estimated from ${map.result.rowsUsed.toLocaleString('en-US')} evenly spaced keys)`
+                All {(drawn.coordinates.length / 2).toLocaleString('en-US')} keys (grey), the candidates in colour, the
+                focused token ringed in red. Axes: the first two principal components,{' '}
+                {(100 * drawn.explainedVarianceRatio[0]).toFixed(1)}% and{' '}
+                {(100 * drawn.explainedVarianceRatio[1]).toFixed(1)}% of the keys’ variance
+                {drawn.rowsUsed < drawn.coordinates.length / 2
+                  ? ` (estimated from ${drawn.rowsUsed.toLocaleString('en-US')} evenly spaced keys)`
                   : ''}
                 : two dimensions keep only a little of the geometry, so trust the neighbour lists and keySim over
                 distances here. Click a point to focus it.

@@ -8,15 +8,15 @@ import { ExportableChart } from '../shared/ChartExport';
 import { useMemo, useState } from 'react';
 import { RankKeySimChart, pointKind, type RankKeySimPoint } from '../../charts/RankKeySimChart';
 import { formatProbability } from '../../charts/ProbabilityBars';
-import type { KeySimResult, KeySpaceInfo } from '../../protocol/keySpace';
-import { engineClient } from '../../state/engineActions';
+import type { KeySpaceInfo } from '../../protocol/keySpace';
+import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
 import { useWidth } from '../next-token/useWidth';
 import { visibleToken } from '../next-token/visibleToken';
 import { KeyMapPanel } from './KeyMapPanel';
 import { SpuriousPanel } from './SpuriousPanel';
-import { useEngineCall } from './useEngineCall';
+import { useWorkerCall } from '../shared/useWorkerTask';
 
 interface Props {
   modelKey: string;
@@ -40,11 +40,13 @@ export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) 
   const [topK, setTopK] = useState(10);
   const [threshold, setThreshold] = useState(() => Number(info.randomPairCosine.p90.toFixed(2)));
   const [chartRef, width] = useWidth<HTMLDivElement>(640);
-  const call = useEngineCall<KeySimResult>(
-    row ? (signal) => engineClient().call('keySim', { logits: row.logits, topN, topK }, { signal }) : null,
-    [modelKey, row, topN, topK],
+  // A new row (an object from the store) or setting asks again; the key is memoised so it changes only then.
+  const key = useMemo(() => (row ? { modelKey, row, topN, topK } : null), [modelKey, row, topN, topK]);
+  const call = useWorkerCall(key, (signal) =>
+    engineClient().call('keySim', { logits: row!.logits, topN, topK }, { signal }),
   );
-  const result = call.result;
+  // After an error the older candidates are not shown beside it.
+  const result = call.status === 'error' ? null : call.result;
   const label = (id: number) => JSON.stringify(tokenText(id));
   const points: RankKeySimPoint[] = useMemo(
     () =>

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { KeySpaceInfo } from '../../protocol/keySpace';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { focusKeyToken, useKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
@@ -13,7 +13,7 @@ import { IcnPanel } from './IcnPanel';
 import { KeySimPanel } from './KeySimPanel';
 import { NeighboursPanel } from './NeighboursPanel';
 import { findTokens } from '../../core/keyspace/tokenSearch';
-import { useEngineCall } from './useEngineCall';
+import { useWorkerCall } from '../shared/useWorkerTask';
 
 function InfoLine({ info }: { info: KeySpaceInfo }) {
   const out = info.output!;
@@ -41,10 +41,9 @@ export function KeySpaceView() {
   const [searchMessage, setSearchMessage] = useState<string | null>(null);
   const [matches, setMatches] = useState<number[]>([]);
   const modelKey = model?.key ?? null;
-  const info = useEngineCall<KeySpaceInfo>(
-    modelKey ? (signal) => engineClient().call('keySpaceInfo', {}, { signal }) : null,
-    [modelKey],
-  );
+  const info = useWorkerCall(modelKey, (signal) => engineClient().call('keySpaceInfo', {}, { signal }));
+  // After an error the previous model's keys no longer apply.
+  const keys = info.status === 'error' ? null : info.result;
   const tokenText = useCallback((id: number) => vocabulary?.tokens[id] ?? `#${id}`, [vocabulary]);
   const validFocus =
     focusTokenId !== null && model !== null && focusModelKey === model.key && focusTokenId < model.vocabSize
@@ -85,14 +84,15 @@ export function KeySpaceView() {
       {info.status === 'working' && (
         <p className="hint">Reading the key matrix from {model.modelFile} in the worker…</p>
       )}
+      {info.status === 'cancelled' && <p className="hint">Reading the key matrix was cancelled.</p>}
       {info.status === 'error' && (
         <p className="notice notice--error" role="alert" data-testid="keyspace.error">
           {info.error}
         </p>
       )}
-      {info.result && (
+      {keys && (
         <>
-          <InfoLine info={info.result} />
+          <InfoLine info={keys} />
           <form
             className="keyspace__search"
             onSubmit={(e) => {
@@ -139,7 +139,7 @@ export function KeySpaceView() {
               modelKey={model.key}
               tokenId={validFocus}
               tokenText={tokenText}
-              untied={!info.result.tied && info.result.input !== null}
+              untied={!keys.tied && keys.input !== null}
             />
           ) : (
             <p className="hint">
@@ -149,7 +149,7 @@ export function KeySpaceView() {
           <KeySimPanel
             key={`keysim:${model.key}`}
             modelKey={model.key}
-            info={info.result}
+            info={keys}
             tokenText={tokenText}
             focusTokenId={validFocus}
           />

@@ -4,11 +4,11 @@
  * neighbour is a button that moves the focus to it.
  */
 import { useState } from 'react';
-import type { NeighbourRow, NeighboursResult } from '../../protocol/keySpace';
-import { engineClient } from '../../state/engineActions';
+import type { NeighbourRow } from '../../protocol/keySpace';
+import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { visibleToken } from '../next-token/visibleToken';
-import { useEngineCall } from './useEngineCall';
+import { useWorkerCall } from '../shared/useWorkerTask';
 
 interface Props {
   modelKey: string;
@@ -59,11 +59,11 @@ function NeighbourList({
 
 export function NeighboursPanel({ modelKey, tokenId, tokenText, untied }: Props) {
   const [k, setK] = useState(15);
-  const call = useEngineCall<NeighboursResult>(
-    (signal) => engineClient().call('keyNeighbours', { tokenId, k }, { signal }),
-    [modelKey, tokenId, k],
+  const call = useWorkerCall(JSON.stringify([modelKey, tokenId, k]), (signal) =>
+    engineClient().call('keyNeighbours', { tokenId, k }, { signal }),
   );
-  const result = call.result;
+  // After an error the older neighbours are not shown beside it.
+  const result = call.status === 'error' ? null : call.result;
   return (
     <section
       className="keyspace__neighbours"

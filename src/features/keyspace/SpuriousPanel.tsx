@@ -14,7 +14,7 @@ import {
 } from '../../core/keyspace';
 import type { ExpandedCandidate } from '../../protocol/keySpace';
 import type { KeySimResult } from '../../protocol/keySpace';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { EngineCallError } from '../../worker/client';
 import { visibleToken } from '../next-token/visibleToken';
 

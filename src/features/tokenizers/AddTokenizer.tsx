@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import type { LabTokenizerInfo, LabTokenizerSource } from '../../protocol/tokenizerLab';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 
 export function AddTokenizer({ onAdded }: { onAdded: (info: LabTokenizerInfo) => void }) {

@@ -3,13 +3,14 @@
  * ends mid-word or with a trailing space, the naive next token and byte, token healing, and
  * the exact next byte and characters from the byte-token representation lemma, side by side.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
+import type { ProgressOf } from '../../protocol/calls';
 import type { BiasLensResult } from '../../protocol/tokenizerLab';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
-import { useEngineTask } from '../bigram/useEngineTask';
+import { useWorkerCall } from '../shared/useWorkerTask';
 
 export function Bars({
   title,
@@ -108,22 +109,13 @@ function Columns({ result }: { result: BiasLensResult }) {
 export function BiasLensPanel() {
   const model = useSession((s) => s.model);
   const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
-  const task = useEngineTask<BiasLensResult, { forwardPasses: number }>();
   // A new prompt or model cancels the run in the worker and starts another once typing settles.
-  useEffect(() => {
-    if (!model || !prompt) {
-      task.reset();
-      return;
-    }
-    const timer = setTimeout(
-      () =>
-        task.run((signal, onProgress) =>
-          engineClient().call('tokenizerLabBiasLens', { prompt }, { signal, onProgress }),
-        ),
-      400,
-    );
-    return () => clearTimeout(timer);
-  }, [model?.key, prompt]);
+  const task = useWorkerCall(
+    model && prompt ? JSON.stringify([model.key, prompt]) : null,
+    (signal, onProgress: (progress: ProgressOf<'tokenizerLabBiasLens'>) => void) =>
+      engineClient().call('tokenizerLabBiasLens', { prompt }, { signal, onProgress }),
+    { settleMs: 400 },
+  );
   const demo = BIAS_DEMO_PROMPTS.find((d) => d.text === prompt);
   return (
     <div className="tlab-bias" data-testid="tokenizers.bias">

@@ -1,17 +1,17 @@
 /** CharBench positions for a word the user types, drawn for every selected tokenizer. */
 import { useState } from 'react';
 import { CharPositionsChart } from '../../charts/CharPositionsChart';
-import { lab, useLabCall } from './useLabCall';
+import { labCharPositions } from '../../state/tokenizerLabActions';
+import { useWorkerCall } from '../shared/useWorkerTask';
 
 export function CharPositionsPanel({ tokenizerIds }: { tokenizerIds: readonly string[] }) {
   const [word, setWord] = useState('strawberry');
   const trimmed = word.trim();
   const key = trimmed && tokenizerIds.length ? JSON.stringify([tokenizerIds, trimmed]) : null;
-  const state = useLabCall(
-    key,
-    (signal, onProgress) => lab.charPositions([...tokenizerIds], trimmed, signal, onProgress),
-    250,
-  );
+  const state = useWorkerCall(key, (signal) => labCharPositions([...tokenizerIds], trimmed, signal), {
+    settleMs: 250,
+    transition: true,
+  });
   const rows = state.result ?? [];
   return (
     <div className="tlab-chars" data-testid="tokenizers.chars">

@@ -9,8 +9,8 @@ import { ExportableChart } from '../shared/ChartExport';
 import { ParityChart } from '../../charts/ParityChart';
 import { PARALLEL_SENTENCES } from '../../core/tokenizers/parity';
 import type { LanguageBiasProgress, LanguageBiasResult } from '../../protocol/tokenizerLab';
-import { useEngineTask } from '../bigram/useEngineTask';
-import { engineClient } from '../../state/engineActions';
+import { useWorkerTask } from '../shared/useWorkerTask';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
 import { useWidth } from '../next-token/useWidth';
@@ -146,7 +146,7 @@ export function LanguageBiasPanel() {
   const model = useSession((s) => s.model);
   const [ref, width] = useWidth<HTMLDivElement>(600);
   const [perLanguage, setPerLanguage] = useState(3);
-  const task = useEngineTask<LanguageBiasResult, LanguageBiasProgress>();
+  const task = useWorkerTask<LanguageBiasResult, LanguageBiasProgress>();
   const run = () =>
     task.run((signal, onProgress) =>
       engineClient().call('tokenizerLabLanguageBias', { perLanguage }, { signal, onProgress }),

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { LabRow } from '../../protocol/tokenizerLab';
 import { useSession } from '../../state/sessionStore';
+import { foldLabProgress, labParity, labTokenize, labTokenizers } from '../../state/tokenizerLabActions';
 import { formatBytes } from '../../core/formatBytes';
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
 import { utf8Length } from '../../core/tokenizers/words';
@@ -16,12 +17,12 @@ import { CharPositionsPanel } from './CharPositionsPanel';
 import { readLabPrefs, storeLabPrefs } from './labPrefs';
 import { labProgressText } from './labProgress';
 import { LongTextBox } from '../shared/LongTextBox';
+import { useWorkerCall } from '../shared/useWorkerTask';
 import { MetricsTable } from './MetricsTable';
 import { ParityPanel } from './ParityPanel';
 import { TokenizerPicker } from './TokenizerPicker';
 import { TokenRows, type ByteSpan } from './TokenRows';
 import { TwoModelsPanel } from './TwoModelsPanel';
-import { lab, useLabCall } from './useLabCall';
 
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.tokenizerLab);
@@ -35,7 +36,7 @@ export function TokenizerLab() {
   const [listVersion, setListVersion] = useState(0);
   useEffect(() => storeLabPrefs(prefs), [prefs]);
 
-  const list = useLabCall(`${modelKey}|${listVersion}`, () => lab.tokenizers());
+  const list = useWorkerCall(`${modelKey}|${listVersion}`, () => labTokenizers(), { transition: true });
   const available = list.result ?? [];
   const ids = useMemo(
     () => available.map((t) => t.id).filter((id) => prefs.selected.includes(id)),
@@ -53,15 +54,17 @@ export function TokenizerLab() {
     () => (idsKey && !tooLong ? JSON.stringify([modelKey, idsKey, tokenizeRun, prefs.text]) : null),
     [modelKey, idsKey, tokenizeRun, prefs.text, tooLong],
   );
-  const tokenized = useLabCall(
+  // Rows are drawn as they finish (folded progress), in transitions: a row of 1 MB is thousands of chips.
+  const tokenized = useWorkerCall(
     tokenizeKey,
-    (signal, onProgress) => lab.tokenize(ids, prefs.text, signal, onProgress),
-    TEXT_SETTLE_MS,
+    (signal, onProgress) => labTokenize(ids, prefs.text, signal, onProgress),
+    { settleMs: TEXT_SETTLE_MS, transition: true, foldProgress: foldLabProgress },
   );
-  const parity = useLabCall(
+  const parity = useWorkerCall(
     ids.length ? JSON.stringify([modelKey, ids]) : null,
-    (signal, onProgress) => lab.parity(ids, signal, onProgress),
-    TEXT_SETTLE_MS,
+    // Its progress is not shown: only the finished table.
+    (signal) => labParity(ids, signal),
+    { settleMs: TEXT_SETTLE_MS, transition: true },
   );
   // Tokenizers fetched by this request are in memory now: the picker says so.
   useEffect(() => {
@@ -74,14 +77,15 @@ export function TokenizerLab() {
     // after a cancel only the new text's rows are shown.
     const previous =
       tokenized.status === 'cancelled' ? undefined : tokenized.result?.rows.find((r) => r.tokenizerId === id);
-    const row = tokenized.partialRows.find((r) => r.tokenizerId === id) ?? previous;
+    const row = tokenized.progress?.rows.find((r) => r.tokenizerId === id) ?? previous;
     return row ? [row] : [];
   });
   const pending = ids
     .filter((id) => !rows.some((r) => r.tokenizerId === id))
     .map((id) => {
       const info = available.find((t) => t.id === id)!;
-      const now = tokenized.progress?.tokenizerId === id ? tokenized.progress.phase : 'waiting';
+      const latest = tokenized.progress?.latest;
+      const now = latest?.tokenizerId === id ? latest.phase : 'waiting';
       const what =
         tokenized.status === 'cancelled'
           ? 'not tokenized (cancelled)'
@@ -132,7 +136,7 @@ export function TokenizerLab() {
           </span>
         ) : working ? (
           <>
-            {tokenized.progress ? labProgressText(tokenized.progress) : 'Tokenizing…'}{' '}
+            {tokenized.progress ? labProgressText(tokenized.progress.latest) : 'Tokenizing…'}{' '}
             <button type="button" data-testid="tokenizers.cancel" onClick={tokenized.cancel}>
               Cancel
             </button>
@@ -158,6 +162,7 @@ export function TokenizerLab() {
       <MetricsTable rows={rows} />
       <h2 className="tlab__heading">Parity across languages</h2>
       {parity.status === 'working' && <p className="hint">Tokenizing the parallel sentences…</p>}
+      {parity.status === 'cancelled' && <p className="hint">Cancelled.</p>}
       {parity.error && (
         <p className="error" role="alert">
           {parity.error}

@@ -8,15 +8,15 @@ import { memo, useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
 import type { CompareModelsProgress, CompareModelsResult, NextBytesBothResult } from '../../protocol/tokenizerLab';
 import { WordBitsChart } from '../../charts/WordBitsChart';
-import { engineClient } from '../../state/engineActions';
+import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { formatBytes } from '../../core/formatBytes';
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
 import { defaultOtherModel } from '../models/defaultModels';
 import { useEmbeddedModels } from '../models/useEmbeddedModels';
 import { visibleToken } from '../next-token/visibleToken';
+import { useWorkerCall } from '../shared/useWorkerTask';
 import { Bars } from './BiasLensPanel';
-import { useLabCall } from './useLabCall';
 
 /** Words drawn in the chart (the table and totals cover the whole text). */
 const CHART_WORDS = 300;
@@ -136,26 +136,23 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
   const [chosen, setChosen] = useState<string | null>(null);
   const otherId = chosen ?? defaultOtherModel(models, loadedId);
   const [stopped, setStopped] = useState(false);
-  const [progress, setProgress] = useState<CompareModelsProgress | null>(null);
   const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
   const tooLong = bytesProblem(LIMITS.twoModels, textBytes);
   const other = { kind: 'embedded' as const, id: otherId };
 
   const key = model && text && !tooLong && !stopped ? JSON.stringify([model.key, otherId, text]) : null;
-  const compared = useLabCall(
+  const compared = useWorkerCall(
     key,
-    (signal) => {
-      setProgress(null);
-      return engineClient().call('tokenizerLabCompareModels', { text, other }, { signal, onProgress: setProgress });
-    },
-    400,
+    (signal, onProgress: (progress: CompareModelsProgress) => void) =>
+      engineClient().call('tokenizerLabCompareModels', { text, other }, { signal, onProgress }),
+    { settleMs: 400, transition: true },
   );
   const nextKey =
     model && prompt && compared.status !== 'working' ? JSON.stringify([model.key, otherId, prompt]) : null;
-  const nextBytes = useLabCall(
+  const nextBytes = useWorkerCall(
     nextKey,
     (signal) => engineClient().call('tokenizerLabNextBytesBoth', { prompt, other }, { signal }),
-    400,
+    { settleMs: 400, transition: true },
   );
   const result = compared.result;
   const marked = new Set(result?.largest.map((w) => w.start));
@@ -210,7 +207,9 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
         ) : stopped ? (
           'Cancelled.'
         ) : compared.status === 'working' ? (
-          progressText(progress)
+          progressText(compared.progress)
+        ) : compared.status === 'cancelled' ? (
+          'Cancelled.'
         ) : (
           (compared.error ?? (loadedId === otherId ? 'Both are the same model: pick another to see them differ.' : ''))
         )}
@@ -264,6 +263,7 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
         data-testid="tokenizers.models.prompt"
       />
       {nextBytes.status === 'working' && <p className="hint">Running both models on every cover…</p>}
+      {nextBytes.status === 'cancelled' && <p className="hint">Cancelled: edit the prompt to run again.</p>}
       {nextBytes.error && (
         <p className="error" role="alert">
           {nextBytes.error}
