@@ -2,7 +2,7 @@
  * A small API on `window.__tokenscope` for end-to-end tests (pages opened with `?testApi=1`),
  * so specs can break the worker on purpose and read state without scraping the DOM.
  */
-import { engineClient } from '../state/engineActions';
+import { engineClient } from '../state/engineClient';
 import { simulateFullStorageOnNextSave } from '../state/experimentSaveActions';
 import { useSession } from '../state/sessionStore';
 import type { BenchResult } from '../storage/bench';

@@ -12,7 +12,7 @@ import { type BatchDefinition } from '../core/batch/definition';
 import type { BatchRunParams } from '../protocol/batch';
 import { memoryBatchStore, openBatchStore, type BatchStatus, type BatchStore } from '../storage/batchStore';
 import { EngineCallError, WorkerRestartedError } from '../worker/client';
-import { engineClient } from './engineActions';
+import { engineClient } from './engineClient';
 import { useBatches, type ShownResults } from './batchState';
 import { useSession } from './sessionStore';
 import { listEntries } from './batchListing';

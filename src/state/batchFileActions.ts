@@ -4,7 +4,7 @@
  */
 import { bundledScoringSet } from '../core/batch/examples';
 import { parseResultFile } from '../core/batch/results';
-import { engineClient } from './engineActions';
+import { engineClient } from './engineClient';
 import { messageOf } from '../core/messageOf';
 import { report } from './batchActions';
 import { IMPORTED_ID, useBatches } from './batchState';

@@ -12,9 +12,6 @@ import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
 import { messageOf } from '../core/messageOf';
 
-/** The worker client lives in engineClient.ts (labActions.ts needs it too); components import it from here. */
-export { engineClient } from './engineClient';
-
 /** The strongest embedded model; public/models/models.json names the same `default` (a unit test checks). */
 export const DEFAULT_MODEL_ID = 'sotu-gpt-long';
 export const DEFAULT_SELECTION: ModelSelection = { source: { kind: 'embedded', id: DEFAULT_MODEL_ID }, dtype: 'auto' };

@@ -1,7 +1,7 @@
 /**
  * The one worker client of the page. Its own module so every action file (engineActions.ts,
- * which starts it, labActions.ts, batchActions.ts, …) can reach it without importing the
- * others; engineActions.ts re-exports engineClient for the components that import it there.
+ * which starts it, nextTokenActions.ts, batchActions.ts, …) can reach it without importing the
+ * others. Components and actions import it from here.
  */
 import type { EngineClient } from '../worker/client';
 

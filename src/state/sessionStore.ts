@@ -1,6 +1,6 @@
 /**
  * The session store: what the user chose and typed, what the engine reports, and the
- * next-token lab. Data only; the actions that talk to the worker are in engineActions.ts and labActions.ts.
+ * next-token lab. Data only; the actions that talk to the worker are in engineActions.ts and nextTokenActions.ts.
  */
 import { create } from 'zustand';
 import { emptyTree, type BranchTree } from '../core/lab/branchTree';
