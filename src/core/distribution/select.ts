@@ -48,6 +48,35 @@ function medianOfThree(a: Float64Array, lo: number, hi: number): number {
   return x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
 }
 
+/**
+ * Three-way partition of a[lo..hi] in place: [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot;
+ * `greaterMass` is the sum of the values above the pivot (nucleusCut needs it).
+ */
+function partitionDescending(
+  a: Float64Array,
+  lo: number,
+  hi: number,
+  pivot: number,
+): { lt: number; gt: number; greaterMass: number } {
+  let lt = lo,
+    i = lo,
+    gt = hi;
+  let greaterMass = 0;
+  while (i <= gt) {
+    const v = a[i];
+    if (v > pivot) {
+      greaterMass += v;
+      a[i] = a[lt];
+      a[lt++] = v;
+      i++;
+    } else if (v < pivot) {
+      a[i] = a[gt];
+      a[gt--] = v;
+    } else i++;
+  }
+  return { lt, gt, greaterMass };
+}
+
 /** The k-th largest value (k 1-based) of `a`, which is reordered in place. */
 function quickselectDescending(a: Float64Array, k: number): number {
   const target = k - 1;
@@ -55,21 +84,7 @@ function quickselectDescending(a: Float64Array, k: number): number {
   let hi = a.length - 1;
   while (lo < hi) {
     const pivot = medianOfThree(a, lo, hi);
-    // Three-way partition: [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot.
-    let lt = lo,
-      i = lo,
-      gt = hi;
-    while (i <= gt) {
-      const v = a[i];
-      if (v > pivot) {
-        a[i] = a[lt];
-        a[lt++] = v;
-        i++;
-      } else if (v < pivot) {
-        a[i] = a[gt];
-        a[gt--] = v;
-      } else i++;
-    }
+    const { lt, gt } = partitionDescending(a, lo, hi, pivot);
     if (target < lt) hi = lt - 1;
     else if (target > gt) lo = gt + 1;
     else return pivot;
@@ -156,23 +171,7 @@ export function nucleusCut(probabilities: Scores, p: number): NucleusCut {
   let countAhead = 0;
   while (lo <= hi) {
     const pivot = medianOfThree(a, lo, hi);
-    // The same three-way partition as quickselectDescending, also summing the mass above the pivot.
-    let lt = lo,
-      i = lo,
-      gt = hi;
-    let greaterMass = 0;
-    while (i <= gt) {
-      const v = a[i];
-      if (v > pivot) {
-        greaterMass += v;
-        a[i] = a[lt];
-        a[lt++] = v;
-        i++;
-      } else if (v < pivot) {
-        a[i] = a[gt];
-        a[gt--] = v;
-      } else i++;
-    }
+    const { lt, gt, greaterMass } = partitionDescending(a, lo, hi, pivot);
     if (lt > lo && massAhead + greaterMass >= p) {
       hi = lt - 1; // the nucleus ends among the tokens above the pivot
       continue;
