@@ -11,6 +11,7 @@ import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
 import { useWorkerCall } from '../shared/useWorkerTask';
+import { BiasPromptInput } from './BiasPromptInput';
 
 export function Bars({
   title,
@@ -124,27 +125,7 @@ export function BiasLensPanel() {
         model where it never was in training; the exact next byte sums over every tokenization that could continue the
         text. The prompt is kept as typed (trailing spaces count).
       </p>
-      <div className="tlab-bias__demos">
-        {BIAS_DEMO_PROMPTS.map((d) => (
-          <button
-            key={d.text}
-            type="button"
-            aria-pressed={d.text === prompt}
-            title={d.note}
-            onClick={() => setPrompt(d.text)}
-          >
-            {visibleToken(d.text)}
-          </button>
-        ))}
-      </div>
-      <input
-        className="tlab-bias__prompt"
-        value={prompt}
-        spellCheck={false}
-        maxLength={200}
-        onChange={(e) => setPrompt(e.target.value)}
-        data-testid="tokenizers.bias.prompt"
-      />
+      <BiasPromptInput prompt={prompt} onChange={setPrompt} testId="tokenizers.bias.prompt" />
       {demo && <p className="hint">{demo.note}.</p>}
       {!model && <p className="hint">Load a model to use the lens.</p>}
       {task.status === 'working' && (

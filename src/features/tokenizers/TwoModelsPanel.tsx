@@ -16,6 +16,7 @@ import { defaultOtherModel } from '../models/defaultModels';
 import { useEmbeddedModels } from '../models/useEmbeddedModels';
 import { visibleToken } from '../next-token/visibleToken';
 import { useWorkerCall } from '../shared/useWorkerTask';
+import { BiasPromptInput } from './BiasPromptInput';
 import { Bars } from './BiasLensPanel';
 
 /** Words drawn in the chart (the table and totals cover the whole text). */
@@ -241,27 +242,7 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
       <p className="hint">
         Two different models: they are not expected to agree, only to be plausible in the same way.
       </p>
-      <div className="tlab-bias__demos">
-        {BIAS_DEMO_PROMPTS.map((d) => (
-          <button
-            key={d.text}
-            type="button"
-            aria-pressed={d.text === prompt}
-            title={d.note}
-            onClick={() => setPrompt(d.text)}
-          >
-            {visibleToken(d.text)}
-          </button>
-        ))}
-      </div>
-      <input
-        className="tlab-bias__prompt"
-        value={prompt}
-        spellCheck={false}
-        maxLength={200}
-        onChange={(e) => setPrompt(e.target.value)}
-        data-testid="tokenizers.models.prompt"
-      />
+      <BiasPromptInput prompt={prompt} onChange={setPrompt} testId="tokenizers.models.prompt" />
       {nextBytes.status === 'working' && <p className="hint">Running both models on every cover…</p>}
       {nextBytes.status === 'cancelled' && <p className="hint">Cancelled: edit the prompt to run again.</p>}
       {nextBytes.error && (
