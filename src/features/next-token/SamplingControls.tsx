@@ -41,51 +41,71 @@ export function SamplingControls() {
         </span>
         <small>Divides the logits before the softmax: below 1 sharpens the distribution, above 1 flattens it.</small>
       </label>
-      <label className="sampling__row">
-        <span>
-          Top-k <output>{settings.topK === 0 ? 'off' : settings.topK}</output>
-        </span>
-        <input
-          type="range"
-          min={0}
-          max={200}
-          step={1}
-          value={settings.topK}
-          data-testid="sampling.topK"
-          onChange={(e) => updateSettings({ topK: Number(e.target.value) })}
-        />
-        <small>Keeps only the k most probable tokens (0 = off), then renormalises.</small>
-      </label>
-      <label className="sampling__row">
-        <span>
-          Top-p <output>{settings.topP === 1 ? 'off' : settings.topP.toFixed(2)}</output>
-        </span>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.01}
-          value={settings.topP}
-          data-testid="sampling.topP"
-          onChange={(e) => updateSettings({ topP: Number(e.target.value) })}
-        />
-        <small>Keeps the most probable tokens until their mass reaches p (1 = off).</small>
-      </label>
-      <label className="sampling__row">
-        <span>
-          Min-p <output>{settings.minP === 0 ? 'off' : settings.minP.toFixed(2)}</output>
-        </span>
-        <input
-          type="range"
-          min={0}
-          max={1}
-          step={0.01}
-          value={settings.minP}
-          data-testid="sampling.minP"
-          onChange={(e) => updateSettings({ minP: Number(e.target.value) })}
-        />
-        <small>Drops tokens less likely than min-p × the top token’s probability (0 = off).</small>
-      </label>
+      <SliderRow
+        label="Top-k"
+        shown={settings.topK === 0 ? 'off' : String(settings.topK)}
+        range={[0, 200, 1]}
+        value={settings.topK}
+        testId="sampling.topK"
+        onChange={(topK) => updateSettings({ topK })}
+        hint="Keeps only the k most probable tokens (0 = off), then renormalises."
+      />
+      <SliderRow
+        label="Top-p"
+        shown={settings.topP === 1 ? 'off' : settings.topP.toFixed(2)}
+        range={[0, 1, 0.01]}
+        value={settings.topP}
+        testId="sampling.topP"
+        onChange={(topP) => updateSettings({ topP })}
+        hint="Keeps the most probable tokens until their mass reaches p (1 = off)."
+      />
+      <SliderRow
+        label="Min-p"
+        shown={settings.minP === 0 ? 'off' : settings.minP.toFixed(2)}
+        range={[0, 1, 0.01]}
+        value={settings.minP}
+        testId="sampling.minP"
+        onChange={(minP) => updateSettings({ minP })}
+        hint="Drops tokens less likely than min-p × the top token’s probability (0 = off)."
+      />
     </fieldset>
+  );
+}
+
+/** One filter's slider: its name and value shown as the user reads it, the range input, a one-line explanation. */
+function SliderRow({
+  label,
+  shown,
+  range: [min, max, step],
+  value,
+  testId,
+  onChange,
+  hint,
+}: {
+  label: string;
+  shown: string;
+  /** min, max, step */
+  range: [number, number, number];
+  value: number;
+  testId: string;
+  onChange: (value: number) => void;
+  hint: string;
+}) {
+  return (
+    <label className="sampling__row">
+      <span>
+        {label} <output>{shown}</output>
+      </span>
+      <input
+        type="range"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        data-testid={testId}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+      <small>{hint}</small>
+    </label>
   );
 }
