@@ -25,28 +25,35 @@ export interface DeltaBarsProps {
 const LABEL_PX = 44;
 
 export function DeltaBars({ title, bars, width, height = 140, unit, testId }: DeltaBarsProps) {
-  const largest = Math.max(1e-9, ...bars.map((b) => Math.abs(b.delta ?? 0)));
+  const largest = Math.max(0, ...bars.map((b) => Math.abs(b.delta ?? 0)));
+  // All deltas zero: an axis of ±1e-9 would only print noise; say so instead and draw flat bars.
+  const allZero = largest === 0;
   const y = scaleLinear()
-    .domain([-largest, largest])
+    .domain(allZero ? [-1, 1] : [-largest, largest])
     .range([height - 6, 6]);
   const slot = (width - LABEL_PX) / Math.max(1, bars.length);
+  const summary = allZero ? 'no differences' : `largest difference ${largest.toPrecision(3)} ${unit}`;
   return (
     <svg
       width={width}
       height={height}
       role="img"
-      aria-label={`${title}: ${bars.length} positions, largest difference ${largest.toPrecision(3)} ${unit}`}
+      aria-label={`${title}: ${bars.length} positions, ${summary}`}
       data-testid={testId}
     >
-      <text x={0} y={12} className="delta__label">
-        +{largest.toPrecision(2)}
-      </text>
+      {!allZero && (
+        <text x={0} y={12} className="delta__label">
+          +{largest.toPrecision(2)}
+        </text>
+      )}
       <text x={0} y={height / 2 + 4} className="delta__label">
-        0 {unit}
+        {allZero ? `all 0 ${unit}` : `0 ${unit}`}
       </text>
-      <text x={0} y={height - 4} className="delta__label">
-        −{largest.toPrecision(2)}
-      </text>
+      {!allZero && (
+        <text x={0} y={height - 4} className="delta__label">
+          −{largest.toPrecision(2)}
+        </text>
+      )}
       <line x1={LABEL_PX} x2={width} y1={y(0)} y2={y(0)} className="delta__zero" />
       {bars.map((bar, i) =>
         bar.delta === null ? null : (

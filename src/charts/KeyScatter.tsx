@@ -4,6 +4,7 @@
  */
 import { selectableMarkProps } from './selectableMark';
 import { scaleLinear, scaleSequentialLog, interpolateViridis } from 'd3';
+import { COLOUR_RAMP_LEGEND_PX, ColourRampLegend } from './ColourRampLegend';
 
 export interface KeyScatterPoint {
   tokenId: number;
@@ -28,10 +29,17 @@ export interface KeyScatterProps {
 
 const PAD = 24;
 
+const LOWEST_PROBABILITY = 1e-5;
+
 /** The colour of a probability on the maps' shared scale (1e-5 … 1, log). */
 export function probabilityColour(probability: number): string {
-  return scaleSequentialLog(interpolateViridis).domain([1e-5, 1]).clamp(true)(Math.max(probability, 1e-5));
+  return scaleSequentialLog(interpolateViridis).domain([LOWEST_PROBABILITY, 1]).clamp(true)(
+    Math.max(probability, LOWEST_PROBABILITY),
+  );
 }
+
+/** t in [0, 1] along the legend → the colour of 10^(−5 + 5t). */
+const probabilityColourAt = (t: number) => probabilityColour(LOWEST_PROBABILITY ** (1 - t));
 
 export function KeyScatter({ points, topK, width, height = 300, focusTokenId = null, onSelect }: KeyScatterProps) {
   const xs = points.map((p) => p.x);
@@ -48,7 +56,7 @@ export function KeyScatter({ points, topK, width, height = 300, focusTokenId = n
     <svg
       className="key-scatter"
       width={width}
-      height={height}
+      height={height + COLOUR_RAMP_LEGEND_PX}
       role="group"
       aria-label="Top candidates' keys on the first two principal axes"
       data-testid="keyspace.map.candidates"
@@ -72,6 +80,16 @@ export function KeyScatter({ points, topK, width, height = 300, focusTokenId = n
           )}
         </g>
       ))}
+      <ColourRampLegend
+        colourAt={probabilityColourAt}
+        x={PAD}
+        y={height}
+        width={Math.min(200, width - 2 * PAD)}
+        low="0.001%"
+        high="100%"
+        meaning="probability (log)"
+        testId="keyspace.map.legend"
+      />
     </svg>
   );
 }

@@ -1,0 +1,75 @@
+/**
+ * Charts that stand alone on a slide: every colour scale carries its legend inside the SVG (so
+ * an exported chart keeps it), and an axis never prints floating-point noise.
+ */
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { CovarianceHeatmap } from './CovarianceHeatmap';
+import { DeltaBars } from './DeltaBars';
+import { KeyScatter, probabilityColour } from './KeyScatter';
+
+const svgOf = (markup: string) => markup.slice(markup.indexOf('<svg'), markup.lastIndexOf('</svg>') + 6);
+
+describe('DeltaBars', () => {
+  const render = (deltas: (number | null)[]) =>
+    renderToStaticMarkup(
+      createElement(DeltaBars, {
+        title: 'B − A',
+        bars: deltas.map((delta, key) => ({ key, delta, detail: '' })),
+        width: 300,
+        unit: 'bits',
+      }),
+    );
+
+  it('says "all 0" when every delta is zero, with no tiny axis values', () => {
+    const markup = render([0, 0, null, 0]);
+    expect(markup).toContain('all 0 bits');
+    expect(markup).toContain('no differences');
+    expect(markup).not.toMatch(/e-\d/);
+  });
+
+  it('labels the axis with the largest difference otherwise', () => {
+    const markup = render([0.5, -0.25, 0]);
+    expect(markup).toContain('+0.50');
+    expect(markup).toContain('−0.50');
+    expect(markup).toContain('0 bits');
+    expect(markup).not.toContain('all 0');
+  });
+});
+
+describe('colour legends inside the chart', () => {
+  it('the covariance heatmap shows its ramp from 0 to 1, and grey for no variance only when there is any', () => {
+    const plain = svgOf(
+      renderToStaticMarkup(
+        createElement(CovarianceHeatmap, { title: 'cov', matrix: [1, 0.5, 0.5, 1], size: 120, testId: 'h' }),
+      ),
+    );
+    expect(plain).toContain('data-testid="h.legend"');
+    expect(plain.match(/<stop /g)).toHaveLength(11);
+    expect(plain).toContain('>similarity<');
+    expect(plain).not.toContain('no variance');
+    const withNaN = renderToStaticMarkup(
+      createElement(CovarianceHeatmap, { title: 'cov', matrix: [1, Number.NaN, Number.NaN, 1], size: 120 }),
+    );
+    expect(withNaN).toContain('no variance');
+  });
+
+  it('the key map shows the probability scale, its ends the colours of 0.001% and 100%', () => {
+    const markup = renderToStaticMarkup(
+      createElement(KeyScatter, {
+        points: [
+          { tokenId: 1, x: 0, y: 0, probability: 0.6, rank: 1, label: 'a', description: 'a' },
+          { tokenId: 2, x: 1, y: 1, probability: 0.01, rank: 2, label: 'b', description: 'b' },
+        ],
+        topK: 1,
+        width: 300,
+      }),
+    );
+    expect(markup).toContain('data-testid="keyspace.map.legend"');
+    const stops = [...markup.matchAll(/<stop offset="([\d.]+)" stop-color="([^"]+)"/g)];
+    expect(stops[0][2]).toBe(probabilityColour(1e-5));
+    expect(stops.at(-1)![2]).toBe(probabilityColour(1));
+    expect(markup).toContain('probability (log)');
+  });
+});
