@@ -47,7 +47,7 @@ test('key space of the default model, linked to the prediction after "The United
     topTokenId = Number(await app.bars.first().getAttribute('data-token-id'));
   });
 
-  await test.step('⌖ on the top candidate opens the key space with its exact nearest keys', async () => {
+  await test.step('◎ on the top candidate opens the key space with its exact nearest keys', async () => {
     await page.getByTestId('distribution.bar.inspect').first().click();
     await expect(view).toBeVisible();
     await expect(page.getByTestId('nav.view.keyspace')).toHaveAttribute('aria-pressed', 'true');

@@ -29,7 +29,7 @@ test('sotu-llama: next-token lab, logits equal to PyTorch, key space with its se
     await expectForwardMatchesPyTorch(page, 1e-3, 'sotu-llama');
   });
   await labScenario(page, 'sotu-llama', 'The Union is strong');
-  await test.step('⌖ on a candidate: lm_head keys and, untied, the input embedding beside them', async () => {
+  await test.step('◎ on a candidate: lm_head keys and, untied, the input embedding beside them', async () => {
     await app.typeText('The United States of');
     await app.expectDistribution();
     await page.getByTestId('distribution.bar.inspect').first().click();

@@ -265,7 +265,7 @@ export function ProbabilityBars({
                 <title>{`${inspectLabel}: ${bar.label}`}</title>
                 <rect width={INSPECT_WIDTH_PX} height={ROW_HEIGHT_PX} fill="transparent" />
                 <text x={INSPECT_WIDTH_PX / 2} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="middle">
-                  ⌖
+                  ◎
                 </text>
               </g>
             )}

@@ -143,7 +143,7 @@ export function KeySpaceView() {
             />
           ) : (
             <p className="hint">
-              Search a token, or click one in the chart below or in the Next token view’s bars (the ⌖ button).
+              Search a token, or click one in the chart below or in the Next token view’s bars (the ◎ button).
             </p>
           )}
           <KeySimPanel

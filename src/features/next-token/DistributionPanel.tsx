@@ -190,7 +190,7 @@ export function DistributionPanel() {
           {appendable
             ? 'Click a bar (or focus it and press Enter) to append that token. '
             : 'Select the end of the text (next ▸) or a generated token to append tokens. '}
-          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings. ⌖ opens a token
+          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings. ◎ opens a token
           in the key space.
         </p>
       )}
