@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: measures the built app in headless Chromium and the engine under Node
- * (as the CLI runs it), prints a table and writes bench-results.json (git-ignored).
+ * (as the CLI runs it), prints a table and writes bench-results.json (git-ignored) and the same
+ * figures to docs/bench/<date>T<hh-mm>-<commit>.json (to commit when they back a figure in the docs;
+ * `-dirty` when the working tree had changes; tools/bench/compare.ts sets two runs side by side).
  * Every figure is the median of several runs; the backend is named on every row.
  *
  * Run `npm run build` first (npm run bench does). Options: --model <embedded id> (default sotu-gpt).
@@ -9,7 +11,8 @@
  * BENCH_ONLY=batch only the batch runs' rows (the bundled ToM set: samples per second in Chromium and Node, the runner's overhead over bare generation);
  * BENCH_DIST=<folder> measures another build than dist/.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createStaticServer, listen } from '../serve.mjs';
@@ -26,6 +29,16 @@ import { runTokenizerBrowserBench } from './tokenizerBrowserBench';
 import type { Figure } from './stats';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
+
+/** The commit measured (short hash, `-dirty` with uncommitted changes), or 'unknown' outside a git checkout. */
+function commitOf(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '-dirty' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 function formatValue(figure: Figure): string {
   const digits = figure.unit === 'x' ? 2 : (figure.unit === 'ms' || figure.unit === 'µs') && figure.median < 10 ? 1 : 0;
@@ -139,8 +152,11 @@ async function main(): Promise<void> {
   }
   figures = figures.concat(speedups(figures));
   printTable(figures);
+  const commit = commitOf();
   const results = {
     date: new Date().toISOString(),
+    commit,
+    only,
     model: modelId,
     text: { id: textId, characters: text.length },
     machine: {
@@ -151,8 +167,12 @@ async function main(): Promise<void> {
     },
     figures,
   };
-  writeFileSync(join(REPO_ROOT, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log('Wrote bench-results.json');
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  writeFileSync(join(REPO_ROOT, 'bench-results.json'), json);
+  const archive = join('docs', 'bench', `${results.date.slice(0, 16).replace(/:/g, '-')}-${commit}${only ? `-${only}` : ''}.json`);
+  mkdirSync(join(REPO_ROOT, 'docs', 'bench'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, archive), json);
+  console.log(`Wrote bench-results.json and ${archive}`);
 }
 
 main().catch((error) => {
