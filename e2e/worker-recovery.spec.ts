@@ -70,7 +70,7 @@ test('killing the worker mid-generation keeps the continuations and the selected
     before = await page.evaluate(() => {
       const api = window.__tokenscope!;
       api.killWorker();
-      const { tree, selected } = api.state().lab;
+      const { tree, selected } = api.state().nextToken;
       const ids: string[] = [];
       for (let node = tree.nodes[tree.currentId]; node && node.parentId !== null; node = tree.nodes[node.parentId])
         ids.unshift(String(node.tokenId));
@@ -84,7 +84,7 @@ test('killing the worker mid-generation keeps the continuations and the selected
     await app.expectDistribution();
     await expect(app.text).toHaveValue('The state of the Union');
     await expect.poll(() => continuationIds(page)).toEqual(before.ids);
-    expect(await page.evaluate(() => window.__tokenscope!.state().lab.selected)).toBe(before.selected);
+    expect(await page.evaluate(() => window.__tokenscope!.state().nextToken.selected)).toBe(before.selected);
   });
 
   await test.step('and a reload still has them (the draft autosave kept the tree, not an empty one)', async () => {

@@ -62,8 +62,8 @@ async function recoverFromRestart(reason: string): Promise<void> {
   const kept = {
     modelKey: before.model?.key ?? null,
     text: before.text,
-    tree: before.lab.tree,
-    selected: before.lab.selected,
+    tree: before.nextToken.tree,
+    selected: before.nextToken.selected,
   };
   set({
     model: null,

@@ -37,7 +37,7 @@ export function currentModel(): ExperimentModel | null {
 
 /** The lab on screen as a record draft (inputs, tree, selection, results snapshot); null with no model. */
 export function currentDraft(name: string): ReturnType<typeof labToDraft> | null {
-  const { text, settings, lab, vocabulary, model: info } = useSession.getState();
+  const { text, settings, nextToken: lab, vocabulary, model: info } = useSession.getState();
   const model = currentModel();
   if (!model || !info) return null;
   const tokenText = (id: number) => vocabulary?.tokens[id] ?? `#${id}`;

@@ -40,7 +40,7 @@ beforeEach(() => {
     text: TEXT,
     model: { key: 'fake' } as never,
     settings: { ...s.settings, cautious: true, temperature: 1, topK: 0, topP: 1, minP: 0 },
-    lab: {
+    nextToken: {
       ...EMPTY_LAB,
       tree: emptyTree(),
       textIds: [1],
@@ -55,9 +55,9 @@ describe('generate with cautious steps', () => {
   it('appends nothing when Stop comes before the first trial', async () => {
     onStep = () => stopGeneration();
     await expect(generate(5, 'sample')).resolves.toBe(0);
-    expect(pathTokens(useSession.getState().lab.tree)).toEqual([]);
-    expect(useSession.getState().lab.generation).toBeNull();
-    expect(useSession.getState().lab.error).toBeNull();
+    expect(pathTokens(useSession.getState().nextToken.tree)).toEqual([]);
+    expect(useSession.getState().nextToken.generation).toBeNull();
+    expect(useSession.getState().nextToken.error).toBeNull();
   });
 
   it('does not append a trial that Stop cut short', async () => {
@@ -66,8 +66,8 @@ describe('generate with cautious steps', () => {
       if (i === 3) stopGeneration();
     };
     await expect(generate(5, 'sample')).resolves.toBe(0);
-    expect(pathTokens(useSession.getState().lab.tree)).toEqual([]);
-    expect(useSession.getState().lab.cautiousSteps).toEqual([]);
+    expect(pathTokens(useSession.getState().nextToken.tree)).toEqual([]);
+    expect(useSession.getState().nextToken.cautiousSteps).toEqual([]);
   });
 
   it('shows a failing model call as the lab error instead of rejecting', async () => {
@@ -75,7 +75,7 @@ describe('generate with cautious steps', () => {
       throw new Error('the worker lost the model');
     };
     await expect(generate(5, 'sample')).resolves.toBe(0);
-    expect(useSession.getState().lab).toMatchObject({
+    expect(useSession.getState().nextToken).toMatchObject({
       status: 'error',
       error: 'the worker lost the model',
       generation: null,
@@ -86,9 +86,9 @@ describe('generate with cautious steps', () => {
     // The stop token is unlikely, so trials run to their 32-token limit: every chosen trial is longer than what is left.
     stepLogits = () => Float32Array.from([0, 0, 0, -6]);
     const generated = await generate(5, 'sample');
-    expect(useSession.getState().lab.error).toBeNull();
+    expect(useSession.getState().nextToken.error).toBeNull();
     expect(generated).toBe(5);
-    const lab = useSession.getState().lab;
+    const lab = useSession.getState().nextToken;
     expect(pathTokens(lab.tree)).toHaveLength(5);
     const step = lab.cautiousSteps.at(-1)!;
     expect(step.result.appended.tokenIds.length).toBeGreaterThan(5);

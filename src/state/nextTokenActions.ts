@@ -39,7 +39,7 @@ let pendingRestore: { text: string; tree: BranchTree; selected: number | null } 
 let stopTokenIds: Set<number> | null = null;
 
 function patchLab(patch: Partial<NextTokenLabState> | ((lab: NextTokenLabState) => Partial<NextTokenLabState>)): void {
-  set((s) => ({ lab: { ...s.lab, ...(typeof patch === 'function' ? patch(s.lab) : patch) } }));
+  set((s) => ({ nextToken: { ...s.nextToken, ...(typeof patch === 'function' ? patch(s.nextToken) : patch) } }));
 }
 
 export function samplingSettingsOf(settings: Settings): SamplingSettings {
@@ -132,7 +132,8 @@ export async function refreshAnalysis(): Promise<boolean> {
     if (text !== tokenizedText) {
       const { ids, tokens } = await client.call('tokenize', { text }, { signal: controller.signal });
       if (analysisController !== controller) return false;
-      const sameTokens = ids.length === get().lab.textIds.length && ids.every((id, i) => id === get().lab.textIds[i]);
+      const sameTokens =
+        ids.length === get().nextToken.textIds.length && ids.every((id, i) => id === get().nextToken.textIds[i]);
       tokenizedText = text;
       // A different prompt starts a new tree of continuations, unless an experiment brings its own.
       patchLab(
@@ -152,7 +153,7 @@ export async function refreshAnalysis(): Promise<boolean> {
         pendingRestore = null;
       }
     }
-    const lab = get().lab;
+    const lab = get().nextToken;
     const continuation = pathTokens(lab.tree);
     // Views already on screen are kept; only tokens after the common prefix are asked for (one per generated step).
     let known = 0;
@@ -212,7 +213,7 @@ export function cancelAnalysis(): void {
 
 /** The logits at the shown position (from the worker's kept rows: no model run for an analysed text). */
 async function loadRow(): Promise<void> {
-  const lab = get().lab;
+  const lab = get().nextToken;
   const position = lab.selected ?? lab.analysedIds.length;
   rowController?.abort();
   const controller = new AbortController();
@@ -231,7 +232,7 @@ async function loadRow(): Promise<void> {
 
 /** Shows the distribution at a position (null: after the end of the text). */
 export function selectPosition(position: number | null): void {
-  const end = get().lab.analysedIds.length;
+  const end = get().nextToken.analysedIds.length;
   const next = position === null || position >= end ? null : Math.max(0, position);
   patchLab({ selected: next });
   void loadRow();
@@ -265,7 +266,7 @@ export async function appendToken(
   sampledProbability: number | null = null,
   seed: number | null = null,
 ): Promise<boolean> {
-  const lab = get().lab;
+  const lab = get().nextToken;
   if (!lab.row || !canAppendAt(lab)) return false;
   const parentId = nodeAtPosition(lab, lab.row.position);
   if (parentId === null) return false;
@@ -283,7 +284,7 @@ export async function appendToken(
 
 /** One greedy or seeded-sample step at the shown position (the seed stream of that position). */
 export async function stepOnce(mode: NextTokenMode): Promise<boolean> {
-  const { lab, settings } = get();
+  const { nextToken: lab, settings } = get();
   if (!lab.row || !canAppendAt(lab)) return false;
   const depth = lab.row.position - lab.textIds.length;
   const seed = positionSeed(settings.seed, depth);
@@ -297,7 +298,7 @@ export async function stepOnce(mode: NextTokenMode): Promise<boolean> {
  * ends the generation with the lab's error shown.
  */
 export async function generate(count: number, mode: NextTokenMode): Promise<number> {
-  if (get().lab.generation) return 0;
+  if (get().nextToken.generation) return 0;
   stopRequested = false;
   patchLab({
     generation: { done: 0, total: count },
@@ -306,7 +307,7 @@ export async function generate(count: number, mode: NextTokenMode): Promise<numb
   });
   let done = 0;
   try {
-    if (get().lab.row?.position !== get().lab.analysedIds.length) await loadRow();
+    if (get().nextToken.row?.position !== get().nextToken.analysedIds.length) await loadRow();
     while (done < count && !stopRequested) {
       const added = get().settings.cautious ? await stepCautiously(count - done) : (await stepOnce(mode)) ? 1 : 0;
       if (added === 0) break;
@@ -328,7 +329,7 @@ export async function generate(count: number, mode: NextTokenMode): Promise<numb
  * Returns the number of tokens appended.
  */
 async function stepCautiously(maxTokens: number): Promise<number> {
-  const { lab, settings } = get();
+  const { nextToken: lab, settings } = get();
   if (!lab.analysis || !lab.row || lab.row.position !== lab.analysedIds.length) return 0;
   const client = engineClient();
   stopTokenIds ??= await loadStopTokenIds();
@@ -345,7 +346,7 @@ async function stepCautiously(maxTokens: number): Promise<number> {
   });
   // Stopped during the trials: the step is dropped whole (a cut trial is not a CNTP choice).
   if (result.stopped) return 0;
-  let tree = get().lab.tree;
+  let tree = get().nextToken.tree;
   const appendedCount = Math.min(result.appended.tokenIds.length, maxTokens);
   result.appended.tokenIds.slice(0, appendedCount).forEach((tokenId, i) => {
     tree = appendStep(tree, {

@@ -38,16 +38,22 @@ export function startLabDraftAutosave(): void {
   });
   useSession.subscribe((state, previous) => {
     const changed =
-      state.lab.tree !== previous.lab.tree ||
-      state.lab.selected !== previous.lab.selected ||
+      state.nextToken.tree !== previous.nextToken.tree ||
+      state.nextToken.selected !== previous.nextToken.selected ||
       state.model !== previous.model ||
-      state.lab.status !== previous.lab.status;
+      state.nextToken.status !== previous.nextToken.status;
     // Only an analysed lab: while a text is being tokenized or a model loads the tree may be stale or not yet restored.
-    if (!changed || !state.model || state.lab.status !== 'ready') return;
+    if (!changed || !state.model || state.nextToken.status !== 'ready') return;
     const tokens = state.vocabulary?.tokens;
     autosave.schedule(
       JSON.stringify(
-        labDraftOf(state.model.key, state.text, state.lab.tree, state.lab.selected, (id) => tokens?.[id] ?? `#${id}`),
+        labDraftOf(
+          state.model.key,
+          state.text,
+          state.nextToken.tree,
+          state.nextToken.selected,
+          (id) => tokens?.[id] ?? `#${id}`,
+        ),
       ),
     );
   });

@@ -51,15 +51,15 @@ describe('the analysis on screen and the text being edited', () => {
   });
 
   it('clears the previous text from the lab when a text is refused', () => {
-    useSession.setState({ lab: labWith([5, 6, 7], [5, 6, 7], 3) });
+    useSession.setState({ nextToken: labWith([5, 6, 7], [5, 6, 7], 3) });
     refuseText();
-    const lab = useSession.getState().lab;
+    const lab = useSession.getState().nextToken;
     expect([lab.analysis, lab.row, lab.textIds, lab.analysedIds]).toEqual([null, null, [], []]);
   });
 
   it('keeps a refused text clear when the tokens of the previous text arrive just after the refusal', async () => {
     useSession.setState({
-      lab: { ...EMPTY_LAB, tree: emptyTree() },
+      nextToken: { ...EMPTY_LAB, tree: emptyTree() },
       model: { id: 'm' } as never,
       text: 'The previous text',
     });
@@ -74,7 +74,7 @@ describe('the analysis on screen and the text being edited', () => {
     answerTokenize({ ids: [1, 2, 3, 4], tokens: [{}, {}, {}, {}] });
     refuseText();
     expect(await running).toBe(false);
-    const lab = useSession.getState().lab;
+    const lab = useSession.getState().nextToken;
     expect([lab.textIds, lab.textTokens, lab.status]).toEqual([[], [], 'idle']);
   });
 });

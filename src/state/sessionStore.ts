@@ -79,7 +79,7 @@ export interface SessionState {
   model: ModelInfo | null;
   load: LoadState;
   vocabulary: VocabularyResult | null;
-  lab: NextTokenLabState;
+  nextToken: NextTokenLabState;
   cachedModels: CachedModelEntry[];
 }
 
@@ -98,6 +98,6 @@ export const useSession = create<SessionState>(() => ({
   model: null,
   load: { status: 'idle', target: null, progress: null, error: null },
   vocabulary: null,
-  lab: EMPTY_LAB,
+  nextToken: EMPTY_LAB,
   cachedModels: [],
 }));

@@ -29,7 +29,7 @@ function notify(notice: { kind: 'info' | 'error'; text: string }): void {
 
 /** A link that reproduces the lab's inputs (model, text, settings, seed) on another machine. */
 export function currentShareLink(): { ok: true; url: string } | { ok: false; error: string } {
-  const { text, settings, lab, model: loaded } = useSession.getState();
+  const { text, settings, nextToken: lab, model: loaded } = useSession.getState();
   const model = currentModel();
   if (!model || !loaded) return { ok: false, error: 'Load a model first.' };
   // Only a host other than the default goes into the link: most links stay as they were.

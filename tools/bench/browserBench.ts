@@ -26,7 +26,7 @@ async function timeToFirstDistribution(page: Page, url: string): Promise<number>
   await page.goto(url);
   const handle = await page.waitForFunction(
     () =>
-      window.__tokenscope?.state().lab.status === 'ready' && window.__tokenscope?.state().lab.row !== null
+      window.__tokenscope?.state().nextToken.status === 'ready' && window.__tokenscope?.state().nextToken.row !== null
         ? performance.now()
         : false,
     null,
@@ -69,13 +69,13 @@ async function sliderToRepaintMs(page: Page): Promise<number> {
 async function candidateToDistributionMs(page: Page): Promise<number> {
   const elapsed = await page.evaluate(async () => {
     const api = window.__tokenscope!;
-    const length = api.state().lab.analysedIds.length;
+    const length = api.state().nextToken.analysedIds.length;
     const started = performance.now();
     document
       .querySelector<SVGElement>('[data-testid="distribution.bar"]')!
       .dispatchEvent(new MouseEvent('click', { bubbles: true }));
     for (;;) {
-      const lab = api.state().lab;
+      const lab = api.state().nextToken;
       if (lab.status === 'ready' && lab.analysedIds.length === length + 1 && lab.row?.position === length + 1) break;
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
@@ -85,9 +85,9 @@ async function candidateToDistributionMs(page: Page): Promise<number> {
   await page.getByTestId('branch.root').click();
   await page.waitForFunction(
     () =>
-      window.__tokenscope!.state().lab.tree.currentId === 0 &&
-      window.__tokenscope!.state().lab.status === 'ready' &&
-      window.__tokenscope!.state().lab.row !== null,
+      window.__tokenscope!.state().nextToken.tree.currentId === 0 &&
+      window.__tokenscope!.state().nextToken.status === 'ready' &&
+      window.__tokenscope!.state().nextToken.row !== null,
   );
   return elapsed;
 }

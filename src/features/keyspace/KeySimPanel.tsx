@@ -31,10 +31,10 @@ function intInput(value: string, min: number, max: number): number | null {
 }
 
 export function KeySimPanel({ modelKey, info, tokenText, focusTokenId }: Props) {
-  const row = useSession((s) => s.lab.row);
+  const row = useSession((s) => s.nextToken.row);
   const modelLabel = useSession((s) => s.model?.label ?? '');
-  const analysedIds = useSession((s) => s.lab.analysedIds);
-  const startTokenId = useSession((s) => s.lab.analysis?.startTokenId ?? null);
+  const analysedIds = useSession((s) => s.nextToken.analysedIds);
+  const startTokenId = useSession((s) => s.nextToken.analysis?.startTokenId ?? null);
   const textLength = analysedIds.length;
   const [topN, setTopN] = useState(100);
   const [topK, setTopK] = useState(10);

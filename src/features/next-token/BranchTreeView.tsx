@@ -56,7 +56,7 @@ function Branch({ tree, node, tokenText }: { tree: BranchTree; node: BranchNode;
 }
 
 export function BranchTreeView() {
-  const lab = useSession((s) => s.lab);
+  const lab = useSession((s) => s.nextToken);
   const text = useSession((s) => s.text);
   const vocabulary = useSession((s) => s.vocabulary);
   const tokenText = (id: number) => vocabulary?.tokens[id] ?? `#${id}`;

@@ -13,7 +13,7 @@ import { useWidth } from './useWidth';
 const HEIGHT_PX = 80;
 
 export function CautiousView() {
-  const lab = useSession((s) => s.lab);
+  const lab = useSession((s) => s.nextToken);
   const vocabulary = useSession((s) => s.vocabulary);
   const [ref, width] = useWidth<HTMLDivElement>(320);
   const [shownStep, setShownStep] = useState<number | null>(null);

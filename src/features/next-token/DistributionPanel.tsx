@@ -23,7 +23,7 @@ const STAGE_LABELS: Record<string, string> = {
 };
 
 export function DistributionPanel() {
-  const lab = useSession((s) => s.lab);
+  const lab = useSession((s) => s.nextToken);
   const settings = useSession((s) => s.settings);
   const vocabulary = useSession((s) => s.vocabulary);
   const modelLabel = useSession((s) => s.model?.label);

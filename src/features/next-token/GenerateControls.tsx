@@ -10,7 +10,7 @@ import { updateSettings } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
 
 export function GenerateControls() {
-  const lab = useSession((s) => s.lab);
+  const lab = useSession((s) => s.nextToken);
   const seed = useSession((s) => s.settings.seed);
   const cautious = useSession((s) => s.settings.cautious);
   const [countText, setCountText] = useState('20');

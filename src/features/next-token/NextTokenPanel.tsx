@@ -24,7 +24,7 @@ import { useScoredTextView } from './useScoredTextView';
 
 export function NextTokenPanel() {
   const text = useSession((s) => s.text);
-  const lab = useSession((s) => s.lab);
+  const lab = useSession((s) => s.nextToken);
   const model = useSession((s) => s.model);
   const settings = useSession((s) => s.settings);
   const vocabulary = useSession((s) => s.vocabulary);
