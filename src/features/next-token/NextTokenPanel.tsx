@@ -47,32 +47,33 @@ export function NextTokenPanel() {
         metricInfo={metricInfo}
       />
       <AnalysisStatusLine lab={lab} shown={shown} hasModel={Boolean(model)} tooLong={tooLong} />
-      <div className="next-token__text-row">
-        <TokenChips
-          tokens={chips.tokens}
-          metrics={chips.metrics}
-          continuationStart={chips.continuationStart}
-          scale={scale}
-          thresholds={settings.gltrThresholds}
-          selected={selected}
-          onSelect={selectPosition}
-          tokenText={tokenText}
-        />
-        <TextSidePanels
-          analysed={analysed}
-          panelMetrics={panelMetrics}
-          colourMetric={settings.colourMetric}
-          thresholds={settings.gltrThresholds}
-          scale={scale}
-          metricLabel={metricInfo.label}
-          modelLabel={model?.label}
-        />
-      </div>
+      {/* Chips and the distribution share the left column, so the distribution follows the text
+          at once (at 1024 × 700 it started below the fold under the GLTR panels); the panels about
+          the whole text sit at the top of the right column, above the controls. */}
       <div className="next-token__columns">
         <div className="next-token__main-column">
+          <TokenChips
+            tokens={chips.tokens}
+            metrics={chips.metrics}
+            continuationStart={chips.continuationStart}
+            scale={scale}
+            thresholds={settings.gltrThresholds}
+            selected={selected}
+            onSelect={selectPosition}
+            tokenText={tokenText}
+          />
           <DistributionPanel />
         </div>
         <div className="next-token__controls-column">
+          <TextSidePanels
+            analysed={analysed}
+            panelMetrics={panelMetrics}
+            colourMetric={settings.colourMetric}
+            thresholds={settings.gltrThresholds}
+            scale={scale}
+            metricLabel={metricInfo.label}
+            modelLabel={model?.label}
+          />
           <SaveExperiment />
           <SamplingControls />
           <GenerateControls />
