@@ -169,7 +169,11 @@ async function main(): Promise<void> {
   };
   const json = `${JSON.stringify(results, null, 2)}\n`;
   writeFileSync(join(REPO_ROOT, 'bench-results.json'), json);
-  const archive = join('docs', 'bench', `${results.date.slice(0, 16).replace(/:/g, '-')}-${commit}${only ? `-${only}` : ''}.json`);
+  const archive = join(
+    'docs',
+    'bench',
+    `${results.date.slice(0, 16).replace(/:/g, '-')}-${commit}${only ? `-${only}` : ''}.json`,
+  );
   mkdirSync(join(REPO_ROOT, 'docs', 'bench'), { recursive: true });
   writeFileSync(join(REPO_ROOT, archive), json);
   console.log(`Wrote bench-results.json and ${archive}`);
