@@ -3,13 +3,13 @@
  * first-token ranking and temperature sampling, run one after the other in the worker with
  * progress and Stop, plotted as unique answers against probes.
  */
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { DiversityCurve, type DiversitySeries } from '../../charts/DiversityCurve';
 import type { IcnMethod, IcnProbe } from '../../core/keyspace/icn';
 import { parseAnswerList } from '../../core/keyspace/answers';
 import { engineClient } from '../../state/engineClient';
-import { EngineCallError } from '../../worker/client';
 import { useWidth } from '../next-token/useWidth';
+import { useWorkerTask } from '../shared/useWorkerTask';
 import { checkIcnForm, ICN_MAX_PROBES_PER_RUN, ICN_MAX_RUNS, type IcnFormValues } from './icnForm';
 
 const METHODS: { method: IcnMethod; label: string }[] = [
@@ -23,34 +23,51 @@ const EXAMPLE = {
   answers: 'Argentina, Bolivia, Brazil, Chile, Colombia, Ecuador, Guyana, Paraguay, Peru, Suriname, Uruguay, Venezuela',
 };
 
+/** A probe done, or a method finished, during a run of the three methods. */
+interface IcnEvent {
+  method: IcnMethod;
+  done: number;
+  total: number;
+  probe?: IcnProbe;
+  finished?: IcnProbe[];
+}
+
+/** What a run has shown so far: the probes per method and where it is. */
+interface IcnRun {
+  probes: Record<string, IcnProbe[]>;
+  running: { method: IcnMethod; done: number; total: number };
+}
+
+function foldIcnEvent(previous: IcnRun | null, event: IcnEvent): IcnRun {
+  const probes = { ...(previous?.probes ?? {}) };
+  if (event.finished) probes[event.method] = event.finished;
+  else if (event.probe) probes[event.method] = [...(probes[event.method] ?? []), event.probe];
+  return { probes, running: { method: event.method, done: event.done, total: event.total } };
+}
+
 export function IcnPanel() {
   const [instruction, setInstruction] = useState('');
   const [answers, setAnswers] = useState('');
   const [runs, setRuns] = useState('10');
   const [tolerance, setTolerance] = useState('10');
   const [temperature, setTemperature] = useState('1');
-  const [probes, setProbes] = useState<Record<string, IcnProbe[]>>({});
-  const [running, setRunning] = useState<{ method: IcnMethod; done: number; total: number } | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   // The probes of the last run started: the curve's axis must not follow a field being edited.
   const [plottedTotal, setPlottedTotal] = useState(0);
-  const controller = useRef<AbortController | null>(null);
+  // One worker task for the three methods in turn; its folded progress is the curves so far,
+  // kept when the run is stopped (src/state/workerTask.ts).
+  const run = useWorkerTask<Record<string, IcnProbe[]>, IcnEvent, IcnRun>({ foldProgress: foldIcnEvent });
   const [ref, width] = useWidth<HTMLDivElement>(640);
   const judged = parseAnswerList(answers).length > 0;
   const form = checkIcnForm({ runs, tolerance, temperature });
 
-  const start = async (values: IcnFormValues) => {
-    controller.current?.abort();
-    const abort = new AbortController();
-    controller.current = abort;
-    setProbes({});
-    setMessage(null);
+  const start = (values: IcnFormValues) => {
     const total = values.runs * values.tolerance;
     setPlottedTotal(total);
-    try {
+    run.run(async (signal, onProgress) => {
+      const all: Record<string, IcnProbe[]> = {};
       for (const { method } of METHODS) {
-        setRunning({ method, done: 0, total });
-        const result = await engineClient().call(
+        onProgress({ method, done: 0, total });
+        all[method] = await engineClient().call(
           'keyIcn',
           {
             method,
@@ -62,24 +79,26 @@ export function IcnPanel() {
             acceptableText: answers,
           },
           {
-            signal: abort.signal,
-            onProgress: (p) => {
-              setRunning({ method, done: p.index + 1, total: p.totalProbes });
-              setProbes((s) => ({ ...s, [method]: [...(s[method] ?? []), p.probe] }));
-            },
+            signal,
+            onProgress: (p) => onProgress({ method, done: p.index + 1, total: p.totalProbes, probe: p.probe }),
           },
         );
-        setProbes((s) => ({ ...s, [method]: result }));
+        onProgress({ method, done: total, total, finished: all[method] });
       }
-    } catch (error) {
-      const stopped = abort.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled');
-      setMessage(
-        stopped ? 'Stopped; the curves show the probes done.' : error instanceof Error ? error.message : String(error),
-      );
-    } finally {
-      if (controller.current === abort) setRunning(null);
-    }
+      return all;
+    });
   };
+  const probes = (run.status === 'ready' ? run.result : run.progress?.probes) ?? {};
+  const running =
+    run.status === 'working'
+      ? (run.progress?.running ?? { method: METHODS[0].method, done: 0, total: plottedTotal })
+      : null;
+  const message =
+    run.status === 'cancelled'
+      ? 'Stopped; the curves show the probes done.'
+      : run.status === 'error'
+        ? run.error
+        : null;
 
   const series: DiversitySeries[] = METHODS.filter((m) => probes[m.method]?.length).map((m) => ({
     id: m.method,
@@ -166,7 +185,7 @@ export function IcnPanel() {
           />
         </label>
         {running ? (
-          <button type="button" data-testid="keyspace.icn.stop" onClick={() => controller.current?.abort()}>
+          <button type="button" data-testid="keyspace.icn.stop" onClick={run.cancel}>
             Stop
           </button>
         ) : (
@@ -175,7 +194,7 @@ export function IcnPanel() {
             data-testid="keyspace.icn.run"
             disabled={instruction.trim() === '' || !form.values}
             onClick={() => {
-              if (form.values) void start(form.values);
+              if (form.values) start(form.values);
             }}
           >
             Run the three methods{form.values ? ` (${3 * form.values.runs * form.values.tolerance} probes)` : ''}

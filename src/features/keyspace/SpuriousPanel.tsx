@@ -4,7 +4,7 @@
  * like a top key (keySim at or above the threshold) and the rest, and each group gets its
  * precision G, mean rank R and share P.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   canStartAcceptable,
   isAcceptableAnswer,
@@ -15,8 +15,8 @@ import {
 import type { ExpandedCandidate } from '../../protocol/keySpace';
 import type { KeySimResult } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineClient';
-import { EngineCallError } from '../../worker/client';
 import { visibleToken } from '../next-token/visibleToken';
+import { useWorkerTask } from '../shared/useWorkerTask';
 
 interface Props {
   result: KeySimResult;
@@ -25,12 +25,6 @@ interface Props {
   /** The context the candidates follow (start token included), for expanding them. */
   contextIds: number[];
 }
-
-type Expansion =
-  | { status: 'idle' }
-  | { status: 'running'; done: number; total: number }
-  | { status: 'done'; answers: ExpandedCandidate[] }
-  | { status: 'error'; message: string };
 
 const percent = (value: number | null) => (value === null ? '–' : `${(100 * value).toFixed(0)}%`);
 
@@ -49,42 +43,21 @@ function GroupRow({ name, group, testId }: { name: string; group: GroupStats; te
 
 export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Props) {
   const [answersText, setAnswersText] = useState('');
-  const [expansion, setExpansion] = useState<Expansion>({ status: 'idle' });
-  const controller = useRef<AbortController | null>(null);
+  const expansion = useWorkerTask<ExpandedCandidate[], { done: number; total: number }>();
   const answers = useMemo(() => parseAnswerList(answersText), [answersText]);
   // A new distribution makes old expansions meaningless.
-  useEffect(() => {
-    controller.current?.abort();
-    setExpansion({ status: 'idle' });
-  }, [result]);
+  const resetExpansion = expansion.reset;
+  useEffect(() => resetExpansion(), [result, resetExpansion]);
 
-  const expand = async () => {
-    controller.current?.abort();
-    const abort = new AbortController();
-    controller.current = abort;
+  const expand = () => {
     const tokenIds = result.candidates.map((c) => c.tokenId);
-    setExpansion({ status: 'running', done: 0, total: tokenIds.length });
-    try {
-      const expanded = await engineClient().call(
-        'keyExpand',
-        { contextIds, tokenIds },
-        {
-          signal: abort.signal,
-          onProgress: (p) => setExpansion({ status: 'running', done: p.done, total: p.total }),
-        },
-      );
-      setExpansion({ status: 'done', answers: expanded });
-    } catch (error) {
-      const stopped = abort.signal.aborted || (error instanceof EngineCallError && error.code === 'cancelled');
-      setExpansion(
-        stopped
-          ? { status: 'idle' }
-          : { status: 'error', message: error instanceof Error ? error.message : String(error) },
-      );
-    }
+    expansion.run((signal, onProgress) =>
+      engineClient().call('keyExpand', { contextIds, tokenIds }, { signal, onProgress }),
+    );
   };
 
-  const expanded = expansion.status === 'done' ? expansion.answers : null;
+  const expanded = expansion.status === 'ready' ? expansion.result : null;
+  const expandProgress = expansion.progress ?? { done: 0, total: result.candidates.length };
   const split = useMemo(() => {
     if (answers.length === 0) return null;
     const acceptableIds = expanded
@@ -114,16 +87,16 @@ export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Prop
         ≥ {threshold.toFixed(2)} (“look-alike”) or not.
       </p>
       <p>
-        {expansion.status === 'running' ? (
+        {expansion.status === 'working' ? (
           <span role="status" data-testid="keyspace.expand.progress">
-            Expanding candidate {expansion.done} of {expansion.total}{' '}
-            <progress value={expansion.done} max={expansion.total} />{' '}
-            <button type="button" data-testid="keyspace.expand.stop" onClick={() => controller.current?.abort()}>
+            Expanding candidate {expandProgress.done} of {expandProgress.total}{' '}
+            <progress value={expandProgress.done} max={expandProgress.total} />{' '}
+            <button type="button" data-testid="keyspace.expand.stop" onClick={expansion.cancel}>
               Stop
             </button>
           </span>
         ) : (
-          <button type="button" data-testid="keyspace.expand" onClick={() => void expand()}>
+          <button type="button" data-testid="keyspace.expand" onClick={expand}>
             {expanded
               ? 'Expand again'
               : `Expand the ${result.candidates.length} candidates into whole answers (greedy, up to ${result.candidates.length * 64} model steps)`}
@@ -132,7 +105,7 @@ export function SpuriousPanel({ result, threshold, tokenText, contextIds }: Prop
         {expansion.status === 'error' && (
           <span className="error" role="alert">
             {' '}
-            {expansion.message}
+            {expansion.error}
           </span>
         )}
       </p>
