@@ -1,6 +1,6 @@
 /**
  * One cancellable worker call at a time, without React, so every view calls the worker the same
- * way (src/features/shared/useWorkerTask.ts mirrors it into a component). A new call aborts the
+ * way (src/features/common/useWorkerTask.ts mirrors it into a component). A new call aborts the
  * older one in the worker; once a call is aborted its result, progress and errors are ignored, so
  * a slow old answer can never overwrite a newer one.
  */

@@ -5,7 +5,7 @@ import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineClient';
 import { visibleToken } from '../next-token/visibleToken';
 import { ProgressLine } from './ProgressLine';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 
 const SIZES = [50, 200, 1000, 2000];
 

@@ -18,9 +18,9 @@ import { CorpusPanel } from './CorpusPanel';
 import { LayerView } from './LayerView';
 import { PositionDetail } from './PositionDetail';
 import { ProgressLine } from './ProgressLine';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 import './bigram.css';
-import { LongTextBox } from '../shared/LongTextBox';
+import { LongTextBox } from '../common/LongTextBox';
 
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.bigramView);

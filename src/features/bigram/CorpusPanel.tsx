@@ -8,7 +8,7 @@ import type { ApproximationName, BigramCorpusResult, BigramProgress, CorpusInfo 
 import type { ModelInfo } from '../../protocol/model';
 import { engineClient } from '../../state/engineClient';
 import { ProgressLine } from './ProgressLine';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 
 const APPROXIMATIONS: Record<ApproximationName, string> = {
   'full-model': 'Full model, whole context (reference, not an approximation)',

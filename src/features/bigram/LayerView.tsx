@@ -4,7 +4,7 @@
  * layer × layer covariance similarity (plain or per-dimension standardised; our reading of
  * the paper, docs/PAPERS.md section 2).
  */
-import { ExportableChart } from '../shared/ChartExport';
+import { ExportableChart } from '../common/ChartExport';
 import { useEffect, useState } from 'react';
 import type { BigramProgress, InternalsReport, LensResult } from '../../protocol/bigram';
 import type { TokenView } from '../../protocol/nextToken';
@@ -15,7 +15,7 @@ import { useSession } from '../../state/sessionStore';
 import { chartCaption } from '../../core/lab/chartCaption';
 import { visibleToken } from '../next-token/visibleToken';
 import { ProgressLine } from './ProgressLine';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 
 export interface LayerViewProps {
   ids: readonly number[];

@@ -13,7 +13,7 @@ import { connectRefusal } from '../../state/connectPolicy';
 import type { CorpusApiResult } from '../../protocol/corpus';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 import { visibleToken } from '../next-token/visibleToken';
 import { corpusApiRequest, type CorpusApiSource } from './corpusApiRequest';
 

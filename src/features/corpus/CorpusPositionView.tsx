@@ -8,7 +8,7 @@ import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBa
 import type { CorpusPositionResult } from '../../protocol/corpus';
 import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineClient';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 import { visibleToken } from '../next-token/visibleToken';
 import { CorpusApiPanel } from './CorpusApiPanel';
 import type { CorpusApiSource } from './corpusApiRequest';

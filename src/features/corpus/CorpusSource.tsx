@@ -12,7 +12,7 @@ import { utf8Length } from '../../core/tokenizers/words';
 import type { CorpusIndexInfo, CorpusProgress, CorpusSourceParams } from '../../protocol/corpus';
 import type { ModelInfo } from '../../protocol/model';
 import { engineClient } from '../../state/engineClient';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 import type { TrainingSplit } from './useTrainingSplit';
 
 const PHASES: Record<CorpusProgress['phase'], string> = {

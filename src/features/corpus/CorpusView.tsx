@@ -13,7 +13,7 @@ import type { CorpusIndexInfo, CorpusScoreResult } from '../../protocol/corpus';
 import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 import { useWidth } from '../next-token/useWidth';
 import { CorpusChips } from './CorpusChips';
 import { CorpusInterpolation } from './CorpusInterpolation';

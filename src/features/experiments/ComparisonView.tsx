@@ -4,7 +4,7 @@
  * per-position change in surprisal as a chart, the positions that changed most, and the
  * looked-at distributions candidate by candidate.
  */
-import { ChartExport } from '../shared/ChartExport';
+import { ChartExport } from '../common/ChartExport';
 import { DeltaBars } from '../../charts/DeltaBars';
 import type { SideSummary } from '../../core/experiments/compare';
 import { closeComparison } from '../../state/experimentComparisonActions';

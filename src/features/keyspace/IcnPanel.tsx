@@ -9,7 +9,7 @@ import type { IcnMethod, IcnProbe } from '../../core/keyspace/icn';
 import { parseAnswerList } from '../../core/keyspace/answers';
 import { engineClient } from '../../state/engineClient';
 import { useWidth } from '../next-token/useWidth';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 import { checkIcnForm, ICN_MAX_PROBES_PER_RUN, ICN_MAX_RUNS, type IcnFormValues } from './icnForm';
 
 const METHODS: { method: IcnMethod; label: string }[] = [

@@ -12,7 +12,7 @@ import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { useWidth } from '../next-token/useWidth';
 import { visibleToken } from '../next-token/visibleToken';
-import { useWorkerCall } from '../shared/useWorkerTask';
+import { useWorkerCall } from '../common/useWorkerTask';
 
 interface Props {
   modelKey: string;

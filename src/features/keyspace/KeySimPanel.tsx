@@ -4,7 +4,7 @@
  * listed with the top key they resemble, then the maps and the spurious-correlation split
  * of the same candidates.
  */
-import { ExportableChart } from '../shared/ChartExport';
+import { ExportableChart } from '../common/ChartExport';
 import { useMemo, useState } from 'react';
 import { RankKeySimChart, pointKind, type RankKeySimPoint } from '../../charts/RankKeySimChart';
 import { formatProbability } from '../../charts/ProbabilityBars';
@@ -16,7 +16,7 @@ import { useWidth } from '../next-token/useWidth';
 import { visibleToken } from '../next-token/visibleToken';
 import { KeyMapPanel } from './KeyMapPanel';
 import { SpuriousPanel } from './SpuriousPanel';
-import { useWorkerCall } from '../shared/useWorkerTask';
+import { useWorkerCall } from '../common/useWorkerTask';
 
 interface Props {
   modelKey: string;

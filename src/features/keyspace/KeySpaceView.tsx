@@ -13,7 +13,7 @@ import { IcnPanel } from './IcnPanel';
 import { KeySimPanel } from './KeySimPanel';
 import { NeighboursPanel } from './NeighboursPanel';
 import { findTokens } from '../../core/keyspace/tokenSearch';
-import { useWorkerCall } from '../shared/useWorkerTask';
+import { useWorkerCall } from '../common/useWorkerTask';
 
 function InfoLine({ info }: { info: KeySpaceInfo }) {
   const out = info.output!;

@@ -8,7 +8,7 @@ import type { NeighbourRow } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { visibleToken } from '../next-token/visibleToken';
-import { useWorkerCall } from '../shared/useWorkerTask';
+import { useWorkerCall } from '../common/useWorkerTask';
 
 interface Props {
   modelKey: string;

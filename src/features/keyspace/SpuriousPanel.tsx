@@ -16,7 +16,7 @@ import type { ExpandedCandidate } from '../../protocol/keySpace';
 import type { KeySimResult } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineClient';
 import { visibleToken } from '../next-token/visibleToken';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 
 interface Props {
   result: KeySimResult;

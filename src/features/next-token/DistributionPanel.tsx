@@ -4,7 +4,7 @@
  * the entropy, and what each sampling stage keeps. Clicking a bar appends that token.
  */
 import { useMemo, useRef, useState } from 'react';
-import { ChartExport } from '../shared/ChartExport';
+import { ChartExport } from '../common/ChartExport';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { chartCaption, samplingCaption } from '../../core/lab/chartCaption';
 import { distributionView, STAGE_NAMES } from '../../core/lab/distributionView';

@@ -1,6 +1,6 @@
 /** GLTR's three histograms over the scored text, beside the text view (docs/PAPERS.md section 6). */
 import { memo } from 'react';
-import { ExportableChart } from '../shared/ChartExport';
+import { ExportableChart } from '../common/ChartExport';
 import { Histogram } from '../../charts/Histogram';
 import { rankBucketCounts, relativeToTopHistogram, top10EntropyHistogram } from '../../core/lab/gltrPanels';
 import type { PositionMetrics } from '../../core/lab/positionMetrics';

@@ -4,7 +4,7 @@ import { utf8Length } from '../../core/tokenizers/words';
 import { setText } from '../../state/engineActions';
 import { refuseText } from '../../state/nextTokenActions';
 import { useSession } from '../../state/sessionStore';
-import { LongTextBox } from '../shared/LongTextBox';
+import { LongTextBox } from '../common/LongTextBox';
 
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.nextTokenLab);

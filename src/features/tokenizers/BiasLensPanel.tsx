@@ -10,7 +10,7 @@ import type { BiasLensResult } from '../../protocol/tokenizerLab';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';
-import { useWorkerCall } from '../shared/useWorkerTask';
+import { useWorkerCall } from '../common/useWorkerTask';
 import { BiasPromptInput } from './BiasPromptInput';
 
 export function Bars({

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { CharPositionsChart } from '../../charts/CharPositionsChart';
 import { labCharPositions } from '../../state/tokenizerLabActions';
-import { useWorkerCall } from '../shared/useWorkerTask';
+import { useWorkerCall } from '../common/useWorkerTask';
 
 export function CharPositionsPanel({ tokenizerIds }: { tokenizerIds: readonly string[] }) {
   const [word, setWord] = useState('strawberry');

@@ -5,11 +5,11 @@
  * (it takes a forward pass per cover of every prompt), with progress and Cancel.
  */
 import { useState } from 'react';
-import { ExportableChart } from '../shared/ChartExport';
+import { ExportableChart } from '../common/ChartExport';
 import { ParityChart } from '../../charts/ParityChart';
 import { PARALLEL_SENTENCES } from '../../core/tokenizers/parity';
 import type { LanguageBiasProgress, LanguageBiasResult } from '../../protocol/tokenizerLab';
-import { useWorkerTask } from '../shared/useWorkerTask';
+import { useWorkerTask } from '../common/useWorkerTask';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { visibleToken } from '../next-token/visibleToken';

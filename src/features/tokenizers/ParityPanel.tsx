@@ -2,7 +2,7 @@
  * Tokens per language relative to English, per tokenizer, on the parallel sentences shipped
  * with the app (17 languages, 11 scripts; CC0, core/tokenizers/parity/README.md).
  */
-import { ExportableChart } from '../shared/ChartExport';
+import { ExportableChart } from '../common/ChartExport';
 import { ParityChart } from '../../charts/ParityChart';
 import type { LabParityRow } from '../../protocol/tokenizerLab';
 import { useWidth } from '../next-token/useWidth';

@@ -15,7 +15,7 @@ import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
 import { defaultOtherModel } from '../models/defaultModels';
 import { useEmbeddedModels } from '../models/useEmbeddedModels';
 import { visibleToken } from '../next-token/visibleToken';
-import { useWorkerCall } from '../shared/useWorkerTask';
+import { useWorkerCall } from '../common/useWorkerTask';
 import { BiasPromptInput } from './BiasPromptInput';
 import { Bars } from './BiasLensPanel';
 
