@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPLICA_IDS, REPLICAS_DIR } from './e2e/replicaIds';
+import { CHROMIUM_FLAGS } from './tools/lib/chromiumFlags';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM_PATH)) {
@@ -26,17 +27,6 @@ const INFINIGRAM_CORPUS = join(tmpdir(), `tokenscope-infinigram-corpus-${INFINIG
 const APP_DIR = process.env.E2E_DIST ?? 'dist';
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-
-/** Flags with which Debian's Chromium runs headless as root (found by trying): no sandbox (refused as root otherwise), no GPU, no background network traffic. */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export default defineConfig({
   testDir: 'e2e',

@@ -18,16 +18,8 @@ import { benchBatchRunner, type BatchBenchResult, type LoopTiming } from '../../
 import { Engine } from '../../src/engine/engine';
 import type { ModelInfo } from '../../src/protocol/model';
 import { median, type Figure } from './stats';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RUNS = 3;
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 

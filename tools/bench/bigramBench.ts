@@ -11,16 +11,8 @@ import { cpus } from 'node:os';
 import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { Engine } from '../../src/engine/engine';
 import { median, type Figure } from './stats';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RUNS = 3;
 const BIGRAM_TOKENS = 1000;
 const LAYER_POSITIONS = 512;

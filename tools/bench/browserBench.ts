@@ -7,19 +7,10 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 
 import type { CallKind, ParamsOf, ResultOf } from '../../src/protocol/calls';
 import { median, repeat, type Figure } from './stats';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
 /** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */
 const STEP_RUNS = 15;
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Opens the app and returns ms from navigation start to the first next-token distribution. */
 async function timeToFirstDistribution(page: Page, url: string): Promise<number> {

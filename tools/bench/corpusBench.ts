@@ -14,16 +14,8 @@ import { createInfiniGramApi } from '../../src/core/ngram/infiniGramApi';
 import type { TrainingSplitEntry } from '../../src/protocol/corpus';
 import { startInfiniGramServer } from '../infinigram-server.mjs';
 import { median, type Figure } from './stats';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RUNS = 3;
 const SCORED_TOKENS = 2000;
 const REPO_ROOT = join(import.meta.dirname, '..', '..');

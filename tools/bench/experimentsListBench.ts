@@ -15,16 +15,8 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 
 import { exampleExportFile } from '../../src/storage/exampleFiles';
 import { median, repeat, type Figure } from './stats';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RECORDS = 10_000;
 const RECORDS_PER_FILE = 2_000;
 const SWITCH_RUNS = 9;

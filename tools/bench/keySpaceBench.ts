@@ -8,16 +8,8 @@
 import { chromium, type Page } from '@playwright/test';
 
 import { median, type Figure } from './stats';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PAGE_LOADS = 3;
 const QUERIES = 15;
 const WARMUP_QUERIES = 3;

@@ -8,16 +8,8 @@ import { chromium } from '@playwright/test';
 
 import { BIAS_DEMO_PROMPTS } from '../../src/core/tokenizers/biasLens';
 import { median, type Figure } from './stats';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const RUNS = 3;
 const OTHER = { kind: 'embedded' as const, id: 'sotu-bytes' };
 

@@ -16,19 +16,10 @@ import { join } from 'node:path';
 import { chromium, expect as playwrightExpect, type Page } from '@playwright/test';
 import { createStaticServer, listen } from '../serve.mjs';
 import { DEFAULT_MODEL } from '../../e2e/tokenscopePage';
+import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 
 const OUT_DIR = 'docs/screenshots';
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** The flags the end-to-end tests run Chromium with (playwright.config.ts). */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PARAGRAPH =
   'Fellow-Citizens of the Senate and of the House of Representatives: the state of the Union is strong, and the United States of America will meet the duties of the year.';
 
