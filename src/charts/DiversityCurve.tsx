@@ -3,6 +3,7 @@
  * solid lines count unique answers judged correct when a list of acceptable answers was
  * given, dashed lines all unique answers. Props in, nothing out.
  */
+import { BottomAxis } from './BottomAxis';
 import { scaleLinear, schemeTableau10 } from 'd3';
 
 export interface DiversitySeries {
@@ -53,19 +54,15 @@ export function DiversityCurve({ series, totalProbes, width, height = 240 }: Div
             </text>
           </g>
         ))}
-        {x.ticks(6).map((t) => (
-          <text key={t} x={x(t)} y={height - MARGIN.bottom + 14} textAnchor="middle" className="chart__tick">
-            {t}
-          </text>
-        ))}
-        <text
-          x={(MARGIN.left + width - MARGIN.right) / 2}
-          y={height - 4}
-          textAnchor="middle"
-          className="chart__axis-label"
-        >
-          probes
-        </text>
+        <BottomAxis
+          ticks={x.ticks(6)}
+          at={x}
+          left={MARGIN.left}
+          right={width - MARGIN.right}
+          height={height}
+          bottomMargin={MARGIN.bottom}
+          label="probes"
+        />
         {series.map((s, i) => (
           <g
             key={s.id}

@@ -4,6 +4,7 @@
  * key and a top-K key. Candidates beyond the top K above the threshold are the look-alikes
  * whose rank may come from their key resembling a top key. Props in, callbacks out.
  */
+import { BottomAxis } from './BottomAxis';
 import { selectableMarkProps } from './selectableMark';
 import { scaleLinear, scaleLog } from 'd3';
 import { useMemo } from 'react';
@@ -86,19 +87,15 @@ export function RankKeySimChart({
           </text>
         </g>
       ))}
-      {xTicks.map((t) => (
-        <text key={t} x={x(t)} y={height - MARGIN.bottom + 14} textAnchor="middle" className="chart__tick">
-          {t}
-        </text>
-      ))}
-      <text
-        x={(MARGIN.left + width - MARGIN.right) / 2}
-        y={height - 4}
-        textAnchor="middle"
-        className="chart__axis-label"
-      >
-        rank by logit (log scale)
-      </text>
+      <BottomAxis
+        ticks={xTicks}
+        at={x}
+        left={MARGIN.left}
+        right={width - MARGIN.right}
+        height={height}
+        bottomMargin={MARGIN.bottom}
+        label="rank by logit (log scale)"
+      />
       <text
         transform={`translate(12, ${(MARGIN.top + height - MARGIN.bottom) / 2}) rotate(-90)`}
         textAnchor="middle"

@@ -2,6 +2,7 @@
  * A value against sampling temperature, one line per series (a model), with optional interval
  * bars: the ToM study's accuracy and entropy plots. Props in, nothing out.
  */
+import { BottomAxis } from './BottomAxis';
 import { line, scaleLinear } from 'd3';
 
 export interface TemperaturePoint {
@@ -71,25 +72,17 @@ export function TemperatureChart({
             </text>
           </g>
         ))}
-        {x.ticks(5).map((t) => (
-          <text
-            key={`x${t}`}
-            x={x(t)}
-            y={height - MARGIN.bottom + 14}
-            textAnchor="middle"
-            className="temperature-chart__tick"
-          >
-            {t}
-          </text>
-        ))}
-        <text
-          x={(MARGIN.left + width - MARGIN.right) / 2}
-          y={height - 4}
-          textAnchor="middle"
-          className="temperature-chart__axis"
-        >
-          temperature
-        </text>
+        <BottomAxis
+          ticks={x.ticks(5)}
+          at={x}
+          left={MARGIN.left}
+          right={width - MARGIN.right}
+          height={height}
+          bottomMargin={MARGIN.bottom}
+          label="temperature"
+          tickClass="temperature-chart__tick"
+          labelClass="temperature-chart__axis"
+        />
         <text
           transform={`translate(11 ${(height - MARGIN.bottom + MARGIN.top) / 2}) rotate(-90)`}
           textAnchor="middle"
