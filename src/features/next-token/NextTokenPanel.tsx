@@ -34,12 +34,14 @@ export function NextTokenPanel() {
     settings.gltrThresholds,
     vocabulary,
   );
-  const tooLong = useMemo(() => bytesProblem(LIMITS.nextTokenLab, utf8Length(text)), [text]);
+  // Counted once per text: the limit check and the text box's size both read it.
+  const textBytes = useMemo(() => utf8Length(text), [text]);
+  const tooLong = bytesProblem(LIMITS.nextTokenLab, textBytes);
   const metricInfo = COLOUR_METRICS.find((m) => m.metric === settings.colourMetric)!;
 
   return (
     <section className="next-token" aria-label="Next-token lab">
-      <NextTokenTextInput text={text} tooLong={tooLong} />
+      <NextTokenTextInput text={text} textBytes={textBytes} tooLong={tooLong} />
       <ColourMetricToolbar
         colourMetric={settings.colourMetric}
         thresholds={settings.gltrThresholds}

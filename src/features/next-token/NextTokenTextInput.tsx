@@ -9,7 +9,16 @@ import { LongTextBox } from '../common/LongTextBox';
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.nextTokenLab);
 
-export function NextTokenTextInput({ text, tooLong }: { text: string; tooLong: string | null }) {
+export function NextTokenTextInput({
+  text,
+  textBytes,
+  tooLong,
+}: {
+  text: string;
+  /** UTF-8 length of `text`, counted by the panel. */
+  textBytes: number;
+  tooLong: string | null;
+}) {
   const onTextChange = (value: string) => {
     if (bytesProblem(LIMITS.nextTokenLab, utf8Length(value))) {
       // Kept (nothing typed is lost) but not scored: the refusal below says why.
@@ -30,6 +39,7 @@ export function NextTokenTextInput({ text, tooLong }: { text: string; tooLong: s
         testId="text.input"
         className="next-token__text"
         value={text}
+        valueBytes={textBytes}
         onChange={onTextChange}
         rows={4}
       />

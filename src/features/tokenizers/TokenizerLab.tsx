@@ -47,11 +47,12 @@ export function TokenizerLab() {
 
   // Memoised: hovering re-renders the view, and the text may be 1 MB.
   const [tokenizeRun, setTokenizeRun] = useState(0);
-  // Rebuilt only when one of its parts changes (ids by value: the list is fetched again after
-  // each run), since it holds the text and comparing two 1 MB keys costs milliseconds.
+  // A new object only when one of its parts changes (ids by value: the list is fetched again
+  // after each run); useWorkerCall compares keys by identity, so the 1 MB text is never copied
+  // into a string key or compared character by character.
   const idsKey = ids.join('\n');
   const tokenizeKey = useMemo(
-    () => (idsKey && !tooLong ? JSON.stringify([modelKey, idsKey, tokenizeRun, prefs.text]) : null),
+    () => (idsKey && !tooLong ? { modelKey, idsKey, tokenizeRun, text: prefs.text } : null),
     [modelKey, idsKey, tokenizeRun, prefs.text, tooLong],
   );
   // Rows are drawn as they finish (folded progress), in transitions: a row of 1 MB is thousands of chips.
