@@ -10,27 +10,15 @@ import { CorpusView } from '../features/corpus/CorpusView';
 import { BatchView } from '../features/batch/BatchView';
 import { useKeySpace } from '../state/keySpaceStore';
 import { useSession } from '../state/sessionStore';
+import { showView, useView, VIEWS, type View } from '../state/viewStore';
 import { BackendBadge } from './BackendBadge';
 import { Notices } from './Notices';
 import { SettingsPanel } from './SettingsPanel';
 
 type Panel = 'models' | 'settings' | null;
 
-/** The main views; each lives in src/features/<view>/. */
-export type View = 'lab' | 'tokenizers' | 'experiments' | 'keyspace' | 'bigram' | 'corpus' | 'batch';
-
-const VIEWS: { view: View; label: string }[] = [
-  { view: 'lab', label: 'Next token' },
-  { view: 'tokenizers', label: 'Tokenizers' },
-  { view: 'keyspace', label: 'Key space' },
-  { view: 'bigram', label: 'Bigram & layers' },
-  { view: 'corpus', label: 'Corpus' },
-  { view: 'batch', label: 'Batch' },
-  { view: 'experiments', label: 'Experiments' },
-];
-
 /** Memoised: opening Models or Settings re-renders the header and the side panel, not the view (which may hold a long text). */
-const MainView = memo(function MainView({ view, setView }: { view: View; setView: (view: View) => void }) {
+const MainView = memo(function MainView({ view }: { view: View }) {
   switch (view) {
     case 'lab':
       return <NextTokenPanel />;
@@ -45,7 +33,7 @@ const MainView = memo(function MainView({ view, setView }: { view: View; setView
     case 'batch':
       return <BatchView />;
     case 'experiments':
-      return <ExperimentsView onOpened={() => setView('lab')} />;
+      return <ExperimentsView onOpened={() => showView('lab')} />;
   }
 });
 
@@ -53,11 +41,11 @@ export function App() {
   const model = useSession((s) => s.model);
   const loading = useSession((s) => s.load);
   const [panel, setPanel] = useState<Panel>(null);
-  const [view, setView] = useState<View>('lab');
+  const view = useView((s) => s.view);
   // A "key space" link anywhere in the app (openKeySpace) switches to that view.
   const keySpaceRequests = useKeySpace((s) => s.openRequests);
   useEffect(() => {
-    if (keySpaceRequests > 0) setView('keyspace');
+    if (keySpaceRequests > 0) showView('keyspace');
   }, [keySpaceRequests]);
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
   const showPicker = panel === 'models' || loading.status !== 'idle';
@@ -78,7 +66,7 @@ export function App() {
               type="button"
               data-testid={`nav.view.${v.view}`}
               aria-pressed={view === v.view}
-              onClick={() => setView(v.view)}
+              onClick={() => showView(v.view)}
             >
               {v.label}
             </button>
@@ -101,7 +89,7 @@ export function App() {
       <Notices />
       <div className="app__body">
         <main className="app__main">
-          <MainView view={view} setView={setView} />
+          <MainView view={view} />
         </main>
         {(showPicker || panel === 'settings') && (
           <aside className="app__side">
