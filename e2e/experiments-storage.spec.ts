@@ -60,7 +60,7 @@ test('an import cut off by a reload says what came in; importing again finishes 
   const fileName = path.split('/').pop()!;
   await openApp(page);
   await page.getByTestId('nav.view.experiments').click();
-  await expect(page.getByTestId('experiments.empty')).toBeVisible();
+  await expect(page.getByTestId('empty-hint.experiments')).toBeVisible();
 
   await page.getByTestId('experiments.import').setInputFiles(path);
   // Reload once some records are in, as a person closing the tab would.
@@ -128,7 +128,7 @@ test('a full disk in the middle of an import: it says how many came in, keeps no
   const fileName = path.split('/').pop()!;
   await openApp(page);
   await page.getByTestId('nav.view.experiments').click();
-  await expect(page.getByTestId('experiments.empty')).toBeVisible();
+  await expect(page.getByTestId('empty-hint.experiments')).toBeVisible();
 
   await page.getByTestId('experiments.import').setInputFiles(path);
   const notice = page.getByTestId('experiments.notice');

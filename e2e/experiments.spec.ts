@@ -115,7 +115,7 @@ test('save, reload, open: the lab comes back with its tree, seed and selection; 
     await otherApp.open({ backend: 'wasm' });
     await otherApp.expectModel(`embedded:${DEFAULT_MODEL}`);
     await other.getByTestId('nav.view.experiments').click();
-    await expect(other.getByTestId('experiments.empty')).toBeVisible();
+    await expect(other.getByTestId('empty-hint.experiments')).toBeVisible();
     await other.getByTestId('experiments.import').setInputFiles(path);
     await expect(other.getByTestId('experiments.notice')).toContainText('Imported 1 experiment');
     const reexported = other.waitForEvent('download');

@@ -12,7 +12,17 @@ import ts from 'typescript';
  * so they follow the same rules.
  */
 export type Layer =
-  'core' | 'protocol' | 'storage' | 'engine' | 'worker' | 'state' | 'charts' | 'features' | 'app' | 'cli';
+  | 'core'
+  | 'protocol'
+  | 'storage'
+  | 'engine'
+  | 'worker'
+  | 'state'
+  | 'charts'
+  | 'features'
+  | 'app'
+  | 'cli'
+  | 'serviceWorker';
 
 export interface LayerRule {
   /** Layers this one may import (besides itself). */
@@ -102,6 +112,12 @@ export const LAYER_RULES: Readonly<Record<Layer, LayerRule>> = {
   cli: {
     mayImport: ['engine', 'protocol', 'core', 'storage'],
     why: 'drives engine and core directly under Node, never the UI; nothing imports it',
+  },
+  serviceWorker: {
+    mayImport: ['core'],
+    forbiddenPackages: CORE_FORBIDDEN_PACKAGES,
+    noNodeBuiltins: true,
+    why: 'the offline service worker (its own bundle, /sw.js): caching rules from core/offline; nothing imports it',
   },
 };
 

@@ -4,7 +4,9 @@ import { App } from './app/App';
 import { installTestApi } from './app/testApi';
 import './app/app.css';
 import { startEngine } from './state/engineActions';
+import { startOfflineApp } from './state/offlineApp';
 import { applyShareLinkFromLocation } from './state/shareLinkActions';
+import { applyDemoLinkFromLocation } from './state/demoScriptFileActions';
 import { restoreLabDraft, startLabDraftAutosave } from './state/nextTokenDraftActions';
 
 const testApi = new URLSearchParams(location.search).get('testApi') === '1';
@@ -14,17 +16,21 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+// The production build saves itself for offline use (a service worker; src/state/offlineApp.ts).
+void startOfflineApp();
 
 // Start the worker at once: runtime initialisation overlaps with the first render.
 // A share link (#share=…) is applied once the default model is up; otherwise the tree of
 // continuations explored last time comes back. Autosave starts after, so it cannot
 // overwrite the kept tree with the empty one of a fresh start.
 void startEngine({ testApi })
-  .then(() => applyShareLinkFromLocation())
+  // A demo link (#demo=…) opens its script at its start, in place of a share link.
+  .then(async () => (await applyDemoLinkFromLocation()) || (await applyShareLinkFromLocation()))
   .then((shared) => (shared ? false : restoreLabDraft()))
   .finally(() => {
     startLabDraftAutosave();
     // A share link pasted into this tab's address bar changes only the hash (no reload).
     window.addEventListener('hashchange', () => void applyShareLinkFromLocation());
+    window.addEventListener('hashchange', () => void applyDemoLinkFromLocation());
   });
 if (testApi) installTestApi();

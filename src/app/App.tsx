@@ -1,5 +1,9 @@
-/** The shell: header with the current model and the backend badge, the first view, and a side panel. */
-import { memo, useEffect, useState } from 'react';
+/**
+ * The shell: header with the current model and the backend badge, the first view, and a side
+ * panel. It also applies the colour theme and presenter mode to <html> (their palettes are
+ * custom properties in app.css).
+ */
+import { memo, useEffect, useLayoutEffect, useState } from 'react';
 import { ExperimentsView } from '../features/experiments/ExperimentsView';
 import { ModelPicker } from '../features/models/ModelPicker';
 import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
@@ -10,12 +14,19 @@ import { CorpusView } from '../features/corpus/CorpusView';
 import { BatchView } from '../features/batch/BatchView';
 import { useKeySpace } from '../state/keySpaceStore';
 import { useSession } from '../state/sessionStore';
-import { showView, useView, VIEWS, type View } from '../state/viewStore';
+import { showView, useView, VIEWS, VIEW_IDS, type View } from '../state/viewStore';
+import { togglePresenting, usePresenter } from '../state/presenterStore';
+import { usePresenterKeys } from '../features/presenter/usePresenterKeys';
 import { BackendBadge } from './BackendBadge';
+import { OfflineBadge } from './OfflineBadge';
+import { FirstVisitTour } from '../features/tour/FirstVisitTour';
+import { TourButton } from '../features/tour/TourButton';
 import { Notices } from './Notices';
 import { SettingsPanel } from './SettingsPanel';
+import { DemoScriptPanel } from '../features/demo/DemoScriptPanel';
+import { DemoStrip } from '../features/demo/DemoStrip';
 
-type Panel = 'models' | 'settings' | null;
+type Panel = 'models' | 'settings' | 'demo' | null;
 
 /** Memoised: opening Models or Settings re-renders the header and the side panel, not the view (which may hold a long text). */
 const MainView = memo(function MainView({ view }: { view: View }) {
@@ -47,6 +58,22 @@ export function App() {
   useEffect(() => {
     if (keySpaceRequests > 0) showView('keyspace');
   }, [keySpaceRequests]);
+  const theme = useSession((s) => s.settings.theme);
+  const presenting = usePresenter((s) => s.presenting);
+  usePresenterKeys(presenting);
+  // Layout effects: set before the first paint, so a stored dark theme or ?present=1 does not flash the default.
+  useLayoutEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') delete root.dataset.theme;
+    else root.dataset.theme = theme;
+  }, [theme]);
+  useLayoutEffect(() => {
+    const root = document.documentElement;
+    if (presenting) root.dataset.presenter = '';
+    else delete root.dataset.presenter;
+    // The audience sees one view: a side panel open when presenting starts is closed.
+    if (presenting) setPanel(null);
+  }, [presenting]);
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
   const showPicker = panel === 'models' || loading.status !== 'idle';
   return (
@@ -59,6 +86,7 @@ export function App() {
             : 'no model yet'}
         </span>
         <BackendBadge />
+        <OfflineBadge />
         <nav className="app__views" aria-label="Views">
           {VIEWS.map((v) => (
             <button
@@ -72,7 +100,33 @@ export function App() {
             </button>
           ))}
         </nav>
+        <select
+          className="app__view-select"
+          aria-label="View"
+          data-testid="nav.view.select"
+          value={view}
+          onChange={(event) => showView(VIEW_IDS.find((v) => v === event.target.value) ?? 'lab')}
+        >
+          {VIEWS.map((v) => (
+            <option key={v.view} value={v.view}>
+              {v.label}
+            </option>
+          ))}
+        </select>
         <nav className="app__nav">
+          <button
+            type="button"
+            data-testid="nav.presenter"
+            aria-pressed={presenting}
+            title="Presenter mode: large type, high contrast, PageDown / PageUp step the lab, ↓ ↑ change the view"
+            onClick={togglePresenting}
+          >
+            Present
+          </button>
+          <TourButton />
+          <button type="button" data-testid="nav.demo" aria-pressed={panel === 'demo'} onClick={() => toggle('demo')}>
+            Demo
+          </button>
           <button type="button" data-testid="nav.models" aria-pressed={showPicker} onClick={() => toggle('models')}>
             Models
           </button>
@@ -87,14 +141,18 @@ export function App() {
         </nav>
       </header>
       <Notices />
+      {/* Not while presenting: the audience should not see a tour card over the demo. */}
+      {!presenting && <FirstVisitTour />}
       <div className="app__body">
         <main className="app__main">
+          <DemoStrip />
           <MainView view={view} />
         </main>
-        {(showPicker || panel === 'settings') && (
+        {(showPicker || panel === 'settings' || panel === 'demo') && (
           <aside className="app__side">
             {showPicker && <ModelPicker />}
             {panel === 'settings' && <SettingsPanel />}
+            {panel === 'demo' && <DemoScriptPanel />}
           </aside>
         )}
       </div>

@@ -4,7 +4,7 @@ import { INFINI_GRAM_INDEXES } from '../core/ngram/infiniGramApiTypes';
 import { hubHostProblem, withTrailingSlash } from '../protocol/modelSources';
 import { updateSettings } from '../state/engineActions';
 import { useSession } from '../state/sessionStore';
-import { infiniGramHostProblem } from '../state/settings';
+import { infiniGramHostProblem, THEMES } from '../state/settings';
 import { connectRefusal } from '../state/connectPolicy';
 import { HubHostPolicyNote } from '../features/models/HubHostPolicyNote';
 
@@ -47,6 +47,18 @@ export function SettingsPanel() {
           Always WASM (CPU)
         </label>
       </fieldset>
+      <label>
+        Theme
+        <select
+          value={settings.theme}
+          data-testid="settings.theme"
+          onChange={(event) => updateSettings({ theme: THEMES.find((t) => t === event.target.value) ?? 'system' })}
+        >
+          <option value="system">Follow the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
+      </label>
       <label>
         Bars in the distribution
         <input

@@ -58,13 +58,14 @@ export function CharPositionsChart({ rows }: CharPositionsChartProps) {
                 data-offset={cell.offsetInToken}
               >
                 <title>{`${JSON.stringify(cell.char)}: in a token of ${cell.tokenLength} characters, at offset ${cell.offsetInToken}${cell.splitAcrossTokens ? ' (its bytes are split across tokens)' : ''}`}</title>
-                <rect width={CELL_PX} height={28} fill={shade(cell.tokenLength)} stroke="#fff" />
+                <rect width={CELL_PX} height={28} fill={shade(cell.tokenLength)} className="tlab-chars__cell" />
                 <text
                   x={CELL_PX / 2}
                   y={19}
                   textAnchor="middle"
                   className="tlab-chars__char"
-                  fill={dark ? '#fff' : undefined}
+                  // Dark text on the light shades in either theme (the shades are data colours, not the theme's).
+                  fill={dark ? '#fff' : '#1d1d1f'}
                 >
                   {cell.char === ' ' ? '␣' : cell.char}
                 </text>

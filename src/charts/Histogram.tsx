@@ -40,7 +40,8 @@ export function Histogram({ title, bars, width, height = 90, testId }: Histogram
               width={Math.max(1, slot - 4)}
               y={height - AXIS_PX - y(bar.count)}
               height={y(bar.count)}
-              fill={bar.colour ?? 'var(--accent)'}
+              // A style, not the fill attribute: attributes do not resolve var(), so the theme's accent would be lost.
+              style={{ fill: bar.colour ?? 'var(--accent)' }}
             />
             {bar.count > 0 && (
               <text

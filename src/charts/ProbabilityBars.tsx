@@ -41,14 +41,16 @@ export interface ProbabilityBarsProps {
   inspectLabel?: string;
   /** A row to give the keyboard focus when bars are next drawn (cleared once done); null: none. */
   pendingFocusRow?: RefObject<number | null>;
+  /** Rows and columns this many times their usual size, for type set larger by CSS (presenter mode: 1.5). */
+  sizeScale?: number;
 }
 
-const INSPECT_WIDTH_PX = 22;
-
-const ROW_HEIGHT_PX = 24;
-const RANK_WIDTH_PX = 52;
-const LABEL_WIDTH_PX = 150;
-const VALUE_WIDTH_PX = 130;
+/** Sizes at the chart's own type (14 px labels); `sizeScale` multiplies them. */
+const BASE_INSPECT_WIDTH_PX = 22;
+const BASE_ROW_HEIGHT_PX = 24;
+const BASE_RANK_WIDTH_PX = 52;
+const BASE_LABEL_WIDTH_PX = 150;
+const BASE_VALUE_WIDTH_PX = 130;
 const LOG_FLOOR = 1e-8;
 
 /** 12.3%, 0.086%, 3.2e-5% */
@@ -71,9 +73,13 @@ export function ProbabilityBars({
   onInspect,
   inspectLabel = 'Inspect',
   pendingFocusRow,
+  sizeScale = 1,
 }: ProbabilityBarsProps) {
-  const left = RANK_WIDTH_PX + LABEL_WIDTH_PX;
-  const barSpace = Math.max(40, width - left - VALUE_WIDTH_PX - (onInspect ? INSPECT_WIDTH_PX : 0));
+  const rowHeightPx = BASE_ROW_HEIGHT_PX * sizeScale;
+  const rankWidthPx = BASE_RANK_WIDTH_PX * sizeScale;
+  const inspectWidthPx = BASE_INSPECT_WIDTH_PX * sizeScale;
+  const left = rankWidthPx + BASE_LABEL_WIDTH_PX * sizeScale;
+  const barSpace = Math.max(40, width - left - BASE_VALUE_WIDTH_PX * sizeScale - (onInspect ? inspectWidthPx : 0));
   const x = useMemo(() => {
     const largest = Math.max(...bars.map((b) => Math.max(b.probability, b.shownProbability ?? 0)), 1e-12);
     if (scale === 'log') {
@@ -136,7 +142,7 @@ export function ProbabilityBars({
       ref={svgRef}
       className="probability-bars"
       width={width}
-      height={rows.length * ROW_HEIGHT_PX}
+      height={rows.length * rowHeightPx}
       role="list"
       aria-label="Next-token probabilities: arrow keys move between the bars"
     >
@@ -163,7 +169,7 @@ export function ProbabilityBars({
           <g
             // By row, not by token: after Enter appends a token, the focused row stays in the page with the next distribution's bar.
             key={isTail ? 'tail' : i}
-            transform={`translate(0, ${i * ROW_HEIGHT_PX})`}
+            transform={`translate(0, ${i * rowHeightPx})`}
             role={selectable ? 'button' : 'listitem'}
             tabIndex={selectable ? (i === active ? 0 : -1) : undefined}
             aria-label={`${bar.label}: ${value}${bar.isActual ? ', the actual token' : ''}`}
@@ -189,24 +195,24 @@ export function ProbabilityBars({
           >
             <title>{`${bar.label}: ${value}${bar.detail ? ` (${bar.detail})` : ''}`}</title>
             {/* The whole row is the click target, not just the drawn marks. */}
-            <rect className="bar__hit" x={0} y={0} width={width} height={ROW_HEIGHT_PX} fill="transparent" />
+            <rect className="bar__hit" x={0} y={0} width={width} height={rowHeightPx} fill="transparent" />
             <text
               className="bar__rank"
-              x={RANK_WIDTH_PX - 8}
-              y={ROW_HEIGHT_PX / 2}
+              x={rankWidthPx - 8}
+              y={rowHeightPx / 2}
               dominantBaseline="middle"
               textAnchor="end"
             >
               {bar.rank !== undefined ? `#${bar.rank.toLocaleString('en-US')}` : ''}
             </text>
-            <text className="bar__label" x={left - 8} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="end">
+            <text className="bar__label" x={left - 8} y={rowHeightPx / 2} dominantBaseline="middle" textAnchor="end">
               {bar.label}
             </text>
             <rect
               className="bar__model"
               x={left}
               y={3}
-              height={ROW_HEIGHT_PX - 6}
+              height={rowHeightPx - 6}
               width={Math.max(1, Math.min(barSpace, x(bar.probability)))}
               rx={2}
             />
@@ -215,7 +221,7 @@ export function ProbabilityBars({
                 className={`bar__fill${x(shown) > barSpace ? ' bar__fill--cut' : ''}`}
                 x={left}
                 y={7}
-                height={ROW_HEIGHT_PX - 14}
+                height={rowHeightPx - 14}
                 width={Math.max(1, Math.min(barSpace, x(shown)))}
                 rx={2}
               />
@@ -225,14 +231,14 @@ export function ProbabilityBars({
                 className="bar__strike"
                 x1={left}
                 x2={left + Math.max(8, Math.min(barSpace, x(bar.probability)))}
-                y1={ROW_HEIGHT_PX / 2}
-                y2={ROW_HEIGHT_PX / 2}
+                y1={rowHeightPx / 2}
+                y2={rowHeightPx / 2}
               />
             )}
             <text
               className="bar__value"
               x={left + Math.min(barSpace, Math.max(x(bar.probability), x(shown))) + 6}
-              y={ROW_HEIGHT_PX / 2}
+              y={rowHeightPx / 2}
               dominantBaseline="middle"
             >
               {value}
@@ -240,7 +246,7 @@ export function ProbabilityBars({
             {onInspect && !isTail && (
               <g
                 className="bar__inspect"
-                transform={`translate(${width - INSPECT_WIDTH_PX}, 0)`}
+                transform={`translate(${width - inspectWidthPx}, 0)`}
                 role="button"
                 tabIndex={primary === 'inspect' && i === active ? 0 : -1}
                 aria-label={`${inspectLabel}: ${bar.label}`}
@@ -263,8 +269,8 @@ export function ProbabilityBars({
                 }}
               >
                 <title>{`${inspectLabel}: ${bar.label}`}</title>
-                <rect width={INSPECT_WIDTH_PX} height={ROW_HEIGHT_PX} fill="transparent" />
-                <text x={INSPECT_WIDTH_PX / 2} y={ROW_HEIGHT_PX / 2} dominantBaseline="middle" textAnchor="middle">
+                <rect width={inspectWidthPx} height={rowHeightPx} fill="transparent" />
+                <text x={inspectWidthPx / 2} y={rowHeightPx / 2} dominantBaseline="middle" textAnchor="middle">
                   ◎
                 </text>
               </g>

@@ -66,7 +66,7 @@ export function TemperatureChart({
       <svg width={width} height={height} role="img" aria-label={`${title}. ${describe || 'No values yet.'}`}>
         {y.ticks(4).map((t) => (
           <g key={`y${t}`}>
-            <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} stroke="#e5e2da" />
+            <line x1={MARGIN.left} x2={width - MARGIN.right} y1={y(t)} y2={y(t)} className="chart__grid" />
             <text x={MARGIN.left - 4} y={y(t) + 4} textAnchor="end" className="temperature-chart__tick">
               {format(t)}
             </text>

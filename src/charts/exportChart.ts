@@ -35,7 +35,7 @@ export interface StandaloneSvg {
 }
 
 /**
- * The SVG as a standalone document: inlined styles, namespaces, size, a white background, and
+ * The SVG as a standalone document: inlined styles, namespaces, size, the theme's background, and
  * above the chart its title and caption (the model, the position, the settings) as visible
  * text, so that the file still says what it shows on a slide.
  */
@@ -50,7 +50,13 @@ export function standaloneSvg(svg: SVGSVGElement, title: string, caption = ''): 
     // styles) reports every style attribute set as markup; the serialised clone carries it all the same.
     target.style.cssText = STYLE_PROPERTIES.map((name) => `${name}:${computed.getPropertyValue(name)}`).join(';');
     target.removeAttribute('class');
+    // An attribute such as style="fill: var(--accent)" is already resolved above; var() means nothing in a file.
+    for (const attribute of [...target.attributes]) {
+      if (attribute.name !== 'style' && attribute.value.includes('var(')) target.removeAttribute(attribute.name);
+    }
   });
+  // The file keeps the theme it was made in (a dark chart on a dark slide), with colours resolved.
+  const colours = themeColours(svg);
   const rect = svg.getBoundingClientRect();
   const band = TITLE_BAND_PX + (caption ? CAPTION_BAND_PX : 0);
   const width = Math.ceil(rect.width);
@@ -67,15 +73,39 @@ export function standaloneSvg(svg: SVGSVGElement, title: string, caption = ''): 
   const background = document.createElementNS(SVG_NS, 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');
-  background.setAttribute('fill', '#ffffff');
-  clone.append(titleElement, background, bandText(title, 18, 14, '#1d1d1f', 'bold'));
-  if (caption) clone.append(bandText(caption, 18 + CAPTION_BAND_PX, 11, '#6b6b70', 'normal'));
+  background.setAttribute('fill', colours.background);
+  clone.append(titleElement, background, bandText(title, 18, 14, colours.text, 'bold'));
+  if (caption) clone.append(bandText(caption, 18 + CAPTION_BAND_PX, 11, colours.muted, 'normal'));
   clone.append(chart);
   return {
     markup: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`,
     width,
     height,
   };
+}
+
+/**
+ * The page's background, text and muted text colours as the browser resolved them: the custom
+ * properties themselves hold light-dark(…) pairs, which only a styled element turns into one colour.
+ */
+function themeColours(within: Element): { background: string; text: string; muted: string } {
+  const probe = document.createElement('span');
+  probe.style.color = 'var(--muted)';
+  probe.style.backgroundColor = 'var(--bg)';
+  (within.parentElement ?? document.body).append(probe);
+  const computed = getComputedStyle(probe);
+  const colours = {
+    background: opaqueOr(computed.backgroundColor, '#ffffff'),
+    text: getComputedStyle(within).color || '#1d1d1f',
+    muted: computed.color || '#6b6b70',
+  };
+  probe.remove();
+  return colours;
+}
+
+/** A background with no colour (no --bg on a page without the app's CSS) would make the file transparent. */
+function opaqueOr(colour: string, fallback: string): string {
+  return !colour || colour === 'transparent' || colour === 'rgba(0, 0, 0, 0)' ? fallback : colour;
 }
 
 function bandText(text: string, baselineY: number, sizePx: number, colour: string, weight: string): SVGTextElement {

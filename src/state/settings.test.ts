@@ -29,4 +29,13 @@ describe('settings', () => {
     });
     expect(settingsFromQuery('?backend=gpu&topN=0')).toEqual({});
   });
+
+  it('keeps the theme, follows the system by default, and drops an unknown theme alone', () => {
+    expect(DEFAULT_SETTINGS.theme).toBe('system');
+    const store = memoryStorage();
+    storeSettings({ ...DEFAULT_SETTINGS, theme: 'dark' }, store);
+    expect(readStoredSettings(store).theme).toBe('dark');
+    store.setItem('tokenscope.settings.v1', JSON.stringify({ theme: 'sepia', topN: 5 }));
+    expect(readStoredSettings(store)).toEqual({ ...DEFAULT_SETTINGS, topN: 5 });
+  });
 });

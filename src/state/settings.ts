@@ -8,6 +8,10 @@ import { INFINI_GRAM_API_ENDPOINT, INFINI_GRAM_INDEXES } from '../core/ngram/inf
 
 /** The index the corpus view asks by default: RedPajama (Llama 2 tokens), the API documentation's example. */
 export const DEFAULT_INFINI_GRAM_INDEX = 'v4_rpj_llama_s4';
+/** The colour themes of Settings; `light` and `dark` override the system's choice. */
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
 const infiniGramIndexNames = INFINI_GRAM_INDEXES.map((index) => index.name) as [string, ...string[]];
 
 export const settingsSchema = z.object({
@@ -43,6 +47,8 @@ export const settingsSchema = z.object({
     .catch(INFINI_GRAM_API_ENDPOINT),
   /** The API's index; a name no longer listed falls back to the default rather than resetting every setting. */
   infiniGramIndex: z.enum(infiniGramIndexNames).default(DEFAULT_INFINI_GRAM_INDEX).catch(DEFAULT_INFINI_GRAM_INDEX),
+  /** The colour theme: `system` follows the operating system's light or dark setting. */
+  theme: z.enum(THEMES).default('system').catch('system'),
 });
 
 /** Why a typed infini-gram API host cannot be used, as one sentence; null when it can. */

@@ -30,6 +30,7 @@ import { BatchResults } from './BatchResults';
 import { exportShown } from './exportResults';
 import { ScoringPanel } from './ScoringPanel';
 import { useModelOptions } from './useModelOptions';
+import { EmptyHint } from '../common/EmptyHint';
 import './batch.css';
 
 export function BatchView() {
@@ -79,6 +80,11 @@ export function BatchView() {
         onScore={() => void runScoringSet()}
         scoringBusy={state.scoring.status === 'running'}
       />
+      {state.listStatus === 'ready' && state.list.length === 0 && !state.running && !state.imported && (
+        <EmptyHint name="batch">
+          No batch run yet: run the false-belief set above, or open “Define a batch”, add prompts and press Run.
+        </EmptyHint>
+      )}
       <ScoringPanel scoring={state.scoring} onCancel={cancelScoring} />
       <BatchList
         list={state.list}

@@ -21,6 +21,9 @@ import { ProgressLine } from './ProgressLine';
 import { useWorkerTask } from '../common/useWorkerTask';
 import './bigram.css';
 import { LongTextBox } from '../common/LongTextBox';
+import { bigramFingerprint } from '../../core/demoScripts';
+import { usePublishedReadout } from '../common/usePublishedReadout';
+import { EmptyHint } from '../common/EmptyHint';
 
 /** Stated by the text box, before any work. */
 const TEXT_LIMIT = limitSentence(LIMITS.bigramView);
@@ -70,10 +73,20 @@ export function BigramView() {
   const stale = shown !== null && shown.text !== text;
   // 20,000 chips of a new comparison render in a deferred, interruptible render (clicks go first).
   const chipsOf = useDeferredValue(shown);
+  usePublishedReadout(
+    'bigram',
+    analysis.status === 'ready' && shown
+      ? { input: shown.text, status: 'ready', text: bigramFingerprint(shown.result.summary) }
+      : analysis.status === 'error'
+        ? { input: text, status: 'error', text: analysis.error ?? 'The comparison failed.' }
+        : null,
+  );
   if (!model)
     return (
       <section className="bigram" data-testid="view.bigram">
-        <p>Load a model first.</p>
+        <EmptyHint name="bigram.no-model">
+          No model loaded yet: this view runs the loaded model. Wait for the default one, or pick one under Models.
+        </EmptyHint>
       </section>
     );
   return (
@@ -114,6 +127,13 @@ export function BigramView() {
         onCancel={analysis.cancel}
         testId="bigram.progress"
       />
+      {!shown && analysis.status === 'idle' && (
+        <EmptyHint name="bigram">
+          {text.trim()
+            ? 'Press Compare: each token’s prediction from itself alone is set beside the full-context one.'
+            : 'Type or paste a text above and press Compare: each token’s prediction from itself alone is set beside the full-context one.'}
+        </EmptyHint>
+      )}
       {shown && (
         <>
           {chipsOf && (

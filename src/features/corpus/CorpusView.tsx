@@ -14,6 +14,7 @@ import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { useWorkerTask } from '../common/useWorkerTask';
+import { EmptyHint } from '../common/EmptyHint';
 import { useWidth } from '../next-token/useWidth';
 import { CorpusChips } from './CorpusChips';
 import { CorpusInterpolation } from './CorpusInterpolation';
@@ -69,7 +70,10 @@ export function CorpusView() {
   if (!model)
     return (
       <section className="corpus" data-testid="view.corpus">
-        <p>Load a model first.</p>
+        <EmptyHint name="corpus.no-model">
+          No model loaded yet: the corpus is read with the loaded model’s tokenizer. Wait for the default one, or pick
+          one under Models.
+        </EmptyHint>
       </section>
     );
   const stale = shown !== null && shown.text !== text;
@@ -106,13 +110,25 @@ export function CorpusView() {
         >
           Score against the corpus (Ctrl+Enter)
         </button>
-        {!corpus && <span className="bigram__note">Open a corpus first.</span>}
         {stale && (
           <span className="bigram__note" data-testid="corpus.stale">
             The chips below are of the text as last scored.
           </span>
         )}
       </div>
+      {!corpus && (
+        <EmptyHint name="corpus.no-corpus">
+          No corpus open yet: open one above (the model’s training split, where it ships one, or your own texts), then
+          score a text against it.
+        </EmptyHint>
+      )}
+      {corpus && !shown && scoring.status === 'idle' && (
+        <EmptyHint name="corpus">
+          {text.trim()
+            ? 'Press Score: every token gets the ∞-gram’s prediction beside the model’s.'
+            : 'Type or paste a text above and press Score: every token gets the ∞-gram’s prediction beside the model’s.'}
+        </EmptyHint>
+      )}
       {scoring.status === 'working' && (
         <p className="bigram__progress" role="status" data-testid="corpus.scoring">
           Scoring…{' '}

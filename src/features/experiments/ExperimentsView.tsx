@@ -20,6 +20,8 @@ import {
 } from '../../state/experimentEditActions';
 import { exportExperimentCsv, exportExperiments, importExperiments } from '../../state/experimentFileActions';
 import { useSession } from '../../state/sessionStore';
+import { showView } from '../../state/viewStore';
+import { EmptyHint } from '../common/EmptyHint';
 import { ComparisonView } from './ComparisonView';
 import './experimentsList.css';
 
@@ -178,9 +180,18 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
         )}
       </p>
       {rowCount === 0 ? (
-        <p className="hint" data-testid="experiments.empty">
-          {state.search ? 'No experiment matches.' : 'No experiments yet: use Save in the next-token lab.'}
-        </p>
+        <EmptyHint
+          name="experiments"
+          action={
+            state.search
+              ? { label: 'Clear the search', onClick: () => void refreshExperiments('') }
+              : { label: 'Open Next token', onClick: () => showView('lab') }
+          }
+        >
+          {state.search
+            ? 'No experiment matches the search.'
+            : 'No experiments saved yet: save one from the Next token view with its Save button.'}
+        </EmptyHint>
       ) : (
         <>
           <p className="hint" data-testid="experiments.count" data-count={rowCount}>

@@ -14,6 +14,8 @@ import { KeySimPanel } from './KeySimPanel';
 import { NeighboursPanel } from './NeighboursPanel';
 import { findTokens } from '../../core/keyspace/tokenSearch';
 import { useWorkerCall } from '../common/useWorkerTask';
+import { EmptyHint } from '../common/EmptyHint';
+import { showView } from '../../state/viewStore';
 
 function InfoLine({ info }: { info: KeySpaceInfo }) {
   const out = info.output!;
@@ -142,9 +144,10 @@ export function KeySpaceView() {
               untied={!keys.tied && keys.input !== null}
             />
           ) : (
-            <p className="hint">
-              Search a token, or click one in the chart below or in the Next token view’s bars (the ◎ button).
-            </p>
+            <EmptyHint name="keyspace" action={{ label: 'Open Next token', onClick: () => showView('lab') }}>
+              No token picked yet: type one above, click ◎ beside a bar in the Next token view, or click a point in the
+              chart below.
+            </EmptyHint>
           )}
           <KeySimPanel
             key={`keysim:${model.key}`}

@@ -9,6 +9,8 @@ import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { visibleToken } from '../next-token/visibleToken';
 import { useWorkerCall } from '../common/useWorkerTask';
+import { listFingerprint } from '../../core/demoScripts';
+import { usePublishedReadout } from '../common/usePublishedReadout';
 
 interface Props {
   modelKey: string;
@@ -64,6 +66,18 @@ export function NeighboursPanel({ modelKey, tokenId, tokenText, untied }: Props)
   );
   // After an error the older neighbours are not shown beside it.
   const result = call.status === 'error' ? null : call.result;
+  usePublishedReadout(
+    'neighbours',
+    call.status === 'ready' && result
+      ? {
+          input: String(result.tokenId),
+          status: 'ready',
+          text: listFingerprint(result.output.cosine.map((row) => ({ label: row.tokenId, value: row.similarity }))),
+        }
+      : call.status === 'error'
+        ? { input: String(tokenId), status: 'error', text: call.error ?? 'The neighbours failed.' }
+        : null,
+  );
   return (
     <section
       className="keyspace__neighbours"

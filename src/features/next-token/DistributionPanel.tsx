@@ -12,6 +12,7 @@ import { appendToken, canAppendAt, currentRow } from '../../state/nextTokenActio
 import { updateSettings } from '../../state/engineActions';
 import { openKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
+import { PRESENTER_BAR_SCALE, PRESENTER_TOP_N, usePresenter } from '../../state/presenterStore';
 import { visibleToken } from './visibleToken';
 import { useWidth } from './useWidth';
 
@@ -34,7 +35,10 @@ export function DistributionPanel() {
   // A row of the previous text is not drawn under a new one (unless the edit left its context alone).
   const row = useMemo(() => currentRow(lab), [lab]);
   const actualTokenId = row && row.position < lab.analysedIds.length ? lab.analysedIds[row.position] : null;
-  const { temperature, topK, topP, minP, topN } = settings;
+  const presenting = usePresenter((s) => s.presenting);
+  const { temperature, topK, topP, minP } = settings;
+  // Presenter mode draws fewer, larger bars: all of them fit a 720 px screen under the text.
+  const topN = presenting ? Math.min(settings.topN, PRESENTER_TOP_N) : settings.topN;
   // Only what the maths reads: a colour-metric or scale change does not recompute the softmax.
   const view = useMemo(
     () => (row ? distributionView(row.logits, { temperature, topK, topP, minP }, topN, actualTokenId) : null),
@@ -180,6 +184,7 @@ export function DistributionPanel() {
                 : undefined
             }
             pendingFocusRow={focusAfterAppend}
+            sizeScale={presenting ? PRESENTER_BAR_SCALE : 1}
             onInspect={(bar) => openKeySpace(Number(bar.key))}
             inspectLabel="Key space: this token's nearest keys and this distribution's keySim"
           />

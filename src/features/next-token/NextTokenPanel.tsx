@@ -9,6 +9,9 @@ import { utf8Length } from '../../core/tokenizers/words';
 import { COLOUR_METRICS } from '../../core/lab/tokenColours';
 import { selectPosition } from '../../state/nextTokenActions';
 import { useSession } from '../../state/sessionStore';
+import { DEFAULT_TEXT } from '../../state/settings';
+import { setText } from '../../state/engineActions';
+import { EmptyHint } from '../common/EmptyHint';
 import { SaveExperiment } from '../experiments/SaveExperiment';
 import { AnalysisStatusLine } from './AnalysisStatusLine';
 import { BranchTreeView } from './BranchTreeView';
@@ -49,6 +52,12 @@ export function NextTokenPanel() {
         metricInfo={metricInfo}
       />
       <AnalysisStatusLine lab={lab} shown={shown} hasModel={Boolean(model)} tooLong={tooLong} />
+      {text === '' && (
+        <EmptyHint name="lab" action={{ label: 'Use an example text', onClick: () => setText(DEFAULT_TEXT) }}>
+          Type or paste a text above: each token will be scored, and the distribution shows what the model predicts
+          next.
+        </EmptyHint>
+      )}
       {/* Chips and the distribution share the left column, so the distribution follows the text
           at once (at 1024 × 700 it started below the fold under the GLTR panels); the panels about
           the whole text sit at the top of the right column, above the controls. */}

@@ -3,8 +3,10 @@
  * ends mid-word or with a trailing space, the naive next token and byte, token healing, and
  * the exact next byte and characters from the byte-token representation lemma, side by side.
  */
-import { useState } from 'react';
 import { BIAS_DEMO_PROMPTS, errorBoundOf, exactHeading } from '../../core/tokenizers';
+import { biasLensFingerprint } from '../../core/demoScripts';
+import { setBiasPrompt as setPrompt, useBiasLens } from '../../state/biasLensStore';
+import { usePublishedReadout } from '../common/usePublishedReadout';
 import type { ProgressOf } from '../../protocol/calls';
 import type { BiasLensResult } from '../../protocol/tokenizerLab';
 import { engineClient } from '../../state/engineClient';
@@ -109,7 +111,8 @@ function Columns({ result }: { result: BiasLensResult }) {
 
 export function BiasLensPanel() {
   const model = useSession((s) => s.model);
-  const [prompt, setPrompt] = useState(BIAS_DEMO_PROMPTS[2].text);
+  // In a store: a demo script sets it, a recording sees it.
+  const prompt = useBiasLens((s) => s.prompt);
   // A new prompt or model cancels the run in the worker and starts another once typing settles.
   const task = useWorkerCall(
     model && prompt ? JSON.stringify([model.key, prompt]) : null,
@@ -118,6 +121,14 @@ export function BiasLensPanel() {
     { settleMs: 400 },
   );
   const demo = BIAS_DEMO_PROMPTS.find((d) => d.text === prompt);
+  usePublishedReadout(
+    'biasLens',
+    task.status === 'ready' && task.result
+      ? { input: task.result.prompt, status: 'ready', text: biasLensFingerprint(task.result) }
+      : task.status === 'error'
+        ? { input: prompt, status: 'error', text: task.error ?? 'The bias lens failed.' }
+        : null,
+  );
   return (
     <div className="tlab-bias" data-testid="tokenizers.bias">
       <p className="hint">

@@ -16,6 +16,7 @@ import { LanguageBiasPanel } from './LanguageBiasPanel';
 import { CharPositionsPanel } from './CharPositionsPanel';
 import { readLabPrefs, storeLabPrefs } from './labPrefs';
 import { labProgressText } from './labProgress';
+import { EmptyHint } from '../common/EmptyHint';
 import { LongTextBox } from '../common/LongTextBox';
 import { useWorkerCall } from '../common/useWorkerTask';
 import { MetricsTable } from './MetricsTable';
@@ -154,10 +155,20 @@ export function TokenizerLab() {
           (shown && shown.shownBytes < shown.textBytes
             ? `Chips show the tokens of the first ${formatBytes(shown.shownBytes)} of ${formatBytes(shown.textBytes)}; counts and metrics cover the whole text.`
             : ids.length === 0
-              ? 'Pick one or more tokenizers.'
+              ? ''
               : 'Hover a token: the tokens covering the same bytes light up in every row.'))
         )}
       </p>
+      {list.result !== null && ids.length === 0 && (
+        <EmptyHint name="tokenizers.none-picked">
+          No tokenizer picked yet: tick one or more above, and the text is split by each, one row under another.
+        </EmptyHint>
+      )}
+      {ids.length > 0 && prefs.text === '' && (
+        <EmptyHint name="tokenizers.no-text">
+          Type or paste a text above: each picked tokenizer splits it into tokens, aligned by their bytes.
+        </EmptyHint>
+      )}
       <TokenRows rows={rows} pending={pending} hover={hover} onHover={setHover} />
       <h2 className="tlab__heading">Metrics</h2>
       <MetricsTable rows={rows} />
