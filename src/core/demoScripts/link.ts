@@ -2,7 +2,7 @@
  * Demo links: `#demo=` + base64url of the script's UTF-8 JSON, in the fragment so it never
  * reaches a server; opening one loads the script (its steps run on the recipient's machine).
  */
-import { base64UrlDecode, base64UrlEncode, MAX_SHARE_LINK_LENGTH } from '../experiments/shareLink';
+import { base64UrlEncode, decodeLinkJson, MAX_SHARE_LINK_LENGTH } from '../experiments/shareLink';
 import type { ParseResult } from '../experiments/parse';
 import { demoScriptSchema, validateDemoScript, type DemoScript } from './schema';
 
@@ -27,21 +27,8 @@ export function encodeDemoLink(script: DemoScript): ParseResult<string> {
 
 /** Reads a payload; every failure is a sentence. */
 export function decodeDemoLink(encoded: string): ParseResult<DemoScript> {
-  if (encoded.length > MAX_DEMO_LINK_LENGTH)
-    return {
-      ok: false,
-      errors: [`the link is ${encoded.length} characters long; links over ${MAX_DEMO_LINK_LENGTH} are refused`],
-    };
-  const bytes = base64UrlDecode(encoded);
-  if (!bytes)
-    return { ok: false, errors: ['the link is damaged: it is not base64url text (was it cut off or edited?)'] };
-  let data: unknown;
-  try {
-    data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    return { ok: false, errors: ['the link is damaged: its content is not valid UTF-8 JSON'] };
-  }
-  return validateDemoScript(data);
+  const read = decodeLinkJson(encoded, MAX_DEMO_LINK_LENGTH);
+  return read.ok ? validateDemoScript(read.value) : read;
 }
 
 /** The payload of a `#demo=…` fragment, or null when the fragment is something else. */

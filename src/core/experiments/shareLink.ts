@@ -68,21 +68,9 @@ export function encodeShareLink(inputs: ShareInputs): ParseResult<string> {
 
 /** Decodes and validates a share link payload; every failure is a readable message. */
 export function decodeShareLink(encoded: string): ParseResult<ShareInputs> {
-  if (encoded.length > MAX_SHARE_LINK_LENGTH) {
-    return {
-      ok: false,
-      errors: [`the link is ${encoded.length} characters long; links over ${MAX_SHARE_LINK_LENGTH} are refused`],
-    };
-  }
-  const bytes = base64UrlDecode(encoded);
-  if (!bytes)
-    return { ok: false, errors: ['the link is damaged: it is not base64url text (was it cut off or edited?)'] };
-  let data: unknown;
-  try {
-    data = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    return { ok: false, errors: ['the link is damaged: its content is not valid UTF-8 JSON'] };
-  }
+  const read = decodeLinkJson(encoded, MAX_SHARE_LINK_LENGTH);
+  if (!read.ok) return read;
+  const data = read.value;
   const version = (data as { v?: unknown } | null)?.v;
   if (typeof version === 'number' && version > SHARE_LINK_VERSION) {
     return {
@@ -94,6 +82,27 @@ export function decodeShareLink(encoded: string): ParseResult<ShareInputs> {
   if (!parsed.success) return { ok: false, errors: formatIssues(parsed.error) };
   const { v: _v, ...inputs } = parsed.data;
   return { ok: true, value: inputs };
+}
+
+/**
+ * A link payload's JSON (base64url of UTF-8), refused over `maxLength` characters; each failure
+ * is a sentence. Share links and demo links (core/demoScripts/link.ts) read their payloads here.
+ */
+export function decodeLinkJson(encoded: string, maxLength: number): ParseResult<unknown> {
+  if (encoded.length > maxLength) {
+    return {
+      ok: false,
+      errors: [`the link is ${encoded.length} characters long; links over ${maxLength} are refused`],
+    };
+  }
+  const bytes = base64UrlDecode(encoded);
+  if (!bytes)
+    return { ok: false, errors: ['the link is damaged: it is not base64url text (was it cut off or edited?)'] };
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown };
+  } catch {
+    return { ok: false, errors: ['the link is damaged: its content is not valid UTF-8 JSON'] };
+  }
 }
 
 function isPlainHttpUrl(text: string): boolean {
