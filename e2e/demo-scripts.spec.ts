@@ -44,6 +44,36 @@ test.describe('demo scripts', () => {
     });
   }
 
+  test('in presenter mode at 1280 × 720 the clicker steps the script, and the strip and the distribution fit', async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await openDemoPanel(page);
+    await openBundledDemo(page, 'temperature');
+    await expectDemoSettledAt(page, 0);
+    await page.getByTestId('nav.presenter').click();
+    await expect(page.getByTestId('demo.panel')).toHaveCount(0);
+    const strip = page.getByTestId('demo.strip');
+    const settledAt = async (played: number) => {
+      await expect(strip).toHaveAttribute('data-played', String(played), { timeout: 180_000 });
+      await expect(strip).toHaveAttribute('data-running', 'false', { timeout: 180_000 });
+    };
+    await page.keyboard.press('PageDown');
+    await settledAt(1);
+    await page.keyboard.press('PageDown');
+    await settledAt(2);
+    await page.keyboard.press('PageUp');
+    await settledAt(1);
+    await expect(page.getByTestId('demo.caption')).not.toBeEmpty();
+    // The caption strip, the text and the top bars on one screen, with no scrolling.
+    const app = new TokenscopePage(page);
+    await app.expectDistribution();
+    const bar = (await app.bars.first().boundingBox())!;
+    expect(bar.y + bar.height).toBeLessThanOrEqual(720);
+    const scroll = await page.evaluate(() => ({ height: document.documentElement.scrollHeight, inner: innerHeight }));
+    expect(scroll.height).toBeLessThanOrEqual(scroll.inner);
+  });
+
   test('a demo link opens its script, which plays as the bundled one does', async ({ page }) => {
     test.setTimeout(300_000);
     await openDemoPanel(page);

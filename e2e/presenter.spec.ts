@@ -273,3 +273,18 @@ test('presenter mode in the dark theme: a dark page, text still at 7:1, and an e
   const lightBackground = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   expect(relativeLuminance(parseColour(lightBackground))).toBeGreaterThan(0.8);
 });
+
+test.describe('on a 4:3 projector', () => {
+  test.use({ viewport: { width: 1024, height: 768 } });
+
+  test('presenter mode at 1024 × 768: large type at 7:1, the distribution on screen, nothing scrolls', async ({
+    page,
+  }, testInfo) => {
+    const app = await openPresenting(page);
+    await attachScreenshot(page, testInfo, 'presenter mode, 4:3');
+    await expectNothingScrolls(page);
+    await expectLargeHighContrastText(page);
+    const bar = (await app.bars.first().boundingBox())!;
+    expect(bar.y + bar.height).toBeLessThanOrEqual(768);
+  });
+});

@@ -15,7 +15,13 @@ export function DemoStrip() {
   const total = script.steps.length;
   const caption = played === 0 ? script.description || script.title : (script.steps[played - 1].caption ?? '');
   return (
-    <section className="demo-strip" aria-label="Demo script" data-testid="demo.strip">
+    <section
+      className="demo-strip"
+      aria-label="Demo script"
+      data-testid="demo.strip"
+      data-played={played}
+      data-running={running}
+    >
       <button
         type="button"
         onClick={() => playDemoStep(-1)}
