@@ -17,6 +17,7 @@ import { chromium, expect as playwrightExpect, type Page } from '@playwright/tes
 import { createStaticServer, listen } from '../serve.mjs';
 import { DEFAULT_MODEL } from '../../e2e/tokenscopePage';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { TOUR_DONE, TOUR_STORAGE_KEY } from '../../src/features/tour/tourSteps';
 
 const OUT_DIR = 'docs/screenshots';
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -122,9 +123,9 @@ const VIEWS: Record<string, (page: Page) => Promise<void>> = {
 };
 
 const wanted = process.argv.slice(2);
-const unknown = wanted.filter((name) => !(name in VIEWS));
+const unknown = wanted.filter((name) => !(name in VIEWS) && name !== 'presenter');
 if (unknown.length)
-  throw new Error(`Unknown view ${unknown.join(', ')}; the views are ${Object.keys(VIEWS).join(', ')}`);
+  throw new Error(`Unknown view ${unknown.join(', ')}; the views are ${Object.keys(VIEWS).join(', ')} and presenter`);
 if (!existsSync(CHROMIUM_PATH))
   throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
 
@@ -139,6 +140,8 @@ const url = await listen(server, { port: 0, host: '127.0.0.1' }, 0);
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  // A returning visitor: the first-visit tour's card would sit in every shot.
+  await page.addInitScript(([key, value]) => localStorage.setItem(key, value), [TOUR_STORAGE_KEY, TOUR_DONE]);
   await page.goto(new URL('./?backend=wasm', url).href);
   await expect(tid(page, 'model.current')).toHaveAttribute('data-model', `embedded:${DEFAULT_MODEL}`);
   mkdirSync(OUT_DIR, { recursive: true });
@@ -151,6 +154,17 @@ try {
     await page.waitForTimeout(500);
     await page.screenshot({ path: join(OUT_DIR, `${name}.png`) });
     console.log(`${OUT_DIR}/${name}.png (${((Date.now() - viewStarted) / 1000).toFixed(1)} s)`);
+  }
+  if (!wanted.length || wanted.includes('presenter')) {
+    // Presenter mode as a projector shows it: 1280×720, the lab on the default text.
+    const presenter = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
+    await presenter.addInitScript(([key, value]) => localStorage.setItem(key, value), [TOUR_STORAGE_KEY, TOUR_DONE]);
+    await presenter.goto(new URL('./?backend=wasm&present=1', url).href);
+    await expect(tid(presenter, 'distribution.bar').first()).toBeVisible();
+    await presenter.mouse.move(0, 0);
+    await presenter.waitForTimeout(500);
+    await presenter.screenshot({ path: join(OUT_DIR, 'presenter.png') });
+    console.log(`${OUT_DIR}/presenter.png`);
   }
 } finally {
   await browser.close();
