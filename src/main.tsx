@@ -16,9 +16,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
-// The production build saves itself for offline use (a service worker; src/state/offlineApp.ts).
-void startOfflineApp();
-
 // Start the worker at once: runtime initialisation overlaps with the first render.
 // A share link (#share=…) is applied once the default model is up; otherwise the tree of
 // continuations explored last time comes back. Autosave starts after, so it cannot
@@ -32,5 +29,9 @@ void startEngine({ testApi })
     // A share link pasted into this tab's address bar changes only the hash (no reload).
     window.addEventListener('hashchange', () => void applyShareLinkFromLocation());
     window.addEventListener('hashchange', () => void applyDemoLinkFromLocation());
+    // The production build saves itself for offline use (a service worker; src/state/offlineApp.ts),
+    // once the first model is up: installing it fetches the app's files, which a cold start should
+    // not wait behind. A page the worker already controls is served by it from the first request.
+    void startOfflineApp();
   });
 if (testApi) installTestApi();
