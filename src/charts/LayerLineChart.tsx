@@ -1,5 +1,6 @@
 /** Values per layer (x: layer 0..L), one line per series, with a legend. Props in, nothing out. */
 import { line, scaleLinear } from 'd3';
+import { valueDomain } from './valueDomain';
 
 export interface LayerSeries {
   label: string;
@@ -31,8 +32,7 @@ export function LayerLineChart({
   testId,
 }: LayerLineChartProps) {
   const layers = Math.max(1, ...series.map((s) => s.values.length));
-  const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
-  const domain = yDomain ?? [Math.min(0, ...finite), Math.max(1e-9, ...finite)];
+  const domain = yDomain ?? valueDomain(series.flatMap((s) => s.values));
   const x = scaleLinear()
     .domain([0, Math.max(1, layers - 1)])
     .range([MARGIN.left, width - MARGIN.right]);

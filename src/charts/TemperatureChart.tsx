@@ -4,6 +4,7 @@
  */
 import { BottomAxis } from './BottomAxis';
 import { line, scaleLinear } from 'd3';
+import { valueDomain } from './valueDomain';
 
 export interface TemperaturePoint {
   x: number;
@@ -45,13 +46,12 @@ export function TemperatureChart({
 }: TemperatureChartProps) {
   const points = series.flatMap((s) => s.points);
   const xMax = Math.max(1, ...points.map((p) => p.x));
-  const yMax = Math.max(1e-9, ...points.map((p) => Math.max(p.y, p.high ?? p.y)));
   const x = scaleLinear()
     .domain([0, xMax])
     .nice()
     .range([MARGIN.left, width - MARGIN.right]);
   const y = scaleLinear()
-    .domain(yDomain ?? [0, yMax])
+    .domain(yDomain ?? valueDomain(points.map((p) => Math.max(p.y, p.high ?? p.y))))
     .nice()
     .range([height - MARGIN.bottom, MARGIN.top]);
   const path = line<TemperaturePoint>()

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { CovarianceHeatmap } from './CovarianceHeatmap';
 import { DeltaBars } from './DeltaBars';
 import { KeyScatter, probabilityColour } from './KeyScatter';
+import { LayerLineChart } from './LayerLineChart';
+import { TemperatureChart } from './TemperatureChart';
 
 const svgOf = (markup: string) => markup.slice(markup.indexOf('<svg'), markup.lastIndexOf('</svg>') + 6);
 
@@ -71,5 +73,44 @@ describe('colour legends inside the chart', () => {
     expect(stops[0][2]).toBe(probabilityColour(1e-5));
     expect(stops.at(-1)![2]).toBe(probabilityColour(1));
     expect(markup).toContain('probability (log)');
+  });
+});
+
+describe('line charts with every value zero', () => {
+  /** The y axis' tick labels, in order. */
+  const yTicks = (markup: string, tickClass: string) =>
+    [
+      ...markup.matchAll(new RegExp(`<text[^>]*text-anchor="end"[^>]*class="${tickClass}"[^>]*>([^<]*)</text>`, 'g')),
+    ].map((m) => m[1]);
+
+  it('LayerLineChart prints distinct ticks from 0, no tiny values', () => {
+    const markup = renderToStaticMarkup(
+      createElement(LayerLineChart, {
+        title: 'KL to the last layer',
+        series: [{ label: 'KL', values: [0, 0, 0, 0], colour: '#000' }],
+        width: 300,
+      }),
+    );
+    const ticks = yTicks(markup, 'layer-chart__tick');
+    expect(ticks[0]).toBe('0.00');
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(markup).not.toMatch(/e-\d/);
+  });
+
+  it('TemperatureChart prints distinct ticks from 0, no tiny values', () => {
+    const markup = renderToStaticMarkup(
+      createElement(TemperatureChart, {
+        title: 'Accuracy',
+        yLabel: 'accuracy',
+        series: [{ label: 'a model', points: [0.5, 1, 2].map((x) => ({ x, y: 0, low: 0, high: 0 })), colour: '#000' }],
+        width: 300,
+      }),
+    );
+    const ticks = yTicks(markup, 'temperature-chart__tick');
+    expect(ticks[0]).toBe('0.00');
+    expect(ticks.length).toBeGreaterThan(1);
+    expect(new Set(ticks).size).toBe(ticks.length);
+    expect(markup).not.toMatch(/e-\d/);
   });
 });
