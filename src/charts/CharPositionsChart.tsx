@@ -5,6 +5,7 @@
  * each token boundary. Props in, nothing out.
  */
 import { interpolateBlues, scaleSequential } from 'd3';
+import { COLOUR_RAMP_LEGEND_PX, ColourRampLegend } from './ColourRampLegend';
 
 export interface CharPositionCell {
   char: string;
@@ -22,16 +23,20 @@ export interface CharPositionsChartProps {
 const CELL_PX = 28;
 const ROW_PX = 46;
 const LABEL_PX = 150;
+const LEGEND_MAX_PX = 260;
 
 export function CharPositionsChart({ rows }: CharPositionsChartProps) {
   const longest = Math.max(1, ...rows.flatMap((r) => r.cells.map((c) => c.tokenLength)));
   const shade = scaleSequential(interpolateBlues).domain([0, longest + 2]);
   const columns = Math.max(1, ...rows.map((r) => r.cells.length));
   const width = LABEL_PX + columns * CELL_PX + 8;
+  const rowsHeight = rows.length * ROW_PX + 4;
+  // The legend spans the cells' columns (at least a readable width; the svg widens to hold it).
+  const legendWidth = Math.max(200, Math.min(LEGEND_MAX_PX, columns * CELL_PX));
   return (
     <svg
-      width={width}
-      height={rows.length * ROW_PX + 4}
+      width={Math.max(width, LABEL_PX + legendWidth + 8)}
+      height={rowsHeight + COLOUR_RAMP_LEGEND_PX + 8}
       role="img"
       aria-label="Each character's containing-token length and offset, per tokenizer"
       data-testid="tokenizers.chars.chart"
@@ -95,6 +100,16 @@ export function CharPositionsChart({ rows }: CharPositionsChartProps) {
           )}
         </g>
       ))}
+      <ColourRampLegend
+        colourAt={(t) => shade(1 + t * (longest - 1))}
+        x={LABEL_PX}
+        y={rowsHeight + 4}
+        width={legendWidth}
+        low="1"
+        high={String(longest)}
+        meaning="characters in the token"
+        testId="tokenizers.chars.legend"
+      />
     </svg>
   );
 }

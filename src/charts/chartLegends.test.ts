@@ -5,6 +5,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { CharPositionsChart } from './CharPositionsChart';
 import { CovarianceHeatmap } from './CovarianceHeatmap';
 import { DeltaBars } from './DeltaBars';
 import { KeyScatter, probabilityColour } from './KeyScatter';
@@ -112,5 +113,23 @@ describe('line charts with every value zero', () => {
     expect(ticks.length).toBeGreaterThan(1);
     expect(new Set(ticks).size).toBe(ticks.length);
     expect(markup).not.toMatch(/e-\d/);
+  });
+});
+
+describe('CharPositionsChart', () => {
+  it("carries its shade's legend inside the svg: token length from 1 to the longest", () => {
+    const cells = [...'cafe'].map((char, i) => ({
+      char,
+      token: i < 3 ? 0 : 1,
+      tokenLength: i < 3 ? 3 : 1,
+      offsetInToken: i < 3 ? i : 0,
+      splitAcrossTokens: false,
+    }));
+    const svg = svgOf(
+      renderToStaticMarkup(createElement(CharPositionsChart, { rows: [{ id: 'a', label: 'A', cells }] })),
+    );
+    expect(svg).toContain('data-testid="tokenizers.chars.legend"');
+    expect(svg).toContain('characters in the token');
+    expect(svg).toMatch(/>3<\/text>/);
   });
 });
