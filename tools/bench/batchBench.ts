@@ -19,6 +19,7 @@ import { Engine } from '../../src/engine/engine';
 import type { ModelInfo } from '../../src/protocol/model';
 import { median, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { newReturningContext } from '../lib/returningVisitor';
 
 const RUNS = 3;
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -55,7 +56,7 @@ export async function runBatchBrowserBench(appUrl: string, chromiumPath: string,
   const tokens: number[] = [];
   let backend = 'Chromium';
   try {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await newReturningContext(browser)).newPage();
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
     await page.waitForFunction(
       () => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().model !== undefined,

@@ -12,6 +12,7 @@ import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { Engine } from '../../src/engine/engine';
 import { median, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { newReturningContext } from '../lib/returningVisitor';
 
 const RUNS = 3;
 const BIGRAM_TOKENS = 1000;
@@ -30,7 +31,7 @@ export async function runBigramBrowserBench(appUrl: string, text: string, chromi
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
   const figures: Figure[] = [];
   try {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await newReturningContext(browser)).newPage();
     const fresh: number[] = [];
     const cached: number[] = [];
     const layers: number[] = [];

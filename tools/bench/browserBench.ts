@@ -8,6 +8,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import type { CallKind, ParamsOf, ResultOf } from '../../src/protocol/calls';
 import { median, repeat, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { newReturningContext } from '../lib/returningVisitor';
 
 /** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */
 const STEP_RUNS = 15;
@@ -111,14 +112,14 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
   try {
     // Cold: a fresh context has an empty HTTP cache and no compiled-wasm cache.
     const coldRuns = await repeat(3, async () => {
-      const context = await browser.newContext();
+      const context = await newReturningContext(browser);
       try {
         return await timeToFirstDistribution(await context.newPage(), url);
       } finally {
         await context.close();
       }
     });
-    const context = await browser.newContext();
+    const context = await newReturningContext(browser);
     const page = await context.newPage();
     await timeToFirstDistribution(page, url);
     const warmRuns = await repeat(3, () => timeToFirstDistribution(page, url));
@@ -214,7 +215,7 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
 export async function runExperimentsBench(appUrl: string, chromiumPath: string): Promise<Figure[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
   try {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await newReturningContext(browser)).newPage();
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
     await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, { timeout: 180_000 });
     const storage = await page.evaluate(() => window.__tokenscope!.benchmarkStorage(1_000, 25));

@@ -15,6 +15,7 @@ import type { TrainingSplitEntry } from '../../src/protocol/corpus';
 import { startInfiniGramServer } from '../infinigram-server.mjs';
 import { median, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { newReturningContext } from '../lib/returningVisitor';
 
 const RUNS = 3;
 const SCORED_TOKENS = 2000;
@@ -40,7 +41,7 @@ export async function runCorpusBrowserBench(appUrl: string, text: string, chromi
   const { entry } = trainingSplit();
   try {
     for (let run = 0; run < RUNS; run++) {
-      const page = await (await browser.newContext()).newPage(); // a fresh profile: an empty IndexedDB
+      const page = await (await newReturningContext(browser)).newPage(); // a fresh profile: an empty IndexedDB
       await page.goto(`${appUrl}?testApi=1&backend=wasm`);
       await page.waitForFunction((key) => window.__tokenscope?.state().model?.key === key, `embedded:${MODEL}`, {
         polling: 50,

@@ -16,6 +16,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { exampleExportFile } from '../../src/storage/exampleFiles';
 import { median, repeat, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { markTourSeen } from '../lib/returningVisitor';
 
 const RECORDS = 10_000;
 const RECORDS_PER_FILE = 2_000;
@@ -61,7 +62,9 @@ async function openApp(page: Page, appUrl: string): Promise<void> {
 }
 
 function launch(profile: string, chromiumPath: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: CHROMIUM_FLAGS });
+  return chromium
+    .launchPersistentContext(profile, { executablePath: chromiumPath, args: CHROMIUM_FLAGS })
+    .then(markTourSeen);
 }
 
 export async function runExperimentsListBench(appUrl: string, chromiumPath: string): Promise<Figure[]> {

@@ -9,6 +9,7 @@ import { chromium, type Page } from '@playwright/test';
 
 import { median, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { newReturningContext } from '../lib/returningVisitor';
 
 const PAGE_LOADS = 3;
 const QUERIES = 15;
@@ -28,7 +29,7 @@ export async function runKeySpaceBench(appUrl: string, chromiumPath: string): Pr
   const figures: Figure[] = [];
   const url = `${appUrl}?testApi=1&backend=wasm`;
   try {
-    const context = await browser.newContext();
+    const context = await newReturningContext(browser);
     const page = await context.newPage();
     const extract: number[] = [];
     const normalise: number[] = [];

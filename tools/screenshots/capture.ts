@@ -17,7 +17,7 @@ import { chromium, expect as playwrightExpect, type Page } from '@playwright/tes
 import { createStaticServer, listen } from '../serve.mjs';
 import { DEFAULT_MODEL } from '../../e2e/tokenscopePage';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
-import { TOUR_DONE, TOUR_STORAGE_KEY } from '../../src/features/tour/tourSteps';
+import { newReturningContext } from '../lib/returningVisitor';
 
 const OUT_DIR = 'docs/screenshots';
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -139,9 +139,9 @@ const server = createStaticServer(buildDir);
 const url = await listen(server, { port: 0, host: '127.0.0.1' }, 0);
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-  // A returning visitor: the first-visit tour's card would sit in every shot.
-  await page.addInitScript(([key, value]) => localStorage.setItem(key, value), [TOUR_STORAGE_KEY, TOUR_DONE]);
+  const page = await (
+    await newReturningContext(browser, { viewport: { width: 1280, height: 800 }, colorScheme: 'light' })
+  ).newPage();
   await page.goto(new URL('./?backend=wasm', url).href);
   await expect(tid(page, 'model.current')).toHaveAttribute('data-model', `embedded:${DEFAULT_MODEL}`);
   mkdirSync(OUT_DIR, { recursive: true });
@@ -157,8 +157,9 @@ try {
   }
   if (!wanted.length || wanted.includes('presenter')) {
     // Presenter mode as a projector shows it: 1280×720, the lab on the default text.
-    const presenter = await browser.newPage({ viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
-    await presenter.addInitScript(([key, value]) => localStorage.setItem(key, value), [TOUR_STORAGE_KEY, TOUR_DONE]);
+    const presenter = await (
+      await newReturningContext(browser, { viewport: { width: 1280, height: 720 }, colorScheme: 'light' })
+    ).newPage();
     await presenter.goto(new URL('./?backend=wasm&present=1', url).href);
     await expect(tid(presenter, 'distribution.bar').first()).toBeVisible();
     await presenter.mouse.move(0, 0);
