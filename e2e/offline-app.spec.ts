@@ -11,11 +11,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { fingerprintDifference } from '../src/core/demoScripts/fingerprint';
+import { TOUR_DONE, TOUR_STORAGE_KEY } from '../src/features/tour/tourSteps';
 import { openBundledDemo, playDemoToEnd } from './demoScripts';
 import { DEFAULT_MODEL, TokenscopePage } from './tokenscopePage';
 
 // playwright.config.ts blocks service workers for every other spec.
 test.use({ serviceWorkers: 'allow' });
+
+// Returning visitors, as in every other spec: playwright.config marks the tour seen only for the usual app origin.
+test.beforeEach(async ({ page }) => {
+  await page.addInitScript(([key, value]) => localStorage.setItem(key, value), [TOUR_STORAGE_KEY, TOUR_DONE]);
+});
 
 /** A server this test can stop: the shared one keeps serving the other specs. */
 const OFFLINE_APP_PORT = Number(process.env.E2E_APP_PORT ?? 4317) + 50;
