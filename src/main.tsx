@@ -11,6 +11,9 @@ import { restoreLabDraft, startLabDraftAutosave } from './state/nextTokenDraftAc
 
 const testApi = new URLSearchParams(location.search).get('testApi') === '1';
 
+/** A demo link (#demo=…) opens its script at its start; otherwise a share link (#share=…) is applied. */
+const applyLinkFromLocation = async () => (await applyDemoLinkFromLocation()) || (await applyShareLinkFromLocation());
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />
@@ -21,14 +24,12 @@ createRoot(document.getElementById('root')!).render(
 // continuations explored last time comes back. Autosave starts after, so it cannot
 // overwrite the kept tree with the empty one of a fresh start.
 void startEngine({ testApi })
-  // A demo link (#demo=…) opens its script at its start, in place of a share link.
-  .then(async () => (await applyDemoLinkFromLocation()) || (await applyShareLinkFromLocation()))
+  .then(applyLinkFromLocation)
   .then((shared) => (shared ? false : restoreLabDraft()))
   .finally(() => {
     startLabDraftAutosave();
-    // A share link pasted into this tab's address bar changes only the hash (no reload).
-    window.addEventListener('hashchange', () => void applyShareLinkFromLocation());
-    window.addEventListener('hashchange', () => void applyDemoLinkFromLocation());
+    // A link pasted into this tab's address bar changes only the hash (no reload).
+    window.addEventListener('hashchange', () => void applyLinkFromLocation());
     // The production build saves itself for offline use (a service worker; src/state/offlineApp.ts),
     // once the first model is up: installing it fetches the app's files, which a cold start should
     // not wait behind. A page the worker already controls is served by it from the first request.

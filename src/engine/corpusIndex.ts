@@ -24,7 +24,7 @@ import type {
   TrainingSplitEntry,
 } from '../protocol/corpus';
 import { EngineError, throwIfCancelled } from './errors';
-import { sha256Hex } from './fileHashes';
+import { sha256Hex } from '../core/sha256Hex';
 import type { ModelInfo } from '../protocol/model';
 import type { ScoreResult, StepResult } from '../protocol/nextToken';
 

@@ -13,7 +13,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build, type Plugin, type Rolldown } from 'vite';
-import { offlineVersion, sha256Hex, type FileDigest } from '../../src/core/offline/offlineVersion';
+import { offlineVersion, type FileDigest } from '../../src/core/offline/offlineVersion';
+import { sha256Hex } from '../../src/core/sha256Hex';
 import { ORT_FILES } from './plugins.mjs';
 
 const SERVICE_WORKER_ENTRY = 'src/serviceWorker/sw.ts';

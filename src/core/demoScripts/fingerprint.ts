@@ -53,29 +53,13 @@ export function biasLensFingerprint(result: {
     characters: readonly { character: string; probability: number }[];
   };
 }): string {
-  const top = <T>(rows: readonly T[], label: (row: T) => string, value: (row: T) => number) =>
-    listFingerprint(rows.slice(0, FINGERPRINT_BARS).map((row) => ({ label: label(row), value: value(row) })));
+  const top = (rows: readonly { label: string; probability: number }[]) =>
+    listFingerprint(rows.slice(0, FINGERPRINT_BARS).map((row) => ({ label: row.label, value: row.probability })));
   return [
-    `naive tokens ${top(
-      result.naive.tokens,
-      (t) => t.text,
-      (t) => t.probability,
-    )}`,
-    `naive bytes ${top(
-      result.naive.bytes,
-      (b) => b.label,
-      (b) => b.probability,
-    )}`,
-    `exact bytes ${top(
-      result.exact.bytes,
-      (b) => b.label,
-      (b) => b.probability,
-    )}`,
-    `exact characters ${top(
-      result.exact.characters,
-      (c) => c.character,
-      (c) => c.probability,
-    )}`,
+    `naive tokens ${top(result.naive.tokens.map((t) => ({ label: t.text, probability: t.probability })))}`,
+    `naive bytes ${top(result.naive.bytes)}`,
+    `exact bytes ${top(result.exact.bytes)}`,
+    `exact characters ${top(result.exact.characters.map((c) => ({ label: c.character, probability: c.probability })))}`,
   ].join(' | ');
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { offlineVersion, sha256Hex } from './offlineVersion';
+import { sha256Hex } from '../sha256Hex';
+import { offlineVersion } from './offlineVersion';
 
 describe('offlineVersion', () => {
   it('hashes bytes like Node does', async () => {

@@ -4,15 +4,11 @@
  * byte and the browser installs the new version into caches of its own.
  */
 
+import { sha256Hex } from '../sha256Hex';
+
 export interface FileDigest {
   path: string;
   sha256: string;
-}
-
-export async function sha256Hex(bytes: Uint8Array | string): Promise<string> {
-  const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
-  const digest = await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** 16 hex digits over the sorted `path sha256` lines: independent of the order files were read in. */
