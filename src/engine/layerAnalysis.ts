@@ -5,19 +5,12 @@
  * recall@k of the current token, cosine curves and the covariance similarity (core/bigram).
  */
 import { Tensor } from '@huggingface/transformers';
-import {
-  cosineCurves,
-  covarianceSimilarity,
-  logitLens,
-  pearson,
-  rankOf,
-  recallAtK,
-  scoreAgainstRows,
-  type Matrix,
-} from '../core/bigram';
+import { cosineCurves, logitLens, pearson, rankOf, recallAtK, scoreAgainstRows, type Matrix } from '../core/bigram';
 import { planSlidingWindows } from '../core/context/slidingWindow';
 import { klDivergenceNats, softmax } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
+import { covarianceSimilarities } from './covarianceStatistics';
+import { lensGraphFor, lensStatisticsInJs, lensStatisticsOnGraph, type LensInputs } from './lensStatistics';
 import { checkIds, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
 import { forwardAndRead } from './onnxRuntimeQueue';
 import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from '../protocol/bigram';
@@ -159,39 +152,31 @@ export async function computeLayerContext(
     onProgress: options.onProgress,
     outputNames: internals.hiddenStateNames,
   });
-  const vocab = runnable.vocabSize;
   const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));
   const currentIds = ids.slice(first, first + count);
   const nextIds = currentIds.map((_, k) => (first + k + 1 < n ? ids[first + k + 1] : null));
-  const state = (l: number, k: number) => matrices[l].values.subarray(k * d, (k + 1) * d);
 
   const sampled = spreadIndices(count, Math.max(1, lensPositions));
-  const kl: number[][] = allLayers.map(() => []);
-  const ranks: number[][] = allLayers.map(() => []);
-  const lensSurprisal: number[][] = allLayers.map(() => []);
-  const modelSurprisal: number[] = [];
-  for (const [done, k] of sampled.entries()) {
-    throwIfCancelled(options.signal, 'The layer analysis');
-    const final = softmax(hidden.logits!.subarray(k * vocab, (k + 1) * vocab));
-    const next = nextIds[k];
-    if (next !== null) modelSurprisal.push(-Math.log2(final[next]));
-    for (const l of allLayers) {
-      const lens = softmax(
-        logitLens(state(l, k), internals.finalNorm, internals.unembedding, internals.unembeddingBias),
-      );
-      kl[l].push(klDivergenceNats(final, lens));
-      if (next !== null) lensSurprisal[l].push(-Math.log2(lens[next]));
-      ranks[l].push(rankOf(scoreAgainstRows(internals.inputEmbedding, state(l, k)), currentIds[k]));
-    }
-    if (done % 8 === 7) options.onProgress?.({ phase: 'lens', done: done + 1, total: sampled.length });
-  }
+  const lensInputs: LensInputs = {
+    internals,
+    layers: matrices,
+    finalLogits: hidden.logits!,
+    vocabSize: runnable.vocabSize,
+    sampled,
+    currentIds,
+    nextIds,
+    signal: options.signal,
+    onProgress: (done, total) => options.onProgress?.({ phase: 'lens', done, total }),
+  };
+  const graph = await lensGraphFor(runnable.model, internals);
+  const lens = graph ? await lensStatisticsOnGraph(graph, lensInputs) : lensStatisticsInJs(lensInputs);
   const curves = cosineCurves(matrices, currentIds, nextIds, internals.inputEmbedding, internals.unembedding);
   const layers: LensLayerStats[] = allLayers.map((l) => {
-    const [r1, r5, r10] = recallAtK(ranks[l]);
+    const [r1, r5, r10] = recallAtK(lens.currentTokenRanks[l]);
     return {
       layer: l,
-      klToFinalMeanNats: kl[l].reduce((s, v) => s + v, 0) / kl[l].length,
-      outSurprisalPearson: pearson(lensSurprisal[l], modelSurprisal),
+      klToFinalMeanNats: lens.klNats[l].reduce((s, v) => s + v, 0) / lens.klNats[l].length,
+      outSurprisalPearson: pearson(lens.lensSurprisalBits[l], lens.modelSurprisalBits),
       recallAt1: r1,
       recallAt5: r5,
       recallAt10: r10,
@@ -199,6 +184,7 @@ export async function computeLayerContext(
       cosineToNextKey: curves.toNextKey[l],
     };
   });
+  const similarities = await covarianceSimilarities(runnable.model, matrices);
   return {
     key: layerContextKey(ids, first, count, lensPositions),
     first,
@@ -206,8 +192,8 @@ export async function computeLayerContext(
     hidden,
     layers,
     lensPositionCount: sampled.length,
-    covariance: Array.from(covarianceSimilarity(matrices)),
-    covarianceStandardised: Array.from(covarianceSimilarity(matrices, { standardised: true })),
+    covariance: Array.from(similarities.covariance),
+    covarianceStandardised: Array.from(similarities.covarianceStandardised),
   };
 }
 

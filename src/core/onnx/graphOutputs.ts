@@ -6,30 +6,11 @@
  * other output.
  */
 import { readFields, readString } from './protobuf';
+import { lengthDelimited, varint } from './protobufWriter';
 
 const MODEL_GRAPH_FIELD = 7;
 const GRAPH_OUTPUT_FIELD = 12;
 const VALUE_INFO_NAME_FIELD = 1;
-
-function varint(value: number): number[] {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return out;
-}
-
-/** A length-delimited field: key, length, payload. Field numbers below 16 keep the key one byte. */
-function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {
-  const head = [(field << 3) | 2, ...varint(payload.length)];
-  const out = new Uint8Array(head.length + payload.length);
-  out.set(head, 0);
-  out.set(payload, head.length);
-  return out;
-}
 
 /** Where a length-delimited field with a one-byte key starts: its key and length varint sit before the payload. */
 const fieldStart = (offset: number, length: number) => offset - 1 - varint(length).length;
