@@ -6,25 +6,79 @@ import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
 
 import type { CallKind, ParamsOf, ResultOf } from '../../src/protocol/calls';
-import { median, repeat, type Figure } from './stats';
+import type { ModelInfo } from '../../src/protocol/model';
+import { DEFAULT_TEXT } from '../../src/state/settings';
+import type { BaselineReply, BaselineRequest } from './baseline/protocol';
+import { alternate, median, repeat, withBaseline, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 import { newReturningContext } from '../lib/returningVisitor';
 
 /** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */
 const STEP_RUNS = 15;
 
-/** Opens the app and returns ms from navigation start to the first next-token distribution. */
-async function timeToFirstDistribution(page: Page, url: string): Promise<number> {
+/** ms from navigation start: to the first distribution on screen, and to the live model's first. */
+interface PageLoadMs {
+  first: number;
+  live: number;
+}
+
+/**
+ * Opens the app and returns ms from navigation start to its first next-token distributions. The
+ * app marks them (`performance.mark`): 'tokenscope:first-distribution' when the first one is on
+ * screen (a precomputed one may come before the model), 'tokenscope:first-live-distribution' when
+ * the live model's is. An app without the marks is timed by polling its state (the live one, both).
+ */
+async function timeToFirstDistribution(page: Page, url: string): Promise<PageLoadMs> {
   await page.goto(url);
   const handle = await page.waitForFunction(
-    () =>
-      window.__tokenscope?.state().nextToken.status === 'ready' && window.__tokenscope?.state().nextToken.row !== null
-        ? performance.now()
-        : false,
+    () => {
+      // No helper function in here: tsx would wrap it in a __name() the page does not have.
+      const first = performance.getEntriesByName('tokenscope:first-distribution', 'mark')[0]?.startTime ?? null;
+      const live = performance.getEntriesByName('tokenscope:first-live-distribution', 'mark')[0]?.startTime ?? null;
+      if (live !== null) return { first: first ?? live, live };
+      // A precomputed distribution is on screen: wait for the live model's mark.
+      if (first !== null) return false;
+      const lab = window.__tokenscope?.state().nextToken;
+      const now = performance.now();
+      return lab?.status === 'ready' && lab.row !== null ? { first: now, live: now } : false;
+    },
     null,
     { polling: 20, timeout: 180_000 },
   );
-  return (await handle.jsonValue()) as number;
+  return (await handle.jsonValue()) as PageLoadMs;
+}
+
+/**
+ * Opens the bare transformers.js baseline page (tools/bench/baseline/) and returns ms from
+ * navigation start until its first forward's reply reached the page (from_pretrained of the
+ * model and tokenizer, then one forward over the app's start token and default text).
+ */
+async function timeToBareFirstForward(page: Page, url: string): Promise<{ ms: number; load: BaselineReply }> {
+  await page.goto(url);
+  const handle = await page.waitForFunction(
+    () => {
+      const api = window.__baseline;
+      if (api?.error) return { error: api.error };
+      return api?.firstForwardAt != null ? { ms: api.firstForwardAt, load: api.load! } : false;
+    },
+    null,
+    { polling: 20, timeout: 180_000 },
+  );
+  const result = (await handle.jsonValue()) as { ms: number; load: BaselineReply } | { error: string };
+  if ('error' in result) throw new Error(`the baseline page failed: ${result.error}`);
+  return result;
+}
+
+/** The baseline page's URL for what the app loaded; fails unless the app shows a model of its own models/ folder. */
+function baselineUrlFor(siteUrl: string, model: ModelInfo): string {
+  if (model.source.kind !== 'embedded') throw new Error(`the app loaded ${model.label}, not an embedded model`);
+  const query = new URLSearchParams({
+    model: model.source.id,
+    dtype: model.dtype,
+    threads: String(model.threads),
+    text: DEFAULT_TEXT,
+  });
+  return `${siteUrl}?${query}`;
 }
 
 let sliderFlip = false;
@@ -121,40 +175,138 @@ async function waitForOfflineCopy(page: Page, timeoutMs = 60_000): Promise<void>
   }
 }
 
-export async function runBrowserBench(appUrl: string, text: string, chromiumPath: string): Promise<Figure[]> {
+export interface BrowserBenchOptions {
+  /** The bare transformers.js baseline page (tools/bench/baselineSite.ts): its rounds alternate with the app's. */
+  baselineUrl?: string;
+  /** Only the page loads and the engine figures (BENCH_ONLY=baseline): no slider, click or memory. */
+  engineOnly?: boolean;
+}
+
+export async function runBrowserBench(
+  appUrl: string,
+  text: string,
+  chromiumPath: string,
+  options: BrowserBenchOptions = {},
+): Promise<Figure[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
   const figures: Figure[] = [];
   let backend = 'Chromium';
   const add = (name: string, unit: Figure['unit'], runs: number[]) =>
     figures.push({ name, backend, unit, median: median(runs), runs });
+  /** The app's runs, and the baseline's alternated with them when there is one. */
+  const pair = async (
+    runs: number,
+    warmups: number,
+    app: () => Promise<number>,
+    bare: (() => Promise<number>) | null,
+  ): Promise<{ a: number[]; b: number[] }> =>
+    bare ? alternate(runs, app, bare, warmups) : { a: await repeat(runs, app, warmups), b: [] };
+  const measure = async (
+    name: string,
+    unit: Figure['unit'],
+    runs: number,
+    warmups: number,
+    app: () => Promise<number>,
+    bare: (() => Promise<number>) | null,
+  ) => {
+    const { a, b } = await pair(runs, warmups, app, bare);
+    const figure: Figure = { name, backend, unit, median: median(a), runs: a };
+    figures.push(b.length > 0 ? withBaseline(figure, b) : figure);
+  };
   const url = `${appUrl}?testApi=1&backend=wasm`;
+  /** Set by the first cold app load: the baseline loads what the app loaded. */
+  let baselineUrl: string | null = null;
+  let appFirstIds: number[] = [];
+  const checkBareLoad = (load: BaselineReply) => {
+    if (!load.crossOriginIsolated) throw new Error('the baseline page is not cross-origin isolated');
+    if (load.ids?.join() !== appFirstIds.join())
+      throw new Error(`the baseline's first forward ran on other ids than the app's (${load.ids} vs ${appFirstIds})`);
+  };
   try {
-    // Cold: a fresh context has an empty HTTP cache and no compiled-wasm cache.
-    const coldRuns = await repeat(3, async () => {
-      const context = await newReturningContext(browser);
-      try {
-        return await timeToFirstDistribution(await context.newPage(), url);
-      } finally {
-        await context.close();
-      }
-    });
+    // Cold: a fresh context has an empty HTTP cache, Cache Storage and compiled-wasm cache.
+    const coldFirst: number[] = [];
+    const coldLive = await pair(
+      3,
+      0,
+      async () => {
+        const context = await newReturningContext(browser);
+        try {
+          const page = await context.newPage();
+          const times = await timeToFirstDistribution(page, url);
+          if (options.baselineUrl && baselineUrl === null) {
+            const { model, startTokenId, analysedIds } = await page.evaluate(() => {
+              const state = window.__tokenscope!.state();
+              return {
+                model: state.model!,
+                startTokenId: state.nextToken.analysis!.startTokenId,
+                analysedIds: state.nextToken.analysedIds,
+              };
+            });
+            baselineUrl = baselineUrlFor(options.baselineUrl, model);
+            appFirstIds = [startTokenId, ...analysedIds];
+          }
+          coldFirst.push(times.first);
+          return times.live;
+        } finally {
+          await context.close();
+        }
+      },
+      options.baselineUrl
+        ? async () => {
+            const context = await newReturningContext(browser);
+            try {
+              const { ms, load } = await timeToBareFirstForward(await context.newPage(), baselineUrl!);
+              checkBareLoad(load);
+              return ms;
+            } finally {
+              await context.close();
+            }
+          }
+        : null,
+    );
     const context = await newReturningContext(browser);
     const page = await context.newPage();
     await timeToFirstDistribution(page, url);
-    const warmRuns = await repeat(3, () => timeToFirstDistribution(page, url));
+    const bareContext = options.baselineUrl ? await newReturningContext(browser) : null;
+    const barePage = bareContext ? await bareContext.newPage() : null;
+    if (barePage) await timeToBareFirstForward(barePage, baselineUrl!);
+    const warmFirst: number[] = [];
+    const warmLive = await pair(
+      3,
+      0,
+      async () => {
+        const times = await timeToFirstDistribution(page, url);
+        warmFirst.push(times.first);
+        return times.live;
+      },
+      barePage ? async () => (await timeToBareFirstForward(barePage, baselineUrl!)).ms : null,
+    );
     const model = await page.evaluate(() => window.__tokenscope!.state().model!);
     backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype})`;
-    add('page load → first distribution, cold cache', 'ms', coldRuns);
-    add('page load → first distribution, warm cache', 'ms', warmRuns);
+    if (barePage) {
+      const load = await barePage.evaluate(() => window.__baseline!.load!);
+      if (load.threads !== model.threads)
+        throw new Error(`the baseline ran ${load.threads} threads, the app ${model.threads}`);
+    }
+    add('page load → first distribution, cold cache', 'ms', coldFirst);
+    add('page load → first distribution, warm cache', 'ms', warmFirst);
+    const live = (name: string, runs: { a: number[]; b: number[] }) => {
+      const figure: Figure = { name, backend, unit: 'ms', median: median(runs.a), runs: runs.a };
+      figures.push(runs.b.length > 0 ? withBaseline(figure, runs.b) : figure);
+    };
+    live("page load → live model's first distribution, cold cache", coldLive);
+    live("page load → live model's first distribution, warm cache", warmLive);
     // What follows measures a steady page: not while the offline copy is still being saved.
     await waitForOfflineCopy(page);
 
-    add(
-      'slider move → bars re-rendered and laid out (no model call)',
-      'ms',
-      await repeat(STEP_RUNS, () => sliderToRepaintMs(page), 2),
-    );
-    add('click on a candidate → next distribution', 'ms', await repeat(7, () => candidateToDistributionMs(page), 1));
+    if (!options.engineOnly) {
+      add(
+        'slider move → bars re-rendered and laid out (no model call)',
+        'ms',
+        await repeat(STEP_RUNS, () => sliderToRepaintMs(page), 2),
+      );
+      add('click on a candidate → next distribution', 'ms', await repeat(7, () => candidateToDistributionMs(page), 1));
+    }
 
     const call = <K extends CallKind>(kind: K, params: ParamsOf<K>) =>
       page.evaluate(([k, p]) => window.__tokenscope!.call(k as K, p as never), [kind, params] as const) as Promise<
@@ -169,59 +321,81 @@ export async function runBrowserBench(appUrl: string, text: string, chromiumPath
         async ([k, p]) => ((await window.__tokenscope!.call(k, p as never)) as { elapsedMs: number }).elapsedMs,
         [kind, params] as const,
       );
+    /** The baseline's worker time for a request (null without a baseline). */
+    const bare = (request: BaselineRequest) =>
+      barePage ? () => barePage.evaluate(async (r) => (await window.__baseline!.call(r)).elapsedMs, request) : null;
     const { ids } = await call('tokenize', { text });
+    if (barePage) {
+      const bareIds = await barePage.evaluate(
+        async (t) => (await window.__baseline!.call({ kind: 'tokenize', text: t })).ids!,
+        text,
+      );
+      if (bareIds.join() !== ids.join()) throw new Error("the baseline's tokenizer gave other ids than the app's");
+    }
     const window256 = ids.slice(0, 256);
-    add(
+    await measure(
       `forward over ${window256.length} tokens (engine)`,
       'ms',
-      await repeat(9, async () => await elapsedMs('forward', { ids: window256 }), 2),
+      9,
+      2,
+      () => elapsedMs('forward', { ids: window256 }),
+      bare({ kind: 'forward', ids: window256 }),
     );
-    add(
+    await measure(
       `forward over ${window256.length} tokens (round trip, logits transferred)`,
       'ms',
-      await repeat(
-        7,
-        () =>
-          page.evaluate(async (input) => {
-            const started = performance.now();
-            await window.__tokenscope!.call('forward', { ids: input });
-            return performance.now() - started;
-          }, window256),
-        1,
-      ),
+      7,
+      1,
+      () =>
+        page.evaluate(async (input) => {
+          const started = performance.now();
+          await window.__tokenscope!.call('forward', { ids: input });
+          return performance.now() - started;
+        }, window256),
+      barePage
+        ? () =>
+            barePage.evaluate(async (input) => {
+              const started = performance.now();
+              await window.__baseline!.call({ kind: 'forward', ids: input, transfer: true });
+              return performance.now() - started;
+            }, window256)
+        : null,
     );
     for (const n of [32, 256]) {
-      add(
+      await measure(
         `KV-cached step at ${n} tokens`,
         'ms',
-        await repeat(
-          STEP_RUNS,
-          async () => {
-            await elapsedMs('step', { ids: ids.slice(0, n - 1) });
-            return elapsedMs('step', { ids: ids.slice(0, n) });
-          },
-          1,
-        ),
+        STEP_RUNS,
+        1,
+        async () => {
+          await elapsedMs('step', { ids: ids.slice(0, n - 1) });
+          return elapsedMs('step', { ids: ids.slice(0, n) });
+        },
+        bare({ kind: 'step', ids: ids.slice(0, n) }),
       );
-      add(
+      await measure(
         `full recompute at ${n} tokens`,
         'ms',
-        await repeat(STEP_RUNS, async () => await elapsedMs('step', { ids: ids.slice(0, n), useCache: false }), 1),
+        STEP_RUNS,
+        1,
+        () => elapsedMs('step', { ids: ids.slice(0, n), useCache: false }),
+        bare({ kind: 'forward', ids: ids.slice(0, n) }),
       );
     }
     const scored = ids.slice(0, 2000);
-    add(
+    const tokensPerSecond = (ms: number) => (scored.length - 1) / (ms / 1000);
+    const bareScore = bare({ kind: 'score', ids: scored });
+    await measure(
       `score ${scored.length} tokens (throughput)`,
       'tokens/s',
-      await repeat(
-        3,
-        async () => {
-          return (scored.length - 1) / ((await elapsedMs('score', { ids: scored, topK: 5 })) / 1000);
-        },
-        1,
-      ),
+      3,
+      1,
+      async () => tokensPerSecond(await elapsedMs('score', { ids: scored, topK: 5 })),
+      bareScore ? async () => tokensPerSecond(await bareScore()) : null,
     );
-    add('peak memory (renderer processes, VmHWM)', 'MB', [await rendererPeakMB(browser)]);
+    // The baseline's renderer must not count in the app's memory.
+    await bareContext?.close();
+    if (!options.engineOnly) add('peak memory (renderer processes, VmHWM)', 'MB', [await rendererPeakMB(browser)]);
     await context.close();
   } finally {
     await browser.close();

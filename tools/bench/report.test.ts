@@ -44,6 +44,43 @@ describe('the generated benchmark report', () => {
     );
   });
 
+  it('shows the ratio to the bare baseline where a run has one, and holds the live load to 1.2×', () => {
+    const live = (median: number, bare: number) => ({
+      name: "page load → live model's first distribution, cold cache",
+      backend: 'Chromium WASM (2 threads, fp32)',
+      unit: 'ms' as const,
+      median,
+      runs: [median],
+      baseline: { median: bare, runs: [bare] },
+      ratio: median / bare,
+    });
+    const withBare: BenchFile = {
+      ...latest,
+      figures: [
+        cold(950),
+        live(1100, 1000),
+        { ...scoring(1300), baseline: { median: 1500, runs: [1500] }, ratio: 1500 / 1300 },
+      ],
+    };
+    const text = renderReport(withBare, 'c.json', before, 'a.json');
+    expect(text).toContain('| ↳ live model vs bare from_pretrained | ≤ 1.2× | 1.10× | – | yes |');
+    expect(text).toContain('| figure | where | median (runs) | bare transformers.js | app / bare | before |');
+    expect(text).toContain(
+      '| score 2000 tokens (throughput) | Chromium WASM (2 threads, fp32) | 1,300 tokens/s (2) | 1,500 tokens/s | 1.15× | 1,200 tokens/s |',
+    );
+    // A figure without a baseline in such a run: dashes in the two columns.
+    expect(text).toContain(
+      '| page load → first distribution, cold cache | Chromium WASM (2 threads, fp32) | 950 ms (1) | – | – | 2,100 ms |',
+    );
+    const slow = renderReport({ ...withBare, figures: [live(1500, 1000)] }, 'c.json', null, null);
+    expect(slow).toContain('| ↳ live model vs bare from_pretrained | ≤ 1.2× | 1.50× | – | no |');
+    // A run without the baseline keeps the old table, and the ratio goal reads as not measured.
+    const old = renderReport(latest, 'b.json', before, 'a.json');
+    expect(old).toContain('| ↳ live model vs bare from_pretrained | ≤ 1.2× | – | – | not measured |');
+    expect(old).toContain('| figure | where | median (runs) | before |');
+    expect(old).not.toContain('bare transformers.js');
+  });
+
   it('marks a run under load', () => {
     expect(underLoad(latest)).toBe(false);
     expect(underLoad({ ...latest, machine: { ...machine, loadAverageAtStart: 1.6 } })).toBe(false);

@@ -9,6 +9,10 @@
  * BENCH_ONLY=experiments runs only the IndexedDB rows (BENCH_ONLY=experiments-list only the list at 10,000 records), BENCH_ONLY=keyspace only the key-space rows, BENCH_ONLY=bigram only the bigram and layer rows,
  * BENCH_ONLY=tokenizers only the tokenizer lab's rows (Node, and its model rows in Chromium), BENCH_ONLY=corpus only the corpus view's (∞-gram) rows,
  * BENCH_ONLY=batch only the batch runs' rows (the bundled ToM set: samples per second in Chromium and Node, the runner's overhead over bare generation);
+ * BENCH_ONLY=baseline only the page loads and engine figures in Chromium, each beside the bare transformers.js baseline.
+ * Chromium's page loads and engine figures alternate with the same work done by bare transformers.js
+ * (tools/bench/baseline/, built into a temporary folder and served beside the app): each such figure
+ * carries the baseline's runs and the ratio app / baseline (as times: above 1, the app is slower).
  * BENCH_DIST=<folder> measures another build than dist/.
  */
 import { execFileSync } from 'node:child_process';
@@ -18,6 +22,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createStaticServer, listen } from '../serve.mjs';
 import { benchmarkText } from './benchText';
+import { startBaselineSite } from './baselineSite';
 import { runBrowserBench, runExperimentsBench } from './browserBench';
 import { runBigramBrowserBench, runBigramNodeBench } from './bigramBench';
 import { runCorpusBrowserBench, runCorpusNodeBench } from './corpusBench';
@@ -66,8 +71,15 @@ function speedups(figures: Figure[]): Figure[] {
 }
 
 function printTable(figures: Figure[]): void {
-  const rows = figures.map((f) => [f.name, f.backend, formatValue(f), f.runs.length ? String(f.runs.length) : '']);
-  const header = ['figure', 'backend', 'median', 'runs'];
+  const rows = figures.map((f) => [
+    f.name,
+    f.backend,
+    formatValue(f),
+    f.runs.length ? String(f.runs.length) : '',
+    f.baseline ? formatValue({ ...f, median: f.baseline.median }) : '',
+    f.ratio !== undefined ? `${f.ratio.toFixed(2)}×` : '',
+  ]);
+  const header = ['figure', 'backend', 'median', 'runs', 'bare transformers.js', 'app / bare (time)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log(line(header));
@@ -96,9 +108,16 @@ async function main(): Promise<void> {
   const url = await listen(server, { port: 0, host: '127.0.0.1' }, 0);
   let figures: Figure[] = [];
   try {
-    if (only === null) {
-      console.log('Chromium (built app)…');
-      figures = figures.concat(await runBrowserBench(url, text, chromiumPath));
+    if (only === null || only === 'baseline') {
+      console.log('Chromium (built app), beside the bare transformers.js baseline…');
+      const baseline = await startBaselineSite(dist);
+      try {
+        figures = figures.concat(
+          await runBrowserBench(url, text, chromiumPath, { baselineUrl: baseline.url, engineOnly: only !== null }),
+        );
+      } finally {
+        baseline.close();
+      }
     }
     if (only === null || only === 'experiments') {
       console.log('Chromium experiments storage (built app, IndexedDB)…');

@@ -25,4 +25,56 @@ export interface Figure {
   unit: 'ms' | 'µs' | 'tokens/s' | 'MB' | 'x';
   median: number;
   runs: number[];
+  /**
+   * The same work done by bare transformers.js in the same browser (tools/bench/baseline/), its
+   * runs alternated with the app's. Absent from older files and from figures without a baseline.
+   */
+  baseline?: { median: number; runs: number[] };
+  /** How many times longer the app takes than the baseline (timeRatio): above 1, the app is slower. */
+  ratio?: number;
+}
+
+/**
+ * App over baseline as a ratio of times: app / baseline for times, baseline / app for rates
+ * (tokens/s), so that above 1 always means the app takes longer for the same work.
+ */
+export function timeRatio(unit: Figure['unit'], app: number, baseline: number): number {
+  return unit === 'tokens/s' ? baseline / app : app / baseline;
+}
+
+/** `figure` with the baseline's runs beside it and the ratio of the two medians. */
+export function withBaseline(figure: Figure, baselineRuns: number[]): Figure {
+  const baseline = median(baselineRuns);
+  return {
+    ...figure,
+    baseline: { median: baseline, runs: baselineRuns },
+    ratio: timeRatio(figure.unit, figure.median, baseline),
+  };
+}
+
+/**
+ * Runs `a` and `b` `runs` times each, alternated A B B A A B B A …, after `warmups` of each
+ * (A B, not kept), so a load that comes and goes falls on both alike. Returns each one's results.
+ */
+export async function alternate(
+  runs: number,
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+  warmups = 0,
+): Promise<{ a: number[]; b: number[] }> {
+  for (let i = 0; i < warmups; i++) {
+    await a();
+    await b();
+  }
+  const results = { a: [] as number[], b: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      results.a.push(await a());
+      results.b.push(await b());
+    } else {
+      results.b.push(await b());
+      results.a.push(await a());
+    }
+  }
+  return results;
 }
