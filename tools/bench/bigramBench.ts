@@ -84,10 +84,48 @@ export async function runBigramBrowserBench(appUrl: string, text: string, chromi
     add(`bigram predictions, ${BIGRAM_TOKENS} tokens (context-1 rows cached)`, cached);
     add(`layer analysis, ${LAYER_POSITIONS} positions (lens statistics on 128)`, layers);
     add(`layer analysis, ${LAYER_POSITIONS} positions (lens statistics on all ${LAYER_POSITIONS})`, layersFull);
+    add(FIRST_LAYER_VIEW_FIGURE, await firstLayerViewRuns(page, appUrl, text));
   } finally {
     await browser.close();
   }
   return figures;
+}
+
+export const FIRST_LAYER_VIEW_FIGURE = 'layer view: click on a token → its layers on screen (fresh page, 3,000 characters)';
+
+/**
+ * What a user waits for in the view: a fresh page, the bigram view compares a 3,000-character
+ * text (about 600 tokens), then a click on a token in its middle until the layer view says
+ * ready (hidden states, lens statistics over 128 of the 512 positions around it, covariance).
+ */
+async function firstLayerViewRuns(page: Page, appUrl: string, text: string): Promise<number[]> {
+  const runs: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await openApp(page, `${appUrl}?testApi=1&backend=wasm`);
+    await page.getByTestId('nav.view.bigram').click();
+    await page.getByTestId('bigram.text').fill(text.slice(0, 3_000));
+    await page.getByTestId('bigram.compare').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="bigram.chip"]').length > 400, null, {
+      timeout: 180_000,
+    });
+    runs.push(
+      await page.evaluate(async () => {
+        const chip = document.querySelectorAll<HTMLElement>('[data-testid="bigram.chip"]')[300];
+        const started = performance.now();
+        chip.click();
+        for (;;) {
+          // "ready" only once the result is the clicked position's (LayerView's status).
+          const detail = document.querySelector('[data-testid="bigram.detail"]');
+          const layers = document.querySelector('[data-testid="bigram.layers"]');
+          if (detail?.getAttribute('data-position') === '300' && layers?.getAttribute('data-status') === 'ready') break;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        return performance.now() - started;
+      }),
+    );
+  }
+  return runs;
 }
 
 export async function runBigramNodeBench(text: string, modelId: string): Promise<Figure[]> {

@@ -71,6 +71,12 @@ export const SPEED_GOALS: SpeedGoal[] = [
     bound: 3000,
   },
   {
+    what: 'first layer view after a click',
+    name: 'layer view: click on a token → its layers on screen (fresh page, 3,000 characters)',
+    backend: 'Chromium WASM (2 threads, fp32), worker',
+    bound: 500,
+  },
+  {
     what: 'bigram predictions for 1,000 tokens, fresh',
     name: 'bigram predictions, 1000 tokens (full context + context-1, fresh model)',
     backend: 'Chromium WASM (2 threads, fp32), worker',
