@@ -4,10 +4,9 @@
  * bigram table, the corpus bigram reference and its approximations, and the logit lens and
  * layer statistics from the exported residual stream. Maths lives in core/bigram.
  */
-import { Tensor } from '@huggingface/transformers';
+import { DynamicCache, Tensor } from '@huggingface/transformers';
 import {
   bigramDistribution,
-  comparePosition,
   countBigrams,
   crossEntropyBits,
   decodeCorpusBigram,
@@ -22,8 +21,9 @@ import { firstMlpPathLogits } from '../core/bigram/firstMlpPath';
 import { logitLens } from '../core/bigram/layers';
 import { entropyBits, softmax } from '../core/distribution';
 import { LIMITS, tokensProblem } from '../core/limits';
+import { compareStretchOnModel } from './bigramComparison';
 import { EngineError, throwIfCancelled } from './errors';
-import { checkIds, forwardAll, logitsAsFloat32, type RunnableModel } from './inference';
+import { checkIds, forwardAll, logitsAsFloat32, tensorData, type RunnableModel } from './inference';
 import { exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
 import { topProbabilities, type BigramCallOptions } from './analysisShared';
 import {
@@ -53,8 +53,11 @@ import type {
 
 export { topProbabilities, type BigramCallOptions } from './analysisShared';
 
-/** Sequences of [start, token] per forward pass. */
+/** Sequences of [start, token] per forward pass, without a KV cache (both positions computed). */
 const CONTEXT_ONE_BATCH = 32;
+/** Logits of one context-1 pass over the start token's KV cache (floats; ~8 MB): 256 rows at an 8k vocabulary. */
+const CONTEXT_ONE_PAST_BATCH_FLOATS = 2 * 1024 * 1024;
+const CONTEXT_ONE_PAST_BATCH_MAX = 256;
 /** Context-1 logits rows kept per model (floats; ~32 MB). */
 const CONTEXT_ONE_CACHE_FLOATS = 8 * 1024 * 1024;
 const MAX_TABLE_ROWS = 4096;
@@ -70,6 +73,8 @@ export class BigramAnalyzer {
   private layerContext: LayerContext | null = null;
   /** The second session whose graph outputs the residual stream, when the loaded one does not. */
   private layerModel: Promise<RunnableModel> | null = null;
+  /** The KV cache of [start] alone (CPU copies), which every context-1 row continues; null without past inputs. */
+  private startPast: Promise<Record<string, Tensor> | null> | null = null;
 
   constructor(
     private readonly runnable: RunnableModel,
@@ -139,35 +144,108 @@ export class BigramAnalyzer {
       if (cached) options.onRow?.(id, cached);
     }
     const missing = distinct.filter((id) => !this.contextOne.has(id));
-    const batches = Math.ceil(missing.length / CONTEXT_ONE_BATCH);
+    const startPast = missing.length > 0 ? await this.startTokenPast() : null;
+    const batchSize = startPast
+      ? Math.max(1, Math.min(CONTEXT_ONE_PAST_BATCH_MAX, Math.floor(CONTEXT_ONE_PAST_BATCH_FLOATS / vocab)))
+      : CONTEXT_ONE_BATCH;
+    const batches = Math.ceil(missing.length / batchSize);
     for (let b = 0; b < batches; b++) {
       throwIfCancelled(options.signal, 'The bigram predictions');
-      const batch = missing.slice(b * CONTEXT_ONE_BATCH, (b + 1) * CONTEXT_ONE_BATCH);
-      const ids = new BigInt64Array(batch.length * 2);
+      const batch = missing.slice(b * batchSize, (b + 1) * batchSize);
+      const logits = startPast ? await this.contextOneAfterStart(batch, startPast) : await this.contextOnePairs(batch);
       batch.forEach((id, i) => {
-        ids[2 * i] = BigInt(this.startTokenId);
-        ids[2 * i + 1] = BigInt(id);
-      });
-      const inputs = {
-        input_ids: new Tensor('int64', ids, [batch.length, 2]),
-        attention_mask: new Tensor('int64', new BigInt64Array(batch.length * 2).fill(1n), [batch.length, 2]),
-      };
-      const logits = await forwardAndRead(this.runnable.model, inputs, async (outputs) => {
-        if (outputs.logits.dims[2] !== vocab)
-          throw new EngineError(
-            'runtime',
-            `The model produced ${outputs.logits.dims[2]} logits per position, expected ${vocab}.`,
-          );
-        return logitsAsFloat32(outputs.logits);
-      });
-      batch.forEach((id, i) => {
-        const row = logits.slice((2 * i + 1) * vocab, (2 * i + 2) * vocab);
+        const row = logits.slice(i * vocab, (i + 1) * vocab);
         if ((this.contextOne.size + 1) * vocab <= CONTEXT_ONE_CACHE_FLOATS) this.contextOne.set(id, row);
         options.onRow?.(id, row);
       });
       options.onProgress?.({ phase: 'context-1', done: b + 1, total: batches });
     }
     return { computed: missing.length, batches };
+  }
+
+  /**
+   * The model's KV cache after the start token alone, copied to the CPU, computed once per
+   * model. Every context-1 run [start, token] shares it, so a batch feeds only the tokens
+   * ([B, 1] over this cache) instead of [B, 2]: half the tokens through the model.
+   */
+  private startTokenPast(): Promise<Record<string, Tensor> | null> {
+    const inputNames: readonly string[] = this.runnable.model.sessions?.model?.inputNames ?? [];
+    if (!inputNames.some((name) => name.startsWith('past_key_values.'))) return Promise.resolve(null);
+    this.startPast ??= forwardAndRead(
+      this.runnable.model,
+      {
+        input_ids: new Tensor('int64', BigInt64Array.of(BigInt(this.startTokenId)), [1, 1]),
+        attention_mask: new Tensor('int64', BigInt64Array.of(1n), [1, 1]),
+      },
+      async (outputs) => {
+        const past: Record<string, Tensor> = {};
+        for (const [name, tensor] of Object.entries(outputs)) {
+          if (!name.startsWith('present')) continue;
+          const data = (await tensorData(tensor)) as Float32Array | Uint16Array;
+          past[name.replace(/^present/, 'past_key_values')] = new Tensor(tensor.type, data.slice(), tensor.dims);
+        }
+        return past;
+      },
+    ).catch((error: unknown) => {
+      this.startPast = null;
+      throw error;
+    });
+    return this.startPast;
+  }
+
+  /** Context-1 logits [batch × V] of `[start, token]` for each token: one pass of [B, 1] over the start token's cache. */
+  private async contextOneAfterStart(
+    batch: readonly number[],
+    startPast: Record<string, Tensor>,
+  ): Promise<Float32Array> {
+    const count = batch.length;
+    const past: Record<string, Tensor> = {};
+    for (const [name, tensor] of Object.entries(startPast)) {
+      // [1, heads, 1, head size] repeated along the batch axis.
+      const data = tensor.data as Float32Array | Uint16Array;
+      const tiled = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(count * data.length);
+      for (let i = 0; i < count; i++) tiled.set(data, i * data.length);
+      past[name] = new Tensor(tensor.type, tiled, [count, ...tensor.dims.slice(1)]);
+    }
+    const inputs = {
+      input_ids: new Tensor(
+        'int64',
+        BigInt64Array.from(batch, (id) => BigInt(id)),
+        [count, 1],
+      ),
+      attention_mask: new Tensor('int64', new BigInt64Array(count * 2).fill(1n), [count, 2]),
+      // NOTE: one cache object, as StepCache passes it: transformers.js derives position ids (1) from it.
+      past_key_values: new DynamicCache(past),
+    };
+    return forwardAndRead(this.runnable.model, inputs, (outputs) => this.readLogits(outputs.logits));
+  }
+
+  /** Context-1 logits [batch × V] of `[start, token]` for each token, without a cache: [B, 2], the second position kept. */
+  private async contextOnePairs(batch: readonly number[]): Promise<Float32Array> {
+    const vocab = this.runnable.vocabSize;
+    const ids = new BigInt64Array(batch.length * 2);
+    batch.forEach((id, i) => {
+      ids[2 * i] = BigInt(this.startTokenId);
+      ids[2 * i + 1] = BigInt(id);
+    });
+    const inputs = {
+      input_ids: new Tensor('int64', ids, [batch.length, 2]),
+      attention_mask: new Tensor('int64', new BigInt64Array(batch.length * 2).fill(1n), [batch.length, 2]),
+    };
+    const logits = await forwardAndRead(this.runnable.model, inputs, (outputs) => this.readLogits(outputs.logits));
+    const rows = new Float32Array(batch.length * vocab);
+    for (let i = 0; i < batch.length; i++)
+      rows.set(logits.subarray((2 * i + 1) * vocab, (2 * i + 2) * vocab), i * vocab);
+    return rows;
+  }
+
+  private async readLogits(logits: Tensor): Promise<Float32Array> {
+    if (logits.dims[2] !== this.runnable.vocabSize)
+      throw new EngineError(
+        'runtime',
+        `The model produced ${logits.dims[2]} logits per position, expected ${this.runnable.vocabSize}.`,
+      );
+    return logitsAsFloat32(logits);
   }
 
   /**
@@ -202,18 +280,16 @@ export class BigramAnalyzer {
       });
       computed += run.computed;
       batches += run.batches;
-      for (let p = from; p < to; p++) {
-        const k = p - from;
-        rows.push(
-          comparePosition(
-            p,
-            ids[p],
-            p + 1 < ids.length ? ids[p + 1] : null,
-            full.logits.subarray(k * vocab, (k + 1) * vocab),
-            rowsById.get(ids[p])!,
-          ),
-        );
-      }
+      const compared = await compareStretchOnModel(this.runnable.model, {
+        ids,
+        from,
+        to,
+        fullRow: (p) => full.logits.subarray((p - from) * vocab, (p - from + 1) * vocab),
+        bigramRow: (id) => rowsById.get(id)!,
+        vocabSize: vocab,
+        signal: options.signal,
+      });
+      for (const row of compared) rows.push(row);
     }
     return {
       startTokenId: this.startTokenId,
@@ -454,6 +530,7 @@ export class BigramAnalyzer {
 
   reset(): void {
     this.contextOne.clear();
+    this.startPast = null;
     this.tableRows.clear();
     this.corpus = null;
     this.layerContext = null;
