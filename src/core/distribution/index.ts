@@ -37,6 +37,7 @@ export { createRng, type Rng, type UniformSource } from './rng';
 export { greedyToken, sampleToken } from './sample';
 export { positionSeed, sampleNext, type NextTokenChoice, type NextTokenMode } from './sampleNext';
 export { tokenMetrics, type TokenMetrics } from './tokenMetrics';
+export { logProbRanking, rowStatistics, type LogProbRanking, type RowStatistics } from './rowStatistics';
 export {
   CNTP_DEFAULT_SETTINGS,
   CNTP_ENTROPY_EPSILON,

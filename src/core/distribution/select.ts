@@ -19,6 +19,34 @@ function scoreAt(scores: Scores, i: number): number {
   return s === s ? s : -Infinity;
 }
 
+/** Largest n that `topNIndices` selects with a sorted buffer (`insertIntoTop`) rather than quickselect. */
+export const TOP_BUFFER_MAX_N = SMALL_N;
+
+/**
+ * Puts token `id` with `score` into the best-n buffer (`ids`, `vals`: sorted score desc, id
+ * asc, `size` filled) and returns the new size. Callers offer ids in ascending order and skip
+ * a score that cannot enter a full buffer (`size === n && !(score > vals[n − 1])`): an equal
+ * score then never beats a buffered one, which keeps lower ids first among ties.
+ */
+export function insertIntoTop(
+  ids: Uint32Array,
+  vals: Float64Array,
+  size: number,
+  n: number,
+  id: number,
+  score: number,
+): number {
+  let j = size < n ? size++ : n - 1;
+  while (j > 0 && vals[j - 1] < score) {
+    vals[j] = vals[j - 1];
+    ids[j] = ids[j - 1];
+    j--;
+  }
+  vals[j] = score;
+  ids[j] = id;
+  return size;
+}
+
 /** One pass keeping the best n (score desc, id asc) in a sorted buffer. */
 function topSmall(scores: Scores, n: number): Uint32Array {
   const ids = new Uint32Array(n);
@@ -26,16 +54,8 @@ function topSmall(scores: Scores, n: number): Uint32Array {
   let size = 0;
   for (let i = 0; i < scores.length; i++) {
     const s = scoreAt(scores, i);
-    // Ids arrive ascending, so an equal score never beats a buffered one.
     if (size === n && !(s > vals[n - 1])) continue;
-    let j = size < n ? size++ : n - 1;
-    while (j > 0 && vals[j - 1] < s) {
-      vals[j] = vals[j - 1];
-      ids[j] = ids[j - 1];
-      j--;
-    }
-    vals[j] = s;
-    ids[j] = i;
+    size = insertIntoTop(ids, vals, size, n, i, s);
   }
   return ids;
 }

@@ -3,7 +3,7 @@
  * predicted it: GLTR's rank, Frac(p) and top-10 entropy (docs/PAPERS.md section 6), the surprisal,
  * the entropy.
  */
-import { logSoftmax, tokenMetrics, topNIndices } from '../distribution';
+import { logProbRanking, rowStatistics } from '../distribution';
 
 export interface PositionMetrics {
   tokenId: number;
@@ -30,29 +30,31 @@ export function meanSurprisalBits(positions: readonly Pick<PositionMetrics, 'log
   return positions.reduce((sum, p) => sum - p.logProb / Math.LN2, 0) / positions.length;
 }
 
-/** The lab's metrics of `tokenId` under one logits row. */
+/**
+ * The lab's metrics of `tokenId` under one logits row: one exp pass (`rowStatistics`) and one
+ * ranking pass over log-probabilities, so every field but the entropy equals what
+ * logSoftmax + tokenMetrics + topNIndices give bit for bit (the entropy to rounding).
+ */
 export function positionMetrics(logits: ArrayLike<number>, tokenId: number): PositionMetrics {
-  const logProbs = logSoftmax(logits);
-  const metrics = tokenMetrics(logProbs, tokenId);
-  let topTokenId = 0;
-  for (let t = 1; t < logProbs.length; t++) if (logProbs[t] > logProbs[topTokenId]) topTokenId = t;
+  const row = rowStatistics(logits, tokenId, 0);
+  const ranking = logProbRanking(logits, row, tokenId, 10);
   return {
     tokenId,
-    logProb: metrics.logProb,
-    rank: metrics.rank,
-    entropyNats: metrics.entropyNats,
-    top10EntropyNats: top10EntropyNats(logProbs),
-    probabilityRelativeToTop: metrics.probabilityRelativeToTop,
-    topTokenId,
+    logProb: ranking.logProb,
+    rank: ranking.rank,
+    entropyNats: row.entropyNats,
+    top10EntropyNats: top10EntropyNats(ranking.topLogProbs),
+    probabilityRelativeToTop: Math.exp(ranking.logProb - ranking.topLogProbs[0]),
+    topTokenId: ranking.topIds[0],
   };
 }
 
 /**
- * GLTR's top-10 entropy from log-probabilities: the same value as `topNEntropyNats(p, 10)`
- * without exponentiating the whole vocabulary (this runs once per token of the text).
+ * GLTR's top-10 entropy from the top-10 log-probabilities: the same value as
+ * `topNEntropyNats(p, 10)` without exponentiating the whole vocabulary.
  */
-function top10EntropyNats(logProbs: Float64Array): number {
-  const top = Array.from(topNIndices(logProbs, 10), (i) => Math.exp(logProbs[i]));
+function top10EntropyNats(topLogProbs: Float64Array): number {
+  const top = Array.from(topLogProbs, (lp) => Math.exp(lp));
   const sum = top.reduce((a, b) => a + b, 0);
   if (!(sum > 0)) return 0;
   return top.reduce((h, p) => (p > 0 ? h - (p / sum) * Math.log(p / sum) : h), 0);

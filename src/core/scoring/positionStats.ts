@@ -2,7 +2,7 @@
  * What the foundation reports per position, composed from `core/distribution`: the
  * probability and rank of a token, the entropy, and the top candidates of one logits row.
  */
-import { entropyNats, logSumExp, softmax, tailMass, tokenRank, topNIndices } from '../distribution';
+import { entropyNats, rowStatistics, softmax, tailMass, topNIndices } from '../distribution';
 
 export interface Candidate {
   tokenId: number;
@@ -20,16 +20,23 @@ export interface PositionScore {
   top: Candidate[];
 }
 
-/** Everything the CLI's `score` reports for one position, from that position's logits row. */
+/**
+ * Everything the CLI's `score` reports for one position, from that position's logits row, in
+ * two passes (`rowStatistics`). The probabilities, rank and top ids are those of logSumExp,
+ * softmax, tokenRank and topNIndices bit for bit; the entropy equals entropyNats(softmax) to rounding.
+ */
 export function scorePosition(logits: ArrayLike<number>, actualTokenId: number, topK: number): PositionScore {
-  const logNormaliser = logSumExp(logits);
-  const probabilities = softmax(logits);
+  const row = rowStatistics(logits, actualTokenId, topK);
+  const logNormaliser = row.maxLogit + row.logExpSum; // logSumExp's max + ln Σ exp(z − max)
   return {
     tokenId: actualTokenId,
     probability: Math.exp(logits[actualTokenId] - logNormaliser),
-    rank: tokenRank(logits, actualTokenId),
-    entropyNats: entropyNats(probabilities),
-    top: Array.from(topNIndices(logits, topK), (tokenId) => ({ tokenId, probability: probabilities[tokenId] })),
+    rank: row.rank,
+    entropyNats: row.entropyNats,
+    top: Array.from(row.topIds, (tokenId) => ({
+      tokenId,
+      probability: Math.exp(logits[tokenId] - row.maxLogit) / row.expSum,
+    })),
   };
 }
 
