@@ -91,7 +91,8 @@ export async function runBigramBrowserBench(appUrl: string, text: string, chromi
   return figures;
 }
 
-export const FIRST_LAYER_VIEW_FIGURE = 'layer view: click on a token → its layers on screen (fresh page, 3,000 characters)';
+export const FIRST_LAYER_VIEW_FIGURE =
+  'layer view: click on a token → its layers on screen (fresh page, 3,000 characters)';
 
 /**
  * What a user waits for in the view: a fresh page, the bigram view compares a 3,000-character
