@@ -2,6 +2,7 @@ import react from '@vitejs/plugin-react';
 import { randomBytes } from 'node:crypto';
 import { defaultClientConditions, defineConfig, type Rolldown } from 'vite';
 import { connectSourcesFromEnv, securityHeaders } from './tools/serve.mjs';
+import { firstView } from './tools/vite/firstView.mjs';
 import { offlineApp } from './tools/vite/offlineApp.mjs';
 import { tokenscopeServing } from './tools/vite/plugins.mjs';
 
@@ -28,7 +29,7 @@ export default defineConfig(({ command }) => {
   // build gets no nonce and allows no inline script or style at all.
   const devNonce = command === 'serve' ? randomBytes(18).toString('base64url') : undefined;
   return {
-    plugins: [react(), tokenscopeServing(), offlineApp()],
+    plugins: [react(), tokenscopeServing(), offlineApp(), firstView()],
     html: devNonce ? { cspNonce: devNonce } : undefined,
     server: { headers: securityHeaders(connectSources, { nonce: devNonce }), host: '127.0.0.1' },
     preview: { headers: securityHeaders(connectSources), host: '127.0.0.1' },

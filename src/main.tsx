@@ -1,15 +1,14 @@
+// First: the worker, the default model's load and the precomputed first view start (startEarly.ts).
+import { engineStarted, testApi } from './app/startEarly';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { installTestApi } from './app/testApi';
 import './app/app.css';
-import { startEngine } from './state/engineActions';
 import { startOfflineApp } from './state/offlineApp';
 import { applyShareLinkFromLocation } from './state/shareLinkActions';
 import { applyDemoLinkFromLocation } from './state/demoScriptFileActions';
 import { restoreLabDraft, startLabDraftAutosave } from './state/nextTokenDraftActions';
-
-const testApi = new URLSearchParams(location.search).get('testApi') === '1';
 
 /** A demo link (#demo=…) opens its script at its start; otherwise a share link (#share=…) is applied. */
 const applyLinkFromLocation = async () => (await applyDemoLinkFromLocation()) || (await applyShareLinkFromLocation());
@@ -19,11 +18,10 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
-// Start the worker at once: runtime initialisation overlaps with the first render.
 // A share link (#share=…) is applied once the default model is up; otherwise the tree of
 // continuations explored last time comes back. Autosave starts after, so it cannot
 // overwrite the kept tree with the empty one of a fresh start.
-void startEngine({ testApi })
+void engineStarted
   .then(applyLinkFromLocation)
   .then((shared) => (shared ? false : restoreLabDraft()))
   .finally(() => {

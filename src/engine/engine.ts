@@ -8,7 +8,6 @@ import { EngineError, cancelledError, throwIfCancelled } from './errors';
 import type { ModelFileProvider } from './files/fileProvider';
 import { externalDataFrom, KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
-import { hashModelFiles } from './fileHashes';
 import { loadModel, openModelWithOnnx } from './loadModel';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { withGraphOutputs } from '../core/onnx/graphOutputs';
@@ -82,12 +81,23 @@ export interface CallOptions<P = never> {
   onProgress?: (progress: P) => void;
 }
 
+export interface EngineOptions {
+  /**
+   * Render every token's display text while the model file downloads, for an engine whose
+   * caller asks for the whole vocabulary right after each load (the page's lab does).
+   */
+  renderVocabularyEarly?: boolean;
+}
+
 export class Engine {
   private active: ActiveModel | null = null;
   private report: BackendReport | null = null;
   private loadController: AbortController | null = null;
 
-  constructor(private readonly runtime: EngineRuntime) {}
+  constructor(
+    private readonly runtime: EngineRuntime,
+    private readonly options: EngineOptions = {},
+  ) {}
 
   async probe(): Promise<BackendReport> {
     this.report ??= await this.runtime.probeBackend();
@@ -114,6 +124,7 @@ export class Engine {
       const choice = this.runtime.chooseBackend(await this.probe(), params.backend);
       this.runtime.prepare(choice);
       const resolved = this.runtime.resolveSource(params.source);
+      let vocabulary: Vocabulary | null = null;
       const loaded = await loadModel({
         provider: resolved.provider,
         label: resolved.label,
@@ -123,6 +134,14 @@ export class Engine {
         availablePaths: resolved.availablePaths,
         signal: controller.signal,
         onProgress: options.onProgress,
+        onTokenizer: (tokenizer, files) => {
+          vocabulary = new Vocabulary(
+            tokenizer,
+            files.tokenizerJson,
+            files.config.vocab_size ?? tokenizer.get_vocab().size,
+          );
+          if (this.options.renderVocabularyEarly) vocabulary.all();
+        },
       });
       const contextTokens = contextLengthOf(loaded.config);
       const vocabSize = loaded.config.vocab_size ?? loaded.tokenizer.get_vocab().size;
@@ -163,9 +182,9 @@ export class Engine {
         eosTokenId: firstTokenId(loaded.config.eos_token_id),
         downloadedBytes: loaded.downloadedBytes,
         loadMs: 0,
-        fileHashes: await hashModelFiles(loaded.files),
+        fileHashes: await loaded.fileHashes,
       };
-      const vocabulary = new Vocabulary(loaded.tokenizer, loaded.tokenizerJson, vocabSize);
+      vocabulary ??= new Vocabulary(loaded.tokenizer, loaded.tokenizerJson, vocabSize);
       info.byteScheme = vocabulary.byteScheme;
       info.loadMs = performance.now() - started;
       const previous = this.active;

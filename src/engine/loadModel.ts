@@ -20,6 +20,7 @@ import {
   resolveDtype,
   type ModelConfig,
 } from './modelConfig';
+import { hashModelFiles, type ModelFileHash } from './fileHashes';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
 import type { Backend, Dtype, FileProgress, LoadProgress } from '../protocol/model';
@@ -36,6 +37,17 @@ export interface LoadRequest {
   availablePaths?: readonly string[];
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
+  /**
+   * Called with the tokenizer as soon as it is built, while the ONNX file may still be
+   * downloading: what is derived from the tokenizer alone is built in that time.
+   */
+  onTokenizer?: (tokenizer: PreTrainedTokenizer, files: LoadedTokenizerFiles) => void;
+}
+
+/** What the tokenizer was built from (the JSON files, read before the ONNX file). */
+export interface LoadedTokenizerFiles {
+  config: ModelConfig;
+  tokenizerJson: unknown;
 }
 
 export interface LoadedFiles {
@@ -52,6 +64,8 @@ export interface LoadedFiles {
 export interface LoadedModel extends LoadedFiles {
   model: PreTrainedModel;
   tokenizer: PreTrainedTokenizer;
+  /** SHA-256 of every file, computed off this thread while the session is created. */
+  fileHashes: Promise<ModelFileHash[]>;
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
@@ -65,8 +79,15 @@ function deviceFor(backend: Backend): 'webgpu' | 'wasm' | 'cpu' {
   return backend === 'node-cpu' ? 'cpu' : backend;
 }
 
-/** Reads and checks every file the model needs, without creating sessions. */
-export async function readModelFiles(request: LoadRequest): Promise<LoadedFiles> {
+/**
+ * Reads and checks every file the model needs, without creating sessions: config.json first,
+ * then every other file at once. `beside` runs once the small (JSON) files are in and checked,
+ * while the large ones download.
+ */
+export async function readModelFiles(
+  request: LoadRequest,
+  beside?: (smallFiles: ReadonlyMap<string, Uint8Array>, config: ModelConfig, tokenizerJson: unknown) => Promise<void>,
+): Promise<LoadedFiles> {
   const { provider, label, signal } = request;
   const progress: LoadProgress = {
     phase: 'config',
@@ -84,12 +105,17 @@ export async function readModelFiles(request: LoadRequest): Promise<LoadedFiles>
     progress.totalBytes = progress.files.reduce((sum, f) => sum + (f.totalBytes ?? f.loadedBytes), 0);
     request.onProgress?.(structuredClone(progress));
   };
+  // Files after config.json are read at once; the first failure stops the other reads.
+  const reading = new AbortController();
+  const stopReading = () => reading.abort();
+  if (signal?.aborted) reading.abort();
+  signal?.addEventListener('abort', stopReading);
   const readOne = async (entry: FileProgress, required = !entry.optional): Promise<Uint8Array | null> => {
     if (await provider.isCached?.(entry.path)) entry.state = 'cached';
     else entry.state = 'downloading';
     report();
     const result = await provider.read(entry.path, {
-      signal,
+      signal: reading.signal,
       onBytes: (loaded, total) => {
         entry.loadedBytes = loaded;
         entry.totalBytes = total;
@@ -130,13 +156,9 @@ export async function readModelFiles(request: LoadRequest): Promise<LoadedFiles>
       optional: OPTIONAL_FILES.has(path),
     });
   }
-  const files = new Map<string, Uint8Array>([['config.json', configBytes!]]);
-  // Small JSON files first so a broken tokenizer fails before a large download.
-  const ordered = progress.files
-    .slice(1)
-    .sort((a, b) => Number(a.path.endsWith('.json') === false) - Number(b.path.endsWith('.json') === false));
+  const read = new Map<string, Uint8Array>([['config.json', configBytes!]]);
   const mainOnnxPath = onnxPathFor(modelFileName, dtype);
-  for (const entry of ordered) {
+  const readEntry = async (entry: FileProgress) => {
     const mayUseLegacyName = entry.path === mainOnnxPath && request.modelFileName === undefined;
     let bytes = await readOne(entry, !mayUseLegacyName && !entry.optional);
     if (!bytes && mayUseLegacyName) {
@@ -145,21 +167,51 @@ export async function readModelFiles(request: LoadRequest): Promise<LoadedFiles>
       bytes = await readOne(entry, false);
       if (!bytes) throw missingFileError(label, mainOnnxPath, provider.where, request, entry.path);
     }
-    if (bytes) files.set(entry.path, bytes);
+    if (bytes) read.set(entry.path, bytes);
+  };
+  const isSmall = (entry: FileProgress) => entry.path.endsWith('.json');
+  // The small files first: they are asked for (and listed) before the large ones.
+  const rest = [...progress.files.slice(1).filter(isSmall), ...progress.files.slice(1).filter((e) => !isSmall(e))];
+  let tokenizerJson: unknown;
+  try {
+    const small = Promise.all(rest.filter(isSmall).map(readEntry));
+    const large = Promise.all(rest.filter((e) => !isSmall(e)).map(readEntry));
+    large.catch(() => undefined); // awaited below; a failure of the small files comes first
+    await small;
+    // A broken tokenizer fails here, whatever the large files are doing.
+    tokenizerJson = checkJsonFiles(read, label);
+    // `beside` starts a task later, once the large files' requests are out.
+    if (beside)
+      await Promise.all([large, new Promise((r) => setTimeout(r, 0)).then(() => beside(read, config, tokenizerJson))]);
+    else await large;
+  } catch (error) {
+    reading.abort();
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', stopReading);
   }
-  const tokenizerJson = parseJsonFile(files.get('tokenizer.json')!, 'tokenizer.json', label);
-  parseJsonFile(files.get('tokenizer_config.json')!, 'tokenizer_config.json', label);
-  if (files.has('generation_config.json'))
-    parseJsonFile(files.get('generation_config.json')!, 'generation_config.json', label);
+  // In the order they were asked for, whatever order they arrived in.
+  const files = new Map(
+    [progress.files[0], ...rest].filter((f) => read.has(f.path)).map((f) => [f.path, read.get(f.path)!]),
+  );
   const modelFile = onnxPathFor(modelFileName, dtype);
   const onnxBytes = files.get(modelFile);
   if (onnxBytes) checkOnnxBytes(onnxBytes, modelFile, label);
   return { config, tokenizerJson, dtype, modelFileName, modelFile, files, downloadedBytes: progress.loadedBytes };
 }
 
-/** Reads the files, then creates the tokenizer and the ONNX session. */
+/**
+ * Reads the files and creates the tokenizer and the ONNX session. On WASM, ONNX Runtime starts
+ * (its wasm fetched and compiled) while the files download, and the tokenizer is built while the
+ * ONNX file downloads; the files' hashes are computed while the session is created.
+ */
 export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
-  const loaded = await readModelFiles(request);
+  if (request.backend === 'wasm') startOnnxRuntime();
+  let tokenizer: PreTrainedTokenizer | null = null;
+  const loaded = await readModelFiles(request, async (smallFiles, config, tokenizerJson) => {
+    tokenizer = await buildTokenizer(smallFiles, request.label);
+    request.onTokenizer?.(tokenizer, { config, tokenizerJson });
+  });
   throwIfCancelled(request.signal, `Loading ${request.label}`);
   request.onProgress?.({
     phase: 'initialising',
@@ -173,20 +225,57 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
     loadedBytes: loaded.downloadedBytes,
     totalBytes: loaded.downloadedBytes,
   });
+  // WebCrypto hashes off this thread while ONNX Runtime creates the session on it.
+  const fileHashes = hashModelFiles(loaded.files);
+  fileHashes.catch(() => undefined); // awaited by the caller; a failed load never reads it
   const { modelKey, unregister } = registerModelFiles(loaded.files);
   try {
-    const tokenizer = await AutoTokenizer.from_pretrained(modelKey).catch((error: unknown) => {
-      throw new EngineError(
-        'model-file-invalid',
-        `${request.label}: the tokenizer (tokenizer.json, tokenizer_config.json) could not be built: ${messageOf(error)}`,
-        'tokenizer.json',
-      );
-    });
     const model = await createModel(modelKey, loaded, request.backend, request.label);
-    return { ...loaded, model, tokenizer };
+    return { ...loaded, model, tokenizer: tokenizer!, fileHashes };
   } finally {
     unregister();
   }
+}
+
+/** The tokenizer from its JSON files (registered under a key of their own while it is built). */
+async function buildTokenizer(files: ReadonlyMap<string, Uint8Array>, label: string): Promise<PreTrainedTokenizer> {
+  const { modelKey, unregister } = registerModelFiles(files);
+  try {
+    return await AutoTokenizer.from_pretrained(modelKey);
+  } catch (error) {
+    throw new EngineError(
+      'model-file-invalid',
+      `${label}: the tokenizer (tokenizer.json, tokenizer_config.json) could not be built: ${messageOf(error)}`,
+      'tokenizer.json',
+    );
+  } finally {
+    unregister();
+  }
+}
+
+/** A one-node ONNX model (y = Identity(x), x: float[1], opset 13), just enough for a session. */
+const IDENTITY_MODEL = Uint8Array.from([
+  8, 7, 58, 55, 10, 16, 10, 1, 120, 18, 1, 121, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 18, 1, 103, 90, 15, 10, 1,
+  120, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 2, 16,
+  13,
+]);
+
+let onnxRuntimeStarted = false;
+
+/**
+ * Starts ONNX Runtime's WASM build (fetching and compiling its wasm, starting its threads) with a
+ * one-node session, so the model's own session finds it ready. Once per realm; a failure here is
+ * left to the model's session to report.
+ */
+function startOnnxRuntime(): void {
+  if (onnxRuntimeStarted) return;
+  onnxRuntimeStarted = true;
+  void exclusiveOnnxRuntime(async () => {
+    // The module transformers.js imports, so the same runtime (and the wasm paths and threads set for it).
+    const { InferenceSession } = await import('onnxruntime-web/webgpu');
+    const session = await InferenceSession.create(IDENTITY_MODEL, { executionProviders: ['wasm'] });
+    await session.release();
+  }).catch(() => undefined);
 }
 
 function createModel(modelKey: string, loaded: LoadedFiles, backend: Backend, label: string): Promise<PreTrainedModel> {
@@ -221,6 +310,15 @@ export async function openModelWithOnnx(
   } finally {
     unregister();
   }
+}
+
+/** Parses the JSON files a tokenizer is built from (a file that is not JSON is named); returns tokenizer.json's content. */
+function checkJsonFiles(files: ReadonlyMap<string, Uint8Array>, label: string): unknown {
+  const tokenizerJson = parseJsonFile(files.get('tokenizer.json')!, 'tokenizer.json', label);
+  parseJsonFile(files.get('tokenizer_config.json')!, 'tokenizer_config.json', label);
+  if (files.has('generation_config.json'))
+    parseJsonFile(files.get('generation_config.json')!, 'generation_config.json', label);
+  return tokenizerJson;
 }
 
 function missingFileError(

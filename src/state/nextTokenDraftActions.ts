@@ -28,6 +28,11 @@ export async function restoreLabDraft(): Promise<boolean> {
   return restoreLab(text, restore.tree, restore.selected);
 }
 
+/** Whether start-up will put a kept tree or selection back for this model and text (restoreLabDraft). */
+export function hasLabDraftFor(modelKey: string, text: string): boolean {
+  return draftToRestore(parseLabDraft(readDraft()), modelKey, text) !== null;
+}
+
 /** Starts saving the tree and selection on every change (call after restoreLabDraft). */
 export function startLabDraftAutosave(): void {
   const autosave = createDraftAutosave<string>({

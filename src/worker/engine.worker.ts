@@ -26,7 +26,8 @@ const hubStore = new CacheStorageStore();
 const appBaseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 // NOTE: one runtime for both engines: ONNX Runtime is initialised once per worker.
 const runtime = createBrowserRuntime({ appBaseUrl, hubStore, scope: self });
-const engine = new Engine(runtime);
+// The page asks for the whole vocabulary after every load: it is rendered while the model file downloads.
+const engine = new Engine(runtime, { renderVocabularyEarly: true });
 /** The tokenizer lab's second model (two models on one text): its own Engine, so the main model stays loaded. */
 const secondModel = new SecondModel(new Engine(runtime));
 const tokenizerLab = new TokenizerLab(httpTokenizerFiles(new URL('tokenizers/', appBaseUrl).href), () =>

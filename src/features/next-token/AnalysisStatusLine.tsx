@@ -9,17 +9,33 @@ export function AnalysisStatusLine({
   shown,
   hasModel,
   tooLong,
+  precomputedFor,
 }: {
   lab: NextTokenLabState;
   /** The analysis when it is of the text on screen, else null. */
   shown: AnalyzeResult | null;
   hasModel: boolean;
   tooLong: string | null;
+  /** The model the shown analysis was precomputed with, while the precomputed first view stands in for the live one. */
+  precomputedFor?: string;
 }) {
   const meanBits = shown ? meanSurprisalBits(shown.positions) : null;
   return (
-    <div className="next-token__status" data-testid="analysis.status" data-status={lab.status}>
-      {lab.status === 'running' && lab.progress && lab.progress.totalWindows > 1 ? (
+    <div
+      className="next-token__status"
+      data-testid="analysis.status"
+      data-status={precomputedFor !== undefined ? 'precomputed' : lab.status}
+    >
+      {precomputedFor !== undefined && shown ? (
+        <>
+          {shown.positions.length.toLocaleString('en-US')} tokens scored after the start token
+          {meanBits !== null ? ` · mean surprisal ${meanBits.toFixed(2)} bits` : ''} ·{' '}
+          <span className="precomputed-tag" data-testid="analysis.precomputed">
+            precomputed with {precomputedFor}, shipped with the app
+          </span>{' '}
+          · the model is loading, and its own analysis will replace this
+        </>
+      ) : lab.status === 'running' && lab.progress && lab.progress.totalWindows > 1 ? (
         <>
           Scoring window {lab.progress.doneWindows} of {lab.progress.totalWindows}…{' '}
           <button type="button" data-testid="analysis.cancel" onClick={cancelAnalysis}>

@@ -3,7 +3,7 @@
  * top-N bars with rank and probability, the actual token wherever it ranks, the tail mass,
  * the entropy, and what each sampling stage keeps. Clicking a bar appends that token.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ChartExport } from '../common/ChartExport';
 import { ProbabilityBars, type ProbabilityBar } from '../../charts/ProbabilityBars';
 import { chartCaption, samplingCaption } from '../../core/lab/chartCaption';
@@ -12,6 +12,8 @@ import { appendToken, canAppendAt, currentRow } from '../../state/nextTokenActio
 import { updateSettings } from '../../state/engineActions';
 import { openKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
+import { markDistributionShown } from '../../state/nextTokenFirstView';
+import { useLabOnScreen } from './useLabOnScreen';
 import { PRESENTER_BAR_SCALE, PRESENTER_TOP_N, usePresenter } from '../../state/presenterStore';
 import { visibleToken } from './visibleToken';
 import { useWidth } from './useWidth';
@@ -24,10 +26,8 @@ const STAGE_LABELS: Record<string, string> = {
 };
 
 export function DistributionPanel() {
-  const lab = useSession((s) => s.nextToken);
+  const { lab, vocabulary, modelLabel, precomputed } = useLabOnScreen();
   const settings = useSession((s) => s.settings);
-  const vocabulary = useSession((s) => s.vocabulary);
-  const modelLabel = useSession((s) => s.model?.label);
   const [chartRef, width] = useWidth<HTMLDivElement>();
   /** Which stage's probabilities the solid bars show (3: after every stage). */
   const [stageShown, setStageShown] = useState(3);
@@ -44,7 +44,12 @@ export function DistributionPanel() {
     () => (row ? distributionView(row.logits, { temperature, topK, topP, minP }, topN, actualTokenId) : null),
     [row, temperature, topK, topP, minP, topN, actualTokenId],
   );
-  const appendable = canAppendAt(lab);
+  // The precomputed first view has the logits after the text, not the model: nothing is appended until it is loaded.
+  const appendable = !precomputed && canAppendAt(lab);
+  const live = !precomputed && lab.status === 'ready';
+  useEffect(() => {
+    if (view) markDistributionShown(live);
+  }, [view, live]);
   const bars: ProbabilityBar[] = (view?.rows ?? []).map((r) => {
     const removedAt = r.removedBy ? STAGE_NAMES.indexOf(r.removedBy) : -1;
     return {
@@ -66,6 +71,14 @@ export function DistributionPanel() {
         {view && row ? (
           <>
             <strong>{atEnd ? 'Next token' : `Position ${position}`}</strong>
+            {precomputed && (
+              <>
+                {' '}
+                <span className="precomputed-tag" data-testid="distribution.precomputed">
+                  precomputed · model loading
+                </span>
+              </>
+            )}
             {!atEnd && actualTokenId !== null && (
               <>
                 {' '}
@@ -162,7 +175,7 @@ export function DistributionPanel() {
         ref={chartRef}
         className={`distribution__chart${lab.status === 'running' ? ' is-running' : ''}`}
         data-testid="distribution.chart"
-        data-status={lab.status === 'ready' && row ? 'ready' : lab.status}
+        data-status={precomputed ? 'precomputed' : lab.status === 'ready' && row ? 'ready' : lab.status}
         data-position={position}
       >
         {view && (
@@ -185,18 +198,20 @@ export function DistributionPanel() {
             }
             pendingFocusRow={focusAfterAppend}
             sizeScale={presenting ? PRESENTER_BAR_SCALE : 1}
-            onInspect={(bar) => openKeySpace(Number(bar.key))}
+            onInspect={precomputed ? undefined : (bar) => openKeySpace(Number(bar.key))}
             inspectLabel="Key space: this token's nearest keys and this distribution's keySim"
           />
         )}
       </div>
       {view && (
         <p className="hint">
-          {appendable
-            ? 'Click a bar (or focus it and press Enter) to append that token. '
-            : 'Select the end of the text (next ▸) or a generated token to append tokens. '}
-          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings. ◎ opens a token
-          in the key space.
+          {precomputed
+            ? 'Precomputed for this text and shipped with the app: bars can be clicked once the model is loaded. '
+            : appendable
+              ? 'Click a bar (or focus it and press Enter) to append that token. '
+              : 'Select the end of the text (next ▸) or a generated token to append tokens. '}
+          Pale bars: the model’s probability at temperature 1; solid bars: after the sampling settings.
+          {precomputed ? '' : ' ◎ opens a token in the key space.'}
         </p>
       )}
     </section>

@@ -24,13 +24,18 @@ import { SamplingControls } from './SamplingControls';
 import { TextSidePanels } from './TextSidePanels';
 import { TokenChips } from './TokenChips';
 import { useScoredTextView } from './useScoredTextView';
+import { useLabOnScreen } from './useLabOnScreen';
+import { useFirstView } from '../../state/nextTokenFirstView';
+
+/** Chips of the precomputed first view select nothing: a position's logits need the model. */
+const selectNothing = () => {};
 
 export function NextTokenPanel() {
   const text = useSession((s) => s.text);
-  const lab = useSession((s) => s.nextToken);
-  const model = useSession((s) => s.model);
+  const { lab, vocabulary, modelLabel, precomputed } = useLabOnScreen();
+  const firstViewCheck = useFirstView((s) => s.check);
+  const hasModel = useSession((s) => s.model !== null);
   const settings = useSession((s) => s.settings);
-  const vocabulary = useSession((s) => s.vocabulary);
   const { scale, shown, analysed, chips, panelMetrics, tokenText, selected } = useScoredTextView(
     lab,
     settings.colourMetric,
@@ -43,7 +48,11 @@ export function NextTokenPanel() {
   const metricInfo = COLOUR_METRICS.find((m) => m.metric === settings.colourMetric)!;
 
   return (
-    <section className="next-token" aria-label="Next-token lab">
+    <section
+      className="next-token"
+      aria-label="Next-token lab"
+      data-first-view={precomputed ? 'precomputed' : (firstViewCheck?.status ?? 'none')}
+    >
       <NextTokenTextInput text={text} textBytes={textBytes} tooLong={tooLong} />
       <ColourMetricToolbar
         colourMetric={settings.colourMetric}
@@ -51,7 +60,19 @@ export function NextTokenPanel() {
         scale={scale}
         metricInfo={metricInfo}
       />
-      <AnalysisStatusLine lab={lab} shown={shown} hasModel={Boolean(model)} tooLong={tooLong} />
+      <AnalysisStatusLine
+        lab={lab}
+        shown={shown}
+        hasModel={hasModel}
+        tooLong={tooLong}
+        precomputedFor={precomputed ? modelLabel : undefined}
+      />
+      {firstViewCheck?.status === 'different' && (
+        <p className="error" role="alert" data-testid="analysis.precomputed.mismatch">
+          The precomputed first screen differed from the live model in {firstViewCheck.differences.length} figures (
+          {firstViewCheck.differences[0]}): the live figures are shown.
+        </p>
+      )}
       {text === '' && (
         <EmptyHint name="lab" action={{ label: 'Use an example text', onClick: () => setText(DEFAULT_TEXT) }}>
           Type or paste a text above: each token will be scored, and the distribution shows what the model predicts
@@ -70,7 +91,7 @@ export function NextTokenPanel() {
             scale={scale}
             thresholds={settings.gltrThresholds}
             selected={selected}
-            onSelect={selectPosition}
+            onSelect={precomputed ? selectNothing : selectPosition}
             tokenText={tokenText}
           />
           <DistributionPanel />
@@ -83,7 +104,7 @@ export function NextTokenPanel() {
             thresholds={settings.gltrThresholds}
             scale={scale}
             metricLabel={metricInfo.label}
-            modelLabel={model?.label}
+            modelLabel={modelLabel}
           />
           <SaveExperiment />
           <SamplingControls />
