@@ -4,8 +4,7 @@ export interface LabPrefs {
   text: string;
 }
 
-/** The localStorage key (the bench sets a selection through it). */
-export const LAB_PREFS_KEY = 'tokenscope.tokenizerLab.v1';
+const KEY = 'tokenscope.tokenizerLab.v1';
 const MAX_KEPT_TEXT = 100_000;
 
 export const DEFAULT_LAB_PREFS: LabPrefs = {
@@ -15,7 +14,7 @@ export const DEFAULT_LAB_PREFS: LabPrefs = {
 
 export function readLabPrefs(): LabPrefs {
   try {
-    const stored = JSON.parse(localStorage.getItem(LAB_PREFS_KEY) ?? 'null') as Partial<LabPrefs> | null;
+    const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<LabPrefs> | null;
     return {
       selected: Array.isArray(stored?.selected)
         ? stored.selected.filter((s): s is string => typeof s === 'string')
@@ -30,7 +29,7 @@ export function readLabPrefs(): LabPrefs {
 export function storeLabPrefs(prefs: LabPrefs): void {
   try {
     localStorage.setItem(
-      LAB_PREFS_KEY,
+      KEY,
       JSON.stringify({ selected: prefs.selected, text: prefs.text.length <= MAX_KEPT_TEXT ? prefs.text : '' }),
     );
   } catch {
