@@ -11,6 +11,7 @@ import {
   type ContextWindow,
 } from '../core/context/slidingWindow';
 import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
+import { float16ToFloat32 } from '../core/onnx/tensorData';
 import { scorePosition } from '../core/scoring/positionStats';
 import { cancellationPoint, EngineError } from './errors';
 import { disposeGpuOutputs, exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
@@ -48,39 +49,17 @@ function onesMask(length: number): Tensor {
   return new Tensor('int64', new BigInt64Array(length).fill(1n), [1, length]);
 }
 
-/** float16 halves (as Uint16) to float32. */
-function halfToFloat(half: number): number {
-  const sign = half & 0x8000 ? -1 : 1;
-  const exponent = (half >> 10) & 0x1f;
-  const fraction = half & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
-
 /** A tensor's values on the CPU: GPU-resident outputs (WebGPU) are downloaded through the ORT tensor. */
 export async function tensorData(tensor: Tensor): Promise<unknown> {
   if (tensor.location !== 'gpu-buffer') return tensor.data;
   return (tensor as unknown as { ort_tensor: { getData(): Promise<unknown> } }).ort_tensor.getData();
 }
 
-let halfTable: Float32Array | null = null;
-
-/**
- * float16 bit patterns to float32 through a table of all 65,536 values (256 KB, built on first
- * use): a window of fp16 logits (256 × 8,192) took ~330 ms through halfToFloat per element, ~5 ms so.
- */
-function halvesToFloat32(halves: Uint16Array): Float32Array {
-  halfTable ??= Float32Array.from({ length: 65536 }, (_, half) => halfToFloat(half));
-  const out = new Float32Array(halves.length);
-  for (let i = 0; i < halves.length; i++) out[i] = halfTable[halves[i]];
-  return out;
-}
-
 export async function logitsAsFloat32(tensor: Tensor): Promise<Float32Array> {
   const data = await tensorData(tensor);
   if (data instanceof Float32Array) return data;
-  if (data instanceof Uint16Array) return halvesToFloat32(data);
+  // fp16 logits: one table lookup per value (per-element arithmetic took ~330 ms a 256 × 8,192 window).
+  if (data instanceof Uint16Array) return float16ToFloat32(data);
   if (ArrayBuffer.isView(data)) return Float32Array.from(data as unknown as ArrayLike<number>);
   throw new EngineError('runtime', `Unexpected logits type ${tensor.type}.`);
 }

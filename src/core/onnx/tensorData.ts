@@ -170,6 +170,11 @@ function widen16(bits: ArrayLike<number>, dataType: number): Float32Array {
   return out;
 }
 
+/** float16 bit patterns (an fp16 model's logits, say) as float32, through the same table. */
+export function float16ToFloat32(halves: Uint16Array): Float32Array {
+  return widen16(halves, DataType.float16);
+}
+
 /**
  * The values of a float tensor (float32, float16, bfloat16, float64) as float32.
  * Fails with a reason for other types, missing external data, or a size mismatch.
