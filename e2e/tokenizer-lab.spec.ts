@@ -145,11 +145,11 @@ test.describe('tokenizer lab', () => {
 
   test('a broken tokenizer file names the tokenizer and the file; the other rows stay', async ({ page }) => {
     // Routed on the context: the worker fetches tokenizer files.
-    await page.context().route('**/tokenizers/gemma-3/tokenizer.json', (route) =>
+    await page.context().route('**/tokenizers/gemma-3/tokenizer.digest.json', (route) =>
       route.fulfill({
         status: 200,
         contentType: 'application/json',
-        body: '{"version":"1.0","model":{"type":"BPE","vocab":{"a":',
+        body: '{"format":"tokenscope-bpe-digest","version":1,"vocab":["a",',
       }),
     );
     const app = new TokenscopePage(page);
@@ -161,7 +161,7 @@ test.describe('tokenizer lab', () => {
       '[data-testid="tokenizers.row"][data-tokenizer="gemma-3"] [data-testid="tokenizers.row.error"]',
     );
     await expect(error).toContainText('Gemma 3');
-    await expect(error).toContainText('tokenizers/gemma-3/tokenizer.json');
+    await expect(error).toContainText('tokenizers/gemma-3/tokenizer.digest.json');
     await expect(page.locator('[data-testid="tokenizers.row"][data-tokenizer="gpt2"]')).toHaveAttribute(
       'data-status',
       'ok',

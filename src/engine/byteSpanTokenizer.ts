@@ -17,6 +17,16 @@ import {
   type TokenizerDescription,
   type TokenizerJson,
 } from '../core/tokenizers/tokenizerJson';
+import {
+  BPE_DIGEST_FILE,
+  decodeMerges,
+  digestVocabularySize,
+  MergeRanks,
+  mergeKeyParts,
+  parseBpeDigest,
+  TokenIds,
+  type BpeDigest,
+} from '../core/tokenizers/bpeDigest';
 import type { TokenSpan, Tokenization } from '../core/tokenizers/tokenSpans';
 
 const encoder = new TextEncoder();
@@ -38,6 +48,114 @@ function tokenizerClass(config: Record<string, unknown>): typeof PreTrainedToken
   return PreTrainedTokenizer;
 }
 
+/** The parts of transformers.js' BPE model (tokenizers.js `BPE`) a digest fills in. */
+interface BpeModelInternals {
+  tokens_to_ids: Map<string, number> | TokenIds;
+  vocab: string[];
+  bpe_ranks: { get(key: string): number | undefined };
+}
+
+interface TokenizerInternals {
+  _tokenizer: { model: BpeModelInternals; added_tokens: { content: string; id: number }[] };
+}
+
+/** Every string in a parsed JSON value (the token names a tokenizer_config.json may hold). */
+function stringsIn(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === 'string') out.add(value);
+  else if (Array.isArray(value)) for (const item of value) stringsIn(item, out);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) stringsIn(item, out);
+  return out;
+}
+
+/**
+ * transformers.js' own tokenizer class over a digest (core/tokenizers/bpeDigest.ts) instead of
+ * the full tokenizer.json. The class is built with a stand-in vocabulary holding every token its
+ * constructors look up (the model's unknown token and the tokens tokenizer_config.json names),
+ * so the ids it keeps (unknown, padding, end …) are those the full file gives; then the model's
+ * vocabulary is replaced by the digest's, with the added tokens put in as the constructor put
+ * them, and its merge ranks by a lookup on the digest's numbers that answers every key exactly
+ * as transformers.js' Map of JSON keys does. Also returns each id's token as `get_vocab()` has it,
+ * without that call's Map of every token. byteSpanTokenizerDigest.test.ts holds all of it against
+ * the class built from tokenizer.json.
+ */
+function tokenizerFromDigest(
+  Class: typeof PreTrainedTokenizer,
+  digest: BpeDigest,
+  config: Record<string, unknown>,
+): { tokenizer: PreTrainedTokenizer; tokenById: string[] } {
+  const addedTokens = digest.tokenizer.added_tokens ?? [];
+  const tokensToIds = new TokenIds(digest.vocab.length + addedTokens.length);
+  // The model's id → token array, with a hole for an unused id as transformers.js leaves one.
+  const vocab = digest.vocab.slice() as string[];
+  for (let id = 0; id < vocab.length; id++) {
+    const token = vocab[id];
+    if (token === null) delete vocab[id];
+    else tokensToIds.set(token, id);
+  }
+  const standIn: Record<string, number> = {};
+  const model = digest.tokenizer.model as TokenizerJson['model'] & { unk_token?: unknown };
+  for (const token of stringsIn(model.unk_token, stringsIn(config, new Set()))) {
+    const id = tokensToIds.get(token);
+    if (id !== undefined) standIn[token] = id;
+  }
+  const tokenizer = new Class({ ...digest.tokenizer, model: { ...model, vocab: standIn, merges: [] } }, config);
+  const inner = (tokenizer as unknown as TokenizerInternals)._tokenizer;
+  const bpe = inner?.model;
+  if (!(bpe?.tokens_to_ids instanceof Map) || !Array.isArray(bpe.vocab) || !(bpe.bpe_ranks instanceof Map))
+    throw new Error('this transformers.js has no BPE model the digest can fill: load tokenizer.json instead');
+  // A merge part keeps the digest's number even where an added token took its string.
+  const symbolOverrides = new Map<string, number | undefined>();
+  /** Where each added token's string may sit in `vocab`: its vocabulary id and its added ids. */
+  const placesOf = new Map<string, number[]>();
+  for (const token of inner.added_tokens) {
+    if (!symbolOverrides.has(token.content)) {
+      const vocabId = tokensToIds.get(token.content);
+      symbolOverrides.set(token.content, vocabId);
+      placesOf.set(token.content, vocabId === undefined ? [] : [vocabId]);
+    }
+    placesOf.get(token.content)!.push(token.id);
+    tokensToIds.set(token.content, token.id);
+    vocab[token.id] = token.content;
+  }
+  digest.extraSymbols.forEach((symbol, i) => symbolOverrides.set(symbol, digest.vocab.length + i));
+  const symbolOf = (part: string) => (symbolOverrides.has(part) ? symbolOverrides.get(part) : tokensToIds.get(part));
+  const ranks = new MergeRanks(decodeMerges(digest.merges, digest.mergeDigits));
+  bpe.tokens_to_ids = tokensToIds;
+  bpe.vocab = vocab;
+  bpe.bpe_ranks = {
+    get(key) {
+      const parts = mergeKeyParts(key);
+      const a = parts && symbolOf(parts[0]);
+      const b = parts && symbolOf(parts[1]);
+      return a == null || b == null ? undefined : ranks.rank(a, b);
+    },
+  };
+  // get_vocab() maps each string to the last id that holds it: an earlier id of a repeated string
+  // (only an added token's string can repeat) has no token there.
+  const tokenById = Array.from(vocab, (token) => token ?? '');
+  for (const [content, places] of placesOf) {
+    const holding = places.filter((id) => vocab[id] === content);
+    const last = Math.max(...holding);
+    for (const id of holding) if (id !== last) tokenById[id] = '';
+  }
+  return { tokenizer, tokenById };
+}
+
+function parseConfigText(tokenizerConfigText: string | undefined): unknown {
+  if (tokenizerConfigText === undefined) return {};
+  try {
+    return JSON.parse(tokenizerConfigText);
+  } catch (err) {
+    throw new TokenizerFileError(`tokenizer_config.json is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function configRecord(tokenizerConfig: unknown): Record<string, unknown> {
+  return typeof tokenizerConfig === 'object' && tokenizerConfig !== null
+    ? (tokenizerConfig as Record<string, unknown>)
+    : {};
+}
+
 export class ByteSpanTokenizer {
   readonly description: TokenizerDescription;
   readonly byteScheme: TokenByteScheme;
@@ -54,21 +172,32 @@ export class ByteSpanTokenizer {
   readonly normalization: UnicodeNormalization | undefined;
   private allBytes: Uint8Array[] | null = null;
 
-  private constructor(json: TokenizerJson, config: Record<string, unknown>) {
-    this.description = describeTokenizerJson(json);
+  private constructor(json: TokenizerJson, config: Record<string, unknown>, digest?: BpeDigest) {
+    const description = describeTokenizerJson(json);
+    this.description = digest ? { ...description, vocabularySize: digestVocabularySize(digest) } : description;
     this.byteScheme = this.description.byteScheme;
     const Class = tokenizerClass(config);
+    let built: { tokenizer: PreTrainedTokenizer; tokenById: string[] | null };
     try {
-      this.tokenizer = new Class(json, config);
+      built = digest
+        ? tokenizerFromDigest(Class, digest, config)
+        : { tokenizer: new Class(json, config), tokenById: null };
     } catch (err) {
-      throw new TokenizerFileError(`the tokenizer cannot be built from tokenizer.json: ${(err as Error).message}`);
+      const file = digest ? BPE_DIGEST_FILE : 'tokenizer.json';
+      throw new TokenizerFileError(`the tokenizer cannot be built from ${file}: ${(err as Error).message}`);
     }
-    let idLimit = 0;
-    const vocab = this.tokenizer.get_vocab();
-    for (const id of vocab.values()) idLimit = Math.max(idLimit, id + 1);
-    this.idLimit = idLimit;
-    this.rawById = new Array<string>(idLimit).fill('');
-    for (const [token, id] of vocab) if (id >= 0) this.rawById[id] = token;
+    this.tokenizer = built.tokenizer;
+    if (built.tokenById) {
+      this.idLimit = built.tokenById.length;
+      this.rawById = built.tokenById;
+    } else {
+      let idLimit = 0;
+      const vocab = this.tokenizer.get_vocab();
+      for (const id of vocab.values()) idLimit = Math.max(idLimit, id + 1);
+      this.idLimit = idLimit;
+      this.rawById = new Array<string>(idLimit).fill('');
+      for (const [token, id] of vocab) if (id >= 0) this.rawById[id] = token;
+    }
     for (const id of this.tokenizer.all_special_ids) this.special.add(id);
     for (const token of json.added_tokens ?? []) {
       if (!token.special) continue;
@@ -86,11 +215,7 @@ export class ByteSpanTokenizer {
    */
   static fromJson(tokenizerJson: unknown, tokenizerConfig: unknown = {}): ByteSpanTokenizer {
     checkTokenizerJson(tokenizerJson);
-    const config =
-      typeof tokenizerConfig === 'object' && tokenizerConfig !== null
-        ? (tokenizerConfig as Record<string, unknown>)
-        : {};
-    return new ByteSpanTokenizer(tokenizerJson, config);
+    return new ByteSpanTokenizer(tokenizerJson, configRecord(tokenizerConfig));
   }
 
   /**
@@ -99,15 +224,16 @@ export class ByteSpanTokenizer {
    */
   static fromText(tokenizerJsonText: string, tokenizerConfigText?: string): ByteSpanTokenizer {
     const json = parseTokenizerJson(tokenizerJsonText);
-    let config: unknown = {};
-    if (tokenizerConfigText !== undefined) {
-      try {
-        config = JSON.parse(tokenizerConfigText);
-      } catch (err) {
-        throw new TokenizerFileError(`tokenizer_config.json is not valid JSON: ${(err as Error).message}`);
-      }
-    }
-    return ByteSpanTokenizer.fromJson(json, config);
+    return ByteSpanTokenizer.fromJson(json, parseConfigText(tokenizerConfigText));
+  }
+
+  /**
+   * The same tokenizer from its digest (`tokenizer.digest.json`, written by npm run tokenizers),
+   * built several times faster. Throws a TokenizerFileError for a file that is not a digest.
+   */
+  static fromDigest(digestText: string, tokenizerConfigText?: string): ByteSpanTokenizer {
+    const digest = parseBpeDigest(digestText);
+    return new ByteSpanTokenizer(digest.tokenizer, configRecord(parseConfigText(tokenizerConfigText)), digest);
   }
 
   /** Token ids for the text, without the special tokens a model adds (BOS, ...). */

@@ -74,7 +74,11 @@ describe('TokenizerLab', () => {
       ready: false,
       kind: 'shipped',
     });
-    expect(gpt2.downloadBytes).toBeGreaterThan(1_000_000);
+    // What selecting it fetches: the digest the lab builds it from, and its config (not tokenizer.json).
+    const manifest = JSON.parse(readFileSync(join(TOKENIZERS_DIR, 'index.json'), 'utf8'));
+    const gpt2Files = manifest.tokenizers.find((t: { id: string }) => t.id === 'gpt2').files;
+    expect(gpt2.downloadBytes).toBe(gpt2Files['tokenizer.digest.json'] + gpt2Files['tokenizer_config.json']);
+    expect(gpt2.downloadBytes).toBeGreaterThan(500_000);
     expect(list.find((t) => t.id === 'llama-2')!.algorithm).toBe('SentencePiece BPE with byte fallback');
     expect(files.reads).toEqual(['index.json']);
   });
@@ -102,16 +106,28 @@ describe('TokenizerLab', () => {
     expect(glyph.map((t) => t.byteFallback)).toEqual([true, true, true, true]);
     expect(glyph.map((t) => t.text)).toEqual(['\\xF0', '\\x93', '\\x80', '\\x80']);
     await lab.tokenize({ tokenizerIds: ['gpt2', 'qwen3'], text: 'again' });
-    expect(files.reads.filter((p) => p === 'gpt2/tokenizer.json')).toHaveLength(1);
+    expect(files.reads.filter((p) => p === 'gpt2/tokenizer.digest.json')).toHaveLength(1);
+    expect(files.reads.some((p) => p.endsWith('/tokenizer.json'))).toBe(false);
     expect(files.reads.some((p) => p.startsWith('gemma-3/'))).toBe(false);
   });
 
   it('reports each row as progress as soon as it is done, after a loading notice for a tokenizer not yet in memory', async () => {
-    const lab = new TokenizerLab(diskFiles(), () => sotuGpt);
+    // GPT-2's files arrive only after the lab says it waits for them: a slow download.
+    const files = diskFiles();
+    const read = files.read;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    files.read = async (path) => (path.startsWith('gpt2/') ? released.then(() => read(path)) : read(path));
+    const lab = new TokenizerLab(files, () => sotuGpt);
     const progress: LabProgress[] = [];
     await lab.tokenize(
       { tokenizerIds: [MODEL_TOKENIZER_ID, 'gpt2'], text: 'Hello world' },
-      { onProgress: (p) => progress.push(p) },
+      {
+        onProgress: (p) => {
+          progress.push(p);
+          if (p.phase === 'loading') release();
+        },
+      },
     );
     expect(progress.map((p) => `${p.phase}:${p.tokenizerId}:${p.done}/${p.total}${p.row ? ':row' : ''}`)).toEqual([
       'tokenizing:model:0/2',
@@ -120,6 +136,34 @@ describe('TokenizerLab', () => {
       'tokenizing:gpt2:1/2',
       'tokenizing:gpt2:2/2:row',
     ]);
+  });
+
+  it('works on each tokenizer as soon as it is ready and gives the rows in the order asked', async () => {
+    // Qwen3's files come last, though asked first: GPT-2's row is made while they download.
+    const files = diskFiles();
+    const read = files.read;
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    files.read = async (path) => (path.startsWith('qwen3/') ? released.then(() => read(path)) : read(path));
+    const lab = new TokenizerLab(files, () => null);
+    const progress: LabProgress[] = [];
+    const result = await lab.tokenize(
+      { tokenizerIds: ['qwen3', 'gpt2'], text: 'Hello world' },
+      {
+        onProgress: (p) => {
+          progress.push(p);
+          if (p.row) release();
+        },
+      },
+    );
+    expect(progress.map((p) => `${p.phase}:${p.tokenizerId}:${p.done}/${p.total}${p.row ? ':row' : ''}`)).toEqual([
+      'loading:qwen3:0/2',
+      'tokenizing:gpt2:0/2',
+      'tokenizing:gpt2:1/2:row',
+      'tokenizing:qwen3:1/2',
+      'tokenizing:qwen3:2/2:row',
+    ]);
+    expect(result.rows.map((row) => row.tokenizerId)).toEqual(['qwen3', 'gpt2']);
   });
 
   it("offers the loaded model's own tokenizer, and rebuilds it when another model is loaded", async () => {
@@ -159,25 +203,48 @@ describe('TokenizerLab', () => {
   it('names the tokenizer and the file when a tokenizer is missing or truncated, and keeps the other rows', async () => {
     const lab = new TokenizerLab(
       diskFiles({
-        'llama-2/tokenizer.json': null,
-        'qwen3/tokenizer.json': '{"version":"1.0","model":{"type":"BPE","vocab":{"a":',
+        'llama-2/tokenizer.digest.json': null,
+        'qwen3/tokenizer.digest.json': '{"format":"tokenscope-bpe-digest","version":1,"vocab":["a",',
+        'gpt-4o/tokenizer.digest.json': '{"format":"tokenscope-bpe-digest","version":1}',
       }),
       () => null,
     );
-    const rows = (await lab.tokenize({ tokenizerIds: ['gpt2', 'llama-2', 'qwen3'], text: 'abc' })).rows;
+    const rows = (await lab.tokenize({ tokenizerIds: ['gpt2', 'llama-2', 'qwen3', 'gpt-4o'], text: 'abc' })).rows;
     expect(rows[0].status).toBe('ok');
     expect(rows[1]).toMatchObject({
       status: 'error',
       label: 'Llama 2',
-      file: 'tokenizers/llama-2/tokenizer.json',
-      message: expect.stringMatching(/^Llama 2: tokenizers\/llama-2\/tokenizer.json is missing/),
+      file: 'tokenizers/llama-2/tokenizer.digest.json',
+      message: expect.stringMatching(/^Llama 2: tokenizers\/llama-2\/tokenizer.digest.json is missing/),
     });
     expect(rows[2]).toMatchObject({
       status: 'error',
       label: 'Qwen3',
-      file: 'tokenizers/qwen3/tokenizer.json',
+      file: 'tokenizers/qwen3/tokenizer.digest.json',
       message: expect.stringMatching(/^Qwen3: .*cut off/),
     });
+    expect(rows[3]).toMatchObject({
+      status: 'error',
+      label: 'GPT-4o (o200k_base)',
+      file: 'tokenizers/gpt-4o/tokenizer.digest.json',
+      message: expect.stringMatching(/incomplete/),
+    });
+  });
+
+  it('builds from tokenizer.json when index.json lists no digest, with the same rows', async () => {
+    const manifest = JSON.parse(readFileSync(join(TOKENIZERS_DIR, 'index.json'), 'utf8'));
+    for (const entry of manifest.tokenizers) delete entry.files['tokenizer.digest.json'];
+    const plain = diskFiles({ 'index.json': JSON.stringify(manifest) });
+    const ids = ['gpt2', 'llama-2', 'qwen3'];
+    const fromJson = await new TokenizerLab(plain, () => null).tokenize({ tokenizerIds: ids, text: TEXT });
+    expect(plain.reads.filter((p) => p !== 'index.json' && !p.endsWith('tokenizer_config.json')).sort()).toEqual(
+      ids.map((id) => `${id}/tokenizer.json`).sort(),
+    );
+    const digested = diskFiles();
+    const fromDigest = await new TokenizerLab(digested, () => null).tokenize({ tokenizerIds: ids, text: TEXT });
+    expect(digested.reads.filter((p) => p.endsWith('/tokenizer.digest.json'))).toHaveLength(3);
+    const withoutTime = (rows: typeof fromJson.rows) => rows.map((row) => ({ ...row, elapsedMs: 0 }));
+    expect(withoutTime(fromDigest.rows)).toEqual(withoutTime(fromJson.rows));
   });
 
   it('adds a tokenizer from a local file and lists it after the shipped ones', async () => {

@@ -14,6 +14,7 @@ import { tokenizationMetrics } from '../core/tokenizers/metrics';
 import { tokenParity, type LanguageParity } from '../core/tokenizers/parity';
 
 import { describeTokenizerJson, type TokenizerJson } from '../core/tokenizers/tokenizerJson';
+import { BPE_DIGEST_FILE } from '../core/tokenizers/bpeDigest';
 
 import { utf8Length } from '../core/tokenizers/words';
 
@@ -78,6 +79,14 @@ function toLabToken(token: TokenSpan): LabToken {
   };
 }
 
+/** A shipped tokenizer's files as fetched: the one it is built from (`main`) and its config. */
+interface ShippedFiles {
+  entry: TokenizerManifestEntry;
+  main: string;
+  text: string;
+  config: string | undefined;
+}
+
 /** A tokenizer that could not be loaded, naming the file. */
 class TokenizerLoadError extends Error {
   constructor(
@@ -90,7 +99,9 @@ class TokenizerLoadError extends Error {
 
 export class TokenizerLab {
   private manifestEntries: Promise<TokenizerManifestEntry[]> | null = null;
+  /** Shipped tokenizers loaded or being loaded; `built` holds those whose load finished. */
   private readonly shipped = new Map<string, Promise<ByteSpanTokenizer>>();
+  private readonly built = new Set<string>();
   private model: { key: string; tokenizer: ByteSpanTokenizer } | null = null;
   private readonly parityCache = new Map<string, LanguageParity[]>();
   /** Tokenizers the user added (row ids `file:<name>`, `hub:<id>`), in the order added. */
@@ -124,8 +135,11 @@ export class TokenizerLab {
         label: entry.label,
         algorithm: entry.algorithm,
         vocabularySize: entry.vocabularySize,
-        downloadBytes: Object.values(entry.files).reduce((sum, bytes) => sum + bytes, 0),
-        ready: this.shipped.has(entry.id),
+        downloadBytes: [shippedFile(entry), 'tokenizer_config.json'].reduce(
+          (sum, name) => sum + (entry.files[name] ?? 0),
+          0,
+        ),
+        ready: this.built.has(entry.id),
         kind: 'shipped',
         source: `${entry.source.package} ${entry.source.version} (${entry.source.licence}); vocabulary: ${entry.source.upstream}`,
       });
@@ -264,29 +278,46 @@ export class TokenizerLab {
   }
 
   /**
-   * Runs `work` on each tokenizer in turn, loading it first, yielding between tokenizers so
-   * the worker's heartbeat and cancel requests get through. Failures become error rows.
+   * Runs `work` on each tokenizer, yielding between tokenizers so the worker's heartbeat and
+   * cancel requests get through. Every tokenizer starts loading at once, so downloads run while
+   * others are built, and each is worked on as soon as it is ready (the small ones first, as
+   * their files come first); the rows come back in the order of `ids`. Failures become error rows.
    */
   private async eachTokenizer<R extends { tokenizerId: string }>(
     ids: readonly string[],
     options: LabCallOptions,
     work: (tokenizer: ByteSpanTokenizer, base: LabRowBase, cacheKey: string) => R | LabRowError,
   ): Promise<(R | LabRowError)[]> {
-    const rows: (R | LabRowError)[] = [];
+    const labels = await Promise.all(ids.map((id) => this.labelOf(id)));
+    const rows: (R | LabRowError)[] = new Array(ids.length);
     const total = ids.length;
-    for (const id of ids) {
-      const label = await this.labelOf(id);
-      const base: LabRowBase = { tokenizerId: id, label };
+    let done = 0;
+    const loads = new Map(
+      ids.map((id, index) => [
+        index,
+        this.tokenizer(id).then(
+          (loaded) => ({ index, loaded, error: null }),
+          (error: unknown) => ({ index, loaded: null, error }),
+        ),
+      ]),
+    );
+    while (loads.size > 0) {
+      const waiting = [...loads.keys()];
+      if (!waiting.some((index) => this.isInMemory(ids[index]))) {
+        const [first] = waiting;
+        options.onProgress?.({ phase: 'loading', tokenizerId: ids[first], label: labels[first], done, total });
+      }
+      const { index, loaded, error } = await Promise.race(loads.values());
+      loads.delete(index);
+      const base: LabRowBase = { tokenizerId: ids[index], label: labels[index] };
       let row: R | LabRowError;
       try {
-        if (!this.isReady(id))
-          options.onProgress?.({ phase: 'loading', tokenizerId: id, label, done: rows.length, total });
-        const { tokenizer, cacheKey } = await this.tokenizer(id);
         if (options.signal?.aborted) throw cancelledError('The tokenizer lab request');
-        options.onProgress?.({ phase: 'tokenizing', tokenizerId: id, label, done: rows.length, total });
+        if (!loaded) throw error;
+        options.onProgress?.({ phase: 'tokenizing', ...base, done, total });
         await yieldToEventLoop();
         if (options.signal?.aborted) throw cancelledError('The tokenizer lab request');
-        row = work(tokenizer, base, cacheKey);
+        row = work(loaded.tokenizer, base, loaded.cacheKey);
       } catch (error) {
         if (options.signal?.aborted || (error instanceof EngineError && error.code === 'cancelled'))
           throw cancelledError('The tokenizer lab request');
@@ -297,15 +328,9 @@ export class TokenizerLab {
           file: error instanceof TokenizerLoadError ? error.file : null,
         };
       }
-      rows.push(row);
-      options.onProgress?.({
-        phase: 'tokenizing',
-        tokenizerId: id,
-        label,
-        done: rows.length,
-        total,
-        row: row as LabRow,
-      });
+      rows[index] = row;
+      done += 1;
+      options.onProgress?.({ phase: 'tokenizing', ...base, done, total, row: row as LabRow });
       await yieldToEventLoop();
     }
     return rows;
@@ -331,8 +356,9 @@ export class TokenizerLab {
     return this.model.tokenizer;
   }
 
-  private isReady(id: string): boolean {
-    return id === MODEL_TOKENIZER_ID || this.shipped.has(id) || this.added.has(id);
+  /** Built (a shipped tokenizer whose load finished), or built at once when asked (the model's, an added one). */
+  private isInMemory(id: string): boolean {
+    return id === MODEL_TOKENIZER_ID || this.built.has(id) || this.added.has(id);
   }
 
   private async labelOf(id: string): Promise<string> {
@@ -390,12 +416,29 @@ export class TokenizerLab {
       // NOTE: not tied to this request's signal: another request may be waiting for the same tokenizer.
       pending = this.loadShipped(id);
       this.shipped.set(id, pending);
-      pending.catch(() => this.shipped.delete(id));
+      pending.then(
+        () => this.built.add(id),
+        () => this.shipped.delete(id),
+      );
     }
     return { tokenizer: await pending, cacheKey: id };
   }
 
   private async loadShipped(id: string): Promise<ByteSpanTokenizer> {
+    const { entry, main, text, config } = await this.fetchShipped(id);
+    try {
+      return main === BPE_DIGEST_FILE
+        ? ByteSpanTokenizer.fromDigest(text, config)
+        : ByteSpanTokenizer.fromText(text, config);
+    } catch (error) {
+      throw new TokenizerLoadError(
+        `${entry.label}: tokenizers/${id}/${main} cannot be used: ${messageOf(error)}`,
+        `tokenizers/${id}/${main}`,
+      );
+    }
+  }
+
+  private async fetchShipped(id: string): Promise<ShippedFiles> {
     const entry = (await this.manifest()).find((e) => e.id === id);
     if (!entry)
       throw new TokenizerLoadError(`There is no tokenizer "${id}" in tokenizers/index.json.`, 'tokenizers/index.json');
@@ -417,17 +460,19 @@ export class TokenizerLab {
         );
       return text ?? undefined;
     };
-    const json = await read('tokenizer.json', true);
-    const config = await read('tokenizer_config.json', false);
-    try {
-      return ByteSpanTokenizer.fromText(json!, config);
-    } catch (error) {
-      throw new TokenizerLoadError(
-        `${entry.label}: tokenizers/${id}/tokenizer.json cannot be used: ${messageOf(error)}`,
-        `tokenizers/${id}/tokenizer.json`,
-      );
-    }
+    const main = shippedFile(entry);
+    // Both files at once: the config is small, but a second round trip is not.
+    const [text, config] = await Promise.all([read(main, true), read('tokenizer_config.json', false)]);
+    return { entry, main, text: text!, config };
   }
+}
+
+/**
+ * The file the lab builds a shipped tokenizer from (with tokenizer_config.json): its digest when
+ * npm run tokenizers wrote one (the same tokenizer, built several times faster), else tokenizer.json.
+ */
+function shippedFile(entry: TokenizerManifestEntry): string {
+  return BPE_DIGEST_FILE in entry.files ? BPE_DIGEST_FILE : 'tokenizer.json';
 }
 
 /**

@@ -127,6 +127,12 @@ export const SPEED_GOALS: SpeedGoal[] = [
     bound: 30,
   },
   {
+    what: 'all 8 shipped tokenizers shown in the tokenizer lab, fresh page',
+    name: "tokenizer lab: all 8 shipped tokenizers on the lab's text, fresh page",
+    backend: 'Chromium, fresh page',
+    bound: 2000,
+  },
+  {
     what: 'Gemma 3 tokenizer built from tokenizer.json',
     name: 'Gemma 3: build from tokenizer.json',
     backend: 'Node (2 cores)',

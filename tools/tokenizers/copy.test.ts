@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BPE_DIGEST_FILE, digestBpeTokenizerJson, parseBpeDigest } from '../../src/core/tokenizers/bpeDigest';
 import { parseTokenizerManifest } from '../../src/core/tokenizers/manifest';
 import { buildTokenizerAssets } from './copy';
 import { LAB_TOKENIZERS, sourcePackage } from './sources';
@@ -67,6 +68,13 @@ describe('buildTokenizerAssets', () => {
     expect(mistral.files['tokenizer.json']).toBe(Buffer.byteLength(copy));
     expect(existsSync(join(outDir, 'mistral-7b', 'tokenizer_config.json'))).toBe(true);
     expect(existsSync(join(outDir, 'stale-tokenizer'))).toBe(false);
+    // Beside each tokenizer.json, its digest (the lab loads it instead), listed with its size.
+    for (const entry of manifest.tokenizers) {
+      const text = readFileSync(join(outDir, entry.id, BPE_DIGEST_FILE), 'utf8');
+      expect(entry.files[BPE_DIGEST_FILE]).toBe(Buffer.byteLength(text));
+      const json = JSON.parse(readFileSync(join(outDir, entry.id, 'tokenizer.json'), 'utf8'));
+      expect(parseBpeDigest(text)).toEqual(JSON.parse(JSON.stringify(digestBpeTokenizerJson(json))));
+    }
   });
 
   it('skips tokenizers whose package and files are unchanged, and redoes a damaged one', async () => {

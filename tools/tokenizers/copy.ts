@@ -6,7 +6,9 @@
  * generated and git-ignored.
  *
  * Files are re-serialized without indentation: the same JSON values, about half the bytes
- * (Gemma 3's tokenizer.json goes from 31 MB to 14 MB). A tokenizer whose package version is
+ * (Gemma 3's tokenizer.json goes from 31 MB to 14 MB). Beside each BPE tokenizer.json goes its
+ * digest, `tokenizer.digest.json` (src/core/tokenizers/bpeDigest.ts), which the lab loads instead:
+ * the same tokenizer, built several times faster. A tokenizer whose package version is
  * unchanged and whose files are in place is skipped, so a warm run takes well under a second.
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,11 +20,12 @@ import {
   type TokenizerManifestEntry,
 } from '../../src/core/tokenizers/manifest';
 import { describeTokenizerJson, parseTokenizerJson } from '../../src/core/tokenizers/tokenizerJson';
+import { BPE_DIGEST_FILE, digestBpeTokenizerJson } from '../../src/core/tokenizers/bpeDigest';
 import { ensureWritableDir, fail, repoRoot, writeFolderAtomically } from '../lib/files';
 import { LAB_TOKENIZERS, sourceFiles, sourcePackage, type LabTokenizerSource } from './sources';
 
 /** Bump when an entry's fields or the copied files change, so existing copies are rebuilt. */
-export const COPY_TOOL_VERSION = 2;
+export const COPY_TOOL_VERSION = 3;
 /** Above this a file is copied but reported: it is a long download for a browser tab. */
 export const LARGE_FILE_BYTES = 20_000_000;
 
@@ -81,6 +84,9 @@ async function copyOne(
     };
     write('tokenizer.json', json);
     if (tokenizerConfig !== undefined) write('tokenizer_config.json', tokenizerConfig);
+    const digest = digestBpeTokenizerJson(json);
+    if ('reason' in digest) log(`${source.id}: no ${BPE_DIGEST_FILE} (${digest.reason}); the lab loads tokenizer.json`);
+    else write(BPE_DIGEST_FILE, digest);
   });
   const original = statSync(pkg.tokenizerJsonPath).size;
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;

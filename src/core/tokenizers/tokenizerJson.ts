@@ -72,12 +72,21 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * without a usable model.
  */
 export function parseTokenizerJson(text: string, name = 'tokenizer.json'): TokenizerJson {
+  const json = parseTokenizerFileText(text, name);
+  checkTokenizerJson(json, name);
+  return json;
+}
+
+/**
+ * JSON.parse for a tokenizer file, throwing a TokenizerFileError that says what went wrong: an
+ * HTML page instead of the file, a truncated download (the JSON ends mid-value), or invalid JSON.
+ */
+export function parseTokenizerFileText(text: string, name: string): unknown {
   const head = text.trimStart().slice(0, 100).toLowerCase();
   if (head.startsWith('<!doctype') || head.startsWith('<html'))
     throw new TokenizerFileError(`${name} is an HTML page, not a tokenizer`);
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     const truncated = /end of (json )?input|unterminated/i.test((err as Error).message);
     throw new TokenizerFileError(
@@ -86,8 +95,6 @@ export function parseTokenizerJson(text: string, name = 'tokenizer.json'): Token
         : `${name} is not valid JSON: ${(err as Error).message}`,
     );
   }
-  checkTokenizerJson(json, name);
-  return json;
 }
 
 /** Checks an already parsed `tokenizer.json`; throws a TokenizerFileError with the reason. */

@@ -109,13 +109,14 @@ function Columns({ result }: { result: BiasLensResult }) {
   );
 }
 
-export function BiasLensPanel() {
+/** `waiting`: ask nothing yet (the lab's first rows are being worked on). */
+export function BiasLensPanel({ waiting = false }: { waiting?: boolean }) {
   const model = useSession((s) => s.model);
   // In a store: a demo script sets it, a recording sees it.
   const prompt = useBiasLens((s) => s.prompt);
   // A new prompt or model cancels the run in the worker and starts another once typing settles.
   const task = useWorkerCall(
-    model && prompt ? JSON.stringify([model.key, prompt]) : null,
+    model && prompt && !waiting ? JSON.stringify([model.key, prompt]) : null,
     (signal, onProgress: (progress: ProgressOf<'tokenizerLabBiasLens'>) => void) =>
       engineClient().call('tokenizerLabBiasLens', { prompt }, { signal, onProgress }),
     { settleMs: 400 },

@@ -4,10 +4,17 @@ import { CharPositionsChart } from '../../charts/CharPositionsChart';
 import { labCharPositions } from '../../state/tokenizerLabActions';
 import { useWorkerCall } from '../common/useWorkerTask';
 
-export function CharPositionsPanel({ tokenizerIds }: { tokenizerIds: readonly string[] }) {
+/** `waiting`: ask nothing yet (the lab's first rows are being worked on). */
+export function CharPositionsPanel({
+  tokenizerIds,
+  waiting = false,
+}: {
+  tokenizerIds: readonly string[];
+  waiting?: boolean;
+}) {
   const [word, setWord] = useState('strawberry');
   const trimmed = word.trim();
-  const key = trimmed && tokenizerIds.length ? JSON.stringify([tokenizerIds, trimmed]) : null;
+  const key = trimmed && tokenizerIds.length && !waiting ? JSON.stringify([tokenizerIds, trimmed]) : null;
   const state = useWorkerCall(key, (signal) => labCharPositions([...tokenizerIds], trimmed, signal), {
     settleMs: 250,
     transition: true,

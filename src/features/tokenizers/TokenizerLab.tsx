@@ -35,6 +35,8 @@ export function TokenizerLab() {
   const [prefs, setPrefs] = useState(readLabPrefs);
   const [hover, setHover] = useState<ByteSpan | null>(null);
   const [listVersion, setListVersion] = useState(0);
+  // The first run asks at once; after the text is edited, a pause in typing asks.
+  const [edited, setEdited] = useState(false);
   useEffect(() => storeLabPrefs(prefs), [prefs]);
 
   const list = useWorkerCall(`${modelKey}|${listVersion}`, () => labTokenizers(), { transition: true });
@@ -60,10 +62,19 @@ export function TokenizerLab() {
   const tokenized = useWorkerCall(
     tokenizeKey,
     (signal, onProgress) => labTokenize(ids, prefs.text, signal, onProgress),
-    { settleMs: TEXT_SETTLE_MS, transition: true, foldProgress: foldLabProgress },
+    { settleMs: edited ? TEXT_SETTLE_MS : 0, transition: true, foldProgress: foldLabProgress },
   );
+  // The rows come first: parity, the character positions, the bias lens and the two models wait
+  // for the first rows. On a fresh page they would build the same tokenizers, run the model and
+  // load a second one, all on the worker (and the network and cores) the rows need.
+  const [firstRowsDone, setFirstRowsDone] = useState(false);
+  useEffect(() => {
+    if (tokenized.status !== 'idle' && tokenized.status !== 'working') setFirstRowsDone(true);
+  }, [tokenized.status]);
+  const listed = list.status !== 'idle' && list.status !== 'working';
+  const rowsFirst = !firstRowsDone && !(listed && tokenizeKey === null);
   const parity = useWorkerCall(
-    ids.length ? JSON.stringify([modelKey, ids]) : null,
+    ids.length && !rowsFirst ? JSON.stringify([modelKey, ids]) : null,
     // Its progress is not shown: only the finished table.
     (signal) => labParity(ids, signal),
     { settleMs: TEXT_SETTLE_MS, transition: true },
@@ -129,7 +140,10 @@ export function TokenizerLab() {
         valueBytes={textBytes}
         rows={3}
         value={prefs.text}
-        onChange={(text) => setPrefs((p) => ({ ...p, text }))}
+        onChange={(text) => {
+          setEdited(true);
+          setPrefs((p) => ({ ...p, text }));
+        }}
       />
       <p className="next-token__status" data-testid="tokenizers.status" data-status={status}>
         {tooLong ? (
@@ -182,13 +196,13 @@ export function TokenizerLab() {
       )}
       <ParityPanel rows={parity.result ?? []} />
       <h2 className="tlab__heading">Character positions (CharBench)</h2>
-      <CharPositionsPanel tokenizerIds={ids} />
+      <CharPositionsPanel tokenizerIds={ids} waiting={rowsFirst} />
       <h2 className="tlab__heading">Tokenization bias: naive, token healing, exact next byte</h2>
-      <BiasLensPanel />
+      <BiasLensPanel waiting={rowsFirst} />
       <h2 className="tlab__heading">Tokenization bias across languages: naive vs exact next character</h2>
       <LanguageBiasPanel />
       <h2 className="tlab__heading">Two models on one text: bits per byte per word</h2>
-      <TwoModelsPanel text={prefs.text} textBytes={textBytes} />
+      <TwoModelsPanel text={prefs.text} textBytes={textBytes} waiting={rowsFirst} />
     </section>
   );
 }

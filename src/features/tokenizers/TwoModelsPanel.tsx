@@ -126,10 +126,13 @@ function NextBytesBoth({ result }: { result: NextBytesBothResult }) {
 export const TwoModelsPanel = memo(function TwoModelsPanel({
   text,
   textBytes,
+  waiting = false,
 }: {
   text: string;
   /** The text's UTF-8 bytes, counted once by the lab (the text may be 1 MB). */
   textBytes: number;
+  /** Ask nothing yet (the lab's first rows are being worked on). */
+  waiting?: boolean;
 }) {
   const model = useSession((s) => s.model);
   const { models } = useEmbeddedModels();
@@ -141,7 +144,7 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
   const tooLong = bytesProblem(LIMITS.twoModels, textBytes);
   const other = { kind: 'embedded' as const, id: otherId };
 
-  const key = model && text && !tooLong && !stopped ? JSON.stringify([model.key, otherId, text]) : null;
+  const key = model && text && !tooLong && !stopped && !waiting ? JSON.stringify([model.key, otherId, text]) : null;
   const compared = useWorkerCall(
     key,
     (signal, onProgress: (progress: CompareModelsProgress) => void) =>
@@ -149,7 +152,7 @@ export const TwoModelsPanel = memo(function TwoModelsPanel({
     { settleMs: 400, transition: true },
   );
   const nextKey =
-    model && prompt && compared.status !== 'working' ? JSON.stringify([model.key, otherId, prompt]) : null;
+    model && prompt && !waiting && compared.status !== 'working' ? JSON.stringify([model.key, otherId, prompt]) : null;
   const nextBytes = useWorkerCall(
     nextKey,
     (signal) => engineClient().call('tokenizerLabNextBytesBoth', { prompt, other }, { signal }),

@@ -4,7 +4,8 @@ export interface LabPrefs {
   text: string;
 }
 
-const KEY = 'tokenscope.tokenizerLab.v1';
+/** The localStorage key (the bench sets a selection through it). */
+export const LAB_PREFS_KEY = 'tokenscope.tokenizerLab.v1';
 const MAX_KEPT_TEXT = 100_000;
 
 export const DEFAULT_LAB_PREFS: LabPrefs = {
@@ -14,7 +15,7 @@ export const DEFAULT_LAB_PREFS: LabPrefs = {
 
 export function readLabPrefs(): LabPrefs {
   try {
-    const stored = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<LabPrefs> | null;
+    const stored = JSON.parse(localStorage.getItem(LAB_PREFS_KEY) ?? 'null') as Partial<LabPrefs> | null;
     return {
       selected: Array.isArray(stored?.selected)
         ? stored.selected.filter((s): s is string => typeof s === 'string')
@@ -29,7 +30,7 @@ export function readLabPrefs(): LabPrefs {
 export function storeLabPrefs(prefs: LabPrefs): void {
   try {
     localStorage.setItem(
-      KEY,
+      LAB_PREFS_KEY,
       JSON.stringify({ selected: prefs.selected, text: prefs.text.length <= MAX_KEPT_TEXT ? prefs.text : '' }),
     );
   } catch {
