@@ -113,8 +113,17 @@ export function hasStatus(page: Page, testId: string, status: string): Promise<b
   );
 }
 
-/** Clicks a harmless button every second while `busy` holds: each click's answer is measured. */
-export async function clickWhile(page: Page, target: Locator, busy: () => Promise<boolean>): Promise<number> {
+/**
+ * Clicks a harmless button every `intervalMs` while `busy` holds: each click's answer is
+ * measured. The count says how long the page was busy and answering, so work that ends in
+ * a couple of seconds needs a shorter interval to be clicked a few times.
+ */
+export async function clickWhile(
+  page: Page,
+  target: Locator,
+  busy: () => Promise<boolean>,
+  intervalMs = 1000,
+): Promise<number> {
   // Clicked by its position (found once), as a person does: a locator's click walks the
   // whole page to find the element each time, tens of milliseconds of the test's own script
   // on the main thread beside a large page, which the frames measured would include.
@@ -123,7 +132,7 @@ export async function clickWhile(page: Page, target: Locator, busy: () => Promis
   while (await busy()) {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
     clicks++;
-    await page.waitForTimeout(1000);
+    await page.waitForTimeout(intervalMs);
   }
   return clicks;
 }
