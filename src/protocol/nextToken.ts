@@ -5,7 +5,6 @@
  */
 import type { TokenByteScheme } from '../core/tokenization/tokenBytes';
 import type { PositionScore } from '../core/scoring/positionStats';
-import type { PositionMetrics } from '../core/lab/positionMetrics';
 
 export interface TokenView {
   id: number;
@@ -103,24 +102,7 @@ export interface AnalyzeParams {
   strideTokens?: number;
 }
 
-export type { PositionMetrics } from '../core/lab/positionMetrics';
-
-export interface AnalyzeResult {
-  /** The token the engine put before the text (the model's BOS, else EOS). */
-  startTokenId: number;
-  /** positions[i] is the prediction of ids[i] from the start token and ids[0, i). */
-  positions: PositionMetrics[];
-  /** Entropy of the next-token distribution after the whole text. */
-  nextEntropyNats: number;
-  /** Positions (of the start + text sequence) taken unchanged from the previous analysis. */
-  reusedPositions: number;
-  /** Tokens the model ran on for this analysis. */
-  computedTokens: number;
-  windowCount: number;
-  /** The most tokens one pass sees; longer texts go through sliding windows. */
-  windowTokens: number;
-  elapsedMs: number;
-}
+export type { AnalyzeResult, PositionMetrics } from '../core/lab/positionMetrics';
 
 export interface RowParams {
   /** The text's token ids (without the start token), as given to `analyze`. */

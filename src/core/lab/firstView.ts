@@ -7,7 +7,7 @@
  * fresh Node run (in the test) can be compared with the shipped ones digit for digit.
  */
 import { distributionView } from './distributionView';
-import { meanSurprisalBits, type PositionMetrics } from './positionMetrics';
+import { meanSurprisalBits, type AnalyzeResult, type PositionMetrics } from './positionMetrics';
 import type { TokenByteScheme } from '../tokenization/tokenBytes';
 
 /** The most bars the lab draws (the settings' topN maximum): labels and figures cover that many. */
@@ -23,16 +23,7 @@ export interface FirstViewData {
   /** The text's tokens as the engine tokenized them (TokenView). */
   tokens: { id: number; text: string; bytesHex: string; special: boolean }[];
   /** The engine's AnalyzeResult of those tokens (elapsedMs: the Node run's, never shown). */
-  analysis: {
-    startTokenId: number;
-    positions: PositionMetrics[];
-    nextEntropyNats: number;
-    reusedPositions: number;
-    computedTokens: number;
-    windowCount: number;
-    windowTokens: number;
-    elapsedMs: number;
-  };
+  analysis: AnalyzeResult;
   /** The logits after the text (the distribution the lab shows first), float32 little-endian in base64. */
   row: { position: number; contextTokens: number; logitsBase64: string };
   /** Display text of every token the screen can name: the top FIRST_VIEW_TOP_N after the text, each position's top token. */

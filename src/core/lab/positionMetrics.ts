@@ -21,6 +21,24 @@ export interface PositionMetrics {
   topTokenId: number;
 }
 
+/** The engine's analysis of a text: the metrics of every position (the worker's `analyze` answer). */
+export interface AnalyzeResult {
+  /** The token the engine put before the text (the model's BOS, else EOS). */
+  startTokenId: number;
+  /** positions[i] is the prediction of ids[i] from the start token and ids[0, i). */
+  positions: PositionMetrics[];
+  /** Entropy of the next-token distribution after the whole text. */
+  nextEntropyNats: number;
+  /** Positions (of the start + text sequence) taken unchanged from the previous analysis. */
+  reusedPositions: number;
+  /** Tokens the model ran on for this analysis. */
+  computedTokens: number;
+  windowCount: number;
+  /** The most tokens one pass sees; longer texts go through sliding windows. */
+  windowTokens: number;
+  elapsedMs: number;
+}
+
 /**
  * The mean surprisal in bits of the scored tokens; null when no token was scored (an empty
  * text): a mean over nothing is no number, and 0 bits would claim a perfect prediction.
