@@ -162,6 +162,9 @@ export async function refreshExperiments(search = useExperiments.getState().sear
     set({ status: 'ready', list: result.experiments, total: result.experiments.length, problems: result.problems });
     const estimate = await estimateStorage();
     set({ usage: { usedBytes: estimate.usageBytes, quotaBytes: estimate.quotaBytes, persisted: estimate.persisted } });
+    // The plain list read only short list rows; a search reads every summary's text. Reading
+    // them now, with the list on screen, keeps the first keystroke of a search from waiting.
+    if (search.trim() === '') void repo.prepareSearch().catch(() => undefined);
   } catch (error) {
     set({ status: 'error' });
     report(error);

@@ -3,7 +3,7 @@ import { openDB } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
 import { exampleExperiment } from '../core/experiments';
 import { DATABASE_VERSION, openExperimentsDatabase, STORE_NAMES } from './database';
-import { summarise } from './summary';
+import { LIST_TEXT_LENGTH, listKeyOf, listRowOf, summarise } from './summary';
 import { DatabaseBlockedError, DatabaseClosedError, StorageFullError } from './errors';
 import { createExperimentsRepository, toDraft } from './experimentsRepository';
 
@@ -18,7 +18,7 @@ describe('experiments database', () => {
     const raw = await openDB(name);
     expect(raw.version).toBe(DATABASE_VERSION);
     expect([...raw.objectStoreNames].sort()).toEqual(
-      [STORE_NAMES.experiments, STORE_NAMES.summaries, STORE_NAMES.meta].sort(),
+      [STORE_NAMES.experiments, STORE_NAMES.summaries, STORE_NAMES.meta, STORE_NAMES.listRows].sort(),
     );
     const tx = raw.transaction(STORE_NAMES.summaries);
     const summaries = tx.objectStore(STORE_NAMES.summaries);
@@ -107,7 +107,9 @@ describe('experiments database', () => {
     await here.delete(mine.experiment.id);
     expect((await here.list()).experiments.map((e) => e.name)).toEqual(['Theirs']);
     expect((await there.list()).experiments.map((e) => e.name)).toEqual(['Theirs']);
-    // Reading the summaries again is not needed while nothing changed: a spy on getAll sees no call.
+    // A search reads the summaries (the plain list reads the list rows); each is kept as read.
+    expect((await here.list({ search: 'theirs' })).experiments.map((e) => e.name)).toEqual(['Theirs']);
+    // Reading either again is not needed while nothing changed: a spy on getAll sees no call.
     const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
     try {
       await here.list();
@@ -179,6 +181,49 @@ describe('experiments database', () => {
     upgraded.close();
   });
 
+  it('upgrades a version 3 database: every summary gets its list row, the text cut, search still complete', async () => {
+    const name = freshName();
+    // Version 3 as the previous app created it: summaries with list keys, the listed count in meta.
+    const old = await openDB(name, 3, {
+      upgrade(database) {
+        database.createObjectStore(STORE_NAMES.experiments, { keyPath: 'id' });
+        const summaries = database.createObjectStore(STORE_NAMES.summaries, { keyPath: 'id' });
+        for (const index of ['updatedAt', 'name', 'modelId']) summaries.createIndex(index, index);
+        summaries.createIndex('tags', 'tags', { multiEntry: true });
+        summaries.createIndex('listed', 'listKey');
+        database.createObjectStore(STORE_NAMES.meta);
+      },
+    });
+    const longText = `${'word '.repeat(100)}zanzibar`;
+    const records = [1, 2, 3].map((i) => ({
+      ...exampleExperiment({ id: `v3-${i}`, name: `Old ${i}`, positions: 4 }),
+      text: longText,
+      updatedAt: `2026-11-20T10:0${i}:00.000Z`,
+    }));
+    for (const [i, record] of records.entries()) {
+      const summary = summarise(record, 1, i === 1 ? '2026-11-21T10:00:00.000Z' : null);
+      await old.put(STORE_NAMES.experiments, record);
+      await old.put(STORE_NAMES.summaries, { ...summary, listKey: listKeyOf(summary) });
+    }
+    await old.put(STORE_NAMES.meta, 2, 'listedCount');
+    old.close();
+
+    const upgraded = await openExperimentsDatabase({ name });
+    const raw = await openDB(name);
+    expect(await raw.getAll(STORE_NAMES.listRows)).toEqual(
+      records.map((record, i) => listRowOf(summarise(record, 1, i === 1 ? '2026-11-21T10:00:00.000Z' : null))),
+    );
+    raw.close();
+    const repository = createExperimentsRepository(upgraded.entries, { appVersion: '4' });
+    expect((await repository.list()).experiments.map((e) => [e.id, e.text])).toEqual([
+      ['v3-3', longText.slice(0, LIST_TEXT_LENGTH)],
+      ['v3-1', longText.slice(0, LIST_TEXT_LENGTH)],
+    ]);
+    expect((await repository.list({ search: 'zanzibar' })).experiments.map((e) => e.id)).toEqual(['v3-3', 'v3-1']);
+    expect((await repository.list({ deleted: 'only' })).experiments.map((e) => e.id)).toEqual(['v3-2']);
+    upgraded.close();
+  });
+
   it('keeps the list index in step with saves, renames, deletes and restores', async () => {
     const database = await openExperimentsDatabase({ name: freshName() });
     let minute = 0;
@@ -225,6 +270,31 @@ describe('experiments database', () => {
       );
       expect(ids.sort()).toEqual(records.map((r) => r.id));
       expect(getAll.mock.calls.map(([, count]) => count)).toEqual([1_000, 1_000, 1_000]);
+    } finally {
+      getAll.mockRestore();
+    }
+    writer.close();
+    reader.close();
+  });
+
+  it('reads the list rows for a plain list, and the summaries once more for searches only when asked ahead', async () => {
+    const name = freshName();
+    const writer = await openExperimentsDatabase({ name });
+    await createExperimentsRepository(writer.entries, { appVersion: '1' }).insertMany(
+      [1, 2, 3].map((i) => exampleExperiment({ id: `r-${i}`, seed: i, positions: 4 })),
+    );
+    const reader = await openExperimentsDatabase({ name });
+    const repository = createExperimentsRepository(reader.entries, { appVersion: '1' });
+    const getAll = vi.spyOn(IDBObjectStore.prototype, 'getAll');
+    const storesRead = () => getAll.mock.contexts.map((store) => (store as IDBObjectStore).name);
+    try {
+      await repository.list();
+      expect(storesRead()).toEqual([STORE_NAMES.listRows]);
+      await repository.prepareSearch();
+      expect(storesRead()).toEqual([STORE_NAMES.listRows, STORE_NAMES.summaries]);
+      expect((await repository.list({ search: 'r-' })).experiments).toHaveLength(0);
+      expect((await repository.list({ search: 'the' })).experiments.length).toBeGreaterThan(0);
+      expect(storesRead()).toHaveLength(2);
     } finally {
       getAll.mockRestore();
     }

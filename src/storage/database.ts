@@ -19,11 +19,16 @@
  *   `meta`, kept by every write: the first screen of the list and the count come from them
  *   in a few ms, however many records are stored. (At 10,000 records Chromium takes over half
  *   a second to read every summary, and a quarter of one to count the index.)
+ * - `listRows` (version 4): each summary's list row (summary.listRowOf: its text cut to
+ *   LIST_TEXT_LENGTH characters), keyed by `id`, written and removed with the summary in the
+ *   same transaction. The plain list reads these: a summary carries up to 10,000 characters
+ *   of text for search, and reading 1,000 of them (1.5 KB of text each) took Chromium about
+ *   three times as long as reading the rows. Searches and filters read the summaries.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type StoreNames } from 'idb';
 import type { EntryChange, EntryStore, StoredEntry } from './entryStore';
 import { DatabaseBlockedError, DatabaseClosedError, StorageError, StorageFullError, isQuotaExceeded } from './errors';
-import { listKeyOf, type ListKey } from './summary';
+import { listKeyOf, listRowOf, type ListKey } from './summary';
 import type { CloseReason, ExperimentsDatabase } from './connection';
 import { deepFreeze } from '../core/deepFreeze';
 
@@ -31,17 +36,18 @@ export type { CloseReason, ExperimentsDatabase } from './connection';
 
 export const DATABASE_NAME = 'tokenscope';
 /** Bump with a new `if (oldVersion < n)` step in `upgrade`; never edit an old step. */
-export const DATABASE_VERSION = 3;
+export const DATABASE_VERSION = 4;
 
 const EXPERIMENTS = 'experiments';
 const SUMMARIES = 'experimentSummaries';
 const META = 'meta';
+const LIST_ROWS = 'listRows';
 const CHANGES_KEY = 'changes';
 const LISTED_COUNT_KEY = 'listedCount';
 const LISTED = 'listed';
 
 /** Store names, for tests that must write around the repository (as an older app would have). */
-export const STORE_NAMES = { experiments: EXPERIMENTS, summaries: SUMMARIES, meta: META } as const;
+export const STORE_NAMES = { experiments: EXPERIMENTS, summaries: SUMMARIES, meta: META, listRows: LIST_ROWS } as const;
 
 interface TokenscopeSchema extends DBSchema {
   [EXPERIMENTS]: { key: string; value: unknown };
@@ -51,6 +57,7 @@ interface TokenscopeSchema extends DBSchema {
     indexes: { updatedAt: string; name: string; tags: string; modelId: string; [LISTED]: ListKey };
   };
   [META]: { key: string; value: number };
+  [LIST_ROWS]: { key: string; value: unknown };
 }
 
 export interface OpenDatabaseOptions {
@@ -115,6 +122,13 @@ export async function openExperimentsDatabase(options: OpenDatabaseOptions = {})
           .then((listed) => transaction.objectStore(META).put(listed, LISTED_COUNT_KEY))
           .catch(() => transaction.abort());
       }
+      if (oldVersion < 4) {
+        database.createObjectStore(LIST_ROWS, { keyPath: 'id' });
+        // As in version 3: a failure aborts the upgrade and leaves the database as it was.
+        void addListRows(transaction.objectStore(SUMMARIES), transaction.objectStore(LIST_ROWS)).catch(() =>
+          transaction.abort(),
+        );
+      }
     },
     blocked() {
       options.onBlocked?.();
@@ -170,12 +184,22 @@ async function addListKeys(
   return listed;
 }
 
+/** Version 4's migration: the list row of every stored summary. */
+async function addListRows(
+  summaries: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], typeof SUMMARIES, 'versionchange'>,
+  rows: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], typeof LIST_ROWS, 'versionchange'>,
+): Promise<void> {
+  for (let cursor = await summaries.openCursor(); cursor; cursor = await cursor.continue()) {
+    await rows.put(listRowOf(cursor.value));
+  }
+}
+
 /** Summaries per request of a full read: each page arrives in a task of its own (about 10 ms), so the page stays responsive. */
 const SUMMARY_PAGE = 1_000;
 
-/** Every summary, frozen, a page at a time (one getAll of 10,000 is one main-thread task of over 100 ms). */
-async function readAllInPages(
-  store: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], typeof SUMMARIES, 'readonly'>,
+/** Every summary (or list row), frozen, a page at a time (one getAll of 10,000 is one main-thread task of over 100 ms). */
+async function readAllInPages<Name extends typeof SUMMARIES | typeof LIST_ROWS>(
+  store: IDBPObjectStore<TokenscopeSchema, StoreNames<TokenscopeSchema>[], Name, 'readonly'>,
 ): Promise<unknown[]> {
   const all: unknown[] = [];
   let after: string | null = null;
@@ -221,18 +245,22 @@ interface SummaryCache {
 
 /** The entry store over the object stores; every change runs in one read-write transaction. */
 function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStore {
+  /** What the last complete read of the summaries, and of the list rows, found. */
   let cache: SummaryCache | null = null;
+  let rowCache: SummaryCache | null = null;
   return {
     kind: 'indexeddb',
     async readAll(filter = {}) {
       return guard(async () => {
-        const tx = open().transaction([EXPERIMENTS, SUMMARIES, META], 'readonly');
+        const tx = open().transaction([EXPERIMENTS, SUMMARIES, META, LIST_ROWS], 'readonly');
         const changes = (await tx.objectStore(META).get(CHANGES_KEY)) ?? 0;
         const filtered = filter.tag !== undefined || filter.modelId !== undefined;
-        if (cache?.changes === changes) {
+        const readRows = filter.rows === true && !filtered;
+        const cached = readRows ? rowCache : cache;
+        if (cached?.changes === changes) {
           await tx.done;
           // Callers filter again, so a filtered read may return every summary.
-          return { summaries: [...cache.summaries.values()], unsummarised: [...cache.unsummarised] };
+          return { summaries: [...cached.summaries.values()], unsummarised: [...cached.unsummarised] };
         }
         const summaryStore = tx.objectStore(SUMMARIES);
         const recordIdsRead = tx.objectStore(EXPERIMENTS).getAllKeys();
@@ -243,7 +271,7 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
                 ? summaryStore.index('tags').getAll(filter.tag)
                 : summaryStore.index('modelId').getAll(filter.modelId),
             ])
-          : await readAllInPages(summaryStore).then(
+          : await (readRows ? readAllInPages(tx.objectStore(LIST_ROWS)) : readAllInPages(summaryStore)).then(
               (all) => [all.map((summary) => (summary as { id: string }).id), all] as const,
             );
         const recordIds = await recordIdsRead;
@@ -255,11 +283,13 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
         const unsummarised = recordIds.filter((id) => !summarised.has(id));
         if (!filtered) {
           // Frozen (readAllInPages): the cache hands the same objects to every list.
-          cache = {
+          const read: SummaryCache = {
             changes,
             summaries: new Map(listed.map((summary) => [(summary as { id: string }).id, summary])),
             unsummarised: new Set(unsummarised),
           };
+          if (readRows) rowCache = read;
+          else cache = read;
         }
         return { summaries: listed, unsummarised };
       });
@@ -299,10 +329,11 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
     change: (id: string, current: StoredEntry | undefined) => EntryChange<T>,
   ): Promise<T[]> {
     return guard(async () => {
-      const tx = open().transaction([EXPERIMENTS, SUMMARIES, META], 'readwrite');
+      const tx = open().transaction([EXPERIMENTS, SUMMARIES, META, LIST_ROWS], 'readwrite');
       const experiments = tx.objectStore(EXPERIMENTS);
       const summaries = tx.objectStore(SUMMARIES);
       const meta = tx.objectStore(META);
+      const rows = tx.objectStore(LIST_ROWS);
       const [records, stored, changesBefore, listedBefore] = await Promise.all([
         Promise.all(ids.map((id) => experiments.get(id))),
         Promise.all(ids.map((id) => summaries.get(id))),
@@ -320,9 +351,11 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
           if ('write' in decision) {
             requests.push(experiments.put(decision.write.record));
             requests.push(summaries.put(withListKey(decision.write.summary)));
+            requests.push(rows.put(listRowOf(decision.write.summary)));
           } else if ('remove' in decision) {
             requests.push(experiments.delete(ids[i]));
             requests.push(summaries.delete(ids[i]));
+            requests.push(rows.delete(ids[i]));
           }
         });
         if (requests.length > 0) requests.push(meta.put(changes, CHANGES_KEY));
@@ -354,18 +387,29 @@ function indexedDbEntries(open: () => IDBPDatabase<TokenscopeSchema>): EntryStor
     changesBefore: number,
     changes: number,
   ): void {
-    if (!cache || cache.changes !== changesBefore) {
-      cache = null;
-      return;
-    }
-    cache.changes = changes;
-    decisions.forEach((decision, i) => {
-      if ('keep' in decision) return;
-      cache!.unsummarised.delete(ids[i]);
-      if ('write' in decision) cache!.summaries.set(ids[i], deepFreeze(structuredClone(decision.write.summary)));
-      else cache!.summaries.delete(ids[i]);
-    });
+    cache = applyToCache(cache, ids, decisions, changesBefore, changes, (summary) => summary);
+    rowCache = applyToCache(rowCache, ids, decisions, changesBefore, changes, listRowOf);
   }
+}
+
+/** A cache with our own write applied, or null when another tab wrote too (the next read re-reads all). */
+function applyToCache(
+  cache: SummaryCache | null,
+  ids: readonly string[],
+  decisions: EntryChange<unknown>[],
+  changesBefore: number,
+  changes: number,
+  asStored: (summary: unknown) => unknown,
+): SummaryCache | null {
+  if (!cache || cache.changes !== changesBefore) return null;
+  cache.changes = changes;
+  decisions.forEach((decision, i) => {
+    if ('keep' in decision) return;
+    cache.unsummarised.delete(ids[i]);
+    if ('write' in decision) cache.summaries.set(ids[i], deepFreeze(asStored(structuredClone(decision.write.summary))));
+    else cache.summaries.delete(ids[i]);
+  });
+  return cache;
 }
 
 /** Turns IndexedDB's failures into the storage errors the app knows. */

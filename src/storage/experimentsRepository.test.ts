@@ -6,6 +6,7 @@ import { openExperimentsDatabase, STORE_NAMES, type ExperimentsDatabase } from '
 import { InvalidStoredRecordError, StaleRevisionError } from './errors';
 import { createExperimentsRepository, toDraft } from './experimentsRepository';
 import { describeRepositoryContract } from './repositoryContract';
+import { LIST_TEXT_LENGTH, listRowOf } from './summary';
 
 let opened: ExperimentsDatabase[] = [];
 let counter = 0;
@@ -150,11 +151,52 @@ describe('IndexedDB repository with records it did not write', () => {
     const saved = await repository.create(toDraft(exampleExperiment({ positions: 8 })));
     const raw = await openDB(name);
     const summary = await raw.get(STORE_NAMES.summaries, saved.experiment.id);
+    // Damaged in both places it is kept: the summary (searches read it) and its list row (the plain list reads that).
     await raw.put(STORE_NAMES.summaries, { ...summary, revision: -1 });
+    await raw.put(STORE_NAMES.listRows, listRowOf({ ...summary, revision: -1 }));
+    raw.close();
+    const damaged = {
+      experiments: [],
+      problems: [{ id: saved.experiment.id, errors: ['summary revision: Too small: expected number to be >=0'] }],
+    };
+    expect(await repository.list()).toEqual(damaged);
+    expect(await repository.list({ search: 'the' })).toEqual(damaged);
+  });
+
+  it('lists a record whose list row is missing as its stored summary says, and restores the row', async () => {
+    const name = freshName();
+    const repository = createExperimentsRepository((await open(name)).entries, { appVersion: '1.0.0' });
+    const kept = await repository.create(toDraft(exampleExperiment({ positions: 8, name: 'Kept' })));
+    const trashed = await repository.create(toDraft(exampleExperiment({ positions: 8, name: 'Trashed' })));
+    await repository.delete(trashed.experiment.id);
+    const raw = await openDB(name);
+    for (const saved of [kept, trashed]) await raw.delete(STORE_NAMES.listRows, saved.experiment.id);
+    raw.close();
+    const listed = await repository.list();
+    expect(listed.experiments.map((e) => [e.name, e.revision])).toEqual([['Kept', 1]]);
+    const check = await openDB(name);
+    expect(await check.count(STORE_NAMES.listRows)).toBe(2);
+    check.close();
+    expect(await repository.list()).toEqual(listed);
+    expect((await repository.list({ deleted: 'only' })).experiments.map((e) => e.name)).toEqual(['Trashed']);
+  });
+
+  it('reports a list row with a text longer than a list row may hold', async () => {
+    const name = freshName();
+    const repository = createExperimentsRepository((await open(name)).entries, { appVersion: '1.0.0' });
+    const saved = await repository.create(toDraft(exampleExperiment({ positions: 80 })));
+    const raw = await openDB(name);
+    const row = await raw.get(STORE_NAMES.listRows, saved.experiment.id);
+    await raw.put(STORE_NAMES.listRows, { ...row, text: 'x'.repeat(LIST_TEXT_LENGTH + 1) });
     raw.close();
     expect(await repository.list()).toEqual({
       experiments: [],
-      problems: [{ id: saved.experiment.id, errors: ['summary revision: Too small: expected number to be >=0'] }],
+      problems: [
+        {
+          id: saved.experiment.id,
+          errors: [`summary text: Too big: expected string to have <=${LIST_TEXT_LENGTH} characters`],
+        },
+      ],
     });
   });
 

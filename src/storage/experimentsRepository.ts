@@ -21,7 +21,10 @@ import {
   byUpdatedDescending,
   createSummaryReader,
   indexSummary,
+  LIST_TEXT_LENGTH,
+  listRowSchema,
   searchPredicate,
+  searchWords,
   summarise,
   summarySchema,
   type ExperimentSummary,
@@ -59,7 +62,7 @@ export interface StoredRecordProblem {
 }
 
 export interface ListResult {
-  /** Newest first. */
+  /** Newest first; each text cut to LIST_TEXT_LENGTH characters (a search still matches the first SUMMARY_TEXT_LENGTH). */
   experiments: ExperimentSummary[];
   /** Damaged records, reported instead of breaking the list. */
   problems: StoredRecordProblem[];
@@ -98,6 +101,11 @@ export interface ExperimentsRepository {
    * (a few ms at 10,000 records, where `list()` reads them all the first time).
    */
   listStart(limit: number): Promise<ListStart>;
+  /**
+   * Reads and validates what a search needs (every summary with its text), so that the first
+   * search after a plain list, which reads only list rows, does not wait for it.
+   */
+  prepareSearch(): Promise<void>;
   /** Throws StaleRevisionError when `expectedRevision` is not the stored revision. */
   update(id: string, expectedRevision: number, changes: Partial<ExperimentDraft>): Promise<StoredExperiment>;
   rename(id: string, expectedRevision: number, name: string): Promise<StoredExperiment>;
@@ -155,6 +163,8 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
     });
 
   const summaries = createSummaryReader();
+  /** The plain list's: list rows, whose texts are short (database.ts, `listRows`). */
+  const listRows = createSummaryReader(listRowSchema);
 
   const setDeleted = (id: string, deletedAt: string | null) =>
     store.modify(id, (entry) => {
@@ -206,8 +216,10 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
 
     async list(query = {}) {
       const filtered = query.tag !== undefined || query.modelId !== undefined;
-      const stored = await store.readAll({ tag: query.tag, modelId: query.modelId });
-      const { entries: listed, problems } = await summaries.read(stored.summaries, !filtered);
+      // Rows suffice unless a search must look into the texts; tags and models are in both.
+      const rows = !filtered && searchWords(query.search ?? '').length === 0;
+      const stored = await store.readAll({ tag: query.tag, modelId: query.modelId, rows });
+      const { entries: listed, problems } = await (rows ? listRows : summaries).read(stored.summaries, !filtered);
       for (const id of stored.unsummarised) {
         const rebuilt = await summariseUnsummarised(store, id);
         if (rebuilt === null) continue;
@@ -226,7 +238,7 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
         )
         .sort(byUpdatedDescending)
         // Copies: the summary reader keeps the validated summaries, which callers must not change.
-        .map(({ summary }) => ({ ...summary, tags: [...summary.tags] }));
+        .map(({ summary }) => ({ ...summary, tags: [...summary.tags], text: summary.text.slice(0, LIST_TEXT_LENGTH) }));
       return { experiments, problems };
     },
 
@@ -234,9 +246,18 @@ export function createExperimentsRepository(store: EntryStore, options: Reposito
       const newest = await store.readNewest(limit);
       const { entries } = await summaries.read(newest.summaries, false);
       return {
-        experiments: entries.map(({ summary }) => ({ ...summary, tags: [...summary.tags] })),
+        experiments: entries.map(({ summary }) => ({
+          ...summary,
+          tags: [...summary.tags],
+          text: summary.text.slice(0, LIST_TEXT_LENGTH),
+        })),
         total: newest.listedCount,
       };
+    },
+
+    async prepareSearch() {
+      // Both keep what they read: the store until some tab writes, the reader by revision.
+      await summaries.read((await store.readAll()).summaries, true);
     },
 
     async update(id, expectedRevision, changes) {
@@ -335,8 +356,9 @@ function decode(id: string, entry: StoredEntry): StoredExperiment {
 }
 
 /**
- * The summary of a record that was stored without one (by an older app or a direct write),
- * saved so the next list is fast; or why the record cannot be listed; null if it is gone.
+ * The summary of a record that was stored without one (by an older app or a direct write) or
+ * without its list row, saved so the next list is fast; or why the record cannot be listed;
+ * null if it is gone.
  */
 async function summariseUnsummarised(
   store: EntryStore,
@@ -347,12 +369,16 @@ async function summariseUnsummarised(
   const parsed = parseExperiment(entry.record);
   if (!parsed.ok) return { id, errors: parsed.errors };
   const summary = summarise(parsed.value, 0, null);
-  // Only if still missing: another tab may have saved the record (and its summary) meanwhile.
-  return store.modify(id, (current) =>
-    current && current.summary === undefined
-      ? { write: { record: current.record, summary }, result: summary }
-      : { keep: true, result: summary },
-  );
+  return store.modify(id, (current) => {
+    if (current && current.summary === undefined)
+      return { write: { record: current.record, summary }, result: summary };
+    // Another tab saved the record (and its summary) meanwhile, or only its list row is missing
+    // (database.ts): the stored summary is the truth, and writing it again restores the row.
+    const stored = summarySchema.safeParse(current?.summary);
+    return current && stored.success
+      ? { write: { record: current.record, summary: current.summary }, result: stored.data }
+      : { keep: true, result: summary };
+  });
 }
 
 /** `time`, or `floor` when the clock reads earlier (a clock set back must not break the record). */

@@ -12,6 +12,7 @@ import {
   type ExperimentsRepository,
   type RepositoryOptions,
 } from './experimentsRepository';
+import { LIST_TEXT_LENGTH } from './summary';
 
 /** A clock that advances one minute per reading, so every write has a distinct time. */
 function steppingClock(start = Date.parse('2026-11-26T09:00:00.000Z')) {
@@ -64,6 +65,21 @@ export function describeRepositoryContract(
       const again = await repository.get(saved.experiment.id);
       expect(again!.experiment.name).toBe('Original');
       expect(again!.experiment.results!.tokenIds[0]).not.toBe(7);
+    });
+
+    it('lists texts cut to a preview, yet searches them beyond it; the plain list equals a search that matches all', async () => {
+      // A word only past the preview, and one in every text, so a search lists all of them.
+      const longText = `${'every '.repeat(LIST_TEXT_LENGTH / 6 + 10)}zanzibar`;
+      await repository.create(draft({ name: 'Long', text: longText }));
+      await repository.create(draft({ name: 'Short', text: 'every word' }, 2));
+      const plain = await repository.list();
+      expect(plain.experiments.map((s) => s.text)).toEqual(['every word', longText.slice(0, LIST_TEXT_LENGTH)]);
+      expect((await repository.list({ search: 'ZANZIBAR' })).experiments.map((s) => s.name)).toEqual(['Long']);
+      // The plain list reads list rows, a search the summaries: both give the same summaries.
+      expect(await repository.list({ search: 'every' })).toEqual(plain);
+      expect((await repository.listStart(10)).experiments).toEqual(plain.experiments);
+      await repository.prepareSearch();
+      expect((await repository.list({ search: 'zanzibar' })).experiments.map((s) => s.name)).toEqual(['Long']);
     });
 
     it('lists newest first and searches name, tag, model and text, ignoring case', async () => {
