@@ -32,6 +32,9 @@ import {
   computeLayerContext,
   layerContextKey,
   layerStatisticsAt,
+  prepareLayerGraphs,
+  selectedWindowStates,
+  type HiddenStates,
   type LayerContext,
 } from './layerAnalysis';
 import type { InternalsResult, ModelInternals } from './modelInternals';
@@ -48,6 +51,7 @@ import type {
   InternalsReport,
   LensParams,
   LensResult,
+  LensSelectedResult,
   TokenProbability,
 } from '../protocol/bigram';
 
@@ -64,6 +68,11 @@ const MAX_TABLE_ROWS = 4096;
 /** Full-context logits held at once while comparing a long text (floats; ~32 MB). */
 const CHUNK_LOGITS_FLOATS = 8 * 1024 * 1024;
 
+/** A selected position's answer, by the stretch its rows came from (layerContextKey), the position and top-k. */
+function selectedKey(rowsKey: string, position: number, topK: number): string {
+  return `${position}:${topK}:${rowsKey}`;
+}
+
 export class BigramAnalyzer {
   private contextOne = new Map<number, Float32Array>();
   private tableRows = new Map<string, BigramTableRow>();
@@ -71,6 +80,10 @@ export class BigramAnalyzer {
   private internalsRead: InternalsResult | null = null;
   /** The last layer analysis's stretch (hidden states and statistics). */
   private layerContext: LayerContext | null = null;
+  /** The window `lensSelected` read for a stretch (by its layerContextKey), until `lens` uses it. */
+  private selectedWindow: { key: string; hidden: HiddenStates } | null = null;
+  /** The last `lensSelected` answer, which `lens` at the same position returns again. */
+  private lastSelected: { key: string; selected: LensResult['selected'] } | null = null;
   /** The second session whose graph outputs the residual stream, when the loaded one does not. */
   private layerModel: Promise<RunnableModel> | null = null;
   /** The KV cache of [start] alone (CPU copies), which every context-1 row continues; null without past inputs. */
@@ -469,15 +482,10 @@ export class BigramAnalyzer {
     return { corpus: corpus.info, seenContextRate: seen / positions, scores, unavailable };
   }
 
-  /**
-   * Per-layer statistics at one position and over the text (logit lens, KL, recall, cosines,
-   * covariance). The statistics over the stretch are kept, so another position in the same
-   * stretch of the same text costs only its own L + 1 lens rows.
-   */
-  async lens(params: LensParams, options: BigramCallOptions = {}): Promise<LensResult> {
+  /** The stretch a lens call analyses, and whether the kept stretch statistics already cover it. */
+  private lensPlan(params: LensParams) {
     const read = this.internals();
     if (!read.ok) throw new EngineError('unsupported-model', read.reason);
-    const started = performance.now();
     const { ids, position } = params;
     if (ids.length === 0) throw new EngineError('bad-request', 'The text has no tokens.');
     if (!(Number.isInteger(position) && position >= 0 && position < ids.length))
@@ -485,37 +493,86 @@ export class BigramAnalyzer {
     checkIds(ids, this.runnable.vocabSize);
     const lensPositions = params.lensPositions ?? 128;
     const maxPositions = Math.max(2, params.maxPositions ?? 512);
-    let context = this.layerContext;
+    const context = this.layerContext;
     const covered =
       context !== null &&
       position >= context.first &&
       position < context.first + context.count &&
       context.key === layerContextKey(ids, context.first, context.count, lensPositions) &&
       context.count === Math.min(ids.length, maxPositions);
-    if (!covered) {
-      this.layerContext = null;
-      context = await computeLayerContext(
-        await this.layerRunnable(read.internals),
+    const stretch = analysedStretch(ids.length, position, maxPositions);
+    return {
+      internals: read.internals,
+      lensPositions,
+      stretch,
+      key: layerContextKey(ids, stretch.first, stretch.count, lensPositions),
+      context: covered ? context : null,
+    };
+  }
+
+  /**
+   * The selected position's layers alone (the layer view's table): from the kept stretch when
+   * it covers the position, else one forward over the window that holds it, kept for `lens`.
+   */
+  async lensSelected(params: LensParams, options: BigramCallOptions = {}): Promise<LensSelectedResult> {
+    const started = performance.now();
+    const plan = this.lensPlan(params);
+    const { ids, position } = params;
+    let hidden = plan.context?.hidden ?? null;
+    if (!hidden) {
+      hidden = await selectedWindowStates(
+        await this.layerRunnable(plan.internals),
         this.startTokenId,
-        read.internals,
+        plan.internals,
         ids,
-        analysedStretch(ids.length, position, maxPositions),
-        lensPositions,
+        plan.stretch,
+        position,
         options,
       );
-      this.layerContext = context;
+      this.selectedWindow = { key: plan.key, hidden };
     }
-    const selected = layerStatisticsAt(
-      context!,
-      read.internals,
-      ids,
-      position,
-      params.topK ?? 5,
-      this.runnable.vocabSize,
-    );
-    const { layers, covariance, covarianceStandardised, first, count, lensPositionCount } = context!;
+    const topK = params.topK ?? 5;
+    const selected = layerStatisticsAt(hidden, plan.internals, ids, position, topK, this.runnable.vocabSize);
+    this.lastSelected = { key: selectedKey(plan.context?.key ?? plan.key, position, topK), selected };
+    return { layerCount: plan.internals.layerCount, selected, elapsedMs: performance.now() - started };
+  }
+
+  /**
+   * Per-layer statistics at one position and over the text (logit lens, KL, recall, cosines,
+   * covariance). The statistics over the stretch are kept, so another position in the same
+   * stretch of the same text costs only its own L + 1 lens rows; a window `lensSelected` just
+   * read for this stretch is not run again.
+   */
+  async lens(params: LensParams, options: BigramCallOptions = {}): Promise<LensResult> {
+    const started = performance.now();
+    const plan = this.lensPlan(params);
+    const { ids, position } = params;
+    let context = plan.context;
+    if (!context) {
+      this.layerContext = null;
+      const known = this.selectedWindow?.key === plan.key ? this.selectedWindow.hidden : undefined;
+      context = await computeLayerContext(
+        await this.layerRunnable(plan.internals),
+        this.startTokenId,
+        plan.internals,
+        ids,
+        plan.stretch,
+        plan.lensPositions,
+        options,
+        known,
+      );
+      this.layerContext = context;
+      this.selectedWindow = null;
+    }
+    // The same rows as lensSelected's (its window is the stretch's), so its answer is reused.
+    const topK = params.topK ?? 5;
+    const selected =
+      this.lastSelected?.key === selectedKey(context.key, position, topK)
+        ? this.lastSelected.selected
+        : layerStatisticsAt(context.hidden, plan.internals, ids, position, topK, this.runnable.vocabSize);
+    const { layers, covariance, covarianceStandardised, first, count, lensPositionCount } = context;
     return {
-      layerCount: read.internals.layerCount,
+      layerCount: plan.internals.layerCount,
       firstPosition: first,
       positionCount: count,
       lensPositionCount,
@@ -523,9 +580,21 @@ export class BigramAnalyzer {
       selected,
       covariance,
       covarianceStandardised,
-      reusedStretch: covered,
+      reusedStretch: plan.context !== null,
       elapsedMs: performance.now() - started,
     };
+  }
+
+  /**
+   * Opens the layer view's graphs now, so the first click does not wait for them; false where
+   * there is no layer view. A model whose residual stream needs a second session (a copy of the
+   * model) gets only the lens graph: that session stays for the first click to open.
+   */
+  async prepareLayers(): Promise<{ prepared: boolean }> {
+    const read = this.internals();
+    if (!read.ok) return { prepared: false };
+    await prepareLayerGraphs(this.runnable.model, read.internals, { covariance: !read.internals.outputsAdded });
+    return { prepared: true };
   }
 
   reset(): void {
@@ -534,6 +603,8 @@ export class BigramAnalyzer {
     this.tableRows.clear();
     this.corpus = null;
     this.layerContext = null;
+    this.selectedWindow = null;
+    this.lastSelected = null;
     // The engine resets on unload: the second session goes with the model.
     const layerModel = this.layerModel;
     this.layerModel = null;

@@ -3,13 +3,15 @@
  * window (the same sliding windows as scoring), and the layer statistics over it: logit lens
  * per layer at the selected position, KL to the final distribution, Pearson r of surprisals,
  * recall@k of the current token, cosine curves and the covariance similarity (core/bigram).
+ * The selected position's table can come first from the one window that holds it
+ * (`selectedWindowStates`); the stretch's analysis then reuses that window's rows.
  */
-import { Tensor } from '@huggingface/transformers';
+import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { cosineCurves, logitLens, pearson, rankOf, recallAtK, scoreAgainstRows, type Matrix } from '../core/bigram';
 import { planSlidingWindows } from '../core/context/slidingWindow';
 import { klDivergenceNats, softmax } from '../core/distribution';
 import { EngineError, throwIfCancelled } from './errors';
-import { covarianceSimilarities } from './covarianceStatistics';
+import { covarianceGraphFor, covarianceSimilarities } from './covarianceStatistics';
 import { lensGraphFor, lensStatisticsInJs, lensStatisticsOnGraph, type LensInputs } from './lensStatistics';
 import { checkIds, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
 import { forwardAndRead } from './onnxRuntimeQueue';
@@ -40,18 +42,59 @@ export async function collectHiddenStates(
     onProgress?: (p: BigramProgress) => void;
     /** Output name of hidden state ℓ (ModelInternals.hiddenStateNames); `hidden_states.ℓ` when not given. */
     outputNames?: readonly string[];
+    /**
+     * Only the one window that keeps this sequence index: the result holds that window's kept
+     * rows (from max(keepFrom, firstIndex) to its end), what one position's layers need.
+     */
+    onlyIndex?: number;
+    /**
+     * Rows already read from the same sequence (an `onlyIndex` result of this very `seq`): the
+     * window whose kept rows they are is copied from them instead of run again. The caller
+     * makes sure `seq` is the same, so the window plan and every row are too.
+     */
+    known?: HiddenStates;
   },
 ): Promise<HiddenStates> {
   checkIds(seq, runnable.vocabSize);
   const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
   const stride = Math.max(1, Math.floor(windowTokens / 2));
-  const windows = planSlidingWindows(seq.length, windowTokens, stride).filter((w) => w.end > options.firstIndex);
-  const count = seq.length - options.firstIndex;
+  let windows = planSlidingWindows(seq.length, windowTokens, stride).filter((w) => w.end > options.firstIndex);
+  const only = options.onlyIndex;
+  if (only !== undefined) windows = windows.filter((w) => w.keepFrom <= only && only < w.end);
+  if (only !== undefined && (windows.length === 0 || only < options.firstIndex))
+    throw new EngineError('bad-request', `Sequence index ${only} is outside the rows asked for.`);
+  const firstIndex = only === undefined ? options.firstIndex : Math.max(windows[0].keepFrom, options.firstIndex);
+  const count = (only === undefined ? seq.length : windows[0].end) - firstIndex;
   const layers = new Map<number, Float32Array>();
   let logits: Float32Array | null = null;
   const vocab = runnable.vocabSize;
+  const known = options.known;
   for (const [index, window] of windows.entries()) {
     throwIfCancelled(options.signal, 'Reading the hidden states');
+    const from = Math.max(window.keepFrom, firstIndex);
+    if (
+      known &&
+      known.firstIndex === from &&
+      known.firstIndex + known.count === window.end &&
+      options.layers.every((l) => known.layers.has(l)) &&
+      (!options.withLogits || known.logits)
+    ) {
+      for (const layer of options.layers) {
+        const rows = known.layers.get(layer)!;
+        let target = layers.get(layer);
+        if (!target) {
+          target = new Float32Array(count * (rows.length / known.count));
+          layers.set(layer, target);
+        }
+        target.set(rows, (from - firstIndex) * (rows.length / known.count));
+      }
+      if (options.withLogits) {
+        logits ??= new Float32Array(count * vocab);
+        logits.set(known.logits!, (from - firstIndex) * vocab);
+      }
+      options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
+      continue;
+    }
     const slice = seq.slice(window.start, window.end);
     const inputs = {
       input_ids: new Tensor(
@@ -62,7 +105,6 @@ export async function collectHiddenStates(
       attention_mask: new Tensor('int64', new BigInt64Array(slice.length).fill(1n), [1, slice.length]),
     };
     await forwardAndRead(runnable.model, inputs, async (outputs) => {
-      const from = Math.max(window.keepFrom, options.firstIndex);
       for (const layer of options.layers) {
         if (layer < 0 || layer > layerCount)
           throw new EngineError('bad-request', `Layer ${layer} is outside 0..${layerCount}.`);
@@ -79,7 +121,7 @@ export async function collectHiddenStates(
         }
         target.set(
           values.subarray((from - window.start) * d, (window.end - window.start) * d),
-          (from - options.firstIndex) * d,
+          (from - firstIndex) * d,
         );
       }
       if (options.withLogits) {
@@ -87,13 +129,13 @@ export async function collectHiddenStates(
         logits ??= new Float32Array(count * vocab);
         logits.set(
           values.subarray((from - window.start) * vocab, (window.end - window.start) * vocab),
-          (from - options.firstIndex) * vocab,
+          (from - firstIndex) * vocab,
         );
       }
     });
     options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
   }
-  return { firstIndex: options.firstIndex, count, layers, logits };
+  return { firstIndex, count, layers, logits };
 }
 
 /** Up to `n` evenly spread integers in [0, count). */
@@ -128,6 +170,50 @@ export function layerContextKey(ids: readonly number[], first: number, count: nu
   return `${first}:${count}:${lensPositions}:${ids.slice(0, first + count + 1).join(',')}`;
 }
 
+/**
+ * The stretch's hidden states (every layer) and final logits. Text position i is sequence
+ * index i + 1 (after the start token); the sequence ends with the stretch, so the window plan
+ * depends only on the stretch and the text before it.
+ */
+function stretchHiddenStates(
+  runnable: RunnableModel,
+  startTokenId: number,
+  internals: ModelInternals,
+  ids: readonly number[],
+  stretch: { first: number; count: number },
+  options: BigramCallOptions,
+  part: { onlyPosition?: number; known?: HiddenStates },
+): Promise<HiddenStates> {
+  const L = internals.layerCount;
+  return collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, stretch.first + stretch.count)], L, {
+    firstIndex: stretch.first + 1,
+    layers: Array.from({ length: L + 1 }, (_, l) => l),
+    withLogits: true,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    outputNames: internals.hiddenStateNames,
+    onlyIndex: part.onlyPosition === undefined ? undefined : part.onlyPosition + 1,
+    known: part.known,
+  });
+}
+
+/**
+ * The rows the selected position's table needs, before the rest of the stretch: the one
+ * window of the stretch's plan that keeps the position (one forward instead of the stretch's
+ * three or four). The same rows as the whole stretch gives, so `computeLayerContext` reuses them.
+ */
+export function selectedWindowStates(
+  runnable: RunnableModel,
+  startTokenId: number,
+  internals: ModelInternals,
+  ids: readonly number[],
+  stretch: { first: number; count: number },
+  position: number,
+  options: BigramCallOptions,
+): Promise<HiddenStates> {
+  return stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, { onlyPosition: position });
+}
+
 /** Hidden states of the stretch and the statistics over it (the expensive part). */
 export async function computeLayerContext(
   runnable: RunnableModel,
@@ -137,21 +223,15 @@ export async function computeLayerContext(
   stretch: { first: number; count: number },
   lensPositions: number,
   options: BigramCallOptions,
+  /** The selected position's window, read first for the table (`selectedWindowStates` of this stretch). */
+  known?: HiddenStates,
 ): Promise<LayerContext> {
   const { first, count } = stretch;
   const n = ids.length;
   const L = internals.layerCount;
   const d = internals.hiddenSize;
   const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
-  // Text position i is sequence index i + 1 (after the start token).
-  const hidden = await collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, first + count)], L, {
-    firstIndex: first + 1,
-    layers: allLayers,
-    withLogits: true,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    outputNames: internals.hiddenStateNames,
-  });
+  const hidden = await stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, { known });
   const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));
   const currentIds = ids.slice(first, first + count);
   const nextIds = currentIds.map((_, k) => (first + k + 1 < n ? ids[first + k + 1] : null));
@@ -197,9 +277,30 @@ export async function computeLayerContext(
   };
 }
 
-/** The per-layer view at one position of an analysed stretch: cheap (L + 1 lens rows). */
+/**
+ * Opens the lens and covariance graphs of a model before the first layer analysis needs them:
+ * each copies weights into a new ONNX Runtime session (the lens graph the 8,192 × 256 keys),
+ * which the first click would otherwise wait for. A graph that fails to open stays null, as in
+ * the analysis itself (its JavaScript fallback runs). `model` is the session the analysis runs
+ * the covariance graph with (it is cached per session); the lens graph only needs its runtime.
+ */
+export async function prepareLayerGraphs(
+  model: PreTrainedModel,
+  internals: ModelInternals,
+  which: { covariance: boolean },
+): Promise<void> {
+  await Promise.all([
+    lensGraphFor(model, internals),
+    which.covariance ? covarianceGraphFor(model, internals.layerCount + 1, internals.hiddenSize) : null,
+  ]);
+}
+
+/**
+ * The per-layer view at one position, from rows that hold it (an analysed stretch's, or its
+ * window's from `selectedWindowStates`): cheap (L + 1 lens rows).
+ */
 export function layerStatisticsAt(
-  context: LayerContext,
+  hidden: HiddenStates,
   internals: ModelInternals,
   ids: readonly number[],
   position: number,
@@ -207,13 +308,14 @@ export function layerStatisticsAt(
   vocab: number,
 ): LensResult['selected'] {
   const d = internals.hiddenSize;
-  const k = position - context.first;
-  if (k < 0 || k >= context.count)
+  // Text position i is sequence index i + 1.
+  const k = position + 1 - hidden.firstIndex;
+  if (k < 0 || k >= hidden.count)
     throw new EngineError('bad-request', `Position ${position} is outside the analysed stretch.`);
-  const final = softmax(context.hidden.logits!.subarray(k * vocab, (k + 1) * vocab));
+  const final = softmax(hidden.logits!.subarray(k * vocab, (k + 1) * vocab));
   const nextTokenId = position + 1 < ids.length ? ids[position + 1] : null;
   const layers: LensPositionLayer[] = Array.from({ length: internals.layerCount + 1 }, (_, l) => {
-    const h = context.hidden.layers.get(l)!.subarray(k * d, (k + 1) * d);
+    const h = hidden.layers.get(l)!.subarray(k * d, (k + 1) * d);
     const lensLogits = logitLens(h, internals.finalNorm, internals.unembedding, internals.unembeddingBias);
     const lens = softmax(lensLogits);
     return {

@@ -150,6 +150,13 @@ export interface LensPositionLayer {
   currentTokenRank: number;
 }
 
+/** The selected position's layers alone (the layer view's table), before the stretch's statistics. */
+export interface LensSelectedResult {
+  layerCount: number;
+  selected: LensResult['selected'];
+  elapsedMs: number;
+}
+
 export interface LensResult {
   layerCount: number;
   /** Text positions [firstPosition, firstPosition + positionCount) fed the curves and covariance. */

@@ -41,6 +41,7 @@ import type {
   InternalsReport,
   LensParams,
   LensResult,
+  LensSelectedResult,
 } from './bigram';
 import type { KeyQueryBenchParams, KeyQueryBenchResult } from './keySpace';
 import type { ExpandedCandidate, ExpandParams, IcnParams, IcnProgress } from './keySpace';
@@ -135,6 +136,10 @@ export interface EngineCalls {
   bigramSetCorpus: { params: CorpusSource; result: CorpusInfo };
   /** The full model and each bigram approximation against the corpus bigram over a text. */
   bigramCorpus: { params: BigramCorpusParams; result: BigramCorpusResult; progress: BigramProgress };
+  /** Opens the layer view's generated graphs ahead of the first click (the bigram view asks once its chips are shown). */
+  layerPrepare: { params: Record<string, never>; result: { prepared: boolean } };
+  /** The logit lens at one position alone (one window's forward): the layer view's table, shown before `layerLens`. */
+  layerLensSelected: { params: LensParams; result: LensSelectedResult; progress: BigramProgress };
   /** Logit lens and layer statistics at a position. */
   layerLens: { params: LensParams; result: LensResult; progress: BigramProgress };
   /** Corpus view (engine/corpusIndex.ts): opens an ∞-gram index (built once, then read from this browser's storage). */

@@ -97,6 +97,9 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     bigramSetCorpus: (source) => engine.bigramAnalyzer().setCorpus(source),
     bigramCorpus: (params, { signal, onProgress }) =>
       engine.bigramAnalyzer().compareWithCorpus(params, { signal, onProgress }),
+    layerPrepare: () => engine.bigramAnalyzer().prepareLayers(),
+    layerLensSelected: (params, { signal, onProgress }) =>
+      engine.bigramAnalyzer().lensSelected(params, { signal, onProgress }),
     layerLens: (params, { signal, onProgress }) => engine.bigramAnalyzer().lens(params, { signal, onProgress }),
     corpusOpen: (source, { signal, onProgress }) => options.corpus.open(source, { signal, onProgress }),
     corpusScore: (params, { signal }) => options.corpus.score(params, { signal }),

@@ -53,6 +53,8 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
     bigramTable: unused,
     bigramSetCorpus: unused,
     bigramCorpus: unused,
+    layerPrepare: unused,
+    layerLensSelected: unused,
     layerLens: unused,
     corpusOpen: unused,
     corpusScore: unused,

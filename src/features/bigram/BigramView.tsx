@@ -70,6 +70,14 @@ export function BigramView() {
 
   const shown = analysis.result;
   const ids = useMemo(() => shown?.ids ?? null, [shown]);
+  const layersAvailable = shown?.result.internals.available === true;
+  // The layer view's graphs open while the user reads the chips, so the first click does not wait for them.
+  useEffect(() => {
+    if (layersAvailable)
+      void engineClient()
+        .call('layerPrepare', {})
+        .catch(() => undefined);
+  }, [model?.key, layersAvailable]);
   const stale = shown !== null && shown.text !== text;
   // 20,000 chips of a new comparison render in a deferred, interruptible render (clicks go first).
   const chipsOf = useDeferredValue(shown);

@@ -28,6 +28,20 @@ interface LensShown {
   views: Map<number, TokenView>;
 }
 
+/** The selected position's table, shown before the stretch's statistics arrive. */
+interface SelectedShown {
+  ids: readonly number[];
+  selected: LensResult['selected'];
+  layerCount: number;
+  views: Map<number, TokenView>;
+}
+
+async function viewsOf(selected: LensResult['selected'], signal: AbortSignal): Promise<Map<number, TokenView>> {
+  const wanted = [...new Set(selected.layers.flatMap((l) => l.top.map((t) => t.id)))];
+  const views = await engineClient().call('tokenViews', { ids: wanted }, { signal });
+  return new Map(views.map((v) => [v.id, v]));
+}
+
 /** The paper's released code does not define its layer-similarity heatmap: say that ours is a reading of it. */
 const COVARIANCE_NOTE =
   "Our reading of the paper: its released code does not define this similarity. Here it is the Frobenius cosine of the layers' centred covariance matrices (docs/PAPERS.md section 2 E).";
@@ -35,14 +49,18 @@ const COVARIANCE_NOTE =
 export function LayerView({ ids, position, internals }: LayerViewProps) {
   const modelLabel = useSession((s) => s.model?.label);
   const task = useWorkerTask<LensShown, BigramProgress>();
+  const [early, setEarly] = useState<SelectedShown | null>(null);
   const [standardised, setStandardised] = useState(false);
   useEffect(() => {
     if (!internals.available) return;
     task.run(async (signal, onProgress) => {
+      // The table first (one window's forward), then the stretch's statistics (the rest of it).
+      const first = await engineClient().call('layerLensSelected', { ids: [...ids], position }, { signal, onProgress });
+      const firstViews = await viewsOf(first.selected, signal);
+      setEarly({ ids, selected: first.selected, layerCount: first.layerCount, views: firstViews });
       const lens = await engineClient().call('layerLens', { ids: [...ids], position }, { signal, onProgress });
-      const wanted = [...new Set(lens.selected.layers.flatMap((l) => l.top.map((t) => t.id)))];
-      const views = await engineClient().call('tokenViews', { ids: wanted }, { signal });
-      return { lens, views: new Map(views.map((v) => [v.id, v])) };
+      const views = await viewsOf(lens.selected, signal);
+      return { lens, views };
     });
   }, [ids, position, internals.available]);
 
@@ -56,13 +74,21 @@ export function LayerView({ ids, position, internals }: LayerViewProps) {
       </section>
     );
   }
-  const shown = task.result;
-  const status = task.status === 'ready' && shown?.lens.selected.position !== position ? 'working' : task.status;
+  // The stretch's charts of the previous click stay until the new ones come; the table never shows another position.
+  const shown = task.result?.lens.selected.position === position ? task.result : null;
+  const status = task.status === 'ready' && !shown ? 'working' : task.status;
+  // The table of this position: from the whole result, or from the first answer while the rest runs.
+  const table: SelectedShown | null = shown
+    ? { ids, selected: shown.lens.selected, layerCount: shown.lens.layerCount, views: shown.views }
+    : early?.ids === ids && early.selected.position === position
+      ? early
+      : null;
   return (
     <section
       className="bigram__layers"
       data-testid="bigram.layers"
       data-status={status}
+      data-table-status={table ? 'ready' : status}
       aria-busy={status === 'working'}
     >
       <h2>Layers at position {position}</h2>
@@ -81,9 +107,10 @@ export function LayerView({ ids, position, internals }: LayerViewProps) {
         onCancel={task.cancel}
         testId="bigram.layers.progress"
       />
-      {shown && (
-        <LensTables
-          shown={shown}
+      {table && <SelectedTable table={table} />}
+      {task.result && (
+        <StretchCharts
+          shown={task.result}
           caption={chartCaption(modelLabel, `position ${position}`)}
           standardised={standardised}
           onStandardised={setStandardised}
@@ -93,7 +120,41 @@ export function LayerView({ ids, position, internals }: LayerViewProps) {
   );
 }
 
-function LensTables({
+/** The selected position's logit lens per layer. */
+function SelectedTable({ table }: { table: SelectedShown }) {
+  const { selected, layerCount, views } = table;
+  const label = (id: number) => visibleToken(views.get(id)?.text ?? `#${id}`);
+  return (
+    <table className="bigram__table" data-testid="bigram.lens.table" data-position={selected.position}>
+      <thead>
+        <tr>
+          <th>Layer</th>
+          <th>Top tokens (logit lens)</th>
+          <th>KL to final (nats)</th>
+          <th>Rank of next</th>
+          <th>Rank of current (W_E·h)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {selected.layers.map((layer) => (
+          <tr key={layer.layer} data-testid="bigram.lens.row" data-layer={layer.layer}>
+            <th scope="row">
+              {layer.layer}
+              {layer.layer === 1 ? ' (early exit)' : layer.layer === layerCount ? ' (final)' : ''}
+            </th>
+            <td>{layer.top.map((t) => `${label(t.id)} ${(100 * t.probability).toFixed(1)}%`).join(' · ')}</td>
+            <td data-testid="bigram.lens.kl">{layer.klToFinalNats.toFixed(3)}</td>
+            <td>{layer.nextRank ?? '–'}</td>
+            <td>{layer.currentTokenRank}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The statistics over the analysed stretch: per-layer curves and the covariance similarity. */
+function StretchCharts({
   shown,
   caption,
   standardised,
@@ -105,36 +166,10 @@ function LensTables({
   standardised: boolean;
   onStandardised: (v: boolean) => void;
 }) {
-  const { lens, views } = shown;
-  const label = (id: number) => visibleToken(views.get(id)?.text ?? `#${id}`);
+  const { lens } = shown;
   const layers = lens.layers;
   return (
     <>
-      <table className="bigram__table" data-testid="bigram.lens.table">
-        <thead>
-          <tr>
-            <th>Layer</th>
-            <th>Top tokens (logit lens)</th>
-            <th>KL to final (nats)</th>
-            <th>Rank of next</th>
-            <th>Rank of current (W_E·h)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lens.selected.layers.map((layer) => (
-            <tr key={layer.layer} data-testid="bigram.lens.row" data-layer={layer.layer}>
-              <th scope="row">
-                {layer.layer}
-                {layer.layer === 1 ? ' (early exit)' : layer.layer === lens.layerCount ? ' (final)' : ''}
-              </th>
-              <td>{layer.top.map((t) => `${label(t.id)} ${(100 * t.probability).toFixed(1)}%`).join(' · ')}</td>
-              <td data-testid="bigram.lens.kl">{layer.klToFinalNats.toFixed(3)}</td>
-              <td>{layer.nextRank ?? '–'}</td>
-              <td>{layer.currentTokenRank}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
       <p className="bigram__note">
         Over {lens.positionCount} positions (from {lens.firstPosition}); lens statistics over {lens.lensPositionCount}{' '}
         of them, evenly spread.
