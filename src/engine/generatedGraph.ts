@@ -42,14 +42,18 @@ function ortTensor(feed: GraphFeed): unknown {
 }
 
 /** Opens `spec` in the runtime of `model`; null when that runtime's session class is not reachable. */
-export async function openGeneratedGraph(model: PreTrainedModel, spec: GraphSpec): Promise<GeneratedGraph | null> {
+export async function openGeneratedGraph(
+  model: PreTrainedModel,
+  spec: GraphSpec,
+  sessionOptions: object = {},
+): Promise<GeneratedGraph | null> {
   const modelSession = (model as unknown as { sessions?: Record<string, { constructor?: unknown }> }).sessions?.model;
   const SessionClass = modelSession?.constructor as OrtSessionClass | undefined;
   if (typeof SessionClass?.create !== 'function') return null;
   const bytes = writeOnnxModel(spec);
   const inNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
   const session = await exclusiveOnnxRuntime(() =>
-    SessionClass.create(bytes, { executionProviders: [inNode ? 'cpu' : 'wasm'] }),
+    SessionClass.create(bytes, { executionProviders: [inNode ? 'cpu' : 'wasm'], ...sessionOptions }),
   );
   return {
     run: (feeds) =>

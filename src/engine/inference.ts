@@ -12,9 +12,9 @@ import {
 } from '../core/context/slidingWindow';
 import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
 import { float16ToFloat32 } from '../core/onnx/tensorData';
-import { scorePosition } from '../core/scoring/positionStats';
 import { cancellationPoint, EngineError } from './errors';
 import { disposeGpuOutputs, exclusiveOnnxRuntime, forwardAndRead } from './onnxRuntimeQueue';
+import { scoreGraphFor, scoreRowsInJs, scoreRowsOnGraph } from './scoreStatistics';
 import type { ForwardResult, ScoreResult, ScoredPosition, StepResult, WindowProgress } from '../protocol/nextToken';
 
 /** Logits one window may produce, in floats (~128 MB): large vocabularies get shorter windows. */
@@ -148,6 +148,8 @@ export async function scoreSequence(
   options: {
     topK?: number;
     strideTokens?: number;
+    /** false: the statistics in float64 JavaScript even where the scoring graph opens (the reference). */
+    onGraph?: boolean;
     signal?: AbortSignal;
     onProgress?: (progress: WindowProgress) => void;
   } = {},
@@ -160,14 +162,17 @@ export async function scoreSequence(
   const vocab = runnable.vocabSize;
   // The last token has no next token to score: plan windows over ids[0, n−1).
   const windows = planSlidingWindows(Math.max(0, ids.length - 1), windowTokens, stride);
+  const graph = windows.length > 0 && options.onGraph !== false ? await scoreGraphFor(runnable.model, vocab) : null;
   const positions: ScoredPosition[] = [];
   for (const [index, window] of windows.entries()) {
     await cancellationPoint(options.signal, 'Scoring');
     const windowLogits = await forwardWindow(runnable, ids, window);
-    for (let p = window.keepFrom; p < window.end; p++) {
-      const row = windowLogits.subarray((p - window.start) * vocab, (p - window.start + 1) * vocab);
-      positions.push({ position: p + 1, ...scorePosition(row, ids[p + 1], topK) });
-    }
+    const kept = windowLogits.subarray((window.keepFrom - window.start) * vocab, (window.end - window.start) * vocab);
+    const targets = ids.slice(window.keepFrom + 1, window.end + 1);
+    const scores = graph
+      ? await scoreRowsOnGraph(graph, kept, vocab, targets, topK)
+      : scoreRowsInJs(kept, vocab, targets, topK);
+    for (const [r, score] of scores.entries()) positions.push({ position: window.keepFrom + r + 1, ...score });
     options.onProgress?.({ doneWindows: index + 1, totalWindows: windows.length });
   }
   return {
