@@ -11,21 +11,13 @@ import { graphFailed, openGeneratedGraph, type GeneratedGraph } from './generate
 /** Rows per graph run, as floats of one [rows × V] intermediate (8 MB): 256 at an 8k vocabulary. */
 const SCORE_RUN_FLOATS = 2 * 1024 * 1024;
 
-/**
- * The graph runs between two of the model's forward passes. With ONNX Runtime's default its
- * worker threads spin after each run, taking the cores from the next forward pass: in Node on
- * 2 cores the 15 forwards of a 2,000-token scoring then took ~1.7× as long. Without spinning
- * they take what they take with no graph.
- */
-const GRAPH_SESSION_OPTIONS = { extra: { session: { intra_op: { allow_spinning: '0' } } } };
-
 const graphs = new WeakMap<PreTrainedModel, Promise<GeneratedGraph | null>>();
 
 /** The scoring graph for a model, opened once in its runtime; null when that runtime is not reachable. */
 export function scoreGraphFor(model: PreTrainedModel, vocabSize: number): Promise<GeneratedGraph | null> {
   let graph = graphs.get(model);
   if (!graph) {
-    graph = openGeneratedGraph(model, scoreGraphSpec(vocabSize), GRAPH_SESSION_OPTIONS).catch(graphFailed);
+    graph = openGeneratedGraph(model, scoreGraphSpec(vocabSize)).catch(graphFailed);
     graphs.set(model, graph);
   }
   return graph;
