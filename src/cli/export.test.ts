@@ -50,7 +50,7 @@ describe('CLI export', () => {
       ...base,
       model: {
         id: 'sotu-gpt',
-        source: { kind: 'embedded', fileHashes: engine.modelInfo!.fileHashes },
+        source: { kind: 'embedded', fileHashes: await engine.fileHashes() },
         dtype: 'fp32',
         backend: 'wasm',
       },

@@ -137,7 +137,7 @@ export async function exportOutput(args: CliArgs, modelGiven: boolean) {
           id: record.id,
           name: record.name,
           model: engine.modelInfo!.label,
-          modelFileDifferences: modelFileDifferences(record.model.source.fileHashes, engine.modelInfo!.fileHashes),
+          modelFileDifferences: modelFileDifferences(record.model.source.fileHashes, await engine.fileHashes()),
         };
         if (!record.results) {
           verdicts.push({

@@ -63,8 +63,9 @@ function modelSummary(info: ModelInfo) {
   return { label: info.label, key: info.key, vocabSize: info.vocabSize };
 }
 
-function tokenizerHash(info: ModelInfo): string | null {
-  return info.fileHashes.find((h) => h.path === 'tokenizer.json' || h.path.endsWith('/tokenizer.json'))?.sha256 ?? null;
+async function tokenizerHash(engine: Engine): Promise<string | null> {
+  const hashes = await engine.fileHashes();
+  return hashes.find((h) => h.path === 'tokenizer.json' || h.path.endsWith('/tokenizer.json'))?.sha256 ?? null;
 }
 
 async function readStdin(): Promise<string> {
@@ -199,7 +200,7 @@ async function buildOutput(args: NgramArgs, options: NgramRunOptions) {
       version: 1,
       model: info.key,
       modelLabel: info.label,
-      tokenizerSha256: tokenizerHash(info),
+      tokenizerSha256: await tokenizerHash(engine),
       vocabSize: info.vocabSize,
       source: args.trainingSplit ? 'training-split' : 'files',
       key: opened.key,
@@ -271,9 +272,9 @@ async function readIndex(path: string): Promise<OpenedIndex> {
 }
 
 /** Queries must be tokenized like the corpus was. */
-function checkTokenizer(opened: OpenedIndex, info: ModelInfo): void {
+async function checkTokenizer(opened: OpenedIndex, engine: Engine, info: ModelInfo): Promise<void> {
   const { sidecar, path } = opened;
-  const hash = tokenizerHash(info);
+  const hash = await tokenizerHash(engine);
   const same =
     sidecar.tokenizerSha256 !== null && hash !== null ? sidecar.tokenizerSha256 === hash : sidecar.model === info.key;
   if (!same || sidecar.vocabSize !== info.vocabSize) {
@@ -295,7 +296,7 @@ async function queryOutput(args: NgramArgs, options: NgramRunOptions) {
   const tooLong = bytesProblem(LIMITS.corpusView, utf8Length(text));
   if (tooLong) throw new UsageError(tooLong);
   return withModel(args, options, async (engine, info) => {
-    checkTokenizer(opened, info);
+    await checkTokenizer(opened, engine, info);
     const { index, sidecar } = opened;
     const ids = engine.tokenize({ text }).ids;
     const view = (id: number) => engine.tokenViews([id])[0].text;
@@ -709,7 +710,7 @@ async function scoreOutput(args: NgramArgs, options: NgramRunOptions) {
   // Written beside the output and renamed at the end: a failed run leaves no partial file.
   const tmpPath = `${outPath}.partial-${process.pid}`;
   try {
-    if (opened && loaded) checkTokenizer(opened, loaded.info);
+    if (opened && loaded) await checkTokenizer(opened, loaded.engine, loaded.info);
     const scorer = opened
       ? localScorer(opened, loaded!.engine)
       : apiScorer(createInfiniGramApi({ endpoint: args.api!, index: args.apiIndex! }), tokenizer!, args.apiConcurrency);

@@ -194,8 +194,8 @@ describe('stop rules (scripted engine)', () => {
           label: 'fake',
           loadMs: 0,
           eosTokenId: 0,
-          fileHashes: [{ path: 'onnx/model.onnx', sha256: 'a'.repeat(64) }],
         }) as unknown as ModelInfo,
+      fileHashes: async () => [{ path: 'onnx/model.onnx', sha256: 'a'.repeat(64) }],
       tokenize: ({ text }) => ({ ids: [...text].map((c) => (c === 'a' ? 1 : 3)), tokens: [] }),
       decode: (ids) => ids.map((id) => TEXT[id]).join(''),
       step: async ({ ids }) => {

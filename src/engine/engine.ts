@@ -9,6 +9,7 @@ import type { ModelFileProvider } from './files/fileProvider';
 import { externalDataFrom, KeySpace } from './keySpace';
 import { forwardAll, scoreSequence, StepCache, windowTokensFor, type RunnableModel } from './inference';
 import { loadModel, openModelWithOnnx } from './loadModel';
+import { LazyFileHashes } from './fileHashes';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { withGraphOutputs } from '../core/onnx/graphOutputs';
 import { TextAnalyzer } from './textAnalysis';
@@ -38,8 +39,10 @@ import type {
   BackendChoice,
   BackendPreference,
   BackendReport,
+  FileHashesParams,
   LoadParams,
   LoadProgress,
+  ModelFileHash,
   ModelInfo,
   ModelSource,
 } from '../protocol/model';
@@ -74,6 +77,8 @@ interface ActiveModel {
   keySpace: KeySpace;
   /** The bigram and layer views (engine/bigramAnalysis.ts). */
   bigram: BigramAnalyzer;
+  /** SHA-256 of every file loaded, computed on the first ask. */
+  fileHashes: LazyFileHashes;
 }
 
 export interface CallOptions<P = never> {
@@ -93,6 +98,12 @@ export class Engine {
   private active: ActiveModel | null = null;
   private report: BackendReport | null = null;
   private loadController: AbortController | null = null;
+  /**
+   * For ModelInfo.loadId: this engine's own prefix (a restarted worker's engine counts from 1 again,
+   * and a stale id must not name its loads) and a count of its loads.
+   */
+  private readonly loadIdPrefix = Math.random().toString(36).slice(2);
+  private loadCount = 0;
 
   constructor(
     private readonly runtime: EngineRuntime,
@@ -182,7 +193,8 @@ export class Engine {
         eosTokenId: firstTokenId(loaded.config.eos_token_id),
         downloadedBytes: loaded.downloadedBytes,
         loadMs: 0,
-        fileHashes: await loaded.fileHashes,
+        loadId: `${this.loadIdPrefix}-${++this.loadCount}`,
+        files: [...loaded.files.keys()].sort(),
       };
       vocabulary ??= new Vocabulary(loaded.tokenizer, loaded.tokenizerJson, vocabSize);
       info.byteScheme = vocabulary.byteScheme;
@@ -235,6 +247,7 @@ export class Engine {
         tokenizerFiles,
         keySpace,
         bigram,
+        fileHashes: new LazyFileHashes(loaded.files),
       };
       if (previous) await disposeActive(previous);
       return info;
@@ -274,6 +287,17 @@ export class Engine {
 
   vocabulary(): VocabularyResult {
     return this.require().vocabulary.all();
+  }
+
+  /**
+   * SHA-256 of every file of the loaded model, sorted by path: computed on the first ask, then kept.
+   * With a loadId, fails unless that load's model is the one loaded (never another model's hashes).
+   */
+  async fileHashes(params: Partial<FileHashesParams> = {}): Promise<ModelFileHash[]> {
+    const active = this.require();
+    if (params.loadId !== undefined && params.loadId !== active.info.loadId)
+      throw new EngineError('no-model', 'The model these file hashes were asked for is no longer loaded.');
+    return active.fileHashes.get();
   }
 
   async forward(params: ForwardParams, options: CallOptions<WindowProgress> = {}): Promise<ForwardResult> {

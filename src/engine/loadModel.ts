@@ -20,7 +20,6 @@ import {
   resolveDtype,
   type ModelConfig,
 } from './modelConfig';
-import { hashModelFiles, type ModelFileHash } from './fileHashes';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
 import type { Backend, Dtype, FileProgress, LoadProgress } from '../protocol/model';
@@ -64,8 +63,6 @@ export interface LoadedFiles {
 export interface LoadedModel extends LoadedFiles {
   model: PreTrainedModel;
   tokenizer: PreTrainedTokenizer;
-  /** SHA-256 of every file, computed off this thread while the session is created. */
-  fileHashes: Promise<ModelFileHash[]>;
 }
 
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
@@ -203,7 +200,7 @@ export async function readModelFiles(
 /**
  * Reads the files and creates the tokenizer and the ONNX session. On WASM, ONNX Runtime starts
  * (its wasm fetched and compiled) while the files download, and the tokenizer is built while the
- * ONNX file downloads; the files' hashes are computed while the session is created.
+ * ONNX file downloads. The files' hashes are left to whoever needs them (engine.fileHashes).
  */
 export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
   if (request.backend === 'wasm') startOnnxRuntime();
@@ -225,13 +222,10 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
     loadedBytes: loaded.downloadedBytes,
     totalBytes: loaded.downloadedBytes,
   });
-  // WebCrypto hashes off this thread while ONNX Runtime creates the session on it.
-  const fileHashes = hashModelFiles(loaded.files);
-  fileHashes.catch(() => undefined); // awaited by the caller; a failed load never reads it
   const { modelKey, unregister } = registerModelFiles(loaded.files);
   try {
     const model = await createModel(modelKey, loaded, request.backend, request.label);
-    return { ...loaded, model, tokenizer: tokenizer!, fileHashes };
+    return { ...loaded, model, tokenizer: tokenizer! };
   } finally {
     unregister();
   }

@@ -25,7 +25,15 @@ import type {
   VocabularyResult,
   WindowProgress,
 } from './nextToken';
-import type { BackendReport, CachedModelEntry, LoadParams, LoadProgress, ModelInfo } from './model';
+import type {
+  BackendReport,
+  CachedModelEntry,
+  FileHashesParams,
+  LoadParams,
+  LoadProgress,
+  ModelFileHash,
+  ModelInfo,
+} from './model';
 import type { BiasLensParams, BiasLensResult } from './tokenizerLab';
 import type { LanguageBiasParams, LanguageBiasProgress, LanguageBiasResult } from './tokenizerLab';
 import type {
@@ -88,6 +96,7 @@ export interface EngineCalls {
   tokenize: { params: TokenizeParams; result: TokenizeResult };
   tokenViews: { params: { ids: number[] }; result: TokenView[] };
   vocabulary: { params: Record<string, never>; result: VocabularyResult };
+  fileHashes: { params: FileHashesParams; result: ModelFileHash[] };
   forward: { params: ForwardParams; result: ForwardResult; progress: WindowProgress };
   step: { params: StepParams; result: StepResult };
   score: { params: ScoreParams; result: ScoreResult; progress: WindowProgress };

@@ -99,8 +99,29 @@ export interface ModelInfo {
   /** Bytes read for this load (network or cache). */
   downloadedBytes: number;
   loadMs: number;
-  /** SHA-256 of every file loaded (config, tokenizer, ONNX), sorted by path: the exact weights, for experiments. */
-  fileHashes: { path: string; sha256: string }[];
+  /**
+   * Different for every load (a restarted worker's included): what a `fileHashes` call names, so
+   * the hashes it gets are those of this load and never of a model loaded since.
+   */
+  loadId: string;
+  /** Every file loaded (config, tokenizer, ONNX), relative to the model's folder, sorted by path. */
+  files: string[];
+}
+
+/** One loaded file's SHA-256 (lowercase hex): with every file of a load, the exact weights and tokenizer. */
+export interface ModelFileHash {
+  /** Path inside the model folder, e.g. `onnx/model.onnx`. */
+  path: string;
+  sha256: string;
+}
+
+/**
+ * Asks for the loaded model's file hashes. They are computed on the first ask (not during the
+ * load, where hashing the ONNX file competed with session creation) and kept with the model.
+ */
+export interface FileHashesParams {
+  /** The load whose files are meant (ModelInfo.loadId); another model loaded since is an error, not its hashes. */
+  loadId: string;
 }
 
 export interface CachedModelEntry {

@@ -115,9 +115,12 @@ export async function loadModel(selection: ModelSelection): Promise<boolean> {
       vocabulary: null,
     });
     resetLabForModel();
-    set({ vocabulary: await engineClient().call('vocabulary', {}) });
-    void refreshCachedModels();
+    // The analysis starts without waiting for the vocabulary's reply (a round trip saved): the
+    // worker answers in order, so the vocabulary is in the store before the analysis's replies.
+    const vocabulary = engineClient().call('vocabulary', {});
     scheduleAnalysis(0);
+    set({ vocabulary: await vocabulary });
+    void refreshCachedModels();
     return true;
   } catch (error) {
     if (loadController !== controller) return false;

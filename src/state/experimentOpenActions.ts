@@ -55,7 +55,8 @@ export async function ensureModel(
   model: ExperimentModel,
   hubHost = useSession.getState().settings.hubUrl,
 ): Promise<boolean> {
-  const current = currentModel();
+  // Only the model's id and kind are compared: no file hashes needed.
+  const current = currentModel([]);
   const loadedSource = useSession.getState().model?.source;
   const sameHost = loadedSource?.kind !== 'hub' || hostOf(loadedSource) === withTrailingSlash(hubHost);
   if (current && current.id === model.id && current.source.kind === model.source.kind && sameHost) return true;
@@ -90,11 +91,11 @@ export async function rerunExperiment(id: string): Promise<boolean> {
     const saved = stored.experiment;
     applySavedSettings(saved.settings);
     const analysed = await restoreLab(saved.text, treeFromRecord(saved.branches), saved.settings.selectedPosition);
-    const fresh = currentDraft(`${saved.name} (re-run)`);
+    const fresh = await currentDraft(`${saved.name} (re-run)`);
     if (!analysed || !fresh) throw new Error('The re-run did not finish (see the lab for the reason).');
     const model = useSession.getState().model!;
     const comparison = compareExperiments(sideOf(saved), { ...sideOf(fresh), name: `re-run on ${model.label}` });
-    const modelFiles = modelFileDifferences(saved.model.source.fileHashes, model.fileHashes);
+    const modelFiles = modelFileDifferences(saved.model.source.fileHashes, fresh.model.source.fileHashes);
     set({
       comparison: {
         nameA: saved.name,

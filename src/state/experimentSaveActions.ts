@@ -4,6 +4,8 @@
  * storage is full. The draft is also what a re-run compares against (experimentOpenActions).
  */
 import type { ExperimentModel } from '../core/experiments/schema';
+import type { ModelFileHash, ModelInfo } from '../protocol/model';
+import { engineClient } from './engineClient';
 import { distributionView } from '../core/lab/distributionView';
 import { labToDraft } from '../core/lab/experimentRecord';
 import { createMemoryRepository } from '../storage/storageHealth';
@@ -21,25 +23,43 @@ import {
 
 const set = useExperiments.setState;
 
-/** The loaded model as a record describes it; null when nothing is loaded. */
-export function currentModel(): ExperimentModel | null {
+/**
+ * The loaded model's file hashes. The worker computes them on the first ask (not during the load,
+ * where hashing competed with session creation) and keeps them; they are those of `model`'s load
+ * or the call fails (another model was loaded since).
+ */
+export function loadedFileHashes(model: ModelInfo): Promise<ModelFileHash[]> {
+  return engineClient().call('fileHashes', { loadId: model.loadId });
+}
+
+/**
+ * The loaded model as a record describes it, with the given file hashes (loadedFileHashes; [] only
+ * where nothing keeps them: a share link, a comparison of model ids); null when nothing is loaded.
+ */
+export function currentModel(fileHashes: ModelFileHash[]): ExperimentModel | null {
   const model = useSession.getState().model;
-  if (!model) return null;
+  return model ? experimentModelOf(model, fileHashes) : null;
+}
+
+function experimentModelOf(model: ModelInfo, fileHashes: ModelFileHash[]): ExperimentModel {
   const source: ExperimentModel['source'] =
     model.source.kind === 'hub'
-      ? { kind: 'hub', revision: model.source.revision ?? 'main', fileHashes: model.fileHashes }
+      ? { kind: 'hub', revision: model.source.revision ?? 'main', fileHashes }
       : model.source.kind === 'folder'
-        ? { kind: 'folder', folderName: model.source.name, fileHashes: model.fileHashes }
-        : { kind: 'embedded', fileHashes: model.fileHashes };
+        ? { kind: 'folder', folderName: model.source.name, fileHashes }
+        : { kind: 'embedded', fileHashes };
   const id = model.source.kind === 'embedded' || model.source.kind === 'hub' ? model.source.id : model.label;
   return { id, source, dtype: model.dtype, backend: model.backend === 'node-cpu' ? 'wasm' : model.backend };
 }
 
-/** The lab on screen as a record draft (inputs, tree, selection, results snapshot); null with no model. */
-export function currentDraft(name: string): ReturnType<typeof labToDraft> | null {
+/**
+ * The lab on screen as a record draft (inputs, tree, selection, results snapshot, the model's file
+ * hashes); null with no model. The lab is read at once; the hashes may take a moment on the first ask.
+ */
+export async function currentDraft(name: string): Promise<ReturnType<typeof labToDraft> | null> {
   const { text, settings, nextToken: lab, vocabulary, model: info } = useSession.getState();
-  const model = currentModel();
-  if (!model || !info) return null;
+  if (!info) return null;
+  const model = experimentModelOf(info, await loadedFileHashes(info));
   const tokenText = (id: number) => vocabulary?.tokens[id] ?? `#${id}`;
   const analysed = lab.analysis && lab.analysis.positions.length === lab.analysedIds.length;
   const view = lab.row ? distributionView(lab.row.logits, samplingSettingsOf(settings), settings.topN, null) : null;
@@ -77,7 +97,13 @@ export function simulateFullStorageOnNextSave(): void {
 
 /** Saves the lab as it is on screen: inputs, tree, selection and a results snapshot. */
 export async function saveCurrentExperiment(name: string): Promise<string | null> {
-  const draft = currentDraft(name);
+  let draft: Awaited<ReturnType<typeof currentDraft>>;
+  try {
+    draft = await currentDraft(name);
+  } catch (error) {
+    report(error);
+    return null;
+  }
   if (!draft) {
     set({ notice: { kind: 'error', text: 'Load a model before saving an experiment.' } });
     return null;
@@ -102,7 +128,7 @@ export async function saveCurrentExperiment(name: string): Promise<string | null
  * The browser's quota is hit: the experiment goes to a memory repository for this tab (never
  * lost silently) and the notice asks for an export; later saves go there too.
  */
-async function keepInMemory(draft: NonNullable<ReturnType<typeof currentDraft>>): Promise<string | null> {
+async function keepInMemory(draft: NonNullable<Awaited<ReturnType<typeof currentDraft>>>): Promise<string | null> {
   const memory = createMemoryRepository({ appVersion: APP_VERSION });
   const previous = await repository();
   // Records already on disk stay readable: copy them into memory beside the new one.

@@ -132,7 +132,7 @@ function firstModelOrNone(): Promise<ModelInfo | null> {
 async function cacheModelFiles(model: ModelInfo): Promise<void> {
   const paths = filesInUse({
     embeddedId: model.source.kind === 'embedded' ? model.source.id : null,
-    files: model.fileHashes.map((f) => f.path),
+    files: model.files,
     backend: model.backend,
   });
   try {

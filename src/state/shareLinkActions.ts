@@ -30,14 +30,14 @@ function notify(notice: { kind: 'info' | 'error'; text: string }): void {
 /** A link that reproduces the lab's inputs (model, text, settings, seed) on another machine. */
 export function currentShareLink(): { ok: true; url: string } | { ok: false; error: string } {
   const { text, settings, nextToken: lab, model: loaded } = useSession.getState();
-  const model = currentModel();
+  // File hashes stay in saved records: a link carries inputs only, and text needs the room.
+  const model = currentModel([]);
   if (!model || !loaded) return { ok: false, error: 'Load a model first.' };
   // Only a host other than the default goes into the link: most links stay as they were.
   const hubHost =
     loaded.source.kind === 'hub' && hostOf(loaded.source) !== DEFAULT_HUB_URL ? hostOf(loaded.source) : undefined;
   const encoded = encodeShareLink({
-    // File hashes stay in saved records: a link carries inputs only, and text needs the room.
-    model: { ...model, source: { ...model.source, fileHashes: [] } },
+    model,
     ...(hubHost ? { hubHost } : {}),
     text,
     settings: {

@@ -60,6 +60,7 @@ export function createEngineService(engine: Engine, hubStore: ModelFileStore, op
     tokenize: (params) => engine.tokenize(params),
     tokenViews: ({ ids }) => engine.tokenViews(ids),
     vocabulary: () => engine.vocabulary(),
+    fileHashes: (params) => engine.fileHashes(params),
     forward: (params, { signal, onProgress }) => engine.forward(params, { signal, onProgress }),
     step: (params, { signal }) => engine.step(params, { signal }),
     score: (params, { signal, onProgress }) => engine.score(params, { signal, onProgress }),

@@ -24,6 +24,7 @@ function fakeService(overrides: Partial<EngineService> = {}): EngineService {
     tokenize: unused,
     tokenViews: unused,
     vocabulary: unused,
+    fileHashes: unused,
     forward: unused,
     step: unused,
     score: unused,

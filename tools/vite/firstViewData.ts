@@ -26,7 +26,7 @@ export function defaultModelId(): string {
 export async function computeFirstView(modelId = defaultModelId(), text = DEFAULT_TEXT): Promise<FirstViewData> {
   const engine = new Engine(createNodeRuntime());
   try {
-    const info = await engine.load({ source: { kind: 'embedded', id: modelId }, backend: 'wasm', dtype: 'auto' });
+    await engine.load({ source: { kind: 'embedded', id: modelId }, backend: 'wasm', dtype: 'auto' });
     const { ids, tokens } = engine.tokenize({ text });
     const analysis = await engine.analyze({ ids });
     const row = await engine.row({ ids, position: ids.length });
@@ -39,7 +39,7 @@ export async function computeFirstView(modelId = defaultModelId(), text = DEFAUL
     return {
       version: 1,
       modelId,
-      modelFiles: info.fileHashes,
+      modelFiles: await engine.fileHashes(),
       text,
       tokens,
       analysis,
