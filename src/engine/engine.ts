@@ -20,7 +20,7 @@ import type { ModelTokenizerFiles } from './tokenizerLab';
 import { Vocabulary } from './vocabulary';
 import type {
   AnalyzeParams,
-  AnalyzeResult,
+  AnalyzeReply,
   RowParams,
   RowResult,
   ForwardParams,
@@ -321,13 +321,19 @@ export class Engine {
     });
   }
 
-  /** Every position of a text scored in one pass (after the model's start token), rows kept for `row`. */
-  async analyze(params: AnalyzeParams, options: CallOptions<WindowProgress> = {}): Promise<AnalyzeResult> {
-    return this.require().analyzer.analyze(params.ids, {
-      ...params,
+  /**
+   * Every position of a text scored in one pass (after the model's start token), rows kept for
+   * `row`; with `rowPosition`, that row too (what `row` would answer next).
+   */
+  async analyze(params: AnalyzeParams, options: CallOptions<WindowProgress> = {}): Promise<AnalyzeReply> {
+    const { analyzer } = this.require();
+    const analysis = await analyzer.analyze(params.ids, {
+      strideTokens: params.strideTokens,
       signal: options.signal,
       onProgress: options.onProgress,
     });
+    if (params.rowPosition === undefined) return analysis;
+    return { ...analysis, row: await analyzer.row(params.ids, params.rowPosition) };
   }
 
   /** The logits at one position of a text, from the last analysis when it covers it. */

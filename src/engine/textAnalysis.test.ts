@@ -84,6 +84,19 @@ describe('TextAnalyzer on sotu-gpt (Node)', () => {
     expectSameMetrics(shortened, await fresh.analyze({ ids: edited.slice(0, 5) }));
   });
 
+  it('with rowPosition, the analysis brings the row that `row` gives after it, bit for bit', async () => {
+    const ids = engine.tokenize({ text: TEXT }).ids;
+    for (const rowPosition of [ids.length, 3, 0]) {
+      const { row, ...analysis } = await engine.analyze({ ids, rowPosition });
+      expectSameMetrics(analysis, await fresh.analyze({ ids }));
+      const separate = await fresh.row({ ids, position: rowPosition });
+      expect(row!.position).toBe(rowPosition);
+      expect(row!.contextTokens).toBe(separate.contextTokens);
+      expect(Array.from(row!.logits)).toEqual(Array.from(separate.logits));
+    }
+    expect((await engine.analyze({ ids })).row).toBeUndefined();
+  });
+
   it('scores an empty text as the distribution after the start token', async () => {
     const analysis = await engine.analyze({ ids: [] });
     expect(analysis.positions).toEqual([]);

@@ -10,7 +10,7 @@
 import type { ErrorReport } from './errors';
 import type {
   AnalyzeParams,
-  AnalyzeResult,
+  AnalyzeReply,
   RowParams,
   RowResult,
   ForwardParams,
@@ -100,7 +100,7 @@ export interface EngineCalls {
   forward: { params: ForwardParams; result: ForwardResult; progress: WindowProgress };
   step: { params: StepParams; result: StepResult };
   score: { params: ScoreParams; result: ScoreResult; progress: WindowProgress };
-  analyze: { params: AnalyzeParams; result: AnalyzeResult; progress: WindowProgress };
+  analyze: { params: AnalyzeParams; result: AnalyzeReply; progress: WindowProgress };
   row: { params: RowParams; result: RowResult };
   cancel: { params: { requestId: number }; result: { cancelled: boolean } };
   listCachedModels: { params: Record<string, never>; result: CachedModelEntry[] };

@@ -5,6 +5,7 @@
  */
 import type { TokenByteScheme } from '../core/tokenization/tokenBytes';
 import type { PositionScore } from '../core/scoring/positionStats';
+import type { AnalyzeResult } from '../core/lab/positionMetrics';
 
 export interface TokenView {
   id: number;
@@ -100,9 +101,19 @@ export interface AnalyzeParams {
   ids: number[];
   /** Window step past the context length; default half the window. */
   strideTokens?: number;
+  /**
+   * Also answer with the logits at this position (0..ids.length), as `row` would: the lab
+   * shows the analysis and its distribution from one reply instead of two round trips.
+   */
+  rowPosition?: number;
 }
 
 export type { AnalyzeResult, PositionMetrics } from '../core/lab/positionMetrics';
+
+/** `analyze`'s reply: the analysis, and the row asked for with `rowPosition`. */
+export interface AnalyzeReply extends AnalyzeResult {
+  row?: RowResult;
+}
 
 export interface RowParams {
   /** The text's token ids (without the start token), as given to `analyze`. */

@@ -17,18 +17,29 @@ function logitsAfter(ids: number[]): Float32Array {
   return Float32Array.from({ length: VOCABULARY }, (_, j) => Math.sin(seed * 1.7 + j * 2.3) * 3);
 }
 const fakeClient = {
-  call: vi.fn(async (kind: string, params: { text?: string; ids?: number[]; position?: number }) => {
-    // A worker answers later, never in the same turn.
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    if (kind === 'tokenize') {
-      const ids = [...(params.text ?? '')].map((c) => c.charCodeAt(0) % VOCABULARY);
-      return { ids, tokens: ids.map((id) => ({ id, text: `t${id}`, bytesHex: '', special: false })) };
-    }
-    if (kind === 'tokenViews') return params.ids!.map((id) => ({ id, text: `t${id}`, bytesHex: '', special: false }));
-    if (kind === 'analyze') return { startTokenId: 0, positions: params.ids!.map((id) => ({ tokenId: id })) };
-    if (kind === 'row') return { logits: logitsAfter(params.ids!.slice(0, params.position)), contextTokens: 1 };
-    throw new Error(`unexpected call ${kind}`);
-  }),
+  call: vi.fn(
+    async (kind: string, params: { text?: string; ids?: number[]; position?: number; rowPosition?: number }) => {
+      // A worker answers later, never in the same turn.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      if (kind === 'tokenize') {
+        const ids = [...(params.text ?? '')].map((c) => c.charCodeAt(0) % VOCABULARY);
+        return { ids, tokens: ids.map((id) => ({ id, text: `t${id}`, bytesHex: '', special: false })) };
+      }
+      if (kind === 'tokenViews') return params.ids!.map((id) => ({ id, text: `t${id}`, bytesHex: '', special: false }));
+      // As the engine: with rowPosition, the row `row` would give comes with the analysis.
+      if (kind === 'analyze')
+        return {
+          startTokenId: 0,
+          positions: params.ids!.map((id) => ({ tokenId: id })),
+          row:
+            params.rowPosition === undefined
+              ? undefined
+              : { logits: logitsAfter(params.ids!.slice(0, params.rowPosition)), contextTokens: 1 },
+        };
+      if (kind === 'row') return { logits: logitsAfter(params.ids!.slice(0, params.position)), contextTokens: 1 };
+      throw new Error(`unexpected call ${kind}`);
+    },
+  ),
 };
 vi.mock('./engineClient', () => ({ engineClient: () => fakeClient, hasEngineClient: () => true }));
 

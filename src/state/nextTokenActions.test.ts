@@ -15,7 +15,7 @@ let stepCalls = 0;
 /** The model's logits at every step: uniform over 4 tokens (the entropy asks for 9 trials). */
 let stepLogits = () => new Float32Array(4);
 const fakeClient = {
-  call: vi.fn(async (kind: string, params: { text?: string; ids?: number[] }) => {
+  call: vi.fn(async (kind: string, params: { text?: string; ids?: number[]; rowPosition?: number }) => {
     // The lab's own text is token 1; the punctuation texts of CNTP's stop set are STOP_TOKEN.
     if (kind === 'tokenize') return { ids: params.text === TEXT ? [1] : [STOP_TOKEN], tokens: [] };
     if (kind === 'step') {
@@ -23,7 +23,16 @@ const fakeClient = {
       return { logits: stepLogits() };
     }
     if (kind === 'tokenViews') return params.ids!.map((id) => ({ id, text: `t${id}`, bytesHex: '', special: false }));
-    if (kind === 'analyze') return { startTokenId: 0, positions: params.ids!.map((id) => ({ tokenId: id })) };
+    // As the engine: with rowPosition, the row `row` would give comes with the analysis.
+    if (kind === 'analyze')
+      return {
+        startTokenId: 0,
+        positions: params.ids!.map((id) => ({ tokenId: id })),
+        row:
+          params.rowPosition === undefined
+            ? undefined
+            : { logits: stepLogits(), contextTokens: params.ids!.length + 1 },
+      };
     if (kind === 'row') return { logits: stepLogits(), contextTokens: params.ids!.length + 1 };
     throw new Error(`unexpected call ${kind}`);
   }),

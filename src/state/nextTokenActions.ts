@@ -163,26 +163,39 @@ export async function refreshAnalysis(): Promise<boolean> {
       lab.continuationTokens[known].id === continuation[known]
     )
       known++;
-    const fresh =
-      known < continuation.length
-        ? await client.call('tokenViews', { ids: continuation.slice(known) }, { signal: controller.signal })
-        : [];
-    const continuationTokens = [...lab.continuationTokens.slice(0, known), ...fresh];
     const ids = [...lab.textIds, ...continuation];
-    const analysis = await client.call(
-      'analyze',
-      { ids },
-      {
-        signal: controller.signal,
-        onProgress: (progress) => {
-          if (analysisController === controller) patchLab({ progress });
-        },
-      },
-    );
-    if (analysisController !== controller) return false;
     const selected = lab.selected !== null && lab.selected <= ids.length ? lab.selected : null;
-    patchLab({ status: 'ready', analysis, analysedIds: ids, continuationTokens, progress: null, selected });
-    await loadRow();
+    const rowPosition = selected ?? ids.length;
+    // The new tokens' views and the analysis asked at once, and the shown position's row comes
+    // with the analysis: one round trip and one render where there were three.
+    const [fresh, { row, ...analysis }] = await Promise.all([
+      known < continuation.length
+        ? client.call('tokenViews', { ids: continuation.slice(known) }, { signal: controller.signal })
+        : [],
+      client.call(
+        'analyze',
+        { ids, rowPosition },
+        {
+          signal: controller.signal,
+          onProgress: (progress) => {
+            if (analysisController === controller) patchLab({ progress });
+          },
+        },
+      ),
+    ]);
+    const continuationTokens = [...lab.continuationTokens.slice(0, known), ...fresh];
+    if (analysisController !== controller) return false;
+    if (!row) throw new Error('The analysis came back without the row it was asked for.');
+    rowController?.abort(); // a row asked for earlier must not replace this one
+    patchLab({
+      status: 'ready',
+      analysis,
+      analysedIds: ids,
+      continuationTokens,
+      progress: null,
+      selected,
+      row: { position: rowPosition, logits: row.logits, contextTokens: row.contextTokens },
+    });
     return true;
   } catch (error) {
     if (analysisController !== controller) return false;

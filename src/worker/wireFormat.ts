@@ -7,7 +7,7 @@
  * Only `tokenize` and `analyze` are encoded; every other result crosses as it is.
  */
 import type { PositionMetrics } from '../core/lab/positionMetrics';
-import type { AnalyzeResult, TokenView, TokenizeResult } from '../protocol/nextToken';
+import type { AnalyzeReply, TokenView, TokenizeResult } from '../protocol/nextToken';
 import type { CallKind } from '../protocol/calls';
 
 /** The numeric fields of a position, in column order (every one a float64 number). */
@@ -108,9 +108,16 @@ export function encodeResult(kind: CallKind, result: unknown): { wire: unknown; 
     };
   }
   if (kind === 'analyze') {
-    const { positions, ...rest } = result as AnalyzeResult;
+    const { positions, ...rest } = result as AnalyzeReply;
     const packed = packPositions(positions);
-    return { wire: { ...rest, packedPositions: packed }, transfer: [packed.columns.buffer as ArrayBuffer] };
+    // The row's logits are the engine's own copy (`row` slices a kept row): moved, not cloned,
+    // unless they are a view into something larger that the worker keeps.
+    const logits = rest.row?.logits;
+    const rowBuffer = logits && logits.byteLength === logits.buffer.byteLength ? [logits.buffer as ArrayBuffer] : [];
+    return {
+      wire: { ...rest, packedPositions: packed },
+      transfer: [packed.columns.buffer as ArrayBuffer, ...rowBuffer],
+    };
   }
   return { wire: result, transfer: [] };
 }
@@ -122,10 +129,10 @@ export function decodeResult(kind: CallKind, wire: unknown): unknown {
     return { ids: Array.from(ids), tokens: unpackTokens(packedTokens) } satisfies TokenizeResult;
   }
   if (kind === 'analyze') {
-    const { packedPositions, ...rest } = wire as Omit<AnalyzeResult, 'positions'> & {
+    const { packedPositions, ...rest } = wire as Omit<AnalyzeReply, 'positions'> & {
       packedPositions: PackedPositions;
     };
-    return { ...rest, positions: unpackPositions(packedPositions) } satisfies AnalyzeResult;
+    return { ...rest, positions: unpackPositions(packedPositions) } satisfies AnalyzeReply;
   }
   return wire;
 }
