@@ -15,21 +15,15 @@ import {
   scanRow,
 } from '../core/bigram/bigramCompareGraph';
 import { throwIfCancelled } from './errors';
-import { graphFailed, openGeneratedGraph, type GeneratedGraph } from './generatedGraph';
+import type { GeneratedGraph } from './generatedGraph';
+import { generatedGraphOnce } from './generatedGraphCache';
 
 /** Positions per graph run, as floats of one [positions × V] intermediate (8 MB): 256 at an 8k vocabulary. */
 const COMPARE_RUN_FLOATS = 2 * 1024 * 1024;
 
-const graphs = new WeakMap<PreTrainedModel, Promise<GeneratedGraph | null>>();
-
 /** The comparison graph for a model, opened once in its runtime; null when that runtime is not reachable. */
 export function bigramCompareGraphFor(model: PreTrainedModel, vocabSize: number): Promise<GeneratedGraph | null> {
-  let graph = graphs.get(model);
-  if (!graph) {
-    graph = openGeneratedGraph(model, bigramCompareGraphSpec(vocabSize)).catch(graphFailed);
-    graphs.set(model, graph);
-  }
-  return graph;
+  return generatedGraphOnce(model, `bigram comparison ${vocabSize}`, model, () => bigramCompareGraphSpec(vocabSize));
 }
 
 export interface StretchRows {

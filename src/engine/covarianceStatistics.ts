@@ -6,25 +6,17 @@
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { covarianceSimilarity, type Matrix } from '../core/bigram';
 import { COVARIANCE_GRAPH, covarianceGraphSpec, similarityFromGram } from '../core/bigram/covarianceGraph';
-import { graphFailed, openGeneratedGraph, type GeneratedGraph } from './generatedGraph';
+import { generatedGraphOnce } from './generatedGraphCache';
 
 export interface CovarianceSimilarities {
   covariance: Float64Array;
   covarianceStandardised: Float64Array;
 }
 
-const graphs = new WeakMap<PreTrainedModel, Map<string, Promise<GeneratedGraph | null>>>();
-
 export function covarianceGraphFor(model: PreTrainedModel, layerCount: number, hiddenSize: number) {
-  let byShape = graphs.get(model);
-  if (!byShape) graphs.set(model, (byShape = new Map()));
-  const shape = `${layerCount}x${hiddenSize}`;
-  let graph = byShape.get(shape);
-  if (!graph) {
-    graph = openGeneratedGraph(model, covarianceGraphSpec(layerCount, hiddenSize)).catch(graphFailed);
-    byShape.set(shape, graph);
-  }
-  return graph;
+  return generatedGraphOnce(model, `covariance ${layerCount}x${hiddenSize}`, model, () =>
+    covarianceGraphSpec(layerCount, hiddenSize),
+  );
 }
 
 export function covarianceSimilaritiesInJs(layers: readonly Matrix[]): CovarianceSimilarities {

@@ -13,7 +13,8 @@ import { layerNorm, logitLens, rankOf, scoreAgainstRows, type Matrix } from '../
 import { LENS_GRAPH, lensGraphSpec } from '../core/bigram/lensGraph';
 import { klDivergenceNats, softmax } from '../core/distribution';
 import { throwIfCancelled } from './errors';
-import { graphFailed, openGeneratedGraph, type GeneratedGraph } from './generatedGraph';
+import type { GeneratedGraph } from './generatedGraph';
+import { generatedGraphOnce } from './generatedGraphCache';
 import type { ModelInternals } from './modelInternals';
 
 /** Keys copied into the graph, in floats (256 MB): past it the JavaScript path runs. */
@@ -72,32 +73,22 @@ export function lensStatisticsInJs(inputs: LensInputs): LensStatistics {
   return out;
 }
 
-const graphs = new WeakMap<ModelInternals, Promise<GeneratedGraph | null>>();
-
 /**
  * The lens graph for a model, opened once in the model's own ONNX Runtime (generatedGraph.ts).
  * Null when the keys are too large to copy into it or the runtime is not reachable.
  */
 export function lensGraphFor(model: PreTrainedModel, internals: ModelInternals): Promise<GeneratedGraph | null> {
-  let graph = graphs.get(internals);
-  if (!graph) {
+  return generatedGraphOnce(internals, 'lens', model, () => {
     const { unembedding, inputEmbedding } = internals;
     const keyFloats = unembedding.values.length + (inputEmbedding === unembedding ? 0 : inputEmbedding.values.length);
-    graph =
-      keyFloats > LENS_GRAPH_MAX_WEIGHT_FLOATS
-        ? Promise.resolve(null)
-        : openGeneratedGraph(
-            model,
-            lensGraphSpec({
-              unembedding,
-              unembeddingBias: internals.unembeddingBias,
-              inputEmbedding,
-              layersPerPosition: internals.layerCount + 1,
-            }),
-          ).catch(graphFailed);
-    graphs.set(internals, graph);
-  }
-  return graph;
+    if (keyFloats > LENS_GRAPH_MAX_WEIGHT_FLOATS) return null;
+    return lensGraphSpec({
+      unembedding,
+      unembeddingBias: internals.unembeddingBias,
+      inputEmbedding,
+      layersPerPosition: internals.layerCount + 1,
+    });
+  });
 }
 
 /** The same statistics as `lensStatisticsInJs`, from the generated graph in float32. */

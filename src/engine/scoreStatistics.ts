@@ -6,21 +6,15 @@
 import type { PreTrainedModel } from '@huggingface/transformers';
 import { SCORE_GRAPH, scoreGraphSpec, scoresFromGraph } from '../core/scoring/scoreGraph';
 import { scorePosition, type PositionScore } from '../core/scoring/positionStats';
-import { graphFailed, openGeneratedGraph, type GeneratedGraph } from './generatedGraph';
+import type { GeneratedGraph } from './generatedGraph';
+import { generatedGraphOnce } from './generatedGraphCache';
 
 /** Rows per graph run, as floats of one [rows × V] intermediate (8 MB): 256 at an 8k vocabulary. */
 const SCORE_RUN_FLOATS = 2 * 1024 * 1024;
 
-const graphs = new WeakMap<PreTrainedModel, Promise<GeneratedGraph | null>>();
-
 /** The scoring graph for a model, opened once in its runtime; null when that runtime is not reachable. */
 export function scoreGraphFor(model: PreTrainedModel, vocabSize: number): Promise<GeneratedGraph | null> {
-  let graph = graphs.get(model);
-  if (!graph) {
-    graph = openGeneratedGraph(model, scoreGraphSpec(vocabSize)).catch(graphFailed);
-    graphs.set(model, graph);
-  }
-  return graph;
+  return generatedGraphOnce(model, `score ${vocabSize}`, model, () => scoreGraphSpec(vocabSize));
 }
 
 /** Scores of rows [0, targets.length) of `logits` ([rows × V]) in float64 JavaScript. */
