@@ -162,12 +162,22 @@ export async function refreshExperiments(search = useExperiments.getState().sear
     set({ status: 'ready', list: result.experiments, total: result.experiments.length, problems: result.problems });
     const estimate = await estimateStorage();
     set({ usage: { usedBytes: estimate.usageBytes, quotaBytes: estimate.quotaBytes, persisted: estimate.persisted } });
-    // The plain list read only short list rows; a search reads every summary's text. Reading
-    // them now, with the list on screen, keeps the first keystroke of a search from waiting.
-    if (search.trim() === '') void repo.prepareSearch().catch(() => undefined);
   } catch (error) {
     set({ status: 'error' });
     report(error);
+  }
+}
+
+/**
+ * The plain list reads only short list rows; a search reads every summary's text. The search box
+ * asks for that read when it gets the focus, so the first keystroke need not wait for it, and a
+ * save, rename or import (each refreshes the list) reads nothing more than the rows.
+ */
+export async function prepareExperimentSearch(): Promise<void> {
+  try {
+    await (await repository()).prepareSearch();
+  } catch {
+    // The search itself reads what it needs and reports a failure.
   }
 }
 

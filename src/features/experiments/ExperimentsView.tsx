@@ -8,7 +8,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ExperimentSummary } from '../../storage';
-import { askForPersistentStorage, refreshExperiments, useExperiments } from '../../state/experimentsStore';
+import {
+  askForPersistentStorage,
+  prepareExperimentSearch,
+  refreshExperiments,
+  useExperiments,
+} from '../../state/experimentsStore';
 import { openExperiment, rerunExperiment } from '../../state/experimentOpenActions';
 import { compareSaved, togglePicked } from '../../state/experimentComparisonActions';
 import {
@@ -116,6 +121,7 @@ export function ExperimentsView({ onOpened }: { onOpened: () => void }) {
           data-testid="experiments.search"
           aria-label="Search experiments"
           onChange={(e) => void refreshExperiments(e.target.value)}
+          onFocus={() => void prepareExperimentSearch()}
         />
         <button type="button" data-testid="experiments.export-all" onClick={() => void exportExperiments()}>
           Export all (JSON)
