@@ -38,6 +38,7 @@ import {
   type LayerContext,
 } from './layerAnalysis';
 import type { InternalsResult, ModelInternals } from './modelInternals';
+import { WindowStatesCache } from './windowStatesCache';
 import type {
   ApproximationScore,
   BigramAnalyzeResult,
@@ -67,6 +68,12 @@ const CONTEXT_ONE_CACHE_FLOATS = 8 * 1024 * 1024;
 const MAX_TABLE_ROWS = 4096;
 /** Full-context logits held at once while comparing a long text (floats; ~32 MB). */
 const CHUNK_LOGITS_FLOATS = 8 * 1024 * 1024;
+/**
+ * The comparison's windows (hidden states and logits) kept for the layer view (floats; ~32 MB:
+ * ~840 tokens of sotu-gpt). Only its first chunk's are kept, so the arrays they view stay at
+ * one chunk's (CHUNK_LOGITS_FLOATS of logits and the hidden states).
+ */
+const WINDOW_STATES_FLOATS = 8 * 1024 * 1024;
 
 /** A selected position's answer, by the stretch its rows came from (layerContextKey), the position and top-k. */
 function selectedKey(rowsKey: string, position: number, topK: number): string {
@@ -88,6 +95,12 @@ export class BigramAnalyzer {
   private layerModel: Promise<RunnableModel> | null = null;
   /** The KV cache of [start] alone (CPU copies), which every context-1 row continues; null without past inputs. */
   private startPast: Promise<Record<string, Tensor> | null> | null = null;
+  /**
+   * The last compared text's windows as its full-context forward ran them (every hidden state
+   * and the logits), which the layer view copies instead of running them again; only where the
+   * layer view runs the loaded session itself.
+   */
+  private readonly windowStates = new WindowStatesCache(WINDOW_STATES_FLOATS);
 
   constructor(
     private readonly runnable: RunnableModel,
@@ -113,6 +126,39 @@ export class BigramAnalyzer {
       this.layerModel = null;
       throw error;
     }
+  }
+
+  /** The comparison's windows, where the layer view runs the very session they came from. */
+  private windowStatesFor(internals: ModelInternals): WindowStatesCache | undefined {
+    return internals.outputsAdded ? undefined : this.windowStates;
+  }
+
+  /**
+   * Full-context logits for sequence indices [fromIndex, seq.length). Where the loaded session
+   * outputs the residual stream, the windows' hidden states are read too and (`keepWindows`)
+   * kept for the layer view: the same forwards, so the logits are the same, bit for bit.
+   */
+  private async fullContextLogits(
+    seq: readonly number[],
+    fromIndex: number,
+    keepWindows: boolean,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
+    const read = this.internals();
+    const windowCache = read.ok ? this.windowStatesFor(read.internals) : undefined;
+    if (!read.ok || !windowCache)
+      return (await forwardAll(this.runnable, seq, { fromPosition: fromIndex, signal })).logits;
+    const { internals } = read;
+    const hidden = await collectHiddenStates(this.runnable, seq, internals.layerCount, {
+      firstIndex: fromIndex,
+      layers: Array.from({ length: internals.layerCount + 1 }, (_, l) => l),
+      withLogits: true,
+      outputNames: internals.hiddenStateNames,
+      signal,
+      windowCache,
+      keepWindows,
+    });
+    return hidden.logits!;
   }
 
   internals(): InternalsResult {
@@ -277,14 +323,17 @@ export class BigramAnalyzer {
     const rows: BigramPositionComparison[] = [];
     let computed = 0;
     let batches = 0;
+    this.windowStates.clear();
     for (let c = 0; c < chunks; c++) {
       const from = c * chunk;
       const to = Math.min(ids.length, from + chunk);
       // Sequence index p + 1 holds the prediction after text token p.
-      const full = await forwardAll(this.runnable, [this.startTokenId, ...ids.slice(0, to)], {
-        fromPosition: from + 1,
-        signal: options.signal,
-      });
+      const fullLogits = await this.fullContextLogits(
+        [this.startTokenId, ...ids.slice(0, to)],
+        from + 1,
+        c === 0,
+        options.signal,
+      );
       options.onProgress?.({ phase: 'full-context', done: c + 1, total: chunks });
       const rowsById = new Map<number, Float32Array>();
       const run = await this.contextOneLogits(ids.slice(from, to), {
@@ -297,7 +346,7 @@ export class BigramAnalyzer {
         ids,
         from,
         to,
-        fullRow: (p) => full.logits.subarray((p - from) * vocab, (p - from + 1) * vocab),
+        fullRow: (p) => fullLogits.subarray((p - from) * vocab, (p - from + 1) * vocab),
         bigramRow: (id) => rowsById.get(id)!,
         vocabSize: vocab,
         signal: options.signal,
@@ -528,6 +577,7 @@ export class BigramAnalyzer {
         plan.stretch,
         position,
         options,
+        this.windowStatesFor(plan.internals),
       );
       this.selectedWindow = { key: plan.key, hidden };
     }
@@ -541,7 +591,7 @@ export class BigramAnalyzer {
    * Per-layer statistics at one position and over the text (logit lens, KL, recall, cosines,
    * covariance). The statistics over the stretch are kept, so another position in the same
    * stretch of the same text costs only its own L + 1 lens rows; a window `lensSelected` just
-   * read for this stretch is not run again.
+   * read for this stretch, or one the comparison of this text ran, is not run again.
    */
   async lens(params: LensParams, options: BigramCallOptions = {}): Promise<LensResult> {
     const started = performance.now();
@@ -560,6 +610,7 @@ export class BigramAnalyzer {
         plan.lensPositions,
         options,
         known,
+        this.windowStatesFor(plan.internals),
       );
       this.layerContext = context;
       this.selectedWindow = null;
@@ -605,6 +656,7 @@ export class BigramAnalyzer {
     this.layerContext = null;
     this.selectedWindow = null;
     this.lastSelected = null;
+    this.windowStates.clear();
     // The engine resets on unload: the second session goes with the model.
     const layerModel = this.layerModel;
     this.layerModel = null;

@@ -4,10 +4,11 @@
  * whole stretch's read gives, and the stretch analysis that reuses it gives what a fresh
  * analysis (the path without it) gives, bit for bit.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNodeRuntime } from './nodeRuntime';
 import { Engine } from './engine';
 import { analysedStretch, collectHiddenStates, type HiddenStates } from './layerAnalysis';
+import type { LensResult } from '../protocol/bigram';
 
 // Long enough for several windows of the stretch (sotu-gpt's window is 256 tokens).
 const TEXT = Array.from(
@@ -124,5 +125,84 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
     expect((await analyzer.lens({ ...params, position: 310 })).selected).toEqual(other.selected);
     expect((await analyzer.lens({ ...params, position: 320 })).selected).toEqual(third.selected);
     expect(third.selected.position).toBe(320);
+  });
+
+  /** A lens answer without its timing. */
+  function numbers(result: LensResult): Omit<LensResult, 'elapsedMs'> {
+    const { elapsedMs: _elapsed, ...rest } = result;
+    return rest;
+  }
+
+  /** The table, then the whole view, and how many forwards the loaded session ran for each. */
+  async function click(params: { ids: number[]; position: number; lensPositions: number }) {
+    const analyzer = engine.bigramAnalyzer();
+    const forward = vi.spyOn(engine['require']().runnable.model, 'forward');
+    try {
+      const table = await analyzer.lensSelected(params);
+      const tableForwards = forward.mock.calls.length;
+      const whole = await analyzer.lens(params);
+      return { table, whole, tableForwards, wholeForwards: forward.mock.calls.length };
+    } finally {
+      forward.mockRestore();
+    }
+  }
+
+  it("after the comparison, the layer view copies the comparison's windows: the same numbers, fewer forwards", async () => {
+    const analyzer = engine.bigramAnalyzer();
+    const params = { ids, position: 300, lensPositions: 8 };
+    analyzer.reset();
+    const fresh = await click(params);
+    // Without the comparison: the table's window, then the stretch's three others.
+    expect([fresh.tableForwards, fresh.wholeForwards]).toEqual([1, 4]);
+
+    analyzer.reset();
+    const compared = await analyzer.analyze(ids);
+    // Every window of the comparison (its text fits the budget), dropped with the model (reset on unload).
+    expect(analyzer['windowStates'].size).toBe(Math.ceil((ids.length + 1 - 256) / 128) + 1);
+    const reused = await click(params);
+    expect(reused.table.selected).toEqual(fresh.table.selected);
+    expect(numbers(reused.whole)).toEqual(numbers(fresh.whole));
+    // The stretch's windows [0, 256), [128, 384), [256, 512) are the comparison's too; its
+    // last one ends where the stretch ends, not where the text does, so it runs.
+    expect([reused.tableForwards, reused.wholeForwards]).toEqual([0, 1]);
+    analyzer.reset();
+    expect(analyzer['windowStates'].size).toBe(0);
+
+    // The comparison's own numbers are those of its previous forward (forwardAll, no hidden states kept).
+    analyzer.reset();
+    vi.spyOn(analyzer as unknown as { windowStatesFor: () => undefined }, 'windowStatesFor').mockReturnValue(undefined);
+    try {
+      const before = await analyzer.analyze(ids);
+      expect(before.rows).toEqual(compared.rows);
+      expect(analyzer['windowStates'].size).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
+  it('a window of the comparison with one id changed, or shifted by one, is run again, not copied', async () => {
+    const analyzer = engine.bigramAnalyzer();
+    const params = { ids, position: 300, lensPositions: 8 };
+    analyzer.reset();
+    const fresh = await click(params);
+
+    // Text position 127 is sequence index 128: the first id of window [128, 384), which holds
+    // position 300, and one of window [0, 256)'s; window [256, 512) does not hold it.
+    const changed = ids.slice();
+    changed[127] = ids[127] === ids[126] ? ids[125] : ids[126];
+    expect(changed[127]).not.toBe(ids[127]);
+    analyzer.reset();
+    await analyzer.analyze(changed);
+    const afterChanged = await click(params);
+    expect(afterChanged.table.selected).toEqual(fresh.table.selected);
+    expect(numbers(afterChanged.whole)).toEqual(numbers(fresh.whole));
+    expect([afterChanged.tableForwards, afterChanged.wholeForwards]).toEqual([1, 3]);
+
+    // One token more in front: every window holds the ids one index later.
+    analyzer.reset();
+    await analyzer.analyze([ids[0], ...ids]);
+    const afterShifted = await click(params);
+    expect(numbers(afterShifted.whole)).toEqual(numbers(fresh.whole));
+    expect([afterShifted.tableForwards, afterShifted.wholeForwards]).toEqual([1, 4]);
   });
 });

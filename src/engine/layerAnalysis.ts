@@ -4,13 +4,14 @@
  * per layer at the selected position, KL to the final distribution, Pearson r of surprisals,
  * recall@k of the current token, cosine curves and the covariance similarity (core/bigram).
  * The selected position's table can come first from the one window that holds it
- * (`selectedWindowStates`); the stretch's analysis then reuses that window's rows.
+ * (`selectedWindowStates`); the stretch's analysis then reuses that window's rows. Windows the
+ * bigram comparison already ran over the same ids (windowStatesCache.ts) are copied, not run.
  */
 import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { cosineCurves, logitLens, pearson, rankOf, recallAtK, scoreAgainstRows, type Matrix } from '../core/bigram';
 import { planSlidingWindows } from '../core/context/slidingWindow';
 import { klDivergenceNats, softmax } from '../core/distribution';
-import { EngineError, throwIfCancelled } from './errors';
+import { cancellationPoint, EngineError } from './errors';
 import { covarianceGraphFor, covarianceSimilarities } from './covarianceStatistics';
 import { lensGraphFor, lensStatisticsInJs, lensStatisticsOnGraph, type LensInputs } from './lensStatistics';
 import { checkIds, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
@@ -18,16 +19,10 @@ import { forwardAndRead } from './onnxRuntimeQueue';
 import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from '../protocol/bigram';
 import { topProbabilities, type BigramCallOptions } from './analysisShared';
 import type { ModelInternals } from './modelInternals';
+import type { HiddenStates, WindowStatesCache } from './windowStatesCache';
 
-export interface HiddenStates {
-  /** Sequence indices [firstIndex, firstIndex + count). */
-  firstIndex: number;
-  count: number;
-  /** Layer → [count × d] row-major. */
-  layers: Map<number, Float32Array>;
-  /** Final logits rows [count × V], when asked for. */
-  logits: Float32Array | null;
-}
+// Defined beside the window cache, which holds them (one direction of import, no cycle).
+export type { HiddenStates } from './windowStatesCache';
 
 /** Reads hidden states (and optionally logits) for sequence indices [firstIndex, seq.length). */
 export async function collectHiddenStates(
@@ -53,6 +48,13 @@ export async function collectHiddenStates(
      * makes sure `seq` is the same, so the window plan and every row are too.
      */
     known?: HiddenStates;
+    /**
+     * Windows whose rows are held there (same start, end and ids, from the same session) are
+     * copied from it instead of run.
+     */
+    windowCache?: WindowStatesCache;
+    /** The rows of the windows that run are offered to `windowCache` too (the bigram comparison's forward). */
+    keepWindows?: boolean;
   },
 ): Promise<HiddenStates> {
   checkIds(seq, runnable.vocabSize);
@@ -69,28 +71,31 @@ export async function collectHiddenStates(
   let logits: Float32Array | null = null;
   const vocab = runnable.vocabSize;
   const known = options.known;
+  const withLogits = options.withLogits ?? false;
   for (const [index, window] of windows.entries()) {
-    throwIfCancelled(options.signal, 'Reading the hidden states');
+    await cancellationPoint(options.signal, 'Reading the hidden states');
     const from = Math.max(window.keepFrom, firstIndex);
-    if (
+    const reused =
       known &&
       known.firstIndex === from &&
       known.firstIndex + known.count === window.end &&
       options.layers.every((l) => known.layers.has(l)) &&
-      (!options.withLogits || known.logits)
-    ) {
+      (!withLogits || known.logits)
+        ? known
+        : (options.windowCache?.rows(seq, window, from, options.layers, withLogits) ?? null);
+    if (reused) {
       for (const layer of options.layers) {
-        const rows = known.layers.get(layer)!;
+        const rows = reused.layers.get(layer)!;
         let target = layers.get(layer);
         if (!target) {
-          target = new Float32Array(count * (rows.length / known.count));
+          target = new Float32Array(count * (rows.length / reused.count));
           layers.set(layer, target);
         }
-        target.set(rows, (from - firstIndex) * (rows.length / known.count));
+        target.set(rows, (from - firstIndex) * (rows.length / reused.count));
       }
-      if (options.withLogits) {
+      if (withLogits) {
         logits ??= new Float32Array(count * vocab);
-        logits.set(known.logits!, (from - firstIndex) * vocab);
+        logits.set(reused.logits!, (from - firstIndex) * vocab);
       }
       options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
       continue;
@@ -124,8 +129,13 @@ export async function collectHiddenStates(
           (from - firstIndex) * d,
         );
       }
-      if (options.withLogits) {
+      if (withLogits) {
         const values = await logitsAsFloat32(outputs.logits);
+        if (outputs.logits.dims[2] !== vocab)
+          throw new EngineError(
+            'runtime',
+            `The model produced ${outputs.logits.dims[2]} logits per position, expected ${vocab}.`,
+          );
         logits ??= new Float32Array(count * vocab);
         logits.set(
           values.subarray((from - window.start) * vocab, (window.end - window.start) * vocab),
@@ -133,9 +143,29 @@ export async function collectHiddenStates(
         );
       }
     });
+    if (options.keepWindows)
+      options.windowCache?.put(seq, window, rowsOfWindow(layers, logits, firstIndex, count, from, window.end));
     options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
   }
   return { firstIndex, count, layers, logits };
+}
+
+/** Views of the rows [from, end) of arrays that hold `count` rows from sequence index `firstIndex` on. */
+function rowsOfWindow(
+  layers: Map<number, Float32Array>,
+  logits: Float32Array | null,
+  firstIndex: number,
+  count: number,
+  from: number,
+  end: number,
+): HiddenStates {
+  const view = (values: Float32Array) => {
+    const width = values.length / count;
+    return values.subarray((from - firstIndex) * width, (end - firstIndex) * width);
+  };
+  const picked = new Map<number, Float32Array>();
+  for (const [layer, values] of layers) picked.set(layer, view(values));
+  return { firstIndex: from, count: end - from, layers: picked, logits: logits && view(logits) };
 }
 
 /** Up to `n` evenly spread integers in [0, count). */
@@ -182,7 +212,7 @@ function stretchHiddenStates(
   ids: readonly number[],
   stretch: { first: number; count: number },
   options: BigramCallOptions,
-  part: { onlyPosition?: number; known?: HiddenStates },
+  part: { onlyPosition?: number; known?: HiddenStates; windowCache?: WindowStatesCache },
 ): Promise<HiddenStates> {
   const L = internals.layerCount;
   return collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, stretch.first + stretch.count)], L, {
@@ -194,6 +224,7 @@ function stretchHiddenStates(
     outputNames: internals.hiddenStateNames,
     onlyIndex: part.onlyPosition === undefined ? undefined : part.onlyPosition + 1,
     known: part.known,
+    windowCache: part.windowCache,
   });
 }
 
@@ -210,8 +241,13 @@ export function selectedWindowStates(
   stretch: { first: number; count: number },
   position: number,
   options: BigramCallOptions,
+  /** Windows already run over the same ids in this session (the bigram comparison's). */
+  windowCache?: WindowStatesCache,
 ): Promise<HiddenStates> {
-  return stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, { onlyPosition: position });
+  return stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, {
+    onlyPosition: position,
+    windowCache,
+  });
 }
 
 /** Hidden states of the stretch and the statistics over it (the expensive part). */
@@ -225,13 +261,18 @@ export async function computeLayerContext(
   options: BigramCallOptions,
   /** The selected position's window, read first for the table (`selectedWindowStates` of this stretch). */
   known?: HiddenStates,
+  /** Windows already run over the same ids in this session (the bigram comparison's). */
+  windowCache?: WindowStatesCache,
 ): Promise<LayerContext> {
   const { first, count } = stretch;
   const n = ids.length;
   const L = internals.layerCount;
   const d = internals.hiddenSize;
   const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
-  const hidden = await stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, { known });
+  const hidden = await stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, {
+    known,
+    windowCache,
+  });
   const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));
   const currentIds = ids.slice(first, first + count);
   const nextIds = currentIds.map((_, k) => (first + k + 1 < n ? ids[first + k + 1] : null));
