@@ -34,6 +34,18 @@ describe('probeBrowserBackend', () => {
     });
   });
 
+  it('asks for no adapter when told not to, and still reports threading', async () => {
+    let asked = 0;
+    const gpu = { requestAdapter: async () => (asked++, { info: { vendor: 'google' } }) };
+    const scope = { navigator: { gpu, hardwareConcurrency: 2 }, crossOriginIsolated: true };
+    const report = await probeBrowserBackend(scope, { adapter: false });
+    expect(asked).toBe(0);
+    expect(report).toMatchObject({ webgpuAdapter: false, crossOriginIsolated: true, hardwareConcurrency: 2 });
+    expect(chooseBackend(report, 'wasm')).toMatchObject({ backend: 'wasm', threads: 2 });
+    expect((await probeBrowserBackend(scope)).webgpuAdapter).toBe(true);
+    expect(asked).toBe(1);
+  });
+
   it('turns a failing requestAdapter into a reason', async () => {
     const gpu = {
       requestAdapter: async () => {

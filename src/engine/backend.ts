@@ -12,15 +12,24 @@ interface GpuLike {
   requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null>;
 }
 
-/** Probes the browser (window or worker) for WebGPU and threading support. */
-export async function probeBrowserBackend(scope: {
-  navigator: { gpu?: unknown; hardwareConcurrency?: number };
-  crossOriginIsolated?: boolean;
-}): Promise<BackendReport> {
+/**
+ * Probes the browser (window or worker) for WebGPU and threading support. With `adapter: false`
+ * it skips requestAdapter() (which takes a few hundred ms early in a page's life, while the
+ * browser starts its GPU process) and reports WebGPU as not probed: enough to choose WASM.
+ */
+export async function probeBrowserBackend(
+  scope: {
+    navigator: { gpu?: unknown; hardwareConcurrency?: number };
+    crossOriginIsolated?: boolean;
+  },
+  options: { adapter?: boolean } = {},
+): Promise<BackendReport> {
   const base = {
     crossOriginIsolated: scope.crossOriginIsolated === true,
     hardwareConcurrency: scope.navigator.hardwareConcurrency ?? 1,
   };
+  if (options.adapter === false)
+    return { ...base, webgpuAdapter: false, webgpuAdapterName: null, webgpuUnavailableReason: 'not probed' };
   const gpu = scope.navigator.gpu as GpuLike | undefined;
   if (!gpu) {
     return {

@@ -28,7 +28,7 @@ export interface BrowserRuntimeOptions {
 export function createBrowserRuntime(options: BrowserRuntimeOptions): EngineRuntime {
   let preparedFor: 'webgpu' | 'wasm' | null = null;
   return {
-    probeBackend: () => probeBrowserBackend(options.scope),
+    probeBackend: (probeOptions) => probeBrowserBackend(options.scope, probeOptions),
     chooseBackend,
     prepare(choice) {
       const build = choice.backend === 'webgpu' ? 'webgpu' : 'wasm';

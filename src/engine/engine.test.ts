@@ -41,6 +41,25 @@ async function loadError(engine: Engine, path: string): Promise<EngineError> {
 
 const TEXT = 'Fellow-Citizens of the Senate and House of Representatives: the state of the Union. 日本 😀 café\n';
 
+describe('Engine.load and the backend probe', () => {
+  it('loads on WASM without waiting for a WebGPU adapter (slow while a browser starts its GPU process)', async () => {
+    const node = createNodeRuntime();
+    const asked: ({ adapter?: boolean } | undefined)[] = [];
+    const engine = new Engine({
+      ...node,
+      probeBackend: (options) => {
+        asked.push(options);
+        // An adapter probe that never answers: a load that waited for it would time out.
+        return options?.adapter === false ? node.probeBackend(options) : new Promise(() => undefined);
+      },
+    });
+    const info = await engine.load({ source: { kind: 'embedded', id: 'sotu-gpt' }, backend: 'wasm', dtype: 'auto' });
+    expect(info.key).toBe('embedded:sotu-gpt');
+    expect(asked).toEqual([{ adapter: false }]);
+    await engine.unload();
+  });
+});
+
 describe('Engine on sotu-gpt (Node)', () => {
   const engine = new Engine(createNodeRuntime());
 

@@ -49,7 +49,8 @@ import type {
 
 /** What differs between the browser worker and Node. */
 export interface EngineRuntime {
-  probeBackend(): Promise<BackendReport>;
+  /** With `adapter: false`, only what choosing WASM needs (threads): no WebGPU adapter is asked for. */
+  probeBackend(options?: { adapter?: boolean }): Promise<BackendReport>;
   chooseBackend(report: BackendReport, preference: BackendPreference): BackendChoice;
   /** Called once, before the first session: set threads and wasm paths. */
   prepare(choice: BackendChoice): void;
@@ -132,7 +133,13 @@ export class Engine {
     options.signal?.addEventListener('abort', forward);
     try {
       const started = performance.now();
-      const choice = this.runtime.chooseBackend(await this.probe(), params.backend);
+      // Choosing WASM needs no WebGPU adapter: such a load does not wait for requestAdapter(),
+      // slow while the browser starts its GPU process, as on a page's first load.
+      const report =
+        params.backend === 'wasm'
+          ? (this.report ?? (await this.runtime.probeBackend({ adapter: false })))
+          : await this.probe();
+      const choice = this.runtime.chooseBackend(report, params.backend);
       this.runtime.prepare(choice);
       const resolved = this.runtime.resolveSource(params.source);
       let vocabulary: Vocabulary | null = null;
