@@ -1,36 +1,11 @@
-// First: the worker, the default model's load and the precomputed first view start (startEarly.ts).
-import { engineStarted, testApi } from './app/startEarly';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
-import { installTestApi } from './app/testApi';
-import './app/app.css';
-import { startOfflineApp } from './state/offlineApp';
-import { applyShareLinkFromLocation } from './state/shareLinkActions';
-import { applyDemoLinkFromLocation } from './state/demoScriptFileActions';
-import { restoreLabDraft, startLabDraftAutosave } from './state/nextTokenDraftActions';
+// The page's entry, kept tiny on purpose: it starts the engine worker at once (earlyWorker.ts), so
+// the worker's bundle downloads and compiles beside the app's, then loads the app (startApp.tsx).
+import { testApi } from './app/testApiFlag';
+import { startEarlyWorker } from './worker/earlyWorker';
 
-/** A demo link (#demo=…) opens its script at its start; otherwise a share link (#share=…) is applied. */
-const applyLinkFromLocation = async () => (await applyDemoLinkFromLocation()) || (await applyShareLinkFromLocation());
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
-// A share link (#share=…) is applied once the default model is up; otherwise the tree of
-// continuations explored last time comes back. Autosave starts after, so it cannot
-// overwrite the kept tree with the empty one of a fresh start.
-void engineStarted
-  .then(applyLinkFromLocation)
-  .then((shared) => (shared ? false : restoreLabDraft()))
-  .finally(() => {
-    startLabDraftAutosave();
-    // A link pasted into this tab's address bar changes only the hash (no reload).
-    window.addEventListener('hashchange', () => void applyLinkFromLocation());
-    // The production build saves itself for offline use (a service worker; src/state/offlineApp.ts),
-    // once the first model is up: installing it fetches the app's files, which a cold start should
-    // not wait behind. A page the worker already controls is served by it from the first request.
-    void startOfflineApp();
-  });
-if (testApi) installTestApi();
+startEarlyWorker({ testApi });
+import('./app/startApp').catch((error: unknown) => {
+  const root = document.getElementById('root');
+  if (root)
+    root.textContent = `Tokenscope could not be loaded (${error instanceof Error ? error.message : String(error)}). Reload the page to try again.`;
+});

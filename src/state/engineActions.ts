@@ -6,8 +6,9 @@
 import { sourceLabel } from '../protocol/modelSources';
 import { EngineCallError, EngineClient, WorkerRestartedError } from '../worker/client';
 import { createEngineWorker } from '../worker/createEngineWorker';
+import { takeEarlyWorker } from '../worker/earlyWorker';
 import { engineClient, hasEngineClient, setEngineClient } from './engineClient';
-import { resetLabForModel, restoreLab, scheduleAnalysis } from './nextTokenActions';
+import { refreshAnalysis, resetLabForModel, restoreLab, scheduleAnalysis } from './nextTokenActions';
 import { useSession, type ModelSelection } from './sessionStore';
 import { storeSettings, storeText, type Settings } from './settings';
 import { messageOf } from '../core/messageOf';
@@ -30,16 +31,19 @@ export async function startEngine(options: { testApi: boolean; selection?: Model
   if (hasEngineClient()) return;
   setEngineClient(
     new EngineClient({
-      createWorker: () => createEngineWorker({ testApi: options.testApi }),
+      // The worker the page's entry started, if it is still waiting; a restart makes a new one.
+      createWorker: () => takeEarlyWorker() ?? createEngineWorker({ testApi: options.testApi }),
       onHealth: (health) => set({ workerHealth: health }),
       onRestart: (reason) => void recoverFromRestart(reason),
     }),
   );
-  await probeBackend();
-  // A model the user picked while the backend was probed (a folder, a Hub id) wins over the
-  // start-up default: loading the default now would abort the user's load.
-  if (loadController || get().model) return;
+  // The probe and the default model's load are asked for at once, not the load after the
+  // probe's reply: that reply waits for the main thread, busy with the first render, while the
+  // worker answers calls in order and the load uses that same probe. A model the user
+  // picks meanwhile (a folder, a Hub id) cancels the default's load, as any newer load does.
+  const probed = probeBackend();
   await loadModel(options.selection ?? DEFAULT_SELECTION);
+  await probed;
 }
 
 async function probeBackend(): Promise<void> {
@@ -117,8 +121,10 @@ export async function loadModel(selection: ModelSelection): Promise<boolean> {
     resetLabForModel();
     // The analysis starts without waiting for the vocabulary's reply (a round trip saved): the
     // worker answers in order, so the vocabulary is in the store before the analysis's replies.
+    // It starts now, not on a timer: its first call then goes out before React renders the new
+    // model (a timer would fire after that render, tens of ms on a page's first load).
     const vocabulary = engineClient().call('vocabulary', {});
-    scheduleAnalysis(0);
+    void refreshAnalysis();
     set({ vocabulary: await vocabulary });
     void refreshCachedModels();
     return true;
