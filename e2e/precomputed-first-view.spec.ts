@@ -71,6 +71,9 @@ test('the default text shows its precomputed analysis at once, labelled, then th
     await expect(app.bars).toHaveCount(20);
     await expect(page.getByTestId('text.chip').first()).toBeVisible();
     expect(await marks(page)).toEqual(['tokenscope:first-distribution']);
+    // The load shows its progress in the header, not in the picker (which would open and close around the view).
+    await expect(page.getByTestId('model.picker')).toHaveCount(0);
+    await expect(app.currentModel).toHaveText(new RegExp(`^loading ${DEFAULT_MODEL}`));
     // Nothing that needs the model happens: a bar appends nothing, a chip selects nothing.
     await app.bars.first().click();
     await page.getByTestId('text.chip').nth(2).click();
@@ -185,7 +188,9 @@ test('a share link, another text, a kept tree or another model never show the pr
       await otherApp.open({ backend: 'wasm' });
       await expect(otherApp.chart).toHaveAttribute('data-status', 'precomputed');
       if (change === 'model') {
-        // The picker takes another model once this load is cancelled: the view goes with the load.
+        // The picker (opened: the precomputed view keeps it closed) takes another model once this
+        // load is cancelled: the view goes with the load.
+        await otherApp.openModels();
         await other.getByTestId('load.cancel').click();
         await expect(other.getByTestId('distribution.precomputed')).toHaveCount(0);
         await otherApp.openModels();

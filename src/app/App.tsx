@@ -14,6 +14,8 @@ import { CorpusView } from '../features/corpus/CorpusView';
 import { BatchView } from '../features/batch/BatchView';
 import { useKeySpace } from '../state/keySpaceStore';
 import { useSession } from '../state/sessionStore';
+import { useFirstView } from '../state/nextTokenFirstView';
+import type { LoadProgress } from '../protocol/model';
 import { showView, useView, VIEWS, VIEW_IDS, type View } from '../state/viewStore';
 import { togglePresenting, usePresenter } from '../state/presenterStore';
 import { usePresenterKeys } from '../features/presenter/usePresenterKeys';
@@ -27,6 +29,12 @@ import { DemoScriptPanel } from '../features/demo/DemoScriptPanel';
 import { DemoStrip } from '../features/demo/DemoStrip';
 
 type Panel = 'models' | 'settings' | 'demo' | null;
+
+/** " · 45%" of the bytes a load has read, or nothing before the sizes are known. */
+function percentLoaded(progress: LoadProgress | null): string {
+  if (!progress || progress.totalBytes <= 0) return '…';
+  return ` · ${Math.floor((100 * progress.loadedBytes) / progress.totalBytes)}%`;
+}
 
 /** Memoised: opening Models or Settings re-renders the header and the side panel, not the view (which may hold a long text). */
 const MainView = memo(function MainView({ view }: { view: View }) {
@@ -75,7 +83,11 @@ export function App() {
     if (presenting) setPanel(null);
   }, [presenting]);
   const toggle = (next: Panel) => setPanel((current) => (current === next ? null : next));
-  const showPicker = panel === 'models' || loading.status !== 'idle';
+  // A load opens the picker (its progress, Cancel, an error) unless the lab shows the
+  // precomputed first view, which says the model is loading: on a page's first load the panel
+  // would open and close around it, reflowing the view twice while the model starts.
+  const firstViewShown = useFirstView((s) => s.shown !== null);
+  const showPicker = panel === 'models' || (loading.status !== 'idle' && !firstViewShown);
   return (
     <div className="app">
       <header className="app__header">
@@ -83,7 +95,9 @@ export function App() {
         <span className="app__model" data-testid="model.current" data-model={model?.key ?? ''}>
           {model
             ? `${model.label} · vocab ${model.vocabSize.toLocaleString('en-US')} · context ${model.contextTokens}`
-            : 'no model yet'}
+            : loading.status === 'loading' && loading.target
+              ? `loading ${loading.target}${percentLoaded(loading.progress)}`
+              : 'no model yet'}
         </span>
         <BackendBadge />
         <OfflineBadge />
