@@ -15,6 +15,11 @@ import { newReturningContext } from '../lib/returningVisitor';
 
 /** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */
 const STEP_RUNS = 15;
+/**
+ * Page loads, each side (app and bare transformers.js alternated): one cold load spreads over
+ * ±15% from run to run on this machine, too much for a ratio held to 1.2× from 3 runs.
+ */
+const PAGE_LOAD_RUNS = 7;
 
 /** ms from navigation start: to the first distribution on screen, and to the live model's first. */
 interface PageLoadMs {
@@ -226,7 +231,7 @@ export async function runBrowserBench(
     // Cold: a fresh context has an empty HTTP cache, Cache Storage and compiled-wasm cache.
     const coldFirst: number[] = [];
     const coldLive = await pair(
-      3,
+      PAGE_LOAD_RUNS,
       0,
       async () => {
         const context = await newReturningContext(browser);
@@ -272,7 +277,7 @@ export async function runBrowserBench(
     if (barePage) await timeToBareFirstForward(barePage, baselineUrl!);
     const warmFirst: number[] = [];
     const warmLive = await pair(
-      3,
+      PAGE_LOAD_RUNS,
       0,
       async () => {
         const times = await timeToFirstDistribution(page, url);
