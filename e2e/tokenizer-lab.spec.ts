@@ -5,13 +5,13 @@ import { DEFAULT_MODEL, HUB_URL, pasteText, SECOND_DEFAULT_MODEL, TokenscopePage
 const TEXT = 'Tokenizers cut 12345 apples 😀 in 2024, naïve café!';
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
+/** Checks exactly these tokenizers, each found by its id (the loaded model's option joins the list at the top once the model is up). */
 async function selectOnly(page: Page, ids: string[]): Promise<void> {
   const options = page.getByTestId('tokenizers.option');
   await expect(options.first()).toBeVisible();
-  for (const option of await options.all()) {
-    const id = await option.getAttribute('data-tokenizer');
-    await option.locator('input').setChecked(ids.includes(id!));
-  }
+  const listed = await options.evaluateAll((all) => all.map((option) => option.getAttribute('data-tokenizer')!));
+  for (const id of listed)
+    await page.locator(`[data-testid="tokenizers.option"][data-tokenizer="${id}"] input`).setChecked(ids.includes(id));
 }
 
 test.describe('tokenizer lab', () => {
@@ -154,6 +154,7 @@ test.describe('tokenizer lab', () => {
     );
     const app = new TokenscopePage(page);
     await app.open({ backend: 'wasm' });
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
     await page.getByTestId('nav.view.tokenizers').click();
     await selectOnly(page, ['gpt2', 'gemma-3']);
     await page.getByTestId('tokenizers.text').fill('hello world');
