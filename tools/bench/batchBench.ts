@@ -59,7 +59,7 @@ export async function runBatchBrowserBench(appUrl: string, chromiumPath: string,
     const page = await (await newReturningContext(browser)).newPage();
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
     await page.waitForFunction(
-      () => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().model !== undefined,
+      () => (window.__tokenscope?.state().model ?? null) !== null && window.__tokenscope?.state().model !== undefined,
       undefined,
       { polling: 50, timeout: 180_000 },
     );

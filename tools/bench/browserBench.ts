@@ -417,7 +417,7 @@ export async function runExperimentsBench(appUrl: string, chromiumPath: string):
   try {
     const page = await (await newReturningContext(browser)).newPage();
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-    await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, { timeout: 180_000 });
+    await page.waitForFunction(() => (window.__tokenscope?.state().model ?? null) !== null, null, { timeout: 180_000 });
     const storage = await page.evaluate(() => window.__tokenscope!.benchmarkStorage(1_000, 25));
     const row = (name: string, median: number): Figure => ({
       name,

@@ -57,7 +57,7 @@ function switchToExperiments(page: Page): Promise<TabSwitch> {
 
 async function openApp(page: Page, appUrl: string): Promise<void> {
   await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-  await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, { timeout: 180_000 });
+  await page.waitForFunction(() => (window.__tokenscope?.state().model ?? null) !== null, null, { timeout: 180_000 });
   await page.waitForTimeout(1_000); // the model load's last renders settle
 }
 

@@ -18,7 +18,9 @@ const WARMUP_QUERIES = 3;
 async function openApp(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForFunction(
-    () => window.__tokenscope?.state().model !== null && window.__tokenscope?.state().nextToken.status === 'ready',
+    () =>
+      (window.__tokenscope?.state().model ?? null) !== null &&
+      window.__tokenscope?.state().nextToken.status === 'ready',
     null,
     { polling: 50, timeout: 180_000 },
   );

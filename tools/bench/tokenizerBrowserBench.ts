@@ -99,7 +99,7 @@ export async function runTokenizerBrowserBench(appUrl: string, text: string, chr
     figures.push(await labRowsFigure(browser, appUrl));
     const page = await browser.newPage();
     await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-    await page.waitForFunction(() => window.__tokenscope?.state().model !== null, null, {
+    await page.waitForFunction(() => (window.__tokenscope?.state().model ?? null) !== null, null, {
       polling: 50,
       timeout: 180_000,
     });
