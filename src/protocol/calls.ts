@@ -202,6 +202,14 @@ export const HEARTBEAT_INTERVAL_MS = 1000;
 /** Results with big typed arrays cross the thread boundary by transfer, not copy. */
 export function transferablesOf(result: unknown): Transferable[] {
   if (!result || typeof result !== 'object') return [];
-  const logits = (result as { logits?: unknown }).logits;
-  return logits instanceof Float32Array ? [logits.buffer as ArrayBuffer] : [];
+  // A result's logits, and those of the row `analyze` brings with `rowPosition`.
+  const { logits, row } = result as { logits?: unknown; row?: { logits?: unknown } };
+  return [logits, row?.logits]
+    .filter((values): values is Float32Array => values instanceof Float32Array && ownsItsBuffer(values))
+    .map((values) => values.buffer as ArrayBuffer);
+}
+
+/** Only an array that is its whole buffer is moved: a view into something larger the worker keeps is copied. */
+function ownsItsBuffer(values: Float32Array): boolean {
+  return values.byteOffset === 0 && values.byteLength === values.buffer.byteLength;
 }

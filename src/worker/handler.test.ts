@@ -149,6 +149,40 @@ describe('request handler', () => {
     expect(sent[0].transfer).toEqual([logits.buffer]);
   });
 
+  it('transfers the row an analysis brings, but copies logits that are a view into a larger buffer', async () => {
+    const { sent, send } = recorder();
+    const row = new Float32Array(4);
+    const kept = new Float32Array(8);
+    const handler = createRequestHandler(
+      fakeService({
+        analyze: () => ({
+          startTokenId: 0,
+          positions: [],
+          nextEntropyNats: 1,
+          reusedPositions: 0,
+          computedTokens: 1,
+          windowCount: 1,
+          windowTokens: 256,
+          elapsedMs: 1,
+          row: { logits: row, vocabSize: 4, position: 0, contextTokens: 1 },
+        }),
+        step: () => ({
+          logits: kept.subarray(4),
+          vocabSize: 4,
+          contextTokens: 1,
+          reusedTokens: 0,
+          computedTokens: 1,
+          elapsedMs: 1,
+        }),
+      }),
+      send,
+    );
+    await handler.handle({ type: 'request', id: 4, kind: 'analyze', params: { ids: [1], rowPosition: 1 } });
+    expect(sent[0].transfer).toContain(row.buffer);
+    await handler.handle({ type: 'request', id: 5, kind: 'step', params: { ids: [1] } });
+    expect(sent[1].transfer).toEqual([]);
+  });
+
   it('cancels a running request: the request ends with a cancelled error, the cancel with a result', async () => {
     const { sent, send } = recorder();
     const started = deferred<void>();

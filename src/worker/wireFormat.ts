@@ -110,14 +110,8 @@ export function encodeResult(kind: CallKind, result: unknown): { wire: unknown; 
   if (kind === 'analyze') {
     const { positions, ...rest } = result as AnalyzeReply;
     const packed = packPositions(positions);
-    // The row's logits are the engine's own copy (`row` slices a kept row): moved, not cloned,
-    // unless they are a view into something larger that the worker keeps.
-    const logits = rest.row?.logits;
-    const rowBuffer = logits && logits.byteLength === logits.buffer.byteLength ? [logits.buffer as ArrayBuffer] : [];
-    return {
-      wire: { ...rest, packedPositions: packed },
-      transfer: [packed.columns.buffer as ArrayBuffer, ...rowBuffer],
-    };
+    // The row's logits (with `rowPosition`) are moved by transferablesOf, like any result's.
+    return { wire: { ...rest, packedPositions: packed }, transfer: [packed.columns.buffer as ArrayBuffer] };
   }
   return { wire: result, transfer: [] };
 }
