@@ -134,9 +134,10 @@ export class BigramAnalyzer {
   }
 
   /**
-   * Full-context logits for sequence indices [fromIndex, seq.length). Where the loaded session
-   * outputs the residual stream, the windows' hidden states are read too and (`keepWindows`)
-   * kept for the layer view: the same forwards, so the logits are the same, bit for bit.
+   * Full-context logits for sequence indices [fromIndex, seq.length). With `keepWindows`, where
+   * the loaded session outputs the residual stream, the windows' hidden states are read too and
+   * kept for the layer view: the same forwards, so the logits are the same, bit for bit. Without
+   * it (a later chunk, whose windows are not kept) only the logits are read.
    */
   private async fullContextLogits(
     seq: readonly number[],
@@ -145,7 +146,7 @@ export class BigramAnalyzer {
     signal?: AbortSignal,
   ): Promise<Float32Array> {
     const read = this.internals();
-    const windowCache = read.ok ? this.windowStatesFor(read.internals) : undefined;
+    const windowCache = read.ok && keepWindows ? this.windowStatesFor(read.internals) : undefined;
     if (!read.ok || !windowCache)
       return (await forwardAll(this.runnable, seq, { fromPosition: fromIndex, signal })).logits;
     const { internals } = read;
