@@ -2,7 +2,8 @@
  * The app, loaded by the page's entry (main.tsx) once it has started the engine worker. First
  * the default model's load and the precomputed first view start (startEarly.ts), then React.
  */
-import { engineStarted, testApi } from './startEarly';
+import { engineStarted } from './startEarly';
+import { testApi } from './testApiFlag';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -8,7 +8,5 @@ import { startEngine } from '../state/engineActions';
 import { startFirstView } from '../state/nextTokenFirstView';
 import { testApi } from './testApiFlag';
 
-export { testApi };
-
 export const engineStarted = startEngine({ testApi });
 startFirstView();
