@@ -117,6 +117,32 @@ test.describe('demo scripts', () => {
     expect(await playDemoToEnd(page)).toEqual(first);
   });
 
+  test('opening a demo over your own text offers it back, and putting it back can be undone', async ({ page }) => {
+    test.setTimeout(300_000);
+    const app = new TokenscopePage(page);
+    await openDemoPanel(page);
+    await app.expectDistribution();
+    const mine = 'My own paragraph, typed before the talk: the state of the Union is strong.';
+    await app.typeText(mine);
+    await openBundledDemo(page, 'temperature');
+    await expectDemoSettledAt(page, 0);
+    const notice = page.getByTestId('lab.replaced');
+    await expect(notice).toContainText('Your text was replaced by the demo');
+    await expect(app.text).not.toHaveValue(mine);
+
+    await page.getByTestId('lab.replaced.swap').click();
+    await expect(app.text).toHaveValue(mine);
+    await expect(notice).toContainText('Your text is back');
+    await app.expectDistribution();
+    // Undo: the demo's start text again; dismissing leaves it.
+    await page.getByTestId('lab.replaced.swap').click();
+    await expect(app.text).not.toHaveValue(mine);
+    await expect(notice).toContainText('Your text was replaced');
+    await page.getByTestId('lab.replaced.dismiss').click();
+    await expect(notice).toHaveCount(0);
+    await expect(app.text).not.toHaveValue(mine);
+  });
+
   test('the JSON editor names the path of each problem and applies a valid script', async ({ page }) => {
     await openDemoPanel(page);
     await page.getByTestId('demo.panel').getByText('Edit as JSON').click();

@@ -1,11 +1,12 @@
 /**
  * The demo player on a fake worker: a script played to the end, restarted and played again
  * gives the same fingerprints; going back replays to the step before; a step that cannot run
- * stops the script with its number. And the recorder turns store changes into steps.
+ * stops the script with its number. The recorder turns store changes into steps. And the lab a
+ * demo replaced can be put back (labReplacement.ts).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { demoScriptSchema, labFingerprint, type DemoScript } from '../core/demoScripts';
-import { appendStep, emptyTree } from '../core/lab/branchTree';
+import { appendStep, emptyTree, pathTokens, ROOT_ID } from '../core/lab/branchTree';
 import { EMPTY_LAB, useSession } from './sessionStore';
 import { useDemoScript } from './demoScriptStore';
 import { useView } from './viewStore';
@@ -46,6 +47,8 @@ vi.mock('./engineClient', () => ({ engineClient: () => fakeClient, hasEngineClie
 const { loadDemoScript, playDemoStep, playDemoTo, restartDemo, closeDemo } = await import('./demoScriptActions');
 const { startRecording, stopRecording } = await import('./demoRecorder');
 const { updateSettings } = await import('./engineActions');
+const { appendToken, restoreLab } = await import('./nextTokenActions');
+const { dismissLabReplacement, swapReplacedLab, useLabReplacement } = await import('./labReplacement');
 
 const script: DemoScript = demoScriptSchema.parse({
   format: 'tokenscope-demo',
@@ -68,6 +71,7 @@ const fingerprints = () => [...useDemoScript.getState().fingerprints];
 
 beforeEach(() => {
   closeDemo();
+  dismissLabReplacement();
   useView.setState({ view: 'lab' });
   useSession.setState({
     text: '',
@@ -159,5 +163,53 @@ describe('recording', () => {
       { kind: 'openView', view: 'bigram' },
     ]);
     expect(demoScriptSchema.safeParse(recorded).success).toBe(true);
+  });
+});
+
+describe('putting back the lab a demo replaced', () => {
+  const start: DemoScript = { ...script, steps: [] };
+  const lab = () => useSession.getState().nextToken;
+  const replacement = () => useLabReplacement.getState().replacement;
+
+  it('brings back the text, the continuation and the selection, and swaps back again', async () => {
+    await restoreLab('my own text', emptyTree(), null);
+    expect(await appendToken(7, 'click')).toBe(true);
+    const before = lab();
+    expect(pathTokens(before.tree)).toEqual([7]);
+
+    await loadDemoScript(start, 'test');
+    expect(useSession.getState().text).toBe('abc');
+    expect(pathTokens(lab().tree)).toEqual([]);
+    expect(replacement()).toMatchObject({ by: 'the demo “Fake”', putBack: false });
+
+    await expect(swapReplacedLab()).resolves.toBe(true);
+    expect(useSession.getState().text).toBe('my own text');
+    expect(pathTokens(lab().tree)).toEqual([7]);
+    expect(lab().selected).toBe(before.selected);
+    expect(replacement()).toMatchObject({ putBack: true });
+
+    await swapReplacedLab();
+    expect(useSession.getState().text).toBe('abc');
+    expect(lab().tree.nodes[ROOT_ID].childIds).toEqual([]);
+    expect(replacement()).toMatchObject({ putBack: false });
+  });
+
+  it('puts back only the text when another model is loaded now (a tree holds its model’s ids)', async () => {
+    await restoreLab('my own text', emptyTree(), null);
+    await appendToken(7, 'click');
+    await loadDemoScript(start, 'test');
+    useSession.setState({ model: { key: 'embedded:other', source: { kind: 'embedded', id: 'other' } } as never });
+
+    await swapReplacedLab();
+    expect(useSession.getState().text).toBe('my own text');
+    expect(pathTokens(lab().tree)).toEqual([]);
+  });
+
+  it('offers nothing when the lab was empty or held the demo’s text already', async () => {
+    await loadDemoScript(start, 'test');
+    expect(replacement()).toBeNull();
+    await loadDemoScript(start, 'test');
+    expect(replacement()).toBeNull();
+    await expect(swapReplacedLab()).resolves.toBe(false);
   });
 });

@@ -19,6 +19,7 @@ import { setBiasPrompt, DEFAULT_BIAS_PROMPT } from './biasLensStore';
 import { DemoStopped, waitForSettled } from './demoSettle';
 import { useDemoScript } from './demoScriptStore';
 import { loadModel, setText, updateSettings } from './engineActions';
+import { labContents, offerPutBack } from './labReplacement';
 import { openKeySpace } from './keySpaceStore';
 import { appendToken, restoreLab, selectPosition, showBranch, stepOnce, stopGeneration } from './nextTokenActions';
 import { useSession } from './sessionStore';
@@ -30,11 +31,17 @@ const get = useDemoScript.getState;
 
 let moveController: AbortController | null = null;
 
-/** Opens a script at its start (played 0). Resolves once the start is on screen (false on an error, shown in the store). */
-export function loadDemoScript(script: DemoScript, source: string): Promise<boolean> {
+/**
+ * Opens a script at its start (played 0). Resolves once the start is on screen (false on an
+ * error, shown in the store). The lab it replaced can be put back (labReplacement.ts).
+ */
+export async function loadDemoScript(script: DemoScript, source: string): Promise<boolean> {
+  const before = labContents();
   moveController?.abort();
   set({ script, source, played: 0, running: false, error: null, fingerprints: [], recording: false });
-  return runMove({ restart: true, steps: [], played: 0 });
+  const shown = await runMove({ restart: true, steps: [], played: 0 });
+  offerPutBack(before, `the demo “${script.title}”`);
+  return shown;
 }
 
 /**

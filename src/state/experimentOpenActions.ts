@@ -10,6 +10,7 @@ import { COLOUR_METRICS } from '../core/lab/tokenColours';
 import { DEFAULT_HUB_URL, withTrailingSlash } from '../protocol/modelSources';
 import { loadModel, updateSettings } from './engineActions';
 import { restoreLab } from './nextTokenActions';
+import { labContents, offerPutBack } from './labReplacement';
 import { useSession } from './sessionStore';
 import { sideOf } from './experimentComparisonActions';
 import { currentDraft, currentModel } from './experimentSaveActions';
@@ -23,9 +24,11 @@ export async function openExperiment(id: string): Promise<boolean> {
     const stored = await (await repository()).get(id);
     if (!stored) throw new Error('This experiment no longer exists.');
     const { experiment } = stored;
+    const before = labContents();
     if (!(await ensureModel(experiment.model))) return false;
     applySavedSettings(experiment.settings);
     await restoreLab(experiment.text, treeFromRecord(experiment.branches), experiment.settings.selectedPosition);
+    offerPutBack(before, `the experiment “${experiment.name}”`);
     set({ notice: { kind: 'info', text: `Opened “${experiment.name}”.` } });
     return true;
   } catch (error) {
@@ -89,8 +92,10 @@ export async function rerunExperiment(id: string): Promise<boolean> {
     const stored = await (await repository()).get(id);
     if (!stored) throw new Error('This experiment no longer exists.');
     const saved = stored.experiment;
+    const before = labContents();
     applySavedSettings(saved.settings);
     const analysed = await restoreLab(saved.text, treeFromRecord(saved.branches), saved.settings.selectedPosition);
+    offerPutBack(before, `the re-run of “${saved.name}”`);
     const fresh = await currentDraft(`${saved.name} (re-run)`);
     if (!analysed || !fresh) throw new Error('The re-run did not finish (see the lab for the reason).');
     const model = useSession.getState().model!;

@@ -15,6 +15,7 @@ import { useExperiments } from './experimentsStore';
 import { currentModel } from './experimentSaveActions';
 import { applySavedSettings, ensureModel, hostOf } from './experimentOpenActions';
 import { restoreLab, samplingSettingsOf } from './nextTokenActions';
+import { labContents, offerPutBack } from './labReplacement';
 import { useSession } from './sessionStore';
 
 export type PendingLink =
@@ -87,9 +88,11 @@ export async function applyShareLinkFromLocation(): Promise<boolean> {
 }
 
 async function openSharedInputs({ model, text, settings }: ShareInputs, hubHost?: string): Promise<boolean> {
+  const before = labContents();
   if (!(await ensureModel(model, hubHost))) return false;
   applySavedSettings(settings);
   await restoreLab(text, emptyTree(), settings.selectedPosition);
+  offerPutBack(before, 'a share link');
   useShareLink.setState({ pending: null });
   const from = hubHost && hubHost !== DEFAULT_HUB_URL ? ` (model from ${hubHost})` : '';
   notify({ kind: 'info', text: `Opened the shared analysis: same model, text, settings and seed${from}.` });

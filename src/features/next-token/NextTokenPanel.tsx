@@ -20,6 +20,7 @@ import { ColourMetricToolbar } from './ColourMetricToolbar';
 import { DistributionPanel } from './DistributionPanel';
 import { GenerateControls } from './GenerateControls';
 import { NextTokenTextInput } from './NextTokenTextInput';
+import { LabReplacementNotice } from './LabReplacementNotice';
 import { SamplingControls } from './SamplingControls';
 import { TextSidePanels } from './TextSidePanels';
 import { TokenChips } from './TokenChips';
@@ -54,6 +55,7 @@ export function NextTokenPanel() {
       data-first-view={precomputed ? 'precomputed' : (firstViewCheck?.status ?? 'none')}
     >
       <NextTokenTextInput text={text} textBytes={textBytes} tooLong={tooLong} />
+      <LabReplacementNotice />
       <ColourMetricToolbar
         colourMetric={settings.colourMetric}
         thresholds={settings.gltrThresholds}
