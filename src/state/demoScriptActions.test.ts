@@ -205,6 +205,23 @@ describe('putting back the lab a demo replaced', () => {
     expect(pathTokens(lab().tree)).toEqual([]);
   });
 
+  it('keeps your text on offer through a second demo opened over the first, untouched', async () => {
+    await restoreLab('my own text', emptyTree(), null);
+    await loadDemoScript(start, 'test');
+    await loadDemoScript({ ...start, title: 'Other', start: { ...start.start, text: 'xyz' } }, 'test');
+    expect(useSession.getState().text).toBe('xyz');
+    expect(replacement()).toMatchObject({ by: 'the demo “Other”', putBack: false });
+    await swapReplacedLab();
+    expect(useSession.getState().text).toBe('my own text');
+
+    // Once you change the first demo's text, it is yours: a second demo offers that back.
+    await swapReplacedLab();
+    await restoreLab('xyz, edited', emptyTree(), null);
+    await loadDemoScript(start, 'test');
+    await swapReplacedLab();
+    expect(useSession.getState().text).toBe('xyz, edited');
+  });
+
   it('offers nothing when the lab was empty or held the demo’s text already', async () => {
     await loadDemoScript(start, 'test');
     expect(replacement()).toBeNull();

@@ -24,6 +24,8 @@ export interface LabReplacement {
   by: string;
   /** What the other side of the swap holds: the lab before the replacement, or (once put back) the replacing one. */
   other: LabContents;
+  /** What the replacement put in the lab: a second replacement over it, untouched, keeps `other` on offer. */
+  replacing: LabContents;
   /** Whether the lab holds its earlier contents again (the notice then offers the replacing ones). */
   putBack: boolean;
 }
@@ -38,28 +40,41 @@ export function labContents(): LabContents {
 
 const hasContinuations = (tree: BranchTree) => tree.nodes[ROOT_ID].childIds.length > 0;
 
+/** The same text and the same continuations (trees are small: what a user explored by hand). */
+const sameLab = (a: LabContents, b: LabContents) =>
+  a.text === b.text && JSON.stringify(a.tree.nodes) === JSON.stringify(b.tree.nodes);
+
 /**
  * Call after something replaced the lab: offers `before` back, unless it held nothing of the
- * user's (an empty or the default text, no continuations) or the lab holds the same text and
- * tree now.
+ * user's (an empty or the default text, no continuations) or the lab holds the same now. A
+ * replacement of an earlier replacement the user left untouched keeps the user's lab on offer.
  */
 export function offerPutBack(before: LabContents, by: string): void {
   const now = labContents();
+  const earlier = useLabReplacement.getState().replacement;
+  if (earlier && !earlier.putBack && sameLab(earlier.replacing, before)) {
+    if (!sameLab(earlier.other, now)) useLabReplacement.setState({ replacement: { ...earlier, by, replacing: now } });
+    else dismissLabReplacement();
+    return;
+  }
   const heldNothing = (before.text.trim() === '' || before.text === DEFAULT_TEXT) && !hasContinuations(before.tree);
-  const unchanged = before.text === now.text && (before.tree === now.tree || !hasContinuations(before.tree));
-  if (heldNothing || unchanged) return;
-  useLabReplacement.setState({ replacement: { by, other: before, putBack: false } });
+  if (heldNothing || sameLab(before, now)) return;
+  useLabReplacement.setState({ replacement: { by, other: before, replacing: now, putBack: false } });
 }
 
 /** Swaps the lab with the other side of the last replacement. */
-export function swapReplacedLab(): Promise<boolean> {
+export async function swapReplacedLab(): Promise<boolean> {
   const replacement = useLabReplacement.getState().replacement;
-  if (!replacement) return Promise.resolve(false);
+  if (!replacement) return false;
   const now = labContents();
   const { other } = replacement;
   const sameModel = other.modelKey !== null && other.modelKey === now.modelKey;
   useLabReplacement.setState({ replacement: { ...replacement, other: now, putBack: !replacement.putBack } });
-  return restoreLab(other.text, sameModel ? other.tree : emptyTree(), sameModel ? other.selected : null);
+  const shown = await restoreLab(other.text, sameModel ? other.tree : emptyTree(), sameModel ? other.selected : null);
+  // What the lab holds now (a tree from another model is dropped): a later replacement compares with it.
+  const current = useLabReplacement.getState().replacement;
+  if (current) useLabReplacement.setState({ replacement: { ...current, replacing: labContents() } });
+  return shown;
 }
 
 export function dismissLabReplacement(): void {
