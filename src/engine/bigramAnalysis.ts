@@ -34,7 +34,6 @@ import {
   layerStatisticsAt,
   prepareLayerGraphs,
   selectedWindowStates,
-  type HiddenStates,
   type LayerContext,
 } from './layerAnalysis';
 import type { InternalsResult, ModelInternals } from './modelInternals';
@@ -87,8 +86,11 @@ export class BigramAnalyzer {
   private internalsRead: InternalsResult | null = null;
   /** The last layer analysis's stretch (hidden states and statistics). */
   private layerContext: LayerContext | null = null;
-  /** The window `lensSelected` read for a stretch (by its layerContextKey), until `lens` uses it. */
-  private selectedWindow: { key: string; hidden: HiddenStates } | null = null;
+  /**
+   * The window `lensSelected` ran (one at a time, whatever its size), until `lens` uses it: held
+   * by its exact ids, read through the layer session.
+   */
+  private readonly selectedWindow = new WindowStatesCache(Infinity);
   /** The last `lensSelected` answer, which `lens` at the same position returns again. */
   private lastSelected: { key: string; selected: LensResult['selected'] } | null = null;
   /** The second session whose graph outputs the residual stream, when the loaded one does not. */
@@ -133,6 +135,12 @@ export class BigramAnalyzer {
     return internals.outputsAdded ? undefined : this.windowStates;
   }
 
+  /** Windows the layer view copies instead of running: the selected position's, and the comparison's. */
+  private layerWindows(internals: ModelInternals): WindowStatesCache[] {
+    const comparison = this.windowStatesFor(internals);
+    return comparison ? [this.selectedWindow, comparison] : [this.selectedWindow];
+  }
+
   /**
    * Full-context logits for sequence indices [fromIndex, seq.length). With `keepWindows`, where
    * the loaded session outputs the residual stream, the windows' hidden states are read too and
@@ -156,8 +164,8 @@ export class BigramAnalyzer {
       withLogits: true,
       outputNames: internals.hiddenStateNames,
       signal,
-      windowCache,
-      keepWindows,
+      reuseFrom: [windowCache],
+      keepIn: windowCache,
     });
     return hidden.logits!;
   }
@@ -570,6 +578,7 @@ export class BigramAnalyzer {
     const { ids, position } = params;
     let hidden = plan.context?.hidden ?? null;
     if (!hidden) {
+      this.selectedWindow.clear();
       hidden = await selectedWindowStates(
         await this.layerRunnable(plan.internals),
         this.startTokenId,
@@ -578,9 +587,9 @@ export class BigramAnalyzer {
         plan.stretch,
         position,
         options,
-        this.windowStatesFor(plan.internals),
+        this.layerWindows(plan.internals),
+        this.selectedWindow,
       );
-      this.selectedWindow = { key: plan.key, hidden };
     }
     const topK = params.topK ?? 5;
     const selected = layerStatisticsAt(hidden, plan.internals, ids, position, topK, this.runnable.vocabSize);
@@ -601,7 +610,6 @@ export class BigramAnalyzer {
     let context = plan.context;
     if (!context) {
       this.layerContext = null;
-      const known = this.selectedWindow?.key === plan.key ? this.selectedWindow.hidden : undefined;
       context = await computeLayerContext(
         await this.layerRunnable(plan.internals),
         this.startTokenId,
@@ -610,11 +618,10 @@ export class BigramAnalyzer {
         plan.stretch,
         plan.lensPositions,
         options,
-        known,
-        this.windowStatesFor(plan.internals),
+        this.layerWindows(plan.internals),
       );
       this.layerContext = context;
-      this.selectedWindow = null;
+      this.selectedWindow.clear();
     }
     // The same rows as lensSelected's (its window is the stretch's), so its answer is reused.
     const topK = params.topK ?? 5;
@@ -655,7 +662,7 @@ export class BigramAnalyzer {
     this.tableRows.clear();
     this.corpus = null;
     this.layerContext = null;
-    this.selectedWindow = null;
+    this.selectedWindow.clear();
     this.lastSelected = null;
     this.windowStates.clear();
     // The engine resets on unload: the second session goes with the model.

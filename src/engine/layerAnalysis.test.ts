@@ -9,6 +9,7 @@ import { createNodeRuntime } from './nodeRuntime';
 import { Engine } from './engine';
 import { analysedStretch, collectHiddenStates, type HiddenStates } from './layerAnalysis';
 import type { LensResult } from '../protocol/bigram';
+import { WindowStatesCache } from './windowStatesCache';
 
 // Long enough for several windows of the stretch (sotu-gpt's window is 256 tokens).
 const TEXT = Array.from(
@@ -42,7 +43,10 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
   });
   afterAll(() => engine.unload());
 
-  async function read(position: number, extra: { onlyIndex?: number; known?: HiddenStates } = {}) {
+  async function read(
+    position: number,
+    extra: { onlyIndex?: number; reuseFrom?: WindowStatesCache[]; keepIn?: WindowStatesCache } = {},
+  ) {
     const analyzer = engine.bigramAnalyzer();
     const read = analyzer.internals();
     if (!read.ok) throw new Error(read.reason);
@@ -58,11 +62,12 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
     return { hidden, first, L };
   }
 
-  it('one window holds the same rows as the whole stretch, and a known window is copied, not run', async () => {
+  it('one window holds the same rows as the whole stretch, and a kept window is copied, not run', async () => {
     expect(ids.length).toBeGreaterThan(600);
     const position = 300;
     const whole = await read(position);
-    const { hidden: window } = await read(position, { onlyIndex: position + 1 });
+    const kept = new WindowStatesCache(Infinity);
+    const { hidden: window } = await read(position, { onlyIndex: position + 1, keepIn: kept });
     // Not the whole stretch: one window of it, holding the position.
     expect(window.count).toBeLessThan(whole.hidden.count);
     expect(window.firstIndex).toBeLessThanOrEqual(position + 1);
@@ -81,16 +86,15 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
       firstDifference(window.logits!, whole.hidden.logits!.subarray(offset * vocab, (offset + window.count) * vocab)),
     ).toBe(-1);
 
-    // With the window known the stretch is the same, bit for bit…
-    const reused = await read(position, { known: window });
+    // With the window kept the stretch is the same, bit for bit…
+    expect(kept.size).toBe(1);
+    const reused = await read(position, { reuseFrom: [kept] });
     expect(sameRows(reused.hidden, whole.hidden)).toBe(true);
-    // …and it is the known rows that land there: marked ones show up where that window's rows go.
-    const marked: HiddenStates = {
-      ...window,
-      layers: new Map([...window.layers].map(([l, rows]) => [l, rows.map(() => 7)])),
-      logits: window.logits!.map(() => 7),
-    };
-    const copied = await read(position, { known: marked });
+    // …and it is the kept rows that land there: marked ones show up where that window's rows go
+    // (the cache holds views of the rows the read returned).
+    for (const rows of window.layers.values()) rows.fill(7);
+    window.logits!.fill(7);
+    const copied = await read(position, { reuseFrom: [kept] });
     expect(
       copied.hidden.layers
         .get(1)!

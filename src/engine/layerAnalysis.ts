@@ -19,7 +19,7 @@ import { forwardAndRead } from './onnxRuntimeQueue';
 import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from '../protocol/bigram';
 import { topProbabilities, type BigramCallOptions } from './analysisShared';
 import type { ModelInternals } from './modelInternals';
-import type { HiddenStates, WindowStatesCache } from './windowStatesCache';
+import { sliceRows, type HiddenStates, type WindowStatesCache } from './windowStatesCache';
 
 // Defined beside the window cache, which holds them (one direction of import, no cycle).
 export type { HiddenStates } from './windowStatesCache';
@@ -43,18 +43,12 @@ export async function collectHiddenStates(
      */
     onlyIndex?: number;
     /**
-     * Rows already read from the same sequence (an `onlyIndex` result of this very `seq`): the
-     * window whose kept rows they are is copied from them instead of run again. The caller
-     * makes sure `seq` is the same, so the window plan and every row are too.
-     */
-    known?: HiddenStates;
-    /**
-     * Windows whose rows are held there (same start, end and ids, from the same session) are
+     * Windows held in one of these (same start, end and ids, read through the same session) are
      * copied from it instead of run.
      */
-    windowCache?: WindowStatesCache;
-    /** The rows of the windows that run are offered to `windowCache` too (the bigram comparison's forward). */
-    keepWindows?: boolean;
+    reuseFrom?: readonly WindowStatesCache[];
+    /** The rows of each window that runs are offered to this cache. */
+    keepIn?: WindowStatesCache;
   },
 ): Promise<HiddenStates> {
   checkIds(seq, runnable.vocabSize);
@@ -70,19 +64,12 @@ export async function collectHiddenStates(
   const layers = new Map<number, Float32Array>();
   let logits: Float32Array | null = null;
   const vocab = runnable.vocabSize;
-  const known = options.known;
   const withLogits = options.withLogits ?? false;
   for (const [index, window] of windows.entries()) {
     await cancellationPoint(options.signal, 'Reading the hidden states');
     const from = Math.max(window.keepFrom, firstIndex);
-    const reused =
-      known &&
-      known.firstIndex === from &&
-      known.firstIndex + known.count === window.end &&
-      options.layers.every((l) => known.layers.has(l)) &&
-      (!withLogits || known.logits)
-        ? known
-        : (options.windowCache?.rows(seq, window, from, options.layers, withLogits) ?? null);
+    let reused: HiddenStates | null = null;
+    for (const cache of options.reuseFrom ?? []) reused ??= cache.rows(seq, window, from, options.layers, withLogits);
     if (reused) {
       for (const layer of options.layers) {
         const rows = reused.layers.get(layer)!;
@@ -143,29 +130,10 @@ export async function collectHiddenStates(
         );
       }
     });
-    if (options.keepWindows)
-      options.windowCache?.put(seq, window, rowsOfWindow(layers, logits, firstIndex, count, from, window.end));
+    options.keepIn?.put(seq, window, sliceRows({ firstIndex, count, layers, logits }, from, window.end));
     options.onProgress?.({ phase: 'hidden-states', done: index + 1, total: windows.length });
   }
   return { firstIndex, count, layers, logits };
-}
-
-/** Views of the rows [from, end) of arrays that hold `count` rows from sequence index `firstIndex` on. */
-function rowsOfWindow(
-  layers: Map<number, Float32Array>,
-  logits: Float32Array | null,
-  firstIndex: number,
-  count: number,
-  from: number,
-  end: number,
-): HiddenStates {
-  const view = (values: Float32Array) => {
-    const width = values.length / count;
-    return values.subarray((from - firstIndex) * width, (end - firstIndex) * width);
-  };
-  const picked = new Map<number, Float32Array>();
-  for (const [layer, values] of layers) picked.set(layer, view(values));
-  return { firstIndex: from, count: end - from, layers: picked, logits: logits && view(logits) };
 }
 
 /** Up to `n` evenly spread integers in [0, count). */
@@ -212,7 +180,7 @@ function stretchHiddenStates(
   ids: readonly number[],
   stretch: { first: number; count: number },
   options: BigramCallOptions,
-  part: { onlyPosition?: number; known?: HiddenStates; windowCache?: WindowStatesCache },
+  part: { onlyPosition?: number; reuseFrom?: readonly WindowStatesCache[]; keepIn?: WindowStatesCache },
 ): Promise<HiddenStates> {
   const L = internals.layerCount;
   return collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, stretch.first + stretch.count)], L, {
@@ -223,8 +191,8 @@ function stretchHiddenStates(
     onProgress: options.onProgress,
     outputNames: internals.hiddenStateNames,
     onlyIndex: part.onlyPosition === undefined ? undefined : part.onlyPosition + 1,
-    known: part.known,
-    windowCache: part.windowCache,
+    reuseFrom: part.reuseFrom,
+    keepIn: part.keepIn,
   });
 }
 
@@ -241,12 +209,15 @@ export function selectedWindowStates(
   stretch: { first: number; count: number },
   position: number,
   options: BigramCallOptions,
-  /** Windows already run over the same ids in this session (the bigram comparison's). */
-  windowCache?: WindowStatesCache,
+  /** Windows already run over the same ids through this session (the bigram comparison's). */
+  reuseFrom: readonly WindowStatesCache[],
+  /** Where the window, when it runs, is kept for the stretch's analysis (`computeLayerContext`). */
+  keepIn: WindowStatesCache,
 ): Promise<HiddenStates> {
   return stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, {
     onlyPosition: position,
-    windowCache,
+    reuseFrom,
+    keepIn,
   });
 }
 
@@ -259,20 +230,18 @@ export async function computeLayerContext(
   stretch: { first: number; count: number },
   lensPositions: number,
   options: BigramCallOptions,
-  /** The selected position's window, read first for the table (`selectedWindowStates` of this stretch). */
-  known?: HiddenStates,
-  /** Windows already run over the same ids in this session (the bigram comparison's). */
-  windowCache?: WindowStatesCache,
+  /**
+   * Windows already run over the same ids through this session: the selected position's, read
+   * first for the table (`selectedWindowStates`), and the bigram comparison's.
+   */
+  reuseFrom: readonly WindowStatesCache[] = [],
 ): Promise<LayerContext> {
   const { first, count } = stretch;
   const n = ids.length;
   const L = internals.layerCount;
   const d = internals.hiddenSize;
   const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
-  const hidden = await stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, {
-    known,
-    windowCache,
-  });
+  const hidden = await stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, { reuseFrom });
   const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));
   const currentIds = ids.slice(first, first + count);
   const nextIds = currentIds.map((_, k) => (first + k + 1 < n ? ids[first + k + 1] : null));

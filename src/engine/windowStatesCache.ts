@@ -20,6 +20,27 @@ export interface HiddenStates {
   logits: Float32Array | null;
 }
 
+/**
+ * Views of the rows [from, end) of `states` (no copy): the given layers, and the logits unless
+ * `withLogits` is false.
+ */
+export function sliceRows(
+  states: HiddenStates,
+  from: number,
+  end: number,
+  layers: Iterable<number> = states.layers.keys(),
+  withLogits = true,
+): HiddenStates {
+  const view = (values: Float32Array) => {
+    const width = values.length / states.count;
+    return values.subarray((from - states.firstIndex) * width, (end - states.firstIndex) * width);
+  };
+  const picked = new Map<number, Float32Array>();
+  for (const layer of layers) picked.set(layer, view(states.layers.get(layer)!));
+  const logits = withLogits && states.logits ? view(states.logits) : null;
+  return { firstIndex: from, count: end - from, layers: picked, logits };
+}
+
 interface WindowEntry {
   rows: HiddenStates;
   floats: number;
@@ -87,16 +108,6 @@ export class WindowStatesCache {
     const held = entry.rows;
     if (fromIndex < held.firstIndex || fromIndex >= window.end) return null;
     if (!layers.every((l) => held.layers.has(l)) || (withLogits && !held.logits)) return null;
-    const skip = fromIndex - held.firstIndex;
-    const count = window.end - fromIndex;
-    const picked = new Map<number, Float32Array>();
-    for (const layer of layers) {
-      const values = held.layers.get(layer)!;
-      const width = values.length / held.count;
-      picked.set(layer, values.subarray(skip * width, (skip + count) * width));
-    }
-    const vocab = held.logits ? held.logits.length / held.count : 0;
-    const logits = withLogits ? held.logits!.subarray(skip * vocab, (skip + count) * vocab) : null;
-    return { firstIndex: fromIndex, count, layers: picked, logits };
+    return sliceRows(held, fromIndex, window.end, layers, withLogits);
   }
 }
