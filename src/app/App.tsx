@@ -6,6 +6,7 @@
 import { memo, useEffect, useLayoutEffect, useState } from 'react';
 import { ExperimentsView } from '../features/experiments/ExperimentsView';
 import { ModelPicker } from '../features/models/ModelPicker';
+import { loadedFraction } from '../features/models/LoadProgressView';
 import { NextTokenPanel } from '../features/next-token/NextTokenPanel';
 import { TokenizerLab } from '../features/tokenizers/TokenizerLab';
 import { KeySpaceView } from '../features/keyspace/KeySpaceView';
@@ -32,8 +33,8 @@ type Panel = 'models' | 'settings' | 'demo' | null;
 
 /** " · 45%" of the bytes a load has read, or nothing before the sizes are known. */
 function percentLoaded(progress: LoadProgress | null): string {
-  if (!progress || progress.totalBytes <= 0) return '…';
-  return ` · ${Math.floor((100 * progress.loadedBytes) / progress.totalBytes)}%`;
+  const loaded = progress && loadedFraction(progress.loadedBytes, progress.totalBytes);
+  return loaded === null ? '…' : ` · ${Math.floor(100 * loaded)}%`;
 }
 
 /** Memoised: opening Models or Settings re-renders the header and the side panel, not the view (which may hold a long text). */

@@ -11,7 +11,8 @@ const STATE_TEXT: Record<FileProgress['state'], string> = {
   absent: 'not present (optional)',
 };
 
-function fraction(loaded: number, total: number | null): number | null {
+/** The part of `total` read, at most 1; null while the size is unknown. */
+export function loadedFraction(loaded: number, total: number | null): number | null {
   return total && total > 0 ? Math.min(1, loaded / total) : null;
 }
 
@@ -40,7 +41,7 @@ export function LoadProgressView({ target, progress }: { target: string; progres
       {progress && (
         <>
           <div className="load-progress__total">
-            <Bar testId="load.total" value={fraction(progress.loadedBytes, progress.totalBytes)} />
+            <Bar testId="load.total" value={loadedFraction(progress.loadedBytes, progress.totalBytes)} />
             <span data-testid="load.total.text">
               {formatBytes(progress.loadedBytes)} of {formatBytes(progress.totalBytes)}
             </span>
@@ -57,7 +58,7 @@ export function LoadProgressView({ target, progress }: { target: string; progres
                 <code>{file.path}</code>
                 <Bar
                   testId="load.file.bar"
-                  value={file.state === 'waiting' ? 0 : fraction(file.loadedBytes, file.totalBytes)}
+                  value={file.state === 'waiting' ? 0 : loadedFraction(file.loadedBytes, file.totalBytes)}
                 />
                 <span>
                   {STATE_TEXT[file.state]}
