@@ -20,6 +20,7 @@ import type { ModelInfo } from '../../src/protocol/model';
 import { median, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 import { newReturningContext } from '../lib/returningVisitor';
+import { openApp } from './openApp';
 
 const RUNS = 3;
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -57,12 +58,7 @@ export async function runBatchBrowserBench(appUrl: string, chromiumPath: string,
   let backend = 'Chromium';
   try {
     const page = await (await newReturningContext(browser)).newPage();
-    await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-    await page.waitForFunction(
-      () => (window.__tokenscope?.state().model ?? null) !== null && window.__tokenscope?.state().model !== undefined,
-      undefined,
-      { polling: 50, timeout: 180_000 },
-    );
+    await openApp(page, `${appUrl}?testApi=1&backend=wasm`);
     const model = await page.evaluate(() => window.__tokenscope!.state().model!);
     backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads), worker + IndexedDB`;
     for (let run = 0; run < RUNS; run++) {

@@ -12,22 +12,12 @@ import { createNodeRuntime } from '../../src/engine/nodeRuntime';
 import { Engine } from '../../src/engine/engine';
 import { median, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { openApp } from './openApp';
 import { newReturningContext } from '../lib/returningVisitor';
 
 const RUNS = 3;
 const BIGRAM_TOKENS = 1000;
 const LAYER_POSITIONS = 512;
-
-async function openApp(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.waitForFunction(
-    () =>
-      (window.__tokenscope?.state().model ?? null) !== null &&
-      window.__tokenscope?.state().nextToken.status === 'ready',
-    null,
-    { polling: 50, timeout: 180_000 },
-  );
-}
 
 export async function runBigramBrowserBench(appUrl: string, text: string, chromiumPath: string): Promise<Figure[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
@@ -41,7 +31,7 @@ export async function runBigramBrowserBench(appUrl: string, text: string, chromi
     let backend = 'Chromium';
     for (let run = 0; run < RUNS; run++) {
       // A fresh page loads the model again: the context-1 rows start uncached.
-      await openApp(page, `${appUrl}?testApi=1&backend=wasm`);
+      await openApp(page, `${appUrl}?testApi=1&backend=wasm`, { labReady: true });
       const model = await page.evaluate(() => window.__tokenscope!.state().model!);
       backend = `Chromium ${model.backend.toUpperCase()} (${model.threads} threads, ${model.dtype}), worker`;
       // NOTE: no named functions inside evaluate: tsx's helpers (__name) do not exist in the page.
@@ -122,7 +112,7 @@ async function firstLayerViewRuns(
 ): Promise<{ tableMs: number; readyMs: number }[]> {
   const runs: { tableMs: number; readyMs: number }[] = [];
   for (let run = 0; run < RUNS; run++) {
-    await openApp(page, `${appUrl}?testApi=1&backend=wasm`);
+    await openApp(page, `${appUrl}?testApi=1&backend=wasm`, { labReady: true });
     await page.getByTestId('nav.view.bigram').click();
     await page.getByTestId('bigram.text').fill(text.slice(0, 3_000));
     await page.getByTestId('bigram.compare').click();

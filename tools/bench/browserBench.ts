@@ -12,6 +12,7 @@ import type { BaselineReply, BaselineRequest } from './baseline/protocol';
 import { alternate, median, repeat, withBaseline, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
 import { newReturningContext } from '../lib/returningVisitor';
+import { openApp } from './openApp';
 
 /** Steps take milliseconds and the CPU is shared: more runs keep the medians steady. */
 const STEP_RUNS = 15;
@@ -416,8 +417,7 @@ export async function runExperimentsBench(appUrl: string, chromiumPath: string):
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
   try {
     const page = await (await newReturningContext(browser)).newPage();
-    await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-    await page.waitForFunction(() => (window.__tokenscope?.state().model ?? null) !== null, null, { timeout: 180_000 });
+    await openApp(page, `${appUrl}?testApi=1&backend=wasm`);
     const storage = await page.evaluate(() => window.__tokenscope!.benchmarkStorage(1_000, 25));
     const row = (name: string, median: number): Figure => ({
       name,

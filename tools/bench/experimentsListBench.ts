@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { openApp } from './openApp';
 
 import { exampleExportFile } from '../../src/storage/exampleFiles';
 import { median, repeat, type Figure } from './stats';
@@ -55,9 +56,8 @@ function switchToExperiments(page: Page): Promise<TabSwitch> {
   });
 }
 
-async function openApp(page: Page, appUrl: string): Promise<void> {
-  await page.goto(`${appUrl}?testApi=1&backend=wasm`);
-  await page.waitForFunction(() => (window.__tokenscope?.state().model ?? null) !== null, null, { timeout: 180_000 });
+async function openAppSettled(page: Page, appUrl: string): Promise<void> {
+  await openApp(page, `${appUrl}?testApi=1&backend=wasm`);
   await page.waitForTimeout(1_000); // the model load's last renders settle
 }
 
@@ -73,7 +73,7 @@ export async function runExperimentsListBench(appUrl: string, chromiumPath: stri
   let context = await launch(profile, chromiumPath);
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    await openApp(page, appUrl);
+    await openAppSettled(page, appUrl);
     await page.getByTestId('nav.view.experiments').click();
 
     const importMs: number[] = [];
@@ -105,7 +105,7 @@ export async function runExperimentsListBench(appUrl: string, chromiumPath: stri
     const newTabs: TabSwitch[] = [];
     for (let i = 0; i < NEW_TAB_RUNS; i++) {
       const tab = await context.newPage();
-      await openApp(tab, appUrl);
+      await openAppSettled(tab, appUrl);
       newTabs.push(await switchToExperiments(tab));
       await tab.close();
     }
@@ -115,7 +115,7 @@ export async function runExperimentsListBench(appUrl: string, chromiumPath: stri
       await context.close();
       context = await launch(profile, chromiumPath);
       const tab = context.pages()[0] ?? (await context.newPage());
-      await openApp(tab, appUrl);
+      await openAppSettled(tab, appUrl);
       restarts.push(await switchToExperiments(tab));
     }
     const row = (name: string, runs: number[]): Figure => ({

@@ -5,26 +5,16 @@
  * float64 refinement: core/keyspace/knn.ts) over the embedded
  * vocabulary and over a synthetic 50,257 × 768 matrix (GPT-2's shape). Target: < 50 ms median.
  */
-import { chromium, type Page } from '@playwright/test';
+import { chromium } from '@playwright/test';
 
 import { median, type Figure } from './stats';
 import { CHROMIUM_FLAGS } from '../lib/chromiumFlags';
+import { openApp } from './openApp';
 import { newReturningContext } from '../lib/returningVisitor';
 
 const PAGE_LOADS = 3;
 const QUERIES = 15;
 const WARMUP_QUERIES = 3;
-
-async function openApp(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.waitForFunction(
-    () =>
-      (window.__tokenscope?.state().model ?? null) !== null &&
-      window.__tokenscope?.state().nextToken.status === 'ready',
-    null,
-    { polling: 50, timeout: 180_000 },
-  );
-}
 
 export async function runKeySpaceBench(appUrl: string, chromiumPath: string): Promise<Figure[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_FLAGS });
@@ -38,7 +28,7 @@ export async function runKeySpaceBench(appUrl: string, chromiumPath: string): Pr
     let backend = 'Chromium';
     let shape = '';
     for (let load = 0; load < PAGE_LOADS; load++) {
-      await openApp(page, url);
+      await openApp(page, url, { labReady: true });
       const info = await page.evaluate(() => window.__tokenscope!.call('keySpaceInfo', {}));
       extract.push(info.extractMs);
       normalise.push(info.normaliseMs);
