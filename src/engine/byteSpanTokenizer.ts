@@ -28,9 +28,9 @@ import {
   type BpeDigest,
 } from '../core/tokenizers/bpeDigest';
 import type { TokenSpan, Tokenization } from '../core/tokenizers/tokenSpans';
+import { strictUtf8Decoder } from '../core/tokenization/utf8Decoders';
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 const BYTE_FALLBACK_TOKEN = /^<0x[0-9A-Fa-f]{2}>$/;
 const NORMALIZATIONS: readonly UnicodeNormalization[] = ['NFC', 'NFD', 'NFKC', 'NFKD'];
 const EMPTY = new Uint8Array(0);
@@ -322,7 +322,7 @@ export class ByteSpanTokenizer {
     }
     let text: string;
     try {
-      text = strictDecoder.decode(body);
+      text = strictUtf8Decoder.decode(body);
     } catch {
       return null;
     }

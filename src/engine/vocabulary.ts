@@ -41,7 +41,10 @@ export class Vocabulary {
 
   /** Every token's display text, for the UI to label any id without another request. */
   all(): VocabularyResult {
-    this.rendered ??= this.rawById.map((_, id) => this.view(id).text);
+    // view(id).text without the hex nobody asked for (a 262k vocabulary renders on every load).
+    this.rendered ??= this.rawById.map((raw, id) =>
+      this.special.has(id) ? raw : renderTokenBytes(tokenBytes(raw, this.byteScheme)),
+    );
     return { tokens: this.rendered, specialIds: [...this.special].sort((a, b) => a - b), byteScheme: this.byteScheme };
   }
 }

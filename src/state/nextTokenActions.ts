@@ -23,6 +23,7 @@ import { engineClient } from './engineClient';
 import { useSession, type NextTokenLabState } from './sessionStore';
 import { storeText, type Settings } from './settings';
 import { messageOf } from '../core/messageOf';
+import { lenientUtf8Decoder } from '../core/tokenization/utf8Decoders';
 
 const set = useSession.setState;
 const get = useSession.getState;
@@ -400,7 +401,7 @@ export function continuationAsText(lab: NextTokenLabState): string {
   const hex = lab.continuationTokens.map((t) => t.bytesHex).join('');
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return new TextDecoder().decode(bytes);
+  return lenientUtf8Decoder.decode(bytes);
 }
 
 function probabilityOf(logits: Float32Array, tokenId: number): number {

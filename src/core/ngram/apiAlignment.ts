@@ -24,6 +24,7 @@
  */
 import { renderTokenBytes } from '../tokenization/tokenBytes';
 import { INFINI_GRAM_LIMITS } from './infiniGramApi';
+import { lenientUtf8Decoder } from '../tokenization/utf8Decoders';
 
 export interface ApiContextQuery {
   /** The index tokenizer's ids for the context: the ids to send. */
@@ -49,7 +50,6 @@ export interface ApiContextOptions {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
 
 /** The largest character boundary at or before `offset`. */
@@ -88,14 +88,14 @@ export function apiContextQuery(
       }
     }
   }
-  const context = decoder.decode(bytes.subarray(windowStart, contextEnd));
+  const context = lenientUtf8Decoder.decode(bytes.subarray(windowStart, contextEnd));
   const ids = [...tokenize(context)];
   const queryIds = ids.slice(Math.max(0, ids.length - maxTokens));
 
   let boundaryAgrees = contextEnd === byteOffset;
   if (boundaryAgrees && contextEnd < bytes.length && context.length > 0) {
     const following = Array.from(
-      decoder.decode(
+      lenientUtf8Decoder.decode(
         bytes.subarray(contextEnd, characterStart(bytes, Math.min(bytes.length, contextEnd + 4 * lookaheadChars))),
       ),
     )

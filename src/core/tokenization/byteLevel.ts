@@ -24,6 +24,17 @@ export const byteToChar: readonly string[] = buildByteToChar();
 /** The inverse of byteToChar. */
 export const charToByte: ReadonlyMap<string, number> = new Map(byteToChar.map((c, b) => [c, b]));
 
+/**
+ * The same inverse by UTF-16 code, for tight loops: the byte an alphabet character stands
+ * for, -1 for codes below U+0144 outside the alphabet, undefined above (every alphabet
+ * character is at most U+0143).
+ */
+export const byteOfAlphabetCharCode: Readonly<Int16Array> = (() => {
+  const table = new Int16Array(Math.max(...byteToChar.map((c) => c.charCodeAt(0))) + 1).fill(-1);
+  byteToChar.forEach((c, b) => (table[c.charCodeAt(0)] = b));
+  return table;
+})();
+
 /** Encodes bytes as a byte-level token string, e.g. [0x20, 0x61] -> "Ġa". */
 export function bytesToTokenString(bytes: ArrayLike<number>): string {
   let out = '';

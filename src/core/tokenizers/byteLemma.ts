@@ -35,6 +35,7 @@
 import { TokenByteIndex } from './tokenByteIndex';
 import { renderTokenBytes } from '../tokenization/tokenBytes';
 import { scanUtf8, textPrefixes } from './utf8';
+import { lenientUtf8Decoder, strictUtf8Decoder } from '../tokenization/utf8Decoders';
 
 /**
  * Natural-log probabilities of every next token after a token prefix (length: the vocabulary;
@@ -134,13 +135,12 @@ function startsWithIds(ids: readonly number[] | null, prefix: readonly number[] 
 const PROBES = ['a', '\uA66E', '\u{13000}', '\uE000', '0'].map((s) => new TextEncoder().encode(s));
 
 const WHITESPACE = /^\s$/u;
-const decoder = new TextDecoder();
 
 /** Whether the bytes end with a whole whitespace character. */
 function endsInWhitespace(bytes: Uint8Array): boolean {
   let start = bytes.length - 1;
   while (start > 0 && bytes.length - start < 4 && (bytes[start] & 0xc0) === 0x80) start -= 1;
-  return start >= 0 && WHITESPACE.test(decoder.decode(bytes.subarray(start)));
+  return start >= 0 && WHITESPACE.test(lenientUtf8Decoder.decode(bytes.subarray(start)));
 }
 
 function concat(a: Uint8Array, b: ArrayLike<number>): Uint8Array {
@@ -447,8 +447,6 @@ export interface NextCharacters {
   validityChecks: number;
 }
 
-const strictDecoder = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Next characters after `x` by chaining exact byte steps until a character is complete:
  * P(c) = Π P(byte_k | x, byte_<k). Multi-byte characters are followed only while their
@@ -483,7 +481,7 @@ export function exactNextCharacters(
       if (!utf8.valid)
         characters.push({ character: renderTokenBytes(whole), bytes: Uint8Array.from(bytes), probability: p });
       else if (utf8.pending === 0)
-        characters.push({ character: strictDecoder.decode(whole), bytes: Uint8Array.from(bytes), probability: p });
+        characters.push({ character: strictUtf8Decoder.decode(whole), bytes: Uint8Array.from(bytes), probability: p });
       // Single bytes cost nothing more to list; longer characters need a model step per byte.
       else if (p >= minProbability) extend(bytes, p);
     }

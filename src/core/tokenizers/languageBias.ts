@@ -9,6 +9,7 @@
  */
 import { PARALLEL_SENTENCES, type ParallelSet } from './parity';
 import { utf8SequenceLength } from './utf8';
+import { strictUtf8Decoder } from '../tokenization/utf8Decoders';
 
 export interface MidWordPrompt {
   language: string;
@@ -75,15 +76,13 @@ export interface CharacterDistribution {
   otherProbability: number;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
 /** The first character of a token's bytes, or null when they start with part of one (a lone lead byte, a byte-fallback token). */
 export function firstCharacter(bytes: Uint8Array): string | null {
   if (bytes.length === 0) return null;
   const length = utf8SequenceLength(bytes[0]);
   if (length === 0 || bytes.length < length) return null;
   try {
-    return decoder.decode(bytes.subarray(0, length));
+    return strictUtf8Decoder.decode(bytes.subarray(0, length));
   } catch {
     return null;
   }
