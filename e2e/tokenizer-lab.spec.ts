@@ -143,6 +143,24 @@ test.describe('tokenizer lab', () => {
     });
   });
 
+  test('characters that draw nothing are shown: GPT-4o\'s "\\uFEFFusing" never reads as "using"', async ({ page }) => {
+    const app = new TokenscopePage(page);
+    await app.open({ backend: 'wasm' });
+    await app.expectModel(`embedded:${DEFAULT_MODEL}`);
+    await page.getByTestId('nav.view.tokenizers').click();
+    await selectOnly(page, ['gpt-4o']);
+    // A byte-order mark pasted from a file, and a no-break space before a guillemet.
+    const text = '\uFEFFusing System;\u00A0»';
+    await page.getByTestId('tokenizers.text').fill(text);
+    const chips = page.locator(
+      '[data-testid="tokenizers.row"][data-tokenizer="gpt-4o"] [data-testid="tokenizers.chip"]',
+    );
+    await expect(chips.last()).toHaveAttribute('data-end', String(utf8Length(text)));
+    await expect(chips).toHaveText(['\\uFEFFusing', '␣System', ';', '\\u00A0', '»']);
+    await expect(chips.first().locator('.chip__escape')).toHaveText('\\uFEFF');
+    await expect(chips.first()).toHaveAttribute('data-end', '8');
+  });
+
   test('a broken tokenizer file names the tokenizer and the file; the other rows stay', async ({ page }) => {
     // Routed on the context: the worker fetches tokenizer files.
     await page.context().route('**/tokenizers/gemma-3/tokenizer.digest.json', (route) =>

@@ -1,8 +1,10 @@
 /**
  * Finding a token from what a person types in the key-space search box: an id (`1531` or
  * `#1531`), or a token's text. Token texts are byte-exact renderings (a leading space is a
- * real space; `␣` typed for it is accepted), so " America" and "America" are different tokens.
+ * real space; `␣` typed for it is accepted, as are the other markers of visibleText.ts), so " America" and "America" are different tokens.
  */
+
+import { readVisibleToken } from '../tokenization/visibleText';
 
 export type TokenQuery = { kind: 'found'; tokenIds: number[] } | { kind: 'none'; message: string };
 
@@ -24,7 +26,7 @@ export function findTokens(query: string, tokens: readonly string[]): TokenQuery
     if (!tokens.includes(query))
       return { kind: 'none', message: `Token id ${tokenId} is outside the vocabulary (0 to ${tokens.length - 1}).` };
   }
-  const text = query.replace(/␣/g, ' ').replace(/↵/g, '\n');
+  const text = readVisibleToken(query);
   const exact: number[] = [];
   const spaced: number[] = [];
   const folded: number[] = [];

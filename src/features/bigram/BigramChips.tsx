@@ -6,7 +6,7 @@ import type { BigramPositionComparison } from '../../core/bigram/compare';
 import type { TokenView } from '../../protocol/nextToken';
 import { memo, useCallback } from 'react';
 import { moveBetweenChips, VirtualChipList } from '../next-token/VirtualChipList';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { BIGRAM_LEGEND, bigramColour, bigramTextColour } from './bigramColours';
 
 export interface BigramChipsProps {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { BigramProgress, BigramTableResult, CorpusInfo } from '../../protocol/bigram';
 import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineClient';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { ProgressLine } from './ProgressLine';
 import { useWorkerTask } from '../common/useWorkerTask';
 

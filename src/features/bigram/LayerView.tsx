@@ -13,7 +13,7 @@ import { LayerLineChart } from '../../charts/LayerLineChart';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { chartCaption } from '../../core/lab/chartCaption';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { ProgressLine } from './ProgressLine';
 import { useWorkerTask } from '../common/useWorkerTask';
 

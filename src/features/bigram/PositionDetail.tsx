@@ -1,7 +1,7 @@
 /** One position: full-context vs context-1 prediction side by side. */
 import type { BigramPositionComparison } from '../../core/bigram/compare';
 import type { TokenView } from '../../protocol/nextToken';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 
 export interface PositionDetailProps {
   row: BigramPositionComparison;

@@ -14,7 +14,7 @@ import type { CorpusApiResult } from '../../protocol/corpus';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
 import { useWorkerTask } from '../common/useWorkerTask';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { corpusApiRequest, type CorpusApiSource } from './corpusApiRequest';
 
 const TOP_K = 10;

@@ -6,7 +6,7 @@
 import { useCallback } from 'react';
 import type { TokenView } from '../../protocol/nextToken';
 import { moveBetweenChips, VirtualChipList } from '../next-token/VirtualChipList';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { EFFECTIVE_N_LEGEND, effectiveNColour, effectiveNTextColour } from './corpusColours';
 
 export interface CorpusChipsProps {

@@ -9,7 +9,7 @@ import type { CorpusPositionResult } from '../../protocol/corpus';
 import type { TokenView } from '../../protocol/nextToken';
 import { engineClient } from '../../state/engineClient';
 import { useWorkerTask } from '../common/useWorkerTask';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { CorpusApiPanel } from './CorpusApiPanel';
 import type { CorpusApiSource } from './corpusApiRequest';
 

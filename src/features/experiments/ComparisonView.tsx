@@ -10,7 +10,7 @@ import type { SideSummary } from '../../core/experiments/compare';
 import { closeComparison } from '../../state/experimentComparisonActions';
 import type { ShownComparison } from '../../state/experimentsStore';
 import { useWidth } from '../next-token/useWidth';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 
 const fixed = (value: number | null | undefined, digits: number) =>
   value === null || value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);

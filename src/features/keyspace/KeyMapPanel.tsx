@@ -11,7 +11,7 @@ import type { KeySimRow } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { useWidth } from '../next-token/useWidth';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWorkerCall } from '../common/useWorkerTask';
 
 interface Props {

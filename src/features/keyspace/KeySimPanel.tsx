@@ -13,7 +13,7 @@ import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
 import { useWidth } from '../next-token/useWidth';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { KeyMapPanel } from './KeyMapPanel';
 import { SpuriousPanel } from './SpuriousPanel';
 import { useWorkerCall } from '../common/useWorkerTask';

@@ -8,7 +8,7 @@ import type { KeySpaceInfo } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineClient';
 import { focusKeyToken, useKeySpace } from '../../state/keySpaceStore';
 import { useSession } from '../../state/sessionStore';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { IcnPanel } from './IcnPanel';
 import { KeySimPanel } from './KeySimPanel';
 import { NeighboursPanel } from './NeighboursPanel';

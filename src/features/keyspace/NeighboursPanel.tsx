@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { NeighbourRow } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineClient';
 import { focusKeyToken } from '../../state/keySpaceStore';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWorkerCall } from '../common/useWorkerTask';
 import { listFingerprint } from '../../core/demoScripts';
 import { usePublishedReadout } from '../common/usePublishedReadout';

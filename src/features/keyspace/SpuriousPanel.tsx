@@ -15,7 +15,7 @@ import {
 import type { ExpandedCandidate } from '../../protocol/keySpace';
 import type { KeySimResult } from '../../protocol/keySpace';
 import { engineClient } from '../../state/engineClient';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWorkerTask } from '../common/useWorkerTask';
 
 interface Props {

@@ -9,7 +9,7 @@ import { formatProbability } from '../../charts/ProbabilityBars';
 import { continuationAsText, showBranch } from '../../state/nextTokenActions';
 import { setText } from '../../state/engineActions';
 import { useSession } from '../../state/sessionStore';
-import { visibleToken } from './visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 
 /** Chains of single children are drawn on one line, so a generated run stays compact. */
 function chainFrom(tree: BranchTree, node: BranchNode): BranchNode[] {

@@ -7,7 +7,7 @@ import { scaleLinear } from 'd3';
 import { useState } from 'react';
 import { CNTP_ENTROPY_HIGH_NATS, CNTP_ENTROPY_LOW_NATS } from '../../core/distribution';
 import { useSession } from '../../state/sessionStore';
-import { visibleToken } from './visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWidth } from './useWidth';
 
 const HEIGHT_PX = 80;

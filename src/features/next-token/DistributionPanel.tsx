@@ -15,7 +15,7 @@ import { useSession } from '../../state/sessionStore';
 import { markDistributionShown } from '../../state/nextTokenFirstView';
 import { useLabOnScreen } from './useLabOnScreen';
 import { PRESENTER_BAR_SCALE, PRESENTER_TOP_N, usePresenter } from '../../state/presenterStore';
-import { visibleToken } from './visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWidth } from './useWidth';
 
 const STAGE_LABELS: Record<string, string> = {

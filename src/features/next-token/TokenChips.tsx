@@ -1,6 +1,7 @@
 /**
  * The text as token chips, byte-exact: a leading space shows as ␣, a newline as ↵ (and
- * breaks the line), bytes of a split UTF-8 character as \xNN, special tokens outlined.
+ * breaks the line), other characters that draw nothing as \uXXXX (visibleText.ts), bytes of a
+ * split UTF-8 character as \xNN, special tokens outlined.
  * Each chip is coloured by the chosen metric of its prediction; hovering tells the id, the
  * byte offsets and the numbers; clicking (or the arrow keys) selects the position. Only the
  * chips near the visible part of the list are in the DOM (VirtualChipList).
@@ -13,6 +14,7 @@ import type { TokenView } from '../../protocol/nextToken';
 import { formatProbability } from '../../charts/ProbabilityBars';
 import { formatCount } from '../../core/formatCount';
 import { VirtualChipList } from './VirtualChipList';
+import { visiblePieces } from '../../core/tokenization/visibleText';
 
 export interface TokenChipsProps {
   tokens: readonly TokenView[];
@@ -27,20 +29,6 @@ export interface TokenChipsProps {
   onSelect: (position: number) => void;
   /** Rendered text of any token id (for "the model expected …"). */
   tokenText: (id: number) => string;
-}
-
-/** Splits a rendered token into visible pieces: whitespace markers and \xNN bytes styled apart. */
-function pieces(text: string): { kind: 'text' | 'space' | 'newline' | 'tab' | 'bytes'; value: string }[] {
-  return text
-    .split(/(\\x[0-9A-F]{2}| |\n|\t)/)
-    .filter(Boolean)
-    .map((value) => {
-      if (value === ' ') return { kind: 'space', value: '␣' };
-      if (value === '\n') return { kind: 'newline', value: '↵' };
-      if (value === '\t') return { kind: 'tab', value: '⇥' };
-      if (/^\\x[0-9A-F]{2}$/.test(value)) return { kind: 'bytes', value };
-      return { kind: 'text', value };
-    });
 }
 
 function describe(
@@ -119,7 +107,7 @@ export const TokenChips = memo(function TokenChips({
     ]
       .filter(Boolean)
       .join(' ');
-    const parts = pieces(token.text);
+    const parts = visiblePieces(token.text);
     return (
       <Fragment key={i}>
         <span

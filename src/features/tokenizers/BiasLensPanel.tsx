@@ -11,7 +11,7 @@ import type { ProgressOf } from '../../protocol/calls';
 import type { BiasLensResult } from '../../protocol/tokenizerLab';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWorkerCall } from '../common/useWorkerTask';
 import { BiasPromptInput } from './BiasPromptInput';
 

@@ -1,6 +1,6 @@
 /** A mid-word prompt to look at the next byte after: the demo prompts as buttons, and the prompt as typed. */
 import { BIAS_DEMO_PROMPTS } from '../../core/tokenizers';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 
 export function BiasPromptInput({
   prompt,

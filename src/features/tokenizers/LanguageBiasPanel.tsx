@@ -12,7 +12,7 @@ import type { LanguageBiasProgress, LanguageBiasResult } from '../../protocol/to
 import { useWorkerTask } from '../common/useWorkerTask';
 import { engineClient } from '../../state/engineClient';
 import { useSession } from '../../state/sessionStore';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWidth } from '../next-token/useWidth';
 import { chartCaption } from '../../core/lab/chartCaption';
 import { formatCount } from '../../core/formatCount';

@@ -4,7 +4,8 @@
  */
 import { Fragment, memo } from 'react';
 import type { LabRow, LabRowOk, LabToken } from '../../protocol/tokenizerLab';
-import { chipPieces, overlaps } from './labChips';
+import { overlaps } from './labChips';
+import { visiblePieces } from '../../core/tokenization/visibleText';
 
 export interface ByteSpan {
   start: number;
@@ -85,7 +86,7 @@ const ChipBlock = memo(function ChipBlock({
     ]
       .filter(Boolean)
       .join(' ');
-    const parts = chipPieces(token.text);
+    const parts = visiblePieces(token.text);
     chips.push(
       <Fragment key={i}>
         <span

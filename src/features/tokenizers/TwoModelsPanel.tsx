@@ -14,7 +14,7 @@ import { formatBytes } from '../../core/formatBytes';
 import { bytesProblem, LIMITS, limitSentence } from '../../core/limits';
 import { defaultOtherModel } from '../models/defaultModels';
 import { useEmbeddedModels } from '../models/useEmbeddedModels';
-import { visibleToken } from '../next-token/visibleToken';
+import { visibleToken } from '../../core/tokenization/visibleText';
 import { useWorkerCall } from '../common/useWorkerTask';
 import { BiasPromptInput } from './BiasPromptInput';
 import { Bars } from './BiasLensPanel';

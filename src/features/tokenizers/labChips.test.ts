@@ -1,18 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chipPieces, overlaps } from './labChips';
-
-describe('chipPieces', () => {
-  it('marks whitespace and split-character bytes apart from text, like the next-token chips', () => {
-    expect(chipPieces(' ab\n\t\\xF0\\x9F')).toEqual([
-      { kind: 'space', value: '␣' },
-      { kind: 'text', value: 'ab' },
-      { kind: 'newline', value: '↵' },
-      { kind: 'tab', value: '⇥' },
-      { kind: 'bytes', value: '\\xF0' },
-      { kind: 'bytes', value: '\\x9F' },
-    ]);
-  });
-});
+import { overlaps } from './labChips';
 
 describe('overlaps', () => {
   it('is true only when two byte spans share a byte', () => {
