@@ -5,8 +5,8 @@
  * the text (core/tokenizers/align). Used by the tokenizer lab, the bias lens, the corpus API and
  * two-model comparison; it lives in the engine because it imports all of transformers.js.
  */
-import * as transformers from '@huggingface/transformers';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
+import { tokenizerClass } from './tokenizerClass';
 import { renderTokenBytes, tokenBytes, type TokenByteScheme } from '../core/tokenization/tokenBytes';
 import { alignTokens, type UnicodeNormalization } from '../core/tokenizers/align';
 import {
@@ -34,19 +34,6 @@ const encoder = new TextEncoder();
 const BYTE_FALLBACK_TOKEN = /^<0x[0-9A-Fa-f]{2}>$/;
 const NORMALIZATIONS: readonly UnicodeNormalization[] = ['NFC', 'NFD', 'NFKC', 'NFKD'];
 const EMPTY = new Uint8Array(0);
-
-/** The transformers.js class AutoTokenizer would pick from `tokenizer_config.json`. */
-function tokenizerClass(config: Record<string, unknown>): typeof PreTrainedTokenizer {
-  const name = typeof config.tokenizer_class === 'string' ? config.tokenizer_class.replace(/Fast$/, '') : '';
-  const candidate = (transformers as unknown as Record<string, unknown>)[name];
-  if (
-    typeof candidate === 'function' &&
-    (candidate === PreTrainedTokenizer || candidate.prototype instanceof PreTrainedTokenizer)
-  ) {
-    return candidate as typeof PreTrainedTokenizer;
-  }
-  return PreTrainedTokenizer;
-}
 
 /** The parts of transformers.js' BPE model (tokenizers.js `BPE`) a digest fills in. */
 interface BpeModelInternals {

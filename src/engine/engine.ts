@@ -209,12 +209,11 @@ export class Engine {
       const previous = this.active;
       const startTokenId = info.bosTokenId ?? info.eosTokenId ?? 0;
       const analyzer = new TextAnalyzer(runnable, stepCache, startTokenId);
-      const tokenizerConfigBytes = loaded.files.get('tokenizer_config.json');
       const tokenizerFiles: ModelTokenizerFiles = {
         key: info.key,
         label: info.label,
         tokenizerJson: loaded.tokenizerJson,
-        tokenizerConfig: tokenizerConfigBytes ? JSON.parse(new TextDecoder().decode(tokenizerConfigBytes)) : {},
+        tokenizerConfig: loaded.tokenizerConfig,
       };
       // NOTE: holds the ONNX bytes (the whole model file) until the key space is first used.
       const keySpace = new KeySpace({ label: info.label, modelFile: loaded.modelFile, files: loaded.files });

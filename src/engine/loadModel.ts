@@ -5,7 +5,6 @@
  */
 import {
   AutoModelForCausalLM,
-  AutoTokenizer,
   ModelRegistry,
   type PreTrainedModel,
   type PreTrainedTokenizer,
@@ -22,6 +21,7 @@ import {
 } from './modelConfig';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
+import { tokenizerClass } from './tokenizerClass';
 import type { Backend, Dtype, FileProgress, LoadProgress } from '../protocol/model';
 import { messageOf } from '../core/messageOf';
 
@@ -47,11 +47,13 @@ export interface LoadRequest {
 export interface LoadedTokenizerFiles {
   config: ModelConfig;
   tokenizerJson: unknown;
+  tokenizerConfig: Record<string, unknown>;
 }
 
 export interface LoadedFiles {
   config: ModelConfig;
   tokenizerJson: unknown;
+  tokenizerConfig: Record<string, unknown>;
   dtype: Exclude<Dtype, 'auto'>;
   /** Base name of the ONNX file (`model`, or `decoder_model_merged` for older Hub exports). */
   modelFileName: string;
@@ -83,7 +85,7 @@ function deviceFor(backend: Backend): 'webgpu' | 'wasm' | 'cpu' {
  */
 export async function readModelFiles(
   request: LoadRequest,
-  beside?: (smallFiles: ReadonlyMap<string, Uint8Array>, config: ModelConfig, tokenizerJson: unknown) => Promise<void>,
+  beside?: (tokenizerFiles: LoadedTokenizerFiles) => Promise<void>,
 ): Promise<LoadedFiles> {
   const { provider, label, signal } = request;
   const progress: LoadProgress = {
@@ -169,17 +171,16 @@ export async function readModelFiles(
   const isSmall = (entry: FileProgress) => entry.path.endsWith('.json');
   // The small files first: they are asked for (and listed) before the large ones.
   const rest = [...progress.files.slice(1).filter(isSmall), ...progress.files.slice(1).filter((e) => !isSmall(e))];
-  let tokenizerJson: unknown;
+  let tokenizerFiles: LoadedTokenizerFiles;
   try {
     const small = Promise.all(rest.filter(isSmall).map(readEntry));
     const large = Promise.all(rest.filter((e) => !isSmall(e)).map(readEntry));
     large.catch(() => undefined); // awaited below; a failure of the small files comes first
     await small;
     // A broken tokenizer fails here, whatever the large files are doing.
-    tokenizerJson = checkJsonFiles(read, label);
+    tokenizerFiles = { config, ...checkJsonFiles(read, label) };
     // `beside` starts a task later, once the large files' requests are out.
-    if (beside)
-      await Promise.all([large, new Promise((r) => setTimeout(r, 0)).then(() => beside(read, config, tokenizerJson))]);
+    if (beside) await Promise.all([large, new Promise((r) => setTimeout(r, 0)).then(() => beside(tokenizerFiles))]);
     else await large;
   } catch (error) {
     reading.abort();
@@ -194,23 +195,24 @@ export async function readModelFiles(
   const modelFile = onnxPathFor(modelFileName, dtype);
   const onnxBytes = files.get(modelFile);
   if (onnxBytes) checkOnnxBytes(onnxBytes, modelFile, label);
-  return { config, tokenizerJson, dtype, modelFileName, modelFile, files, downloadedBytes: progress.loadedBytes };
+  return { ...tokenizerFiles, dtype, modelFileName, modelFile, files, downloadedBytes: progress.loadedBytes };
 }
 
 /**
  * Reads the files and creates the tokenizer and the ONNX session. The tokenizer is built while
  * the ONNX file downloads; then, on WASM, ONNX Runtime starts (its wasm fetched and compiled)
- * while the download goes on. Not earlier: once started, its threads spin through the rest of
- * the load, and on 2 cores they then took CPU from the tokenizer's build and the page's first
- * render (cold loads 3–7% slower when it started with the load). The files' hashes are left to
- * whoever needs them (engine.fileHashes).
+ * while the download goes on. Not earlier: started with the load, its wasm compilation took
+ * the 2 cores from the tokenizer's build and the page's first render (cold loads 3–7% slower).
+ * (Its worker thread does not spin: it used 70 ms of CPU in a whole cold load, per /proc.)
+ * The files' hashes are left to whoever needs them (engine.fileHashes).
  */
 export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
   let tokenizer: PreTrainedTokenizer | null = null;
-  const loaded = await readModelFiles(request, async (smallFiles, config, tokenizerJson) => {
-    tokenizer = await buildTokenizer(smallFiles, request.label);
-    request.onTokenizer?.(tokenizer, { config, tokenizerJson });
+  const loaded = await readModelFiles(request, async (tokenizerFiles) => {
+    tokenizer = buildTokenizer(tokenizerFiles, request.label);
+    // The runtime's wasm compiles on other threads while the page's share is prepared here.
     if (request.backend === 'wasm') startOnnxRuntime();
+    request.onTokenizer?.(tokenizer, tokenizerFiles);
   });
   throwIfCancelled(request.signal, `Loading ${request.label}`);
   request.onProgress?.({
@@ -234,19 +236,20 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
   }
 }
 
-/** The tokenizer from its JSON files (registered under a key of their own while it is built). */
-async function buildTokenizer(files: ReadonlyMap<string, Uint8Array>, label: string): Promise<PreTrainedTokenizer> {
-  const { modelKey, unregister } = registerModelFiles(files);
+/**
+ * The tokenizer from its parsed JSON files, with the class AutoTokenizer would pick (it would
+ * parse both files again: 100 ms and more for a large vocabulary).
+ */
+function buildTokenizer(files: LoadedTokenizerFiles, label: string): PreTrainedTokenizer {
   try {
-    return await AutoTokenizer.from_pretrained(modelKey);
+    const Class = tokenizerClass(files.tokenizerConfig);
+    return new Class(files.tokenizerJson as never, files.tokenizerConfig);
   } catch (error) {
     throw new EngineError(
       'model-file-invalid',
       `${label}: the tokenizer (tokenizer.json, tokenizer_config.json) could not be built: ${messageOf(error)}`,
       'tokenizer.json',
     );
-  } finally {
-    unregister();
   }
 }
 
@@ -310,12 +313,16 @@ export async function openModelWithOnnx(
 }
 
 /** Parses the JSON files a tokenizer is built from (a file that is not JSON is named); returns tokenizer.json's content. */
-function checkJsonFiles(files: ReadonlyMap<string, Uint8Array>, label: string): unknown {
+function checkJsonFiles(
+  files: ReadonlyMap<string, Uint8Array>,
+  label: string,
+): { tokenizerJson: unknown; tokenizerConfig: Record<string, unknown> } {
   const tokenizerJson = parseJsonFile(files.get('tokenizer.json')!, 'tokenizer.json', label);
-  parseJsonFile(files.get('tokenizer_config.json')!, 'tokenizer_config.json', label);
+  const tokenizerConfig = parseJsonFile(files.get('tokenizer_config.json')!, 'tokenizer_config.json', label);
   if (files.has('generation_config.json'))
     parseJsonFile(files.get('generation_config.json')!, 'generation_config.json', label);
-  return tokenizerJson;
+  const isRecord = tokenizerConfig !== null && typeof tokenizerConfig === 'object' && !Array.isArray(tokenizerConfig);
+  return { tokenizerJson, tokenizerConfig: isRecord ? (tokenizerConfig as Record<string, unknown>) : {} };
 }
 
 function missingFileError(
