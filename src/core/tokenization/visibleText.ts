@@ -24,6 +24,7 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}]/u;
 const JOINERS = new Set(['\u200C', '\u200D']);
 /** The pieces a text splits into: `\xNN` bytes, and single invisible characters. */
 const PIECES = /(\\x[0-9A-F]{2}|[\p{Cc}\p{Cf}\p{Z}])/u;
+const BYTE_ESCAPE = /^\\x[0-9A-F]{2}$/;
 
 function codePointEscape(character: string): string {
   const code = character.codePointAt(0)!;
@@ -53,7 +54,7 @@ export function visiblePieces(text: string): { kind: VisiblePieceKind; value: st
   };
   const characters = text.split(PIECES).flatMap((part) => (PIECES.test(part) ? [part] : Array.from(part)));
   characters.forEach((character, index) => {
-    if (character.length > 2) pieces.push({ kind: 'bytes', value: character });
+    if (BYTE_ESCAPE.test(character)) pieces.push({ kind: 'bytes', value: character });
     else if (MARKERS[character]) pieces.push({ ...MARKERS[character] });
     else if (!INVISIBLE.test(character)) pushText(character);
     else if (JOINERS.has(character) && joinsNeighbours(characters, index)) pushText(character);
