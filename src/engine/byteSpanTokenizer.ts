@@ -29,6 +29,7 @@ import {
 } from '../core/tokenizers/bpeDigest';
 import type { TokenSpan, Tokenization } from '../core/tokenizers/tokenSpans';
 import { strictUtf8Decoder } from '../core/tokenization/utf8Decoders';
+import { decodeExactly } from './exactDecode';
 
 const encoder = new TextEncoder();
 const BYTE_FALLBACK_TOKEN = /^<0x[0-9A-Fa-f]{2}>$/;
@@ -230,7 +231,7 @@ export class ByteSpanTokenizer {
 
   /** The text of token ids, without the "clean-up" that removes spaces before punctuation. */
   decode(ids: readonly number[]): string {
-    return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+    return decodeExactly(this.tokenizer, ids);
   }
 
   isSpecial(id: number): boolean {

@@ -46,6 +46,7 @@ import type {
   ModelInfo,
   ModelSource,
 } from '../protocol/model';
+import { decodeExactly } from './exactDecode';
 
 /** What differs between the browser worker and Node. */
 export interface EngineRuntime {
@@ -280,9 +281,9 @@ export class Engine {
     return { ids, tokens: ids.map((id) => active.vocabulary.view(id)) };
   }
 
-  /** The text of token ids as the tokenizer decodes it (special tokens kept), for building prompts from tokens. */
+  /** The text of token ids, exactly (decodeExactly), for building prompts from tokens. */
   decode(ids: readonly number[]): string {
-    return this.require().tokenizer.decode([...ids], { skip_special_tokens: false });
+    return decodeExactly(this.require().tokenizer, ids);
   }
 
   /** Byte-exact views of arbitrary token ids (for candidates that are not in the text). */
