@@ -33,6 +33,12 @@ describe('visiblePieces', () => {
     expect(visibleToken(' \u200Da')).toBe('␣\\u200Da');
   });
 
+  it('escapes a real marker character, so "␣" always means a space', () => {
+    expect(visibleToken('␣')).toBe('\\u2423');
+    expect(visibleToken(' ↵\n')).toBe('␣\\u21B5↵');
+    expect(visibleToken('⇥␍')).toBe('\\u21E5\\u240D');
+  });
+
   it('leaves visible text of any script whole', () => {
     for (const text of ['Hello', 'naïve', 'Привет', 'مرحبا', 'नमस्ते', '中文', '😀', 'é'])
       expect(visiblePieces(text)).toEqual([{ kind: 'text', value: text }]);
@@ -45,6 +51,10 @@ describe('readVisibleToken', () => {
       ' ',
       '\n',
       '\t',
+      '␣',
+      '↵',
+      '⇥',
+      '␍',
       '\r',
       '\uFEFF',
       '\u00A0',

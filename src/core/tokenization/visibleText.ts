@@ -7,7 +7,9 @@
  *   e.g. "\uFEFFusing" and "\u00A0»".
  * Zero-width joiners (U+200C, U+200D) between two characters stay as they are: they shape
  * the letters or the emoji around them (Persian, the Indic scripts, 👩‍💻). At a token's edge
- * they draw nothing, so there they are marked too.
+ * they draw nothing, so there they are marked too. The marker characters themselves are real
+ * tokens in some vocabularies (Qwen3, Gemma 3 and DeepSeek-V3 have "␣" and "↵"): they are
+ * escaped too, so a marker always means what it marks.
  * `\xNN` is already in the text: the bytes of a split character (tokenBytes.ts).
  */
 
@@ -21,6 +23,7 @@ const MARKERS: Record<string, { kind: VisiblePieceKind; value: string }> = {
 };
 
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}]/u;
+const MARKER_CHARACTERS = new Set(Object.values(MARKERS).map((marker) => marker.value));
 const JOINERS = new Set(['\u200C', '\u200D']);
 /** The pieces a text splits into: `\xNN` bytes, and single invisible characters. */
 const PIECES = /(\\x[0-9A-F]{2}|[\p{Cc}\p{Cf}\p{Z}])/u;
@@ -56,7 +59,7 @@ export function visiblePieces(text: string): { kind: VisiblePieceKind; value: st
   characters.forEach((character, index) => {
     if (BYTE_ESCAPE.test(character)) pieces.push({ kind: 'bytes', value: character });
     else if (MARKERS[character]) pieces.push({ ...MARKERS[character] });
-    else if (!INVISIBLE.test(character)) pushText(character);
+    else if (!INVISIBLE.test(character) && !MARKER_CHARACTERS.has(character)) pushText(character);
     else if (JOINERS.has(character) && joinsNeighbours(characters, index)) pushText(character);
     else pieces.push({ kind: 'escape', value: codePointEscape(character) });
   });
@@ -75,10 +78,14 @@ export function visibleToken(text: string): string {
  * `\u{XXXXX}` escapes become the characters they show (`\xNN` stays: it is in the text).
  */
 export function readVisibleToken(typed: string): string {
-  return typed
-    .replace(/\\u\{([0-9A-Fa-f]{1,6})\}|\\u([0-9A-Fa-f]{4})/g, (escape, long?: string, short?: string) => {
-      const code = parseInt(long ?? short ?? '', 16);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
-    })
-    .replace(/[␣↵⇥␍]/g, (marker) => Object.keys(MARKERS).find((c) => MARKERS[c].value === marker)!);
+  // One pass, so the "␣" an escape stands for is not read again as a space.
+  return typed.replace(
+    /\\u\{([0-9A-Fa-f]{1,6})\}|\\u([0-9A-Fa-f]{4})|[␣↵⇥␍]/g,
+    (match, long?: string, short?: string) => {
+      if (long === undefined && short === undefined)
+        return Object.keys(MARKERS).find((c) => MARKERS[c].value === match)!;
+      const code = parseInt(long ?? short!, 16);
+      return code <= 0x10ffff ? String.fromCodePoint(code) : match;
+    },
+  );
 }
