@@ -103,6 +103,7 @@ describe('byteSchemeOfDecoder', () => {
     expect(byteSchemeOfDecoder({ type: 'Sequence', decoders: [{ type: 'Replace' }, { type: 'ByteFallback' }] })).toBe(
       'byte-fallback',
     );
+    expect(byteSchemeOfDecoder({ type: 'Metaspace', replacement: '▁' })).toBe('byte-fallback');
     expect(byteSchemeOfDecoder({ type: 'WordPiece' })).toBe('plain');
     expect(byteSchemeOfDecoder(null)).toBe('plain');
   });

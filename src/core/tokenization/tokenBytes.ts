@@ -10,7 +10,8 @@ import { strictUtf8Decoder } from './utf8Decoders';
 /**
  * How a vocabulary's token strings encode bytes:
  * - `byte-level`: GPT-2's printable byte alphabet (`Ġ` is a space);
- * - `byte-fallback`: SentencePiece style, `▁` is a space and `<0xNN>` is a raw byte;
+ * - `byte-fallback`: SentencePiece style, `▁` is a space and `<0xNN>` is a raw byte (where the
+ *   vocabulary has byte tokens: T5's and ALBERT's have none);
  * - `plain`: the token string is the text itself.
  */
 export type TokenByteScheme = 'byte-level' | 'byte-fallback' | 'plain';
@@ -110,7 +111,8 @@ export function bytesToHex(bytes: Uint8Array): string {
 
 /**
  * Infers the byte scheme from a `tokenizer.json` decoder description: a `ByteLevel`
- * decoder means GPT-2 style, a `ByteFallback` step means SentencePiece style.
+ * decoder means GPT-2 style; a `ByteFallback` step or a `Metaspace` decoder (SentencePiece
+ * without byte tokens: T5, ALBERT, XLM-R) means SentencePiece style.
  */
 export function byteSchemeOfDecoder(decoder: unknown): TokenByteScheme {
   const types: string[] = [];
@@ -122,6 +124,6 @@ export function byteSchemeOfDecoder(decoder: unknown): TokenByteScheme {
   };
   visit(decoder);
   if (types.includes('ByteLevel')) return 'byte-level';
-  if (types.includes('ByteFallback')) return 'byte-fallback';
+  if (types.includes('ByteFallback') || types.includes('Metaspace')) return 'byte-fallback';
   return 'plain';
 }
