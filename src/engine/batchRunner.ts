@@ -27,6 +27,7 @@ import type { Engine } from './engine';
 import { cancellationPoint, EngineError, throwIfCancelled } from './errors';
 import type { LoadParams, ModelInfo } from '../protocol/model';
 import type { BatchProgress, BatchRunSummary } from '../protocol/batch';
+import { continuationText } from '../core/tokenization/continuationText';
 
 /**
  * What the runner uses of an Engine (an Engine satisfies it; tests may pass a fake). `fileHashes`
@@ -183,8 +184,7 @@ export class SampleGenerator {
    * a tokenizer that drops a leading space at the start of a decode (SentencePiece) keeps it.
    */
   private completionText(prompt: { ids: number[]; text: string }, generated: number[]): string {
-    const whole = this.engine.decode([...prompt.ids, ...generated]);
-    return whole.startsWith(prompt.text) ? whole.slice(prompt.text.length) : this.engine.decode(generated);
+    return continuationText((ids) => this.engine.decode(ids), prompt.ids, generated, prompt.text);
   }
 
   private async pausePoint(): Promise<void> {

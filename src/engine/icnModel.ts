@@ -70,11 +70,11 @@ export async function expandCandidatesOnEngine(
   const out: ExpandedCandidate[] = [];
   try {
     for (const tokenId of params.tokenIds) {
-      const first = engine.decode([tokenId]);
       const expanded = await expandAnswer(
         model,
         [...params.contextIds, tokenId],
-        first,
+        params.contextIds.length,
+        '',
         params.maxAnswerTokens ?? 64,
         options.signal,
       );

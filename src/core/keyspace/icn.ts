@@ -12,6 +12,7 @@
 
 import { createRng, greedyToken, positionSeed, sampleToken, softmax, topNIndices } from '../distribution';
 import { isAcceptableAnswer, normaliseAnswer } from './answers';
+import { continuationText } from '../tokenization/continuationText';
 
 export type IcnMethod = 'icn' | 'first-token' | 'temperature';
 
@@ -77,35 +78,45 @@ function throwIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Continues `ids` (the prompt and a first token whose text is `firstText`) one token at a time
- * until a token containing `"` (or a stop token), at most `maxTokens`; the answer is the text
- * up to the quote. Also the spurious-correlation split's expansion of each candidate.
+ * Continues `ids` one token at a time until a token containing `"` (or a stop token), at most
+ * `maxTokens`; the answer is the text up to the quote. The answer's tokens start at
+ * `ids[answerStart]` (the spurious-correlation split's expansion of each candidate: the
+ * candidate's token), after `headText` that the prompt's own tokens already hold (ICN: the
+ * first token's decoded text, tokenized with the prompt as the paper's repo does).
  */
 export async function expandAnswer(
   model: IcnModel,
   ids: number[],
-  firstText: string,
+  answerStart: number,
+  headText: string,
   maxTokens: number,
   signal?: AbortSignal,
 ): Promise<{ answer: string; finished: boolean }> {
-  return expand(model, ids, firstText, (logits) => greedyToken(logits), maxTokens, signal);
+  return expand(model, ids, answerStart, headText, (logits) => greedyToken(logits), maxTokens, signal);
 }
 
 async function expand(
   model: IcnModel,
   ids: number[],
-  firstText: string,
+  answerStart: number,
+  headText: string,
   pick: (logits: ArrayLike<number>, step: number) => number,
   maxTokens: number,
   signal?: AbortSignal,
 ) {
-  let text = firstText;
+  const context = ids.slice(0, answerStart);
+  const contextText = model.decode(context);
+  // The answer's tokens decoded together after the context, as the repo decodes its output:
+  // one token at a time, SentencePiece words would lose their spaces and split characters U+FFFD.
+  const answerText = () =>
+    headText + continuationText((x) => model.decode(x), context, ids.slice(answerStart), contextText);
+  let text = answerText();
   for (let step = 0; step < maxTokens && !text.includes('"'); step++) {
     throwIfAborted(signal);
     const tokenId = pick(await model.nextLogits(ids), step);
     if (model.stopTokenIds?.has(tokenId)) return { answer: text, finished: true };
     ids.push(tokenId);
-    text += model.decode([tokenId]);
+    text = answerText();
   }
   const quote = text.indexOf('"');
   return quote >= 0 ? { answer: text.slice(0, quote), finished: true } : { answer: text, finished: false };
@@ -162,6 +173,7 @@ export async function runIcn(model: IcnModel, options: IcnOptions): Promise<IcnP
       const expanded = await expand(
         model,
         ids,
+        ids.length,
         '',
         (logits, step) => {
           const tokenId = sampleToken(softmax(logits, temperature), rng);
@@ -191,14 +203,8 @@ export async function runIcn(model: IcnModel, options: IcnOptions): Promise<IcnP
       if (probedFirst.has(s)) continue;
       probedFirst.add(s);
       // reg=True: the expansion starts from the prompt without the explored list.
-      const expanded = await expand(
-        model,
-        model.tokenize(initPrompt + s),
-        s,
-        (l) => greedyToken(l),
-        maxTokens,
-        options.signal,
-      );
+      const ids = model.tokenize(initPrompt + s);
+      const expanded = await expand(model, ids, ids.length, s, (l) => greedyToken(l), maxTokens, options.signal);
       explored.push(expanded.answer);
       record(s, expanded, run);
       left--;
