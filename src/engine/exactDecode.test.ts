@@ -1,20 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readTokenizerFolder } from '../../tools/lib/tokenizerFolder';
 import { decodeExactly } from './exactDecode';
-import { REPO_ROOT } from './nodeRuntime';
-import { tokenizerClass } from './tokenizerClass';
-
-function shippedTokenizer(name: string) {
-  const read = (file: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'public', 'tokenizers', name, file), 'utf8'));
-  const config = read('tokenizer_config.json') as Record<string, unknown>;
-  return { tokenizer: new (tokenizerClass(config))(read('tokenizer.json'), config), config };
-}
+import { tokenizerFromJson } from './tokenizerClass';
 
 describe('decodeExactly', () => {
   // Both configs ask transformers.js for its space clean-up, which would change these texts.
   it.each(['gpt2', 'llama-3'])('%s: gives back the text its ids came from', (name) => {
-    const { tokenizer, config } = shippedTokenizer(name);
+    const { tokenizerJson, tokenizerConfig: config } = readTokenizerFolder(`public/tokenizers/${name}`);
+    const tokenizer = tokenizerFromJson(tokenizerJson, config);
     expect(config.clean_up_tokenization_spaces).toBe(true);
     const text = "x = f(a , b) ; it 's 1 . 5 ! ok ? n't";
     const ids = tokenizer.encode(text, { add_special_tokens: false });

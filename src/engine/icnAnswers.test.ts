@@ -4,19 +4,10 @@
  * tokenizers: the answer must be that text. (Decoded one token at a time, SentencePiece lost
  * the spaces, "NewYorkCity", and byte-level tokens holding part of a character gave U+FFFD.)
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tokenizerInFolder } from '../../tools/lib/tokenizerFolder';
 import { expandAnswer, type IcnModel } from '../core/keyspace/icn';
 import { decodeExactly } from './exactDecode';
-import { REPO_ROOT } from './nodeRuntime';
-import { tokenizerClass } from './tokenizerClass';
-
-function tokenizerIn(folder: string) {
-  const read = (file: string) => JSON.parse(readFileSync(join(REPO_ROOT, folder, file), 'utf8'));
-  const config = read('tokenizer_config.json') as Record<string, unknown>;
-  return new (tokenizerClass(config))(read('tokenizer.json'), config);
-}
 
 const PROMPT = 'List cities.\n\nAnswer:\n1. "';
 const CASES = [
@@ -28,7 +19,7 @@ const CASES = [
 
 /** A model that answers with the tokens of `answer"` after `prompt + head`, one per step. */
 function scriptedModel(folder: string, prompt: string, answer: string) {
-  const tokenizer = tokenizerIn(folder);
+  const tokenizer = tokenizerInFolder(folder);
   const tokenize = (text: string) => tokenizer.encode(text, { add_special_tokens: false });
   const promptIds = tokenize(prompt);
   const script = tokenize(prompt + answer + '"').slice(promptIds.length);

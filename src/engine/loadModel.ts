@@ -21,7 +21,7 @@ import {
 } from './modelConfig';
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
-import { tokenizerClass } from './tokenizerClass';
+import { tokenizerFromJson } from './tokenizerClass';
 import type { Backend, Dtype, FileProgress, LoadProgress } from '../protocol/model';
 import { messageOf } from '../core/messageOf';
 
@@ -242,8 +242,7 @@ export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
  */
 function buildTokenizer(files: LoadedTokenizerFiles, label: string): PreTrainedTokenizer {
   try {
-    const Class = tokenizerClass(files.tokenizerConfig);
-    return new Class(files.tokenizerJson as never, files.tokenizerConfig);
+    return tokenizerFromJson(files.tokenizerJson, files.tokenizerConfig);
   } catch (error) {
     throw new EngineError(
       'model-file-invalid',

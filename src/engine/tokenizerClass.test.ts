@@ -1,16 +1,17 @@
 /**
- * The model's tokenizer is built from the JSON files the loader already parsed, with the class
- * tokenizerClass picks. Checked against transformers.js' own AutoTokenizer.from_pretrained on
+ * The model's tokenizer is built from the JSON files the loader already parsed
+ * (tokenizerFromJson, with the class tokenizerClass picks). Checked against transformers.js' own AutoTokenizer.from_pretrained on
  * the same files, for every embedded model and every shipped tokenizer: the same class and the
  * same ids on a multilingual text.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../tools/lib/files';
 import { mixedUnicodeStrings } from '../../tools/lib/mixedUnicode';
-import { REPO_ROOT } from './nodeRuntime';
-import { tokenizerClass } from './tokenizerClass';
+import { readTokenizerFolder } from '../../tools/lib/tokenizerFolder';
+import { tokenizerFromJson } from './tokenizerClass';
 import { configureTransformers, registerModelFiles } from './transformersBridge';
 
 /** Folders relative to the repository root. */
@@ -27,20 +28,16 @@ const TEXT = [
 ].join('\n');
 
 describe('tokenizerClass', () => {
-  it.each(folders)('%s: the same tokenizer as AutoTokenizer.from_pretrained', async (relativeFolder) => {
-    const folder = join(REPO_ROOT, relativeFolder);
-    if (!existsSync(join(folder, 'tokenizer.json'))) throw new Error(`${folder} is missing: run npm run tokenizers`);
+  it.each(folders)('%s: the same tokenizer as AutoTokenizer.from_pretrained', async (folder) => {
+    const { tokenizerJson, tokenizerConfig } = readTokenizerFolder(folder);
+    const built = tokenizerFromJson(tokenizerJson, tokenizerConfig);
+
     const bytes = new Map(
-      ['tokenizer.json', 'tokenizer_config.json'].map((file) => [file, readFileSync(join(folder, file))]),
+      ['tokenizer.json', 'tokenizer_config.json'].map((file) => [file, readFileSync(join(repoRoot, folder, file))]),
     );
     configureTransformers({ node: true });
     const { modelKey, unregister } = registerModelFiles(bytes);
     const reference = await AutoTokenizer.from_pretrained(modelKey).finally(unregister);
-
-    const parse = (file: string) => JSON.parse(bytes.get(file)!.toString('utf8'));
-    const config = parse('tokenizer_config.json') as Record<string, unknown>;
-    const Class = tokenizerClass(config);
-    const built = new Class(parse('tokenizer.json'), config);
     expect(built.constructor).toBe(reference.constructor);
     expect(built.encode(TEXT)).toEqual(reference.encode(TEXT));
     expect(built.decode(built.encode(TEXT))).toBe(reference.decode(reference.encode(TEXT)));

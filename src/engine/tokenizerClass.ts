@@ -1,4 +1,4 @@
-/** Choosing a tokenizer's transformers.js class the way AutoTokenizer does, for files already parsed. */
+/** Building a tokenizer the way AutoTokenizer does (its class from the config), from files already parsed. */
 import * as transformers from '@huggingface/transformers';
 import { PreTrainedTokenizer } from '@huggingface/transformers';
 
@@ -13,4 +13,13 @@ export function tokenizerClass(config: Record<string, unknown>): typeof PreTrain
     return candidate as typeof PreTrainedTokenizer;
   }
   return PreTrainedTokenizer;
+}
+
+/** A tokenizer from its parsed `tokenizer.json` and `tokenizer_config.json`, as AutoTokenizer builds it. */
+export function tokenizerFromJson(
+  tokenizerJson: unknown,
+  tokenizerConfig: Record<string, unknown>,
+): PreTrainedTokenizer {
+  const Class = tokenizerClass(tokenizerConfig);
+  return new Class(tokenizerJson as never, tokenizerConfig);
 }

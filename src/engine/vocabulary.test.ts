@@ -7,21 +7,14 @@
  * Each real tokenizer has tokens that start with U+FEFF ("\uFEFFusing", "\uFEFF//"); a decoder
  * that drops a leading byte-order mark showed them as "using" and "//", or as nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PreTrainedTokenizer } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './nodeRuntime';
+import { readTokenizerFolder } from '../../tools/lib/tokenizerFolder';
+import { tokenizerFromJson } from './tokenizerClass';
 import { Vocabulary } from './vocabulary';
 
-const TOKENIZERS_DIR = join(REPO_ROOT, 'public', 'tokenizers');
-
-function shipped(name: string): { tokenizer: PreTrainedTokenizer; json: unknown; size: number } {
-  const dir = join(TOKENIZERS_DIR, name);
-  if (!existsSync(join(dir, 'tokenizer.json'))) throw new Error(`${dir} is missing: run npm run tokenizers`);
-  const json = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as unknown;
-  const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
-  const tokenizer = new PreTrainedTokenizer(json as never, config);
+function shipped(name: string) {
+  const { tokenizerJson: json, tokenizerConfig } = readTokenizerFolder(`public/tokenizers/${name}`);
+  const tokenizer = tokenizerFromJson(json, tokenizerConfig);
   return { tokenizer, json, size: tokenizer.get_vocab().size };
 }
 
