@@ -203,7 +203,7 @@ export async function readModelFiles(
  * the ONNX file downloads; then, on WASM, ONNX Runtime starts (its wasm fetched and compiled)
  * while the download goes on. Not earlier: started with the load, its wasm compilation took
  * the 2 cores from the tokenizer's build and the page's first render (cold loads 3–7% slower).
- * (Its worker thread does not spin: it used 70 ms of CPU in a whole cold load, per /proc.)
+ * (Its own thread does not spin: 70–120 ms of CPU in a whole cold load, per /proc.)
  * The files' hashes are left to whoever needs them (engine.fileHashes).
  */
 export async function loadModel(request: LoadRequest): Promise<LoadedModel> {
@@ -311,7 +311,7 @@ export async function openModelWithOnnx(
   }
 }
 
-/** Parses the JSON files a tokenizer is built from (a file that is not JSON is named); returns tokenizer.json's content. */
+/** Parses the JSON files a tokenizer is built from (a file that is not JSON is named); returns the tokenizer's two. */
 function checkJsonFiles(
   files: ReadonlyMap<string, Uint8Array>,
   label: string,

@@ -95,6 +95,8 @@ export async function expandAnswer(
   return expand(model, ids, answerStart, headText, (logits) => greedyToken(logits), maxTokens, signal);
 }
 
+const DECODE_CONTEXT_TOKENS = 8;
+
 async function expand(
   model: IcnModel,
   ids: number[],
@@ -104,10 +106,12 @@ async function expand(
   maxTokens: number,
   signal?: AbortSignal,
 ) {
-  const context = ids.slice(0, answerStart);
-  const contextText = model.decode(context);
   // The answer's tokens decoded together after the context, as the repo decodes its output:
   // one token at a time, SentencePiece words would lose their spaces and split characters U+FFFD.
+  // The context's last few tokens are enough for that (a character spans at most 4 tokens), and
+  // keep each step's decode short whatever the context's length.
+  const context = ids.slice(Math.max(0, answerStart - DECODE_CONTEXT_TOKENS), answerStart);
+  const contextText = model.decode(context);
   const answerText = () =>
     headText + continuationText((x) => model.decode(x), context, ids.slice(answerStart), contextText);
   let text = answerText();
