@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProtobufError, readFields, readRepeatedVarints, readVarint, type WireField } from './protobuf';
+import { ProtobufError, readFields, readRepeatedVarints, readString, readVarint, type WireField } from './protobuf';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
@@ -22,6 +22,16 @@ describe('readVarint', () => {
 
   it('throws a ProtobufError on a truncated varint', () => {
     expect(() => readVarint(bytes(0x80, 0x80), 0, 2)).toThrow(ProtobufError);
+  });
+});
+
+describe('readString', () => {
+  it('keeps a leading U+FEFF, so a name reads back as it was written', () => {
+    // field 1, length 4: EF BB BF 'a'.
+    const message = bytes(0x0a, 0x04, 0xef, 0xbb, 0xbf, 0x61);
+    const strings: string[] = [];
+    readFields(message, 0, message.length, (field) => strings.push(readString(message, field)));
+    expect(strings).toEqual(['\uFEFFa']);
   });
 });
 

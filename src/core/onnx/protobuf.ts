@@ -6,6 +6,7 @@
  * Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32. Groups (3, 4) are
  * deprecated and never written by ONNX exporters; meeting one is reported as malformed.
  */
+import { lenientUtf8Decoder } from '../tokenization/utf8Decoders';
 
 /** A half-open range of bytes in the file buffer. */
 export interface ByteRange {
@@ -117,11 +118,9 @@ export function readFields(bytes: Uint8Array, start: number, end: number, visit:
   }
 }
 
-const utf8 = new TextDecoder('utf-8');
-
-/** The UTF-8 string in a length-delimited field. */
+/** The UTF-8 string in a length-delimited field (a leading U+FEFF kept: names must match the writer's). */
 export function readString(bytes: Uint8Array, field: WireField): string {
-  return utf8.decode(bytes.subarray(field.offset, field.offset + field.length));
+  return lenientUtf8Decoder.decode(bytes.subarray(field.offset, field.offset + field.length));
 }
 
 /**
