@@ -1,7 +1,8 @@
 /**
  * Finding a token from what a person types in the key-space search box: an id (`1531` or
  * `#1531`), or a token's text. Token texts are byte-exact renderings (a leading space is a
- * real space; `␣` typed for it is accepted, as are the other markers of visibleText.ts), so " America" and "America" are different tokens.
+ * real space; `␣` typed for it is accepted, as are the other markers and escapes of
+ * visibleText.ts), so " America" and "America" are different tokens.
  */
 
 import { readVisibleToken } from '../tokenization/visibleText';

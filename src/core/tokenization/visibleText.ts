@@ -23,11 +23,17 @@ const MARKERS: Record<string, { kind: VisiblePieceKind; value: string }> = {
 };
 
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}]/u;
-const MARKER_CHARACTERS = new Set(Object.values(MARKERS).map((marker) => marker.value));
+/** The character each marker stands for ('␣' → ' '). */
+const CHARACTER_OF_MARKER = new Map(Object.entries(MARKERS).map(([character, marker]) => [marker.value, character]));
+const MARKER_CLASS = `[${[...CHARACTER_OF_MARKER.keys()].join('')}]`;
 const JOINERS = new Set(['\u200C', '\u200D']);
 /** The pieces a text splits into: `\xNN` bytes, and single invisible characters. */
-const PIECES = /(\\x[0-9A-F]{2}|[\p{Cc}\p{Cf}\p{Z}])/u;
+const PIECES = new RegExp(`(\\\\x[0-9A-F]{2}|${INVISIBLE.source})`, 'u');
 const BYTE_ESCAPE = /^\\x[0-9A-F]{2}$/;
+/** An escape (`\uXXXX`, `\u{XXXXX}`) or a marker, in what a person typed. */
+const READ_BACK = new RegExp(`\\\\u\\{([0-9A-Fa-f]{1,6})\\}|\\\\u([0-9A-Fa-f]{4})|${MARKER_CLASS}`, 'g');
+/** Text with none of these shows as itself, in one piece (nearly every token). */
+const NEEDS_PIECES = new RegExp(`\\\\|${INVISIBLE.source}|${MARKER_CLASS}`, 'u');
 
 function codePointEscape(character: string): string {
   const code = character.codePointAt(0)!;
@@ -49,6 +55,7 @@ function joinsNeighbours(characters: readonly string[], index: number): boolean 
  * visiblePieces(' a\uFEFF') // [{ kind: 'space', value: '␣' }, { kind: 'text', value: 'a' }, { kind: 'escape', value: '\\uFEFF' }]
  */
 export function visiblePieces(text: string): { kind: VisiblePieceKind; value: string }[] {
+  if (!NEEDS_PIECES.test(text)) return text === '' ? [] : [{ kind: 'text', value: text }];
   const pieces: { kind: VisiblePieceKind; value: string }[] = [];
   const pushText = (value: string) => {
     const last = pieces[pieces.length - 1];
@@ -59,7 +66,7 @@ export function visiblePieces(text: string): { kind: VisiblePieceKind; value: st
   characters.forEach((character, index) => {
     if (BYTE_ESCAPE.test(character)) pieces.push({ kind: 'bytes', value: character });
     else if (MARKERS[character]) pieces.push({ ...MARKERS[character] });
-    else if (!INVISIBLE.test(character) && !MARKER_CHARACTERS.has(character)) pushText(character);
+    else if (!INVISIBLE.test(character) && !CHARACTER_OF_MARKER.has(character)) pushText(character);
     else if (JOINERS.has(character) && joinsNeighbours(characters, index)) pushText(character);
     else pieces.push({ kind: 'escape', value: codePointEscape(character) });
   });
@@ -79,13 +86,9 @@ export function visibleToken(text: string): string {
  */
 export function readVisibleToken(typed: string): string {
   // One pass, so the "␣" an escape stands for is not read again as a space.
-  return typed.replace(
-    /\\u\{([0-9A-Fa-f]{1,6})\}|\\u([0-9A-Fa-f]{4})|[␣↵⇥␍]/g,
-    (match, long?: string, short?: string) => {
-      if (long === undefined && short === undefined)
-        return Object.keys(MARKERS).find((c) => MARKERS[c].value === match)!;
-      const code = parseInt(long ?? short!, 16);
-      return code <= 0x10ffff ? String.fromCodePoint(code) : match;
-    },
-  );
+  return typed.replace(READ_BACK, (match, long?: string, short?: string) => {
+    if (long === undefined && short === undefined) return CHARACTER_OF_MARKER.get(match)!;
+    const code = parseInt(long ?? short!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : match;
+  });
 }
