@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNodeRuntime } from './nodeRuntime';
 import { Engine } from './engine';
-import { analysedStretch, collectHiddenStates, type HiddenStates } from './layerAnalysis';
+import { analysedStretch, collectHiddenStates, computeLayerContext, type HiddenStates } from './layerAnalysis';
 import type { LensResult } from '../protocol/bigram';
 import { WindowStatesCache } from './windowStatesCache';
+import { forwardAll } from './inference';
 
 // Long enough for several windows of the stretch (sotu-gpt's window is 256 tokens).
 const TEXT = Array.from(
@@ -52,8 +53,9 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
     if (!read.ok) throw new Error(read.reason);
     const L = read.internals.layerCount;
     const { first, count } = analysedStretch(ids.length, position, 512);
-    const hidden = await collectHiddenStates(engine['require']().runnable, [start, ...ids.slice(0, first + count)], L, {
+    const hidden = await collectHiddenStates(engine['require']().runnable, [start, ...ids], L, {
       firstIndex: first + 1,
+      endIndex: first + count + 1,
       layers: Array.from({ length: L + 1 }, (_, l) => l),
       withLogits: true,
       outputNames: read.internals.hiddenStateNames,
@@ -102,6 +104,25 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
         .every((v) => v === 7),
     ).toBe(true);
     expect(copied.hidden.layers.get(1)![0]).toBe(whole.hidden.layers.get(1)![0]);
+  });
+
+  it("a stretch that ends before the text has the whole text's windows: each position's logits are the lab's", async () => {
+    const runnable = engine['require']().runnable;
+    const read = engine.bigramAnalyzer().internals();
+    if (!read.ok) throw new Error(read.reason);
+    // A stretch of 512 around position 300 ends before the text does (ids.length > 600).
+    const stretch = analysedStretch(ids.length, 300, 512);
+    const { first, count } = stretch;
+    expect(first + count).toBeLessThan(ids.length);
+    const { hidden } = await computeLayerContext(runnable, start, read.internals, ids, stretch, 8, {});
+    expect([hidden.firstIndex, hidden.count]).toEqual([first + 1, count]);
+    const lab = await forwardAll(runnable, [start, ...ids], { fromPosition: 1 });
+    const vocab = runnable.vocabSize;
+    const stretchLogits = hidden.logits!;
+    expect(firstDifference(stretchLogits, lab.logits.subarray(first * vocab, (first + count) * vocab))).toBe(-1);
+    // The text cut at the stretch's end plans its last window elsewhere: other numbers there.
+    const cut = await forwardAll(runnable, [start, ...ids.slice(0, first + count)], { fromPosition: 1 });
+    expect(firstDifference(stretchLogits, cut.logits.subarray(first * vocab))).toBeGreaterThan(0);
   });
 
   it('lensSelected then lens gives what a fresh lens gives; a position in the kept stretch reads nothing new', async () => {
@@ -166,9 +187,8 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
     const reused = await click(params);
     expect(reused.table.selected).toEqual(fresh.table.selected);
     expect(numbers(reused.whole)).toEqual(numbers(fresh.whole));
-    // The stretch's windows [0, 256), [128, 384), [256, 512) are the comparison's too; its
-    // last one ends where the stretch ends, not where the text does, so it runs.
-    expect([reused.tableForwards, reused.wholeForwards]).toEqual([0, 1]);
+    // The stretch's windows are the whole text's, as the comparison's are: none runs again.
+    expect([reused.tableForwards, reused.wholeForwards]).toEqual([0, 0]);
     analyzer.reset();
     expect(analyzer['windowStates'].size).toBe(0);
 
@@ -200,7 +220,8 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
     const afterChanged = await click(params);
     expect(afterChanged.table.selected).toEqual(fresh.table.selected);
     expect(numbers(afterChanged.whole)).toEqual(numbers(fresh.whole));
-    expect([afterChanged.tableForwards, afterChanged.wholeForwards]).toEqual([1, 3]);
+    // The table's window [128, 384) and [0, 256) run; [256, 512) and the last are copied.
+    expect([afterChanged.tableForwards, afterChanged.wholeForwards]).toEqual([1, 2]);
 
     // One token more in front: every window holds the ids one index later.
     analyzer.reset();

@@ -43,6 +43,11 @@ export async function collectHiddenStates(
      */
     onlyIndex?: number;
     /**
+     * Only rows before this sequence index are wanted: windows that keep none of them are not
+     * run. The result still ends where its last window ends (a window's rows are read whole).
+     */
+    endIndex?: number;
+    /**
      * Windows held in one of these (same start, end and ids, read through the same session) are
      * copied from it instead of run.
      */
@@ -54,13 +59,17 @@ export async function collectHiddenStates(
   checkIds(seq, runnable.vocabSize);
   const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
   const stride = Math.max(1, Math.floor(windowTokens / 2));
-  let windows = planSlidingWindows(seq.length, windowTokens, stride).filter((w) => w.end > options.firstIndex);
+  const endIndex = options.endIndex ?? seq.length;
+  let windows = planSlidingWindows(seq.length, windowTokens, stride).filter(
+    (w) => w.end > options.firstIndex && w.keepFrom < endIndex,
+  );
   const only = options.onlyIndex;
   if (only !== undefined) windows = windows.filter((w) => w.keepFrom <= only && only < w.end);
   if (only !== undefined && (windows.length === 0 || only < options.firstIndex))
     throw new EngineError('bad-request', `Sequence index ${only} is outside the rows asked for.`);
   const firstIndex = only === undefined ? options.firstIndex : Math.max(windows[0].keepFrom, options.firstIndex);
-  const count = (only === undefined ? seq.length : windows[0].end) - firstIndex;
+  const lastWindow = only === undefined ? windows.at(-1) : windows[0];
+  const count = Math.max(0, (lastWindow?.end ?? firstIndex) - firstIndex);
   const layers = new Map<number, Float32Array>();
   let logits: Float32Array | null = null;
   const vocab = runnable.vocabSize;
@@ -164,14 +173,17 @@ export function analysedStretch(
   return { first, count: Math.min(textLength, maxPositions) };
 }
 
+/** The whole text is in the key: the last window's start, and so its rows, depend on its length. */
 export function layerContextKey(ids: readonly number[], first: number, count: number, lensPositions: number): string {
-  return `${first}:${count}:${lensPositions}:${ids.slice(0, first + count + 1).join(',')}`;
+  return `${first}:${count}:${lensPositions}:${ids.join(',')}`;
 }
 
 /**
  * The stretch's hidden states (every layer) and final logits. Text position i is sequence
- * index i + 1 (after the start token); the sequence ends with the stretch, so the window plan
- * depends only on the stretch and the text before it.
+ * index i + 1 (after the start token). The windows are the whole text's (only those that keep
+ * a row of the stretch run), as the lab's analysis and the bigram comparison plan them, so a
+ * position's final distribution here is the one those views show, and the comparison's kept
+ * windows cover the stretch. The result may run past the stretch to its last window's end.
  */
 function stretchHiddenStates(
   runnable: RunnableModel,
@@ -183,8 +195,9 @@ function stretchHiddenStates(
   part: { onlyPosition?: number; reuseFrom?: readonly WindowStatesCache[]; keepIn?: WindowStatesCache },
 ): Promise<HiddenStates> {
   const L = internals.layerCount;
-  return collectHiddenStates(runnable, [startTokenId, ...ids.slice(0, stretch.first + stretch.count)], L, {
+  return collectHiddenStates(runnable, [startTokenId, ...ids], L, {
     firstIndex: stretch.first + 1,
+    endIndex: stretch.first + stretch.count + 1,
     layers: Array.from({ length: L + 1 }, (_, l) => l),
     withLogits: true,
     signal: options.signal,
@@ -241,7 +254,8 @@ export async function computeLayerContext(
   const L = internals.layerCount;
   const d = internals.hiddenSize;
   const allLayers = Array.from({ length: L + 1 }, (_, l) => l);
-  const hidden = await stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, { reuseFrom });
+  const read = await stretchHiddenStates(runnable, startTokenId, internals, ids, stretch, options, { reuseFrom });
+  const hidden = sliceRows(read, first + 1, first + count + 1);
   const matrices: Matrix[] = allLayers.map((l) => ({ values: hidden.layers.get(l)!, rows: count, cols: d }));
   const currentIds = ids.slice(first, first + count);
   const nextIds = currentIds.map((_, k) => (first + k + 1 < n ? ids[first + k + 1] : null));
