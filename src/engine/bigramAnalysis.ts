@@ -142,7 +142,9 @@ export class BigramAnalyzer {
   }
 
   /**
-   * Full-context logits for sequence indices [fromIndex, seq.length). With `keepWindows`, where
+   * Full-context logits for sequence indices [fromIndex, toIndex) (rows past toIndex may
+   * follow), from the windows planned over the whole sequence, as the lab plans them: a
+   * position's row does not depend on the chunk it falls in. With `keepWindows`, where
    * the loaded session outputs the residual stream, the windows' hidden states are read too and
    * kept for the layer view: the same forwards, so the logits are the same, bit for bit. Without
    * it (a later chunk, whose windows are not kept) only the logits are read.
@@ -150,16 +152,18 @@ export class BigramAnalyzer {
   private async fullContextLogits(
     seq: readonly number[],
     fromIndex: number,
+    toIndex: number,
     keepWindows: boolean,
     signal?: AbortSignal,
   ): Promise<Float32Array> {
     const read = this.internals();
     const windowCache = read.ok && keepWindows ? this.windowStatesFor(read.internals) : undefined;
     if (!read.ok || !windowCache)
-      return (await forwardAll(this.runnable, seq, { fromPosition: fromIndex, signal })).logits;
+      return (await forwardAll(this.runnable, seq, { fromPosition: fromIndex, toPosition: toIndex, signal })).logits;
     const { internals } = read;
     const hidden = await collectHiddenStates(this.runnable, seq, internals.layerCount, {
       firstIndex: fromIndex,
+      endIndex: toIndex,
       layers: Array.from({ length: internals.layerCount + 1 }, (_, l) => l),
       withLogits: true,
       outputNames: internals.hiddenStateNames,
@@ -333,16 +337,12 @@ export class BigramAnalyzer {
     let computed = 0;
     let batches = 0;
     this.windowStates.clear();
+    const seq = [this.startTokenId, ...ids];
     for (let c = 0; c < chunks; c++) {
       const from = c * chunk;
       const to = Math.min(ids.length, from + chunk);
       // Sequence index p + 1 holds the prediction after text token p.
-      const fullLogits = await this.fullContextLogits(
-        [this.startTokenId, ...ids.slice(0, to)],
-        from + 1,
-        c === 0,
-        options.signal,
-      );
+      const fullLogits = await this.fullContextLogits(seq, from + 1, to + 1, c === 0, options.signal);
       options.onProgress?.({ phase: 'full-context', done: c + 1, total: chunks });
       const rowsById = new Map<number, Float32Array>();
       const run = await this.contextOneLogits(ids.slice(from, to), {

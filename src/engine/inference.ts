@@ -99,12 +99,17 @@ export function defaultStride(windowTokens: number): number {
   return Math.max(1, Math.floor(windowTokens / 2));
 }
 
-/** Logits for positions [fromPosition, ids.length), one row per position. */
+/**
+ * Logits for positions [fromPosition, toPosition), one row per position, from the windows
+ * planned over all of `ids` (so a row is the same whichever part is asked for).
+ */
 export async function forwardAll(
   runnable: RunnableModel,
   ids: readonly number[],
   options: {
     fromPosition?: number;
+    /** One past the last position wanted (ids.length when not given). */
+    toPosition?: number;
     strideTokens?: number;
     signal?: AbortSignal;
     onProgress?: (progress: WindowProgress) => void;
@@ -113,19 +118,28 @@ export async function forwardAll(
   checkIds(ids, runnable.vocabSize);
   const started = performance.now();
   const fromPosition = options.fromPosition ?? 0;
-  if (fromPosition < 0 || fromPosition > ids.length)
-    throw new EngineError('bad-request', `fromPosition ${fromPosition} is outside 0..${ids.length}.`);
+  const toPosition = options.toPosition ?? ids.length;
+  if (fromPosition < 0 || fromPosition > toPosition || toPosition > ids.length)
+    throw new EngineError(
+      'bad-request',
+      `Positions [${fromPosition}, ${toPosition}) are outside the ${ids.length} ids given.`,
+    );
   const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
   const stride = Math.min(options.strideTokens ?? defaultStride(windowTokens), windowTokens);
   const vocab = runnable.vocabSize;
-  const windows = planSlidingWindows(ids.length, windowTokens, stride).filter((w) => w.end > fromPosition);
-  const logits = new Float32Array((ids.length - fromPosition) * vocab);
+  const windows = planSlidingWindows(ids.length, windowTokens, stride).filter(
+    (w) => w.end > fromPosition && w.keepFrom < toPosition,
+  );
+  const logits = new Float32Array((toPosition - fromPosition) * vocab);
   for (const [index, window] of windows.entries()) {
     await cancellationPoint(options.signal, 'The forward pass');
     const windowLogits = await forwardWindow(runnable, ids, window);
     const firstKept = Math.max(window.keepFrom, fromPosition);
     logits.set(
-      windowLogits.subarray((firstKept - window.start) * vocab, (window.end - window.start) * vocab),
+      windowLogits.subarray(
+        (firstKept - window.start) * vocab,
+        (Math.min(window.end, toPosition) - window.start) * vocab,
+      ),
       (firstKept - fromPosition) * vocab,
     );
     options.onProgress?.({ doneWindows: index + 1, totalWindows: windows.length });
@@ -134,7 +148,7 @@ export async function forwardAll(
     logits,
     vocabSize: vocab,
     fromPosition,
-    positionCount: ids.length - fromPosition,
+    positionCount: toPosition - fromPosition,
     windowCount: windows.length,
     processedTokens: windowedTokenCost(windows),
     elapsedMs: performance.now() - started,

@@ -11,6 +11,8 @@ import { analysedStretch, collectHiddenStates, computeLayerContext, type HiddenS
 import type { LensResult } from '../protocol/bigram';
 import { WindowStatesCache } from './windowStatesCache';
 import { forwardAll } from './inference';
+import { softmax, topNIndices } from '../core/distribution';
+import { planSlidingWindows } from '../core/context/slidingWindow';
 
 // Long enough for several windows of the stretch (sotu-gpt's window is 256 tokens).
 const TEXT = Array.from(
@@ -123,6 +125,32 @@ describe('the selected position first, then the stretch (sotu-gpt, Node)', () =>
     // The text cut at the stretch's end plans its last window elsewhere: other numbers there.
     const cut = await forwardAll(runnable, [start, ...ids.slice(0, first + count)], { fromPosition: 1 });
     expect(firstDifference(stretchLogits, cut.logits.subarray(first * vocab))).toBeGreaterThan(0);
+  });
+
+  it("a comparison longer than one chunk has the lab's full-context rows at every position, chunk ends included", async () => {
+    // Two chunks of positions on sotu-gpt (1,024 each): the first chunk's last windows used to
+    // be planned over its own end, not over the text's.
+    const long = engine.tokenize({ text: `${TEXT} ${TEXT}` }).ids;
+    expect(long.length).toBeGreaterThan(1_100);
+    const analyzer = engine.bigramAnalyzer();
+    analyzer.reset();
+    const { rows } = await analyzer.analyze(long);
+    const runnable = engine['require']().runnable;
+    // The first chunk's windows, kept for the layer view, are windows of the whole text's plan.
+    const plan = planSlidingWindows(long.length + 1, 256, 128).map((w) => `${w.start}:${w.end}`);
+    const kept = [...(analyzer['windowStates'] as unknown as { entries: Map<string, unknown> }).entries.keys()];
+    expect(kept.length).toBeGreaterThan(4);
+    for (const key of kept) expect(plan).toContain(key.split(':').slice(0, 2).join(':'));
+    const lab = await forwardAll(runnable, [start, ...long], { fromPosition: 1 });
+    const vocab = runnable.vocabSize;
+    let worst = 0;
+    for (const [p, row] of rows.entries()) {
+      const P = softmax(lab.logits.subarray(p * vocab, (p + 1) * vocab));
+      expect(row.top1Full).toBe(topNIndices(P, 1)[0]);
+      if (row.nextTokenId !== null) worst = Math.max(worst, Math.abs(row.nextProbabilityFull! - P[row.nextTokenId]));
+    }
+    // The comparison's float32 graph against float64 from the same logits.
+    expect(worst).toBeLessThan(1e-5);
   });
 
   it('lensSelected then lens gives what a fresh lens gives; a position in the kept stretch reads nothing new', async () => {
