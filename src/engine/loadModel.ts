@@ -22,6 +22,7 @@ import {
 import { exclusiveOnnxRuntime } from './onnxRuntimeQueue';
 import { registerModelFiles } from './transformersBridge';
 import { tokenizerFromJson } from './tokenizerClass';
+import { MODEL_SESSION_OPTIONS } from './modelSessionOptions';
 import type { Backend, Dtype, FileProgress, LoadProgress } from '../protocol/model';
 import { messageOf } from '../core/messageOf';
 
@@ -283,6 +284,7 @@ function createModel(modelKey: string, loaded: LoadedFiles, backend: Backend, la
     dtype: loaded.dtype,
     device: deviceFor(backend),
     model_file_name: loaded.modelFileName,
+    session_options: MODEL_SESSION_OPTIONS,
   };
   return exclusiveOnnxRuntime(() => AutoModelForCausalLM.from_pretrained(modelKey, options)).catch((error: unknown) => {
     if (isAbortError(error)) throw error;

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseOnnxModel } from '../../src/core/onnx/model';
+import { MODEL_SESSION_OPTIONS } from '../../src/engine/modelSessionOptions';
 
 /** A session on `bytes`, a file of `folder`/onnx, with `model.onnx_data` when its weights live there. */
 export async function ortSession(bytes: Uint8Array, folder: string): Promise<ort.InferenceSession> {
@@ -13,10 +14,11 @@ export async function ortSession(bytes: Uint8Array, folder: string): Promise<ort
   if (!parsed.ok) throw new Error(parsed.reason);
   const external = [...parsed.value.graph.initializers.values()].some((t) => t.dataLocation === 1);
   const dataFile = join(folder, 'onnx', 'model.onnx_data');
-  return ort.InferenceSession.create(
-    bytes,
-    external ? { externalData: [{ path: 'model.onnx_data', data: new Uint8Array(readFileSync(dataFile)) }] } : {},
-  );
+  return ort.InferenceSession.create(bytes, {
+    // As Tokenscope opens models: int8 products exact on CPUs without VNNI (modelSessionOptions.ts).
+    ...MODEL_SESSION_OPTIONS,
+    ...(external ? { externalData: [{ path: 'model.onnx_data', data: new Uint8Array(readFileSync(dataFile)) }] } : {}),
+  });
 }
 
 /** One pass over `ids` with an empty cache (all outputs, or only `logits`). */
