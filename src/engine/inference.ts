@@ -8,6 +8,7 @@ import {
   lastContextWindow,
   planSlidingWindows,
   windowedTokenCost,
+  windowsKeeping,
   type ContextWindow,
 } from '../core/context/slidingWindow';
 import { commonPrefixLength, sameIds } from '../core/context/tokenPrefix';
@@ -127,9 +128,7 @@ export async function forwardAll(
   const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
   const stride = Math.min(options.strideTokens ?? defaultStride(windowTokens), windowTokens);
   const vocab = runnable.vocabSize;
-  const windows = planSlidingWindows(ids.length, windowTokens, stride).filter(
-    (w) => w.end > fromPosition && w.keepFrom < toPosition,
-  );
+  const windows = windowsKeeping(planSlidingWindows(ids.length, windowTokens, stride), fromPosition, toPosition);
   const logits = new Float32Array((toPosition - fromPosition) * vocab);
   for (const [index, window] of windows.entries()) {
     await cancellationPoint(options.signal, 'The forward pass');

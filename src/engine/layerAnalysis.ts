@@ -9,12 +9,12 @@
  */
 import { Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { cosineCurves, logitLens, pearson, rankOf, recallAtK, scoreAgainstRows, type Matrix } from '../core/bigram';
-import { planSlidingWindows } from '../core/context/slidingWindow';
+import { planSlidingWindows, windowsKeeping } from '../core/context/slidingWindow';
 import { klDivergenceNats, softmax } from '../core/distribution';
 import { cancellationPoint, EngineError } from './errors';
 import { covarianceGraphFor, covarianceSimilarities } from './covarianceStatistics';
 import { lensGraphFor, lensStatisticsInJs, lensStatisticsOnGraph, type LensInputs } from './lensStatistics';
-import { checkIds, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
+import { checkIds, defaultStride, logitsAsFloat32, windowTokensFor, type RunnableModel } from './inference';
 import { forwardAndRead } from './onnxRuntimeQueue';
 import type { BigramProgress, LensLayerStats, LensPositionLayer, LensResult } from '../protocol/bigram';
 import { topProbabilities, type BigramCallOptions } from './analysisShared';
@@ -58,10 +58,10 @@ export async function collectHiddenStates(
 ): Promise<HiddenStates> {
   checkIds(seq, runnable.vocabSize);
   const windowTokens = windowTokensFor(runnable.contextTokens, runnable.vocabSize);
-  const stride = Math.max(1, Math.floor(windowTokens / 2));
-  const endIndex = options.endIndex ?? seq.length;
-  let windows = planSlidingWindows(seq.length, windowTokens, stride).filter(
-    (w) => w.end > options.firstIndex && w.keepFrom < endIndex,
+  let windows = windowsKeeping(
+    planSlidingWindows(seq.length, windowTokens, defaultStride(windowTokens)),
+    options.firstIndex,
+    options.endIndex ?? seq.length,
   );
   const only = options.onlyIndex;
   if (only !== undefined) windows = windows.filter((w) => w.keepFrom <= only && only < w.end);
@@ -173,9 +173,12 @@ export function analysedStretch(
   return { first, count: Math.min(textLength, maxPositions) };
 }
 
-/** The whole text is in the key: the last window's start, and so its rows, depend on its length. */
+/**
+ * A stretch's rows depend on the ids up to its end (and the next one's, for surprisals) and on
+ * the text's length, which places the last window; not on the ids after it.
+ */
 export function layerContextKey(ids: readonly number[], first: number, count: number, lensPositions: number): string {
-  return `${first}:${count}:${lensPositions}:${ids.join(',')}`;
+  return `${first}:${count}:${lensPositions}:${ids.length}:${ids.slice(0, first + count + 1).join(',')}`;
 }
 
 /**

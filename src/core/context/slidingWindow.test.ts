@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastContextWindow, planSlidingWindows, windowedTokenCost } from './slidingWindow';
+import { lastContextWindow, planSlidingWindows, windowedTokenCost, windowsKeeping } from './slidingWindow';
 
 describe('planSlidingWindows', () => {
   it('uses one window when the sequence fits the context', () => {
@@ -58,6 +58,21 @@ describe('planSlidingWindows', () => {
     expect(() => planSlidingWindows(10, 4, 5)).toThrow(RangeError);
     expect(() => planSlidingWindows(10, 0, 1)).toThrow(RangeError);
     expect(() => planSlidingWindows(-1, 4, 1)).toThrow(RangeError);
+  });
+});
+
+describe('windowsKeeping', () => {
+  it('keeps exactly the windows whose kept rows meet [from, to)', () => {
+    const plan = planSlidingWindows(10, 4, 2); // kept: [0,4) [4,6) [6,8) [8,10)
+    expect(windowsKeeping(plan, 0, 10)).toEqual(plan);
+    expect(windowsKeeping(plan, 4, 6)).toEqual([plan[1]]);
+    expect(windowsKeeping(plan, 3, 7)).toEqual(plan.slice(0, 3));
+    expect(windowsKeeping(plan, 5, 5)).toEqual([]);
+    // Every position of the range is kept by exactly one selected window.
+    for (let from = 0; from < 10; from++)
+      for (let to = from + 1; to <= 10; to++)
+        for (let p = from; p < to; p++)
+          expect(windowsKeeping(plan, from, to).filter((w) => w.keepFrom <= p && p < w.end)).toHaveLength(1);
   });
 });
 

@@ -44,6 +44,14 @@ export function planSlidingWindows(tokenCount: number, contextTokens: number, st
   return windows;
 }
 
+/**
+ * The windows of a plan that keep a position in [from, to): the only ones a caller reading
+ * those rows needs to run. Each row then comes from the same window as in the whole plan.
+ */
+export function windowsKeeping(windows: readonly ContextWindow[], from: number, to: number): ContextWindow[] {
+  return from < to ? windows.filter((w) => w.end > from && w.keepFrom < to) : [];
+}
+
 /** Total tokens the model processes for a plan: the cost of scoring with these windows. */
 export function windowedTokenCost(windows: readonly ContextWindow[]): number {
   return windows.reduce((sum, w) => sum + (w.end - w.start), 0);
